@@ -1,0 +1,1 @@
+"""Command-line interface (Typer + Rich). Thin: parse, call the library, present."""

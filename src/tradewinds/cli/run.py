@@ -1,0 +1,44 @@
+"""``tradewinds run``: solve a scenario file and print the headline results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+#: Countries shown first in headline tables.
+FIRST = ("CAN", "MEX", "USA")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``run`` command."""
+    app.command("run")(run)
+
+
+def run(
+    scenario: Path = typer.Argument(..., help="Scenario YAML file."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write tidy records (CSV or JSON, by extension)."
+    ),
+    baseline: str | None = typer.Option(
+        None, "--baseline", "-b", help="Bundled baseline name or path; overrides the scenario's."
+    ),
+    all_countries: bool = typer.Option(
+        False, "--all", help="Show every country, not just the first rows."
+    ),
+) -> None:
+    """Solve SCENARIO and print welfare, real wages, trade and tariff revenue by country."""
+    from tradewinds.cli._common import console, write_records
+    from tradewinds.reporting.tables import headline_table
+    from tradewinds.scenarios import load_scenario, run_scenario
+
+    spec = load_scenario(scenario)
+    eq = run_scenario(spec, baseline)
+    out = console()
+    out.print(
+        headline_table(eq, title=spec.title, first=FIRST, limit=None if all_countries else 15)
+    )
+    out.print(f"[dim]{eq.report.summary()}[/]")
+    if output is not None:
+        write_records(eq.to_records(), output)
+        out.print(f"Wrote {output}")

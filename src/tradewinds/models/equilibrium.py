@@ -1,0 +1,153 @@
+"""The answer of a model: labelled changes and levels, plus how the solve went."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from tradewinds.core import dims
+from tradewinds.core.solver import SolverReport
+
+#: Country-level variables that are ratios (new / old), reported as percent changes.
+PCT_METRICS = {
+    "welfare_hat": "welfare_pct",
+    "real_income_hat": "real_income_pct",
+    "real_wage_hat": "real_wage_pct",
+    "wage_hat": "wage_pct",
+    "price_index_hat": "price_index_pct",
+    "exports_hat": "exports_pct",
+    "imports_hat": "imports_pct",
+    "employment_hat": "employment_pct",
+}
+
+#: Country-level variables in money, reported as levels with the baseline's unit.
+LEVEL_METRICS = ("tariff_revenue", "tariff_revenue_baseline", "exports", "imports", "income")
+
+
+@dataclass(frozen=True)
+class Equilibrium:
+    """A counterfactual equilibrium relative to its baseline.
+
+    Attributes
+    ----------
+    model
+        Registry name of the model that produced it.
+    country
+        Dataset on dim ``country``: ``*_hat`` ratios (``wage_hat``, ``price_index_hat``,
+        ``welfare_hat``, ``real_wage_hat``, ``exports_hat``, ``imports_hat`` …) and levels in
+        ``units`` (``tariff_revenue``, ``exports``, ``imports`` …).
+    bilateral
+        Dataset on (exporter, importer, sector): ``trade_baseline``, ``trade`` (new, producer
+        prices) and ``trade_hat``.
+    report
+        How the solver went.
+    units
+        Money unit of the levels.
+    params
+        Model parameters used, for provenance.
+    sector
+        Optional dataset on (country, sector) for multi-sector models.
+    """
+
+    model: str
+    country: xr.Dataset
+    bilateral: xr.Dataset
+    report: SolverReport
+    units: str
+    params: dict[str, Any] = field(default_factory=dict)
+    sector: xr.Dataset | None = None
+
+    def headline(self) -> pd.DataFrame:
+        """Country table of the main percent changes and revenue, one row per country."""
+        cols: dict[str, Any] = {}
+        for var, name in PCT_METRICS.items():
+            if var in self.country:
+                cols[name] = (self.country[var].values - 1) * 100
+        for var in ("tariff_revenue", "tariff_revenue_baseline"):
+            if var in self.country:
+                cols[var] = self.country[var].values
+        return pd.DataFrame(cols, index=pd.Index(self.country[dims.COUNTRY].values, name="country"))
+
+    def to_records(self, *, bilateral: bool = True) -> pd.DataFrame:
+        """Tidy records ``country, partner, sector, metric, value, unit``.
+
+        Country metrics have an empty partner and sector ``TOTAL``. Bilateral records
+        (``trade_pct`` and ``trade``) are included for pairs with positive baseline trade, with
+        the exporter as country and the importer as partner.
+        """
+        frames = []
+        countries = [str(c) for c in self.country[dims.COUNTRY].values]
+        for var, name in PCT_METRICS.items():
+            if var in self.country:
+                frames.append(
+                    _country_frame(countries, name, (self.country[var].values - 1) * 100, "percent")
+                )
+        for var in LEVEL_METRICS:
+            if var in self.country:
+                frames.append(_country_frame(countries, var, self.country[var].values, self.units))
+        for extra in self.country.data_vars:
+            key = str(extra)
+            if key not in PCT_METRICS and key not in LEVEL_METRICS and key.endswith("_pct"):
+                frames.append(_country_frame(countries, key, self.country[key].values, "percent"))
+        if self.sector is not None:
+            for svar in self.sector.data_vars:
+                da = self.sector[svar]
+                df = da.to_dataframe(name="value").reset_index()
+                unit = str(da.attrs.get("units", self.units))
+                value = df["value"]
+                metric = str(svar)
+                if metric.endswith("_hat"):
+                    value = (value - 1) * 100
+                    metric = metric[: -len("_hat")] + "_pct"
+                    unit = "percent"
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "country": df[dims.COUNTRY].astype(str),
+                            "partner": "",
+                            "sector": df[dims.SECTOR].astype(str),
+                            "metric": metric,
+                            "value": value,
+                            "unit": unit,
+                        }
+                    )
+                )
+        if bilateral:
+            b = self.bilateral.to_dataframe().reset_index()
+            b = b[b["trade_baseline"] > 0]
+            for metric, values, unit in (
+                ("trade_pct", (b["trade_hat"] - 1) * 100, "percent"),
+                ("trade", b["trade"], self.units),
+            ):
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "country": b[dims.EXPORTER].astype(str),
+                            "partner": b[dims.IMPORTER].astype(str),
+                            "sector": b[dims.SECTOR].astype(str),
+                            "metric": metric,
+                            "value": values,
+                            "unit": unit,
+                        }
+                    )
+                )
+        return pd.concat(frames, ignore_index=True)
+
+
+def _country_frame(
+    countries: list[str], metric: str, values: np.ndarray[Any, Any], unit: str
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "country": countries,
+            "partner": "",
+            "sector": dims.TOTAL_SECTOR,
+            "metric": metric,
+            "value": values,
+            "unit": unit,
+        }
+    )

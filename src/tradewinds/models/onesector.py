@@ -1,0 +1,394 @@
+r"""One-sector Eaton–Kortum/Armington model with tariffs, solved in changes.
+
+The model is that of Costinot & Rodríguez-Clare (2014, *Handbook of International Economics*
+vol. 4, ch. 4, section 3) with tariff revenue rebated to the importer's households, solved by the
+exact hat algebra of Dekle, Eaton & Kortum (2008). Paper notation (exporter i, importer n) maps to
+dims as i -> ``exporter``, n -> ``importer``.
+
+Baseline: ``Y_n = sum_k X_nk``, ``E_n = sum_i X_in (1 + t_in)``, ``R_n = sum_i t_in X_in``,
+``D_n = E_n - Y_n - R_n`` and ``lambda_in = X_in (1 + t_in) / E_n``. A shock sets new tariffs
+``t'`` and iceberg changes ``d_hat``, so ``tau_hat_in = (1 + t'_in) / (1 + t_in) d_hat_in``.
+
+Equilibrium in ``w_hat`` with trade elasticity ``eps``::
+
+    P_hat_n^(-eps)  = sum_i lambda_in (w_hat_i tau_hat_in)^(-eps)                    (1)
+    lambda'_in      = lambda_in (w_hat_i tau_hat_in)^(-eps) / P_hat_n^(-eps)          (2)
+    E'_n            = w_hat_n Y_n + R'_n + D'_n,  R'_n = sum_i t'_in/(1+t'_in) lambda'_in E'_n   (3)
+    w_hat_i Y_i     = sum_n lambda'_in E'_n / (1 + t'_in)                              (4)
+    welfare_hat_n   = ((w_hat_n Y_n + R'_n) / (Y_n + R_n)) / P_hat_n                   (5)
+
+Closures: ``fixed`` keeps ``D'_n = D_n`` with world income as numéraire (DEK 2008); ``balanced``
+first removes deficits (a counterfactual with ``D' = 0``) and measures the shock against that
+zero-deficit baseline.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import xarray as xr
+
+from tradewinds.core import dims
+from tradewinds.core.errors import ConvergenceError, ScenarioError
+from tradewinds.core.solver import SolverReport
+from tradewinds.models._newton import Array, newton
+from tradewinds.models.equilibrium import Equilibrium
+
+log = logging.getLogger(__name__)
+
+Closure = Literal["fixed", "balanced", "ratio"]
+CLOSURES: tuple[Closure, ...] = ("fixed", "balanced", "ratio")
+
+#: Default convergence tolerance: max excess demand relative to income.
+TOL = 1e-10
+
+
+@dataclass(frozen=True)
+class _Base:
+    """Baseline arrays of the kernel (exporter rows, importer columns)."""
+
+    lam: Array  # lambda_in, columns sum to one
+    income: Array  # Y
+    expenditure: Array  # E
+    tariff: Array  # t_in
+    deficit: Array  # D_n
+    trade: Array  # X_in at producer prices
+
+
+def _base_from(trade: Array, tariff: Array) -> _Base:
+    gross = trade * (1 + tariff)
+    expenditure = gross.sum(axis=0)
+    income = trade.sum(axis=1)
+    revenue = (trade * tariff).sum(axis=0)
+    return _Base(
+        lam=gross / expenditure,
+        income=income,
+        expenditure=expenditure,
+        tariff=tariff,
+        deficit=expenditure - income - revenue,
+        trade=trade,
+    )
+
+
+def _shares(lam: Array, log_cost: Array, x: Array, eps: float) -> tuple[Array, Array]:
+    """New shares lambda' (eq. 2) and log P_hat (eq. 1), computed stably in logs.
+
+    ``log_cost`` is ``-eps log tau_hat``; ``x`` is ``log w_hat``.
+    """
+    with np.errstate(divide="ignore"):
+        log_a = np.log(lam) + log_cost - eps * x[:, None]
+    top = np.max(log_a, axis=0)
+    a = np.exp(log_a - top)
+    total = a.sum(axis=0)
+    log_phat = -(top + np.log(total)) / eps
+    return a / total, log_phat
+
+
+def solve_wages(
+    base: _Base,
+    new_tariff: Array,
+    trade_cost_hat: Array,
+    eps: float,
+    *,
+    deficit_new: Array,
+    ratio: Array | None = None,
+    tol: float = TOL,
+    max_iter: int = 100,
+) -> tuple[Array, Array, Array, Array, SolverReport]:
+    """Solve eqs. (1)-(4) for ``w_hat``; return ``w_hat, lambda', E', log P_hat, report``.
+
+    Newton on ``x = log w_hat`` with the analytic Jacobian; market clearing (4) divided by
+    ``w_hat_i Y_i`` for every country but the largest, whose equation is replaced by the numéraire
+    ``sum_i w_hat_i Y_i = sum_i Y_i`` (Walras' law makes it redundant when deficits sum to zero).
+    With ``ratio`` (the ``ratio`` closure), expenditure is ``E'_n = ratio_n (w_hat_n Y_n + R'_n)``
+    instead of (3), and world expenditure is rescaled to world income so Walras' law holds.
+    """
+    y = base.income
+    m = new_tariff / (1 + new_tariff)
+    log_cost = -eps * (np.log1p(new_tariff) - np.log1p(base.tariff) + np.log(trade_cost_hat))
+    n = y.size
+    world = y.sum()
+    # Walras' law makes one market redundant; drop the largest, whose relative residual then
+    # absorbs the others' rounding least.
+    top = int(np.argmax(y))
+
+    def expenditure(lam_new: Array, wy: Array) -> tuple[Array, Array, Array, Array]:
+        s = (lam_new * m).sum(axis=0)
+        if ratio is None:
+            a = np.ones(n)
+            e_new = (wy + deficit_new) / (1 - s)
+            return e_new, s, a, a
+        e_raw = ratio * wy / (1 - ratio * s)
+        return e_raw, s, ratio, ratio
+
+    def system(x: Array) -> tuple[Array, Array]:
+        w = np.exp(x)
+        wy = w * y
+        lam_new, _ = _shares(base.lam, log_cost, x, eps)
+        e_new, s, a, b = expenditure(lam_new, wy)
+        if np.any(e_new <= 0):  # outside the domain: a surplus larger than income
+            return np.full(n, np.inf), np.eye(n)
+        ab = lam_new * (1 - m)  # A_in
+        bb = ab * e_new  # B_in
+        sales = bb.sum(axis=1)
+        f = sales / wy - 1
+        # dE'_n/dx_k: diag(a_n w_n Y_n / (1 - b_n s_n)) + c_n (-eps) lambda'_kn (m_kn - s_n)
+        c = e_new * b / (1 - b * s)
+        g = -eps * (c[None, :] * lam_new * (m - s[None, :])).T
+        g[np.diag_indices(n)] += a * wy / (1 - b * s)
+        dz = -eps * np.diag(sales) + eps * bb @ lam_new.T + ab @ g
+        jac = dz / wy[:, None] - np.diag(sales / wy)
+        f[top] = wy.sum() / world - 1
+        jac[top, :] = wy / world
+        return f, jac
+
+    def measure(x: Array) -> float:
+        w = np.exp(x)
+        wy = w * y
+        lam_new, _ = _shares(base.lam, log_cost, x, eps)
+        e_new = expenditure(lam_new, wy)[0]
+        sales = (lam_new * (1 - m) * e_new).sum(axis=1)
+        return float(np.max(np.abs(sales / wy - 1)))
+
+    def tatonnement(x: Array) -> Array:
+        # Raise the wage where sales exceed income; 1 + eps approximates minus the own-wage
+        # elasticity of excess demand. Then restore the numéraire.
+        w = np.exp(x)
+        wy = w * y
+        lam_new, _ = _shares(base.lam, log_cost, x, eps)
+        e_new = expenditure(lam_new, wy)[0]
+        sales = (lam_new * (1 - m) * e_new).sum(axis=1)
+        step = np.clip(np.log(np.maximum(sales, 1e-300) / wy) / (1 + eps), -1.0, 1.0)
+        x_new = x + step
+        return np.asarray(x_new - np.log((np.exp(x_new) * y).sum() / world))
+
+    x, report = newton(
+        system,
+        measure,
+        np.zeros(n),
+        tol=tol,
+        max_iter=max_iter,
+        what="one-sector equilibrium",
+        fallback=tatonnement,
+    )
+    lam_new, log_phat = _shares(base.lam, log_cost, x, eps)
+    w = np.exp(x)
+    e_new = expenditure(lam_new, w * y)[0]
+    return w, lam_new, e_new, np.exp(log_phat), report
+
+
+@dataclass(frozen=True)
+class OneSectorModel:
+    """Parameters of the one-sector model.
+
+    Attributes
+    ----------
+    eps
+        Trade elasticity (the Fréchet shape in EK, sigma - 1 in Armington). Default 4, the
+        central value of Head & Mayer (2014) and Simonovska & Waugh (2014).
+    closure
+        ``fixed``, ``balanced`` or ``ratio``; see the module docstring.
+    tol
+        Max excess demand relative to income at the solution.
+    """
+
+    eps: float = 4.0
+    closure: Closure = "fixed"
+    tol: float = TOL
+
+    def __post_init__(self) -> None:
+        if not np.isfinite(self.eps) or self.eps <= 0:
+            raise ScenarioError(f"Trade elasticity eps={self.eps!r} must be a positive number.")
+        if self.closure not in CLOSURES:
+            raise ScenarioError(
+                f"Unknown closure {self.closure!r}; choose one of {', '.join(CLOSURES)}."
+            )
+
+    def solve(
+        self,
+        baseline: xr.Dataset,
+        new_tariff: xr.DataArray | None = None,
+        trade_cost_hat: xr.DataArray | None = None,
+    ) -> Equilibrium:
+        """Solve the counterfactual; see :func:`solve_one_sector`."""
+        return solve_one_sector(baseline, new_tariff, trade_cost_hat, model=self)
+
+
+def _matrix(baseline: xr.Dataset, arr: xr.DataArray | None, fill: float, name: str) -> Array:
+    """Align a (exporter, importer) array exactly to the baseline and return it as numpy."""
+    if arr is None:
+        n = baseline.sizes[dims.EXPORTER]
+        return np.full((n, n), fill)
+    if dims.SECTOR in arr.dims:
+        if arr.sizes[dims.SECTOR] != 1:
+            raise ScenarioError(
+                f"{name} has {arr.sizes[dims.SECTOR]} sectors; the one-sector model needs one."
+            )
+        arr = arr.isel({dims.SECTOR: 0}, drop=True)
+    ref = baseline[dims.TRADE].isel({dims.SECTOR: 0}, drop=True)
+    try:
+        ref, arr = xr.align(ref, arr, join="exact")
+    except ValueError as exc:
+        raise ScenarioError(f"{name} does not have the baseline's countries: {exc}") from exc
+    return np.asarray(arr.transpose(dims.EXPORTER, dims.IMPORTER).values, dtype=float)
+
+
+def solve_one_sector(
+    baseline: xr.Dataset,
+    new_tariff: xr.DataArray | None = None,
+    trade_cost_hat: xr.DataArray | None = None,
+    *,
+    model: OneSectorModel | None = None,
+) -> Equilibrium:
+    """Counterfactual equilibrium of the one-sector model.
+
+    Parameters
+    ----------
+    baseline
+        A validated one-sector baseline.
+    new_tariff
+        New tariff rates on (exporter, importer); ``None`` keeps the baseline's.
+    trade_cost_hat
+        Iceberg trade-cost changes ``d_hat`` on (exporter, importer); ``None`` means no change.
+    model
+        Parameters; defaults to :class:`OneSectorModel()`.
+    """
+    model = model or OneSectorModel()
+    if baseline.sizes[dims.SECTOR] != 1:
+        raise ScenarioError(
+            f"The one-sector model needs a one-sector baseline; this one has "
+            f"{baseline.sizes[dims.SECTOR]} sectors. Aggregate it or use the multi-sector model."
+        )
+    labels = [str(c) for c in baseline[dims.EXPORTER].values]
+    trade = np.asarray(baseline[dims.TRADE].values[:, :, 0], dtype=float)
+    tariff = np.asarray(baseline[dims.TARIFF].values[:, :, 0], dtype=float)
+    t_new = (
+        _matrix(baseline, new_tariff, np.nan, "new tariff") if new_tariff is not None else tariff
+    )
+    d_hat = _matrix(baseline, trade_cost_hat, 1.0, "trade-cost change")
+    if not np.all(np.isfinite(t_new)) or np.any(t_new <= -1):
+        raise ScenarioError("New tariffs must be finite rates above -1 (0.25 for 25%).")
+    if not np.all(np.isfinite(d_hat)) or np.any(d_hat <= 0):
+        raise ScenarioError("Trade-cost changes must be finite ratios above 0 (0.9 for -10%).")
+
+    base = _base_from(trade, tariff)
+    seconds = 0.0
+    iterations = 0
+    if model.closure == "balanced":
+        # Remove deficits first (DEK 2008): the zero-deficit world becomes the baseline.
+        _w0, lam0, e0, _, rep0 = solve_wages(
+            base,
+            tariff,
+            np.ones_like(tariff),
+            model.eps,
+            deficit_new=np.zeros_like(base.income),
+            tol=model.tol,
+        )
+        base = _base_from(lam0 * e0 / (1 + tariff), tariff)
+        seconds, iterations = rep0.seconds, rep0.iterations
+    ratio = None
+    if model.closure == "ratio":
+        ratio = base.expenditure / (base.income + (base.trade * base.tariff).sum(axis=0))
+    deficit_new = base.deficit if model.closure == "fixed" else np.zeros_like(base.income)
+    try:
+        w, lam_new, e_new, p_hat, report = solve_wages(
+            base,
+            t_new,
+            d_hat,
+            model.eps,
+            deficit_new=deficit_new,
+            ratio=ratio,
+            tol=model.tol,
+        )
+    except ConvergenceError as exc:
+        if model.closure != "fixed":
+            raise
+        k = int(np.argmin(base.deficit / base.income))
+        raise ConvergenceError(
+            "one-sector equilibrium: no solution under the fixed-deficit closure. Each country "
+            "must keep its baseline deficit in world-income units, which a shock this large can "
+            f"make impossible (largest surplus: {labels[k]} at "
+            f"{-base.deficit[k] / base.income[k]:.0%} of its income). "
+            "Use closure 'balanced' for prohibitive shocks",
+            exc.report,
+        ) from exc
+    if iterations:
+        report = SolverReport(
+            converged=report.converged,
+            iterations=report.iterations + iterations,
+            max_residual=report.max_residual,
+            tolerance=report.tolerance,
+            seconds=report.seconds + seconds,
+            method=report.method,
+        )
+    return _package(baseline, labels, base, t_new, w, lam_new, e_new, p_hat, report, model)
+
+
+def _package(
+    baseline: xr.Dataset,
+    labels: list[str],
+    base: _Base,
+    t_new: Array,
+    w: Array,
+    lam_new: Array,
+    e_new: Array,
+    p_hat: Array,
+    report: SolverReport,
+    model: OneSectorModel,
+) -> Equilibrium:
+    trade_new = lam_new * e_new / (1 + t_new)
+    revenue_old = (base.trade * base.tariff).sum(axis=0)
+    revenue_new = (trade_new * t_new).sum(axis=0)
+    off = ~np.eye(len(labels), dtype=bool)
+    exports_old = np.where(off, base.trade, 0).sum(axis=1)
+    exports_new = np.where(off, trade_new, 0).sum(axis=1)
+    imports_old = np.where(off, base.trade, 0).sum(axis=0)
+    imports_new = np.where(off, trade_new, 0).sum(axis=0)
+    income_new = w * base.income + revenue_new
+    income_old = base.income + revenue_old
+    coord = {dims.COUNTRY: labels}
+
+    def c(values: Array) -> xr.DataArray:
+        return xr.DataArray(values, dims=dims.COUNTRY, coords=coord)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        country = xr.Dataset(
+            {
+                "wage_hat": c(w),
+                "price_index_hat": c(p_hat),
+                "welfare_hat": c(income_new / income_old / p_hat),
+                "real_wage_hat": c(w / p_hat),
+                "expenditure_hat": c(e_new / base.expenditure),
+                "exports_hat": c(exports_new / exports_old),
+                "imports_hat": c(imports_new / imports_old),
+                "domestic_share_hat": c(np.diag(lam_new) / np.diag(base.lam)),
+                "tariff_revenue": c(revenue_new),
+                "tariff_revenue_baseline": c(revenue_old),
+                "exports": c(exports_new),
+                "imports": c(imports_new),
+                "income": c(income_new),
+            }
+        )
+        sector = baseline[dims.SECTOR].values
+        bil = {dims.EXPORTER: labels, dims.IMPORTER: labels, dims.SECTOR: sector}
+        shape = (*base.trade.shape, 1)
+        bilateral = xr.Dataset(
+            {
+                "trade_baseline": (tuple(bil), base.trade.reshape(shape)),
+                "trade": (tuple(bil), trade_new.reshape(shape)),
+                "trade_hat": (tuple(bil), (trade_new / base.trade).reshape(shape)),
+            },
+            coords=bil,
+        )
+    params: dict[str, Any] = {"eps": model.eps, "closure": model.closure, "tol": model.tol}
+    return Equilibrium(
+        model="one-sector",
+        country=country,
+        bilateral=bilateral,
+        report=report,
+        units=str(baseline.attrs.get("units", "")),
+        params=params,
+    )

@@ -1,0 +1,127 @@
+"""The runner: scenario -> baseline -> shocks -> model -> :class:`Equilibrium`.
+
+Every front end (CLI, API, sweeps) calls :func:`run_scenario`, so they return the same numbers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from tradewinds.core import dims
+from tradewinds.core.errors import ScenarioError, UnknownLabelError
+from tradewinds.data.baseline import countries
+from tradewinds.data.loaders import load_baseline
+from tradewinds.models.equilibrium import Equilibrium
+from tradewinds.scenarios.schema import AllExcept, CountrySet, OneSectorSpec, Scenario
+
+log = logging.getLogger(__name__)
+
+
+def _solve_one_sector(
+    spec: Any, baseline: xr.Dataset, tariff: xr.DataArray, cost: xr.DataArray
+) -> Equilibrium:
+    from tradewinds.models.onesector import OneSectorModel
+
+    assert isinstance(spec, OneSectorSpec)
+    return OneSectorModel(eps=spec.eps, closure=spec.closure).solve(baseline, tariff, cost)
+
+
+#: Model name -> function(spec, baseline, new tariff, trade-cost change) -> Equilibrium.
+MODELS: dict[str, Callable[[Any, xr.Dataset, xr.DataArray, xr.DataArray], Equilibrium]] = {
+    "one-sector": _solve_one_sector,
+}
+
+
+def resolve_countries(
+    value: CountrySet, known: list[str], groups: dict[str, list[str]], where: str
+) -> list[str]:
+    """Expand ``all``, groups, lists and ``all_except`` into baseline country codes."""
+    if isinstance(value, AllExcept):
+        drop = set(resolve_countries(value.all_except, known, groups, where))
+        return [c for c in known if c not in drop]
+    names = [value] if isinstance(value, str) else list(value)
+    out: list[str] = []
+    for name in names:
+        if name == "all":
+            out.extend(known)
+        elif name in groups:
+            out.extend(resolve_countries(groups[name], known, groups, f"{where} (group {name})"))
+        elif name in known:
+            out.append(name)
+        else:
+            raise UnknownLabelError("country", name, [*known, *groups], where)
+    return list(dict.fromkeys(out))
+
+
+def _sector_list(value: Any, known: list[str], where: str) -> list[str]:
+    if value == "all":
+        return known
+    for s in value:
+        if s not in known:
+            raise UnknownLabelError("sector", s, known, where)
+    return list(value)
+
+
+def build_shocks(scenario: Scenario, baseline: xr.Dataset) -> tuple[xr.DataArray, xr.DataArray]:
+    """New tariffs and trade-cost changes on (exporter, importer, sector) for the baseline."""
+    known = countries(baseline)
+    sectors = [str(s) for s in baseline[dims.SECTOR].values]
+    tariff = baseline[dims.TARIFF].copy()
+    cost = xr.ones_like(tariff)
+    off_diag = xr.DataArray(
+        ~np.eye(len(known), dtype=bool),
+        dims=(dims.EXPORTER, dims.IMPORTER),
+        coords={dims.EXPORTER: known, dims.IMPORTER: known},
+    )
+    for k, shock in enumerate(scenario.shocks.tariffs):
+        where = f"shocks.tariffs.{k}"
+        cells = {
+            dims.EXPORTER: resolve_countries(shock.exporter, known, scenario.groups, where),
+            dims.IMPORTER: resolve_countries(shock.importer, known, scenario.groups, where),
+            dims.SECTOR: _sector_list(shock.sectors, sectors, where),
+        }
+        mask = off_diag.loc[{d: cells[d] for d in (dims.EXPORTER, dims.IMPORTER)}]
+        current = tariff.loc[cells]
+        new = shock.rate if shock.rate is not None else current + (shock.add or 0.0)
+        tariff.loc[cells] = current.where(~mask, new)
+        if float(tariff.min()) < 0:
+            raise ScenarioError(f"{where}: the change makes a tariff negative.")
+    for k, tc in enumerate(scenario.shocks.trade_costs):
+        where = f"shocks.trade_costs.{k}"
+        secs = _sector_list(tc.sectors, sectors, where)
+        if tc.between is not None:
+            group = resolve_countries(tc.between, known, scenario.groups, where)
+            pairs = [(a, b) for a in group for b in group if a != b]
+        else:
+            assert tc.exporter is not None
+            assert tc.importer is not None
+            exps = resolve_countries(tc.exporter, known, scenario.groups, where)
+            imps = resolve_countries(tc.importer, known, scenario.groups, where)
+            pairs = [(a, b) for a in exps for b in imps if a != b]
+        for a, b in pairs:
+            cost.loc[{dims.EXPORTER: a, dims.IMPORTER: b, dims.SECTOR: secs}] *= 1 + tc.change
+    return tariff, cost
+
+
+def run_scenario(scenario: Scenario, baseline: xr.Dataset | str | None = None) -> Equilibrium:
+    """Solve a scenario; ``baseline`` overrides the scenario's own (a dataset, name or path)."""
+    if not isinstance(baseline, xr.Dataset):
+        baseline = load_baseline(baseline or scenario.baseline)
+    tariff, cost = build_shocks(scenario, baseline)
+    solver = MODELS.get(scenario.model.name)
+    if solver is None:
+        raise ScenarioError(
+            f"Model {scenario.model.name!r} is not available; choose one of {sorted(MODELS)}."
+        )
+    log.info(
+        "solving %r with %s on %d countries",
+        scenario.title,
+        scenario.model.name,
+        baseline.sizes[dims.EXPORTER],
+    )
+    return solver(scenario.model, baseline, tariff, cost)
