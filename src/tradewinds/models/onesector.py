@@ -97,6 +97,7 @@ def solve_wages(
     ratio: Array | None = None,
     tol: float = TOL,
     max_iter: int = 100,
+    x0: Array | None = None,
 ) -> tuple[Array, Array, Array, Array, SolverReport]:
     """Solve eqs. (1)-(4) for ``w_hat``; return ``w_hat, lambda', E', log P_hat, report``.
 
@@ -105,6 +106,8 @@ def solve_wages(
     ``sum_i w_hat_i Y_i = sum_i Y_i`` (Walras' law makes it redundant when deficits sum to zero).
     With ``ratio`` (the ``ratio`` closure), expenditure is ``E'_n = ratio_n (w_hat_n Y_n + R'_n)``
     instead of (3), and world expenditure is rescaled to world income so Walras' law holds.
+    ``x0`` is an optional Newton start in ``log w_hat`` (a warm start from a nearby solution);
+    the default is ``w_hat = 1``.
     """
     y = base.income
     m = new_tariff / (1 + new_tariff)
@@ -168,7 +171,7 @@ def solve_wages(
     x, report = newton(
         system,
         measure,
-        np.zeros(n),
+        np.zeros(n) if x0 is None else np.asarray(x0, dtype=float),
         tol=tol,
         max_iter=max_iter,
         what="one-sector equilibrium",
@@ -212,9 +215,13 @@ class OneSectorModel:
         baseline: xr.Dataset,
         new_tariff: xr.DataArray | None = None,
         trade_cost_hat: xr.DataArray | None = None,
+        *,
+        wage_hat0: Array | None = None,
     ) -> Equilibrium:
         """Solve the counterfactual; see :func:`solve_one_sector`."""
-        return solve_one_sector(baseline, new_tariff, trade_cost_hat, model=self)
+        return solve_one_sector(
+            baseline, new_tariff, trade_cost_hat, model=self, wage_hat0=wage_hat0
+        )
 
 
 def _matrix(baseline: xr.Dataset, arr: xr.DataArray | None, fill: float, name: str) -> Array:
@@ -242,6 +249,7 @@ def solve_one_sector(
     trade_cost_hat: xr.DataArray | None = None,
     *,
     model: OneSectorModel | None = None,
+    wage_hat0: Array | None = None,
 ) -> Equilibrium:
     """Counterfactual equilibrium of the one-sector model.
 
@@ -255,6 +263,10 @@ def solve_one_sector(
         Iceberg trade-cost changes ``d_hat`` on (exporter, importer); ``None`` means no change.
     model
         Parameters; defaults to :class:`OneSectorModel()`.
+    wage_hat0
+        Optional Newton start for ``w_hat`` in baseline country order, such as the
+        ``wage_hat`` of a nearby solution (a warm start for searches over tariffs). It changes
+        only the path to the solution, never the solution.
     """
     model = model or OneSectorModel()
     if baseline.sizes[dims.SECTOR] != 1:
@@ -302,6 +314,7 @@ def solve_one_sector(
             deficit_new=deficit_new,
             ratio=ratio,
             tol=model.tol,
+            x0=_warm_start(wage_hat0, len(labels)),
         )
     except ConvergenceError as exc:
         if model.closure != "fixed":
@@ -325,6 +338,19 @@ def solve_one_sector(
             method=report.method,
         )
     return _package(baseline, labels, base, t_new, w, lam_new, e_new, p_hat, report, model)
+
+
+def _warm_start(wage_hat0: Array | None, n: int) -> Array | None:
+    """``log w_hat`` start from a warm-start wage vector, or ``None`` if unusable."""
+    if wage_hat0 is None:
+        return None
+    w = np.asarray(wage_hat0, dtype=float).reshape(-1)
+    if w.size != n or not np.all(np.isfinite(w)) or np.any(w <= 0):
+        raise ScenarioError(
+            f"Warm start wage_hat0 must hold {n} positive finite ratios (got {w.size} values)."
+        )
+    out: Array = np.log(w)
+    return out
 
 
 def _package(

@@ -1,0 +1,262 @@
+"""Nash tariff wars: simultaneous best responses until no player gains from deviating.
+
+Each round starts from the current tariff profile. Every player computes its best response (its
+optimal tariffs given everyone else's current tariffs, :func:`~.optimal.optimal_tariffs`); the
+best responses are independent, so they run in parallel through a :data:`~.parallel.Mapper`.
+If no player's best response improves its welfare by more than ``tol`` over the current profile,
+the profile is a Nash equilibrium (to that tolerance) and the war stops. Otherwise all players
+move to their best responses at once (a Jacobi iteration) and the next round begins. A profile
+that comes back to within ``tariff_tol`` of an earlier one is reported as a cycle; running out
+of rounds is reported as non-convergence. Neither is ever presented as an equilibrium.
+Countries that are not players keep their tariffs throughout.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from tradewinds.core import dims
+from tradewinds.core.errors import ScenarioError
+from tradewinds.models.equilibrium import Equilibrium
+from tradewinds.policy.optimal import XTOL, OptimalTariffs, optimal_tariffs
+from tradewinds.policy.parallel import Mapper, serial_map
+from tradewinds.policy.problem import (
+    DEFAULT_BOUNDS,
+    Array,
+    Instrument,
+    TariffProblem,
+    apply_all,
+    welfare_changes,
+)
+
+log = logging.getLogger(__name__)
+
+Status = Literal["converged", "cycle", "max_rounds"]
+
+
+@dataclass(frozen=True)
+class NashRound:
+    """One round of the war: the profile it started from and what each player could gain.
+
+    Attributes
+    ----------
+    round
+        Round number, from 1.
+    values
+        Each player's rates at the start of the round.
+    welfare
+        Every country's welfare change at that profile.
+    best_response
+        Each player's best-response rates to the profile.
+    gain
+        Each player's welfare gain from moving alone to its best response.
+    """
+
+    round: int
+    values: dict[str, Array]
+    welfare: dict[str, float]
+    best_response: dict[str, Array]
+    gain: dict[str, float]
+
+
+@dataclass(frozen=True)
+class NashResult:
+    """The answer of :func:`nash_tariffs`.
+
+    ``status`` is ``converged`` (``values`` is a Nash equilibrium to ``tol``), ``cycle``
+    (``cycle_length`` rounds repeat) or ``max_rounds``.
+    """
+
+    status: Status
+    instruments: tuple[Instrument, ...]
+    values: dict[str, Array]
+    welfare: dict[str, float]
+    path: tuple[NashRound, ...]
+    equilibrium: Equilibrium
+    tol: float
+    cycle_length: int | None = None
+
+    @property
+    def converged(self) -> bool:
+        """Whether the final profile is an equilibrium."""
+        return self.status == "converged"
+
+    def message(self) -> str:
+        """One line saying how the war ended."""
+        n = len(self.path)
+        if self.status == "converged":
+            return f"Nash equilibrium after {n} rounds: no player gains more than {self.tol:.0e}."
+        if self.status == "cycle":
+            return (
+                f"No equilibrium: best responses cycle with period {self.cycle_length} "
+                f"(detected in round {n}). The last profile is NOT an equilibrium."
+            )
+        return (
+            f"No equilibrium within {n} rounds: the largest gain from deviating is still "
+            f"{max(self.path[-1].gain.values()):.2e} > {self.tol:.0e}. Raise --max-rounds."
+        )
+
+    def tariff_records(self) -> pd.DataFrame:
+        """Final rates: ``country, against, sector, tariff``."""
+        rows = [
+            {
+                "country": inst.country,
+                "against": ",".join(inst.against),
+                "sector": label,
+                "tariff": float(value),
+            }
+            for inst in self.instruments
+            for label, value in zip(inst.labels(), self.values[inst.country], strict=True)
+        ]
+        return pd.DataFrame(rows)
+
+    def path_records(self) -> pd.DataFrame:
+        """The path: one row per round, player and rate, with welfare and gain."""
+        rows = []
+        for r in self.path:
+            for inst in self.instruments:
+                c = inst.country
+                for label, v, b in zip(inst.labels(), r.values[c], r.best_response[c], strict=True):
+                    rows.append(
+                        {
+                            "round": r.round,
+                            "country": c,
+                            "sector": label,
+                            "tariff": float(v),
+                            "best_response": float(b),
+                            "welfare_pct": 100 * r.welfare[c],
+                            "gain_pct": 100 * r.gain[c],
+                        }
+                    )
+        return pd.DataFrame(rows)
+
+    def to_records(self) -> pd.DataFrame:
+        """Tidy records ``country, partner, sector, metric, value, unit``."""
+        t = self.tariff_records()
+        frames = [
+            pd.DataFrame(
+                {
+                    "country": t["country"],
+                    "partner": t["against"],
+                    "sector": t["sector"],
+                    "metric": "tariff_nash" if self.converged else "tariff_last",
+                    "value": t["tariff"],
+                    "unit": "rate",
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "country": list(self.welfare),
+                    "partner": "",
+                    "sector": dims.TOTAL_SECTOR,
+                    "metric": "welfare_pct",
+                    "value": [100 * v for v in self.welfare.values()],
+                    "unit": "percent",
+                }
+            ),
+        ]
+        return pd.concat(frames, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class _Task:
+    problem: TariffProblem
+    profile: dict[str, Array]
+    instruments: tuple[Instrument, ...]
+    player: int
+    bounds: tuple[float, float]
+    xtol: float
+
+
+def _best_response(task: _Task) -> OptimalTariffs:
+    """One player's best response to a profile (a top-level function, so Dask can ship it)."""
+    values = np.concatenate([task.profile[i.country] for i in task.instruments])
+    tariff = apply_all(task.problem.tariff, task.instruments, values)
+    inst = task.instruments[task.player]
+    return optimal_tariffs(
+        task.problem, [inst], {inst.country: 1.0}, tariff=tariff, bounds=task.bounds, xtol=task.xtol
+    )
+
+
+def nash_tariffs(
+    problem: TariffProblem,
+    instruments: Sequence[Instrument],
+    *,
+    tol: float = 1e-7,
+    tariff_tol: float = 1e-4,
+    max_rounds: int = 30,
+    bounds: tuple[float, float] = DEFAULT_BOUNDS,
+    xtol: float = XTOL,
+    mapper: Mapper = serial_map,
+) -> NashResult:
+    """Iterate simultaneous best responses of the instruments' owners (one each).
+
+    Parameters
+    ----------
+    problem
+        Model and status-quo tariffs (non-players keep theirs).
+    instruments
+        One instrument per player.
+    tol
+        A profile is an equilibrium when no player gains more than ``tol`` in welfare change
+        (1e-7 is 0.00001% of welfare) by moving to its best response.
+    tariff_tol
+        Two profiles closer than this in every rate count as the same (cycle detection).
+    max_rounds
+        Rounds before giving up.
+    bounds, xtol
+        Box and tolerance of each best-response search.
+    mapper
+        How the players' best responses are evaluated (serially, or on Dask).
+    """
+    instruments = tuple(instruments)
+    players = [i.country for i in instruments]
+    if len(set(players)) != len(players):
+        raise ScenarioError(f"Each player needs exactly one instrument; got {players}.")
+    if len(players) < 1:
+        raise ScenarioError("A tariff war needs at least one player.")
+    profile = {i.country: i.read(problem.tariff) for i in instruments}
+    history: list[dict[str, Array]] = []
+    path: list[NashRound] = []
+    status: Status = "max_rounds"
+    cycle = None
+    for k in range(1, max_rounds + 1):
+        tasks = [
+            _Task(problem, profile, instruments, j, bounds, xtol) for j in range(len(instruments))
+        ]
+        responses: list[OptimalTariffs] = mapper(_best_response, tasks)
+        gains = {p: r.gain for p, r in zip(players, responses, strict=True)}
+        best = {p: r.values for p, r in zip(players, responses, strict=True)}
+        path.append(NashRound(k, profile, responses[0].welfare_start, best, gains))
+        log.info("nash round %d: gains %s", k, gains)
+        if max(gains.values()) <= tol:
+            status = "converged"
+            break
+        history.append(profile)
+        profile = best
+        # Period 1 (the same profile again) would mean a gain above tol from a move below
+        # tariff_tol; that is left to max_rounds. Periods of 2 or more are cycles.
+        for back, old in enumerate(reversed(history[:-1]), start=2):
+            if all(np.max(np.abs(old[p] - profile[p])) < tariff_tol for p in players):
+                status, cycle = "cycle", back
+                break
+        if status == "cycle":
+            break
+    values = np.concatenate([profile[p] for p in players])
+    eq = problem.evaluate(apply_all(problem.tariff, instruments, values))
+    return NashResult(
+        status=status,
+        instruments=instruments,
+        values=profile,
+        welfare=welfare_changes(eq),
+        path=tuple(path),
+        equilibrium=eq,
+        tol=tol,
+        cycle_length=cycle,
+    )

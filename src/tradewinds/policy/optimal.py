@@ -1,0 +1,286 @@
+"""Optimal tariffs: the rates that maximise a country's (or a coalition's) welfare.
+
+The search treats the model as a map from tariffs to welfare (see :mod:`.problem`). Every
+evaluation is a full general-equilibrium solve to the solver's tolerance, warm-started from the
+previous solution, so the many nearby solves of a search take one or two Newton steps each.
+
+- One uniform rate: :func:`scipy.optimize.minimize_scalar` (bounded Brent) on the explicit box.
+- Several rates (by sector, or a coalition): L-BFGS-B with the explicit box and a central-
+  difference gradient on warm-started solves. The policy layer sees models only through their
+  tariff -> equilibrium interface, so an implicit-function-theorem gradient would need every model
+  to expose its Jacobian with respect to tariffs; central differences need nothing and, because
+  each solve is converged far below the step, are accurate to about ``tol / h``.
+
+:func:`uniform_tariff_formula` gives the closed form derived in ``docs/strategy.md``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from scipy import optimize
+
+from tradewinds.core import dims
+from tradewinds.core.errors import ConvergenceError, ScenarioError
+from tradewinds.core.solver import SolverReport
+from tradewinds.models.equilibrium import Equilibrium
+from tradewinds.policy.problem import (
+    DEFAULT_BOUNDS,
+    Array,
+    Instrument,
+    TariffProblem,
+    apply_all,
+    objective,
+    welfare_changes,
+)
+
+log = logging.getLogger(__name__)
+
+#: Absolute tolerance on an optimal rate (0.0001 percentage points).
+XTOL = 1e-6
+#: Central-difference step for gradients, in tariff-rate units.
+GRAD_STEP = 1e-5
+
+
+@dataclass(frozen=True)
+class OptimalTariffs:
+    """The answer of :func:`optimal_tariffs`.
+
+    Attributes
+    ----------
+    instruments
+        The tariffs searched over, in the order of ``values``.
+    weights
+        Coalition weights on welfare changes.
+    start, values
+        Instrument values before and after the search.
+    objective_start, objective
+        Weighted welfare change at ``start`` and at ``values``.
+    welfare_start, welfare
+        Welfare change of every country (``welfare_hat - 1``) before and after.
+    equilibrium
+        The equilibrium at the optimum.
+    evaluations
+        Model solves used.
+    method
+        Optimiser used.
+    """
+
+    instruments: tuple[Instrument, ...]
+    weights: dict[str, float]
+    start: Array
+    values: Array
+    objective_start: float
+    objective: float
+    welfare_start: dict[str, float]
+    welfare: dict[str, float]
+    equilibrium: Equilibrium
+    evaluations: int
+    method: str
+
+    @property
+    def gain(self) -> float:
+        """Weighted welfare gain of the optimum over the start."""
+        return self.objective - self.objective_start
+
+    def tariff_records(self) -> pd.DataFrame:
+        """One row per rate: ``country, against, sector, start, optimal``."""
+        rows = []
+        k = 0
+        for inst in self.instruments:
+            for label in inst.labels():
+                rows.append(
+                    {
+                        "country": inst.country,
+                        "against": ",".join(inst.against),
+                        "sector": label,
+                        "start": float(self.start[k]),
+                        "optimal": float(self.values[k]),
+                    }
+                )
+                k += 1
+        return pd.DataFrame(rows)
+
+    def to_records(self) -> pd.DataFrame:
+        """Tidy records ``country, partner, sector, metric, value, unit``."""
+        frames = []
+        t = self.tariff_records()
+        for col, metric in (("start", "tariff_start"), ("optimal", "tariff_optimal")):
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "country": t["country"],
+                        "partner": t["against"],
+                        "sector": t["sector"],
+                        "metric": metric,
+                        "value": t[col],
+                        "unit": "rate",
+                    }
+                )
+            )
+        countries = list(self.welfare)
+        for metric, data in (
+            ("welfare_start_pct", self.welfare_start),
+            ("welfare_pct", self.welfare),
+        ):
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "country": countries,
+                        "partner": "",
+                        "sector": dims.TOTAL_SECTOR,
+                        "metric": metric,
+                        "value": [100 * data[c] for c in countries],
+                        "unit": "percent",
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True)
+
+
+def _weights(
+    instruments: Sequence[Instrument], weights: Mapping[str, float] | None
+) -> dict[str, float]:
+    if weights is None:
+        return dict.fromkeys(dict.fromkeys(i.country for i in instruments), 1.0)
+    out = {str(c): float(w) for c, w in weights.items()}
+    if not out or any(not np.isfinite(w) or w < 0 for w in out.values()) or sum(out.values()) <= 0:
+        raise ScenarioError(f"Coalition weights {out!r} must be non-negative with a positive sum.")
+    return out
+
+
+def _check_bounds(bounds: tuple[float, float]) -> tuple[float, float]:
+    lo, hi = float(bounds[0]), float(bounds[1])
+    if not (np.isfinite(lo) and np.isfinite(hi) and -1 < lo < hi):
+        raise ScenarioError(f"Tariff bounds {bounds!r} must satisfy -1 < lower < upper.")
+    return lo, hi
+
+
+def optimal_tariffs(
+    problem: TariffProblem,
+    instruments: Sequence[Instrument],
+    weights: Mapping[str, float] | None = None,
+    *,
+    tariff: xr.DataArray | None = None,
+    bounds: tuple[float, float] = DEFAULT_BOUNDS,
+    xtol: float = XTOL,
+    max_iter: int = 200,
+) -> OptimalTariffs:
+    """Maximise the weighted welfare of the instruments' owners over their tariffs.
+
+    Parameters
+    ----------
+    problem
+        Model and status-quo tariffs.
+    instruments
+        The tariffs to choose (one per coalition member).
+    weights
+        Weight of each country's welfare change; default 1 for each instrument's owner.
+    tariff
+        Tariffs everyone else keeps (default: the problem's status quo).
+    bounds
+        Explicit box for every rate.
+    xtol
+        Absolute tolerance on the rates.
+    max_iter
+        Iteration cap of the optimiser; hitting it raises :class:`ConvergenceError`.
+    """
+    lo, hi = _check_bounds(bounds)
+    w = _weights(instruments, weights)
+    for c in w:
+        problem.check(c, "coalition weights")
+    base = problem.tariff if tariff is None else tariff
+    instruments = tuple(instruments)
+    start = np.concatenate([i.read(base) for i in instruments])
+    used0 = problem.evaluations
+    eq0 = problem.evaluate(base)
+    obj0 = objective(eq0, w)
+    welfare0 = welfare_changes(eq0)
+
+    def value(x: Array) -> float:
+        return -objective(problem.evaluate(apply_all(base, instruments, x)), w)
+
+    if start.size == 1:
+        res = optimize.minimize_scalar(
+            lambda t: value(np.array([t])),
+            bounds=(lo, hi),
+            method="bounded",
+            options={"xatol": xtol, "maxiter": max_iter},
+        )
+        x = np.array([float(res.x)])
+        ok, method, msg = bool(res.success), "bounded Brent (minimize_scalar)", str(res.message)
+    else:
+
+        def grad(x: Array) -> Array:
+            g = np.empty_like(x)
+            for k in range(x.size):
+                e = np.zeros_like(x)
+                e[k] = GRAD_STEP
+                g[k] = (value(x + e) - value(x - e)) / (2 * GRAD_STEP)
+            return g
+
+        res = optimize.minimize(
+            value,
+            np.clip(start, lo, hi),
+            jac=grad,
+            method="L-BFGS-B",
+            bounds=[(lo, hi)] * start.size,
+            options={"maxiter": max_iter, "ftol": 1e-14, "gtol": 1e-8},
+        )
+        x = np.asarray(res.x, dtype=float)
+        ok, method = bool(res.success), "L-BFGS-B (central-difference gradient)"
+        msg = str(res.message)
+    if not ok:
+        raise ConvergenceError(
+            f"optimal tariffs for {', '.join(w)}: the optimiser stopped without converging "
+            f"({msg}); try narrower --bounds",
+            SolverReport(False, int(getattr(res, "nit", 0)), float("nan"), xtol, 0.0, method),
+        )
+    eq = problem.evaluate(apply_all(base, instruments, x))
+    log.info("optimal tariffs %s: %s after %d solves", list(w), x, problem.evaluations - used0)
+    return OptimalTariffs(
+        instruments=instruments,
+        weights=w,
+        start=start,
+        values=x,
+        objective_start=obj0,
+        objective=objective(eq, w),
+        welfare_start=welfare0,
+        welfare=welfare_changes(eq),
+        equilibrium=eq,
+        evaluations=problem.evaluations - used0,
+        method=method,
+    )
+
+
+def uniform_tariff_formula(
+    eq: Equilibrium, tariff: xr.DataArray, country: str, eps: float
+) -> float:
+    r"""Closed-form optimal uniform import tariff of ``country`` at equilibrium ``eq``.
+
+    ``t* = 1 / (eps * sum_j chi_j (1 - lambda_j) / (1 - m_j lambda_j))`` over export markets
+    ``j``, with ``chi_j`` the share of ``j`` in the country's exports, ``lambda_j`` the country's
+    share in ``j``'s spending and ``m_j = t_j / (1 + t_j)`` for ``j``'s tariff on it (derivation in
+    ``docs/strategy.md``). Exact in the two-country one-sector model with balanced trade; in a
+    many-country world it is the sufficient-statistic approximation of Lashkaripour (2021), which
+    holds the other countries' relative wages fixed. Evaluate it at the optimum: it is a
+    fixed-point condition, not an explicit solution.
+    """
+    trade = eq.bilateral["trade"].sum(dims.SECTOR)
+    t = tariff.isel({dims.SECTOR: 0}, drop=True) if dims.SECTOR in tariff.dims else tariff
+    if dims.SECTOR in tariff.dims and tariff.sizes[dims.SECTOR] != 1:
+        raise ScenarioError("The closed-form optimal tariff is for the one-sector model only.")
+    gross = trade * (1 + t)
+    lam = (gross / gross.sum(dims.EXPORTER)).sel({dims.EXPORTER: country})
+    exports = trade.sel({dims.EXPORTER: country}).drop_sel({dims.IMPORTER: country})
+    chi = exports / exports.sum()
+    markets = chi[dims.IMPORTER].values
+    lam = lam.sel({dims.IMPORTER: markets})
+    m = (t / (1 + t)).sel({dims.EXPORTER: country, dims.IMPORTER: markets})
+    stat = float((chi * (1 - lam) / (1 - m * lam)).sum())
+    return 1.0 / (eps * stat)

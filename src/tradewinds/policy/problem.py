@@ -1,0 +1,172 @@
+"""A tariff-setting problem: a model seen as a map from tariffs to an equilibrium.
+
+The policy layer never looks inside a model. A model enters as a :data:`TariffSolver`, a function
+from a full tariff array on (exporter, importer, sector) and an optional warm start (a nearby
+:class:`Equilibrium`) to the new :class:`Equilibrium`. Every model in the registry fits that
+interface, so optimal tariffs, Nash wars and coalition games work unchanged for the one-sector and
+multi-sector models. The scenarios layer builds the solver from a scenario file.
+
+A player's *instrument* is the set of tariffs it controls: the rates that ``country`` charges on
+goods from the partners in ``against``, either one uniform rate or one rate per sector.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from tradewinds.core import dims
+from tradewinds.core.errors import ScenarioError, UnknownLabelError
+from tradewinds.models.equilibrium import Equilibrium
+
+log = logging.getLogger(__name__)
+
+Array = np.ndarray[Any, np.dtype[np.float64]]
+
+#: (new tariffs on (exporter, importer, sector), warm start or None) -> Equilibrium.
+TariffSolver = Callable[[xr.DataArray, Equilibrium | None], Equilibrium]
+
+#: Default search box for a tariff rate: free trade to 200%. Explicit so no search wanders into
+#: prohibitive rates where the fixed-deficit closure has no solution.
+DEFAULT_BOUNDS = (0.0, 2.0)
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """The tariffs one player sets: ``country``'s rates on goods from ``against``.
+
+    Attributes
+    ----------
+    country
+        The importer setting the tariffs.
+    against
+        Exporters the tariffs apply to (never ``country`` itself).
+    sectors
+        ``None`` for one uniform rate on all sectors, or the sectors given one rate each.
+    """
+
+    country: str
+    against: tuple[str, ...]
+    sectors: tuple[str, ...] | None = None
+
+    @property
+    def size(self) -> int:
+        """Number of rates the player chooses."""
+        return 1 if self.sectors is None else len(self.sectors)
+
+    def labels(self) -> list[str]:
+        """Sector label of each rate (``TOTAL`` for a uniform rate)."""
+        return [dims.TOTAL_SECTOR] if self.sectors is None else list(self.sectors)
+
+    def apply(self, tariff: xr.DataArray, values: Array) -> xr.DataArray:
+        """Copy of ``tariff`` with this instrument's cells set to ``values``."""
+        out = tariff.copy()
+        cell = {dims.IMPORTER: self.country, dims.EXPORTER: list(self.against)}
+        if self.sectors is None:
+            out.loc[cell] = float(values[0])
+        else:
+            for sector, value in zip(self.sectors, values, strict=True):
+                out.loc[{**cell, dims.SECTOR: sector}] = float(value)
+        return out
+
+    def read(self, tariff: xr.DataArray) -> Array:
+        """Current values of the instrument (trade-unweighted mean over its partners)."""
+        cell = tariff.sel({dims.IMPORTER: self.country, dims.EXPORTER: list(self.against)})
+        if self.sectors is None:
+            return np.array([float(cell.mean())])
+        return np.array([float(cell.sel({dims.SECTOR: s}).mean()) for s in self.sectors])
+
+
+@dataclass
+class TariffProblem:
+    """A model, the status-quo tariffs, and a warm-started evaluator.
+
+    Attributes
+    ----------
+    solve
+        The model as a :data:`TariffSolver`.
+    tariff
+        Status-quo tariffs on (exporter, importer, sector); others' tariffs stay at these values
+        unless a search changes them.
+    eps
+        The model's trade elasticity where it has a single one (used only by closed forms).
+    name
+        Label for reports.
+    """
+
+    solve: TariffSolver
+    tariff: xr.DataArray
+    eps: float | None = None
+    name: str = ""
+    evaluations: int = field(default=0, init=False)
+    _warm: Equilibrium | None = field(default=None, init=False, repr=False)
+
+    @property
+    def countries(self) -> list[str]:
+        """Country codes in baseline order."""
+        return [str(c) for c in self.tariff[dims.EXPORTER].values]
+
+    @property
+    def sectors(self) -> list[str]:
+        """Sector labels in baseline order."""
+        return [str(s) for s in self.tariff[dims.SECTOR].values]
+
+    def evaluate(self, tariff: xr.DataArray) -> Equilibrium:
+        """Solve at ``tariff``, warm-started from the previous solution of this problem."""
+        eq = self.solve(tariff, self._warm)
+        if not eq.report.converged:  # solvers raise, but never trust an unconverged answer
+            raise ScenarioError(f"{self.name or 'model'}: solve did not converge")
+        self._warm = eq
+        self.evaluations += 1
+        return eq
+
+    def instrument(
+        self, country: str, against: Sequence[str] | None = None, *, by_sector: bool = False
+    ) -> Instrument:
+        """Validate labels and build ``country``'s instrument (``against=None``: all others)."""
+        known = self.countries
+        self.check(country, "--country")
+        if against is None:
+            partners = [c for c in known if c != country]
+        else:
+            for p in against:
+                self.check(p, "--against")
+            partners = [p for p in dict.fromkeys(against) if p != country]
+        if not partners:
+            raise ScenarioError(f"{country} has no partner to set tariffs against.")
+        sectors = tuple(self.sectors) if by_sector else None
+        return Instrument(country, tuple(partners), sectors)
+
+    def check(self, country: str, where: str) -> None:
+        """Raise :class:`UnknownLabelError` if ``country`` is not in the baseline."""
+        if country not in self.countries:
+            raise UnknownLabelError("country", country, self.countries, where)
+
+
+def welfare_changes(eq: Equilibrium) -> dict[str, float]:
+    """Welfare change ``welfare_hat - 1`` by country (0.01 is +1%)."""
+    w = eq.country["welfare_hat"]
+    return {str(c): float(v) - 1 for c, v in zip(w[dims.COUNTRY].values, w.values, strict=True)}
+
+
+def objective(eq: Equilibrium, weights: Mapping[str, float]) -> float:
+    """Weighted welfare ``sum_c weight_c (welfare_hat_c - 1)`` of a coalition."""
+    w = welfare_changes(eq)
+    return float(sum(weight * w[c] for c, weight in weights.items()))
+
+
+def apply_all(
+    tariff: xr.DataArray, instruments: Sequence[Instrument], values: Array
+) -> xr.DataArray:
+    """Apply several instruments' values (concatenated in order) to ``tariff``."""
+    out = tariff
+    start = 0
+    for inst in instruments:
+        out = inst.apply(out, values[start : start + inst.size])
+        start += inst.size
+    return out

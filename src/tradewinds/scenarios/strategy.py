@@ -1,0 +1,99 @@
+"""Scenario -> :class:`~tradewinds.policy.problem.TariffProblem`: the glue for strategy commands.
+
+The policy layer sees a model as a function from tariffs to an equilibrium. This module builds
+that function from a scenario: the baseline, the model from :data:`~.runner.MODELS`, and the
+scenario's trade-cost shocks held fixed while tariffs vary. A model that can use a warm start
+registers it in :data:`WARM_SOLVERS`; any other registered model plugs in unchanged and simply
+starts every solve cold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import xarray as xr
+
+from tradewinds.core.errors import ScenarioError
+from tradewinds.data.loaders import load_baseline
+from tradewinds.models.equilibrium import Equilibrium
+from tradewinds.policy.problem import TariffProblem
+from tradewinds.scenarios.runner import MODELS, build_shocks
+from tradewinds.scenarios.schema import OneSectorSpec, Scenario
+
+#: Solver tolerance for strategy searches: tighter than a single run's, so welfare differences
+#: between nearby tariffs (and central-difference gradients) are far above solver noise.
+POLICY_TOL = 1e-12
+
+WarmSolver = Callable[
+    [Any, xr.Dataset, xr.DataArray, xr.DataArray, Equilibrium | None], Equilibrium
+]
+
+
+def _one_sector_warm(
+    spec: Any,
+    baseline: xr.Dataset,
+    tariff: xr.DataArray,
+    cost: xr.DataArray,
+    warm: Equilibrium | None,
+) -> Equilibrium:
+    from tradewinds.models.onesector import OneSectorModel
+
+    assert isinstance(spec, OneSectorSpec)
+    model = OneSectorModel(eps=spec.eps, closure=spec.closure, tol=POLICY_TOL)
+    start = None if warm is None else warm.country["wage_hat"].values
+    return model.solve(baseline, tariff, cost, wage_hat0=start)
+
+
+#: Model name -> solver that accepts a warm start (the previous equilibrium).
+WARM_SOLVERS: dict[str, WarmSolver] = {"one-sector": _one_sector_warm}
+
+
+def tariff_problem(
+    scenario: Scenario,
+    baseline: xr.Dataset | str | None = None,
+    *,
+    status_quo: str = "scenario",
+) -> tuple[TariffProblem, xr.DataArray]:
+    """The scenario's model as a tariff problem, and the scenario's own tariffs.
+
+    ``status_quo="scenario"`` starts from the scenario's tariffs (the usual case: others keep
+    the tariffs the scenario gives them); ``"baseline"`` starts from the baseline's tariffs, as
+    the united-front game needs (the threat is then one of the outcomes, not the start).
+    """
+    if not isinstance(baseline, xr.Dataset):
+        baseline = load_baseline(baseline or scenario.baseline)
+    tariff, cost = build_shocks(scenario, baseline)
+    name = scenario.model.name
+    spec = scenario.model
+    warm_solver = WARM_SOLVERS.get(name)
+    if warm_solver is None and name not in MODELS:
+        raise ScenarioError(f"Model {name!r} is not available; choose one of {sorted(MODELS)}.")
+    data = baseline
+
+    def solve(new_tariff: xr.DataArray, warm: Equilibrium | None) -> Equilibrium:
+        if warm_solver is not None:
+            return warm_solver(spec, data, new_tariff, cost, warm)
+        return MODELS[name](spec, data, new_tariff, cost)
+
+    if status_quo not in {"scenario", "baseline"}:
+        raise ScenarioError(f"status_quo {status_quo!r} must be 'scenario' or 'baseline'.")
+    start = tariff if status_quo == "scenario" else baseline["tariff"].copy()
+    eps = getattr(spec, "eps", None)
+    problem = TariffProblem(
+        solve=solve,
+        tariff=start,
+        eps=float(eps) if isinstance(eps, int | float) else None,
+        name=scenario.title,
+    )
+    return problem, tariff
+
+
+def with_elasticity(scenario: Scenario, eps: float) -> Scenario:
+    """Copy of ``scenario`` with the model's trade elasticity set to ``eps``."""
+    if "eps" not in type(scenario.model).model_fields:
+        raise ScenarioError(
+            f"Model {scenario.model.name!r} has no single trade elasticity 'eps' to draw."
+        )
+    model = scenario.model.model_copy(update={"eps": float(eps)})
+    return scenario.model_copy(update={"model": model})
