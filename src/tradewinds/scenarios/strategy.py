@@ -9,15 +9,25 @@ starts every solve cold.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 import xarray as xr
 
-from tradewinds.core.errors import ScenarioError
+from tradewinds.core import dims
+from tradewinds.core.errors import ConvergenceError, ScenarioError
 from tradewinds.data.loaders import load_baseline
 from tradewinds.models.equilibrium import Equilibrium
+from tradewinds.policy.parallel import Mapper, serial_map
 from tradewinds.policy.problem import TariffProblem
+from tradewinds.policy.united_front import (
+    Cell,
+    UnitedFront,
+    equilibrium_frequencies,
+    united_front,
+)
 from tradewinds.scenarios.runner import MODELS, build_shocks
 from tradewinds.scenarios.schema import OneSectorSpec, Scenario
 
@@ -97,3 +107,82 @@ def with_elasticity(scenario: Scenario, eps: float) -> Scenario:
         )
     model = scenario.model.model_copy(update={"eps": float(eps)})
     return scenario.model_copy(update={"model": model})
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """The united-front game across elasticity draws.
+
+    Attributes
+    ----------
+    eps
+        The draws, in order.
+    games
+        The solved game for each draw that converged.
+    failures
+        ``(eps, message)`` for every draw that did not converge; never dropped silently.
+    frequencies
+        Cell -> share of converged draws in which it is a pure equilibrium.
+    """
+
+    eps: list[float]
+    games: list[UnitedFront]
+    failures: list[tuple[float, str]]
+    frequencies: dict[Cell, float]
+
+    def to_records(self, partners: tuple[str, str]) -> pd.DataFrame:
+        """Tidy records of the equilibrium shares and the failed draws."""
+        a, b = partners
+        rows = [
+            {
+                "country": "",
+                "partner": f"{a}={ra};{b}={rb}",
+                "sector": dims.TOTAL_SECTOR,
+                "metric": "equilibrium_share",
+                "value": share,
+                "unit": "share of draws",
+            }
+            for (ra, rb), share in self.frequencies.items()
+        ]
+        rows += [
+            {
+                "country": "",
+                "partner": "",
+                "sector": dims.TOTAL_SECTOR,
+                "metric": "failed_draw_eps",
+                "value": eps,
+                "unit": "elasticity",
+            }
+            for eps, _ in self.failures
+        ]
+        columns = ["country", "partner", "sector", "metric", "value", "unit"]
+        return pd.DataFrame(rows, columns=columns)
+
+
+def _united_front_draw(task: tuple[Scenario, float, dict[str, Any]]) -> UnitedFront | str:
+    """One elasticity draw of the game (top level, so Dask can ship it)."""
+    scenario, eps, options = task
+    try:
+        problem, threat = tariff_problem(with_elasticity(scenario, eps), status_quo="baseline")
+        return united_front(problem, threat, **options)
+    except ConvergenceError as exc:
+        return str(exc)
+
+
+def united_front_sensitivity(
+    scenario: Scenario,
+    eps: Sequence[float],
+    *,
+    mapper: Mapper = serial_map,
+    **options: Any,
+) -> Sensitivity:
+    """Solve the united-front game of ``scenario`` at each trade elasticity in ``eps``."""
+    results = mapper(_united_front_draw, [(scenario, float(e), options) for e in eps])
+    games = [r for r in results if isinstance(r, UnitedFront)]
+    failures = [(float(e), r) for e, r in zip(eps, results, strict=True) if isinstance(r, str)]
+    return Sensitivity(
+        eps=[float(e) for e in eps],
+        games=games,
+        failures=failures,
+        frequencies=dict(equilibrium_frequencies(games)),
+    )

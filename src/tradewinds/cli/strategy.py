@@ -1,0 +1,258 @@
+"""``tradewinds strategy optimal|nash|united-front``: optimal tariffs, tariff wars, coalitions."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from tradewinds.core.errors import ScenarioError
+
+if TYPE_CHECKING:
+    from tradewinds.policy.parallel import Mapper
+
+strategy_app = typer.Typer(
+    help="Optimal tariffs, Nash tariff wars and the Canada–Mexico united-front game.",
+    no_args_is_help=True,
+)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``strategy`` command group."""
+    app.add_typer(strategy_app, name="strategy")
+
+
+def _codes(text: str, option: str) -> list[str]:
+    codes = [c.strip().upper() for c in text.split(",") if c.strip()]
+    if not codes:
+        raise ScenarioError(f"{option} needs at least one country code (got {text!r}).")
+    return codes
+
+
+def _weights(text: str | None) -> dict[str, float] | None:
+    if text is None:
+        return None
+    out: dict[str, float] = {}
+    for part in text.split(","):
+        key, sep, value = part.partition("=")
+        try:
+            out[key.strip().upper()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise ScenarioError(f"--weights wants CODE=NUMBER pairs (CAN=1,MEX=1); got {part!r}.")
+    return out
+
+
+def _others(players: list[str], player: str) -> list[str]:
+    return [q for q in players if q != player]
+
+
+def _pair(text: str, option: str) -> tuple[float, float]:
+    try:
+        lo, hi = (float(x) for x in text.split(","))
+    except ValueError:
+        raise ScenarioError(f"{option} wants two numbers like 0,2; got {text!r}.") from None
+    return lo, hi
+
+
+@contextlib.contextmanager
+def _mapper(workers: int, scheduler: str | None) -> Iterator[Mapper]:
+    from tradewinds.policy.parallel import dask_mapper, serial_map
+
+    if scheduler is None and workers <= 0:
+        yield serial_map
+        return
+    with dask_mapper(scheduler, workers or None) as run:
+        yield run
+
+
+SCENARIO = typer.Argument(..., help="Scenario YAML file (its tariffs are the starting point).")
+OUTPUT = typer.Option(None, "--output", "-o", help="Write tidy records (CSV or JSON).")
+BASELINE = typer.Option(None, "--baseline", "-b", help="Baseline name or path (overrides).")
+BY_SECTOR = typer.Option(
+    False, "--by-sector/--uniform", help="One rate per sector, or one uniform rate (default)."
+)
+BOUNDS = typer.Option("0,2", "--bounds", help="Search box for every rate, e.g. 0,2 (0%-200%).")
+WORKERS = typer.Option(
+    0, "--workers", help="Local Dask workers for parallel searches; 0 runs in-process."
+)
+SCHEDULER = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler.")
+
+
+@strategy_app.command("optimal")
+def optimal(
+    scenario: Path = SCENARIO,
+    country: str = typer.Option(
+        ..., "--country", "-c", help="Country, or comma-separated coalition, setting tariffs."
+    ),
+    against: str | None = typer.Option(
+        None, "--against", help="Partners the tariffs apply to (default: all others)."
+    ),
+    weights: str | None = typer.Option(
+        None, "--weights", help="Coalition weights on welfare changes, e.g. CAN=2,MEX=1."
+    ),
+    by_sector: bool = BY_SECTOR,
+    bounds: str = BOUNDS,
+    baseline: str | None = BASELINE,
+    output: Path | None = OUTPUT,
+) -> None:
+    """Tariffs that maximise a country's (or coalition's) welfare, others' tariffs fixed."""
+    from tradewinds.cli._common import console, write_records
+    from tradewinds.core import dims
+    from tradewinds.policy.optimal import optimal_tariffs, uniform_tariff_formula
+    from tradewinds.reporting.strategy import optimal_tables
+    from tradewinds.scenarios import load_scenario
+    from tradewinds.scenarios.strategy import tariff_problem
+
+    box = _pair(bounds, "--bounds")
+    problem, _ = tariff_problem(load_scenario(scenario), baseline)
+    members = _codes(country, "--country")
+    partners = _codes(against, "--against") if against else None
+    instruments = [problem.instrument(c, partners, by_sector=by_sector) for c in members]
+    result = optimal_tariffs(problem, instruments, _weights(weights), bounds=box)
+    closed = None
+    inst = instruments[0]
+    if (
+        len(instruments) == 1
+        and inst.sectors is None
+        and problem.eps is not None
+        and problem.tariff.sizes[dims.SECTOR] == 1
+        and len(inst.against) == len(problem.countries) - 1
+    ):
+        tariff = inst.apply(problem.tariff, result.values)
+        closed = uniform_tariff_formula(result.equilibrium, tariff, inst.country, problem.eps)
+    out = console()
+    for table in optimal_tables(result, bounds=box, closed_form=closed):
+        out.print(table)
+    if output is not None:
+        write_records(result.to_records(), output)
+        out.print(f"Wrote {output}")
+
+
+@strategy_app.command("nash")
+def nash(
+    scenario: Path = SCENARIO,
+    players: str = typer.Option("USA,CAN,MEX", "--players", help="Comma-separated players."),
+    against_all: bool = typer.Option(
+        False, "--against-all", help="Players set tariffs on every country, not just each other."
+    ),
+    by_sector: bool = BY_SECTOR,
+    tol: float = typer.Option(1e-7, "--tol", help="Largest welfare gain (0.01 = 1%) at a Nash."),
+    max_rounds: int = typer.Option(30, "--max-rounds", help="Rounds of best responses."),
+    bounds: str = BOUNDS,
+    workers: int = WORKERS,
+    scheduler: str | None = SCHEDULER,
+    baseline: str | None = BASELINE,
+    output: Path | None = OUTPUT,
+) -> None:
+    """Iterate best responses of PLAYERS until none gains more than --tol, or report a cycle."""
+    from tradewinds.cli._common import console, write_records
+    from tradewinds.core.errors import ConvergenceError
+    from tradewinds.core.solver import SolverReport
+    from tradewinds.policy.nash import nash_tariffs
+    from tradewinds.reporting.strategy import nash_tables
+    from tradewinds.scenarios import load_scenario
+    from tradewinds.scenarios.strategy import tariff_problem
+
+    box = _pair(bounds, "--bounds")
+    problem, _ = tariff_problem(load_scenario(scenario), baseline)
+    who = _codes(players, "--players")
+    instruments = [
+        problem.instrument(p, None if against_all else _others(who, p), by_sector=by_sector)
+        for p in who
+    ]
+    with _mapper(workers, scheduler) as mapper:
+        result = nash_tariffs(
+            problem, instruments, tol=tol, max_rounds=max_rounds, bounds=box, mapper=mapper
+        )
+    out = console()
+    for table in nash_tables(result):
+        out.print(table)
+    if output is not None:
+        write_records(result.to_records(), output)
+        out.print(f"Wrote {output}")
+    if not result.converged:
+        raise ConvergenceError(
+            f"tariff war: {result.message()}",
+            SolverReport(False, len(result.path), float("nan"), tol, 0.0, "best responses"),
+        )
+
+
+@strategy_app.command("united-front")
+def united_front_cmd(
+    scenario: Path = typer.Argument(..., help="Scenario YAML with the threat."),
+    threatener: str = typer.Option("USA", "--threatener", help="Country making the threat."),
+    partners: str = typer.Option("CAN,MEX", "--partners", help="The two partners (row, column)."),
+    retaliation: str = typer.Option(
+        "mirror", "--retaliation", help="How a partner retaliates alone: mirror or optimal."
+    ),
+    weights: str | None = typer.Option(
+        None, "--weights", help="Weights of the joint optimum, e.g. CAN=1,MEX=1 (default equal)."
+    ),
+    deal_rate: float | None = typer.Option(
+        None, "--deal-rate", help="US rate kept on a partner that takes the deal (default: none)."
+    ),
+    draws: int = typer.Option(0, "--draws", help="Elasticity draws for the sensitivity."),
+    seed: int = typer.Option(7, "--seed", help="Seed of the elasticity draws."),
+    eps_range: str = typer.Option(
+        "3,8", "--eps-range", help="Draws are uniform on this elasticity range."
+    ),
+    workers: int = WORKERS,
+    scheduler: str | None = SCHEDULER,
+    baseline: str | None = BASELINE,
+    output: Path | None = OUTPUT,
+    html: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML chart."),
+) -> None:
+    """The 4x4 game of two partners facing a threat: accept, alone, joint or deal."""
+    import pandas as pd
+
+    from tradewinds.cli._common import console, write_records
+    from tradewinds.policy.united_front import draw_elasticities, united_front
+    from tradewinds.reporting.strategy import united_front_html, united_front_tables
+    from tradewinds.scenarios import load_scenario
+    from tradewinds.scenarios.strategy import tariff_problem, united_front_sensitivity
+
+    pair = _codes(partners, "--partners")
+    if len(pair) != 2:
+        raise ScenarioError(f"--partners needs exactly two countries; got {pair}.")
+    if retaliation not in ("mirror", "optimal"):
+        raise ScenarioError(f"--retaliation must be mirror or optimal; got {retaliation!r}.")
+    spec = load_scenario(scenario)
+    options = {
+        "threatener": threatener.upper(),
+        "partners": (pair[0], pair[1]),
+        "retaliation": retaliation,
+        "weights": _weights(weights),
+        "deal_rate": deal_rate,
+    }
+    problem, threat = tariff_problem(spec, baseline, status_quo="baseline")
+    game = united_front(problem, threat, **options)  # type: ignore[arg-type]
+    sens = None
+    if draws > 0:
+        lo, hi = _pair(eps_range, "--eps-range")
+        eps = draw_elasticities(draws, seed, lo, hi)
+        if baseline is not None:
+            spec = spec.model_copy(update={"baseline": baseline})
+        with _mapper(workers, scheduler) as mapper:
+            sens = united_front_sensitivity(spec, list(eps), mapper=mapper, **options)
+    out = console()
+    freq = sens.frequencies if sens is not None else None
+    for table in united_front_tables(game, freq, len(sens.games) if sens else 0):
+        out.print(table)
+    if sens is not None and sens.failures:
+        bad = ", ".join(f"{e:.3f}" for e, _ in sens.failures)
+        out.print(f"[bold red]{len(sens.failures)} draws did not converge[/] (eps = {bad})")
+    if output is not None:
+        records = game.to_records()
+        if sens is not None:
+            records = pd.concat([records, sens.to_records(game.partners)], ignore_index=True)
+        write_records(records, output)
+        out.print(f"Wrote {output}")
+    if html is not None:
+        html.parent.mkdir(parents=True, exist_ok=True)
+        html.write_text(united_front_html(game, title=spec.title, frequencies=freq), "utf-8")
+        out.print(f"Wrote {html}")
