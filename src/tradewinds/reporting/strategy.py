@@ -119,7 +119,7 @@ def united_front_tables(
     summary = Table(
         title="By partner: retaliation rates %, welfare change %",
         caption="(J,J) = both joint; coord. value = (J,J) minus best unilateral alternative; "
-        "disagr. = disagreement payoff (no deal, no coordination)",
+        "disagr. = disagreement payoff (no deal, no coordination); vs disagr. = (J,J) minus it",
     )
     for col in (
         "partner",
@@ -129,7 +129,7 @@ def united_front_tables(
         "best unil.",
         "coord. value",
         "disagr.",
-        "(J,J)-disagr.",
+        "vs disagr.",
     ):
         summary.add_column(col, justify="left" if col == "partner" else "right")
     jj = game.welfare[("joint", "joint")]
