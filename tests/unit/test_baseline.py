@@ -57,8 +57,12 @@ def test_liberation_day_loader(full_baseline: xr.Dataset) -> None:
     assert ds.sizes[dims.EXPORTER] == 194
     assert ds.attrs["units"] == "millions of current US dollars"
     # SOURCES.md verifies MEX->USA 459.1 bn and CAN->USA 417.0 bn in BACI 2023.
-    assert ds[dims.TRADE].sel(exporter="MEX", importer="USA").item() == pytest.approx(459.1e3, rel=1e-3)
-    assert ds[dims.TRADE].sel(exporter="CAN", importer="USA").item() == pytest.approx(417.0e3, rel=1e-3)
+    assert ds[dims.TRADE].sel(exporter="MEX", importer="USA").item() == pytest.approx(
+        459.1e3, rel=1e-3
+    )
+    assert ds[dims.TRADE].sel(exporter="CAN", importer="USA").item() == pytest.approx(
+        417.0e3, rel=1e-3
+    )
     # Income equals GDP where domestic absorption was not clipped.
     prov = json.loads(ds.attrs["provenance"])
     assert sorted(prov["domestic_absorption_clipped_to_zero"]) == ["GMB", "MHL"]
