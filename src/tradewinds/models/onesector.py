@@ -166,7 +166,7 @@ def solve_wages(
         lam_new, _ = _shares(log_base, x, eps)
         e_new = expenditure(lam_new, wy)[0]
         sales = (lam_new * (1 - m) * e_new).sum(axis=1)
-        return max(float(np.max(np.abs(sales / wy - 1))), abs(wy.sum() / world - 1))
+        return max(float(np.max(np.abs(sales / wy - 1))), abs(float(wy.sum() / world) - 1))
 
     def tatonnement(x: Array) -> Array:
         # Raise the wage where sales exceed income; 1 + eps approximates minus the own-wage
