@@ -25,6 +25,7 @@ zero-deficit baseline.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -73,13 +74,13 @@ def _base_from(trade: Array, tariff: Array) -> _Base:
     )
 
 
-def _shares(lam: Array, log_cost: Array, x: Array, eps: float) -> tuple[Array, Array]:
+def _shares(log_base: Array, x: Array, eps: float) -> tuple[Array, Array]:
     """New shares lambda' (eq. 2) and log P_hat (eq. 1), computed stably in logs.
 
-    ``log_cost`` is ``-eps log tau_hat``; ``x`` is ``log w_hat``.
+    ``log_base`` is ``log lambda - eps log tau_hat`` (constant during a solve); ``x`` is
+    ``log w_hat``.
     """
-    with np.errstate(divide="ignore"):
-        log_a = np.log(lam) + log_cost - eps * x[:, None]
+    log_a = log_base - eps * x[:, None]
     top = np.max(log_a, axis=0)
     a = np.exp(log_a - top)
     total = a.sum(axis=0)
@@ -109,6 +110,8 @@ def solve_wages(
     y = base.income
     m = new_tariff / (1 + new_tariff)
     log_cost = -eps * (np.log1p(new_tariff) - np.log1p(base.tariff) + np.log(trade_cost_hat))
+    with np.errstate(divide="ignore"):
+        log_base = np.log(base.lam) + log_cost
     n = y.size
     world = y.sum()
     # Walras' law makes one market redundant; drop the largest, whose relative residual then
@@ -124,41 +127,53 @@ def solve_wages(
         e_raw = ratio * wy / (1 - ratio * s)
         return e_raw, s, ratio, ratio
 
-    def system(x: Array) -> tuple[Array, Array]:
+    last: dict[str, Any] = {}
+
+    def system(x: Array) -> tuple[Array, Callable[[], Array]]:
         w = np.exp(x)
         wy = w * y
-        lam_new, _ = _shares(base.lam, log_cost, x, eps)
+        lam_new, _ = _shares(log_base, x, eps)
         e_new, s, a, b = expenditure(lam_new, wy)
         if np.any(e_new <= 0):  # outside the domain: a surplus larger than income
-            return np.full(n, np.inf), np.eye(n)
+            return np.full(n, np.inf), lambda: np.eye(n)
         ab = lam_new * (1 - m)  # A_in
         bb = ab * e_new  # B_in
         sales = bb.sum(axis=1)
         f = sales / wy - 1
-        # dE'_n/dx_k: diag(a_n w_n Y_n / (1 - b_n s_n)) + c_n (-eps) lambda'_kn (m_kn - s_n)
-        c = e_new * b / (1 - b * s)
-        g = -eps * (c[None, :] * lam_new * (m - s[None, :])).T
-        g[np.diag_indices(n)] += a * wy / (1 - b * s)
-        dz = -eps * np.diag(sales) + eps * bb @ lam_new.T + ab @ g
-        jac = dz / wy[:, None] - np.diag(sales / wy)
-        f[top] = wy.sum() / world - 1
-        jac[top, :] = wy / world
-        return f, jac
+        numeraire = wy.sum() / world - 1
+        last["x"], last["err"] = x, max(float(np.max(np.abs(f))), abs(numeraire))
+        f[top] = numeraire
+
+        def jacobian() -> Array:
+            # dE'_n/dx_k: diag(a_n w_n Y_n / (1 - b_n s_n)) + c_n (-eps) lambda'_kn (m_kn - s_n)
+            c = e_new * b / (1 - b * s)
+            g = -eps * (c[None, :] * lam_new * (m - s[None, :])).T
+            g[np.diag_indices(n)] += a * wy / (1 - b * s)
+            dz = eps * bb @ lam_new.T + ab @ g
+            dz[np.diag_indices(n)] -= eps * sales
+            jac = dz / wy[:, None]
+            jac[np.diag_indices(n)] -= sales / wy
+            jac[top, :] = wy / world
+            return jac
+
+        return f, jacobian
 
     def measure(x: Array) -> float:
+        if last.get("x") is x:
+            return float(last["err"])
         w = np.exp(x)
         wy = w * y
-        lam_new, _ = _shares(base.lam, log_cost, x, eps)
+        lam_new, _ = _shares(log_base, x, eps)
         e_new = expenditure(lam_new, wy)[0]
         sales = (lam_new * (1 - m) * e_new).sum(axis=1)
-        return float(np.max(np.abs(sales / wy - 1)))
+        return max(float(np.max(np.abs(sales / wy - 1))), abs(float(wy.sum() / world) - 1))
 
     def tatonnement(x: Array) -> Array:
         # Raise the wage where sales exceed income; 1 + eps approximates minus the own-wage
         # elasticity of excess demand. Then restore the numéraire.
         w = np.exp(x)
         wy = w * y
-        lam_new, _ = _shares(base.lam, log_cost, x, eps)
+        lam_new, _ = _shares(log_base, x, eps)
         e_new = expenditure(lam_new, wy)[0]
         sales = (lam_new * (1 - m) * e_new).sum(axis=1)
         step = np.clip(np.log(np.maximum(sales, 1e-300) / wy) / (1 + eps), -1.0, 1.0)
@@ -174,7 +189,7 @@ def solve_wages(
         what="one-sector equilibrium",
         fallback=tatonnement,
     )
-    lam_new, log_phat = _shares(base.lam, log_cost, x, eps)
+    lam_new, log_phat = _shares(log_base, x, eps)
     w = np.exp(x)
     e_new = expenditure(lam_new, w * y)[0]
     return w, lam_new, e_new, np.exp(log_phat), report
@@ -349,40 +364,40 @@ def _package(
     imports_new = np.where(off, trade_new, 0).sum(axis=0)
     income_new = w * base.income + revenue_new
     income_old = base.income + revenue_old
-    coord = {dims.COUNTRY: labels}
-
-    def c(values: Array) -> xr.DataArray:
-        return xr.DataArray(values, dims=dims.COUNTRY, coords=coord)
-
     with np.errstate(divide="ignore", invalid="ignore"):
-        country = xr.Dataset(
-            {
-                "wage_hat": c(w),
-                "price_index_hat": c(p_hat),
-                "welfare_hat": c(income_new / income_old / p_hat),
-                "real_wage_hat": c(w / p_hat),
-                "expenditure_hat": c(e_new / base.expenditure),
-                "exports_hat": c(exports_new / exports_old),
-                "imports_hat": c(imports_new / imports_old),
-                "domestic_share_hat": c(np.diag(lam_new) / np.diag(base.lam)),
-                "tariff_revenue": c(revenue_new),
-                "tariff_revenue_baseline": c(revenue_old),
-                "exports": c(exports_new),
-                "imports": c(imports_new),
-                "income": c(income_new),
-            }
-        )
-        sector = baseline[dims.SECTOR].values
-        bil = {dims.EXPORTER: labels, dims.IMPORTER: labels, dims.SECTOR: sector}
+        country_vars = {
+            "wage_hat": w,
+            "price_index_hat": p_hat,
+            "welfare_hat": income_new / income_old / p_hat,
+            "real_wage_hat": w / p_hat,
+            "expenditure_hat": e_new / base.expenditure,
+            "exports_hat": exports_new / exports_old,
+            "imports_hat": imports_new / imports_old,
+            "domestic_share_hat": np.diag(lam_new) / np.diag(base.lam),
+            "tariff_revenue": revenue_new,
+            "tariff_revenue_baseline": revenue_old,
+            "exports": exports_new,
+            "imports": imports_new,
+            "income": income_new,
+        }
         shape = (*base.trade.shape, 1)
-        bilateral = xr.Dataset(
-            {
-                "trade_baseline": (tuple(bil), base.trade.reshape(shape)),
-                "trade": (tuple(bil), trade_new.reshape(shape)),
-                "trade_hat": (tuple(bil), (trade_new / base.trade).reshape(shape)),
-            },
-            coords=bil,
-        )
+        bilateral_vars = {
+            "trade_baseline": base.trade.reshape(shape),
+            "trade": trade_new.reshape(shape),
+            "trade_hat": (trade_new / base.trade).reshape(shape),
+        }
+    country = xr.Dataset(
+        {k: (dims.COUNTRY, v) for k, v in country_vars.items()}, coords={dims.COUNTRY: labels}
+    )
+    bil = (dims.EXPORTER, dims.IMPORTER, dims.SECTOR)
+    bilateral = xr.Dataset(
+        {k: (bil, v) for k, v in bilateral_vars.items()},
+        coords={
+            dims.EXPORTER: labels,
+            dims.IMPORTER: labels,
+            dims.SECTOR: baseline[dims.SECTOR].values,
+        },
+    )
     params: dict[str, Any] = {"eps": model.eps, "closure": model.closure, "tol": model.tol}
     return Equilibrium(
         model="one-sector",
