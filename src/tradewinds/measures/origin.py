@@ -51,6 +51,9 @@ DE_MINIMIS = 0.10
 #: Share of steel and of aluminium purchases that must be originating (Appendix Art. 6.1).
 STEEL_ALUMINIUM = 0.70
 
+#: Relative tolerance for comparisons of money amounts that are equal on paper.
+_TOL = 1e-9
+
 _STAGES = (
     dt.date(2020, 7, 1),
     dt.date(2021, 7, 1),
@@ -267,7 +270,7 @@ def _content_lever(
             return "no non-originating value to remove.", info
         largest = nonorig[0]
         info["largest_non_originating"] = {"name": largest[0], "value": largest[1]}
-        flips = [p for p in nonorig if p[1] >= gap]
+        flips = [p for p in nonorig if p[1] >= gap - _TOL * base]
         if flips:
             smallest = min(flips, key=lambda p: p[1])
             info["flip"] = {"name": smallest[0], "value": smallest[1], "to": "originating"}
@@ -447,7 +450,7 @@ def _lvc_check(bom: BillOfMaterials) -> Check:
         details["change_needed"] = short
         lever = f"short by {_money(short)} of high-wage material and manufacturing expenditure"
         low = [m for m in bom.materials if m.plant_wage is None or m.plant_wage < HIGH_WAGE]
-        flips = [m for m in low if m.value >= short]
+        flips = [m for m in low if m.value >= short - _TOL * nc]
         if flips:
             best = min(flips, key=lambda m: m.value)
             lever += (
@@ -527,7 +530,7 @@ def _metal_checks(bom: BillOfMaterials) -> list[Check]:
         if need > 0:
             details["change_needed"] = need
             lever = f"short by {_money(need)} of North American {metal}"
-            flips = [m for m in materials if not m.originating and m.value >= need]
+            flips = [m for m in materials if not m.originating and m.value >= need - _TOL * total]
             if flips:
                 best = min(flips, key=lambda m: m.value)
                 lever += f"; buying {best.name!r} ({_money(best.value)}) originating would pass"
