@@ -392,6 +392,7 @@ def test_heavy_truck_phase_in(date: str, rvc: float) -> None:
     assert result.check("rvc_net_cost").threshold == pytest.approx(rvc)
     lvc = result.check("lvc")
     assert (lvc.threshold is None) is (date < "2027-07-01")
+    assert (lvc.outcome == "not applicable") is (date < "2027-07-01")
 
 
 def test_auto_part_tables() -> None:

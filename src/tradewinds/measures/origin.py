@@ -129,7 +129,7 @@ DE_MINIMIS_EXCEPTIONS: tuple[
     ),
 )
 
-Outcome = Literal["pass", "fail", "not evaluated"]
+Outcome = Literal["pass", "fail", "not evaluated", "not applicable"]
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,7 @@ class Check:
     lever: str = ""
     note: str = ""
     details: Mapping[str, Any] = field(default_factory=dict)
+    applies: bool = True
 
     @property
     def margin(self) -> float | None:
@@ -161,7 +162,9 @@ class Check:
 
     @property
     def outcome(self) -> Outcome:
-        """``pass``, ``fail`` or ``not evaluated`` (missing data)."""
+        """``pass``, ``fail``, ``not evaluated`` (missing data) or ``not applicable``."""
+        if not self.applies:
+            return "not applicable"
         return "not evaluated" if self.passed is None else ("pass" if self.passed else "fail")
 
     def to_dict(self) -> dict[str, Any]:
@@ -395,6 +398,7 @@ def _lvc_check(bom: BillOfMaterials) -> Check:
             None,
             None,
             passed=True,
+            applies=False,
             note="not applied: the heavy-truck LVC schedule before 2027-07-01 is not encoded",
         )
     required, minimum = stage
