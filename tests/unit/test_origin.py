@@ -443,6 +443,13 @@ def test_malformed_bom(change: dict[str, Any], error: type[Exception], match: st
         parse_bom(bom)
 
 
+def test_misspelt_key_reported_with_the_missing_one() -> None:
+    bom = general()
+    bom["materials"][0]["valu"] = bom["materials"][0].pop("value")
+    with pytest.raises(ScenarioError, match=r"unknown key 'materials\.0\.valu' \(required key"):
+        parse_bom(bom)
+
+
 def test_missing_key_and_duplicate_names() -> None:
     bom = general()
     del bom["materials"][0]["value"]

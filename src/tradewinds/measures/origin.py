@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar
 
 from tradewinds.core.errors import DataError, ScenarioError
-from tradewinds.measures.origin_schema import BillOfMaterials, Material, hts_digits
+from tradewinds.measures.origin_schema import BillOfMaterials, hts_digits
 
 T = TypeVar("T")
 
@@ -820,31 +820,12 @@ def check_origin(bom: BillOfMaterials) -> OriginResult:
     )
 
 
-def material_table(bom: BillOfMaterials) -> list[dict[str, Any]]:
-    """Materials with their share of the RVC base, largest non-originating first."""
-    base = bom.transaction_value or bom.net_cost or 1.0
-    rows = [
-        {
-            "name": m.name,
-            "hts": m.hts,
-            "value": m.value,
-            "originating": m.originating,
-            "role": m.role,
-            "share_of_base": m.value / base,
-        }
-        for m in bom.materials
-    ]
-    return sorted(rows, key=lambda r: (r["originating"], -r["value"]))
-
-
 __all__ = [
     "OUT_OF_SCOPE",
     "Check",
-    "Material",
     "OriginResult",
     "check_origin",
     "de_minimis_exception",
-    "material_table",
     "regional_value_content",
     "stage_value",
 ]

@@ -295,11 +295,15 @@ def parse_bom(data: Any, source: str = "BOM") -> BillOfMaterials:
     try:
         bom = BillOfMaterials.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = exc.errors()
+        # An unknown key is usually a misspelt one; report it before the key it stands for.
+        err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         where = _where(tuple(err["loc"]))
         if err["type"] == "extra_forbidden":
+            missing = [_where(tuple(e["loc"])) for e in errors if e["type"] == "missing"]
+            also = f" (required key {missing[0]!r} is missing)" if missing else ""
             raise ScenarioError(
-                f"{source}: unknown key {where!r}. Check the spelling against docs/origin.md."
+                f"{source}: unknown key {where!r}{also}. Check the spelling against docs/origin.md."
             ) from None
         if err["type"] == "missing":
             raise ScenarioError(f"{source}: required key {where!r} is missing.") from None
