@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar
 
 from tradewinds.core.errors import DataError, ScenarioError
-from tradewinds.measures.origin_schema import BillOfMaterials, hts_digits
+from tradewinds.measures.origin_schema import BillOfMaterials, Method, hts_digits
 
 T = TypeVar("T")
 
@@ -314,7 +314,7 @@ def _content_lever(
 
 def _rvc_check(
     bom: BillOfMaterials,
-    method: Literal["transaction_value", "net_cost"],
+    method: Method,
     threshold: float,
     label: str,
     article: str,
@@ -724,12 +724,16 @@ def check_origin(bom: BillOfMaterials) -> OriginResult:
     notes = [OUT_OF_SCOPE]
     tv_req, nc_req, source = _rvc_thresholds(bom)
     rvc_checks: list[Check] = []
-    for method, req in (("transaction_value", tv_req), ("net_cost", nc_req)):
+    methods: tuple[tuple[Method, float | None], ...] = (
+        ("transaction_value", tv_req),
+        ("net_cost", nc_req),
+    )
+    for method, req in methods:
         if req is not None:
             rvc_checks.append(
                 _rvc_check(
                     bom,
-                    method,  # type: ignore[arg-type]
+                    method,
                     req,
                     f"RVC, {method.replace('_', '-')} method",
                     f"Art. 4.5.{2 if method == 'transaction_value' else 3}; {source}",
