@@ -17,7 +17,7 @@ import typer
 from tradewinds.core.errors import TradewindsError
 
 #: Modules of ``tradewinds.cli`` that register commands, in help order.
-COMMAND_MODULES = ("run", "baseline", "strategy")
+COMMAND_MODULES = ("run", "baseline", "scenarios", "origin", "strategy")
 
 app = typer.Typer(
     name="tradewinds",
