@@ -126,3 +126,27 @@ def test_bad_players_are_rejected(scenario):
 
 def test_every_cell_is_solved(game):
     assert set(game.welfare) == set(itertools.product(STRATEGIES, STRATEGIES))
+
+
+@pytest.mark.parametrize(
+    ("library_file", "cell"),
+    [
+        ("united-front-joint-retaliation.yaml", ("alone", "alone")),
+        ("threat-separate-deal-mexico.yaml", ("accept", "deal")),
+        ("threat-escalation.yaml", ("accept", "accept")),
+    ],
+)
+def test_cells_match_the_library_scenarios_run_directly(game, library_file, cell):
+    """Game cells equal the library's scenario files solved by the plain runner.
+
+    Both mirror retaliation (library scenario 6) and Mexico's separate deal are cells of the
+    game under the default mirror rule. The runner solves to 1e-10 and the game to 1e-12, so
+    welfare agrees to about 1e-10; 1e-9 allows for that.
+    """
+    from tradewinds.scenarios import run_scenario
+
+    eq = run_scenario(load_scenario(THREAT.parent / library_file))
+    for country, value in game.welfare[cell].items():
+        assert float(eq.country["welfare_hat"].sel(country=country)) - 1 == pytest.approx(
+            value, abs=1e-9
+        )
