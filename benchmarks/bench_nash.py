@@ -1,0 +1,85 @@
+"""Median time of a three-player (USA, CAN, MEX) Nash tariff war.
+
+Cases:
+1. one-sector model on the bundled 11-region default, uniform tariffs, serial best responses;
+2. the same with best responses on a 2-worker Dask LocalCluster (cluster start not timed);
+3. the multi-sector model on the WIOD default with one tariff per sector, if a model named
+   ``multi-sector`` is registered in ``tradewinds.scenarios.runner.MODELS`` (skipped with a note
+   otherwise). Target: at most 2 minutes on the 2-core development machine.
+
+Run from the repository root: ``PYTHONPATH=src python benchmarks/bench_nash.py [--repeat 5]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+
+from tradewinds.policy.nash import NashResult, nash_tariffs
+from tradewinds.policy.parallel import Mapper, dask_mapper, serial_map
+from tradewinds.scenarios.runner import MODELS
+from tradewinds.scenarios.schema import parse_scenario
+from tradewinds.scenarios.strategy import tariff_problem
+
+PLAYERS = ("USA", "CAN", "MEX")
+THREAT = [
+    {"importer": "USA", "exporter": "CAN", "rate": 0.35},
+    {"importer": "USA", "exporter": "MEX", "rate": 0.30},
+]
+
+
+def war(model: dict[str, object], baseline: str, by_sector: bool, mapper: Mapper) -> NashResult:
+    spec = parse_scenario(
+        {"title": "bench", "baseline": baseline, "model": model, "shocks": {"tariffs": THREAT}}
+    )
+    problem, _ = tariff_problem(spec)
+    instruments = [
+        problem.instrument(p, [q for q in PLAYERS if q != p], by_sector=by_sector) for p in PLAYERS
+    ]
+    return nash_tariffs(problem, instruments, mapper=mapper)
+
+
+def median_time(fn: Callable[[], NashResult], repeat: int) -> tuple[float, NashResult]:
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    assert result is not None
+    return statistics.median(times), result
+
+
+def report(name: str, seconds: float, result: NashResult) -> None:
+    rates = ", ".join(f"{p} {100 * result.values[p].mean():.2f}%" for p in PLAYERS)
+    print(
+        f"{name}: median {seconds:.2f} s; {result.status} in {len(result.path)} rounds; "
+        f"mean rates {rates}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--wiod-baseline", default="wiod", help="Name of the WIOD default.")
+    args = parser.parse_args()
+    one = {"name": "one-sector", "eps": 4, "closure": "fixed"}
+    seconds, result = median_time(lambda: war(one, "default", False, serial_map), args.repeat)
+    report("one-sector, 11 regions, uniform, serial", seconds, result)
+    with dask_mapper(workers=2) as mapper:
+        seconds, result = median_time(lambda: war(one, "default", False, mapper), args.repeat)
+    report("one-sector, 11 regions, uniform, Dask LocalCluster(2)", seconds, result)
+    if "multi-sector" not in MODELS:
+        print("multi-sector: SKIPPED (no model named 'multi-sector' is registered in MODELS yet)")
+        return
+    multi = {"name": "multi-sector"}
+    with dask_mapper(workers=2) as mapper:
+        seconds, result = median_time(
+            lambda: war(multi, args.wiod_baseline, True, mapper), max(1, args.repeat // 5)
+        )
+    report(f"multi-sector, {args.wiod_baseline}, by sector, Dask LocalCluster(2)", seconds, result)
+
+
+if __name__ == "__main__":
+    main()
