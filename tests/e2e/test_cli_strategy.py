@@ -49,6 +49,8 @@ def test_nash_reports_equilibrium_and_path(tmp_path, capsys):
     assert "Path of best responses" in shown
     records = pd.DataFrame(json.loads(out.read_text()))
     assert set(records.query("metric == 'tariff_nash'")["country"]) == {"USA", "CAN", "MEX"}
+    assert "tariff_round_1" in set(records["metric"])
+    assert "gain_round_1_pct" in set(records["metric"])
 
 
 def test_nash_that_does_not_converge_exits_non_zero(capsys):

@@ -168,3 +168,18 @@ def test_bad_input_is_one_clear_error():
         optimal_tariffs(problem, [inst], bounds=(0.5, 0.1))
     with pytest.raises(ScenarioError, match="weights"):
         optimal_tariffs(problem, [inst], {"HOM": -1.0})
+
+
+def test_no_solution_inside_the_box_names_the_rates():
+    """A model that fails above 50% makes the search fail with the offending rate, not a guess."""
+    from tradewinds.core.errors import ConvergenceError
+    from tradewinds.core.solver import SolverReport
+
+    def payoff(t):
+        if rate(t, "FOR", "HOM") > 0.5:
+            raise ConvergenceError("fake model: no solution", SolverReport(False, 1, 1, 0, 0, "x"))
+        return {"HOM": rate(t, "FOR", "HOM")}
+
+    problem = fake_problem(["HOM", "FOR"], ["TOTAL"], payoff)
+    with pytest.raises(ConvergenceError, match=r"no solution at rates \[.*%\].*narrow --bounds"):
+        optimal_tariffs(problem, [problem.instrument("HOM")], bounds=(0.0, 2.0))

@@ -137,8 +137,14 @@ class NashResult:
         return pd.DataFrame(rows)
 
     def to_records(self) -> pd.DataFrame:
-        """Tidy records ``country, partner, sector, metric, value, unit``."""
+        """Tidy records ``country, partner, sector, metric, value, unit``.
+
+        Final tariffs are ``tariff_nash`` (``tariff_last`` if the war did not converge) and
+        welfare ``welfare_pct``; the path adds ``tariff_round_K``, ``best_response_round_K``
+        and ``gain_round_K_pct`` for each round ``K``.
+        """
         t = self.tariff_records()
+        against = {i.country: ",".join(i.against) for i in self.instruments}
         frames = [
             pd.DataFrame(
                 {
@@ -161,6 +167,24 @@ class NashResult:
                 }
             ),
         ]
+        path = self.path_records()
+        for col, name, unit in (
+            ("tariff", "tariff_round_{}", "rate"),
+            ("best_response", "best_response_round_{}", "rate"),
+            ("gain_pct", "gain_round_{}_pct", "percent"),
+        ):
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "country": path["country"],
+                        "partner": path["country"].map(against),
+                        "sector": path["sector"],
+                        "metric": [name.format(k) for k in path["round"]],
+                        "value": path[col],
+                        "unit": unit,
+                    }
+                )
+            )
         return pd.concat(frames, ignore_index=True)
 
 
@@ -221,6 +245,8 @@ def nash_tariffs(
         raise ScenarioError(f"Each player needs exactly one instrument; got {players}.")
     if len(players) < 1:
         raise ScenarioError("A tariff war needs at least one player.")
+    if max_rounds < 1:
+        raise ScenarioError(f"--max-rounds must be at least 1 (got {max_rounds}).")
     profile = {i.country: i.read(problem.tariff) for i in instruments}
     history: list[dict[str, Array]] = []
     path: list[NashRound] = []

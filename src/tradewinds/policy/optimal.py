@@ -203,7 +203,17 @@ def optimal_tariffs(
     welfare0 = welfare_changes(eq0)
 
     def value(x: Array) -> float:
-        return -objective(problem.evaluate(apply_all(base, instruments, x)), w)
+        try:
+            eq = problem.evaluate(apply_all(base, instruments, x))
+        except ConvergenceError as exc:
+            rates = ", ".join(f"{100 * v:.2f}%" for v in x)
+            raise ConvergenceError(
+                f"optimal tariffs for {', '.join(w)}: the model has no solution at rates "
+                f"[{rates}] inside the search box {lo:g}..{hi:g}; narrow --bounds or use the "
+                f"balanced closure. Model said: {exc.message}",
+                exc.report,
+            ) from exc
+        return -objective(eq, w)
 
     if start.size == 1:
         res = optimize.minimize_scalar(
