@@ -150,3 +150,12 @@ def test_cells_match_the_library_scenarios_run_directly(game, library_file, cell
         assert float(eq.country["welfare_hat"].sel(country=country)) - 1 == pytest.approx(
             value, abs=1e-9
         )
+
+
+def test_with_elasticity_sets_the_models_eps(scenario):
+    from tradewinds.scenarios.strategy import with_elasticity
+
+    changed = with_elasticity(scenario, 6.5)
+    assert changed.model.eps == 6.5
+    assert scenario.model.eps == 4  # the original is frozen and unchanged
+    assert changed.digest() != scenario.digest()

@@ -100,12 +100,18 @@ def tariff_problem(
 
 
 def with_elasticity(scenario: Scenario, eps: float) -> Scenario:
-    """Copy of ``scenario`` with the model's trade elasticity set to ``eps``."""
-    if "eps" not in type(scenario.model).model_fields:
+    """Copy of ``scenario`` with the model's trade elasticity set to ``eps``.
+
+    Models with one elasticity (``eps``) get it directly; models with sector elasticities
+    (``theta``, the multi-sector model) get ``eps`` in every sector.
+    """
+    fields = type(scenario.model).model_fields
+    key = "eps" if "eps" in fields else "theta" if "theta" in fields else None
+    if key is None:
         raise ScenarioError(
-            f"Model {scenario.model.name!r} has no single trade elasticity 'eps' to draw."
+            f"Model {scenario.model.name!r} has no trade elasticity ('eps' or 'theta') to draw."
         )
-    model = scenario.model.model_copy(update={"eps": float(eps)})
+    model = scenario.model.model_copy(update={key: float(eps)})
     return scenario.model_copy(update={"model": model})
 
 
