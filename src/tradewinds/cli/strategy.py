@@ -97,10 +97,16 @@ def optimal(
     ),
     by_sector: bool = BY_SECTOR,
     bounds: str = BOUNDS,
+    workers: int = WORKERS,
+    scheduler: str | None = SCHEDULER,
     baseline: str | None = BASELINE,
     output: Path | None = OUTPUT,
 ) -> None:
-    """Tariffs that maximise a country's (or coalition's) welfare, others' tariffs fixed."""
+    """Tariffs that maximise a country's (or coalition's) welfare, others' tariffs fixed.
+
+    With several rates (--by-sector or a coalition) the gradient's coordinates run in parallel
+    when --workers or --scheduler is given.
+    """
     from tradewinds.cli._common import console, write_records
     from tradewinds.core import dims
     from tradewinds.policy.optimal import optimal_tariffs, uniform_tariff_formula
@@ -113,7 +119,8 @@ def optimal(
     members = _codes(country, "--country")
     partners = _codes(against, "--against") if against else None
     instruments = [problem.instrument(c, partners, by_sector=by_sector) for c in members]
-    result = optimal_tariffs(problem, instruments, _weights(weights), bounds=box)
+    with _mapper(workers, scheduler) as mapper:
+        result = optimal_tariffs(problem, instruments, _weights(weights), bounds=box, mapper=mapper)
     closed = None
     inst = instruments[0]
     if (

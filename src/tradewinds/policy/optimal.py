@@ -29,6 +29,7 @@ from tradewinds.core import dims
 from tradewinds.core.errors import ConvergenceError, ScenarioError
 from tradewinds.core.solver import SolverReport
 from tradewinds.models.equilibrium import Equilibrium
+from tradewinds.policy.parallel import Mapper, serial_map
 from tradewinds.policy.problem import (
     DEFAULT_BOUNDS,
     Array,
@@ -170,6 +171,7 @@ def optimal_tariffs(
     bounds: tuple[float, float] = DEFAULT_BOUNDS,
     xtol: float = XTOL,
     max_iter: int = 200,
+    mapper: Mapper = serial_map,
 ) -> OptimalTariffs:
     """Maximise the weighted welfare of the instruments' owners over their tariffs.
 
@@ -189,6 +191,10 @@ def optimal_tariffs(
         Absolute tolerance on the rates.
     max_iter
         Iteration cap of the optimiser; hitting it raises :class:`ConvergenceError`.
+    mapper
+        How the gradient's coordinates (sectors, coalition members) are evaluated when there
+        are several rates: serially, or in parallel on Dask (:mod:`.parallel`). Each task
+        carries the problem with its current warm start.
     """
     lo, hi = _check_bounds(bounds)
     w = _weights(instruments, weights)
@@ -227,12 +233,17 @@ def optimal_tariffs(
     else:
 
         def grad(x: Array) -> Array:
-            g = np.empty_like(x)
-            for k in range(x.size):
-                e = np.zeros_like(x)
-                e[k] = GRAD_STEP
-                g[k] = (value(x + e) - value(x - e)) / (2 * GRAD_STEP)
-            return g
+            if mapper is serial_map:
+                g = np.empty_like(x)
+                for k in range(x.size):
+                    e = np.zeros_like(x)
+                    e[k] = GRAD_STEP
+                    g[k] = (value(x + e) - value(x - e)) / (2 * GRAD_STEP)
+                return g
+            tasks = [_Partial(problem, base, instruments, w, x, k) for k in range(x.size)]
+            used = mapper(_partial, tasks)
+            problem.evaluations += 2 * x.size
+            return -np.asarray(used, dtype=float)
 
         res = optimize.minimize(
             value,
@@ -266,6 +277,30 @@ def optimal_tariffs(
         evaluations=problem.evaluations - used0,
         method=method,
     )
+
+
+@dataclass(frozen=True)
+class _Partial:
+    """One coordinate of a central-difference gradient, shipped to a worker."""
+
+    problem: TariffProblem
+    base: xr.DataArray
+    instruments: tuple[Instrument, ...]
+    weights: dict[str, float]
+    x: Array
+    k: int
+
+
+def _partial(task: _Partial) -> float:
+    """Central difference of the weighted welfare along rate ``k`` (top level, for Dask)."""
+    up, down = task.x.copy(), task.x.copy()
+    up[task.k] += GRAD_STEP
+    down[task.k] -= GRAD_STEP
+    hi = objective(task.problem.evaluate(apply_all(task.base, task.instruments, up)), task.weights)
+    lo = objective(
+        task.problem.evaluate(apply_all(task.base, task.instruments, down)), task.weights
+    )
+    return (hi - lo) / (2 * GRAD_STEP)
 
 
 def uniform_tariff_formula(
