@@ -50,16 +50,17 @@ def test_two_country_optimum_matches_closed_form(flows, foreign_tariff):
     """Numerical optimum = t* = (1 - m_F lambda_HF) / (eps lambda_FF) (docs/strategy.md, eq. O3).
 
     The formula is a fixed point in the equilibrium shares, so it is evaluated at the optimum.
-    Tolerance 1e-6: Brent's xatol is 1e-8, the welfare objective is solved to 1e-12, and the
-    formula's right-hand side moves by less than the argmax error (its slope in t is below one).
-    A wrong formula (e.g. ignoring the foreign tariff, 1/(eps lambda_FF)) misses by > 1e-3.
+    Tolerance 1e-5: welfare is flat at its maximum, so Brent can place the argmax only to
+    about sqrt(2 dW / |W''|), with welfare noise dW ~ 1e-13 from solves at 1e-12 and curvature
+    |W''| >= 0.01 in these worlds: a few 1e-6. A wrong formula (ignoring the foreign tariff,
+    1/(eps lambda_FF)) misses by more than 1e-3.
     """
     problem = problem_for(two_country(flows, foreign_tariff))
     inst = problem.instrument("HOM", ["FOR"])
     result = optimal_tariffs(problem, [inst], xtol=1e-8)
     tariff = inst.apply(problem.tariff, result.values)
     closed = uniform_tariff_formula(result.equilibrium, tariff, "HOM", EPS)
-    assert result.values[0] == pytest.approx(closed, abs=1e-6)
+    assert result.values[0] == pytest.approx(closed, abs=1e-5)
     assert result.gain > 0
     assert result.welfare["FOR"] < result.welfare_start["FOR"]
     if foreign_tariff:
@@ -73,12 +74,12 @@ def test_two_country_optimum_matches_closed_form(flows, foreign_tariff):
 def test_small_country_optimal_tariff_tends_to_one_over_eps():
     """A tiny home whose exports are a negligible share of foreign spending: t* -> 1/eps.
 
-    lambda_FF = 1 - 1e-6 here, so t* = 1/(eps lambda_FF) differs from 1/eps by 2.5e-7; Brent's
-    tolerance 1e-8 and the solver's 1e-12 keep the total error below 1e-6.
+    lambda_FF = 1 - 1e-6 here, so t* = 1/(eps lambda_FF) differs from 1/eps by 2.5e-7; the
+    argmax is placed to a few 1e-6 (see the test above), hence 1e-5.
     """
     problem = problem_for(two_country([[1.0, 1.0], [1.0, 1e6]]))
     result = optimal_tariffs(problem, [problem.instrument("HOM", ["FOR"])], xtol=1e-8)
-    assert result.values[0] == pytest.approx(1 / EPS, abs=1e-6)
+    assert result.values[0] == pytest.approx(1 / EPS, abs=1e-5)
 
 
 def test_many_country_formula_is_close_on_default():

@@ -266,10 +266,16 @@ def nash_tariffs(
             break
         history.append(profile)
         profile = best
-        # Period 1 (the same profile again) would mean a gain above tol from a move below
-        # tariff_tol; that is left to max_rounds. Periods of 2 or more are cycles.
+        # A cycle: the new profile repeats one seen `back` >= 2 rounds earlier, and the gains
+        # have not shrunk over that period (a damped oscillation that is converging also comes
+        # back close to earlier profiles, but its gains fall by a factor each period). Period 1
+        # (a gain above tol from a move below tariff_tol) is left to max_rounds.
         for back, old in enumerate(reversed(history[:-1]), start=2):
-            if all(np.max(np.abs(old[p] - profile[p])) < tariff_tol for p in players):
+            same = all(np.max(np.abs(old[p] - profile[p])) < tariff_tol for p in players)
+            if not same or back + 1 > len(path):
+                continue
+            # Gains now against gains at the same phase one period earlier.
+            if max(gains.values()) > 0.5 * max(path[-back - 1].gain.values()):
                 status, cycle = "cycle", back
                 break
         if status == "cycle":
