@@ -26,7 +26,7 @@ def test_two_country_optimum_is_the_closed_form(home, foreign, flow, eps):
     Tolerance 5e-5: the argmax is placed to about sqrt(2 dW / |W''|) with welfare noise
     dW ~ 1e-13. Over this range the curvature |W''| is smallest for a nearly closed home at
     eps = 2 (7e-4 at home 500, flow 1, measured), giving 1.7e-5; 5e-5 leaves a factor of three
-    and is still 20 times below the error of the formula that ignores the foreign tariff.
+    (the alternative closed forms the test rules out differ by 1e-3 or more).
     """
     problem = problem_for(two_country([[home, flow], [flow, foreign]]), eps=eps)
     inst = problem.instrument("HOM", ["FOR"])
