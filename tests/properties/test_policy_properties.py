@@ -39,7 +39,8 @@ def test_two_country_optimum_is_the_closed_form(home, foreign, flow, eps):
     assert result.values[0] >= 1 / eps - 5e-5
 
 
-@settings(max_examples=8, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=6, deadline=None)
 @given(domestic=st.floats(20.0, 200.0), flow=st.floats(1.0, 20.0), eps=st.floats(2.0, 8.0))
 def test_symmetric_countries_end_a_war_symmetric_and_worse_off(domestic, flow, eps):
     """Identical countries reach identical Nash tariffs, and the war costs both of them."""
