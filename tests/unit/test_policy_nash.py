@@ -143,3 +143,21 @@ def test_dask_gives_the_serial_answer():
     assert parallel.status == serial.status == "converged"
     for p in ("HOM", "FOR"):
         np.testing.assert_allclose(parallel.values[p], serial.values[p], rtol=0, atol=1e-9)
+
+
+def test_sequential_order_reaches_the_same_equilibrium():
+    """Gauss–Seidel answers in turn and lands on the simultaneous (Jacobi) equilibrium."""
+    problem = problem_for(two_country([[60.0, 20.0], [20.0, 60.0]]))
+    players = [problem.instrument("HOM", ["FOR"]), problem.instrument("FOR", ["HOM"])]
+    jacobi = nash_tariffs(problem, players, tol=1e-12, xtol=1e-8)
+    seidel = nash_tariffs(problem, players, tol=1e-12, xtol=1e-8, order="sequential")
+    assert seidel.converged
+    for p in ("HOM", "FOR"):
+        np.testing.assert_allclose(seidel.values[p], jacobi.values[p], atol=1e-5)
+
+
+def test_sequential_chasing_still_cycles():
+    problem, players = _chasing_problem()
+    result = nash_tariffs(problem, players, bounds=(0.0, 1.0), order="sequential")
+    assert result.status == "cycle"
+    assert result.cycle_length == 2

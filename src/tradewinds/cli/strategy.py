@@ -150,6 +150,11 @@ def nash(
     by_sector: bool = BY_SECTOR,
     tol: float = typer.Option(1e-7, "--tol", help="Largest welfare gain (0.01 = 1%) at a Nash."),
     max_rounds: int = typer.Option(30, "--max-rounds", help="Rounds of best responses."),
+    sequential: bool = typer.Option(
+        False,
+        "--sequential",
+        help="Players answer in turn (Gauss–Seidel, serial) instead of all at once in parallel.",
+    ),
     bounds: str = BOUNDS,
     workers: int = WORKERS,
     scheduler: str | None = SCHEDULER,
@@ -174,7 +179,13 @@ def nash(
     ]
     with _mapper(workers, scheduler) as mapper:
         result = nash_tariffs(
-            problem, instruments, tol=tol, max_rounds=max_rounds, bounds=box, mapper=mapper
+            problem,
+            instruments,
+            tol=tol,
+            max_rounds=max_rounds,
+            bounds=box,
+            mapper=mapper,
+            order="sequential" if sequential else "simultaneous",
         )
     out = console()
     for table in nash_tables(result):

@@ -1,11 +1,12 @@
-"""Nash tariff wars: simultaneous best responses until no player gains from deviating.
+"""Nash tariff wars: best responses until no player gains from deviating.
 
 Each round starts from the current tariff profile. Every player computes its best response (its
 optimal tariffs given everyone else's current tariffs, :func:`~.optimal.optimal_tariffs`); the
 best responses are independent, so they run in parallel through a :data:`~.parallel.Mapper`.
 If no player's best response improves its welfare by more than ``tol`` over the current profile,
 the profile is a Nash equilibrium (to that tolerance) and the war stops. Otherwise all players
-move to their best responses at once (a Jacobi iteration) and the next round begins. A profile
+move to their best responses at once (a Jacobi iteration) and the next round begins; with
+``order="sequential"`` they answer in turn instead (Gauss–Seidel, serial). A profile
 that comes back to within ``tariff_tol`` of an earlier one is reported as a cycle; running out
 of rounds is reported as non-convergence. Neither is ever presented as an equilibrium.
 Countries that are not players keep their tariffs throughout.
@@ -38,6 +39,7 @@ from tradewinds.policy.problem import (
 log = logging.getLogger(__name__)
 
 Status = Literal["converged", "cycle", "max_rounds"]
+Order = Literal["simultaneous", "sequential"]
 
 
 @dataclass(frozen=True)
@@ -218,8 +220,9 @@ def nash_tariffs(
     bounds: tuple[float, float] = DEFAULT_BOUNDS,
     xtol: float = XTOL,
     mapper: Mapper = serial_map,
+    order: Order = "simultaneous",
 ) -> NashResult:
-    """Iterate simultaneous best responses of the instruments' owners (one each).
+    """Iterate best responses of the instruments' owners (one each).
 
     Parameters
     ----------
@@ -238,7 +241,13 @@ def nash_tariffs(
         Box and tolerance of each best-response search.
     mapper
         How the players' best responses are evaluated (serially, or on Dask).
+    order
+        ``simultaneous`` (Jacobi: everyone answers the same profile, in parallel) or
+        ``sequential`` (Gauss–Seidel: players answer in turn, each seeing the moves made
+        before it in the round; serial, and often converges where Jacobi oscillates).
     """
+    if order not in ("simultaneous", "sequential"):
+        raise ScenarioError(f"order {order!r} must be 'simultaneous' or 'sequential'.")
     instruments = tuple(instruments)
     players = [i.country for i in instruments]
     if len(set(players)) != len(players):
@@ -253,13 +262,23 @@ def nash_tariffs(
     status: Status = "max_rounds"
     cycle = None
     for k in range(1, max_rounds + 1):
-        tasks = [
-            _Task(problem, profile, instruments, j, bounds, xtol) for j in range(len(instruments))
-        ]
-        responses: list[OptimalTariffs] = mapper(_best_response, tasks)
+        if order == "simultaneous":
+            tasks = [
+                _Task(problem, profile, instruments, j, bounds, xtol)
+                for j in range(len(instruments))
+            ]
+            responses: list[OptimalTariffs] = mapper(_best_response, tasks)
+        else:
+            current = dict(profile)
+            responses = []
+            for j, p in enumerate(players):
+                task = _Task(problem, dict(current), instruments, j, bounds, xtol)
+                responses.append(_best_response(task))
+                current[p] = responses[-1].values
         gains = {p: r.gain for p, r in zip(players, responses, strict=True)}
         best = {p: r.values for p, r in zip(players, responses, strict=True)}
         path.append(NashRound(k, profile, responses[0].welfare_start, best, gains))
+        # (In sequential order the welfare recorded is at the round's starting profile.)
         log.info("nash round %d: gains %s", k, gains)
         if max(gains.values()) <= tol:
             status = "converged"
