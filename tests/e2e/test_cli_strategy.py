@@ -87,6 +87,7 @@ def test_united_front_table_output_and_html(tmp_path, capsys):
         (["optimal", THREAT, "--country", "CNA"], "Unknown country 'CNA'"),
         (["optimal", THREAT, "--country", "CAN", "--bounds", "1"], "--bounds"),
         (["united-front", THREAT, "--partners", "CAN"], "exactly two"),
+        (["optimal", THREAT, "--country", "CAN", "--sectors", "steel"], "Unknown sector"),
         (["united-front", THREAT, "--retaliation", "tit-for-tat"], "mirror or optimal"),
         (["nash", "missing.yaml"], "does not exist"),
     ],

@@ -207,3 +207,22 @@ def test_mapped_gradient_gives_the_serial_answer():
     assert calls
     assert set(calls) == {3}  # one task per sector
     np.testing.assert_allclose(mapped.values, serial.values, atol=1e-9)
+
+
+def test_sector_subset_leaves_other_sectors_alone():
+    """--sectors b: only sector b is searched; a and c keep the scenario's rates."""
+    targets = (0.1, 0.25, 0.4)
+
+    def payoff(t):
+        loss = sum((rate(t, "FOR", "HOM", k) - v) ** 2 for k, v in enumerate(targets))
+        return {"HOM": -loss}
+
+    problem = fake_problem(["HOM", "FOR"], ["a", "b", "c"], payoff)
+    inst = problem.instrument("HOM", sectors=["b"])
+    result = optimal_tariffs(problem, [inst], bounds=(0.0, 1.0))
+    assert result.values == pytest.approx([0.25], abs=1e-5)
+    final = inst.apply(problem.tariff, result.values)
+    assert rate(final, "FOR", "HOM", 0) == 0.0
+    assert rate(final, "FOR", "HOM", 2) == 0.0
+    with pytest.raises(UnknownLabelError, match="Unknown sector 'd'"):
+        problem.instrument("HOM", sectors=["d"])

@@ -47,6 +47,15 @@ def _weights(text: str | None) -> dict[str, float] | None:
     return out
 
 
+def _labels(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    labels = [s.strip() for s in text.split(",") if s.strip()]
+    if not labels:
+        raise ScenarioError(f"--sectors needs at least one sector label (got {text!r}).")
+    return labels
+
+
 def _others(players: list[str], player: str) -> list[str]:
     return [q for q in players if q != player]
 
@@ -76,6 +85,9 @@ BASELINE = typer.Option(None, "--baseline", "-b", help="Baseline name or path (o
 BY_SECTOR = typer.Option(
     False, "--by-sector/--uniform", help="One rate per sector, or one uniform rate (default)."
 )
+SECTORS = typer.Option(
+    None, "--sectors", help="Only these sectors get their own rate (implies --by-sector)."
+)
 BOUNDS = typer.Option("0,2", "--bounds", help="Search box for every rate, e.g. 0,2 (0%-200%).")
 WORKERS = typer.Option(
     0, "--workers", help="Local Dask workers for parallel searches; 0 runs in-process."
@@ -96,6 +108,7 @@ def optimal(
         None, "--weights", help="Coalition weights on welfare changes, e.g. CAN=2,MEX=1."
     ),
     by_sector: bool = BY_SECTOR,
+    sectors: str | None = SECTORS,
     bounds: str = BOUNDS,
     workers: int = WORKERS,
     scheduler: str | None = SCHEDULER,
@@ -118,7 +131,10 @@ def optimal(
     problem, _ = tariff_problem(load_scenario(scenario), baseline)
     members = _codes(country, "--country")
     partners = _codes(against, "--against") if against else None
-    instruments = [problem.instrument(c, partners, by_sector=by_sector) for c in members]
+    chosen = _labels(sectors)
+    instruments = [
+        problem.instrument(c, partners, by_sector=by_sector, sectors=chosen) for c in members
+    ]
     with _mapper(workers, scheduler) as mapper:
         result = optimal_tariffs(problem, instruments, _weights(weights), bounds=box, mapper=mapper)
     closed = None
@@ -148,6 +164,7 @@ def nash(
         False, "--against-all", help="Players set tariffs on every country, not just each other."
     ),
     by_sector: bool = BY_SECTOR,
+    sectors: str | None = SECTORS,
     tol: float = typer.Option(1e-7, "--tol", help="Largest welfare gain (0.01 = 1%) at a Nash."),
     max_rounds: int = typer.Option(30, "--max-rounds", help="Rounds of best responses."),
     sequential: bool = typer.Option(
@@ -173,8 +190,11 @@ def nash(
     box = _pair(bounds, "--bounds")
     problem, _ = tariff_problem(load_scenario(scenario), baseline)
     who = _codes(players, "--players")
+    chosen = _labels(sectors)
     instruments = [
-        problem.instrument(p, None if against_all else _others(who, p), by_sector=by_sector)
+        problem.instrument(
+            p, None if against_all else _others(who, p), by_sector=by_sector, sectors=chosen
+        )
         for p in who
     ]
     with _mapper(workers, scheduler) as mapper:

@@ -126,9 +126,18 @@ class TariffProblem:
         return eq
 
     def instrument(
-        self, country: str, against: Sequence[str] | None = None, *, by_sector: bool = False
+        self,
+        country: str,
+        against: Sequence[str] | None = None,
+        *,
+        by_sector: bool = False,
+        sectors: Sequence[str] | None = None,
     ) -> Instrument:
-        """Validate labels and build ``country``'s instrument (``against=None``: all others)."""
+        """Validate labels and build ``country``'s instrument (``against=None``: all others).
+
+        ``by_sector`` gives one rate per sector; ``sectors`` restricts the instrument to those
+        sectors (one rate each), leaving the others at their current rates.
+        """
         known = self.countries
         self.check(country, "--country")
         if against is None:
@@ -139,8 +148,14 @@ class TariffProblem:
             partners = [p for p in dict.fromkeys(against) if p != country]
         if not partners:
             raise ScenarioError(f"{country} has no partner to set tariffs against.")
-        sectors = tuple(self.sectors) if by_sector else None
-        return Instrument(country, tuple(partners), sectors)
+        if sectors is not None:
+            for sector in sectors:
+                if sector not in self.sectors:
+                    raise UnknownLabelError("sector", sector, self.sectors, "--sectors")
+            chosen: tuple[str, ...] | None = tuple(dict.fromkeys(sectors))
+        else:
+            chosen = tuple(self.sectors) if by_sector else None
+        return Instrument(country, tuple(partners), chosen)
 
     def check(self, country: str, where: str) -> None:
         """Raise :class:`UnknownLabelError` if ``country`` is not in the baseline."""
