@@ -23,7 +23,8 @@ What the three comparisons establish (see ``docs/model-one-sector.md``):
    those shares are updated with the new prices, ``Y'_i = p_i Y_i`` and ``E'_j = phi_j p_j Y_j``
    (the full-endowment equilibrium of Larch & Yotov 2016, eqs. 28-31).
 3. The gap between gegravity's reported numbers and tradewinds (equivalently, between 1 and 2) is
-   first order in the shock: 1e-4 in welfare levels, a 2-15% difference in the changes. The test
+   first order in the shock: 1e-4 in welfare levels, 2-10% of the welfare change for CAN, JPN and
+   MEX (up to a factor of two for countries the shock barely touches). The test
    pins that gap, so a gegravity release that updates the shares would make it fail (and the
    tolerance should then drop to 1e-8).
 """
@@ -311,8 +312,8 @@ def test_ratio_closure_against_gegravity_reported_numbers(
     gegravity holds world output and expenditure shares at baseline (test above), so its answer
     differs from any equilibrium in which expenditure moves with income at first order in the
     shock. Measured on this example: welfare levels differ by at most 1.0e-4 (CAN 0.4453% here,
-    0.4354% in gegravity; JPN 0.0528% vs 0.0562%), factory-gate prices by at most 3.7e-4 (JPN
-    +0.214% vs +0.251%), bilateral trade changes by at most 2.5e-3 (JPN's domestic sales). Bounds
+    0.4354% in gegravity; JPN 0.0528% vs 0.0562%), factory-gate prices by at most 3.6e-4 (JPN
+    +0.213% vs +0.249%), bilateral trade changes by at most 2.5e-3 (JPN's domestic sales). Bounds
     are set just above these measurements; the lower bounds show the gap is real, not rounding.
     """
     ref = geg.index(REFERENCE)
@@ -325,6 +326,7 @@ def test_ratio_closure_against_gegravity_reported_numbers(
     wage = ours["wage_hat"].values / ours["price_index_hat"].values[ref]
     price_gap = np.max(np.abs(wage / geg.price - 1))
     assert 1e-5 < price_gap < 4e-4
+    assert np.all(np.sign(wage - 1) == np.sign(geg.price - 1))
     # Trade in gegravity's normalisation, as the factory-gate prices above.
     trade = ours["trade_hat"].values / ours["price_index_hat"].values[ref]
     trade_gap = np.max(np.abs(trade / (geg.trade_new / geg.trade) - 1))
