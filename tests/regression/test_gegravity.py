@@ -50,8 +50,6 @@ from tradewinds.models import OneSectorModel
 
 pytestmark = pytest.mark.regression
 
-gegravity = pytest.importorskip("gegravity")
-
 SIGMA = 5.0
 EPS = SIGMA - 1
 REFERENCE = "DEU"
@@ -94,6 +92,8 @@ def _matrix(frame: pd.DataFrame, column: str, countries: list[str]) -> np.ndarra
 @pytest.fixture(scope="module")
 def geg(shared_data: Path) -> GegravityRun:
     """Run gegravity's Canada-Japan PTA example (about a second), silently."""
+    import gegravity  # a dev dependency; imported here as it takes ~2 s
+
     data = pd.read_csv(shared_data / "gegravity_sample" / "sample_data_set.csv")
     base = gegravity.BaselineData(
         data,
