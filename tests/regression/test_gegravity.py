@@ -21,7 +21,7 @@ What the three comparisons establish (see ``docs/model-one-sector.md``):
 2. tradewinds' ``ratio`` closure equals, to 1e-8, an independent levels solution of the same
    gegravity model (gegravity's own calibrated multilateral resistances and trade costs) in which
    those shares are updated with the new prices, ``Y'_i = p_i Y_i`` and ``E'_j = phi_j p_j Y_j``
-   (the full-endowment equilibrium of Larch & Yotov 2016, eqs. 28-31).
+   (the full-endowment equilibrium of Larch & Yotov 2016).
 3. The gap between gegravity's reported numbers and tradewinds (equivalently, between 1 and 2) is
    first order in the shock: 1e-4 in welfare levels, 2-10% of the welfare change for CAN, JPN and
    MEX (up to a factor of two for countries the shock barely touches). The test
@@ -230,7 +230,7 @@ def test_gegravity_solves_market_clearing_at_baseline_shares(
 def _full_endowment(geg: GegravityRun) -> dict[str, np.ndarray[Any, Any]]:
     """gegravity's levels system with output and expenditure shares updated by prices.
 
-    Larch & Yotov (2016), eqs. 28-31, in gegravity's own variables: ``a = P^(sigma-1)``,
+    Larch & Yotov (2016), full endowment, in gegravity's own variables: ``a = P^(sigma-1)``,
     ``b = Pi^(sigma-1)``, ``beta_i = (Y_i / Y) b_i``; unknowns ``log p``, ``log a'`` (but the
     reference importer's, fixed at 1) and ``log b'``::
 
