@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 import xarray as xr
+from hypothesis import settings
 
 from tradewinds.core import dims
 from tradewinds.data.baseline import make_baseline
+
+# In CI, property tests draw the same examples every run, so a red build is reproducible.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
