@@ -17,7 +17,15 @@ import typer
 from tradewinds.core.errors import TradewindsError
 
 #: Modules of ``tradewinds.cli`` that register commands, in help order.
-COMMAND_MODULES = ("run", "baseline", "scenarios", "origin")
+COMMAND_MODULES = (
+    "run",
+    "baseline",
+    "scenarios",
+    "duty",
+    "measures",
+    "etr",
+    "origin",
+)
 
 app = typer.Typer(
     name="tradewinds",
