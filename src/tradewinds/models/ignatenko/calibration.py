@@ -143,8 +143,10 @@ def calibrate_nu(
     else:
         report = SolverReport(False, max_iter, change, tol, 0.0, "fixed point (nu)")
         raise ConvergenceError(
-            "Calibration of the importer shares nu did not settle; check that the trade matrix "
-            "is exporter-by-importer and in the same unit as GDP",
+            f"The importer shares nu cannot be calibrated to the targets {targets} on this "
+            "baseline: the two moment conditions have no solution when a region's imports are "
+            "large relative to its GDP. Check that the trade matrix is exporter-by-importer and "
+            "in the same unit as GDP",
             report,
         )
     return float(max(nu[0], 0.0)), float(max(nu[1], 0.0))
