@@ -75,13 +75,15 @@ def test_solution_meets_every_condition(recycling):
     n = base.size
     t = _tariffs(3)
     model = IgnatenkoModel(recycling=recycling, pass_through=0.5)
-    state, _kernel, report = solve_kernel(base, t, np.ones((n, n)), model.params(base))
+    state, kernel, report = solve_kernel(base, t, np.ones((n, n)), model.params(base))
     assert report.converged
     assert report.max_residual <= 1e-10
     # check (K6)-(K9) directly in levels, the dropped income equation included
     w, emp = np.exp(state.x), np.exp(state.ell)
-    x_new = state.lam * state.e_new[None, :] / (1 + t)
-    revenue = (state.lam * t / (1 + t) * state.e_new[None, :]).sum(axis=0)
+    lam = kernel.shares(state)
+    np.testing.assert_allclose(lam.sum(axis=0), 1.0, rtol=1e-13)
+    x_new = lam * state.e_new[None, :] / (1 + t)
+    revenue = (lam * t / (1 + t) * state.e_new[None, :]).sum(axis=0)
     income = w * emp * base.income
     sales = (x_new * (1 - base.nu)[None, :]).sum(axis=1) + base.nu * x_new.sum(axis=0)
     np.testing.assert_allclose(sales, income, rtol=1e-9)

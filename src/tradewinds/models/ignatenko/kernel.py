@@ -26,8 +26,8 @@ the convergence measure checks it together with all the others.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -35,6 +35,7 @@ from tradewinds.core.errors import ConvergenceError
 from tradewinds.core.solver import SolverReport
 from tradewinds.models._newton import newton
 from tradewinds.models.ignatenko.calibration import Array, IgnatenkoBaseline
+from tradewinds.models.ignatenko.chord import newton_chord
 
 Recycling = Literal["income-tax", "lump-sum"]
 RECYCLING: tuple[Recycling, ...] = ("income-tax", "lump-sum")
@@ -56,12 +57,18 @@ class Params:
 
 @dataclass
 class State:
-    """Every intermediate of (K1)-(K9) at one point, shared by residuals and Jacobian."""
+    """Every intermediate of (K1)-(K9) at one point, shared by residuals and Jacobian.
 
+    The shares are kept factored, ``lambda'_ji = A_ji u_j / S_i`` with the shock-only matrix
+    ``A_ji = lambda_ji d_hat_ji^(-eps) (1 + t_ji)^(-eps phi_i)`` and ``u_j = exp(-eps c_j)``, so
+    a residual costs a few matrix-vector products and no N x N temporaries.
+    """
+
+    z: Array  # (log w_hat, log L_hat)
     x: Array  # log w_hat
     ell: Array  # log L_hat
-    lam: Array  # lambda'
-    log_s: Array  # log sum_j a_ji
+    u: Array  # exp(-eps c), c = x - psi ell
+    total: Array  # S_i = sum_j a_ji
     m: Array  # R'_i / E'_i
     y_new: Array  # Y'_i
     share: float  # s = sum Y' / sum Y
@@ -70,8 +77,7 @@ class State:
     tau: Array
     sales: Array  # left side of (K6)
     g: Array  # labour-supply residual in logs
-    valid: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
+    valid: bool
 
 
 class Kernel:
@@ -91,11 +97,19 @@ class Kernel:
         self.n = base.size
         self.mu = tariff / (1 + tariff)
         with np.errstate(divide="ignore"):
-            self.log_a0 = (
+            log_a0 = (
                 np.log(base.shares)
                 - params.eps * np.log(cost_hat)
                 - params.eps * params.phi[None, :] * np.log1p(tariff)
             )
+        a0 = np.exp(log_a0)
+        self.a0 = a0
+        self.a0_mu = a0 * self.mu
+        # producer share of foreign-market sales: A (1 - mu)(1 - nu_importer)
+        self.c0 = (a0 - self.a0_mu) * (1 - base.nu)[None, :]
+        self.a0_t = np.ascontiguousarray(a0.T)
+        self.a0_mu_t = np.ascontiguousarray(self.a0_mu.T)
+        self.a0_net_t = np.ascontiguousarray((a0 - self.a0_mu).T)
         self.world_income = float(base.income.sum())
         self.world_spending = float(base.expenditure.sum())
         self.drop = int(np.argmax(base.income))
@@ -104,39 +118,41 @@ class Kernel:
     # -- state -----------------------------------------------------------------------------
     def state(self, z: Array) -> State:
         """Evaluate (K1)-(K9) at ``z = (log w_hat, log L_hat)``; cached for the last ``z``."""
-        if self._cache is not None and np.array_equal(self._cache.extra["z"], z):
-            return self._cache
+        cached = self._cache
+        if cached is not None and np.array_equal(cached.z, z):
+            return cached
         n, p, base = self.n, self.p, self.base
         x, ell = z[:n], z[n:]
-        log_a = self.log_a0 - p.eps * (x - p.psi * ell)[:, None]
-        top = np.max(log_a, axis=0)
-        a = np.exp(log_a - top[None, :])
-        total = a.sum(axis=0)
-        lam = a / total[None, :]
-        log_s = top + np.log(total)
-        m = (lam * self.mu).sum(axis=0)
-        y_new = np.exp(x + ell) * base.income
-        share = float(y_new.sum() / self.world_income)
-        e_new = (y_new + base.transfers * share) / (1 - m)
-        valid = bool(np.all(e_new > 0) and np.all(np.isfinite(y_new)))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            log_e_hat = np.log(e_new / base.expenditure)
-            log_p = (1 - p.phi) * (log_e_hat - x) - log_s / p.eps
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            u = np.exp(-p.eps * (x - p.psi * ell))
+            total = u @ self.a0
+            m = (u @ self.a0_mu) / total
+            y_new = np.exp(x + ell) * base.income
+            share = float(y_new.sum() / self.world_income)
+            e_new = (y_new + base.transfers * share) / (1 - m)
+            log_p = (1 - p.phi) * (np.log(e_new / base.expenditure) - x) - np.log(total) / p.eps
             if p.recycling == "income-tax":
                 tau = m * e_new / y_new
                 log_tau_hat = -np.log1p(-tau)
-                valid = valid and bool(np.all(tau < 1))
             else:
                 tau = np.zeros(n)
                 log_tau_hat = tau
-            bv = lam * (1 - self.mu) * (1 - base.nu)[None, :]
-            sales = bv @ e_new + base.nu * (1 - m) * e_new
+            sales = u * (self.c0 @ (e_new / total)) + base.nu * (1 - m) * e_new
             g = ell - p.kappa * (log_tau_hat + x - log_p)
-        st = State(x, ell, lam, log_s, m, y_new, share, e_new, log_p, tau, sales, g, valid)
-        st.extra["z"] = z.copy()
-        st.extra["bv"] = bv
+        valid = bool(
+            np.all(np.isfinite(u))
+            and np.all(total > 0)
+            and np.all(np.isfinite(y_new))
+            and np.all(e_new > 0)
+            and np.all(tau < 1)
+        )
+        st = State(z.copy(), x, ell, u, total, m, y_new, share, e_new, log_p, tau, sales, g, valid)
         self._cache = st
         return st
+
+    def shares(self, st: State) -> Array:
+        """New expenditure shares ``lambda'_ji`` (K2), exporter rows."""
+        return np.asarray(self.a0 * st.u[:, None] / st.total[None, :])
 
     def residual(self, z: Array) -> Array:
         """The 2N conditions: (K6) relative, (K7) in place of the largest economy's, (K9)."""
@@ -182,68 +198,73 @@ class Kernel:
 
         Everything depends on ``z`` through the unit-cost change ``c = x - psi ell`` (shares),
         through ``y = log Y' = x + ell`` (incomes), and directly through ``x`` (prices, labour)
-        and ``ell`` (labour). With ``Lam = lambda'``, ``mu = t / (1 + t)`` and
-        ``Bv_ji = (1 - nu_i) Lam_ji (1 - mu_ji)``::
+        and ``ell`` (labour). With ``Lam = lambda'``, ``mu = t / (1 + t)``,
+        ``Bv_ji = (1 - nu_i) Lam_ji (1 - mu_ji)`` and ``[.]`` an indicator::
 
             d log S_i / d c_k  = -eps Lam_ki
-            d m_i / d c_k      = -eps Lam_ki (mu_ki - m_i)
+            d m_i / d c_k      = eps (m_i Lam_ki - Lam_ki mu_ki)
             d E'_i             = (dY'_i + T_i ds + E'_i dm_i) / (1 - m_i)
             d log P_i          = (1 - phi_i)(dE'_i / E'_i - dx_i) + Lam_ki dc_k
             d tau_i            = (E'_i dm_i + m_i dE'_i) / Y'_i - tau_i dy_i
             d Sales_j / d c_k  = eps sum_i Bv_ji E'_i / (1 - m_i) Lam_ki (1 - mu_ki)
                                  - eps [j = k] sum_i Bv_ji E'_i
-                                 + nu_j (1 - m_j) dE'_j / dc_k - nu_j E'_j dm_j / dc_k
+            d Sales_j / d y_k  = sum_i Bv_ji dE'_i/dy_k + nu_j (1 - m_j) dE'_j/dy_k
 
-        (the first line of ``d Sales`` merges the share and expenditure effects of the
-        foreign-market sales ``sum_i Bv_ji E'_i``).
+        The home-market part of sales, ``nu_j (1 - m_j) E'_j = nu_j (Y'_j + T_j s)``, does not
+        depend on ``c``. Blocks are assembled from the factored shares (see :class:`State`):
+        one matrix product and a dozen N x N element-wise operations.
         """
         n, p, base = self.n, self.p, self.base
-        lam, m, e_new, y_new, tau = st.lam, st.m, st.e_new, st.y_new, st.tau
-        bv: Array = st.extra["bv"]
+        u, m, e, y, tau = st.u, st.m, st.e_new, st.y_new, st.tau
+        inv_s = 1 / st.total
+        one_m = 1 - m
+        inv_y = 1 / y
         diag = np.diag_indices(n)
-        one_minus_m = 1 - m
-        # d m / d c, d E' / d c and d E' / d y (rows: country i, columns: k); the last is
-        # diag(Y' / (1 - m)) + outer(T / (1 - m), Y' / sum Y), kept in that factored form.
-        dm_dc = -p.eps * (lam * (self.mu - m[None, :])).T
-        de_dc = (e_new / one_minus_m)[:, None] * dm_dc
-        de_diag = y_new / one_minus_m
-        de_left = base.transfers / one_minus_m
-        de_right = y_new / self.world_income
-        # log P
-        scale_p = (1 - p.phi) / e_new
-        dlp_dc = scale_p[:, None] * de_dc + lam.T
-        dlp_dy = np.outer(scale_p * de_left, de_right)
-        dlp_dy[diag] += scale_p * de_diag
-        # labour residual g = ell - kappa (log tau_hat + x - log P)
-        dg_dc = p.kappa * dlp_dc
-        dg_dy = p.kappa * dlp_dy
+        # labour block in c: dg/dc = kappa Lam^T + rg (d m / d c)
         if p.recycling == "income-tax":
-            inv = 1 / ((1 - tau) * y_new)
-            dg_dc -= (p.kappa * inv * e_new)[:, None] * dm_dc + (p.kappa * inv * m)[:, None] * de_dc
-            dg_dy -= np.outer(p.kappa * inv * m * de_left, de_right)
-            dg_dy[diag] -= p.kappa * inv * (m * de_diag - tau * y_new)
-        # income: F_j = Sales_j / Y'_j - 1
-        inv_y = 1 / y_new
-        own = base.nu * one_minus_m
-        ds_dc = p.eps * ((bv * (e_new / one_minus_m)[None, :]) @ (lam * (1 - self.mu)).T)
-        ds_dc[diag] -= p.eps * (bv @ e_new)
-        ds_dc += own[:, None] * de_dc - (base.nu * e_new)[:, None] * dm_dc
-        df_dc = inv_y[:, None] * ds_dc
-        df_dy = np.outer(inv_y * ((bv @ de_left) + own * de_left), de_right)
-        df_dy += bv * de_diag[None, :] * inv_y[:, None]
-        df_dy[diag] += inv_y * own * de_diag - st.sales * inv_y
+            inv_tax = 1 / ((1 - tau) * y)
+            rg = p.kappa * ((1 - p.phi) - e * inv_tax) / one_m
+        else:
+            inv_tax = np.zeros(n)
+            rg = p.kappa * (1 - p.phi) / one_m
+        alpha = (p.kappa + p.eps * rg * m) * inv_s
+        beta = p.eps * rg * inv_s
+        dg_dc = (alpha[:, None] * self.a0_t - beta[:, None] * self.a0_mu_t) * u[None, :]
+        # income block in c
+        weight_c = e / (one_m * st.total**2)
+        df_dc = (self.c0 * weight_c[None, :]) @ self.a0_net_t
+        df_dc *= p.eps * (inv_y * u)[:, None] * u[None, :]
+        foreign = u * (self.c0 @ (e * inv_s))
+        df_dc[diag] -= p.eps * inv_y * foreign
+        # y blocks: rank one plus diagonal (plus the foreign-sales term for income)
+        de_diag = y / one_m
+        de_left = base.transfers / one_m
+        de_right = y / self.world_income
+        scale_p = (1 - p.phi) / e
+        ag = p.kappa * (scale_p - inv_tax * m) * de_left
+        dg_diag = p.kappa * (scale_p * de_diag - inv_tax * (m * de_diag - tau * y))
+        own = base.nu * one_m
+        af = inv_y * (u * (self.c0 @ (de_left * inv_s)) + own * de_left)
+        df_diag = inv_y * own * de_diag - st.sales * inv_y
+        df_y = self.c0 * np.outer(inv_y * u, de_diag * inv_s)
+        df_y += np.outer(af, de_right)
+        df_y[diag] += df_diag
+        dg_y = np.outer(ag, de_right)
+        dg_y[diag] += dg_diag
         jac = np.empty((2 * n, 2 * n))
         top, bottom = jac[:n], jac[n:]
-        np.add(df_dc, df_dy, out=top[:, :n])
-        np.subtract(df_dy, p.psi * df_dc, out=top[:, n:])
-        np.add(dg_dc, dg_dy, out=bottom[:, :n])
+        np.add(df_dc, df_y, out=top[:, :n])
+        np.subtract(df_y, p.psi * df_dc, out=top[:, n:])
+        np.add(dg_dc, dg_y, out=bottom[:, :n])
         bottom[:, :n][diag] -= p.kappa * (2 - p.phi)
-        np.subtract(dg_dy, p.psi * dg_dc, out=bottom[:, n:])
+        np.subtract(dg_y, p.psi * dg_dc, out=bottom[:, n:])
         bottom[:, n:][diag] += 1.0
-        # the normalisation replaces the income equation of the largest economy
+        # the normalisation (K7) replaces the income equation of the largest economy
         weight = np.exp(st.log_p) * base.expenditure / self.world_spending
-        dn_dc = weight @ dlp_dc
-        dn_dy = weight @ dlp_dy
+        k_p = p.eps * (1 - p.phi) / one_m
+        dn_dc = ((weight * (1 + k_p * m) * inv_s) @ self.a0_t) * u
+        dn_dc -= ((weight * k_p * inv_s) @ self.a0_mu_t) * u
+        dn_dy = float(weight @ (scale_p * de_left)) * de_right + weight * scale_p * de_diag
         top[self.drop, :n] = dn_dc + dn_dy - weight * (1 - p.phi)
         top[self.drop, n:] = dn_dy - p.psi * dn_dc
         return jac
@@ -275,18 +296,33 @@ def solve_kernel(
     tol: float = TOL,
     max_iter: int = 100,
 ) -> tuple[State, Kernel, SolverReport]:
-    """Solve (K1)-(K9) by Newton from the baseline; raise :class:`ConvergenceError` if it fails."""
+    """Solve (K1)-(K9) from the baseline; raise :class:`ConvergenceError` if it fails.
+
+    Newton with the analytic Jacobian, reusing its factorisation while steps contract fast
+    (:func:`~tradewinds.models.ignatenko.chord.newton_chord`); should that stall, full Newton
+    with backtracking and a tâtonnement fallback (:func:`tradewinds.models._newton.newton`)
+    continues from the last iterate.
+    """
     kernel = Kernel(base, tariff, cost_hat, params, tol)
     n = base.size
-    what = "Ignatenko et al. (2025) equilibrium"
+    z, first = newton_chord(
+        kernel.residual,
+        lambda z: kernel.jacobian(kernel.state(z)),
+        kernel.measure,
+        np.zeros(2 * n),
+        tol=tol,
+        max_iter=max_iter,
+    )
+    if first.converged:
+        return kernel.state(z), kernel, first
     try:
         z, report = newton(
             kernel.system,
             kernel.measure,
-            np.zeros(2 * n),
+            z,
             tol=tol,
-            max_iter=max_iter,
-            what=what,
+            max_iter=max(max_iter - first.iterations, 1),
+            what="Ignatenko et al. (2025) equilibrium",
             fallback=kernel.tatonnement,
         )
     except ConvergenceError as exc:
@@ -297,6 +333,18 @@ def solve_kernel(
             f"largest tariff {float(tariff.max()):.3g}. A tariff this high can push tariff "
             "revenue towards a country's whole labour income under income-tax relief; "
             "try the lump-sum rebate or a smaller shock",
-            exc.report,
+            _combined(first, exc.report),
         ) from exc
-    return kernel.state(z), kernel, report
+    return kernel.state(z), kernel, _combined(first, report)
+
+
+def _combined(first: SolverReport, second: SolverReport) -> SolverReport:
+    """One report for a chord phase followed by full Newton."""
+    return SolverReport(
+        converged=second.converged,
+        iterations=first.iterations + second.iterations,
+        max_residual=second.max_residual,
+        tolerance=second.tolerance,
+        seconds=first.seconds + second.seconds,
+        method=f"{first.method}, then {second.method}",
+    )

@@ -230,7 +230,7 @@ def outcomes(
     emp = np.exp(state.ell)
     p_hat = np.exp(state.log_p)
     e_hat = state.e_new / base.expenditure
-    trade_new = state.lam * state.e_new[None, :] / (1 + tariff)
+    trade_new = kernel.shares(state) * state.e_new[None, :] / (1 + tariff)
     revenue = state.m * state.e_new
     delta = base.expenditure / (
         base.expenditure - p.kappa * (1 - state.tau) * base.income / (1 + p.kappa)
@@ -285,12 +285,9 @@ def _package(
 ) -> Equilibrium:
     out = outcomes(base, state, kernel, tariff)
     trade_new = out.pop("trade_new")
-    coord = {dims.COUNTRY: labels}
     country = xr.Dataset(
-        {
-            name: xr.DataArray(values, dims=dims.COUNTRY, coords=coord)
-            for name, values in out.items()
-        }
+        {name: (dims.COUNTRY, values) for name, values in out.items()},
+        coords={dims.COUNTRY: labels},
     )
     country["tariff_revenue_share"].attrs["units"] = "fraction of baseline expenditure"
     bil = {dims.EXPORTER: labels, dims.IMPORTER: labels, dims.SECTOR: [sector]}
