@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from tradewinds.core.errors import ConvergenceError
 from tradewinds.core.solver import SolverReport
 from tradewinds.models.ignatenko import IgnatenkoModel, build_baseline
-from tradewinds.models.ignatenko import kernel as kernel_module
+from tradewinds.models.ignatenko import solve as solve_module
 from tradewinds.models.ignatenko.chord import newton_chord
 
 
@@ -61,10 +63,47 @@ def test_full_newton_takes_over_when_the_chord_stalls(monkeypatch):
         return x0, SolverReport(False, 0, measure(x0), tol, 0.0, "stub")
 
     reference = IgnatenkoModel().solve_arrays(base, t, list("ABUDE"))
-    monkeypatch.setattr(kernel_module, "newton_chord", stalled)
+    monkeypatch.setattr(solve_module, "newton_chord", stalled)
     eq = IgnatenkoModel().solve_arrays(base, t, list("ABUDE"))
     assert eq.report.converged
     assert "then newton" in eq.report.method
     np.testing.assert_allclose(
         eq.country["welfare_hat"].values, reference.country["welfare_hat"].values, rtol=1e-9
     )
+
+
+def _toy():
+    rng = np.random.default_rng(0)
+    trade = rng.uniform(1, 20, (6, 6))
+    np.fill_diagonal(trade, 0)
+    gdp = trade.sum(axis=1) * rng.uniform(2, 5, 6)
+    return build_baseline(trade, gdp, 2), ["CAN", "MEX", "USA", "CHN", "DEU", "JPN"]
+
+
+def _war(rate: float) -> np.ndarray:
+    t = np.zeros((6, 6))
+    t[:, 2] = rate
+    t[2, :] = rate
+    t[2, 2] = 0
+    return t
+
+
+def test_continuation_reaches_a_shock_a_cold_start_misses():
+    base, labels = _toy()
+    eq = IgnatenkoModel().solve_arrays(base, _war(2.0), labels)
+    assert eq.report.converged
+    assert "continuation" in eq.report.method
+    assert eq.report.max_residual <= 1e-10
+    # a 200% tariff war: the US wage falls by about two thirds in this toy world
+    assert 0.2 < float(eq.country["wage_hat"].sel(country="USA")) < 0.5
+
+
+def test_infeasible_shock_says_how_far_it_got():
+    base, labels = _toy()
+    with pytest.raises(ConvergenceError, match=r"up to \d+% of the shock, where USA") as info:
+        IgnatenkoModel().solve_arrays(base, _war(5.0), labels)
+    assert not info.value.report.converged
+    message = str(info.value)
+    assert "Try a smaller shock" in message
+    assert "eps=4, kappa=0.5" in message
+    assert "recycling=income-tax" in message

@@ -31,11 +31,7 @@ from typing import Literal
 
 import numpy as np
 
-from tradewinds.core.errors import ConvergenceError
-from tradewinds.core.solver import SolverReport
-from tradewinds.models._newton import newton
 from tradewinds.models.ignatenko.calibration import Array, IgnatenkoBaseline
-from tradewinds.models.ignatenko.chord import newton_chord
 
 Recycling = Literal["income-tax", "lump-sum"]
 RECYCLING: tuple[Recycling, ...] = ("income-tax", "lump-sum")
@@ -269,6 +265,38 @@ class Kernel:
         top[self.drop, n:] = dn_dy - p.psi * dn_dc
         return jac
 
+    def diagnose(self, z: Array, labels: list[str] | None = None, *, residuals: bool = True) -> str:
+        """Where the conditions fail worst at ``z`` and who is closest to the edge, in words."""
+        st = self.state(z)
+        names = labels or [f"country {k}" for k in range(self.n)]
+        if not st.valid:
+            return "the iterate is outside the model's domain"
+        parts = []
+        if residuals:
+            income = np.abs(st.sales / st.y_new - 1)
+            labour = np.abs(np.expm1(-st.g))
+            if income.max() >= labour.max():
+                k = int(np.argmax(income))
+                parts.append(
+                    f"the largest residual is the income equation of {names[k]} ({income[k]:.2g})"
+                )
+            else:
+                k = int(np.argmax(labour))
+                parts.append(
+                    f"the largest residual is the labour supply of {names[k]} ({labour[k]:.2g})"
+                )
+        e_hat = st.e_new / self.base.expenditure
+        k = int(np.argmin(e_hat))
+        surplus = -self.base.transfers[k] / self.base.income[k]
+        text = f"{names[k]}'s expenditure is at {e_hat[k]:.0%} of baseline"
+        if surplus > 0:
+            text += f" (its transfers out are {surplus:.0%} of its income)"
+        parts.append(text)
+        parts.append(
+            f"tariff revenue reaches {float(st.tau.max()):.1%} of a country's labour income"
+        )
+        return "; ".join(parts)
+
     def tatonnement(self, z: Array) -> Array:
         """Fallback step: raise wages where sales exceed income, move employment to supply."""
         st = self.state(z)
@@ -285,66 +313,3 @@ class Kernel:
         level = self._normalisation(self.state(trial)) if self.state(trial).valid else 0.0
         trial[:n] -= np.log1p(level)
         return trial
-
-
-def solve_kernel(
-    base: IgnatenkoBaseline,
-    tariff: Array,
-    cost_hat: Array,
-    params: Params,
-    *,
-    tol: float = TOL,
-    max_iter: int = 100,
-) -> tuple[State, Kernel, SolverReport]:
-    """Solve (K1)-(K9) from the baseline; raise :class:`ConvergenceError` if it fails.
-
-    Newton with the analytic Jacobian, reusing its factorisation while steps contract fast
-    (:func:`~tradewinds.models.ignatenko.chord.newton_chord`); should that stall, full Newton
-    with backtracking and a tâtonnement fallback (:func:`tradewinds.models._newton.newton`)
-    continues from the last iterate.
-    """
-    kernel = Kernel(base, tariff, cost_hat, params, tol)
-    n = base.size
-    z, first = newton_chord(
-        kernel.residual,
-        lambda z: kernel.jacobian(kernel.state(z)),
-        kernel.measure,
-        np.zeros(2 * n),
-        tol=tol,
-        max_iter=max_iter,
-    )
-    if first.converged:
-        return kernel.state(z), kernel, first
-    try:
-        z, report = newton(
-            kernel.system,
-            kernel.measure,
-            z,
-            tol=tol,
-            max_iter=max(max_iter - first.iterations, 1),
-            what="Ignatenko et al. (2025) equilibrium",
-            fallback=kernel.tatonnement,
-        )
-    except ConvergenceError as exc:
-        reason = exc.message.removesuffix(f" ({exc.report.summary()})")
-        raise ConvergenceError(
-            f"{reason}. Parameters: eps={params.eps:g}, "
-            f"kappa={params.kappa:g}, psi={params.psi:g}, recycling={params.recycling}; "
-            f"largest tariff {float(tariff.max()):.3g}. A tariff this high can push tariff "
-            "revenue towards a country's whole labour income under income-tax relief; "
-            "try the lump-sum rebate or a smaller shock",
-            _combined(first, exc.report),
-        ) from exc
-    return kernel.state(z), kernel, _combined(first, report)
-
-
-def _combined(first: SolverReport, second: SolverReport) -> SolverReport:
-    """One report for a chord phase followed by full Newton."""
-    return SolverReport(
-        converged=second.converged,
-        iterations=first.iterations + second.iterations,
-        max_residual=second.max_residual,
-        tolerance=second.tolerance,
-        seconds=first.seconds + second.seconds,
-        method=f"{first.method}, then {second.method}",
-    )

@@ -42,8 +42,8 @@ from tradewinds.models.ignatenko.kernel import (
     Params,
     Recycling,
     State,
-    solve_kernel,
 )
+from tradewinds.models.ignatenko.solve import solve_kernel
 
 #: Registry name of the model.
 NAME = "ignatenko2025"
@@ -152,7 +152,9 @@ class IgnatenkoModel:
         if not np.all(np.isfinite(cost)) or np.any(cost <= 0):
             raise ScenarioError("Trade-cost changes must be finite ratios above 0 (0.9 for -10%).")
         params = self.params(base)
-        state, kernel, report = solve_kernel(base, tariff, cost, params, tol=self.tol)
+        state, kernel, report = solve_kernel(
+            base, tariff, cost, params, tol=self.tol, labels=labels
+        )
         return _package(base, state, kernel, tariff, labels, report, self, sector, units)
 
     def solve(
