@@ -52,8 +52,17 @@ def ignatenko2025(
     out = console()
     table = Table(title=f"Ignatenko et al. (2025), case {case}: {CASES[case]}")
     table.add_column("country")
+    headers = {
+        "welfare_pct": "welfare\n%",
+        "deficit_pct": "deficit\n%",
+        "exports_gdp_pct": "exports/\nGDP %",
+        "imports_gdp_pct": "imports/\nGDP %",
+        "employment_pct": "employ-\nment %",
+        "prices_pct": "prices\n%",
+        "tariff_revenue_share": "revenue/\nspending",
+    }
     for metric in METRICS:
-        table.add_column(metric.replace("_", " "), justify="right")
+        table.add_column(headers.get(metric, metric), justify="right")
     wide = records.pivot(index="country", columns="metric", values="value")
     for country in ("USA", "CAN", "MEX", "CHN", "NON_USA"):
         if country in wide.index:
