@@ -33,8 +33,9 @@ def ignatenko2025(
 ) -> None:
     """Ignatenko, Macedoni, Lashkaripour & Simonovska (2025), "Making America Great Again?".
 
-    Solves CASE on the paper's 194-country BACI 2023 data and prints the US, Canada, Mexico, China
-    and the expenditure-weighted non-US average, with the published figures beside ours.
+    Solves CASE on the paper's 194-country data; shows USA, CAN, MEX, CHN and NON_USA.
+
+    NON_USA is the expenditure-weighted non-US average. Published figures are shown beside ours.
     """
     from rich.table import Table
 
@@ -55,11 +56,11 @@ def ignatenko2025(
     headers = {
         "welfare_pct": "welfare\n%",
         "deficit_pct": "deficit\n%",
-        "exports_gdp_pct": "exports/\nGDP %",
-        "imports_gdp_pct": "imports/\nGDP %",
+        "exports_gdp_pct": "X/GDP\n%",
+        "imports_gdp_pct": "M/GDP\n%",
         "employment_pct": "employ-\nment %",
         "prices_pct": "prices\n%",
-        "tariff_revenue_share": "revenue/\nspending",
+        "tariff_revenue_share": "revenue\n/ E",
     }
     for metric in METRICS:
         table.add_column(headers.get(metric, metric), justify="right")
