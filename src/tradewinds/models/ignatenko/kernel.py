@@ -92,20 +92,16 @@ class Kernel:
         self.p = params
         self.n = base.size
         self.mu = tariff / (1 + tariff)
-        with np.errstate(divide="ignore"):
-            log_a0 = (
-                np.log(base.shares)
-                - params.eps * np.log(cost_hat)
-                - params.eps * params.phi[None, :] * np.log1p(tariff)
-            )
-        a0 = np.exp(log_a0)
+        # A_ji = lambda_ji d_hat_ji^(-eps) (1 + t_ji)^(-eps phi_i), skipping neutral factors
+        a0 = base.shares.copy()
+        if np.any(tariff):
+            a0 *= np.exp(-params.eps * params.phi[None, :] * np.log1p(tariff))
+        if np.any(cost_hat != 1):
+            a0 *= np.power(cost_hat, -params.eps)
         self.a0 = a0
         self.a0_mu = a0 * self.mu
         # producer share of foreign-market sales: A (1 - mu)(1 - nu_importer)
         self.c0 = (a0 - self.a0_mu) * (1 - base.nu)[None, :]
-        self.a0_t = np.ascontiguousarray(a0.T)
-        self.a0_mu_t = np.ascontiguousarray(self.a0_mu.T)
-        self.a0_net_t = np.ascontiguousarray((a0 - self.a0_mu).T)
         self.world_income = float(base.income.sum())
         self.world_spending = float(base.expenditure.sum())
         self.drop = int(np.argmax(base.income))
@@ -225,10 +221,10 @@ class Kernel:
             rg = p.kappa * (1 - p.phi) / one_m
         alpha = (p.kappa + p.eps * rg * m) * inv_s
         beta = p.eps * rg * inv_s
-        dg_dc = (alpha[:, None] * self.a0_t - beta[:, None] * self.a0_mu_t) * u[None, :]
+        dg_dc = ((self.a0 * alpha[None, :] - self.a0_mu * beta[None, :]) * u[:, None]).T
         # income block in c
         weight_c = e / (one_m * st.total**2)
-        df_dc = (self.c0 * weight_c[None, :]) @ self.a0_net_t
+        df_dc = (self.c0 * weight_c[None, :]) @ (self.a0 - self.a0_mu).T
         df_dc *= p.eps * (inv_y * u)[:, None] * u[None, :]
         foreign = u * (self.c0 @ (e * inv_s))
         df_dc[diag] -= p.eps * inv_y * foreign
@@ -258,8 +254,8 @@ class Kernel:
         # the normalisation (K7) replaces the income equation of the largest economy
         weight = np.exp(st.log_p) * base.expenditure / self.world_spending
         k_p = p.eps * (1 - p.phi) / one_m
-        dn_dc = ((weight * (1 + k_p * m) * inv_s) @ self.a0_t) * u
-        dn_dc -= ((weight * k_p * inv_s) @ self.a0_mu_t) * u
+        dn_dc = (self.a0 @ (weight * (1 + k_p * m) * inv_s)) * u
+        dn_dc -= (self.a0_mu @ (weight * k_p * inv_s)) * u
         dn_dy = float(weight @ (scale_p * de_left)) * de_right + weight * scale_p * de_diag
         top[self.drop, :n] = dn_dc + dn_dy - weight * (1 - p.phi)
         top[self.drop, n:] = dn_dy - p.psi * dn_dc

@@ -149,7 +149,7 @@ class IgnatenkoModel:
         if np.any(np.diag(tariff) != 0):
             k = int(np.argmax(np.diag(tariff) != 0))
             raise ScenarioError(f"{labels[k]} would tariff its own goods; domestic rates are 0.")
-        if not np.all(np.isfinite(cost)) or np.any(cost <= 0):
+        if cost_hat is not None and (not np.all(np.isfinite(cost)) or np.any(cost <= 0)):
             raise ScenarioError("Trade-cost changes must be finite ratios above 0 (0.9 for -10%).")
         params = self.params(base)
         state, kernel, report = solve_kernel(
