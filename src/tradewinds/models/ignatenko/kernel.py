@@ -1,4 +1,4 @@
-r"""Equilibrium in changes of Ignatenko et al. (2025): residuals, analytic Jacobian, solver.
+r"""Equilibrium in changes of Ignatenko et al. (2025): residuals and their analytic Jacobian.
 
 Notation (paper -> code): exporter j -> rows, importer i -> columns; ``w_hat`` wages, ``E_hat``
 expenditure, ``L_hat`` employment, ``t_ji`` tariffs (zero in the baseline), ``d_hat`` an optional
@@ -19,9 +19,10 @@ Since ``R'_i = m_i E'_i`` with ``m_i = sum_j lambda'_ji t_ji / (1 + t_ji)`` inde
 ``E``, the budget (K8) gives ``E'_i = (Y'_i + T_i s) / (1 - m_i)`` in closed form
 (``Y'_i = w_hat_i L_hat_i Y_i``, ``s = sum Y' / sum Y``). Newton then runs on the 2N unknowns
 ``(log w_hat, log L_hat)`` with (K6)-(K7) as relative excess demands and (K9) in logs; the
-Jacobian is analytic (derivations inline). The income equation of the largest economy is the one
-replaced by (K7): by Walras' law (transfers sum to zero) it holds at the solution anyway, and
-the convergence measure checks it together with all the others.
+Jacobian is analytic (derivations inline) and the solution strategy is in :mod:`.solve`. The
+income equation of the largest economy is the one replaced by (K7): by Walras' law (transfers
+sum to zero) it holds at the solution anyway, and the convergence measure checks it together
+with all the others.
 """
 
 from __future__ import annotations
