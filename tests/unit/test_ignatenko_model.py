@@ -160,3 +160,18 @@ def test_scenario_baseline_gives_the_replication_answer(shared_data):
         via.country["welfare_hat"].values, direct.country["welfare_hat"].values, rtol=1e-10
     )
     assert via.params["nu_us"] == pytest.approx(direct.params["nu_us"], rel=1e-12)
+
+
+def test_gdp_of_the_bundled_default_restores_clipped_countries_in_their_region(shared_data):
+    from tradewinds.data.baseline import income
+    from tradewinds.data.loaders import load_baseline
+    from tradewinds.models.ignatenko import baseline_gdp
+
+    ds = load_baseline("default")
+    labels = [str(c) for c in ds[dims.EXPORTER].values]
+    gdp = baseline_gdp(ds)
+    raw = read_liberation_day(shared_data / "data" / "liberation_day_ignatenko2025")
+    rest = [k for k, c in enumerate(raw.labels) if c not in labels and c not in raw.eu]
+    row = labels.index("ROW")
+    assert gdp[row] == pytest.approx(raw.gdp[rest].sum(), rel=1e-12)
+    assert gdp[row] < float(income(ds).sel({dims.EXPORTER: "ROW"}))

@@ -210,15 +210,20 @@ def baseline_gdp(baseline: xr.Dataset) -> Array:
 
     The loaders set domestic absorption to GDP minus exports and clip it at zero; they record
     the clipped (negative) value under ``domestic_absorption_clipped_to_zero`` in the
-    provenance, which restores GDP exactly for those countries.
+    provenance, which restores GDP exactly for those countries, or for the region holding them
+    in an aggregated baseline (whose provenance lists the members under ``aggregation``).
     """
     gdp = np.asarray(baseline[dims.TRADE].sum((dims.IMPORTER, dims.SECTOR)).values, dtype=float)
     labels = [str(c) for c in baseline[dims.EXPORTER].values]
     record = json.loads(baseline.attrs.get("provenance", "{}") or "{}")
     clipped = record.get("domestic_absorption_clipped_to_zero", {}) or {}
+    home = {c: c for c in labels}
+    for region, members in (record.get("aggregation", {}) or {}).items():
+        home.update(dict.fromkeys(members, region))
     for country, value in clipped.items():
-        if country in labels:
-            gdp[labels.index(country)] += float(value)
+        where = home.get(country)
+        if where in labels:
+            gdp[labels.index(where)] += float(value)
     return gdp
 
 
