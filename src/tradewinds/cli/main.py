@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "run",
     "baseline",
     "scenarios",
+    "replicate",
     "duty",
     "measures",
     "etr",
