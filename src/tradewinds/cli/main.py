@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "measures",
     "etr",
     "origin",
+    "serve",
 )
 
 app = typer.Typer(
