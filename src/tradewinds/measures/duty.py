@@ -392,11 +392,9 @@ def calculate(
     ]
     table = hts_universe().table.iloc[int(codes[0])]
     mfn = next((m for m in ev.measures if m.programme == MFN), None)
-    if (
-        mfn is not None
-        and table["mfn_kind"] in ("specific", "compound")
-        and ev.applies[0, list(ev.measures).index(mfn)]
-    ):
+    mfn_free = usmca and bool(table["usmca_free"])
+    mfn_due = mfn is not None and bool(ev.applies[0, list(ev.measures).index(mfn)]) and not mfn_free
+    if mfn is not None and mfn_due and table["mfn_kind"] in ("specific", "compound"):
         qty = float(frame["quantity"].iloc[0])
         amount = None if math.isnan(qty) else round(float(ev.mfn_specific[0]), 2)
         rate_text = f"{table['mfn_specific']:g} US$/{table['mfn_unit']}"
@@ -417,7 +415,7 @@ def calculate(
                 f"MFN rate {table['mfn_text']!r} has a specific part: give --quantity and --unit "
                 f"{table['mfn_unit']} to compute it; the totals exclude it."
             )
-    elif mfn is not None and table["mfn_kind"] == "other":
+    elif mfn_due and table["mfn_kind"] == "other":
         notes.append(
             f"MFN rate {table['mfn_text']!r} is not computed automatically; totals exclude it."
         )
@@ -428,7 +426,7 @@ def calculate(
         )
     if us_content is not None and not usmca:
         notes.append("--us-content only matters with a USMCA claim (--usmca); it was not used.")
-    if mfn is not None and table["mfn_kind"] != "free" and usmca and bool(table["usmca_free"]):
+    if mfn is not None and table["mfn_kind"] != "free" and mfn_free:
         notes.append("MFN: free under USMCA (special program S/S+ of this line).")
     if any(m.scope.approximate for m in ev.measures if m.id in applied):
         notes.append("Some layers use a product scope flagged approximate in the registry.")

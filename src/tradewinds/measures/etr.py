@@ -137,7 +137,7 @@ def rates(snap: Snapshot, by: str | None = None) -> pd.DataFrame:
     else:
         col = {"hs2": "hs2", "gtap": "gtap", "sector": "gtap", "wiod": "wiod", "cp2015": "cp2015"}
         if by not in col:
-            raise ScenarioError(f"--by {by!r} must be hs2, gtap or sector.")
+            raise ScenarioError(f"--by {by!r} must be one of hs2, gtap, sector, wiod, cp2015.")
         groups = snap.lines[col[by]].fillna("unmapped").astype(str).reset_index(drop=True)
     summed = duty.groupby(groups.to_numpy()).sum()
     out = summed.drop(columns="imports").div(summed["imports"], axis=0)
