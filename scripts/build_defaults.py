@@ -43,6 +43,7 @@ def eu27(folder: Path) -> list[str]:
 
 
 def build_regions(shared: Path, command: str) -> None:
+    """The 11-region one-sector default from the 194-country BACI 2023 aggregate."""
     folder = shared / "data" / "liberation_day_ignatenko2025"
     full = load_liberation_day(folder)
     grouping = {c: c for c in KEEP} | dict.fromkeys(eu27(folder), "EU27")
@@ -69,7 +70,8 @@ def build_regions(shared: Path, command: str) -> None:
 
 MEASURES_OUT = ROOT / "src" / "tradewinds" / "measures" / "data" / "derived"
 
-#: CP2015 tradable sectors (1-20) by ISIC Rev.3 2-digit division (Caliendo and Parro 2015, table A1).
+#: CP2015 tradable sectors (1-20) by ISIC Rev.3 2-digit division
+#: (Caliendo and Parro 2015, table A1).
 CP2015_ISIC2 = {
     **dict.fromkeys(["01", "02", "05"], 1),
     **dict.fromkeys(["10", "11", "12", "13", "14"], 2),
@@ -113,7 +115,7 @@ def _mfn_table(hts_csv: Path) -> pd.DataFrame:
         ["HTS Number", "General Rate of Duty", "Special Rate of Duty", "Unit of Quantity"]
     ].itertuples(index=False):
         digits = _hts_digits(number)
-        if not digits or digits.startswith("99") or digits.startswith("98"):
+        if not digits or digits.startswith(("99", "98")):
             continue
         stack = [s for s in stack if digits.startswith(s[0]) and s[0] != digits]
         if general:
@@ -134,7 +136,10 @@ def _mfn_table(hts_csv: Path) -> pd.DataFrame:
 
 
 def _s122_exempt(notes: Path) -> list[str]:
-    """Subheadings exempt from the Section 122 surcharge: U.S. note 2(aa)(ii)-(iv) to subchapter III."""
+    """Subheadings exempt from the Section 122 surcharge.
+
+    U.S. note 2(aa)(ii)-(iv) to subchapter III of HTSUS chapter 99.
+    """
     text = notes.read_text(encoding="latin-1")
     start = text.index("(ii) As provided in heading 9903.03.03")
     end = text.index("(v) As provided in heading 9903.03.06")
@@ -275,11 +280,13 @@ def build_measures(shared: Path, command: str) -> None:
     }
     (MEASURES_OUT / "provenance.json").write_text(json.dumps(provenance, indent=2) + "\n")
     print(
-        f"wrote {MEASURES_OUT}: {len(frame)} list entries, {len(hts)} HTS codes, {len(weights)} weights"
+        f"wrote {MEASURES_OUT}: {len(frame)} list entries, {len(hts)} HTS codes, "
+        f"{len(weights)} weights"
     )
 
 
 def main() -> None:
+    """Build every bundled default."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument(

@@ -1,4 +1,4 @@
-"""Tariff measures as cited, time-versioned data: registry, stacking engine, duty calculator.
+"""Tariff measures as cited, time-versioned data: registry, stacking, duties, origin checks.
 
 ``load_registry`` reads the packaged YAML records (and user files); ``calculate`` stacks the
 duties of one shipment; ``calculate_batch`` does the same for a table of lines; the effective
