@@ -25,4 +25,4 @@ def test_raw_files_hash_as_recorded(shared_data):
         ).read_text()
     )
     for rel, digest in list(prov["raw_files"].items())[:3]:
-        assert file_sha256(shared_data / rel) == digest, rel
+        assert file_sha256(shared_data.parent / rel) == digest, rel
