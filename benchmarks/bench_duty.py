@@ -9,6 +9,7 @@ content and steel shares. Target (issue 4): at most 10 s for 1,000,000 lines.
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import tempfile
 import time
@@ -78,6 +79,8 @@ def main() -> None:
     print(f"lines: {args.lines:,}; compute median {statistics.median(times):.2f} s ({runs})")
     print(f"CSV write {write:.2f} s; traced peak for 200k lines {peak / 2**20:.0f} MiB")
     print(f"total duty US$ {out['total_duty'].sum():,.0f}")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10
+    print(f"peak resident memory of this process: {rss:,.0f} MiB")
 
 
 if __name__ == "__main__":
