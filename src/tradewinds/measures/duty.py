@@ -181,10 +181,10 @@ def _quantity_in_rate_unit(frame: pd.DataFrame, codes: np.ndarray, strict: bool)
         ok = sel & (rate_unit == canonical)
         bad = sel & (rate_unit != "") & (rate_unit != canonical)
         if strict and bad.any():
-            i = int(np.flatnonzero(bad)[0])
+            expected = str(rate_unit[int(np.flatnonzero(bad)[0])])
             raise ScenarioError(
                 f"Quantity unit {unit or '(none)'!r} does not match the MFN rate's unit "
-                f"{rate_unit[i]!r}; give --quantity in {rate_unit[i]} with --unit {rate_unit[i]}."
+                f"{expected!r}; give --quantity in {expected} with --unit {expected}."
             )
         out[ok] = qty[ok]
     return out
