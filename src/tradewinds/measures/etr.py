@@ -157,6 +157,8 @@ def series(
 ) -> pd.DataFrame:
     """Tidy series ``date, country, sector, authority, rate`` from ``start`` to ``end``.
 
+    ``sector`` is ``all`` for the overall rate; with ``by`` the sector rows follow it.
+
     The rate is evaluated once per regime segment (between consecutive start/end dates of any
     measure or rule) and repeated for each day; ``monthly`` averages the days of each month.
     """
@@ -171,7 +173,8 @@ def series(
     frames = []
     for k, seg_start in enumerate(cuts):
         seg_end = cuts[k + 1] - dt.timedelta(days=1) if k + 1 < len(cuts) else end
-        table = rates(snapshot(country, seg_start, usmca_shares, registry), by)
+        snap = snapshot(country, seg_start, usmca_shares, registry)
+        table = rates(snap) if by is None else pd.concat([rates(snap), rates(snap, by)])
         long = table.reset_index().melt(id_vars="sector", var_name="authority", value_name="rate")
         days = pd.date_range(seg_start, seg_end, freq="D")
         long = long.merge(pd.DataFrame({"date": days}), how="cross")
