@@ -28,7 +28,7 @@ def main() -> None:
     baseline = load_liberation_day(SHARED / "liberation_day_ignatenko2025")
     tariff = xr.zeros_like(baseline[dims.TARIFF].isel(sector=0, drop=True))
     tariff.loc[{dims.EXPORTER: ["CAN", "MEX"], dims.IMPORTER: "USA"}] = 0.25
-    for closure in ("fixed", "balanced"):
+    for closure in ("fixed", "balanced", "ratio"):
         model = OneSectorModel(closure=closure)  # type: ignore[arg-type]
         solve_one_sector(baseline, tariff, model=model)  # warm-up
         times = []

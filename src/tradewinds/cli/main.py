@@ -17,7 +17,18 @@ import typer
 from tradewinds.core.errors import TradewindsError
 
 #: Modules of ``tradewinds.cli`` that register commands, in help order.
-COMMAND_MODULES = ("run", "baseline", "scenarios", "origin", "strategy")
+COMMAND_MODULES = (
+    "run",
+    "baseline",
+    "scenarios",
+    "replicate",
+    "duty",
+    "measures",
+    "etr",
+    "origin",
+    "serve",
+    "strategy",
+)
 
 app = typer.Typer(
     name="tradewinds",

@@ -19,7 +19,20 @@ Equilibrium in ``w_hat`` with trade elasticity ``eps``::
 
 Closures: ``fixed`` keeps ``D'_n = D_n`` with world income as numéraire (DEK 2008); ``balanced``
 first removes deficits (a counterfactual with ``D' = 0``) and measures the shock against that
-zero-deficit baseline.
+zero-deficit baseline. ``ratio`` holds each country's ratio of expenditure at producer prices to
+output, ``phi_n = (E_n - R_n) / Y_n = 1 + D_n / Y_n`` (with no tariffs ``E_n / Y_n``, the ``phi`` of
+gegravity and Larch & Yotov 2016, eq. 30), up to one world factor ``kappa``. Eq. (3r) replaces (3)::
+
+    E'_n - R'_n = kappa phi_n w_hat_n Y_n,   kappa = sum_i w_hat_i Y_i / sum_i phi_i w_hat_i Y_i
+                                                                                         (3r)
+
+Deficits ``D'_n = (kappa phi_n - 1) w_hat_n Y_n`` are then a fixed share of output and sum to
+zero, as world sales must equal world spending net of tariffs. The ``phi_n`` cannot all be held
+exactly, because ``sum_n phi_n w_hat_n Y_n`` moves with relative wages; ``kappa`` is 1 in the
+baseline and differs from 1 only at second order (deficits times wage changes). It plays the part
+of gegravity's world shares ``Y_i / Y`` and ``E_j / E``, which each sum to one. gegravity 0.3
+itself holds those shares at their baseline values when it solves, so its answer differs from
+(3r) at first order; see ``docs/model-one-sector.md``.
 """
 
 from __future__ import annotations
@@ -105,8 +118,9 @@ def solve_wages(
     Newton on ``x = log w_hat`` with the analytic Jacobian; market clearing (4) divided by
     ``w_hat_i Y_i`` for every country but the largest, whose equation is replaced by the numéraire
     ``sum_i w_hat_i Y_i = sum_i Y_i`` (Walras' law makes it redundant when deficits sum to zero).
-    With ``ratio`` (the ``ratio`` closure), expenditure is ``E'_n = ratio_n (w_hat_n Y_n + R'_n)``
-    instead of (3), and world expenditure is rescaled to world income so Walras' law holds.
+    With ``ratio`` (``phi_n`` of the ``ratio`` closure), expenditure follows (3r) instead of (3):
+    ``E'_n = kappa phi_n w_hat_n Y_n / (1 - s_n)`` with ``s_n = sum_i m_in lambda'_in``, so
+    deficits sum to zero and Walras' law holds.
     ``x0`` is an optional Newton start in ``log w_hat`` (a warm start from a nearby solution);
     the default is ``w_hat = 1``.
     """
@@ -121,14 +135,13 @@ def solve_wages(
     # absorbs the others' rounding least.
     top = int(np.argmax(y))
 
-    def expenditure(lam_new: Array, wy: Array) -> tuple[Array, Array, Array, Array]:
+    def expenditure(lam_new: Array, wy: Array) -> tuple[Array, Array, Array]:
+        """``E'`` by (3) or (3r), ``s`` and ``a``; (3r) is ``E'_n = a_n w_n Y_n / (1 - s_n)``."""
         s = (lam_new * m).sum(axis=0)
         if ratio is None:
-            a = np.ones(n)
-            e_new = (wy + deficit_new) / (1 - s)
-            return e_new, s, a, a
-        e_raw = ratio * wy / (1 - ratio * s)
-        return e_raw, s, ratio, ratio
+            return (wy + deficit_new) / (1 - s), s, np.ones(n)
+        a = ratio * (wy.sum() / (ratio * wy).sum())  # kappa phi_n
+        return a * wy / (1 - s), s, a
 
     last: dict[str, Any] = {}
 
@@ -136,7 +149,7 @@ def solve_wages(
         w = np.exp(x)
         wy = w * y
         lam_new, _ = _shares(log_base, x, eps)
-        e_new, s, a, b = expenditure(lam_new, wy)
+        e_new, s, a = expenditure(lam_new, wy)
         if np.any(e_new <= 0):  # outside the domain: a surplus larger than income
             return np.full(n, np.inf), lambda: np.eye(n)
         ab = lam_new * (1 - m)  # A_in
@@ -148,10 +161,15 @@ def solve_wages(
         f[top] = numeraire
 
         def jacobian() -> Array:
-            # dE'_n/dx_k: diag(a_n w_n Y_n / (1 - b_n s_n)) + c_n (-eps) lambda'_kn (m_kn - s_n)
-            c = e_new * b / (1 - b * s)
+            # dE'_n/dx_k at fixed kappa:
+            #   diag(a_n w_n Y_n / (1 - s_n)) + c_n (-eps) lambda'_kn (m_kn - s_n)
+            c = e_new / (1 - s)
             g = -eps * (c[None, :] * lam_new * (m - s[None, :])).T
-            g[np.diag_indices(n)] += a * wy / (1 - b * s)
+            g[np.diag_indices(n)] += a * wy / (1 - s)
+            if ratio is not None:
+                # (3r) through kappa: dE'_n/dx_k += (E'_n / kappa) dkappa/dx_k, where
+                # dkappa/dx_k = w_k Y_k (1 - kappa phi_k) / sum_i phi_i w_i Y_i.
+                g += np.outer(e_new, wy * (1 - a) / a.dot(wy))
             dz = eps * bb @ lam_new.T + ab @ g
             dz[np.diag_indices(n)] -= eps * sales
             jac = dz / wy[:, None]
@@ -318,7 +336,8 @@ def solve_one_sector(
         seconds, iterations = rep0.seconds, rep0.iterations
     ratio = None
     if model.closure == "ratio":
-        ratio = base.expenditure / (base.income + (base.trade * base.tariff).sum(axis=0))
+        # phi_n = (E_n - R_n) / Y_n = 1 + D_n / Y_n: spending at producer prices over output.
+        ratio = (base.expenditure - (base.trade * base.tariff).sum(axis=0)) / base.income
     deficit_new = base.deficit if model.closure == "fixed" else np.zeros_like(base.income)
     try:
         w, lam_new, e_new, p_hat, report = solve_wages(
@@ -332,13 +351,18 @@ def solve_one_sector(
             x0=_warm_start(wage_hat0, len(labels)),
         )
     except ConvergenceError as exc:
-        if model.closure != "fixed":
+        if model.closure == "balanced":
             raise
         k = int(np.argmin(base.deficit / base.income))
+        rule = (
+            "keep its baseline deficit in world-income units"
+            if model.closure == "fixed"
+            else "keep its deficit as a share of its output, financed by trade"
+        )
         raise ConvergenceError(
-            "one-sector equilibrium: no solution under the fixed-deficit closure. Each country "
-            "must keep its baseline deficit in world-income units, which a shock this large can "
-            f"make impossible (largest surplus: {labels[k]} at "
+            f"one-sector equilibrium: no solution under the {model.closure}-deficit closure. Each "
+            f"country must {rule}, which a shock this large can make impossible or reachable "
+            f"only at extreme wages (largest surplus: {labels[k]} at "
             f"{-base.deficit[k] / base.income[k]:.0%} of its income). "
             "Use closure 'balanced' for prohibitive shocks",
             exc.report,
