@@ -226,3 +226,18 @@ def test_sector_subset_leaves_other_sectors_alone():
     assert rate(final, "FOR", "HOM", 2) == 0.0
     with pytest.raises(UnknownLabelError, match="Unknown sector 'd'"):
         problem.instrument("HOM", sectors=["d"])
+
+
+def test_gradient_never_leaves_the_box():
+    """At a bound the difference stencil is one-sided, so a model rejecting rates < 0 works."""
+    targets = (0.0, 0.3)
+
+    def payoff(t):
+        rates = [rate(t, "FOR", "HOM", k) for k in range(2)]
+        if min(rates) < 0:
+            raise ScenarioError("negative tariff")
+        return {"HOM": -sum((r - v) ** 2 for r, v in zip(rates, targets, strict=True))}
+
+    problem = fake_problem(["HOM", "FOR"], ["a", "b"], payoff)
+    result = optimal_tariffs(problem, [problem.instrument("HOM", by_sector=True)])
+    np.testing.assert_allclose(result.values, targets, atol=1e-5)

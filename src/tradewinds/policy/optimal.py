@@ -17,7 +17,7 @@ previous solution, so the many nearby solves of a search take one or two Newton 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -236,11 +236,9 @@ def optimal_tariffs(
             if mapper is serial_map:
                 g = np.empty_like(x)
                 for k in range(x.size):
-                    e = np.zeros_like(x)
-                    e[k] = GRAD_STEP
-                    g[k] = (value(x + e) - value(x - e)) / (2 * GRAD_STEP)
+                    g[k] = _difference(value, x, k, lo, hi)
                 return g
-            tasks = [_Partial(problem, base, instruments, w, x, k) for k in range(x.size)]
+            tasks = [_Partial(problem, base, instruments, w, x, k, lo, hi) for k in range(x.size)]
             used = mapper(_partial, tasks)
             problem.evaluations += 2 * x.size
             return -np.asarray(used, dtype=float)
@@ -279,9 +277,29 @@ def optimal_tariffs(
     )
 
 
+def _difference(f: Callable[[Array], float], x: Array, k: int, lo: float, hi: float) -> float:
+    """Derivative of ``f`` along rate ``k``: central, or second-order one-sided at a bound.
+
+    Near a bound the central stencil would evaluate outside the box, where some models reject
+    the tariff (a negative rate); the one-sided stencil stays inside.
+    """
+    h = GRAD_STEP
+
+    def at(step: float) -> float:
+        y = x.copy()
+        y[k] += step
+        return f(y)
+
+    if x[k] - h < lo:
+        return (-3 * at(0.0) + 4 * at(h) - at(2 * h)) / (2 * h)
+    if x[k] + h > hi:
+        return (3 * at(0.0) - 4 * at(-h) + at(-2 * h)) / (2 * h)
+    return (at(h) - at(-h)) / (2 * h)
+
+
 @dataclass(frozen=True)
 class _Partial:
-    """One coordinate of a central-difference gradient, shipped to a worker."""
+    """One coordinate of a finite-difference gradient, shipped to a worker."""
 
     problem: TariffProblem
     base: xr.DataArray
@@ -289,18 +307,18 @@ class _Partial:
     weights: dict[str, float]
     x: Array
     k: int
+    lo: float
+    hi: float
 
 
 def _partial(task: _Partial) -> float:
-    """Central difference of the weighted welfare along rate ``k`` (top level, for Dask)."""
-    up, down = task.x.copy(), task.x.copy()
-    up[task.k] += GRAD_STEP
-    down[task.k] -= GRAD_STEP
-    hi = objective(task.problem.evaluate(apply_all(task.base, task.instruments, up)), task.weights)
-    lo = objective(
-        task.problem.evaluate(apply_all(task.base, task.instruments, down)), task.weights
-    )
-    return (hi - lo) / (2 * GRAD_STEP)
+    """Derivative of the weighted welfare along rate ``k`` (top level, for Dask)."""
+
+    def welfare(y: Array) -> float:
+        eq = task.problem.evaluate(apply_all(task.base, task.instruments, y))
+        return objective(eq, task.weights)
+
+    return _difference(welfare, task.x, task.k, task.lo, task.hi)
 
 
 def uniform_tariff_formula(
