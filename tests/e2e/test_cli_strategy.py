@@ -75,6 +75,7 @@ def test_united_front_table_output_and_html(tmp_path, capsys):
         "CAN=deal;MEX=deal"
     ]
     assert "equilibrium_share" in set(records["metric"])
+    assert (records["metric"] == "draw_equilibrium_eps").sum() == 2
     page = html.read_text()
     assert "<html>" in page
     assert "plotly" in page.lower()

@@ -21,7 +21,7 @@ import numpy as np
 import xarray as xr
 
 from tradewinds.core import dims
-from tradewinds.core.errors import ScenarioError, UnknownLabelError
+from tradewinds.core.errors import ConvergenceError, ScenarioError, UnknownLabelError
 from tradewinds.models.equilibrium import Equilibrium
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,11 @@ class Instrument:
         return out
 
     def read(self, tariff: xr.DataArray) -> Array:
-        """Current values of the instrument (trade-unweighted mean over its partners)."""
+        """Current values of the instrument (unweighted mean over its partners).
+
+        A uniform instrument over partners facing different rates starts at their mean, so a
+        search or a war starts from that uniform rate, not from the differing rates.
+        """
         cell = tariff.sel({dims.IMPORTER: self.country, dims.EXPORTER: list(self.against)})
         if self.sectors is None:
             return np.array([float(cell.mean())])
@@ -120,7 +124,7 @@ class TariffProblem:
         """Solve at ``tariff``, warm-started from the previous solution of this problem."""
         eq = self.solve(tariff, self._warm)
         if not eq.report.converged:  # solvers raise, but never trust an unconverged answer
-            raise ScenarioError(f"{self.name or 'model'}: solve did not converge")
+            raise ConvergenceError(f"{self.name or 'model'}: solve did not converge", eq.report)
         self._warm = eq
         self.evaluations += 1
         return eq

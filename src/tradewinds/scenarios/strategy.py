@@ -137,7 +137,11 @@ class Sensitivity:
     frequencies: dict[Cell, float]
 
     def to_records(self, partners: tuple[str, str]) -> pd.DataFrame:
-        """Tidy records of the equilibrium shares and the failed draws."""
+        """Tidy records of the sensitivity.
+
+        Equilibrium shares (``equilibrium_share``), each draw's equilibria
+        (``draw_equilibrium_eps``, the draw's elasticity as value) and failed draws.
+        """
         a, b = partners
         rows = [
             {
@@ -150,6 +154,22 @@ class Sensitivity:
             }
             for (ra, rb), share in self.frequencies.items()
         ]
+        games = iter(self.games)
+        failed = {eps for eps, _ in self.failures}
+        for eps in self.eps:
+            if eps in failed:
+                continue
+            for ra, rb in next(games).equilibria:
+                rows.append(
+                    {
+                        "country": "",
+                        "partner": f"{a}={ra};{b}={rb}",
+                        "sector": dims.TOTAL_SECTOR,
+                        "metric": "draw_equilibrium_eps",
+                        "value": eps,
+                        "unit": "elasticity",
+                    }
+                )
         rows += [
             {
                 "country": "",
