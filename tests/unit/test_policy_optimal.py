@@ -241,3 +241,25 @@ def test_gradient_never_leaves_the_box():
     problem = fake_problem(["HOM", "FOR"], ["a", "b"], payoff)
     result = optimal_tariffs(problem, [problem.instrument("HOM", by_sector=True)])
     np.testing.assert_allclose(result.values, targets, atol=1e-5)
+
+
+def test_any_registered_model_plugs_in_without_a_warm_start():
+    """A model without a WARM_SOLVERS entry (ignatenko2025) is solved cold through MODELS."""
+    from tradewinds.scenarios.runner import MODELS
+    from tradewinds.scenarios.strategy import WARM_SOLVERS
+
+    if "ignatenko2025" not in MODELS:
+        pytest.skip("ignatenko2025 is not registered on this branch")
+    assert "ignatenko2025" not in WARM_SOLVERS
+    spec = parse_scenario(
+        {
+            "title": "t",
+            "model": {"name": "ignatenko2025"},
+            "shocks": {"tariffs": [{"importer": "USA", "exporter": "CAN", "rate": 0.35}]},
+        }
+    )
+    problem = tariff_problem(spec)[0]
+    result = optimal_tariffs(problem, [problem.instrument("CAN", ["USA"])])
+    assert 0.01 < result.values[0] < 1.0
+    assert result.gain > 0
+    assert result.welfare["USA"] < result.welfare_start["USA"]
