@@ -33,7 +33,6 @@ from tradewinds.policy.problem import (
     Instrument,
     TariffProblem,
     apply_all,
-    welfare_changes,
 )
 
 log = logging.getLogger(__name__)
@@ -305,7 +304,7 @@ def nash_tariffs(
         status=status,
         instruments=instruments,
         values=profile,
-        welfare=welfare_changes(eq),
+        welfare=problem.welfare(eq),
         path=tuple(path),
         equilibrium=eq,
         tol=tol,

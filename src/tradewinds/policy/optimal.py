@@ -36,8 +36,6 @@ from tradewinds.policy.problem import (
     Instrument,
     TariffProblem,
     apply_all,
-    objective,
-    welfare_changes,
 )
 
 log = logging.getLogger(__name__)
@@ -205,8 +203,8 @@ def optimal_tariffs(
     start = np.concatenate([i.read(base) for i in instruments])
     used0 = problem.evaluations
     eq0 = problem.evaluate(base)
-    obj0 = objective(eq0, w)
-    welfare0 = welfare_changes(eq0)
+    obj0 = problem.objective(eq0, w)
+    welfare0 = problem.welfare(eq0)
 
     def value(x: Array) -> float:
         try:
@@ -219,7 +217,7 @@ def optimal_tariffs(
                 f"balanced closure. Model said: {exc.message}",
                 exc.report,
             ) from exc
-        return -objective(eq, w)
+        return -problem.objective(eq, w)
 
     if start.size == 1:
         res = optimize.minimize_scalar(
@@ -268,9 +266,9 @@ def optimal_tariffs(
         start=start,
         values=x,
         objective_start=obj0,
-        objective=objective(eq, w),
+        objective=problem.objective(eq, w),
         welfare_start=welfare0,
-        welfare=welfare_changes(eq),
+        welfare=problem.welfare(eq),
         equilibrium=eq,
         evaluations=problem.evaluations - used0,
         method=method,
@@ -316,7 +314,7 @@ def _partial(task: _Partial) -> float:
 
     def welfare(y: Array) -> float:
         eq = task.problem.evaluate(apply_all(task.base, task.instruments, y))
-        return objective(eq, task.weights)
+        return task.problem.objective(eq, task.weights)
 
     return _difference(welfare, task.x, task.k, task.lo, task.hi)
 

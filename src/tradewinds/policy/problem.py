@@ -101,12 +101,18 @@ class TariffProblem:
         The model's trade elasticity where it has a single one (used only by closed forms).
     name
         Label for reports.
+    metric
+        The ``Equilibrium.country`` ratio searches maximise: an exact welfare change. For
+        most models that is ``welfare_hat``; the multi-sector model's ``welfare_hat`` is the
+        first-order CP2015 decomposition, which keeps rising with tariffs, so it uses
+        ``real_income_hat`` (its exact real income).
     """
 
     solve: TariffSolver
     tariff: xr.DataArray
     eps: float | None = None
     name: str = ""
+    metric: str = "welfare_hat"
     evaluations: int = field(default=0, init=False)
     _warm: Equilibrium | None = field(default=None, init=False, repr=False)
 
@@ -128,6 +134,14 @@ class TariffProblem:
         self._warm = eq
         self.evaluations += 1
         return eq
+
+    def welfare(self, eq: Equilibrium) -> dict[str, float]:
+        """Every country's welfare change in this problem's measure."""
+        return welfare_changes(eq, self.metric)
+
+    def objective(self, eq: Equilibrium, weights: Mapping[str, float]) -> float:
+        """Weighted welfare change of a coalition in this problem's measure."""
+        return objective(eq, weights, self.metric)
 
     def instrument(
         self,
@@ -167,15 +181,20 @@ class TariffProblem:
             raise UnknownLabelError("country", country, self.countries, where)
 
 
-def welfare_changes(eq: Equilibrium) -> dict[str, float]:
-    """Welfare change ``welfare_hat - 1`` by country (0.01 is +1%)."""
-    w = eq.country["welfare_hat"]
+def welfare_changes(eq: Equilibrium, metric: str = "welfare_hat") -> dict[str, float]:
+    """Welfare change ``metric - 1`` by country (0.01 is +1%)."""
+    if metric not in eq.country:
+        raise ScenarioError(
+            f"The {eq.model} model reports no {metric!r}; it cannot be used as the welfare "
+            "measure of a strategy search."
+        )
+    w = eq.country[metric]
     return {str(c): float(v) - 1 for c, v in zip(w[dims.COUNTRY].values, w.values, strict=True)}
 
 
-def objective(eq: Equilibrium, weights: Mapping[str, float]) -> float:
-    """Weighted welfare ``sum_c weight_c (welfare_hat_c - 1)`` of a coalition."""
-    w = welfare_changes(eq)
+def objective(eq: Equilibrium, weights: Mapping[str, float], metric: str = "welfare_hat") -> float:
+    """Weighted welfare ``sum_c weight_c (metric_c - 1)`` of a coalition."""
+    w = welfare_changes(eq, metric)
     return float(sum(weight * w[c] for c, weight in weights.items()))
 
 

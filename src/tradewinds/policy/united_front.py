@@ -38,7 +38,7 @@ import xarray as xr
 from tradewinds.core import dims
 from tradewinds.core.errors import ScenarioError
 from tradewinds.policy.optimal import optimal_tariffs
-from tradewinds.policy.problem import Array, TariffProblem, welfare_changes
+from tradewinds.policy.problem import Array, TariffProblem
 
 log = logging.getLogger(__name__)
 
@@ -291,7 +291,7 @@ def united_front(
         t = profile(*cell)
         key = np.asarray(t.values).tobytes()
         if key not in cache:
-            cache[key] = welfare_changes(problem.evaluate(t))
+            cache[key] = problem.welfare(problem.evaluate(t))
         welfare[cell] = cache[key]
     log.info("united front: %d distinct cells solved", len(cache))
     pay_a = {c: v[a] for c, v in welfare.items()}

@@ -55,6 +55,11 @@ def _one_sector_warm(
     return model.solve(baseline, tariff, cost, wage_hat0=start)
 
 
+#: Model name -> the ``Equilibrium.country`` ratio that measures welfare exactly, where it is not
+#: ``welfare_hat`` (the multi-sector model's ``welfare_hat`` is CP2015's first-order
+#: decomposition; its exact real income is ``real_income_hat``).
+WELFARE_METRIC: dict[str, str] = {"multi-sector": "real_income_hat"}
+
 #: Model name -> solver that accepts a warm start (the previous equilibrium).
 WARM_SOLVERS: dict[str, WarmSolver] = {"one-sector": _one_sector_warm}
 
@@ -95,6 +100,7 @@ def tariff_problem(
         tariff=start,
         eps=float(eps) if isinstance(eps, int | float) else None,
         name=scenario.title,
+        metric=WELFARE_METRIC.get(name, "welfare_hat"),
     )
     return problem, tariff
 
