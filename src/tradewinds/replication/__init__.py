@@ -1,0 +1,1 @@
+"""Replications of published results: each module runs a paper's counterfactual on its data."""
