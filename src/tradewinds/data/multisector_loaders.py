@@ -197,3 +197,260 @@ def load_cp2015(folder: Path) -> tuple[xr.Dataset, xr.DataArray]:
 def provenance_json(ds: xr.Dataset) -> str:
     """The provenance record of a baseline, pretty-printed."""
     return json.dumps(json.loads(ds.attrs.get("provenance", "{}")), indent=2, sort_keys=True)
+
+
+def baseline_from_iot(
+    z: np.ndarray[Any, Any],
+    final: np.ndarray[Any, Any],
+    countries: list[str],
+    sectors: list[str],
+    *,
+    year: int,
+    source: str,
+    provenance: dict[str, Any],
+    theta: xr.DataArray | None = None,
+    units: str = UNITS,
+) -> xr.Dataset:
+    """A multi-sector baseline from a world input–output table in basic prices.
+
+    ``z`` is the intermediate block, rows origin (country, industry) and columns user (country,
+    industry), both country-major; ``final`` is (origin country-industry, destination country),
+    already summed over final-use categories. Negative final-demand cells (inventory
+    drawdowns, and negative direct purchases abroad in ICIO) are set to zero; value added is
+    gross output (sales, so that it matches the trade flows) minus the column sums of ``z``,
+    floored at zero. Both adjustments are recorded in the provenance. Tariffs are zero:
+    input–output tables carry no tariff matrix.
+    """
+    n, j = len(countries), len(sectors)
+    if z.shape != (n * j, n * j) or final.shape != (n * j, n):
+        raise DataError(
+            f"Input-output blocks have shapes {z.shape} and {final.shape}; expected "
+            f"{(n * j, n * j)} and {(n * j, n)} for {n} countries x {j} industries."
+        )
+    negative_final = final < 0
+    provenance = dict(provenance)
+    provenance["negative_final_demand_set_to_zero"] = {
+        "cells": int(negative_final.sum()),
+        "total": float(final[negative_final].sum()),
+    }
+    final = np.where(negative_final, 0.0, final)
+    z4 = z.reshape(n, j, n, j)  # origin country, input, user country, user industry
+    f3 = final.reshape(n, j, n)  # origin country, industry, destination
+    trade = z4.sum(axis=3).transpose(0, 2, 1) + f3.transpose(0, 2, 1)  # (i, n, k)
+    inter = z4.sum(axis=0).transpose(1, 0, 2)  # (user country, input, user industry)
+    sales = trade.sum(axis=1)  # (i, k)
+    va = sales - inter.sum(axis=1)
+    negative_va = va < 0
+    provenance["negative_value_added_set_to_zero"] = {
+        f"{countries[a]}/{sectors[b]}": float(va[a, b])
+        for a, b in zip(*np.nonzero(negative_va), strict=True)
+    }
+    va = np.where(negative_va, 0.0, va)
+    spend = f3.sum(axis=0).T  # (destination, industry)
+    c3 = {dims.EXPORTER: countries, dims.IMPORTER: countries, dims.SECTOR: sectors}
+    trade_da = xr.DataArray(trade, dims=tuple(c3), coords=c3)
+    return io_baseline(
+        trade_da,
+        xr.zeros_like(trade_da),
+        xr.DataArray(
+            inter,
+            dims=(dims.EXPORTER, dims.INPUT_SECTOR, dims.SECTOR),
+            coords={dims.EXPORTER: countries, dims.INPUT_SECTOR: sectors, dims.SECTOR: sectors},
+        ),
+        xr.DataArray(
+            va,
+            dims=(dims.EXPORTER, dims.SECTOR),
+            coords={dims.EXPORTER: countries, dims.SECTOR: sectors},
+        ),
+        xr.DataArray(
+            spend,
+            dims=(dims.IMPORTER, dims.SECTOR),
+            coords={dims.IMPORTER: countries, dims.SECTOR: sectors},
+        ),
+        theta=theta,
+        units=units,
+        year=year,
+        source=source,
+        provenance=provenance,
+    )
+
+
+def _theta_array(theta: float | dict[str, float] | None, sectors: list[str]) -> xr.DataArray | None:
+    if theta is None:
+        return None
+    if isinstance(theta, dict):
+        missing = [s for s in sectors if s not in theta]
+        if missing:
+            raise DataError(f"No trade elasticity for sector {missing[0]!r}.")
+        values = [float(theta[s]) for s in sectors]
+    else:
+        values = [float(theta)] * len(sectors)
+    return xr.DataArray(values, dims=dims.SECTOR, coords={dims.SECTOR: sectors})
+
+
+def load_wiod2013(folder: Path, theta: dict[str, float] | None = None) -> xr.Dataset:
+    """The WIOD 2013-release WIOT as converted in ``shared/data/wiod2013_release_2011``.
+
+    Files: ``countries.csv``, ``industries.csv``, ``wiot2011_intermediate.csv.gz`` (1435 x 1435,
+    row = supplying ``COUNTRY_cK``, column = using ``COUNTRY_cK``) and
+    ``wiot2011_final_demand.csv.gz`` (columns ``COUNTRY_{CONS_h,CONS_np,CONS_g,GFCF,INVEN}``).
+    Sectors keep the WIOD codes ``c1`` … ``c35``; ``RoW`` becomes ``ROW``.
+    """
+    folder = Path(folder)
+    names = ("countries.csv", "industries.csv")
+    blocks = ("wiot2011_intermediate.csv.gz", "wiot2011_final_demand.csv.gz")
+    countries = _read(folder / names[0], {"country"})["country"].astype(str).tolist()
+    sectors = _read(folder / names[1], {"wiod_code"})["wiod_code"].astype(str).tolist()
+    z = pd.read_csv(folder / blocks[0], index_col=0)
+    f = pd.read_csv(folder / blocks[1], index_col=0)
+    rows = [f"{c}_{s}" for c in countries for s in sectors]
+    if list(z.index) != rows or list(z.columns) != rows:
+        raise DataError(f"{blocks[0]} is not ordered country-major as {rows[:2]} ...")
+    dest = f.columns.str.split("_", n=1).str[0]
+    final = f.T.groupby(dest.to_numpy(), sort=False).sum().T.reindex(columns=countries)
+    if final.isna().any().any():
+        raise DataError(f"{blocks[1]} lacks final-demand columns for some countries.")
+    iso = ["ROW" if c == "RoW" else c.upper() for c in countries]
+    provenance = {
+        "loader": "tradewinds.data.multisector_loaders.load_wiod2013",
+        "source": "WIOD 2013 release, WIOT 2011 (Timmer et al. 2015), via bquast/wiod",
+        "files": {n: file_sha256(folder / n) for n in (*names, *blocks)},
+        "tariffs": "zero (the WIOT has no tariff matrix)",
+    }
+    return baseline_from_iot(
+        z.to_numpy(dtype=float),
+        final.loc[rows].to_numpy(dtype=float),
+        iso,
+        sectors,
+        year=2011,
+        source="WIOD 2013 release, world input-output table 2011 (41 regions x 35 industries)",
+        provenance=provenance,
+        theta=_theta_array(theta, sectors),
+    )
+
+
+#: Final-use columns of the WIOD 2016 release (numbers 57-61 after the 56 industries).
+WIOD2016_FINAL = ("CONS_h", "CONS_np", "CONS_g", "GFCF", "INVEN")
+
+
+def load_wiod2016(path: Path, theta: float | dict[str, float] | None = None) -> xr.Dataset:
+    """A WIOT of the WIOD 2016 release in its R/CSV layout (``WIOT2014_October16_ROW``).
+
+    Columns ``IndustryCode, IndustryDescription, Country, RNr, Year``, then one column per user
+    country and number (``AUS1`` … ``AUS56`` industries, ``AUS57`` … ``AUS61`` final uses
+    CONS_h, CONS_np, CONS_g, GFCF, INVEN), then ``TOT``. Rows with ``RNr`` 1-56 are the
+    industries of ``Country``; summary rows (``RNr`` above 56: II_fob, TXSP, …, VA, GO) are
+    ignored, since value added is rebuilt as output minus inputs. Money in US$ millions.
+    """
+    path = Path(path)
+    table = _read(path, {"IndustryCode", "Country", "RNr", "Year"})
+    years = sorted(table["Year"].dropna().unique().tolist())
+    if len(years) != 1:
+        raise DataError(f"{str(path)!r} holds years {years}; pass one table per year.")
+    body = table[pd.to_numeric(table["RNr"], errors="coerce") <= 56]
+    body = body.assign(RNr=pd.to_numeric(body["RNr"]))
+    countries = list(dict.fromkeys(body["Country"].astype(str)))
+    position = {c: k for k, c in enumerate(table.columns)}
+    countries.sort(key=lambda c: position.get(f"{c}1", len(position)))
+    sectors = list(
+        dict.fromkeys(body.sort_values("RNr", kind="stable")["IndustryCode"].astype(str))
+    )
+    j = len(sectors)
+    numbers = range(1, j + 1)
+    z_cols = [f"{c}{k}" for c in countries for k in numbers]
+    f_cols = [f"{c}{k}" for c in countries for k in range(j + 1, j + 1 + len(WIOD2016_FINAL))]
+    missing = [c for c in (*z_cols, *f_cols) if c not in table.columns]
+    if missing:
+        raise DataError(f"{str(path)!r} lacks column {missing[0]!r} of the WIOD 2016 layout.")
+    order = {(c, s): k for k, (c, s) in enumerate((c, s) for c in countries for s in sectors)}
+    keys = list(zip(body["Country"].astype(str), body["IndustryCode"].astype(str), strict=True))
+    if sorted(order[k] for k in keys) != list(range(len(order))):
+        raise DataError(f"{str(path)!r} does not have one row per country and industry.")
+    body = body.iloc[np.argsort([order[k] for k in keys])]
+    final = body[f_cols].to_numpy(dtype=float).reshape(len(body), len(countries), -1).sum(axis=2)
+    iso = ["ROW" if c.upper() == "ROW" else c.upper() for c in countries]
+    provenance = {
+        "loader": "tradewinds.data.multisector_loaders.load_wiod2016",
+        "source": "WIOD 2016 release (Timmer et al. 2016)",
+        "files": {path.name: file_sha256(path)},
+        "tariffs": "zero (the WIOT has no tariff matrix)",
+    }
+    return baseline_from_iot(
+        body[z_cols].to_numpy(dtype=float),
+        final,
+        iso,
+        sectors,
+        year=int(years[0]),
+        source=f"WIOD 2016 release, world input-output table {int(years[0])}",
+        provenance=provenance,
+        theta=_theta_array(theta, sectors),
+    )
+
+
+#: ICIO country codes merged into one country (the 2023 release splits China and Mexico).
+ICIO_MERGE = {"CN1": "CHN", "CN2": "CHN", "MX1": "MEX", "MX2": "MEX"}
+#: Final-demand categories of the ICIO 2023 release.
+ICIO_FINAL = ("HFCE", "NPISH", "GGFC", "GFCF", "INVNT", "DPABR")
+
+
+def load_icio(path: Path, year: int, theta: float | dict[str, float] | None = None) -> xr.Dataset:
+    """An OECD Inter-Country Input–Output table in the CSV layout of the 2023 release.
+
+    The first column holds row labels ``COU_IND`` (e.g. ``AUS_A01_02``) followed by ``TLS``,
+    ``VA`` and ``OUT``; columns are ``COU_IND`` users, then ``COU_{HFCE, NPISH, GGFC, GFCF,
+    INVNT, DPABR}`` final uses, then ``OUT``. Split countries (``CN1/CN2``, ``MX1/MX2``) are
+    merged into ``CHN`` and ``MEX``. The CSV does not state its year, so pass it. Money in US$
+    millions.
+    """
+    path = Path(path)
+    try:
+        table = pd.read_csv(path, index_col=0)
+    except (OSError, pd.errors.ParserError) as exc:
+        raise DataError(f"Cannot read ICIO file {str(path)!r}: {exc}") from exc
+    table.index = table.index.astype(str)
+    rows = [r for r in table.index if "_" in r]
+    if not rows:
+        raise DataError(f"{str(path)!r} has no COU_IND rows; is it an ICIO 2023 CSV?")
+
+    def split(label: str) -> tuple[str, str]:
+        cou, ind = label.split("_", 1)
+        return ICIO_MERGE.get(cou, cou), ind
+
+    row_keys = [split(r) for r in rows]
+    countries = list(dict.fromkeys(c for c, _ in row_keys))
+    sectors = list(dict.fromkeys(s for _, s in row_keys))
+    z_cols = [c for c in table.columns if "_" in c and c.split("_", 1)[1] not in ICIO_FINAL]
+    f_cols = [c for c in table.columns if "_" in c and c.split("_", 1)[1] in ICIO_FINAL]
+    if [c for c in z_cols if c not in rows] or not f_cols:
+        raise DataError(
+            f"{str(path)!r}: user columns must match the row labels and final-use columns "
+            f"({', '.join(ICIO_FINAL)}) must exist."
+        )
+    block = table.loc[rows, z_cols].astype(float)
+    block.index = pd.MultiIndex.from_tuples(row_keys)
+    block.columns = pd.MultiIndex.from_tuples([split(c) for c in z_cols])
+    z = block.T.groupby(level=[0, 1], sort=False).sum().T.groupby(level=[0, 1], sort=False).sum()
+    full = pd.MultiIndex.from_product([countries, sectors])
+    z = z.reindex(index=full, columns=full, fill_value=0.0)
+    fin = table.loc[rows, f_cols].astype(float)
+    fin.index = pd.MultiIndex.from_tuples(row_keys)
+    fin.columns = [ICIO_MERGE.get(c.split("_", 1)[0], c.split("_", 1)[0]) for c in f_cols]
+    fin = fin.T.groupby(level=0, sort=False).sum().T.groupby(level=[0, 1], sort=False).sum()
+    fin = fin.reindex(index=full, columns=countries, fill_value=0.0)
+    provenance = {
+        "loader": "tradewinds.data.multisector_loaders.load_icio",
+        "source": "OECD Inter-Country Input-Output tables, 2023 release",
+        "files": {path.name: file_sha256(path)},
+        "merged": ICIO_MERGE,
+        "tariffs": "zero (the ICIO has no tariff matrix)",
+    }
+    return baseline_from_iot(
+        z.to_numpy(),
+        fin.to_numpy(),
+        countries,
+        sectors,
+        year=year,
+        source=f"OECD ICIO 2023 release, {year}",
+        provenance=provenance,
+        theta=_theta_array(theta, sectors),
+    )
