@@ -47,6 +47,15 @@ class Economy:
     tariff: Array  # (J, N, N) baseline tariffs, importer n on exporter i
 
     @property
+    def io_by_user(self) -> Array:
+        """``io`` as ``[n, j, k]`` (user sector first), contiguous, for batched products."""
+        cached = self.__dict__.get("_io_by_user")
+        if cached is None:
+            cached = np.ascontiguousarray(self.io.transpose(0, 2, 1))
+            object.__setattr__(self, "_io_by_user", cached)
+        return np.asarray(cached)
+
+    @property
     def shape(self) -> tuple[int, int]:
         """``(N, J)``: countries and sectors."""
         return self.gva.shape[0], self.gva.shape[1]
@@ -132,7 +141,7 @@ def unit_cost(eco: Economy, x: Array, log_p: Array) -> Array:
     :math:`\hat c_n^j = \hat w_n^{\gamma_n^j} \prod_k (\hat P_n^k)^{\gamma_n^{k,j}}`, i.e.
     ``log c[n, j] = gva[n, j] x[n] + sum_k io[n, k, j] log_p[n, k]``.
     """
-    return np.asarray(eco.gva * x[:, None] + np.einsum("nkj,nk->nj", eco.io, log_p))
+    return np.asarray(eco.gva * x[:, None] + (eco.io_by_user @ log_p[:, :, None])[:, :, 0])
 
 
 def _log_price(eco: Economy, shock: Shock, log_c: Array) -> tuple[Array, Array, Array]:

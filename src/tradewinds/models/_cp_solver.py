@@ -39,8 +39,6 @@ JACOBIAN_TOL = 1e-6
 #: Largest Newton step in any coordinate of ``log w_hat``.
 MAX_STEP = 2.0
 MAX_HALVINGS = 30
-#: A reused Jacobian is kept while each step shrinks the residual norm at least this much.
-CHORD_RATE = 0.1
 
 
 @dataclass(frozen=True)
@@ -68,15 +66,20 @@ def evaluate(
     x: Array,
     warm: State | None,
     inner_tol: float = INNER_TOL,
+    predict: tuple[Array, Array] | None = None,
 ) -> State:
     """Solve prices and spending at ``x`` to ``inner_tol``; return the labour-market residual."""
     n, j = eco.shape
     log_p0 = warm.log_p if warm is not None else np.zeros((n, j))
+    if predict is not None:  # first-order predictor from the last Jacobian's derivatives
+        log_p0 = log_p0 + predict[0]
     log_p, log_c, pi_new, _, err_p = solve_prices(eco, shock, x, log_p0, inner_tol)
     b, _m, apply = expenditure_operator(eco, shock, pi_new)
     labour = np.exp(x) * eco.va
     income = labour + deficit
     spend0 = warm.spend if warm is not None else eco.alpha * income[:, None]
+    if predict is not None:
+        spend0 = spend0 + predict[1]
     spend, _, err_x = solve_expenditure(eco, apply, income, spend0, inner_tol)
     output = sales(b, spend)
     residual = (eco.gva * output).sum(axis=1) / labour - 1
@@ -97,7 +100,7 @@ def jacobian(
     theta = eco.theta
     eye = np.eye(n)
     pi_t = s.pi  # (J, N, N)
-    io_ukj = np.ascontiguousarray(eco.io.transpose(0, 2, 1))  # (N, J, K): [i, j, k] = io[i, k, j]
+    io_ukj = eco.io_by_user  # (N, J, K): [i, j, k] = io[i, k, j]
 
     # Prices: dlogP[n, j, r] = sum_i pi'[j, n, i] dlogc[i, j, r],
     # dlogc[i, j, r] = gva[i, j] delta_ir + sum_k io[i, k, j] dlogP[i, k, r].
@@ -228,7 +231,11 @@ def solve(
         alpha = 1.0
         accepted = None
         for _ in range(MAX_HALVINGS if fresh else 1):
-            trial = evaluate(eco, shock, deficit, state.x + alpha * step, state, inner(f))
+            move = alpha * step
+            guess = None
+            if derivs[0] is not None and derivs[1] is not None:
+                guess = (derivs[0] @ move, derivs[1] @ move)
+            trial = evaluate(eco, shock, deficit, state.x + move, state, inner(f), guess)
             f_new = system(trial)
             norm_new = float(np.linalg.norm(f_new))
             if trial.inner_ok and norm_new < norm * (1 - 1e-4 * alpha) + 1e-15:
@@ -245,11 +252,12 @@ def solve(
                 "or the shock is extreme",
                 report(False),
             )
-        # Keep the Jacobian (a chord step) only while it shrinks the residual tenfold.
+        # Broyden's rank-one update keeps the Jacobian current between exact evaluations; it
+        # is recomputed exactly when a step with the updated one fails to reduce the residual.
+        s_vec = accepted.x - state.x
+        jac = jac + np.outer(f_new - f - jac @ s_vec, s_vec) / float(s_vec @ s_vec)
         fresh = False
         last_jac = jac
-        if norm_new > CHORD_RATE * norm:
-            jac = None
         state, f, norm = accepted, f_new, norm_new
     state = State(**{**state.__dict__, "d_price": derivs[0], "d_spend": derivs[1], "jac": last_jac})
     return state, report(True)
