@@ -105,20 +105,20 @@ def anderson(
     size = f.size
     d_g = np.empty((ANDERSON_MEMORY, size))
     d_f = np.empty((ANDERSON_MEMORY, size))
+    gram = np.zeros((ANDERSON_MEMORY, ANDERSON_MEMORY))  # d_f @ d_f.T, updated one row a step
     used = 0
     it = 0
     while err > tol and it < INNER_MAX_ITER:
         it += 1
         if used:
-            df = d_f[:used]
-            gram = df @ df.T
-            rhs = df @ f.ravel()
-            diag = np.diag(gram)
-            gram[np.diag_indices(used)] += 1e-14 * diag.max()
+            flat = f.ravel()
+            rhs = d_f[:used] @ flat
+            small = gram[:used, :used].copy()
+            small[np.diag_indices(used)] *= 1 + 1e-12
             try:
-                gamma = np.linalg.solve(gram, rhs)
+                gamma = np.linalg.solve(small, rhs)
             except np.linalg.LinAlgError:
-                gamma = np.linalg.lstsq(gram, rhs, rcond=None)[0]
+                gamma = np.linalg.lstsq(small, rhs, rcond=None)[0]
             z_new = g - (gamma @ d_g[:used]).reshape(g.shape)
         else:
             z_new = g
@@ -128,6 +128,9 @@ def anderson(
         d_g[slot] = (g_new - g).ravel()
         d_f[slot] = (f_new - f).ravel()
         used = min(used + 1, ANDERSON_MEMORY)
+        row = d_f[:used] @ d_f[slot]
+        gram[slot, :used] = row
+        gram[:used, slot] = row
         z, g, f = z_new, g_new, f_new
         err = float(np.max(np.abs(f) / scale))
         if not np.isfinite(err):

@@ -222,7 +222,10 @@ def solve(
             derivs = (d_price, d_spend)
             fresh = True
         jac[top, :] = eco.va * np.exp(state.x) / world
-        step = np.linalg.lstsq(jac, -f, rcond=None)[0]
+        try:
+            step = np.linalg.solve(jac, -f)
+        except np.linalg.LinAlgError:
+            step = np.linalg.lstsq(jac, -f, rcond=None)[0]
         biggest = float(np.max(np.abs(step)))
         if not np.isfinite(biggest):
             raise ConvergenceError(f"{what}: the Jacobian is singular", report(False))
