@@ -7,7 +7,7 @@ import pytest
 import xarray as xr
 
 from tradewinds.core import dims
-from tradewinds.core.errors import ScenarioError, UnknownLabelError
+from tradewinds.core.errors import ConvergenceError, ScenarioError, UnknownLabelError
 from tradewinds.data.baseline import make_baseline
 from tradewinds.models.equilibrium import Equilibrium
 from tradewinds.models.multisector import MultiSectorModel
@@ -176,3 +176,20 @@ def test_bad_input() -> None:
     bad = baseline[dims.TARIFF].rename({dims.SECTOR: "industry"})
     with pytest.raises(ScenarioError, match="labels"):
         MultiSectorModel().solve(baseline, bad)
+
+
+def test_non_convergence_raises_with_explanation() -> None:
+    """Out of iterations, the solver raises a ConvergenceError that says what failed."""
+    from tradewinds.models import _cp_solver
+    from tradewinds.models._cp_kernels import make_shock
+    from tradewinds.models.multisector import economy_from
+
+    baseline = multi_sector_baseline()
+    data = economy_from(baseline, MultiSectorModel())
+    new = np.asarray(tariff_war(baseline).transpose("sector", "importer", "exporter").values)
+    shock = make_shock(data.eco, new, np.ones_like(new))
+    with pytest.raises(ConvergenceError) as info:
+        _cp_solver.solve(data.eco, shock, data.deficit, tol=1e-10, what="test", max_iter=1)
+    assert not info.value.report.converged
+    assert "no solution within 1 Newton iterations" in str(info.value)
+    assert "did NOT converge" in str(info.value)
