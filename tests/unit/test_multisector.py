@@ -193,3 +193,22 @@ def test_non_convergence_raises_with_explanation() -> None:
     assert not info.value.report.converged
     assert "no solution within 1 Newton iterations" in str(info.value)
     assert "did NOT converge" in str(info.value)
+
+
+def test_welfare_by_partner_adds_up() -> None:
+    from tradewinds.models.multisector import welfare_by_partner
+
+    baseline = multi_sector_baseline()
+    eq = MultiSectorModel().solve(baseline, tariff_war(baseline))
+    parts = welfare_by_partner(eq)
+    np.testing.assert_allclose(
+        parts["tot_contribution"].sum(("partner", "sector")), eq.country["tot_pct"], atol=1e-12
+    )
+    np.testing.assert_allclose(
+        parts["vot_contribution"].sum(("partner", "sector")), eq.country["vot_pct"], atol=1e-12
+    )
+    np.testing.assert_allclose(
+        parts["tot_contribution"].sum("partner"),
+        eq.sector["tot_contribution"].transpose("country", "sector"),
+        atol=1e-12,
+    )

@@ -114,6 +114,7 @@ def package(
                 "exports": c(exports1 * scale),
                 "imports": c(imports1 * scale),
                 "income": c((labour1 + revenue1) * scale),
+                "absorption_baseline": c(parts["income0"] * scale),
             }
         )
         if np.any(d_hat != 1):
@@ -149,6 +150,8 @@ def package(
                 "trade_baseline": (order, m0.transpose(2, 1, 0) * scale),
                 "trade": (order, m1.transpose(2, 1, 0) * scale),
                 "trade_hat": (order, (m1 / m0).transpose(2, 1, 0)),
+                "tariff_baseline": (order, eco.tariff.transpose(2, 1, 0)),
+                "tariff": (order, t_new.transpose(2, 1, 0)),
             },
             coords=bil,
         )
@@ -165,4 +168,43 @@ def package(
         units=str(baseline.attrs.get("units", "")),
         params=params,
         sector=sector,
+    )
+
+
+def welfare_by_partner(eq: Equilibrium) -> xr.Dataset:
+    """CP2015's welfare decomposition by partner and sector, from a multi-sector equilibrium.
+
+    Returns a dataset on (``country``, ``partner``, ``sector``) with ``tot_contribution`` and
+    ``vot_contribution`` in percentage points of the country's baseline income ``I_n``: for
+    country n and partner i in sector j, ``[M_inj (c_hat_nj - 1) - M_nij (c_hat_ij - 1)] / I_n``
+    and ``t_nij M_nij (M'_nij / M_nij - c_hat_ij) / I_n``. Summed over partners and sectors they
+    give ``tot_pct`` and ``vot_pct``.
+    """
+    if eq.sector is None or "tariff_baseline" not in eq.bilateral:
+        raise ValueError("welfare_by_partner needs an equilibrium of the multi-sector model")
+    countries = [str(c) for c in eq.country[dims.COUNTRY].values]
+    order = (dims.EXPORTER, dims.IMPORTER, dims.SECTOR)
+    m0 = np.asarray(eq.bilateral["trade_baseline"].transpose(*order).values)  # [i, n, j]
+    m1 = np.asarray(eq.bilateral["trade"].transpose(*order).values)
+    t0 = np.asarray(eq.bilateral["tariff_baseline"].transpose(*order).values)
+    c_hat = np.asarray(eq.sector["unit_cost_hat"].transpose(dims.COUNTRY, dims.SECTOR).values)
+    income0 = np.asarray(eq.country["absorption_baseline"].values)
+    # country n = first axis, partner i = second axis, sector j = third.
+    sold = m0 * (c_hat[:, None, :] - 1)  # [n, i, j]: n sells to i, valued at n's cost change
+    bought = m0.transpose(1, 0, 2) * (c_hat[None, :, :] - 1)  # [n, i, j]: n buys from i
+    tot = (sold - bought) / income0[:, None, None]
+    m0_in = m0.transpose(1, 0, 2)  # [n, i, j] imports of n from i
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(m0_in > 0, m1.transpose(1, 0, 2) / m0_in, 0.0)
+    vot = t0.transpose(1, 0, 2) * m0_in * (ratio - c_hat[None, :, :]) / income0[:, None, None]
+    sectors = [str(s) for s in eq.sector[dims.SECTOR].values]
+    coords = {dims.COUNTRY: countries, "partner": countries, dims.SECTOR: sectors}
+    dims3 = (dims.COUNTRY, "partner", dims.SECTOR)
+    units = {"units": "percentage points"}
+    return xr.Dataset(
+        {
+            "tot_contribution": (dims3, 100 * tot, units),
+            "vot_contribution": (dims3, 100 * vot, units),
+        },
+        coords=coords,
     )

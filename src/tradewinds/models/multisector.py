@@ -43,7 +43,10 @@ from tradewinds.core.errors import ConvergenceError, DataError, ScenarioError, U
 from tradewinds.core.solver import SolverReport
 from tradewinds.models import _cp_solver
 from tradewinds.models._cp_kernels import Array, Economy, make_shock
+from tradewinds.models._cp_outputs import package, welfare_by_partner
 from tradewinds.models.equilibrium import Equilibrium
+
+__all__ = ["MultiSectorModel", "solve_multi_sector", "welfare_by_partner"]
 
 log = logging.getLogger(__name__)
 
@@ -270,6 +273,4 @@ def solve_multi_sector(
         seconds=rep0.seconds + rep1.seconds,
         method=rep1.method,
     )
-    from tradewinds.models._cp_outputs import package
-
     return package(baseline, data, deficit, t_new, d_hat, base, new, report, model)
