@@ -1,8 +1,7 @@
 """Build the bundled default baselines from ../shared/data into src/tradewinds/defaults.
 
 Usage: ``python scripts/build_defaults.py [--shared PATH] [--only NAME]`` (NAME: regions,
-wiod2011). Rerunning it with the same inputs
-reproduces the files; each output gets a provenance record (raw file hashes, command, date) in
+measures, wiod2011). Rerunning it with the same inputs reproduces the files; each output gets a provenance record (raw file hashes, command, date) in
 its attributes and in a JSON file beside it.
 """
 
@@ -70,7 +69,225 @@ def build_regions(shared: Path, command: str) -> None:
     print(f"wrote {OUT / 'ld2023_regions.nc'}: {regional.sizes['exporter']} regions")
 
 
-#: WIOD 2013-release industries: code, label used in tradewinds, and the CP2015 sectors whose
+MEASURES_OUT = ROOT / "src" / "tradewinds" / "measures" / "data" / "derived"
+
+#: CP2015 tradable sectors (1-20) by ISIC Rev.3 2-digit division
+#: (Caliendo and Parro 2015, table A1).
+CP2015_ISIC2 = {
+    **dict.fromkeys(["01", "02", "05"], 1),
+    **dict.fromkeys(["10", "11", "12", "13", "14"], 2),
+    **dict.fromkeys(["15", "16"], 3),
+    **dict.fromkeys(["17", "18", "19"], 4),
+    "20": 5,
+    **dict.fromkeys(["21", "22"], 6),
+    "23": 7,
+    "24": 8,
+    "25": 9,
+    "26": 10,
+    "27": 11,
+    "28": 12,
+    "29": 13,
+    "30": 14,
+    "31": 15,
+    "32": 16,
+    "33": 17,
+    "34": 18,
+    "35": 19,
+    **dict.fromkeys(["36", "37"], 20),
+}
+
+
+def _hts_digits(code: str) -> str:
+    return re.sub(r"\D", "", str(code))
+
+
+def _mfn_table(hts_csv: Path) -> pd.DataFrame:
+    """HTS10 lines of the 2025 basic edition with their parsed column-1 rate and USMCA flag.
+
+    Rates sit on 8-digit (sometimes 6- or 10-digit) lines; statistical suffixes inherit the rate of
+    the nearest preceding line whose code is a prefix of theirs.
+    """
+    from tradewinds.measures.mfn import parse_rate
+
+    raw = pd.read_csv(hts_csv, dtype=str, encoding="utf-8-sig").fillna("")
+    rows = []
+    stack: list[tuple[str, str, str]] = []  # (digits, general, special) of rated ancestors
+    for number, general, special, unit in raw[
+        ["HTS Number", "General Rate of Duty", "Special Rate of Duty", "Unit of Quantity"]
+    ].itertuples(index=False):
+        digits = _hts_digits(number)
+        if not digits or digits.startswith(("99", "98")):
+            continue
+        stack = [s for s in stack if digits.startswith(s[0]) and s[0] != digits]
+        if general:
+            stack.append((digits, general, special))
+        if len(digits) == 10 or (len(digits) == 8 and general):
+            rated = stack[-1] if stack else ("", "", "")
+            rows.append((digits, rated[1], rated[2], unit))
+    table = pd.DataFrame(rows, columns=["code", "general", "special", "unit"])
+    parsed = [parse_rate(g) for g in table["general"]]
+    table["mfn_kind"] = [r.kind for r in parsed]
+    table["mfn_ad_valorem"] = [r.ad_valorem for r in parsed]
+    table["mfn_specific"] = [r.specific for r in parsed]
+    table["mfn_unit"] = [r.unit or "" for r in parsed]
+    # USMCA: program code S or S+ in the special column means free for originating goods.
+    table["usmca_free"] = table["special"].str.contains(r"[(,\s]S\+?[,)]", regex=True)
+    table["unit"] = table["unit"].str.replace(r'[\[\]"]', "", regex=True)
+    return table.rename(columns={"general": "mfn_text"}).drop(columns="special")
+
+
+def _s122_exempt(notes: Path) -> list[str]:
+    """Subheadings exempt from the Section 122 surcharge.
+
+    U.S. note 2(aa)(ii)-(iv) to subchapter III of HTSUS chapter 99.
+    """
+    text = notes.read_text(encoding="latin-1")
+    start = text.index("(ii) As provided in heading 9903.03.03")
+    end = text.index("(v) As provided in heading 9903.03.06")
+    codes = re.findall(r"\b(\d{4}\.\d{2}(?:\.\d{2}(?:\.\d{2})?)?)\b", text[start:end])
+    return sorted({_hts_digits(c) for c in codes if not c.startswith(("98", "99"))})
+
+
+def build_measures(shared: Path, command: str) -> None:
+    """Derive the measures package data: product lists, HTS/MFN table, import weights, sectors."""
+    by = shared / "data" / "budgetlab_yale"
+    tracker = by / "tariff_rate_tracker" / "resources"
+    etrs = by / "tariff_etrs" / "resources"
+    conc = shared / "data" / "concordances" / "insongkim_concordance"
+    used: list[Path] = []
+
+    def src(path: Path) -> Path:
+        used.append(path)
+        return path
+
+    MEASURES_OUT.mkdir(parents=True, exist_ok=True)
+    lists: list[tuple[str, str]] = []
+    deriv = pd.read_csv(src(tracker / "s232_derivative_products.csv"), dtype=str).fillna("")
+    for metal in ("steel", "aluminum"):
+        part = deriv[deriv["derivative_type"] == metal]
+        for suffix, sel in (
+            ("", part["effective_date"] == ""),
+            ("_2025_08", part["effective_date"] == "2025-08-18"),
+        ):
+            lists += [(f"s232_{metal}_derivatives{suffix}", h) for h in part.loc[sel, "hts_prefix"]]
+    copper = pd.read_csv(src(tracker / "s232_copper_products.csv"), dtype=str)
+    lists += [("s232_copper", h) for h in copper["hts10"]]
+    for name, file in (
+        ("s232_auto_parts", "s232_auto_parts.txt"),
+        ("s232_mhdv_parts", "s232_mhd_parts.txt"),
+    ):
+        codes = src(tracker / file).read_text().split()
+        lists += [(name, c) for c in codes]
+    carve = pd.read_csv(src(tracker / "fentanyl_carveout_products.csv"), dtype=str)
+    for category, name in (
+        ("energy_ca", "ieepa_energy_ca"),
+        ("potash_ca", "ieepa_potash_ca"),
+        ("potash_mx", "ieepa_potash_mx"),
+    ):
+        lists += [(name, h) for h in carve.loc[carve["category"] == category, "hts8"]]
+    notes = src(by / "tariff_rate_tracker" / "us_notes" / "chapter99_2026_rev_6.txt")
+    lists += [("s122_exempt", c) for c in _s122_exempt(notes)]
+    frame = pd.DataFrame(lists, columns=["list", "hts_prefix"]).drop_duplicates()
+    frame = frame.sort_values(["list", "hts_prefix"])
+    frame.to_csv(MEASURES_OUT / "product_lists.csv", index=False)
+
+    # HTS universe and MFN rates: 2025 basic edition, plus HTS10 codes from later revisions.
+    mfn = _mfn_table(src(etrs / "hts_2025_basic_edition.csv"))
+    later = pd.read_csv(
+        src(by / "tariff_rate_tracker" / "processed_2026-02-23" / "products_raw.csv"),
+        dtype=str,
+        encoding="utf-8-sig",
+    )
+    extra = sorted(set(later["hts10"]) - set(mfn["code"]))
+    mfn["edition"] = "2025 basic"
+    add = pd.DataFrame({"code": extra, "edition": "2025 rev 32"})
+    hts = pd.concat([mfn, add], ignore_index=True).sort_values("code").reset_index(drop=True)
+    hts.to_csv(MEASURES_OUT / "hts.csv.gz", index=False, compression={"method": "gzip", "mtime": 0})
+
+    # Import weights for Canada and Mexico, with USMCA claim and metal-content shares.
+    imports = pd.read_csv(
+        src(by / "tariff_model" / "us_imports_2024" / "us_imports_2024_hs10_canada_mexico.csv"),
+        dtype={"hs10": str, "cty_code": str},
+    )
+    imports["country"] = imports["cty_code"].map({"1220": "CAN", "2010": "MEX"})
+    weights = imports[["country", "hs10", "imports"]].rename(columns={"hs10": "hts10"})
+    for label, path in (
+        ("usmca_2024", tracker / "usmca_product_shares_2024.csv"),
+        ("usmca_2025", tracker / "usmca_product_shares_2025.csv"),
+        ("usmca_2025h2", etrs / "usmca_product_shares_2025_h2avg.csv"),
+    ):
+        sh = pd.read_csv(src(path), dtype={"hts10": str, "cty_code": str})
+        sh["country"] = sh["cty_code"].map({"1220": "CAN", "2010": "MEX"})
+        sh = sh.rename(columns={"usmca_share": label})[["country", "hts10", label]]
+        weights = weights.merge(sh, on=["country", "hts10"], how="left")
+        weights[label] = weights[label].fillna(0.0).clip(0, 1).round(4)
+    metal = pd.read_csv(src(tracker / "metal_content_shares_bea_hs10.csv"), dtype={"hs10": str})
+    metal = metal.rename(
+        columns={
+            "hs10": "hts10",
+            "steel_share": "steel",
+            "aluminum_share": "aluminum",
+            "copper_share": "copper",
+        }
+    )
+    weights = weights.merge(metal[["hts10", "steel", "aluminum", "copper"]], on="hts10", how="left")
+    for col in ("steel", "aluminum", "copper"):
+        weights[col] = weights[col].fillna(0.0).round(4)
+    weights = weights.sort_values(["country", "hts10"])
+    weights.to_csv(
+        MEASURES_OUT / "weights_2024.csv.gz",
+        index=False,
+        compression={"method": "gzip", "mtime": 0},
+    )
+
+    # Sector concordances: HTS10 -> GTAP (Budget Lab), WIOD 35 and CP2015 via HS6 -> ISIC Rev.3.
+    gtap = pd.read_csv(src(tracker / "hs10_gtap_crosswalk.csv"), dtype=str)[["hs10", "gtap_code"]]
+    isic = pd.read_csv(src(conc / "hs6_isic3.csv"), dtype=str)
+    wiod = pd.read_csv(src(conc / "wiod_2013.csv"), dtype=str).dropna(subset=["WIOT2013_n"])
+    wiod["wiod"] = "c" + wiod["WIOT2013_n"].astype(float).astype(int).astype(str)
+    hs6 = isic[["HS6_6d", "ISIC3_4d", "ISIC3_2d"]].merge(
+        wiod[["ISIC3_4d", "wiod"]], on="ISIC3_4d", how="left"
+    )
+    hs6["cp2015"] = hs6["ISIC3_2d"].map(CP2015_ISIC2)
+    hs6 = hs6.drop_duplicates("HS6_6d")
+    codes = pd.DataFrame(
+        {"hts10": sorted(set(hts.loc[hts["code"].str.len() == 10, "code"]) | set(weights["hts10"]))}
+    )
+    codes["hs6"] = codes["hts10"].str[:6]
+    sectors = codes.merge(
+        gtap.rename(columns={"hs10": "hts10", "gtap_code": "gtap"}), on="hts10", how="left"
+    )
+    sectors = sectors.merge(
+        hs6.rename(columns={"HS6_6d": "hs6"})[["hs6", "wiod", "cp2015"]], on="hs6", how="left"
+    )
+    imp_gtap = imports.drop_duplicates("hs10").set_index("hs10")["gtap_code"].str.upper()
+    sectors["gtap"] = sectors["gtap"].fillna(sectors["hts10"].map(imp_gtap))
+    sectors["cp2015"] = sectors["cp2015"].astype("Int64")
+    sectors.to_csv(
+        MEASURES_OUT / "sectors.csv.gz", index=False, compression={"method": "gzip", "mtime": 0}
+    )
+
+    provenance = {
+        "built_by": command,
+        "built_on": dt.date.today().isoformat(),
+        "function": "build_measures",
+        "raw_files": {str(p.relative_to(shared)): file_sha256(p) for p in sorted(set(used))},
+        "outputs": {
+            p.name: file_sha256(p)
+            for p in sorted(MEASURES_OUT.glob("*"))
+            if p.name != "provenance.json"
+        },
+        "notes": "Derived, compact re-encodings; raw files are not copied. See docs/measures.md.",
+    }
+    (MEASURES_OUT / "provenance.json").write_text(json.dumps(provenance, indent=2) + "\n")
+    print(
+        f"wrote {MEASURES_OUT}: {len(frame)} list entries, {len(hts)} HTS codes, "
+        f"{len(weights)} weights"
+    )
+
+
+#: WIOD 2013-release industries: code (the sector label in tradewinds, as in the measures'
+#: WIOD concordance), a short name, and the CP2015 sectors whose
 #: trade elasticities apply (several: their trade-weighted mean; none: CP2015's 8.22, the value
 #: the CP2015 data assign to every sector without an estimate of its own).
 WIOD_SECTORS = (
@@ -137,7 +354,7 @@ def cp2015_thetas(shared: Path) -> pd.DataFrame:
             )
         else:
             value, note = CP2015_DEFAULT_THETA, "CP2015 value for sectors without an estimate"
-        rows.append({"wiod_code": code, "sector": label, "theta": round(value, 4), "cp2015": note})
+        rows.append({"wiod_code": code, "name": label, "theta": round(value, 4), "cp2015": note})
     return pd.DataFrame(rows)
 
 
@@ -146,12 +363,7 @@ def build_wiod2011(shared: Path, command: str) -> None:
     folder = shared / "data" / "wiod2013_release_2011"
     thetas = cp2015_thetas(shared)
     thetas.to_csv(OUT / "wiod2011_sectors.csv", index=False)
-    raw = load_wiod2013(folder, theta=dict(zip(thetas["wiod_code"], thetas["theta"], strict=True)))
-    labels = dict(zip(thetas["wiod_code"], thetas["sector"], strict=True))
-    ds = raw.assign_coords(
-        sector=[labels[s] for s in raw["sector"].values],
-        input_sector=[labels[s] for s in raw["input_sector"].values],
-    )
+    ds = load_wiod2013(folder, theta=dict(zip(thetas["wiod_code"], thetas["theta"], strict=True)))
     provenance = json.loads(ds.attrs["provenance"])
     provenance.update(
         built_by=command,
@@ -183,15 +395,22 @@ def build_wiod2011(shared: Path, command: str) -> None:
 
 
 def main() -> None:
-    """Build the defaults named on the command line (all by default)."""
+    """Build every bundled default."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    parser.add_argument("--only", choices=("regions", "wiod2011"), default=None)
+    parser.add_argument(
+        "--only",
+        choices=["regions", "measures", "wiod2011"],
+        default=None,
+        help="build one default only",
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    command = "python scripts/build_defaults.py"
+    command = "python scripts/build_defaults.py" + (f" --only {args.only}" if args.only else "")
     if args.only in (None, "regions"):
         build_regions(args.shared.resolve(), command)
+    if args.only in (None, "measures"):
+        build_measures(args.shared.resolve(), command)
     if args.only in (None, "wiod2011"):
         build_wiod2011(args.shared.resolve(), command)
 

@@ -12,13 +12,21 @@ import importlib
 import logging
 import sys
 
-import click
 import typer
 
 from tradewinds.core.errors import TradewindsError
 
 #: Modules of ``tradewinds.cli`` that register commands, in help order.
-COMMAND_MODULES = ("run", "baseline", "replicate")
+COMMAND_MODULES = (
+    "run",
+    "baseline",
+    "scenarios",
+    "duty",
+    "measures",
+    "etr",
+    "origin",
+    "replicate",
+)
 
 app = typer.Typer(
     name="tradewinds",
@@ -46,21 +54,19 @@ for _name in COMMAND_MODULES:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the process exit code instead of raising."""
-    command = typer.main.get_command(app)
+    """Run the CLI; return the process exit code instead of raising.
+
+    Typer handles its own usage errors (exit code 2 with a usage line); errors a user causes
+    inside a command arrive here as :class:`TradewindsError` and become one line on stderr.
+    """
     try:
-        command.main(args=argv, prog_name="tradewinds", standalone_mode=False)
+        app(args=argv, prog_name="tradewinds", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
     except TradewindsError as exc:
         _error(str(exc))
         return exc.exit_code
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Abort:
-        _error("Aborted.")
-        return 1
     except KeyboardInterrupt:
         _error("Interrupted.")
         return 130

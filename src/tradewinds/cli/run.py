@@ -3,11 +3,31 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
+if TYPE_CHECKING:
+    from tradewinds.models.equilibrium import Equilibrium
+
 #: Countries shown first in headline tables.
 FIRST = ("CAN", "MEX", "USA")
+
+
+def camx_trade(eq: Equilibrium) -> tuple[float, float] | None:
+    """Two-way Canada–Mexico trade before and after (all sectors), or None if either is absent."""
+    b = eq.bilateral
+    if not {"CAN", "MEX"} <= {str(c) for c in b["exporter"].values}:
+        return None
+
+    def two_way(var: str) -> float:
+        f = b[var]
+        return float(
+            f.sel(exporter="CAN", importer="MEX").sum()
+            + f.sel(exporter="MEX", importer="CAN").sum()
+        )
+
+    return two_way("trade_baseline"), two_way("trade")
 
 
 def register(app: typer.Typer) -> None:
@@ -38,6 +58,15 @@ def run(
     out.print(
         headline_table(eq, title=spec.title, first=FIRST, limit=None if all_countries else 15)
     )
+    pair = camx_trade(eq)
+    if pair is not None:
+        before, after = pair
+        out.print(
+            f"Canada–Mexico two-way trade: US${before / 1e3:,.1f} bn -> US${after / 1e3:,.1f} bn "
+            f"({(after / before - 1) * 100:+.1f}%)"
+            if "US dollars" in eq.units
+            else f"Canada–Mexico two-way trade: {before:,.0f} -> {after:,.0f} {eq.units}"
+        )
     out.print(f"[dim]{eq.report.summary()}[/]")
     if output is not None:
         write_records(eq.to_records(), output)

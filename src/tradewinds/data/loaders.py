@@ -196,7 +196,9 @@ def load_baci(
     )
     totals = raw.groupby(["exporter", "importer"])["v"].sum() / 1e3
     iso = sorted(set(totals.index.get_level_values(0)) | set(totals.index.get_level_values(1)))
-    flows = totals.unstack("importer").reindex(index=iso, columns=iso).fillna(0.0).to_numpy()
+    flows = (
+        totals.unstack("importer").reindex(index=iso, columns=iso).fillna(0.0).to_numpy(copy=True)
+    )
     np.fill_diagonal(flows, 0.0)
     if gdp is None:
         raise DataError(

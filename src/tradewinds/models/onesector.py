@@ -19,12 +19,26 @@ Equilibrium in ``w_hat`` with trade elasticity ``eps``::
 
 Closures: ``fixed`` keeps ``D'_n = D_n`` with world income as numéraire (DEK 2008); ``balanced``
 first removes deficits (a counterfactual with ``D' = 0``) and measures the shock against that
-zero-deficit baseline.
+zero-deficit baseline. ``ratio`` holds each country's ratio of expenditure at producer prices to
+output, ``phi_n = (E_n - R_n) / Y_n = 1 + D_n / Y_n`` (with no tariffs ``E_n / Y_n``, the ``phi`` of
+gegravity and Larch & Yotov 2016, eq. 30), up to one world factor ``kappa``. Eq. (3r) replaces (3)::
+
+    E'_n - R'_n = kappa phi_n w_hat_n Y_n,   kappa = sum_i w_hat_i Y_i / sum_i phi_i w_hat_i Y_i
+                                                                                         (3r)
+
+Deficits ``D'_n = (kappa phi_n - 1) w_hat_n Y_n`` are then a fixed share of output and sum to
+zero, as world sales must equal world spending net of tariffs. The ``phi_n`` cannot all be held
+exactly, because ``sum_n phi_n w_hat_n Y_n`` moves with relative wages; ``kappa`` is 1 in the
+baseline and differs from 1 only at second order (deficits times wage changes). It plays the part
+of gegravity's world shares ``Y_i / Y`` and ``E_j / E``, which each sum to one. gegravity 0.3
+itself holds those shares at their baseline values when it solves, so its answer differs from
+(3r) at first order; see ``docs/model-one-sector.md``.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -73,13 +87,13 @@ def _base_from(trade: Array, tariff: Array) -> _Base:
     )
 
 
-def _shares(lam: Array, log_cost: Array, x: Array, eps: float) -> tuple[Array, Array]:
+def _shares(log_base: Array, x: Array, eps: float) -> tuple[Array, Array]:
     """New shares lambda' (eq. 2) and log P_hat (eq. 1), computed stably in logs.
 
-    ``log_cost`` is ``-eps log tau_hat``; ``x`` is ``log w_hat``.
+    ``log_base`` is ``log lambda - eps log tau_hat`` (constant during a solve); ``x`` is
+    ``log w_hat``.
     """
-    with np.errstate(divide="ignore"):
-        log_a = np.log(lam) + log_cost - eps * x[:, None]
+    log_a = log_base - eps * x[:, None]
     top = np.max(log_a, axis=0)
     a = np.exp(log_a - top)
     total = a.sum(axis=0)
@@ -103,62 +117,81 @@ def solve_wages(
     Newton on ``x = log w_hat`` with the analytic Jacobian; market clearing (4) divided by
     ``w_hat_i Y_i`` for every country but the largest, whose equation is replaced by the numéraire
     ``sum_i w_hat_i Y_i = sum_i Y_i`` (Walras' law makes it redundant when deficits sum to zero).
-    With ``ratio`` (the ``ratio`` closure), expenditure is ``E'_n = ratio_n (w_hat_n Y_n + R'_n)``
-    instead of (3), and world expenditure is rescaled to world income so Walras' law holds.
+    With ``ratio`` (``phi_n`` of the ``ratio`` closure), expenditure follows (3r) instead of (3):
+    ``E'_n = kappa phi_n w_hat_n Y_n / (1 - s_n)`` with ``s_n = sum_i m_in lambda'_in``, so
+    deficits sum to zero and Walras' law holds.
     """
     y = base.income
     m = new_tariff / (1 + new_tariff)
     log_cost = -eps * (np.log1p(new_tariff) - np.log1p(base.tariff) + np.log(trade_cost_hat))
+    with np.errstate(divide="ignore"):
+        log_base = np.log(base.lam) + log_cost
     n = y.size
     world = y.sum()
     # Walras' law makes one market redundant; drop the largest, whose relative residual then
     # absorbs the others' rounding least.
     top = int(np.argmax(y))
 
-    def expenditure(lam_new: Array, wy: Array) -> tuple[Array, Array, Array, Array]:
+    def expenditure(lam_new: Array, wy: Array) -> tuple[Array, Array, Array]:
+        """``E'`` by (3) or (3r), ``s`` and ``a``; (3r) is ``E'_n = a_n w_n Y_n / (1 - s_n)``."""
         s = (lam_new * m).sum(axis=0)
         if ratio is None:
-            a = np.ones(n)
-            e_new = (wy + deficit_new) / (1 - s)
-            return e_new, s, a, a
-        e_raw = ratio * wy / (1 - ratio * s)
-        return e_raw, s, ratio, ratio
+            return (wy + deficit_new) / (1 - s), s, np.ones(n)
+        a = ratio * (wy.sum() / (ratio * wy).sum())  # kappa phi_n
+        return a * wy / (1 - s), s, a
 
-    def system(x: Array) -> tuple[Array, Array]:
+    last: dict[str, Any] = {}
+
+    def system(x: Array) -> tuple[Array, Callable[[], Array]]:
         w = np.exp(x)
         wy = w * y
-        lam_new, _ = _shares(base.lam, log_cost, x, eps)
-        e_new, s, a, b = expenditure(lam_new, wy)
+        lam_new, _ = _shares(log_base, x, eps)
+        e_new, s, a = expenditure(lam_new, wy)
         if np.any(e_new <= 0):  # outside the domain: a surplus larger than income
-            return np.full(n, np.inf), np.eye(n)
+            return np.full(n, np.inf), lambda: np.eye(n)
         ab = lam_new * (1 - m)  # A_in
         bb = ab * e_new  # B_in
         sales = bb.sum(axis=1)
         f = sales / wy - 1
-        # dE'_n/dx_k: diag(a_n w_n Y_n / (1 - b_n s_n)) + c_n (-eps) lambda'_kn (m_kn - s_n)
-        c = e_new * b / (1 - b * s)
-        g = -eps * (c[None, :] * lam_new * (m - s[None, :])).T
-        g[np.diag_indices(n)] += a * wy / (1 - b * s)
-        dz = -eps * np.diag(sales) + eps * bb @ lam_new.T + ab @ g
-        jac = dz / wy[:, None] - np.diag(sales / wy)
-        f[top] = wy.sum() / world - 1
-        jac[top, :] = wy / world
-        return f, jac
+        numeraire = wy.sum() / world - 1
+        last["x"], last["err"] = x, max(float(np.max(np.abs(f))), abs(numeraire))
+        f[top] = numeraire
+
+        def jacobian() -> Array:
+            # dE'_n/dx_k at fixed kappa:
+            #   diag(a_n w_n Y_n / (1 - s_n)) + c_n (-eps) lambda'_kn (m_kn - s_n)
+            c = e_new / (1 - s)
+            g = -eps * (c[None, :] * lam_new * (m - s[None, :])).T
+            g[np.diag_indices(n)] += a * wy / (1 - s)
+            if ratio is not None:
+                # (3r) through kappa: dE'_n/dx_k += (E'_n / kappa) dkappa/dx_k, where
+                # dkappa/dx_k = w_k Y_k (1 - kappa phi_k) / sum_i phi_i w_i Y_i.
+                g += np.outer(e_new, wy * (1 - a) / a.dot(wy))
+            dz = eps * bb @ lam_new.T + ab @ g
+            dz[np.diag_indices(n)] -= eps * sales
+            jac = dz / wy[:, None]
+            jac[np.diag_indices(n)] -= sales / wy
+            jac[top, :] = wy / world
+            return jac
+
+        return f, jacobian
 
     def measure(x: Array) -> float:
+        if last.get("x") is x:
+            return float(last["err"])
         w = np.exp(x)
         wy = w * y
-        lam_new, _ = _shares(base.lam, log_cost, x, eps)
+        lam_new, _ = _shares(log_base, x, eps)
         e_new = expenditure(lam_new, wy)[0]
         sales = (lam_new * (1 - m) * e_new).sum(axis=1)
-        return float(np.max(np.abs(sales / wy - 1)))
+        return max(float(np.max(np.abs(sales / wy - 1))), abs(float(wy.sum() / world) - 1))
 
     def tatonnement(x: Array) -> Array:
         # Raise the wage where sales exceed income; 1 + eps approximates minus the own-wage
         # elasticity of excess demand. Then restore the numéraire.
         w = np.exp(x)
         wy = w * y
-        lam_new, _ = _shares(base.lam, log_cost, x, eps)
+        lam_new, _ = _shares(log_base, x, eps)
         e_new = expenditure(lam_new, wy)[0]
         sales = (lam_new * (1 - m) * e_new).sum(axis=1)
         step = np.clip(np.log(np.maximum(sales, 1e-300) / wy) / (1 + eps), -1.0, 1.0)
@@ -174,7 +207,7 @@ def solve_wages(
         what="one-sector equilibrium",
         fallback=tatonnement,
     )
-    lam_new, log_phat = _shares(base.lam, log_cost, x, eps)
+    lam_new, log_phat = _shares(log_base, x, eps)
     w = np.exp(x)
     e_new = expenditure(lam_new, w * y)[0]
     return w, lam_new, e_new, np.exp(log_phat), report
@@ -291,7 +324,8 @@ def solve_one_sector(
         seconds, iterations = rep0.seconds, rep0.iterations
     ratio = None
     if model.closure == "ratio":
-        ratio = base.expenditure / (base.income + (base.trade * base.tariff).sum(axis=0))
+        # phi_n = (E_n - R_n) / Y_n = 1 + D_n / Y_n: spending at producer prices over output.
+        ratio = (base.expenditure - (base.trade * base.tariff).sum(axis=0)) / base.income
     deficit_new = base.deficit if model.closure == "fixed" else np.zeros_like(base.income)
     try:
         w, lam_new, e_new, p_hat, report = solve_wages(
@@ -304,13 +338,18 @@ def solve_one_sector(
             tol=model.tol,
         )
     except ConvergenceError as exc:
-        if model.closure != "fixed":
+        if model.closure == "balanced":
             raise
         k = int(np.argmin(base.deficit / base.income))
+        rule = (
+            "keep its baseline deficit in world-income units"
+            if model.closure == "fixed"
+            else "keep its deficit as a share of its output, financed by trade"
+        )
         raise ConvergenceError(
-            "one-sector equilibrium: no solution under the fixed-deficit closure. Each country "
-            "must keep its baseline deficit in world-income units, which a shock this large can "
-            f"make impossible (largest surplus: {labels[k]} at "
+            f"one-sector equilibrium: no solution under the {model.closure}-deficit closure. Each "
+            f"country must {rule}, which a shock this large can make impossible or reachable "
+            f"only at extreme wages (largest surplus: {labels[k]} at "
             f"{-base.deficit[k] / base.income[k]:.0%} of its income). "
             "Use closure 'balanced' for prohibitive shocks",
             exc.report,
@@ -349,40 +388,40 @@ def _package(
     imports_new = np.where(off, trade_new, 0).sum(axis=0)
     income_new = w * base.income + revenue_new
     income_old = base.income + revenue_old
-    coord = {dims.COUNTRY: labels}
-
-    def c(values: Array) -> xr.DataArray:
-        return xr.DataArray(values, dims=dims.COUNTRY, coords=coord)
-
     with np.errstate(divide="ignore", invalid="ignore"):
-        country = xr.Dataset(
-            {
-                "wage_hat": c(w),
-                "price_index_hat": c(p_hat),
-                "welfare_hat": c(income_new / income_old / p_hat),
-                "real_wage_hat": c(w / p_hat),
-                "expenditure_hat": c(e_new / base.expenditure),
-                "exports_hat": c(exports_new / exports_old),
-                "imports_hat": c(imports_new / imports_old),
-                "domestic_share_hat": c(np.diag(lam_new) / np.diag(base.lam)),
-                "tariff_revenue": c(revenue_new),
-                "tariff_revenue_baseline": c(revenue_old),
-                "exports": c(exports_new),
-                "imports": c(imports_new),
-                "income": c(income_new),
-            }
-        )
-        sector = baseline[dims.SECTOR].values
-        bil = {dims.EXPORTER: labels, dims.IMPORTER: labels, dims.SECTOR: sector}
+        country_vars = {
+            "wage_hat": w,
+            "price_index_hat": p_hat,
+            "welfare_hat": income_new / income_old / p_hat,
+            "real_wage_hat": w / p_hat,
+            "expenditure_hat": e_new / base.expenditure,
+            "exports_hat": exports_new / exports_old,
+            "imports_hat": imports_new / imports_old,
+            "domestic_share_hat": np.diag(lam_new) / np.diag(base.lam),
+            "tariff_revenue": revenue_new,
+            "tariff_revenue_baseline": revenue_old,
+            "exports": exports_new,
+            "imports": imports_new,
+            "income": income_new,
+        }
         shape = (*base.trade.shape, 1)
-        bilateral = xr.Dataset(
-            {
-                "trade_baseline": (tuple(bil), base.trade.reshape(shape)),
-                "trade": (tuple(bil), trade_new.reshape(shape)),
-                "trade_hat": (tuple(bil), (trade_new / base.trade).reshape(shape)),
-            },
-            coords=bil,
-        )
+        bilateral_vars = {
+            "trade_baseline": base.trade.reshape(shape),
+            "trade": trade_new.reshape(shape),
+            "trade_hat": (trade_new / base.trade).reshape(shape),
+        }
+    country = xr.Dataset(
+        {k: (dims.COUNTRY, v) for k, v in country_vars.items()}, coords={dims.COUNTRY: labels}
+    )
+    bil = (dims.EXPORTER, dims.IMPORTER, dims.SECTOR)
+    bilateral = xr.Dataset(
+        {k: (bil, v) for k, v in bilateral_vars.items()},
+        coords={
+            dims.EXPORTER: labels,
+            dims.IMPORTER: labels,
+            dims.SECTOR: baseline[dims.SECTOR].values,
+        },
+    )
     params: dict[str, Any] = {"eps": model.eps, "closure": model.closure, "tol": model.tol}
     return Equilibrium(
         model="one-sector",

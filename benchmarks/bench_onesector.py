@@ -1,0 +1,48 @@
+"""Median time of one one-sector counterfactual on the full 194-country baseline.
+
+Usage: ``PYTHONPATH=src python benchmarks/bench_onesector.py [--repeat 50]``. Prints the median
+and quartiles of the solve alone (the baseline is loaded once), for the February 2025
+announcement (25% US tariff on Canada and Mexico) under each deficit closure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+import xarray as xr
+
+from tradewinds.core import dims
+from tradewinds.data.loaders import load_liberation_day
+from tradewinds.models.onesector import OneSectorModel, solve_one_sector
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=50)
+    args = parser.parse_args()
+    baseline = load_liberation_day(SHARED / "liberation_day_ignatenko2025")
+    tariff = xr.zeros_like(baseline[dims.TARIFF].isel(sector=0, drop=True))
+    tariff.loc[{dims.EXPORTER: ["CAN", "MEX"], dims.IMPORTER: "USA"}] = 0.25
+    for closure in ("fixed", "balanced", "ratio"):
+        model = OneSectorModel(closure=closure)  # type: ignore[arg-type]
+        solve_one_sector(baseline, tariff, model=model)  # warm-up
+        times = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            eq = solve_one_sector(baseline, tariff, model=model)
+            times.append(time.perf_counter() - start)
+        q1, median, q3 = statistics.quantiles(times, n=4)
+        print(
+            f"one-sector, 194 countries, closure={closure}: median {median * 1e3:.2f} ms "
+            f"(IQR {q1 * 1e3:.2f}-{q3 * 1e3:.2f} ms, n={args.repeat}, "
+            f"{eq.report.iterations} Newton iterations)"
+        )
+
+
+if __name__ == "__main__":
+    main()

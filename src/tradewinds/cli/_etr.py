@@ -1,0 +1,104 @@
+"""Body of ``tradewinds etr`` (kept apart so the command list stays light)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from tradewinds.core.errors import ScenarioError
+
+
+def _date(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise ScenarioError(f"{option} {text!r} is not a date YYYY-MM-DD.") from exc
+
+
+def etr(
+    country: str = typer.Option(..., "--country", help="Exporting country: CAN or MEX."),
+    start: str = typer.Option("2025-01-01", "--from", help="First date YYYY-MM-DD."),
+    end: str | None = typer.Option(None, "--to", help="Last date (default: coverage date)."),
+    date: str | None = typer.Option(None, "--date", help="One date (use with --format json)."),
+    by: str | None = typer.Option(None, "--by", help="Sector breakdown: hs2, gtap or sector."),
+    usmca_shares: str = typer.Option("2025h2", "--usmca-shares", help="2024, 2025 or 2025h2."),
+    freq: str = typer.Option("daily", "--freq", help="daily or monthly."),
+    fmt: str = typer.Option("table", "--format", help="table or json."),
+    output: Path | None = typer.Option(None, "--output", help="Write the series (.csv/.json)."),
+    plot: Path | None = typer.Option(None, "--plot", help="Plot to FILE.html or FILE.png."),
+) -> None:
+    """Import-weighted effective US tariff rate on CAN or MEX, by authority and sector."""
+    import json
+
+    from tradewinds.cli._common import console, write_records
+    from tradewinds.cli._warnings import printed_warnings
+    from tradewinds.measures import etr as etr_mod
+    from tradewinds.measures.registry import load_registry
+
+    if fmt not in ("table", "json"):
+        raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
+    with printed_warnings():
+        registry = load_registry()
+        if date is not None:
+            result = etr_mod.point(country, _date(date, "--date"), usmca_shares, registry)
+            if fmt == "json":
+                typer.echo(json.dumps(result, indent=2))
+            else:
+                out = console()
+                out.print(
+                    f"{result['country']} {result['date']}: effective rate "
+                    f"{float(str(result['effective_rate'])):.2%} (USMCA shares {usmca_shares})"
+                )
+                by_auth = result["by_authority"]
+                assert isinstance(by_auth, dict)
+                for key, value in by_auth.items():
+                    out.print(f"  {key:<20} {value:.2%}")
+            return
+        last = _date(end, "--to") if end else registry.coverage_date
+        frame = etr_mod.series(
+            country,
+            _date(start, "--from"),
+            last,
+            usmca_shares=usmca_shares,
+            by=by,
+            freq=freq,
+            registry=registry,
+        )
+        if output is not None:
+            write_records(frame, output)
+        if plot is not None:
+            from tradewinds.reporting.etr_plot import plot_series
+
+            plot_series(frame, plot, title=f"US effective tariff rate on {country.upper()}")
+        if fmt == "json":
+            typer.echo(frame.to_json(orient="records"))
+            return
+        _summary(frame, output, plot)
+
+
+def _summary(frame: object, output: Path | None, plot: Path | None) -> None:
+    import pandas as pd
+    from rich.table import Table
+
+    from tradewinds.cli._common import console
+
+    assert isinstance(frame, pd.DataFrame)
+    overall = frame[frame["sector"] == "all"] if (frame["sector"] == "all").any() else frame
+    wide = overall.pivot_table(index="date", columns="authority", values="rate", aggfunc="mean")
+    wide = wide.fillna(0.0)
+    changes = wide[(wide.diff().abs() > 1e-9).any(axis=1) | (wide.index == wide.index[0])]
+    table = Table(title="Effective rate at each change (import-weighted)")
+    for col, justify in (("from", "left"), ("total", "right"), ("by authority", "left")):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for day, row in changes.iterrows():
+        parts = row.drop("total").sort_values(ascending=False)
+        text = ", ".join(f"{k} {100 * v:.2f}" for k, v in parts.items() if v > 5e-5)
+        table.add_row(str(day), f"{100 * row['total']:.2f}%", text)
+    out = console()
+    out.print(table)
+    if output:
+        out.print(f"wrote {output}: {len(frame)} rows")
+    if plot:
+        out.print(f"wrote {plot}")

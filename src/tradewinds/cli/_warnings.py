@@ -1,0 +1,28 @@
+"""Print tradewinds warnings raised during a command on stderr, one line each."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def printed_warnings() -> Iterator[None]:
+    """Collect :class:`TradewindsWarning` during the block and print them on stderr."""
+    from rich.console import Console
+
+    from tradewinds.measures.warnings import TradewindsWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", TradewindsWarning)
+        try:
+            yield
+        finally:
+            console = Console(stderr=True, highlight=False, soft_wrap=True)
+            seen: set[str] = set()
+            for w in caught:
+                text = str(w.message)
+                if issubclass(w.category, TradewindsWarning) and text not in seen:
+                    seen.add(text)
+                    console.print(f"[bold yellow]warning:[/] {text}")

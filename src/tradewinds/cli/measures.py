@@ -1,0 +1,110 @@
+"""``tradewinds measures list|show``: what is in force, and one record in full."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from tradewinds.cli._common import console
+from tradewinds.cli._warnings import printed_warnings
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``measures`` command group."""
+    group = typer.Typer(help="Tariff measures in the registry: what is in force, and why.")
+    app.add_typer(group, name="measures")
+
+    @group.command("list")
+    def list_(
+        target: str | None = typer.Option(None, "--target", help="Targeted country (ISO3)."),
+        imposing: str | None = typer.Option(None, "--imposing", help="Imposing country (ISO3)."),
+        as_of: str | None = typer.Option(None, "--as-of", help="Date YYYY-MM-DD (default: all)."),
+        measures: list[Path] = typer.Option([], "--measures", help="Extra measure YAML file(s)."),
+        fmt: str = typer.Option("table", "--format", help="table or json."),
+    ) -> None:
+        """Measures in force on a date (or all records), optionally for one target country."""
+        import datetime as dt
+        import json
+
+        from rich.table import Table
+
+        from tradewinds.core.errors import ScenarioError
+        from tradewinds.measures.registry import load_registry
+
+        with printed_warnings():
+            registry = load_registry(measures)
+            if as_of is not None:
+                try:
+                    date = dt.date.fromisoformat(as_of)
+                except ValueError as exc:
+                    raise ScenarioError(f"--as-of {as_of!r} is not a date YYYY-MM-DD.") from exc
+                registry.check_date(date)
+                rows = registry.in_force(
+                    date, target=target and target.upper(), imposing=imposing and imposing.upper()
+                )
+            else:
+                rows = tuple(
+                    m
+                    for m in registry.measures
+                    if (target is None or m.targets_country(target.upper()))
+                    and (imposing is None or m.imposing == imposing.upper())
+                )
+            if fmt == "json":
+                typer.echo(json.dumps([m.model_dump(mode="json") for m in rows], indent=1))
+                return
+            title = f"Measures{' in force on ' + as_of if as_of else ''}" + (
+                f" targeting {target.upper()}" if target else ""
+            )
+            table = Table(title=title)
+            for col in (
+                "id",
+                "authority",
+                "heading",
+                "rate",
+                "basis",
+                "from",
+                "to",
+                "USMCA",
+                "status",
+            ):
+                table.add_column(col)
+            for m in rows:
+                rate = "per HTS line" if m.programme == "mfn" else f"{m.rate:.2%}"
+                basis = f"{m.metal} content" if m.metal else "full value"
+                table.add_row(
+                    m.id,
+                    m.authority,
+                    m.heading or "-",
+                    rate + (" ~" if m.scope.approximate else ""),
+                    basis,
+                    m.effective_from.isoformat(),
+                    m.effective_to.isoformat() if m.effective_to else "open",
+                    m.usmca,
+                    m.status,
+                )
+            out = console()
+            out.print(table)
+            out.print(
+                f"{len(rows)} measure(s); registry coverage date {registry.coverage_date}; "
+                "~ marks an approximate product scope."
+            )
+
+    @group.command("show")
+    def show(
+        measure_id: str = typer.Argument(..., help="Measure id, e.g. ieepa-ca-35."),
+        measures: list[Path] = typer.Option([], "--measures", help="Extra measure YAML file(s)."),
+    ) -> None:
+        """One measure record in full, with its sources (URLs) and recorded choices."""
+        import yaml
+
+        from tradewinds.measures.registry import load_registry
+        from tradewinds.measures.sources import source_url
+
+        registry = load_registry(measures)
+        m = registry.get(measure_id)
+        data = m.model_dump(mode="json", exclude_defaults=False)
+        for src in data["sources"]:
+            src["url"] = src.get("url") or source_url(src["key"])
+        data["file"] = registry.origin.get(m.id)
+        typer.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))

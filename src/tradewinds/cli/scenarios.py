@@ -1,0 +1,40 @@
+"""``tradewinds scenarios``: the scenario library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+scenarios_app = typer.Typer(help="The scenario library.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``scenarios`` command group."""
+    app.add_typer(scenarios_app, name="scenarios")
+
+
+@scenarios_app.command("list")
+def list_scenarios(
+    folder: Path = typer.Option(Path("scenarios"), "--dir", help="Folder of scenario files."),
+) -> None:
+    """List the scenario files in a folder with their model and title."""
+    from rich.table import Table
+
+    from tradewinds.cli._common import console
+    from tradewinds.core.errors import ScenarioError
+    from tradewinds.scenarios import load_scenario
+
+    if not folder.is_dir():
+        raise ScenarioError(
+            f"Scenario folder {str(folder)!r} does not exist; run from the repository root or "
+            "pass --dir."
+        )
+    table = Table(title=f"scenarios in {folder}")
+    table.add_column("file", no_wrap=True)
+    table.add_column("model", no_wrap=True)
+    table.add_column("title")
+    for path in sorted(folder.glob("*.yaml")):
+        spec = load_scenario(path)
+        table.add_row(path.name, spec.model.name, spec.title)
+    console().print(table)

@@ -1,0 +1,433 @@
+"""The duty calculator: stacked duties for one shipment or a table of shipment lines.
+
+One code path serves both: a single shipment is a batch of one line. Lines are grouped by
+*regime segment* (the dates between two consecutive start or end dates of any measure or rule), so
+the in-force set and the precedence rules are looked up once per segment, and each segment is
+evaluated with the vectorised engine of :mod:`tradewinds.measures.stacking`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tradewinds.core.errors import ScenarioError
+from tradewinds.measures.mfn import normalise_unit
+from tradewinds.measures.products import dotted, hts_universe, normalise_hts, scope_mask
+from tradewinds.measures.registry import Registry, load_registry
+from tradewinds.measures.schema import Measure
+from tradewinds.measures.stacking import MFN, Evaluation, Lines, evaluate
+
+METALS = ("steel", "aluminum", "copper")
+#: Chapters whose articles are the metal itself: undeclared content defaults to the full value.
+PRIMARY_CHAPTERS = {"steel": ("72", "73"), "aluminum": ("76",), "copper": ("74",)}
+#: Columns a batch CSV may carry (``hts, origin, date, value`` are required).
+BATCH_COLUMNS = (
+    "hts",
+    "origin",
+    "date",
+    "value",
+    "importer",
+    "usmca",
+    "us_content",
+    "steel",
+    "aluminum",
+    "copper",
+    "quantity",
+    "unit",
+    "transshipped",
+)
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One duty layer of a shipment."""
+
+    measure_id: str
+    authority: str
+    heading: str | None
+    rate: float | str
+    base_value: float | None
+    amount: float | None
+    title: str = ""
+    legal_basis: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON fields of a layer."""
+        return {
+            "measure_id": self.measure_id,
+            "authority": self.authority,
+            "heading": self.heading,
+            "rate": self.rate,
+            "base_value": self.base_value,
+            "amount": self.amount,
+        }
+
+
+@dataclass(frozen=True)
+class DutyResult:
+    """Stacked duty of one shipment, layer by layer."""
+
+    hts: str
+    origin: str
+    date: dt.date
+    customs_value: float
+    layers: tuple[Layer, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def mfn_duty(self) -> float:
+        """MFN duty (ad valorem and any computed specific part)."""
+        return sum(x.amount or 0.0 for x in self.layers if x.authority == "mfn")
+
+    @property
+    def additional_duty(self) -> float:
+        """All layers but MFN."""
+        return sum(x.amount or 0.0 for x in self.layers if x.authority != "mfn")
+
+    @property
+    def total_duty(self) -> float:
+        """MFN plus additional duty."""
+        return self.mfn_duty + self.additional_duty
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object the CLI prints with ``--format json``."""
+        value = self.customs_value
+        return {
+            "hts": self.hts,
+            "origin": self.origin,
+            "date": self.date.isoformat(),
+            "customs_value": value,
+            "layers": [x.to_dict() for x in self.layers],
+            "mfn_duty": round(self.mfn_duty, 2),
+            "additional_duty": round(self.additional_duty, 2),
+            "total_duty": round(self.total_duty, 2),
+            "additional_rate": round(self.additional_duty / value, 6),
+            "effective_rate": round(self.total_duty / value, 6),
+        }
+
+
+def _as_bool(series: pd.Series) -> np.ndarray:
+    text = series.astype(str).str.strip().str.lower()
+    return text.isin(["1", "true", "yes", "y", "t"]).to_numpy()
+
+
+def _metal_defaults(
+    frame: pd.DataFrame, codes: np.ndarray, registry: Registry, strict: bool
+) -> tuple[pd.DataFrame, list[str]]:
+    """Fill undeclared metal shares: full value where one metal programme can cover the line.
+
+    CBP assesses the full value when the metal content is not shown. Where several metals could
+    apply and none is declared, a single shipment is refused (``strict``) and a batch splits the
+    value equally between them.
+    """
+    notes: list[str] = []
+    universe_codes = hts_universe().codes
+    covered: dict[str, np.ndarray] = {}
+    for metal in METALS:
+        mask = np.zeros(len(universe_codes), dtype=bool)
+        for m in registry.measures:
+            if m.metal == metal and m.status == "in_force":
+                mask |= scope_mask(m.scope)
+        covered[metal] = mask[codes]
+    declared = np.column_stack([frame[m].notna().to_numpy() for m in METALS])
+    cover = np.column_stack([covered[m] for m in METALS])
+    undeclared_all = ~declared.any(axis=1)
+    n_cover = cover.sum(axis=1)
+    if strict and (undeclared_all & (n_cover > 1)).any():
+        raise ScenarioError(
+            "This article can fall under several Section 232 metal programmes "
+            f"({', '.join(m for m, c in zip(METALS, cover[0], strict=True) if c)}). Declare the "
+            "content shares, e.g. --metal-content steel=0.6 --metal-content aluminum=0.2."
+        )
+    for k, metal in enumerate(METALS):
+        fill = undeclared_all & cover[:, k]
+        share = np.where(fill, 1.0 / np.maximum(n_cover, 1), 0.0)
+        frame[metal] = np.where(declared[:, k], frame[metal].to_numpy(dtype=float), share)
+        if strict and fill.any():
+            notes.append(metal)
+    total = frame[list(METALS)].sum(axis=1).to_numpy()
+    if (total > 1 + 1e-9).any():
+        i = int(np.flatnonzero(total > 1 + 1e-9)[0])
+        raise ScenarioError(
+            f"Metal content shares add up to {total[i]:.3f} > 1 (line {i + 1}): steel, aluminum "
+            "and copper are shares of the customs value and must sum to at most 1."
+        )
+    return frame, notes
+
+
+def _quantity_in_rate_unit(frame: pd.DataFrame, codes: np.ndarray, strict: bool) -> np.ndarray:
+    table = hts_universe().table
+    rate_unit = table["mfn_unit"].to_numpy(dtype=str)[codes]
+    qty = pd.to_numeric(frame["quantity"], errors="coerce").to_numpy(dtype=float)
+    units = frame["unit"].fillna("").astype(str).to_numpy()
+    out = np.full(len(frame), np.nan)
+    for unit in np.unique(units[~np.isnan(qty)]):
+        canonical = normalise_unit(unit) if unit else None
+        sel = (units == unit) & ~np.isnan(qty)
+        ok = sel & (rate_unit == canonical)
+        bad = sel & (rate_unit != "") & (rate_unit != canonical)
+        if strict and bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ScenarioError(
+                f"Quantity unit {unit or '(none)'!r} does not match the MFN rate's unit "
+                f"{rate_unit[i]!r}; give --quantity in {rate_unit[i]} with --unit {rate_unit[i]}."
+            )
+        out[ok] = qty[ok]
+    return out
+
+
+def prepare_lines(
+    frame: pd.DataFrame, registry: Registry, *, strict: bool = False, where: str = "the input"
+) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+    """Validate and normalise a table of lines; return it, the HTS indices and notes."""
+    missing = [c for c in ("hts", "origin", "date", "value") if c not in frame.columns]
+    if missing:
+        raise ScenarioError(
+            f"{where} lacks column(s) {missing}; required: hts, origin, date, value."
+        )
+    unknown = [c for c in frame.columns if c not in BATCH_COLUMNS]
+    if unknown:
+        raise ScenarioError(
+            f"{where} has unknown column(s) {unknown}; allowed: {list(BATCH_COLUMNS)}."
+        )
+    frame = frame.copy()
+    for col, default in (
+        ("importer", "USA"),
+        ("usmca", False),
+        ("us_content", np.nan),
+        ("quantity", np.nan),
+        ("unit", ""),
+        ("transshipped", False),
+    ):
+        if col not in frame.columns:
+            frame[col] = default
+    for metal in METALS:
+        if metal not in frame.columns:
+            frame[metal] = np.nan
+        frame[metal] = pd.to_numeric(frame[metal], errors="coerce")
+    hts = frame["hts"].astype(str).str.replace(r"[.\s]", "", regex=True)
+    bad = ~hts.str.fullmatch(r"\d{8}|\d{10}")
+    if bad.any():
+        normalise_hts(str(frame["hts"][bad].iloc[0]))  # raises with suggestions
+    codes = hts_universe().index_of(hts.to_numpy(), where=f"the HTS ({where})")
+    frame["hts"] = hts
+    frame["origin"] = frame["origin"].astype(str).str.upper()
+    frame["importer"] = frame["importer"].astype(str).str.upper()
+    for col in ("origin", "importer"):
+        bad_iso = ~frame[col].str.fullmatch(r"[A-Z]{3}")
+        if bad_iso.any():
+            raise ScenarioError(
+                f"{col} {frame[col][bad_iso].iloc[0]!r} in {where} is not an ISO3 country code "
+                "(e.g. CAN, MEX, USA)."
+            )
+    dates = pd.to_datetime(frame["date"], errors="coerce", format="ISO8601")
+    if dates.isna().any():
+        raise ScenarioError(
+            f"Date {frame['date'][dates.isna()].iloc[0]!r} in {where} is not an ISO date "
+            "(YYYY-MM-DD)."
+        )
+    frame["date"] = dates.dt.normalize()
+    first, last = frame["date"].min().date(), frame["date"].max().date()
+    registry.check_date(first)
+    if last != first:
+        registry.check_date(last)
+    value = pd.to_numeric(frame["value"], errors="coerce")
+    if value.isna().any() or (value <= 0).any():
+        raise ScenarioError(f"Customs values in {where} must be positive numbers.")
+    frame["value"] = value.astype(float)
+    us = pd.to_numeric(frame["us_content"], errors="coerce")
+    frame["us_content"] = us
+    shares = frame[["us_content", *METALS]]
+    if ((shares < 0) | (shares > 1)).any().any():
+        raise ScenarioError(
+            f"Content shares in {where} must lie between 0 and 1 (they are fractions of the "
+            "customs value, e.g. 0.4 for 40%)."
+        )
+    frame["usmca"] = _as_bool(frame["usmca"])
+    frame["transshipped"] = _as_bool(frame["transshipped"])
+    frame, notes = _metal_defaults(frame, codes, registry, strict)
+    frame["quantity"] = _quantity_in_rate_unit(frame, codes, strict)
+    return frame, codes, notes
+
+
+def _segments(dates: pd.Series, registry: Registry) -> tuple[np.ndarray, list[dt.date]]:
+    bounds = np.array(registry.boundaries(), dtype="datetime64[D]")
+    seg = np.searchsorted(bounds, dates.to_numpy().astype("datetime64[D]"), side="right")
+    reps = [dt.date(2025, 1, 1)] * (len(bounds) + 1)
+    for s in np.unique(seg):
+        reps[int(s)] = pd.Timestamp(dates[seg == s].iloc[0]).date()
+    return seg, reps
+
+
+def _lines(frame: pd.DataFrame, codes: np.ndarray) -> Lines:
+    return Lines(
+        code=codes,
+        origin=frame["origin"].to_numpy(dtype=str),
+        importer=frame["importer"].to_numpy(dtype=str),
+        value=frame["value"].to_numpy(dtype=float),
+        usmca=frame["usmca"].to_numpy(dtype=bool),
+        us_content=frame["us_content"].to_numpy(dtype=float),
+        steel=frame["steel"].to_numpy(dtype=float),
+        aluminum=frame["aluminum"].to_numpy(dtype=float),
+        copper=frame["copper"].to_numpy(dtype=float),
+        transshipped=frame["transshipped"].to_numpy(dtype=bool),
+        quantity=frame["quantity"].to_numpy(dtype=float),
+    )
+
+
+def evaluate_frame(
+    frame: pd.DataFrame, codes: np.ndarray, registry: Registry, chunk: int = 250_000
+) -> list[tuple[np.ndarray, Evaluation]]:
+    """Evaluate prepared lines segment by segment; returns (row positions, evaluation) pairs."""
+    seg, reps = _segments(frame["date"], registry)
+    masks: dict[str, np.ndarray] = {}
+    out = []
+    for s in np.unique(seg):
+        date = reps[int(s)]
+        measures = registry.in_force(date)
+        rules = registry.rules_on(date)
+        rows = np.flatnonzero(seg == s)
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            sub = frame.iloc[part]
+            out.append((part, evaluate(_lines(sub, codes[part]), measures, rules, masks)))
+    return out
+
+
+def _layers(ev: Evaluation, i: int, value: float) -> list[Layer]:
+    """Layers of line ``i``: measures that apply to a positive part of its value (MFN always)."""
+    order = sorted(
+        range(len(ev.measures)), key=lambda j: (ev.measures[j].programme != MFN, ev.measures[j].id)
+    )
+    layers = []
+    for j in order:
+        m = ev.measures[j]
+        if ev.applies[i, j] and (ev.base_share[i, j] > 0 or m.programme == MFN):
+            base = value * float(ev.base_share[i, j])
+            layers.append(_layer(m, float(ev.rate[i, j]), base, float(ev.amount[i, j])))
+    return layers
+
+
+def _layer(m: Measure, rate: float, base: float, amount: float) -> Layer:
+    return Layer(
+        measure_id=m.id,
+        authority=m.authority,
+        heading=m.heading,
+        rate=round(rate, 6),
+        base_value=round(base, 2),
+        amount=round(amount, 2),
+        title=m.title,
+        legal_basis=m.legal_basis,
+    )
+
+
+def calculate(
+    hts: str,
+    origin: str,
+    date: dt.date | str,
+    value: float,
+    *,
+    importer: str = "USA",
+    usmca: bool = False,
+    us_content: float | None = None,
+    metal_content: Mapping[str, float] | None = None,
+    quantity: float | None = None,
+    unit: str | None = None,
+    transshipped: bool = False,
+    registry: Registry | None = None,
+) -> DutyResult:
+    """Stacked duty of one shipment; every layer cites its measure, legal basis and heading."""
+    registry = registry or load_registry()
+    metal_content = dict(metal_content or {})
+    for name in metal_content:
+        if name not in METALS:
+            raise ScenarioError(
+                f"Unknown metal {name!r} in --metal-content; use one of {list(METALS)}."
+            )
+    if quantity is not None and not unit:
+        raise ScenarioError("--quantity needs --unit (the unit of the MFN rate, e.g. kg).")
+    if unit and normalise_unit(unit) is None:
+        raise ScenarioError(f"Unknown unit {unit!r}; use e.g. kg, liter, each, doz., pair, m2.")
+    code = normalise_hts(hts)
+    row = {
+        "hts": code,
+        "origin": origin,
+        "date": str(date),
+        "value": value,
+        "importer": importer,
+        "usmca": usmca,
+        "us_content": np.nan if us_content is None else us_content,
+        "quantity": np.nan if quantity is None else quantity,
+        "unit": unit or "",
+        "transshipped": transshipped,
+        **{m: metal_content.get(m, np.nan) for m in METALS},
+    }
+    frame, codes, notes = prepare_lines(
+        pd.DataFrame([row]), registry, strict=True, where="the shipment"
+    )
+    ((_, ev),) = evaluate_frame(frame, codes, registry)
+    layers = _layers(ev, 0, float(frame["value"].iloc[0]))
+    applied = {x.measure_id for x in layers}
+    notes = [
+        f"{metal} content not declared: the Section 232 {metal} duty is assessed on the full "
+        f"value (declare it with --metal-content {metal}=SHARE)."
+        for metal in notes
+        if any(m.metal == metal and m.id in applied for m in ev.measures)
+    ]
+    table = hts_universe().table.iloc[int(codes[0])]
+    mfn = next((m for m in ev.measures if m.programme == MFN), None)
+    if (
+        mfn is not None
+        and table["mfn_kind"] in ("specific", "compound")
+        and ev.applies[0, list(ev.measures).index(mfn)]
+    ):
+        qty = float(frame["quantity"].iloc[0])
+        amount = None if math.isnan(qty) else round(float(ev.mfn_specific[0]), 2)
+        rate_text = f"{table['mfn_specific']:g} US$/{table['mfn_unit']}"
+        layers.append(
+            Layer(
+                mfn.id,
+                "mfn",
+                None,
+                rate_text,
+                None if amount is None else qty,
+                amount,
+                mfn.title,
+                mfn.legal_basis,
+            )
+        )
+        if amount is None:
+            notes.append(
+                f"MFN rate {table['mfn_text']!r} has a specific part: give --quantity and --unit "
+                f"{table['mfn_unit']} to compute it; the totals exclude it."
+            )
+    elif mfn is not None and table["mfn_kind"] == "other":
+        notes.append(
+            f"MFN rate {table['mfn_text']!r} is not computed automatically; totals exclude it."
+        )
+    content_rule = [m for m in ev.measures if m.usmca == "non_us_content" and m.id in applied]
+    if usmca and us_content is None and content_rule:
+        notes.append(
+            "USMCA claimed without --us-content: the full value is dutiable under content rules."
+        )
+    if us_content is not None and not usmca:
+        notes.append("--us-content only matters with a USMCA claim (--usmca); it was not used.")
+    if mfn is not None and table["mfn_kind"] != "free" and usmca and bool(table["usmca_free"]):
+        notes.append("MFN: free under USMCA (special program S/S+ of this line).")
+    if any(m.scope.approximate for m in ev.measures if m.id in applied):
+        notes.append("Some layers use a product scope flagged approximate in the registry.")
+    return DutyResult(
+        hts=dotted(code),
+        origin=str(frame["origin"].iloc[0]),
+        date=frame["date"].iloc[0].date(),
+        customs_value=float(value),
+        layers=tuple(layers),
+        notes=tuple(notes),
+    )

@@ -1,0 +1,206 @@
+"""Import-weighted effective US tariff rates on Canada and Mexico over time.
+
+For each HTS10 line ``i`` of US imports from the country in 2024 (weight ``m_i``), the duty on a
+date is the USMCA-share blend of the stacked duty with and without a USMCA claim:
+
+    d_i = s_i · duty_i(claim) + (1 − s_i) · duty_i(no claim),     ETR = Σ_i d_i / Σ_i m_i
+
+``s_i`` is the USMCA claim share of the line (2024, 2025 or July–December 2025 average), metal
+shares come from the Budget Lab's BEA-based table (chapters 72/73, 76 and 74 count as pure
+metal), and claimed vehicles declare 40% US content (Budget Lab ``us_auto_content_share``). The
+weights are fixed: the series moves only with policy and the chosen claim shares. See
+``docs/etr-methods.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from tradewinds.core.errors import ScenarioError, UnknownLabelError
+from tradewinds.measures.products import hts_universe
+from tradewinds.measures.registry import Registry, load_registry
+from tradewinds.measures.schema import Measure
+from tradewinds.measures.stacking import Lines, evaluate
+
+UsmcaShares = Literal["2024", "2025", "2025h2"]
+USMCA_MODES: tuple[str, ...] = ("2024", "2025", "2025h2")
+COUNTRIES = ("CAN", "MEX")
+#: US content assumed for USMCA-claimed vehicles (Budget Lab policy_params auto_rebate).
+US_AUTO_CONTENT = 0.40
+PRIMARY = {"steel": ("72", "73"), "aluminum": ("76",), "copper": ("74",)}
+
+
+def authority_key(m: Measure) -> str:
+    """Breakdown label: the programme for Section 232, otherwise the authority."""
+    return m.programme if m.authority == "section_232" else m.authority
+
+
+@functools.cache
+def weights() -> pd.DataFrame:
+    """Packaged 2024 US imports from Canada and Mexico by HTS10 with shares and sectors."""
+    base = resources.files("tradewinds.measures").joinpath("data/derived")
+    with resources.as_file(base.joinpath("weights_2024.csv.gz")) as path:
+        w = pd.read_csv(path, dtype={"hts10": str})
+    with resources.as_file(base.joinpath("sectors.csv.gz")) as path:
+        sectors = pd.read_csv(path, dtype=str)
+    w = w.merge(sectors.drop(columns="hs6"), on="hts10", how="left")
+    for metal, chapters in PRIMARY.items():
+        w.loc[w["hts10"].str[:2].isin(chapters), metal] = 1.0
+    metals = w[list(PRIMARY)].sum(axis=1)
+    over = metals > 1
+    w.loc[over, list(PRIMARY)] = w.loc[over, list(PRIMARY)].div(metals[over], axis=0)
+    universe = hts_universe()
+    idx = pd.Index(universe.codes)
+    code = idx.get_indexer(w["hts10"])
+    fallback = idx.get_indexer(w["hts10"].str[:8])
+    w["code"] = np.where(code >= 0, code, fallback)
+    w["hs2"] = w["hts10"].str[:2]
+    return w[w["code"] >= 0].reset_index(drop=True)
+
+
+def _check(country: str, usmca_shares: str) -> str:
+    country = country.upper()
+    if country not in COUNTRIES:
+        raise UnknownLabelError("country", country, COUNTRIES, "the effective-rate weights")
+    if usmca_shares not in USMCA_MODES:
+        raise ScenarioError(f"--usmca-shares {usmca_shares!r} must be one of {list(USMCA_MODES)}.")
+    return country
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Duties by line and authority on one date, blended over USMCA claims."""
+
+    date: dt.date
+    imports: np.ndarray  # (n,)
+    duty: pd.DataFrame  # (n, authorities)
+    lines: pd.DataFrame  # the weight rows
+
+
+def snapshot(
+    country: str, date: dt.date, usmca_shares: str = "2025h2", registry: Registry | None = None
+) -> Snapshot:
+    """Blended duties of every 2024 import line from ``country`` on ``date``."""
+    country = _check(country, usmca_shares)
+    registry = registry or load_registry()
+    w = weights()
+    w = w[w["country"] == country]
+    n = len(w)
+    share = w[f"usmca_{usmca_shares}"].to_numpy(dtype=float)
+    measures = registry.in_force(date, target=country, imposing="USA")
+    rules = registry.rules_on(date)
+    out: dict[str, np.ndarray] = {}
+    for claim, weight in ((True, share), (False, 1.0 - share)):
+        lines = Lines(
+            code=w["code"].to_numpy(),
+            origin=np.full(n, country),
+            importer=np.full(n, "USA"),
+            value=w["imports"].to_numpy(dtype=float),
+            usmca=np.full(n, claim),
+            us_content=np.full(n, US_AUTO_CONTENT),
+            steel=w["steel"].to_numpy(dtype=float),
+            aluminum=w["aluminum"].to_numpy(dtype=float),
+            copper=w["copper"].to_numpy(dtype=float),
+            transshipped=np.zeros(n, dtype=bool),
+            quantity=np.full(n, np.nan),
+        )
+        ev = evaluate(lines, measures, rules, _masks())
+        for j, m in enumerate(ev.measures):
+            key = authority_key(m)
+            out[key] = out.get(key, np.zeros(n)) + weight * ev.amount[:, j]
+    return Snapshot(date, w["imports"].to_numpy(dtype=float), pd.DataFrame(out), w)
+
+
+@functools.cache
+def _mask_cache() -> dict[str, np.ndarray]:
+    return {}
+
+
+def _masks() -> dict[str, np.ndarray]:
+    return _mask_cache()
+
+
+def rates(snap: Snapshot, by: str | None = None) -> pd.DataFrame:
+    """Effective rates: rows ``sector`` ("all" or a code), one column per authority and total."""
+    duty = snap.duty.copy()
+    duty["total"] = duty.sum(axis=1)
+    duty["imports"] = snap.imports
+    if by is None:
+        groups = pd.Series("all", index=duty.index)
+    else:
+        col = {"hs2": "hs2", "gtap": "gtap", "sector": "gtap", "wiod": "wiod", "cp2015": "cp2015"}
+        if by not in col:
+            raise ScenarioError(f"--by {by!r} must be hs2, gtap or sector.")
+        groups = snap.lines[col[by]].fillna("unmapped").astype(str).reset_index(drop=True)
+    summed = duty.groupby(groups.to_numpy()).sum()
+    out = summed.drop(columns="imports").div(summed["imports"], axis=0)
+    out.index.name = "sector"
+    return out
+
+
+def series(
+    country: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    usmca_shares: str = "2025h2",
+    by: str | None = None,
+    freq: str = "daily",
+    registry: Registry | None = None,
+) -> pd.DataFrame:
+    """Tidy series ``date, country, sector, authority, rate`` from ``start`` to ``end``.
+
+    The rate is evaluated once per regime segment (between consecutive start/end dates of any
+    measure or rule) and repeated for each day; ``monthly`` averages the days of each month.
+    """
+    registry = registry or load_registry()
+    if end < start:
+        raise ScenarioError(f"--to {end} is before --from {start}.")
+    if freq not in ("daily", "monthly"):
+        raise ScenarioError(f"--freq {freq!r} must be daily or monthly.")
+    registry.check_date(start)
+    registry.check_date(end)
+    cuts = sorted({start} | {d for d in registry.boundaries() if start < d <= end})
+    frames = []
+    for k, seg_start in enumerate(cuts):
+        seg_end = cuts[k + 1] - dt.timedelta(days=1) if k + 1 < len(cuts) else end
+        table = rates(snapshot(country, seg_start, usmca_shares, registry), by)
+        long = table.reset_index().melt(id_vars="sector", var_name="authority", value_name="rate")
+        days = pd.date_range(seg_start, seg_end, freq="D")
+        long = long.merge(pd.DataFrame({"date": days}), how="cross")
+        frames.append(long)
+    out = pd.concat(frames, ignore_index=True)
+    out["country"] = country.upper()
+    if freq == "monthly":
+        out["date"] = out["date"].dt.to_period("M").dt.to_timestamp()
+        keys = ["date", "country", "sector", "authority"]
+        out = pd.DataFrame(out.groupby(keys, as_index=False)["rate"].mean())
+    out["date"] = out["date"].dt.strftime("%Y-%m-%d")
+    return out[["date", "country", "sector", "authority", "rate"]].sort_values(
+        ["date", "sector", "authority"], ignore_index=True
+    )
+
+
+def point(
+    country: str, date: dt.date, usmca_shares: str = "2025h2", registry: Registry | None = None
+) -> dict[str, object]:
+    """``{country, date, usmca_shares, effective_rate, by_authority}`` for one date."""
+    registry = registry or load_registry()
+    registry.check_date(date)
+    row = rates(snapshot(country, date, usmca_shares, registry)).loc["all"]
+    values = {str(k): float(v) for k, v in row.astype(float).to_dict().items()}
+    total = values.pop("total")
+    return {
+        "country": country.upper(),
+        "date": date.isoformat(),
+        "usmca_shares": usmca_shares,
+        "effective_rate": round(total, 6),
+        "by_authority": {k: round(v, 6) for k, v in values.items() if abs(v) > 0},
+    }

@@ -1,0 +1,240 @@
+"""Load the measure registry from YAML, check it for conflicts, answer "what is in force".
+
+The packaged files live in ``measures/data/registry`` (one file per programme) with the precedence
+table and the coverage date in ``measures/data/precedence.yaml``. Users add their own files with
+``load_registry(extra=[...])``; a record that overlaps a loaded one in the same programme (same
+imposing country, a shared target, overlapping windows and a shared product) raises
+:class:`MeasureConflictError` naming both records and their files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import yaml
+from pydantic import ValidationError
+
+from tradewinds.core.errors import DataError, MeasureConflictError, ScenarioError, UnknownLabelError
+from tradewinds.measures.products import scope_mask
+from tradewinds.measures.schema import Measure, MeasureFile, PrecedenceFile, PrecedenceRule
+from tradewinds.measures.warnings import CoverageWarning, warn
+
+#: Earliest date the registry answers for.
+START_DATE = dt.date(2025, 1, 1)
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ScenarioError(f"Cannot read measure file {str(path)!r}: {exc}") from exc
+
+
+def _validation_message(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err["loc"])
+    return f"{loc}: {err['msg']}"
+
+
+def parse_measure_file(path: Path) -> MeasureFile:
+    """Validate one YAML measure file; a bad record gives one line naming file and field."""
+    data = _read_yaml(path)
+    try:
+        return MeasureFile.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(
+            f"Measure file {str(path)!r} is invalid at {_validation_message(exc)}. "
+            "See docs/measures.md for the record format."
+        ) from exc
+
+
+def _windows_overlap(a: Measure, b: Measure) -> bool:
+    a_end = a.effective_to or dt.date.max
+    b_end = b.effective_to or dt.date.max
+    return a.effective_from < b_end and b.effective_from < a_end
+
+
+def _targets_overlap(a: Measure, b: Measure) -> bool:
+    if "*" in a.targets or "*" in b.targets:
+        return True
+    return bool(set(a.targets) & set(b.targets))
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Measures sorted by id, the precedence rules, the coverage date and where each came from."""
+
+    measures: tuple[Measure, ...]
+    rules: tuple[PrecedenceRule, ...]
+    coverage_date: dt.date
+    origin: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "measures", tuple(sorted(self.measures, key=lambda m: m.id)))
+        object.__setattr__(self, "rules", tuple(sorted(self.rules, key=lambda r: r.id)))
+
+    def get(self, measure_id: str) -> Measure:
+        """The measure called ``measure_id``."""
+        for m in self.measures:
+            if m.id == measure_id:
+                return m
+        raise UnknownLabelError(
+            "measure", measure_id, [m.id for m in self.measures], "the registry"
+        )
+
+    def check_date(self, date: dt.date) -> None:
+        """Refuse dates before 2025; warn past the coverage date."""
+        if date < START_DATE:
+            raise ScenarioError(
+                f"Date {date.isoformat()!r} is before {START_DATE.isoformat()}: the registry "
+                "starts on 2025-01-01. Use a date in 2025 or later."
+            )
+        if date > self.coverage_date:
+            warn(
+                f"Date {date.isoformat()} is past the registry coverage date "
+                f"{self.coverage_date.isoformat()}: the result assumes no measure changed "
+                "after it.",
+                CoverageWarning,
+            )
+
+    def in_force(
+        self,
+        date: dt.date,
+        *,
+        target: str | None = None,
+        imposing: str | None = None,
+    ) -> tuple[Measure, ...]:
+        """Measures in force on ``date``, optionally for one target and one imposing country."""
+        return tuple(
+            m
+            for m in self.measures
+            if m.in_force(date)
+            and (target is None or m.targets_country(target))
+            and (imposing is None or m.imposing == imposing)
+        )
+
+    def rules_on(self, date: dt.date) -> tuple[PrecedenceRule, ...]:
+        """Precedence rules in force on ``date``."""
+        return tuple(r for r in self.rules if r.in_force(date))
+
+    def boundaries(self) -> list[dt.date]:
+        """Every date on which a measure or rule starts or ends, sorted."""
+        dates: set[dt.date] = set()
+        windows = [(m.effective_from, m.effective_to) for m in self.measures]
+        windows += [(r.effective_from, r.effective_to) for r in self.rules]
+        for start, end in windows:
+            dates.add(start)
+            if end is not None:
+                dates.add(end)
+        return sorted(dates)
+
+    def programmes(self) -> list[str]:
+        """Stacking programmes present, sorted."""
+        return sorted({m.programme for m in self.measures})
+
+
+def check_conflicts(measures: Sequence[Measure], origin: dict[str, str]) -> None:
+    """Raise :class:`MeasureConflictError` for duplicate ids or overlapping records."""
+    seen: dict[str, Measure] = {}
+    for m in measures:
+        if m.id in seen:
+            raise MeasureConflictError(
+                f"Measure id {m.id!r} is defined twice: in {origin.get(m.id, '?')} and again. "
+                "Give the new record its own id."
+            )
+        seen[m.id] = m
+    masks: dict[str, np.ndarray] = {}
+
+    def mask(m: Measure) -> np.ndarray:
+        if m.id not in masks:
+            masks[m.id] = scope_mask(m.scope, where=f"measure {m.id!r}")
+        return masks[m.id]
+
+    live = [m for m in measures if m.status == "in_force"]
+    by_key: dict[tuple[str, str], list[Measure]] = {}
+    for m in live:
+        by_key.setdefault((m.programme, m.imposing), []).append(m)
+    for group in by_key.values():
+        for a, b in itertools.combinations(sorted(group, key=lambda m: m.id), 2):
+            if a.condition != b.condition or not _windows_overlap(a, b):
+                continue
+            if not _targets_overlap(a, b) or a.metal != b.metal:
+                continue
+            shared = mask(a) & mask(b)
+            if shared.any():
+                from tradewinds.measures.products import dotted, hts_universe
+
+                example = dotted(str(hts_universe().codes[np.flatnonzero(shared)[0]]))
+                raise MeasureConflictError(
+                    f"Measures {a.id!r} ({origin.get(a.id, '?')}) and {b.id!r} "
+                    f"({origin.get(b.id, '?')}) overlap: same programme {a.programme!r}, "
+                    f"overlapping windows and products (e.g. {example}). End one before the "
+                    "other starts, or narrow a scope."
+                )
+
+
+def _check_rules(rules: Sequence[PrecedenceRule], programmes: Iterable[str]) -> None:
+    known = set(programmes)
+    for rule in rules:
+        for name in (rule.winner, *rule.losers):
+            if name not in known:
+                raise UnknownLabelError(
+                    "programme", name, sorted(known), f"precedence rule {rule.id!r}"
+                )
+
+
+def _packaged_files() -> list[Path]:
+    base = resources.files("tradewinds.measures").joinpath("data/registry")
+    return sorted(Path(str(p)) for p in base.iterdir() if str(p).endswith(".yaml"))
+
+
+def _precedence_path() -> Path:
+    return Path(str(resources.files("tradewinds.measures").joinpath("data/precedence.yaml")))
+
+
+def build_registry(
+    files: Sequence[Path], precedence: Path, measure_order: Sequence[int] | None = None
+) -> Registry:
+    """Build a registry from measure files and a precedence file (no caching)."""
+    measures: list[Measure] = []
+    origin: dict[str, str] = {}
+    for path in files:
+        parsed = parse_measure_file(path)
+        for m in parsed.measures:
+            if m.id not in origin:
+                origin[m.id] = path.name
+            measures.append(m)
+    if measure_order is not None:
+        measures = [measures[i] for i in measure_order]
+    check_conflicts(measures, origin)
+    try:
+        prec = PrecedenceFile.model_validate(_read_yaml(precedence))
+    except ValidationError as exc:
+        raise DataError(
+            f"Precedence file {str(precedence)!r} is invalid at {_validation_message(exc)}."
+        ) from exc
+    _check_rules(prec.rules, {m.programme for m in measures} | {"mfn"})
+    return Registry(tuple(measures), prec.rules, prec.coverage_date, origin)
+
+
+@functools.cache
+def _default_registry() -> Registry:
+    return build_registry(_packaged_files(), _precedence_path())
+
+
+def load_registry(extra: Sequence[Path | str] = ()) -> Registry:
+    """The packaged registry, plus user measure files ``extra`` (checked for conflicts)."""
+    if not extra:
+        return _default_registry()
+    paths = [Path(p) for p in extra]
+    for p in paths:
+        if not p.is_file():
+            raise ScenarioError(f"Measure file {str(p)!r} does not exist.")
+    return build_registry([*_packaged_files(), *paths], _precedence_path())

@@ -1,0 +1,46 @@
+"""``tradewinds etr`` end to end."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tradewinds.cli.main import main
+
+pytestmark = pytest.mark.e2e
+
+
+def test_etr_point_json_fields(capsys):
+    assert main(["etr", "--country", "CAN", "--date", "2025-09-01", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert list(out) == ["country", "date", "usmca_shares", "effective_rate", "by_authority"]
+    assert out["by_authority"]["ieepa"] > 0
+
+
+def test_etr_series_output_and_html_plot(tmp_path, capsys):
+    csv, html = tmp_path / "s.csv", tmp_path / "s.html"
+    code = main(
+        [
+            "etr",
+            "--country",
+            "MEX",
+            "--from",
+            "2025-02-01",
+            "--to",
+            "2025-04-30",
+            "--usmca-shares",
+            "2024",
+            "--output",
+            str(csv),
+            "--plot",
+            str(html),
+        ]
+    )
+    assert code == 0
+    assert csv.stat().st_size > 0
+    assert "plotly" in html.read_text()[:5000].lower()
+
+
+def test_etr_unknown_country(capsys):
+    assert main(["etr", "--country", "FRA", "--date", "2025-09-01"]) == 2

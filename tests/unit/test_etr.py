@@ -1,0 +1,49 @@
+"""Effective tariff rates: identities that must hold, and the series/point interfaces."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tradewinds.measures import etr
+
+
+def test_breakdown_sums_to_total():
+    p = etr.point("CAN", dt.date(2025, 9, 1))
+    assert sum(p["by_authority"].values()) == pytest.approx(p["effective_rate"], abs=1e-5)
+
+
+def test_before_any_measure_only_mfn_and_adcvd():
+    p = etr.point("MEX", dt.date(2025, 2, 1))
+    assert set(p["by_authority"]) <= {"mfn", "adcvd"}
+    assert p["effective_rate"] < 0.01
+
+
+def test_pre_exemption_days_are_near_full_ieepa():
+    """2025-03-04..06: every Mexican good paid 25% (no energy carve-out, no USMCA relief)."""
+    p = etr.point("MEX", dt.date(2025, 3, 5))
+    assert p["by_authority"]["ieepa"] == pytest.approx(0.25, abs=1e-6)
+
+
+def test_lower_usmca_shares_raise_the_rate():
+    low = etr.point("CAN", dt.date(2025, 9, 1), "2024")["effective_rate"]
+    high = etr.point("CAN", dt.date(2025, 9, 1), "2025h2")["effective_rate"]
+    assert low > high
+
+
+def test_sector_rates_aggregate_to_overall():
+    snap = etr.snapshot("MEX", dt.date(2025, 11, 15))
+    overall = etr.rates(snap).loc["all", "total"]
+    by = etr.rates(snap, "hs2")
+    duty = snap.duty.sum(axis=1).groupby(snap.lines["hs2"].to_numpy()).sum()
+    imports = snap.lines.groupby("hs2")["imports"].sum()
+    assert (by["total"] * imports).sum() / imports.sum() == pytest.approx(overall)
+    assert duty.sum() / imports.sum() == pytest.approx(overall)
+
+
+def test_monthly_series_has_one_row_per_month_and_authority():
+    s = etr.series("CAN", dt.date(2025, 1, 1), dt.date(2025, 6, 30), freq="monthly")
+    totals = s[s["authority"] == "total"]
+    assert len(totals) == 6
+    assert totals["rate"].iloc[-1] > totals["rate"].iloc[0]
