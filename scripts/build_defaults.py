@@ -1,8 +1,9 @@
 """Build the bundled default baselines from ../shared/data into src/tradewinds/defaults.
 
 Usage: ``python scripts/build_defaults.py [--shared PATH] [--only NAME]`` (NAME: regions,
-measures, wiod2011). Rerunning it with the same inputs reproduces the files; each output gets a provenance record (raw file hashes, command, date) in
-its attributes and in a JSON file beside it.
+measures, wiod2011). Rerunning it with the same inputs reproduces the files; each output gets a
+provenance record (raw file hashes, command, date) in its attributes and in a JSON file beside
+it.
 """
 
 from __future__ import annotations
