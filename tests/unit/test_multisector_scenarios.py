@@ -57,3 +57,24 @@ def test_spec_validation() -> None:
     assert spec.theta == 4
     with pytest.raises(ScenarioError, match="theta"):
         parse_scenario({"title": "x", "model": {"name": "multi-sector", "theta": -1}})
+
+
+def test_measures_wiod_sector_tariffs_fit_the_wiod_default() -> None:
+    """The measures registry's WIOD sector tariffs use the default's sector labels."""
+    import datetime as dt
+
+    from tradewinds.measures.shocks import as_shock_records, sector_tariffs
+
+    table = sector_tariffs(dt.date(2025, 9, 1), sectors="wiod")
+    baseline = load_baseline("wiod2011")
+    assert {str(s) for s in table["sector"].values} <= {str(s) for s in baseline["sector"].values}
+    scenario = parse_scenario(
+        {
+            "title": "registry tariffs on the WIOD default",
+            "baseline": "wiod2011",
+            "model": {"name": "multi-sector"},
+            "shocks": {"tariffs": as_shock_records(table)},
+        }
+    )
+    tariff, _ = build_shocks(scenario, baseline)
+    assert float(tariff.sel(exporter="CAN", importer="USA").max()) > 0.1
