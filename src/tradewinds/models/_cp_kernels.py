@@ -96,7 +96,9 @@ def anderson(
 
     Returns the fixed point, the iterations used and the last scaled change. Convergence means
     ``max |step(z) - z| / scale <= tol``; the caller decides what to do when it is not met. The
-    mixing coefficients solve the small normal equations of the residual differences.
+    mixing coefficients solve the small normal equations of the residual differences. The long
+    inner products use ``einsum`` rather than BLAS: BLAS would thread them, and on a busy machine
+    the thread hand-offs cost more than the products.
     """
     z = z0
     g = step(z)
@@ -112,14 +114,14 @@ def anderson(
         it += 1
         if used:
             flat = f.ravel()
-            rhs = d_f[:used] @ flat
+            rhs = np.einsum("mk,k->m", d_f[:used], flat)
             small = gram[:used, :used].copy()
             small[np.diag_indices(used)] *= 1 + 1e-12
             try:
                 gamma = np.linalg.solve(small, rhs)
             except np.linalg.LinAlgError:
                 gamma = np.linalg.lstsq(small, rhs, rcond=None)[0]
-            z_new = g - (gamma @ d_g[:used]).reshape(g.shape)
+            z_new = g - np.einsum("m,mk->k", gamma, d_g[:used]).reshape(g.shape)
         else:
             z_new = g
         g_new = step(z_new)
@@ -128,7 +130,7 @@ def anderson(
         d_g[slot] = (g_new - g).ravel()
         d_f[slot] = (f_new - f).ravel()
         used = min(used + 1, ANDERSON_MEMORY)
-        row = d_f[:used] @ d_f[slot]
+        row = np.einsum("mk,k->m", d_f[:used], d_f[slot])
         gram[slot, :used] = row
         gram[:used, slot] = row
         z, g, f = z_new, g_new, f_new
