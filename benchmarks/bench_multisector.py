@@ -9,6 +9,7 @@ WIOD 2011 default (41 x 35) in at most 100 ms. Data loading is not timed.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -49,6 +50,7 @@ def main() -> None:
         ),
         "wiod2011, 25% on CAN+MEX (target 100 ms)": lambda: MultiSectorModel().solve(wiod, shock),
     }
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for name, run in cases.items():
         median, best = median_ms(run, args.repeat)
         print(f"{name:45s} median {median:7.1f} ms   best {best:7.1f} ms   ({args.repeat} runs)")
