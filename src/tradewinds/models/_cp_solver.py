@@ -1,4 +1,4 @@
-r"""Newton solver of the Caliendo–Parro (2015) equilibrium in changes.
+r"""Newton–Broyden solver of the Caliendo–Parro (2015) equilibrium in changes.
 
 Unknowns are ``x = log w_hat`` (one per country). Given ``x``, the prices solve the fixed point of
 CP2015 eqs. (10)-(11) and spending the linear system (13) (both in :mod:`._cp_kernels`); the
@@ -6,10 +6,12 @@ residual is labour-market clearing, ``F_n = sum_j gamma_n^j Y'_nj / (w_hat_n w_n
 which with (13) is the trade balance (14). One equation (the largest country's) is replaced by
 the numéraire, world labour income unchanged; Walras' law makes it redundant.
 
-The Jacobian ``dF/dx`` is exact up to the tolerance of the linear solves that give it: the
-implicit derivatives of prices and spending solve the linearised (10)-(13) for all N directions at
-once, by the same batched products as the function itself. Steps are halved while the residual
-norm does not fall (no damping factor to tune) and capped in size.
+The Jacobian ``dF/dx`` is analytic: the implicit derivatives of prices and spending solve the
+linearised (10)-(13) for all N directions at once, by the same batched products as the residual.
+It is computed exactly at the start, updated by Broyden's rank-one formula after each step and
+recomputed exactly whenever an updated one fails to give a step that reduces the residual; a
+counterfactual starts from the baseline solve's last Jacobian. Steps are halved while the
+residual norm does not fall (no damping factor to tune) and capped in size.
 """
 
 from __future__ import annotations
@@ -158,9 +160,10 @@ def solve(
 ) -> tuple[State, SolverReport]:
     """Solve for ``x = log w_hat``; raise :class:`ConvergenceError` if the tolerance is not met.
 
-    Inexact Newton: far from the solution the inner fixed points are solved only as tightly as
-    the outer residual warrants; the point accepted as the solution is always re-evaluated at
-    the full inner tolerance.
+    ``warm`` (a nearby solution, e.g. the baseline equilibrium) supplies the starting point, the
+    Jacobian and the derivatives used to predict inner solutions. Inexact: far from the solution
+    the inner fixed points are solved only as tightly as the outer residual warrants; the point
+    accepted as the solution is always re-evaluated at the full inner tolerance.
     """
     start = time.perf_counter()
     n, _ = eco.shape
@@ -185,7 +188,7 @@ def solve(
             max_residual=float(np.max(np.abs(state.residual))),
             tolerance=tol,
             seconds=time.perf_counter() - start,
-            method="newton on log wages (implicit analytic jacobian)",
+            method="newton-broyden on log wages (analytic jacobian)",
         )
 
     if not state.inner_ok:
