@@ -265,6 +265,8 @@ def solve_multi_sector(
             "Use closure 'balanced'",
             exc.report,
         ) from exc
+    log.info("multi-sector baseline: %s", rep0.summary())
+    log.info("multi-sector counterfactual: %s", rep1.summary())
     report = SolverReport(
         converged=True,
         iterations=rep0.iterations + rep1.iterations,
