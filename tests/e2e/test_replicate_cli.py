@@ -39,3 +39,15 @@ def test_cp2015_nafta_bad_closure(shared_data: Path) -> None:
 
 def test_cp2015_nafta_missing_data(tmp_path: Path) -> None:
     assert main(["replicate", "cp2015-nafta", "--data", str(tmp_path)]) == 3
+
+
+def test_run_multisector_scenario(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``tradewinds run`` on a multi-sector scenario writes sector and decomposition records."""
+    scenario = Path(__file__).resolve().parents[2] / "scenarios" / "wiod-50pct-basic-metals.yaml"
+    out = tmp_path / "metals.json"
+    assert main(["run", str(scenario), "-o", str(out)]) == 0
+    assert "Section 232" in capsys.readouterr().out
+    records = pd.read_json(out)
+    metals = records[(records["sector"] == "c12") & (records["metric"] == "price_pct")]
+    assert float(metals.loc[metals["country"] == "USA", "value"].iloc[0]) > 0
+    assert {"tot_pct", "vot_pct"} <= set(records["metric"])
