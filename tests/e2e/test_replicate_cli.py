@@ -17,7 +17,7 @@ def test_cp2015_nafta_writes_records(
     shared_data: Path, tmp_path: Path, closure: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "nafta.csv"
-    data = shared_data / "cp2015_nafta" / "csv"
+    data = shared_data / "data" / "cp2015_nafta" / "csv"
     code = main(
         ["replicate", "cp2015-nafta", "--closure", closure, "--data", str(data), "-o", str(out)]
     )
@@ -33,7 +33,7 @@ def test_cp2015_nafta_writes_records(
 
 
 def test_cp2015_nafta_bad_closure(shared_data: Path) -> None:
-    data = shared_data / "cp2015_nafta" / "csv"
+    data = shared_data / "data" / "cp2015_nafta" / "csv"
     assert main(["replicate", "cp2015-nafta", "--closure", "ratio", "--data", str(data)]) == 2
 
 

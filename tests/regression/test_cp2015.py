@@ -21,13 +21,13 @@ pytestmark = pytest.mark.regression
 @pytest.fixture(scope="module")
 def nafta(shared_data: Path) -> NaftaResult:
     """The headline (zero-deficit) NAFTA counterfactual, solved once for the module."""
-    return run_nafta(shared_data / "cp2015_nafta" / "csv", closure="balanced")
+    return run_nafta(shared_data / "data" / "cp2015_nafta" / "csv", closure="balanced")
 
 
 @pytest.fixture(scope="module")
 def nafta_fixed(shared_data: Path) -> NaftaResult:
     """The same counterfactual with the observed 1993 deficits held fixed."""
-    return run_nafta(shared_data / "cp2015_nafta" / "csv", closure="fixed")
+    return run_nafta(shared_data / "data" / "cp2015_nafta" / "csv", closure="fixed")
 
 
 def rounds_to(value: float, printed: float, decimals: int) -> bool:
@@ -128,7 +128,7 @@ def test_decomposition_is_first_order_exact(shared_data: Path) -> None:
     from tradewinds.data.multisector_loaders import load_cp2015
     from tradewinds.models.multisector import MultiSectorModel
 
-    baseline, tariff_2005 = load_cp2015(shared_data / "cp2015_nafta" / "csv")
+    baseline, tariff_2005 = load_cp2015(shared_data / "data" / "cp2015_nafta" / "csv")
     eps = 1e-3
     small = baseline["tariff"] + eps * (tariff_2005 - baseline["tariff"])
     eq = MultiSectorModel(tol=1e-12).solve(baseline, small)

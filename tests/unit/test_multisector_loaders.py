@@ -140,7 +140,7 @@ def test_wiod2016_rejects_missing_columns(tmp_path: Path) -> None:
 
 
 def test_cp2015_loader(shared_data: Path) -> None:
-    baseline, tariff_2005 = load_cp2015(shared_data / "cp2015_nafta" / "csv")
+    baseline, tariff_2005 = load_cp2015(shared_data / "data" / "cp2015_nafta" / "csv")
     assert baseline.sizes == {"exporter": 31, "importer": 31, "sector": 40, "input_sector": 40}
     # Orientation: the US ran a deficit of about $123 bn in 1993; Mexico's tariffs on US goods
     # were far above US tariffs on Mexican goods.

@@ -21,11 +21,12 @@ COMMAND_MODULES = (
     "run",
     "baseline",
     "scenarios",
+    "replicate",
     "duty",
     "measures",
     "etr",
     "origin",
-    "replicate",
+    "serve",
 )
 
 app = typer.Typer(

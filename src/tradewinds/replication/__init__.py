@@ -1,1 +1,1 @@
-"""Replications of published results: each module runs a paper's counterfactual on its data."""
+"""Reproductions of published results: each module sets up a paper's cases on its data."""

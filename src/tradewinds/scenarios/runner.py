@@ -20,6 +20,7 @@ from tradewinds.models.equilibrium import Equilibrium
 from tradewinds.scenarios.schema import (
     AllExcept,
     CountrySet,
+    IgnatenkoSpec,
     MultiSectorSpec,
     OneSectorSpec,
     Scenario,
@@ -37,6 +38,18 @@ def _solve_one_sector(
     return OneSectorModel(eps=spec.eps, closure=spec.closure).solve(baseline, tariff, cost)
 
 
+def _solve_ignatenko(
+    spec: Any, baseline: xr.Dataset, tariff: xr.DataArray, cost: xr.DataArray
+) -> Equilibrium:
+    from tradewinds.models.ignatenko import IgnatenkoModel
+
+    assert isinstance(spec, IgnatenkoSpec)
+    model = IgnatenkoModel(
+        eps=spec.eps, kappa=spec.kappa, pass_through=spec.pass_through, recycling=spec.recycling
+    )
+    return model.solve(baseline, tariff, cost)
+
+
 def _solve_multi_sector(
     spec: Any, baseline: xr.Dataset, tariff: xr.DataArray, cost: xr.DataArray
 ) -> Equilibrium:
@@ -49,6 +62,7 @@ def _solve_multi_sector(
 #: Model name -> function(spec, baseline, new tariff, trade-cost change) -> Equilibrium.
 MODELS: dict[str, Callable[[Any, xr.Dataset, xr.DataArray, xr.DataArray], Equilibrium]] = {
     "one-sector": _solve_one_sector,
+    "ignatenko2025": _solve_ignatenko,
     "multi-sector": _solve_multi_sector,
 }
 
