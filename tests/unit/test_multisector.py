@@ -212,3 +212,17 @@ def test_welfare_by_partner_adds_up() -> None:
         eq.sector["tot_contribution"].transpose("country", "sector"),
         atol=1e-12,
     )
+
+
+def test_prepared_baseline_gives_the_same_answer() -> None:
+    baseline = multi_sector_baseline()
+    model = MultiSectorModel(closure="fixed")
+    prepared = model.prepare(baseline)
+    for rate in (0.1, 0.4):
+        shock = tariff_war(baseline) * 0 + rate
+        shock = shock.where(shock["exporter"] != shock["importer"], 0.0)
+        direct = model.solve(baseline, shock)
+        again = prepared.solve(shock)
+        np.testing.assert_allclose(
+            again.country["welfare_hat"], direct.country["welfare_hat"], rtol=1e-10
+        )

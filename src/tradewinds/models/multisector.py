@@ -31,7 +31,8 @@ exact change in income net of deficits deflated by the final-demand price index.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
@@ -46,7 +47,13 @@ from tradewinds.models._cp_kernels import Array, Economy, make_shock
 from tradewinds.models._cp_outputs import package, welfare_by_partner
 from tradewinds.models.equilibrium import Equilibrium
 
-__all__ = ["MultiSectorModel", "solve_multi_sector", "welfare_by_partner"]
+__all__ = [
+    "MultiSectorModel",
+    "PreparedBaseline",
+    "prepare_baseline",
+    "solve_multi_sector",
+    "welfare_by_partner",
+]
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +99,10 @@ class MultiSectorModel:
     ) -> Equilibrium:
         """Solve the counterfactual; see :func:`solve_multi_sector`."""
         return solve_multi_sector(baseline, new_tariff, trade_cost_hat, model=self)
+
+    def prepare(self, baseline: xr.Dataset) -> PreparedBaseline:
+        """Solve the baseline equilibrium once, for many counterfactuals on the same baseline."""
+        return prepare_baseline(baseline, model=self)
 
 
 def _thetas(baseline: xr.Dataset, sectors: list[str], model: MultiSectorModel) -> Array:
@@ -206,6 +217,108 @@ def economy_from(baseline: xr.Dataset, model: MultiSectorModel) -> _Data:
     return _Data(eco, deficit, scale, countries, sectors)
 
 
+@dataclass(frozen=True)
+class PreparedBaseline:
+    """A baseline with its baseline equilibrium solved, ready for many counterfactuals.
+
+    Sweeps, Monte Carlo draws over shocks and best-response searches solve one counterfactual
+    after another on the same baseline and model; this solves the baseline equilibrium (half
+    the work of :func:`solve_multi_sector`) once. The baseline must not be modified afterwards.
+    """
+
+    model: MultiSectorModel
+    baseline: xr.Dataset
+    data: _Data
+    deficit: Array
+    state: _cp_solver.State
+    report: SolverReport
+
+    def solve(
+        self,
+        new_tariff: xr.DataArray | None = None,
+        trade_cost_hat: xr.DataArray | None = None,
+    ) -> Equilibrium:
+        """Counterfactual against the prepared baseline equilibrium."""
+        eco = self.data.eco
+        t_new = _cube(self.baseline, new_tariff, "new tariff")
+        t_new = eco.tariff if t_new is None else t_new
+        d_hat = _cube(self.baseline, trade_cost_hat, "trade-cost change")
+        d_hat = np.ones_like(eco.tariff) if d_hat is None else d_hat
+        if not np.all(np.isfinite(t_new)) or np.any(t_new <= -1):
+            raise ScenarioError("New tariffs must be finite rates above -1 (0.25 for 25%).")
+        if not np.all(np.isfinite(d_hat)) or np.any(d_hat <= 0):
+            raise ScenarioError("Trade-cost changes must be finite ratios above 0 (0.9 for -10%).")
+        with _fixed_deficit_hint(self.model, self.data):
+            new, rep1 = _cp_solver.solve(
+                eco,
+                make_shock(eco, t_new, d_hat),
+                self.deficit,
+                tol=self.model.tol,
+                what="multi-sector counterfactual equilibrium",
+                warm=self.state,
+            )
+        rep0 = self.report
+        log.info("multi-sector counterfactual: %s", rep1.summary())
+        report = SolverReport(
+            converged=True,
+            iterations=rep0.iterations + rep1.iterations,
+            max_residual=max(rep0.max_residual, rep1.max_residual),
+            tolerance=self.model.tol,
+            seconds=rep0.seconds + rep1.seconds,
+            method=rep1.method,
+        )
+        return package(
+            self.baseline,
+            self.data,
+            self.deficit,
+            t_new,
+            d_hat,
+            self.state,
+            new,
+            report,
+            self.model,
+        )
+
+
+@contextmanager
+def _fixed_deficit_hint(model: MultiSectorModel, data: _Data) -> Iterator[None]:
+    """Re-raise a ConvergenceError under the fixed closure with the likely cause named."""
+    try:
+        yield
+    except ConvergenceError as exc:
+        if model.closure != "fixed":
+            raise
+        eco = data.eco
+        k = int(np.argmax(np.abs(data.deficit) / eco.va))
+        raise ConvergenceError(
+            "multi-sector equilibrium: no solution under the fixed-deficit closure; each country "
+            "keeps its observed deficit in world-income units (largest relative to labour "
+            f"income: {data.countries[k]} at {data.deficit[k] / eco.va[k]:+.0%}). "
+            "Use closure 'balanced'",
+            exc.report,
+        ) from exc
+
+
+def prepare_baseline(
+    baseline: xr.Dataset, *, model: MultiSectorModel | None = None
+) -> PreparedBaseline:
+    """Solve the baseline equilibrium under ``model``; see :class:`PreparedBaseline`."""
+    model = model or MultiSectorModel()
+    data = economy_from(baseline, model)
+    eco = data.eco
+    deficit = data.deficit if model.closure == "fixed" else np.zeros_like(data.deficit)
+    with _fixed_deficit_hint(model, data):
+        state, report = _cp_solver.solve(
+            eco,
+            make_shock(eco, eco.tariff, np.ones_like(eco.tariff)),
+            deficit,
+            tol=model.tol,
+            what="multi-sector baseline equilibrium",
+        )
+    log.info("multi-sector baseline: %s", report.summary())
+    return PreparedBaseline(model, baseline, data, deficit, state, report)
+
+
 def solve_multi_sector(
     baseline: xr.Dataset,
     new_tariff: xr.DataArray | None = None,
@@ -226,53 +339,5 @@ def solve_multi_sector(
     model
         Parameters; defaults to :class:`MultiSectorModel()`.
     """
-    model = model or MultiSectorModel()
-    data = economy_from(baseline, model)
-    eco = data.eco
-    t_new = _cube(baseline, new_tariff, "new tariff")
-    t_new = eco.tariff if t_new is None else t_new
-    d_hat = _cube(baseline, trade_cost_hat, "trade-cost change")
-    d_hat = np.ones_like(eco.tariff) if d_hat is None else d_hat
-    if not np.all(np.isfinite(t_new)) or np.any(t_new <= -1):
-        raise ScenarioError("New tariffs must be finite rates above -1 (0.25 for 25%).")
-    if not np.all(np.isfinite(d_hat)) or np.any(d_hat <= 0):
-        raise ScenarioError("Trade-cost changes must be finite ratios above 0 (0.9 for -10%).")
-    deficit = data.deficit if model.closure == "fixed" else np.zeros_like(data.deficit)
-    try:
-        base, rep0 = _cp_solver.solve(
-            eco,
-            make_shock(eco, eco.tariff, np.ones_like(eco.tariff)),
-            deficit,
-            tol=model.tol,
-            what="multi-sector baseline equilibrium",
-        )
-        new, rep1 = _cp_solver.solve(
-            eco,
-            make_shock(eco, t_new, d_hat),
-            deficit,
-            tol=model.tol,
-            what="multi-sector counterfactual equilibrium",
-            warm=base,
-        )
-    except ConvergenceError as exc:
-        if model.closure != "fixed":
-            raise
-        k = int(np.argmax(np.abs(data.deficit) / eco.va))
-        raise ConvergenceError(
-            "multi-sector equilibrium: no solution under the fixed-deficit closure; each country "
-            "keeps its observed deficit in world-income units (largest relative to labour "
-            f"income: {data.countries[k]} at {data.deficit[k] / eco.va[k]:+.0%}). "
-            "Use closure 'balanced'",
-            exc.report,
-        ) from exc
-    log.info("multi-sector baseline: %s", rep0.summary())
-    log.info("multi-sector counterfactual: %s", rep1.summary())
-    report = SolverReport(
-        converged=True,
-        iterations=rep0.iterations + rep1.iterations,
-        max_residual=max(rep0.max_residual, rep1.max_residual),
-        tolerance=model.tol,
-        seconds=rep0.seconds + rep1.seconds,
-        method=rep1.method,
-    )
-    return package(baseline, data, deficit, t_new, d_hat, base, new, report, model)
+    prepared = prepare_baseline(baseline, model=model)
+    return prepared.solve(new_tariff, trade_cost_hat)
