@@ -34,7 +34,7 @@ def test_cp2015_nafta_writes_records(
 
 def test_cp2015_nafta_bad_closure(shared_data: Path) -> None:
     data = shared_data / "data" / "cp2015_nafta" / "csv"
-    assert main(["replicate", "cp2015-nafta", "--closure", "ratio", "--data", str(data)]) == 2
+    assert main(["replicate", "cp2015-nafta", "--closure", "nope", "--data", str(data)]) == 2
 
 
 def test_cp2015_nafta_missing_data(tmp_path: Path) -> None:

@@ -86,7 +86,7 @@ def tariff_war(baseline: xr.Dataset) -> xr.DataArray:
     return new
 
 
-@pytest.mark.parametrize("closure", ["fixed", "balanced"])
+@pytest.mark.parametrize("closure", ["fixed", "balanced", "ratio"])
 def test_one_sector_collapse(closure: str) -> None:
     """With one sector and no input-output links, CP2015 is the one-sector model exactly.
 
@@ -113,7 +113,7 @@ def compare(one: Equilibrium, multi: Equilibrium) -> None:
     np.testing.assert_allclose(multi.bilateral["trade_hat"], one.bilateral["trade_hat"], rtol=1e-9)
 
 
-@pytest.mark.parametrize("closure", ["fixed", "balanced"])
+@pytest.mark.parametrize("closure", ["fixed", "balanced", "ratio"])
 def test_no_shock_changes_nothing(closure: str) -> None:
     baseline = multi_sector_baseline()
     eq = MultiSectorModel(closure=closure).solve(baseline)
@@ -168,7 +168,7 @@ def test_prices_homogeneous_in_the_numeraire() -> None:
 def test_bad_input() -> None:
     baseline = multi_sector_baseline()
     with pytest.raises(ScenarioError, match="closure"):
-        MultiSectorModel(closure="ratio")  # type: ignore[arg-type]
+        MultiSectorModel(closure="nope")  # type: ignore[arg-type]
     with pytest.raises(UnknownLabelError, match="s9"):
         MultiSectorModel(theta={"s9": 3.0}).solve(baseline)
     with pytest.raises(ScenarioError, match="theta"):
@@ -188,8 +188,9 @@ def test_non_convergence_raises_with_explanation() -> None:
     data = economy_from(baseline, MultiSectorModel())
     new = np.asarray(tariff_war(baseline).transpose("sector", "importer", "exporter").values)
     shock = make_shock(data.eco, new, np.ones_like(new))
+    deficits = _cp_solver.Deficits(data.deficit)
     with pytest.raises(ConvergenceError) as info:
-        _cp_solver.solve(data.eco, shock, data.deficit, tol=1e-10, what="test", max_iter=1)
+        _cp_solver.solve(data.eco, shock, deficits, tol=1e-10, what="test", max_iter=1)
     assert not info.value.report.converged
     assert "no solution within 1 Newton iterations" in str(info.value)
     assert "did NOT converge" in str(info.value)

@@ -49,7 +49,7 @@ def test_goods_tariff_scenario_runs() -> None:
 
 
 def test_spec_validation() -> None:
-    base = {"title": "x", "model": {"name": "multi-sector", "closure": "ratio"}}
+    base = {"title": "x", "model": {"name": "multi-sector", "closure": "nope"}}
     with pytest.raises(ScenarioError, match="closure"):
         parse_scenario(base)
     spec = parse_scenario({"title": "x", "model": {"name": "multi-sector", "theta": 4}}).model

@@ -95,13 +95,21 @@ def ignatenko2025(
         out.print(f"Wrote {output}")
 
 
+#: How each closure treats the 1993 deficits, for the table title.
+DEFICITS = {
+    "balanced": "zero deficits",
+    "fixed": "observed 1993 deficits held fixed",
+    "ratio": "1993 deficit-to-income ratios held",
+}
+
+
 @replicate_app.command("cp2015-nafta")
 def cp2015_nafta(
     closure: str = typer.Option(
         "balanced",
         "--closure",
         help="balanced: zero deficits in baseline and counterfactual (the paper's headline); "
-        "fixed: observed 1993 deficits kept in both.",
+        "fixed: observed 1993 deficits kept in both; ratio: deficits a fixed share of income.",
     ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write tidy records (CSV or JSON, by extension)."
@@ -122,15 +130,17 @@ def run_cp2015_nafta(closure: str, output: Path | None, data: Path | None) -> No
     from tradewinds.core.errors import ScenarioError
     from tradewinds.replication.cp2015 import PUBLISHED, run_nafta
 
-    if closure not in ("balanced", "fixed"):
-        raise ScenarioError(f"--closure must be 'balanced' or 'fixed', not {closure!r}.")
-    chosen: Literal["balanced", "fixed"] = "balanced" if closure == "balanced" else "fixed"
+    closures: dict[str, Literal["balanced", "fixed", "ratio"]] = {
+        "balanced": "balanced",
+        "fixed": "fixed",
+        "ratio": "ratio",
+    }
+    if closure not in closures:
+        raise ScenarioError(f"--closure must be 'balanced', 'fixed' or 'ratio', not {closure!r}.")
+    chosen = closures[closure]
     result = run_nafta(data, closure=chosen)
     out = console()
-    title = (
-        "Caliendo & Parro (2015) NAFTA, Table 2 quantities "
-        f"({'zero deficits' if chosen == 'balanced' else 'observed 1993 deficits held fixed'})"
-    )
+    title = f"Caliendo & Parro (2015) NAFTA, Table 2 quantities ({DEFICITS[chosen]})"
     table = Table(title=title, caption="percent; [dim](paper)[/] shown for the headline closure")
     columns = (
         ("welfare_pct", "welfare", "welfare_pct", "{:+.3f}"),

@@ -44,6 +44,38 @@ MAX_HALVINGS = 30
 
 
 @dataclass(frozen=True)
+class Deficits:
+    """Deficits ``D'_n`` of a closure, in units of world labour income.
+
+    ``phi`` is ``None`` for fixed levels ``level``. Otherwise (the ``ratio`` closure) final
+    spending net of tariffs is a fixed multiple of labour income up to one world factor,
+    ``wL'_n + D'_n = kappa phi_n wL'_n`` with ``kappa = sum wL' / sum phi wL'``, so that
+    deficits sum to zero.
+    """
+
+    level: Array
+    phi: Array | None = None
+
+    def at(self, labour: Array) -> Array:
+        """``D'`` given labour income ``w_hat w L``."""
+        if self.phi is None:
+            return self.level
+        kappa = labour.sum() / (self.phi * labour).sum()
+        return np.asarray((kappa * self.phi - 1) * labour)
+
+    def derivative(self, labour: Array) -> Array:
+        """``dD'_n / d log w_hat_r``."""
+        if self.phi is None:
+            return np.zeros((labour.size, labour.size))
+        total = (self.phi * labour).sum()
+        kappa = labour.sum() / total
+        d_kappa = labour / total * (1 - kappa * self.phi)  # d kappa / d x_r
+        return np.asarray(
+            np.outer(self.phi * labour, d_kappa) + np.diag((kappa * self.phi - 1) * labour)
+        )
+
+
+@dataclass(frozen=True)
 class State:
     """An evaluated point: wages, prices, shares, spending, output and the residual."""
 
@@ -64,7 +96,7 @@ class State:
 def evaluate(
     eco: Economy,
     shock: Shock,
-    deficit: Array,
+    deficit: Deficits,
     x: Array,
     warm: State | None,
     inner_tol: float = INNER_TOL,
@@ -78,7 +110,7 @@ def evaluate(
     log_p, log_c, pi_new, _, err_p = solve_prices(eco, shock, x, log_p0, inner_tol)
     b, _m, apply = expenditure_operator(eco, shock, pi_new)
     labour = np.exp(x) * eco.va
-    income = labour + deficit
+    income = labour + deficit.at(labour)
     spend0 = warm.spend if warm is not None else eco.alpha * income[:, None]
     if predict is not None:
         spend0 = spend0 + predict[1]
@@ -91,7 +123,11 @@ def evaluate(
 
 
 def jacobian(
-    eco: Economy, shock: Shock, s: State, warm: tuple[Array | None, Array | None] = (None, None)
+    eco: Economy,
+    shock: Shock,
+    s: State,
+    warm: tuple[Array | None, Array | None] = (None, None),
+    deficit: Deficits | None = None,
 ) -> tuple[Array, Array, Array]:
     """``dF/dx`` by implicit differentiation of eqs. (10)-(13), all directions at once.
 
@@ -134,6 +170,8 @@ def jacobian(
     labour = np.exp(s.x) * eco.va
     inter_pi = eco.io @ dy_pi
     income_d = labour[:, None] * eye + np.einsum("njr,nj->nr", dm, s.spend)
+    if deficit is not None:
+        income_d = income_d + deficit.derivative(labour)
     rhs = inter_pi + eco.alpha[:, :, None] * income_d[:, None, :]
 
     def spend_step(dx: Array) -> Array:
@@ -151,7 +189,7 @@ def jacobian(
 def solve(
     eco: Economy,
     shock: Shock,
-    deficit: Array,
+    deficit: Deficits,
     *,
     tol: float,
     what: str,
@@ -221,7 +259,7 @@ def solve(
             )
         iterations += 1
         if jac is None:
-            jac, d_price, d_spend = jacobian(eco, shock, state, derivs)
+            jac, d_price, d_spend = jacobian(eco, shock, state, derivs, deficit)
             derivs = (d_price, d_spend)
             fresh = True
         jac[top, :] = eco.va * np.exp(state.x) / world

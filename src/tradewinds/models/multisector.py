@@ -57,8 +57,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-Closure = Literal["fixed", "balanced"]
-CLOSURES: tuple[Closure, ...] = ("fixed", "balanced")
+Closure = Literal["fixed", "balanced", "ratio"]
+CLOSURES: tuple[Closure, ...] = ("fixed", "balanced", "ratio")
 
 #: Default convergence tolerance: max labour-market excess demand relative to labour income.
 TOL = 1e-10
@@ -71,8 +71,9 @@ class MultiSectorModel:
     Attributes
     ----------
     closure
-        ``balanced`` (zero deficits in baseline and counterfactual, CP2015's headline) or
-        ``fixed`` (observed deficits kept in both).
+        ``balanced`` (zero deficits in baseline and counterfactual, CP2015's headline),
+        ``fixed`` (observed deficits kept in both) or ``ratio`` (each country's final spending
+        net of tariffs a fixed multiple of its labour income, as observed, in both).
     theta
         Trade elasticities overriding the baseline's ``trade_elasticity``: one number for all
         sectors or a mapping sector -> value (unlisted sectors keep the baseline's).
@@ -229,7 +230,7 @@ class PreparedBaseline:
     model: MultiSectorModel
     baseline: xr.Dataset
     data: _Data
-    deficit: Array
+    deficit: _cp_solver.Deficits
     state: _cp_solver.State
     report: SolverReport
 
@@ -267,10 +268,11 @@ class PreparedBaseline:
             seconds=rep0.seconds + rep1.seconds,
             method=rep1.method,
         )
+        base_deficit = self.deficit.at(np.exp(self.state.x) * eco.va)
         return package(
             self.baseline,
             self.data,
-            self.deficit,
+            base_deficit,
             t_new,
             d_hat,
             self.state,
@@ -286,13 +288,14 @@ def _fixed_deficit_hint(model: MultiSectorModel, data: _Data) -> Iterator[None]:
     try:
         yield
     except ConvergenceError as exc:
-        if model.closure != "fixed":
+        if model.closure == "balanced":
             raise
         eco = data.eco
         k = int(np.argmax(np.abs(data.deficit) / eco.va))
         raise ConvergenceError(
-            "multi-sector equilibrium: no solution under the fixed-deficit closure; each country "
-            "keeps its observed deficit in world-income units (largest relative to labour "
+            f"multi-sector equilibrium: no solution under the {model.closure!r} closure; each "
+            "country keeps its observed deficit, in world-income units or relative to its labour "
+            "income (largest relative to labour "
             f"income: {data.countries[k]} at {data.deficit[k] / eco.va[k]:+.0%}). "
             "Use closure 'balanced'",
             exc.report,
@@ -306,7 +309,12 @@ def prepare_baseline(
     model = model or MultiSectorModel()
     data = economy_from(baseline, model)
     eco = data.eco
-    deficit = data.deficit if model.closure == "fixed" else np.zeros_like(data.deficit)
+    if model.closure == "fixed":
+        deficit = _cp_solver.Deficits(data.deficit)
+    elif model.closure == "ratio":
+        deficit = _cp_solver.Deficits(data.deficit, phi=1 + data.deficit / eco.va)
+    else:
+        deficit = _cp_solver.Deficits(np.zeros_like(data.deficit))
     with _fixed_deficit_hint(model, data):
         state, report = _cp_solver.solve(
             eco,

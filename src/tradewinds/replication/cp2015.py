@@ -3,7 +3,8 @@
 Tariffs among Canada, Mexico and the US move from their 1993 to their 2005 levels, every other
 tariff stays at 1993. Under the paper's headline closure (``balanced``) deficits are zero in both
 the baseline and the counterfactual equilibrium; ``fixed`` keeps the observed 1993 deficits in
-both. Results are changes of the counterfactual relative to the baseline equilibrium (see
+both; ``ratio`` keeps each country's 1993 ratio of spending to labour income. Results are changes
+of the counterfactual relative to the baseline equilibrium (see
 :mod:`tradewinds.models.multisector`).
 """
 

@@ -128,7 +128,7 @@ class MultiSectorSpec(_Strict):
     """
 
     name: Literal["multi-sector"] = "multi-sector"
-    closure: Literal["fixed", "balanced"] = "balanced"
+    closure: Literal["fixed", "balanced", "ratio"] = "balanced"
     theta: Annotated[float, Field(gt=0)] | dict[str, Annotated[float, Field(gt=0)]] | None = None
 
 
