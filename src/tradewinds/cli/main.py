@@ -18,7 +18,7 @@ import typer
 from tradewinds.core.errors import TradewindsError
 
 #: Modules of ``tradewinds.cli`` that register commands, in help order.
-COMMAND_MODULES = ("run", "baseline")
+COMMAND_MODULES = ("run", "baseline", "compare", "sweep", "montecarlo", "report", "results")
 
 app = typer.Typer(
     name="tradewinds",

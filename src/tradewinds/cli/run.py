@@ -1,10 +1,12 @@
-"""``tradewinds run``: solve a scenario file and print the headline results."""
+"""``tradewinds run``: solve a scenario file, record it, and print the headline results."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import typer
+
+from tradewinds.cli._common import STORE_HELP
 
 #: Countries shown first in headline tables.
 FIRST = ("CAN", "MEX", "USA")
@@ -26,19 +28,46 @@ def run(
     all_countries: bool = typer.Option(
         False, "--all", help="Show every country, not just the first rows."
     ),
+    store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
+    force: bool = typer.Option(
+        False, "--force", help="Solve again even if the store holds this exact run."
+    ),
+    no_store: bool = typer.Option(False, "--no-store", help="Do not read or write the store."),
 ) -> None:
-    """Solve SCENARIO and print welfare, real wages, trade and tariff revenue by country."""
-    from tradewinds.cli._common import console, write_records
-    from tradewinds.reporting.tables import headline_table
-    from tradewinds.scenarios import load_scenario, run_scenario
+    """Solve SCENARIO and print welfare, real wages, trade and tariff revenue by country.
+
+    The run is recorded in the results store and its run id printed; a scenario already run
+    on the same baseline by the same tradewinds version is served from the store.
+    """
+    from tradewinds.cli._common import console, open_store, read_text, write_records
+    from tradewinds.reporting.tables import frame_table, headline_frame
+    from tradewinds.scenarios import load_scenario
+    from tradewinds.scenarios.execute import execute
 
     spec = load_scenario(scenario)
-    eq = run_scenario(spec, baseline)
+    sink = open_store(store, enabled=not no_store)
+    result = execute(spec, text=read_text(scenario), baseline=baseline, sink=sink, force=force)
     out = console()
     out.print(
-        headline_table(eq, title=spec.title, first=FIRST, limit=None if all_countries else 15)
+        frame_table(
+            headline_frame(result.records),
+            units=result.units,
+            title=spec.title,
+            first=FIRST,
+            limit=None if all_countries else 15,
+        )
     )
-    out.print(f"[dim]{eq.report.summary()}[/]")
+    solver = result.record.solver or {}
+    if result.equilibrium is not None:
+        out.print(f"[dim]{result.equilibrium.report.summary()}[/]")
+    elif solver:
+        out.print(
+            f"[dim]{solver.get('method')} converged after {solver.get('iterations')} iterations "
+            f"(recorded {result.record.created_at})[/]"
+        )
+    if sink is not None:
+        how = "served from the store; --force to solve again" if result.cached else "recorded"
+        out.print(f"run id: [bold]{result.run_id}[/] ({how}; store {sink.directory})")
     if output is not None:
-        write_records(eq.to_records(), output)
+        write_records(result.records, output)
         out.print(f"Wrote {output}")
