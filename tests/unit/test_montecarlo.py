@@ -1,0 +1,134 @@
+"""Monte Carlo and sweeps, solved in-process: bands, failed draws, parent/child records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from tradewinds.core.errors import ConvergenceError, ScenarioError
+from tradewinds.core.solver import SolverReport
+from tradewinds.scenarios import load_scenario, runner
+from tradewinds.scenarios.execute import execute
+from tradewinds.scenarios.grid import parse_set_option
+from tradewinds.scenarios.montecarlo import run_montecarlo
+from tradewinds.scenarios.sweeps import run_sweep
+from tradewinds.store import ResultsStore
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIO = ROOT / "scenarios" / "announced-2025-02.yaml"
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Any:
+    return load_scenario(SCENARIO)
+
+
+def _failing_above(limit: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    solve = runner.MODELS["one-sector"]
+
+    def flaky(spec: Any, *args: Any) -> Any:
+        if spec.eps > limit:
+            report = SolverReport(False, 100, 0.3, 1e-10, 0.0, "newton")
+            raise ConvergenceError(f"no equilibrium at eps={spec.eps}", report)
+        return solve(spec, *args)
+
+    monkeypatch.setitem(runner.MODELS, "one-sector", flaky)
+
+
+def test_bands_bracket_the_central_answer(scenario: Any, tmp_path: Path) -> None:
+    store = ResultsStore(tmp_path)
+    result = run_montecarlo(scenario, draws=40, seed=7, sink=store)
+    assert result.converged == 40
+    assert not result.failed
+    bands = result.bands
+    country = bands[(bands["partner"] == "") & (bands["sector"] == "TOTAL")]
+    assert set(country["metric"]) >= {"welfare_pct", "real_wage_pct", "exports_pct", "imports_pct"}
+    assert (country["p05"] <= country["p50"] + 1e-12).all()
+    assert (country["p50"] <= country["p95"] + 1e-12).all()
+    central = result.central.set_index(["country", "metric"])["value"]
+    for c in ("CAN", "MEX", "USA"):
+        row = country[(country["country"] == c) & (country["metric"] == "welfare_pct")].iloc[0]
+        assert row["p05"] < central[(c, "welfare_pct")] < row["p95"]
+        assert row["n"] == 40
+    # Canada loses at every elasticity: the whole band is below zero.
+    can = country[(country["country"] == "CAN") & (country["metric"] == "welfare_pct")].iloc[0]
+    assert can["p95"] < 0
+
+
+def test_draws_are_stored_under_one_parent_and_served_again(scenario: Any, tmp_path: Path) -> None:
+    store = ResultsStore(tmp_path)
+    first = run_montecarlo(scenario, draws=12, seed=3, sink=store)
+    assert store.list_runs()["run_id"].tolist() == [first.record.run_id]
+    kids = store.children(first.record.run_id)
+    assert len(kids) == 12
+    assert all(k.parent_id == first.record.run_id for k in kids)
+    eps = [k.settings["model.eps"] for k in kids]
+    assert len(set(eps)) == 12
+    per_draw = len(store.child_results(first.record.run_id)) / 12
+    assert per_draw == len(first.bands)
+    again = run_montecarlo(scenario, draws=12, seed=3, sink=store)
+    assert again.cached
+    assert again.record.run_id == first.record.run_id
+    np.testing.assert_allclose(again.bands["p50"], first.bands["p50"])
+    other_seed = run_montecarlo(scenario, draws=12, seed=4, sink=store)
+    assert not other_seed.cached
+
+
+def test_a_draw_that_fails_is_reported_with_its_parameters(
+    scenario: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _failing_above(4.5, monkeypatch)
+    store = ResultsStore(tmp_path)
+    result = run_montecarlo(scenario, draws=30, seed=11, sink=store)
+    expected = sum(1 for d in result.draws if d.settings["model.eps"] > 4.5)
+    assert 0 < expected < 30
+    assert len(result.failed) == expected
+    for d in result.failed:
+        assert d.settings["model.eps"] > 4.5
+        assert "no equilibrium at eps" in d.error
+        assert d.solver is not None
+        assert d.solver["converged"] is False
+    assert result.bands["n"].max() == 30 - expected
+    stored = store.children(result.record.run_id)
+    assert sum(1 for d in stored if d.status == "failed") == expected
+    assert result.record.settings["failed"] == expected
+
+
+def test_sweep_points_are_child_runs(scenario: Any, tmp_path: Path) -> None:
+    store = ResultsStore(tmp_path)
+    axes = [parse_set_option("model.eps=2,8"), parse_set_option("model.closure=fixed,balanced")]
+    sweep = run_sweep(scenario, axes, sink=store)
+    assert len(sweep.points) == 4
+    table = sweep.summary(["CAN", "USA"])
+    assert table["model.eps"].tolist() == [2, 2, 8, 8]
+    # Each point equals a direct run of the same settings.
+    direct = execute(
+        load_scenario(SCENARIO).model_copy(
+            update={"model": scenario.model.model_copy(update={"eps": 8.0})}
+        )
+    )
+    w = direct.records.set_index(["country", "partner", "sector", "metric"])["value"]
+    assert table.loc[2, "CAN"] == pytest.approx(w[("CAN", "", "TOTAL", "welfare_pct")], rel=1e-9)
+    # A higher elasticity means smaller losses for Canada.
+    assert table.loc[0, "CAN"] < table.loc[2, "CAN"] < 0
+    again = run_sweep(scenario, axes, sink=store)
+    assert again.cached
+    assert again.record.run_id == sweep.record.run_id
+    assert len(again.results) == len(sweep.results)
+
+
+def test_sweep_reports_failing_points(
+    scenario: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _failing_above(5, monkeypatch)
+    sweep = run_sweep(scenario, [parse_set_option("model.eps=3,6")], sink=ResultsStore(tmp_path))
+    assert [p.status for p in sweep.points] == ["ok", "failed"]
+    assert sweep.failed[0].settings == {"model.eps": 6}
+
+
+def test_sweep_rejects_the_baseline_as_an_axis(scenario: Any) -> None:
+    with pytest.raises(ScenarioError, match="cannot vary the baseline"):
+        run_sweep(scenario, [("baseline", ["default"])])
