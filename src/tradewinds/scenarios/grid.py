@@ -8,7 +8,6 @@ are parsed as a YAML flow sequence, so ``2,4,6`` gives numbers, ``fixed,balanced
 
 from __future__ import annotations
 
-import copy
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -88,7 +87,7 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
 
 def apply_settings(scenario: Scenario, settings: Mapping[str, Any], source: str) -> Scenario:
     """A new, validated scenario with the fields in ``settings`` (path -> value) replaced."""
-    data = copy.deepcopy(scenario.canonical())
+    data = scenario.canonical()  # a fresh dict on every call: safe to modify
     for path, value in settings.items():
         set_path(data, path, value)
     return parse_scenario(data, source)
