@@ -4,12 +4,11 @@ Two priors, chosen by :func:`default_prior` from the scenario and baseline:
 
 - **One elasticity** (a model with an ``eps`` field, such as ``one-sector``): ``eps`` is drawn
   from a normal distribution with mean 4 and standard deviation 1, truncated to [1, 12]. The
-  centre is the estimate of Simonovska & Waugh (2014, *JIE* 92(1), "roughly four") and the value
-  Head & Mayer (2014, *Handbook of International Economics* vol. 4, ch. 3) recommend for
-  structural gravity work; the spread puts the 5–95% band at about 2.4–5.6, which covers Eaton &
-  Kortum's (2002) alternative estimate of 3.60 and the meta-analysis centre of Head & Mayer near
-  5. The spread is a judgement, not an estimated standard error; pass another
-  :class:`TruncatedNormal` to change it.
+  centre is the estimate of Simonovska & Waugh (2014, *JIE* 92(1), "roughly four"), in line with
+  the survey of Head & Mayer (2014, *Handbook of International Economics* vol. 4, ch. 3); the
+  spread puts the 5–95% band at about 2.4–5.6, which covers Eaton & Kortum's (2002) alternative
+  estimate of 3.60 and values near 5. The spread is a judgement, not an estimated standard
+  error; pass another :class:`TruncatedNormal` to change it.
 - **One elasticity per sector** (a baseline with a ``trade_elasticity`` variable and a model
   without ``eps``): each sector's theta is drawn independently from a normal centred on the
   baseline value with the standard error of Caliendo & Parro (2015, *REStud* 82(1), Table 1,
@@ -150,9 +149,9 @@ class ScalarElasticity:
     path: str = "model.eps"
     distribution: TruncatedNormal = EPS_PRIOR
     source: str = (
-        "centre 4: Simonovska & Waugh (2014, JIE 92(1)); Head & Mayer (2014, Handbook of "
-        "International Economics vol. 4, ch. 3); spread chosen to cover Eaton & Kortum (2002) "
-        "3.60 to about 5.6 in the 5-95% band"
+        "centre 4: Simonovska & Waugh (2014, JIE 92(1)), see Head & Mayer (2014, Handbook of "
+        "International Economics vol. 4, ch. 3); sd 1 is a judgement covering Eaton & Kortum "
+        "(2002) 3.60 to about 5.6 in the 5-95% band"
     )
 
     def draws(self, n: int, seed: int) -> list[Draw]:
