@@ -120,3 +120,27 @@ def test_eps_options_set_the_distribution(
     args = ["montecarlo", SCENARIO, "--draws", "5", "--workers", "0", "--no-store"]
     assert main([*args, "--eps-mean", "6", "--eps-sd", "0.5"]) == 0
     assert "mean=6.0" in capsys.readouterr().out
+
+
+def test_compare_stored_runs_and_export_sweeps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(tmp_path / "s")
+    assert main(["run", SCENARIO, "--store", store]) == 0
+    a = _run_id(capsys.readouterr().out)
+    sweep = ["sweep", SCENARIO, "--set", "model.eps=3,5", "--workers", "0", "--store", store]
+    assert main(sweep) == 0
+    s = _run_id(capsys.readouterr().out)
+    assert main(["compare", a, f"{s}.p0001", "--store", store]) == 0
+    assert "B minus A" in capsys.readouterr().out
+    out = tmp_path / "points.csv"
+    assert main(["results", "export", s, "--store", store, "-o", str(out)]) == 0
+    frame = pd.read_csv(out, keep_default_na=False)
+    assert set(frame["run_id"]) == {f"{s}.p0000", f"{s}.p0001"}
+    kids = tmp_path / "children.json"
+    assert main(["results", "export", s, "-t", "children", "--store", store, "-o", str(kids)]) == 0
+    assert [json.loads(k["settings"]) for k in json.loads(kids.read_text())] == [
+        {"model.eps": 3},
+        {"model.eps": 5},
+    ]
+    assert main(["results", "export", s, "-t", "nope", "--store", store, "-o", str(out)]) == 2

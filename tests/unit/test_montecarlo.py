@@ -132,3 +132,14 @@ def test_sweep_reports_failing_points(
 def test_sweep_rejects_the_baseline_as_an_axis(scenario: Any) -> None:
     with pytest.raises(ScenarioError, match="cannot vary the baseline"):
         run_sweep(scenario, [("baseline", ["default"])])
+
+
+def test_bilateral_bands_on_request(scenario: Any) -> None:
+    plain = run_montecarlo(scenario, draws=4, seed=1)
+    full = run_montecarlo(scenario, draws=4, seed=1, bilateral=True)
+    assert "trade_pct" not in set(plain.bands["metric"])
+    flows = full.bands[full.bands["metric"] == "trade_pct"]
+    assert len(flows) > 0
+    assert (flows["partner"] != "").all()
+    can_usa = flows[(flows["country"] == "CAN") & (flows["partner"] == "USA")].iloc[0]
+    assert can_usa["p95"] < 0  # a 25% tariff cuts Canada's exports to the US at any elasticity

@@ -141,3 +141,15 @@ def test_store_location_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert resolve_store_dir() == tmp_path / "env"
     monkeypatch.delenv("TRADEWINDS_STORE")
     assert resolve_store_dir().name == "tradewinds"
+
+
+def test_a_busy_store_times_out_with_a_clear_message(tmp_path: Path) -> None:
+    from filelock import FileLock
+
+    from tradewinds.core.errors import DataError
+
+    store = ResultsStore(tmp_path, lock_timeout=0.2)
+    store.record(_record("r1"), _results())
+    with FileLock(str(store.lock_path)), pytest.raises(DataError, match="stayed busy"):
+        store.record(_record("r2", cache_key="k2"), _results())
+    assert store.list_runs()["run_id"].tolist() == ["r1"]

@@ -184,7 +184,7 @@ def run_montecarlo(
         timings={
             "prepare": t1 - t0,
             "draws": t2 - t1,
-            "bands": time.perf_counter() - t2,
+            "collect": time.perf_counter() - t2,
             "total": time.perf_counter() - t0,
         },
     )
