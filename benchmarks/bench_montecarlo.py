@@ -57,6 +57,17 @@ def _report(label: str, times: list[float], target: float) -> None:
     )
 
 
+def _cpu(result: Any) -> None:
+    """Worker CPU time per draw: what the draws cost on an otherwise idle machine."""
+    cpu = [d.timings.get("cpu", 0.0) for d in result.draws]
+    wall = [d.timings.get("solve", 0.0) for d in result.draws]
+    print(
+        f"  worker CPU per draw {1e3 * statistics.median(cpu):.1f} ms (wall "
+        f"{1e3 * statistics.median(wall):.1f} ms, the gap is other load); "
+        f"CPU total {sum(cpu):.1f} s"
+    )
+
+
 def one_sector(client: Any, shared: Path, repeats: int) -> None:
     baseline = load_baseline(shared / "data" / "liberation_day_ignatenko2025")
     scenario = parse_scenario(
@@ -68,6 +79,7 @@ def one_sector(client: Any, shared: Path, repeats: int) -> None:
     times, result = _time(client, scenario, baseline, 1000, repeats, store=True)
     _report("draws + bands + store", times, 30)
     print(f"  converged {result.converged} of 1000; {len(result.bands)} banded outputs")
+    _cpu(result)
 
 
 def multi_sector(client: Any, repeats: int) -> None:
@@ -98,6 +110,7 @@ def multi_sector(client: Any, repeats: int) -> None:
     times, result = _time(client, scenario, baseline, 200, repeats, store=True)
     _report("draws + bands + store", times, 60)
     print(f"  converged {result.converged} of 200")
+    _cpu(result)
 
 
 def main() -> None:

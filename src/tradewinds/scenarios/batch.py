@@ -32,7 +32,8 @@ class DrawOutcome:
     """How one draw went.
 
     ``layout`` indexes :attr:`BatchResult.layouts` (``-1`` for a failed draw); ``values`` holds
-    the record values in that layout's order.
+    the record values in that layout's order. ``seconds`` is wall time, ``cpu_seconds`` the
+    worker's CPU time for the draw (the two differ on a loaded machine).
     """
 
     index: int
@@ -41,6 +42,7 @@ class DrawOutcome:
     error: str = ""
     solver: dict[str, Any] | None = None
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
     layout: int = -1
     values: np.ndarray[Any, Any] | None = None
 
@@ -126,6 +128,7 @@ def solve_batch(
     shocks: dict[str, tuple[xr.DataArray, xr.DataArray]] = {}
     for draw in draws:
         t0 = time.perf_counter()
+        c0 = time.process_time()
         params = draw.params()
         try:
             scenario = (
@@ -158,6 +161,7 @@ def solve_batch(
                     error=str(exc),
                     solver=report,
                     seconds=time.perf_counter() - t0,
+                    cpu_seconds=time.process_time() - c0,
                 )
             )
             continue
@@ -169,6 +173,7 @@ def solve_batch(
                 status="ok",
                 solver=eq.report.to_dict(),
                 seconds=time.perf_counter() - t0,
+                cpu_seconds=time.process_time() - c0,
                 layout=layout,
                 values=records["value"].to_numpy(dtype=float),
             )

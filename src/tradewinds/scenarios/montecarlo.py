@@ -164,7 +164,7 @@ def run_montecarlo(
             solver=outcome.solver,
             status=outcome.status,
             error=outcome.error,
-            timings={"solve": outcome.seconds},
+            timings={"solve": outcome.seconds, "cpu": outcome.cpu_seconds},
             cache_key="",
             baseline_attrs={},
         )

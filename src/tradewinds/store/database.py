@@ -425,8 +425,9 @@ def _result_rows(frame: pd.DataFrame, run_id: str | None) -> pd.DataFrame:
         raise DataError(f"Results to store lack the columns {missing}.")
     out = frame.loc[:, list(RECORD_COLUMNS)].reset_index(drop=True)
     if run_id is None:
-        ids = frame["run_id"].to_numpy()
-        out.insert(0, "row", frame.groupby("run_id", sort=False).cumcount().to_numpy())
+        ids = frame["run_id"].reset_index(drop=True)
+        rows = frame.groupby("run_id", sort=False, observed=True).cumcount().to_numpy()
+        out.insert(0, "row", rows)
         out.insert(0, "run_id", ids)
     else:
         out.insert(0, "row", range(len(out)))
