@@ -144,3 +144,10 @@ def test_compare_stored_runs_and_export_sweeps(
         {"model.eps": 5},
     ]
     assert main(["results", "export", s, "-t", "nope", "--store", store, "-o", str(out)]) == 2
+
+
+def test_missing_set_or_output_are_clear_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sweep", SCENARIO, "--no-store"]) == 2
+    assert "--set" in capsys.readouterr().err
+    assert main(["results", "export", "x"]) == 2
+    assert "--output" in capsys.readouterr().err

@@ -120,7 +120,9 @@ def show(
 @results_app.command("export")
 def export(
     run_id: str = typer.Argument(..., help="Run id (a unique prefix is enough)."),
-    output: Path = typer.Option(..., "--output", "-o", help="CSV or JSON file, by extension."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="CSV or JSON file, by extension (required)."
+    ),
     table: str = typer.Option(
         "results",
         "--table",
@@ -133,9 +135,11 @@ def export(
     import pandas as pd
 
     from tradewinds.cli._common import console, open_store, write_records
-    from tradewinds.core.errors import UnknownLabelError
+    from tradewinds.core.errors import ScenarioError, UnknownLabelError
     from tradewinds.scenarios.recording import to_json
 
+    if output is None:
+        raise ScenarioError("Give the file to write with --output FILE (.csv or .json).")
     if table not in TABLES:
         raise UnknownLabelError("table", table, TABLES, "--table")
     sink = open_store(store)

@@ -23,8 +23,8 @@ def register(app: typer.Typer) -> None:
 
 def sweep(
     scenario: Path = typer.Argument(..., help="Scenario YAML file."),
-    set_: list[str] = typer.Option(
-        ...,
+    set_: list[str] | None = typer.Option(
+        None,
         "--set",
         help="PATH=V1,V2,... (YAML values) for any scenario field; repeat for a full grid.",
     ),
@@ -52,13 +52,16 @@ def sweep(
     """
     from tradewinds.cli._common import console, open_store, progress_bar, read_text, write_records
     from tradewinds.cli._display import failures_table, sweep_table
+    from tradewinds.core.errors import ScenarioError
     from tradewinds.scenarios import load_scenario
     from tradewinds.scenarios.cluster import dask_client
     from tradewinds.scenarios.grid import parse_set_option
     from tradewinds.scenarios.sweeps import run_sweep
 
     spec = load_scenario(scenario)
-    axes = [parse_set_option(option) for option in set_]
+    if not set_:
+        raise ScenarioError("Give at least one --set PATH=V1,V2,..., e.g. --set model.eps=2,4,6.")
+    axes = [parse_set_option(option) for option in set_ or []]
     sink = open_store(store, enabled=not no_store)
     with progress_bar("sweep") as update, dask_client(workers, scheduler) as client:
         result = run_sweep(
