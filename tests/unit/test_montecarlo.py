@@ -143,3 +143,37 @@ def test_bilateral_bands_on_request(scenario: Any) -> None:
     assert (flows["partner"] != "").all()
     can_usa = flows[(flows["country"] == "CAN") & (flows["partner"] == "USA")].iloc[0]
     assert can_usa["p95"] < 0  # a 25% tariff cuts Canada's exports to the US at any elasticity
+
+
+def test_bands_skip_non_finite_values_and_count_the_rest() -> None:
+    import pandas as pd
+
+    from tradewinds.scenarios.batch import BatchResult, DrawOutcome
+    from tradewinds.scenarios.montecarlo import percentile_bands
+
+    keys = pd.DataFrame(
+        {
+            "country": ["A", "B"],
+            "partner": "",
+            "sector": "TOTAL",
+            "metric": "exports_pct",
+            "unit": "percent",
+        }
+    )
+    values = [np.array([float(k), np.inf if k % 2 else float(k)]) for k in range(11)]
+    batch = BatchResult(
+        layouts=[keys],
+        draws=[
+            DrawOutcome(index=k, params={}, status="ok", layout=0, values=v)
+            for k, v in enumerate(values)
+        ]
+        + [DrawOutcome(index=11, params={"model.eps": 9}, status="failed", error="x")],
+    )
+    bands = percentile_bands(batch)
+    a, b = bands.iloc[0], bands.iloc[1]
+    assert a["n"] == 11
+    assert a["p50"] == 5.0
+    assert a["p05"] == pytest.approx(0.5)
+    assert b["n"] == 6  # the even draws 0, 2, ..., 10
+    assert b["p50"] == 5.0
+    assert np.isfinite(b["p95"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import xarray as xr
@@ -144,7 +144,7 @@ def execute(
     try:
         eq = run_scenario(scenario, ds)
     except ConvergenceError as exc:
-        failed = _with(
+        failed = replace(
             skeleton,
             status="failed",
             error=str(exc),
@@ -157,7 +157,7 @@ def execute(
     t_solve = time.perf_counter()
     records = eq.to_records()
     t_rec = time.perf_counter()
-    record = _with(
+    record = replace(
         skeleton,
         params=plain_params(eq.params) or skeleton.params,
         solver=eq.report.to_dict(),
@@ -178,9 +178,3 @@ def fetch(sink: ResultsSink, run_id: str) -> RunResult:
     """A stored run as a :class:`RunResult`."""
     record = sink.get_run(run_id)
     return RunResult(record=record, records=sink.results(record.run_id), cached=True)
-
-
-def _with(record: RunRecord, **changes: object) -> RunRecord:
-    from dataclasses import replace
-
-    return replace(record, **changes)  # type: ignore[arg-type]
