@@ -143,6 +143,8 @@ def execute(
             return RunResult(record=sink.get_run(hit), records=sink.results(hit), cached=True)
     try:
         eq = run_scenario(scenario, ds)
+        if not eq.report.converged:  # a solver must raise; never record such an answer as ok
+            raise ConvergenceError(f"{eq.model} returned an unconverged answer", eq.report)
     except ConvergenceError as exc:
         failed = replace(
             skeleton,
