@@ -177,3 +177,35 @@ def test_bands_skip_non_finite_values_and_count_the_rest() -> None:
     assert b["n"] == 6  # the even draws 0, 2, ..., 10
     assert b["p50"] == 5.0
     assert np.isfinite(b["p95"])
+
+
+def test_per_sector_draws_replace_the_baseline_elasticities(
+    scenario: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A model reading theta from the baseline sees each draw's values (multi-sector path)."""
+    import xarray as xr
+
+    from tradewinds.data.loaders import load_baseline
+    from tradewinds.models.onesector import OneSectorModel
+    from tradewinds.scenarios.distributions import sector_prior
+
+    def reads_theta(spec: Any, baseline: xr.Dataset, tariff: Any, cost: Any) -> Any:
+        theta = float(baseline["trade_elasticity"].sel(sector="TOTAL"))
+        return OneSectorModel(eps=theta, closure=spec.closure).solve(baseline, tariff, cost)
+
+    monkeypatch.setitem(runner.MODELS, "one-sector", reads_theta)
+    base = load_baseline("default")
+    base = base.assign(trade_elasticity=("sector", [4.0]), trade_elasticity_se=("sector", [1.0]))
+    prior = sector_prior(base)
+    store = ResultsStore(tmp_path)
+    result = run_montecarlo(scenario, draws=6, seed=2, baseline=base, prior=prior, sink=store)
+    assert result.converged == 6
+    assert result.record.settings["prior"]["sectors"]["TOTAL"]["se"] == 1.0
+    draw = result.draws[3]
+    theta = draw.settings["trade_elasticity"]["TOTAL"]
+    assert theta != 4.0
+    direct = OneSectorModel(eps=theta).solve(base, *runner.build_shocks(scenario, base))
+    expected = direct.to_records(bilateral=False)
+    stored = store.child_results(result.record.run_id)
+    got = stored[stored["run_id"] == draw.run_id].reset_index(drop=True)
+    np.testing.assert_allclose(got["value"], expected["value"], rtol=1e-12)
