@@ -151,3 +151,31 @@ def test_missing_set_or_output_are_clear_errors(capsys: pytest.CaptureFixture[st
     assert "--set" in capsys.readouterr().err
     assert main(["results", "export", "x"]) == 2
     assert "--output" in capsys.readouterr().err
+
+
+def test_montecarlo_where_every_draw_fails_exits_4(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tradewinds.core.errors import ConvergenceError
+    from tradewinds.core.solver import SolverReport
+    from tradewinds.scenarios import runner
+
+    solve = runner.MODELS["one-sector"]
+    calls = {"n": 0}
+
+    def fails_after_central(*args: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 1:  # the central run solves; every draw fails
+            return solve(*args)  # type: ignore[arg-type]
+        raise ConvergenceError("stuck", SolverReport(False, 9, 1.0, 1e-10, 0.0, "newton"))
+
+    monkeypatch.setitem(runner.MODELS, "one-sector", fails_after_central)
+    store = str(tmp_path / "s")
+    args = ["montecarlo", SCENARIO, "--draws", "3", "--workers", "0", "--store", store]
+    assert main(args) == 4
+    captured = capsys.readouterr()
+    assert "None of the 3 draws converged" in captured.err
+    assert "draws that did not solve" in captured.out
+    [row] = ResultsStore(store).list_runs().to_dict(orient="records")
+    assert row["status"] == "failed"
+    assert row["failed_children"] == 3

@@ -8,8 +8,16 @@ import typer
 
 from tradewinds.cli._common import STORE_HELP
 from tradewinds.cli.sweep import SCHEDULER_HELP, WORKERS_HELP
+from tradewinds.core.errors import TradewindsError
 
 FIRST = ("CAN", "MEX", "USA")
+
+
+class NoDrawConvergedError(TradewindsError, RuntimeError):
+    """Every Monte Carlo draw failed; exits like a convergence failure."""
+
+    exit_code = 4
+    http_status = 500
 
 
 def register(app: typer.Typer) -> None:
@@ -118,10 +126,10 @@ def montecarlo(
         write_records(result.bands, output)
         out.print(f"Wrote {output}")
     if result.converged == 0:
-        from tradewinds.cli.main import _error
-
-        _error(f"none of the {len(result.draws)} draws converged; see the table above.")
-        raise typer.Exit(4)
+        raise NoDrawConvergedError(
+            f"None of the {len(result.draws)} draws converged (see the table above); the run is "
+            "recorded with status 'failed'. Check the scenario at its own parameters first."
+        )
 
 
 def _describe(prior: dict[str, object]) -> str:
