@@ -138,11 +138,20 @@ def build_shocks(scenario: Scenario, baseline: xr.Dataset) -> tuple[xr.DataArray
     return tariff, cost
 
 
-def run_scenario(scenario: Scenario, baseline: xr.Dataset | str | None = None) -> Equilibrium:
-    """Solve a scenario; ``baseline`` overrides the scenario's own (a dataset, name or path)."""
+def run_scenario(
+    scenario: Scenario,
+    baseline: xr.Dataset | str | None = None,
+    *,
+    shocks: tuple[xr.DataArray, xr.DataArray] | None = None,
+) -> Equilibrium:
+    """Solve a scenario; ``baseline`` overrides the scenario's own (a dataset, name or path).
+
+    ``shocks`` passes ``build_shocks(scenario, baseline)`` computed earlier, so sweeps and Monte
+    Carlo draws that change only model parameters build them once.
+    """
     if not isinstance(baseline, xr.Dataset):
         baseline = load_baseline(baseline or scenario.baseline)
-    tariff, cost = build_shocks(scenario, baseline)
+    tariff, cost = shocks if shocks is not None else build_shocks(scenario, baseline)
     solver = MODELS.get(scenario.model.name)
     if solver is None:
         raise ScenarioError(
