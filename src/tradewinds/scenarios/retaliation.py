@@ -137,6 +137,33 @@ def countermeasure_rates(
     )
 
 
+def us_mfn_rates(
+    goods: str, baseline: xr.Dataset, date: dt.date | None, where: str
+) -> xr.DataArray:
+    """The US MFN rate on goods of ``goods`` (CAN or MEX) per baseline sector, no USMCA claim.
+
+    Import-weighted over 2024 US imports from ``goods`` (the registry's weights); sectors without
+    lines get 0.
+    """
+    from tradewinds.measures.registry import load_registry
+    from tradewinds.scenarios.registry_shocks import REGISTRY_EXPORTERS, registry_tariffs
+
+    if goods not in REGISTRY_EXPORTERS:
+        raise ScenarioError(
+            f"{where}: us_mfn needs US MFN rates on the goods taxed, which the registry has for "
+            f"{list(REGISTRY_EXPORTERS)} only (got {goods!r})."
+        )
+    full = load_registry()
+    mfn_only = Registry(
+        tuple(m for m in full.measures if m.programme == "mfn"), (), full.coverage_date
+    )
+    table = registry_tariffs(
+        date or dt.date(2025, 1, 1), baseline, usmca_shares="none", registry=mfn_only
+    ).sel({dims.EXPORTER: goods, dims.IMPORTER: "USA"}, drop=True)
+    sectors = [str(s) for s in baseline[dims.SECTOR].values]
+    return table.reindex({dims.SECTOR: sectors}).fillna(0.0)
+
+
 def _check_country(code: str, known: list[str], where: str) -> None:
     if code not in known:
         raise UnknownLabelError("country", code, known, where)
@@ -165,6 +192,11 @@ def apply_retaliation(
             if entry.mirror:
                 back = {dims.EXPORTER: partner, dims.IMPORTER: entry.against}
                 tariff.loc[into] = tariff.loc[back].to_numpy()
+                continue
+            if entry.us_mfn:
+                goods = partner if entry.against == "USA" else entry.against
+                mfn = us_mfn_rates(goods, baseline, scenario.shocks.tariffs_as_of, where)
+                tariff.loc[into] = mfn.sel({dims.SECTOR: tariff[dims.SECTOR].values}).to_numpy()
                 continue
             assert entry.countermeasures_as_of is not None
             if registry is None:

@@ -142,14 +142,16 @@ class Retaliation(_Strict):
 
     ``countermeasures_as_of`` takes the partner's measures in force on that date from the
     registry (an approximation, see ``docs/scenarios.md``); ``mirror`` sets on goods of
-    ``against`` the rate ``against`` sets on the partner's goods, sector by sector. An explicit
-    table goes in ``shocks.tariffs``.
+    ``against`` the rate ``against`` sets on the partner's goods, sector by sector; ``us_mfn``
+    applies the US MFN schedule as the partner's own (an approximation for Canadian and Mexican
+    MFN rates, which the data lack). An explicit table goes in ``shocks.tariffs``.
     """
 
     by: str | list[str]
     against: str = "USA"
     countermeasures_as_of: dt.date | None = None
     mirror: bool = False
+    us_mfn: bool = False
     note: str = ""
 
     @field_validator("countermeasures_as_of")
@@ -159,10 +161,11 @@ class Retaliation(_Strict):
 
     @model_validator(mode="after")
     def _one_kind(self) -> Retaliation:
-        if (self.countermeasures_as_of is None) == (not self.mirror):
+        kinds = (self.countermeasures_as_of is not None) + self.mirror + self.us_mfn
+        if kinds != 1:
             raise ValueError(
-                "give exactly one of 'countermeasures_as_of: DATE' or 'mirror: true' "
-                "(an explicit table goes in shocks.tariffs)"
+                "give exactly one of 'countermeasures_as_of: DATE', 'mirror: true' or "
+                "'us_mfn: true' (an explicit table goes in shocks.tariffs)"
             )
         return self
 
