@@ -68,6 +68,14 @@ def run(
             else f"Canada–Mexico two-way trade: {before:,.0f} -> {after:,.0f} {eq.units}"
         )
     out.print(f"[dim]{eq.report.summary()}[/]")
+    other = spec.comparison()
+    if other is not None:
+        from tradewinds.reporting.difference import difference_table
+
+        title = f"{spec.title}\nminus {spec.compare_against}: {other.title}"
+        limit = None if all_countries else 15
+        other_eq = run_scenario(other, baseline)
+        out.print(difference_table(eq, other_eq, title=title, first=FIRST, limit=limit))
     if output is not None:
         write_records(eq.to_records(), output)
         out.print(f"Wrote {output}")

@@ -243,7 +243,7 @@ class Scenario(_Strict):
     def resolve(self, relative: str) -> Path:
         """A path of the scenario resolved against :attr:`base_dir`."""
         path = Path(relative).expanduser()
-        return path if path.is_absolute() else self.base_dir / path
+        return (path if path.is_absolute() else self.base_dir / path).resolve()
 
     def measure_file_paths(self) -> list[Path]:
         """The extra measure files, resolved."""
