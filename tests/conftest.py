@@ -24,17 +24,18 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """The read-only public data folder beside the repository."""
-    path = SHARED / "data"
-    if not path.exists():
-        pytest.fail(f"../shared/data not found at {path}; CI provides it beside the repository")
-    return path
+    """The read-only ``shared`` folder beside the repository (``data``, ``models``, ``facts``)."""
+    if not (SHARED / "data").exists():
+        pytest.fail(
+            f"../shared/data not found under {SHARED}; CI provides it beside the repository"
+        )
+    return SHARED
 
 
 @pytest.fixture(scope="session")
 def ld_folder(shared_data: Path) -> Path:
     """The 194-country BACI 2023 aggregate of Ignatenko et al. (2025)."""
-    return shared_data / "liberation_day_ignatenko2025"
+    return shared_data / "data" / "liberation_day_ignatenko2025"
 
 
 @pytest.fixture(scope="session")

@@ -94,7 +94,7 @@ def geg(shared_data: Path) -> GegravityRun:
     """Run gegravity's Canada-Japan PTA example (about a second), silently."""
     import gegravity  # a dev dependency; imported here as it takes ~2 s
 
-    data = pd.read_csv(shared_data / "gegravity_sample" / "sample_data_set.csv")
+    data = pd.read_csv(shared_data / "data" / "gegravity_sample" / "sample_data_set.csv")
     base = gegravity.BaselineData(
         data,
         imp_var_name="importer",

@@ -14,9 +14,12 @@ if TYPE_CHECKING:
 
 def console() -> Console:
     """Console for results on stdout."""
+    import sys
+
     from rich.console import Console
 
-    return Console(highlight=False)
+    # Piped or redirected output gets a width that fits the widest tables instead of 80.
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 132)
 
 
 def write_records(records: pd.DataFrame, path: Path) -> None:

@@ -21,10 +21,12 @@ COMMAND_MODULES = (
     "run",
     "baseline",
     "scenarios",
+    "replicate",
     "duty",
     "measures",
     "etr",
     "origin",
+    "serve",
 )
 
 app = typer.Typer(

@@ -75,7 +75,9 @@ class Equilibrium:
     def to_records(self, *, bilateral: bool = True) -> pd.DataFrame:
         """Tidy records ``country, partner, sector, metric, value, unit``.
 
-        Country metrics have an empty partner and sector ``TOTAL``. Bilateral records
+        Country metrics have an empty partner and sector ``TOTAL``. Country variables ending in
+        ``_pct`` are reported as they are, in percent; those ending in ``_share`` as they are,
+        in the unit of their ``units`` attribute (``fraction`` by default). Bilateral records
         (``trade_pct`` and ``trade``) are included for pairs with positive baseline trade, with
         the exporter as country and the importer as partner.
         """
@@ -93,6 +95,9 @@ class Equilibrium:
             key = str(extra)
             if key not in PCT_METRICS and key not in LEVEL_METRICS and key.endswith("_pct"):
                 frames.append(_country_frame(countries, key, self.country[key].values, "percent"))
+            elif key.endswith("_share") and key not in LEVEL_METRICS:
+                unit = str(self.country[key].attrs.get("units", "fraction"))
+                frames.append(_country_frame(countries, key, self.country[key].values, unit))
         if self.sector is not None:
             for svar in self.sector.data_vars:
                 da = self.sector[svar]

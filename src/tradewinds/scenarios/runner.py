@@ -17,7 +17,13 @@ from tradewinds.core.errors import ScenarioError, UnknownLabelError
 from tradewinds.data.baseline import countries
 from tradewinds.data.loaders import load_baseline
 from tradewinds.models.equilibrium import Equilibrium
-from tradewinds.scenarios.schema import AllExcept, CountrySet, OneSectorSpec, Scenario
+from tradewinds.scenarios.schema import (
+    AllExcept,
+    CountrySet,
+    IgnatenkoSpec,
+    OneSectorSpec,
+    Scenario,
+)
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +37,22 @@ def _solve_one_sector(
     return OneSectorModel(eps=spec.eps, closure=spec.closure).solve(baseline, tariff, cost)
 
 
+def _solve_ignatenko(
+    spec: Any, baseline: xr.Dataset, tariff: xr.DataArray, cost: xr.DataArray
+) -> Equilibrium:
+    from tradewinds.models.ignatenko import IgnatenkoModel
+
+    assert isinstance(spec, IgnatenkoSpec)
+    model = IgnatenkoModel(
+        eps=spec.eps, kappa=spec.kappa, pass_through=spec.pass_through, recycling=spec.recycling
+    )
+    return model.solve(baseline, tariff, cost)
+
+
 #: Model name -> function(spec, baseline, new tariff, trade-cost change) -> Equilibrium.
 MODELS: dict[str, Callable[[Any, xr.Dataset, xr.DataArray, xr.DataArray], Equilibrium]] = {
     "one-sector": _solve_one_sector,
+    "ignatenko2025": _solve_ignatenko,
 }
 
 

@@ -217,7 +217,25 @@ class OneSectorSpec(_Strict):
     closure: Literal["fixed", "balanced", "ratio"] = "fixed"
 
 
-ModelSpec = Annotated[OneSectorSpec, Field(discriminator="name")]
+class IgnatenkoSpec(_Strict):
+    """Ignatenko et al. (2025), one sector with employment (``tradewinds.models.ignatenko``)."""
+
+    name: Literal["ignatenko2025"] = "ignatenko2025"
+    eps: float = Field(default=4.0, gt=0, description="Trade elasticity.")
+    kappa: float = Field(default=0.5, gt=0, description="Labour-supply (Frisch) elasticity.")
+    pass_through: float = Field(
+        default=1.0,
+        gt=0,
+        le=1,
+        description="Intercept of phi = c + phi~: 1 is the benchmark, 0.5 and 0.25 the paper's "
+        "partial pass-through cases.",
+    )
+    recycling: Literal["income-tax", "lump-sum"] = Field(
+        default="income-tax", description="Tariff revenue relieves the income tax or is rebated."
+    )
+
+
+ModelSpec = Annotated[OneSectorSpec | IgnatenkoSpec, Field(discriminator="name")]
 
 
 class Scenario(_Strict):

@@ -1,0 +1,86 @@
+"""The HTTP API returns the same numbers as the library and the CLI, and clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tradewinds.api.app import create_app
+from tradewinds.measures import calculate
+from tradewinds.scenarios import load_scenario, run_scenario
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app())
+
+
+def test_health_and_baselines(client: TestClient) -> None:
+    assert client.get("/health").json()["status"] == "ok"
+    assert "default" in client.get("/baselines").json()["bundled"]
+
+
+def test_run_matches_the_library(client: TestClient) -> None:
+    path = ROOT / "scenarios" / "announced-2025-02.yaml"
+    response = client.post("/run", json={"scenario": path.read_text()})
+    assert response.status_code == 200
+    body = response.json()
+    welfare = {r["country"]: r["value"] for r in body["records"] if r["metric"] == "welfare_pct"}
+    expected = run_scenario(load_scenario(path)).headline()["welfare_pct"]
+    assert welfare["CAN"] == pytest.approx(expected["CAN"], rel=1e-12)
+    assert body["solver"]["converged"] is True
+    assert body["scenario_hash"] == load_scenario(path).digest()
+
+
+def test_run_errors_are_json_with_status(client: TestClient) -> None:
+    bad = "title: x\nshocks:\n  tariffs:\n    - {importer: USA, exporter: CAM, rate: 0.25}\n"
+    response = client.post("/run", json={"scenario": bad})
+    assert response.status_code == 404
+    assert response.json()["error"] == "UnknownLabelError"
+    assert "Did you mean 'CAN'" in response.json()["message"]
+    response = client.post("/run", json={"scenario": "title: x\nmodle: {}\n"})
+    assert response.status_code == 422
+    assert "unknown key 'modle'" in response.json()["message"]
+
+
+def test_duty_matches_the_calculator(client: TestClient) -> None:
+    """USMCA Mexican vehicle, 40% US content, 2025-05-01: 25% on the 60% non-US value."""
+    params = {
+        "hts": "8703.23.0190",
+        "origin": "MEX",
+        "date": "2025-05-01",
+        "value": 30000,
+        "usmca": True,
+        "us_content": 0.4,
+    }
+    body = client.get("/duty", params=params).json()
+    direct = calculate("8703.23.0190", "MEX", "2025-05-01", 30000, usmca=True, us_content=0.4)
+    assert body["total_duty"] == pytest.approx(direct.total_duty)
+    assert body["additional_rate"] == pytest.approx(0.15)
+
+
+def test_duty_unknown_hts_is_an_error(client: TestClient) -> None:
+    response = client.get(
+        "/duty", params={"hts": "9999.99.9999", "origin": "CAN", "date": "2025-05-01", "value": 100}
+    )
+    assert response.status_code in {404, 422}
+    assert response.json()["message"]
+
+
+def test_etr_point(client: TestClient) -> None:
+    body = client.get("/etr", params={"country": "CAN", "date": "2025-09-01"}).json()
+    assert body["country"] == "CAN"
+    assert 0 < body["effective_rate"] < 0.5
+
+
+def test_origin_check(client: TestClient) -> None:
+    bom = (ROOT / "examples" / "origin" / "passenger_vehicle.yaml").read_text()
+    response = client.post("/origin/check", json={"bom": bom})
+    assert response.status_code == 200
+    assert response.json()["qualifies"] is True
