@@ -201,11 +201,13 @@ def test_measure_file_changes_rates_and_digest(tmp_path: Path, baseline: xr.Data
     first = spec.digest()
     assert first == load_scenario(tmp_path / "s.yaml").digest()
     tariff, _ = build_shocks(spec, baseline)
-    assert float(tariff.sel(exporter="CAN", importer="USA").sum()) > _us_rate(
-        {"tariffs_as_of": SEP1}, baseline
-    )
+    with_file = float(tariff.sel(exporter="CAN", importer="USA").sum())
+    assert with_file > _us_rate({"tariffs_as_of": SEP1}, baseline)
     (tmp_path / "extra.yaml").write_text(yaml.safe_dump(_measure_file(0.6)), encoding="utf-8")
-    assert load_scenario(tmp_path / "s.yaml").digest() != first
+    edited = load_scenario(tmp_path / "s.yaml")
+    assert edited.digest() != first
+    tariff, _ = build_shocks(edited, baseline)  # not served from the table cache
+    assert float(tariff.sel(exporter="CAN", importer="USA").sum()) > with_file
 
 
 def test_conflicting_measure_file_names_both_records(tmp_path: Path, baseline: xr.Dataset) -> None:

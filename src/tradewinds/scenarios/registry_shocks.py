@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import json
 import logging
 from importlib import resources
 
@@ -193,15 +194,47 @@ def registry_tariffs(
     return table.assign_coords({dims.SECTOR: [labels[k] for k in keep]})
 
 
+#: Registry tables already computed, keyed by everything they depend on (sweeps and Monte Carlo
+#: draws rebuild the shocks of one scenario many times).
+_TABLES: dict[str, xr.DataArray] = {}
+_TABLES_MAX = 32
+
+
+def _table_key(scenario: Scenario, baseline: xr.Dataset) -> str:
+    shocks = scenario.shocks
+    parts = {
+        "date": str(shocks.tariffs_as_of),
+        "mode": usmca_mode(scenario),
+        "overrides": shocks.overrides.model_dump(mode="json"),
+        "inputs": scenario.inputs(),
+        "sectors": [str(s) for s in baseline[dims.SECTOR].values],
+        "countries": [str(c) for c in baseline[dims.EXPORTER].values],
+    }
+    return json.dumps(parts, sort_keys=True)
+
+
+def scenario_registry_tariffs(scenario: Scenario, baseline: xr.Dataset) -> xr.DataArray:
+    """The registry table of :func:`registry_tariffs` for a scenario (cached)."""
+    date = scenario.shocks.tariffs_as_of
+    if date is None:
+        raise ScenarioError("shocks.tariffs_as_of is not set.")
+    key = _table_key(scenario, baseline)
+    if key not in _TABLES:
+        registry = scenario_registry(scenario, date)
+        mode = usmca_mode(scenario)
+        if len(_TABLES) >= _TABLES_MAX:
+            _TABLES.pop(next(iter(_TABLES)))
+        _TABLES[key] = registry_tariffs(date, baseline, usmca_shares=mode, registry=registry)
+    return _TABLES[key].copy()
+
+
 def apply_registry_tariffs(
     scenario: Scenario, baseline: xr.Dataset, tariff: xr.DataArray
 ) -> xr.DataArray:
     """Set the US tariffs on CAN/MEX goods to the registry's as of ``shocks.tariffs_as_of``."""
-    date = scenario.shocks.tariffs_as_of
-    if date is None:
+    if scenario.shocks.tariffs_as_of is None:
         return tariff
-    registry = scenario_registry(scenario, date)
-    table = registry_tariffs(date, baseline, usmca_shares=usmca_mode(scenario), registry=registry)
+    table = scenario_registry_tariffs(scenario, baseline)
     tariff = tariff.copy()
     for exporter in table[dims.EXPORTER].values:
         for sector in table[dims.SECTOR].values:

@@ -24,6 +24,7 @@ goods after the registry and the explicit tariffs, sector by sector: ``t[US, P, 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 
 import numpy as np
@@ -73,6 +74,14 @@ def covered_value_usd_m(m: Measure) -> float:
 
 def _line_shares(m: Measure, set_name: str, relabel: dict[str, str]) -> dict[str, float]:
     """Share ``c_ms`` of each sector's HTS10 lines inside the measure's scope."""
+    return dict(_line_shares_cached(m, set_name, tuple(sorted(relabel.items()))))
+
+
+@functools.cache
+def _line_shares_cached(
+    m: Measure, set_name: str, relabel_items: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, float], ...]:
+    relabel = dict(relabel_items)
     from tradewinds.measures.etr import weights
     from tradewinds.measures.products import scope_mask
     from tradewinds.measures.shocks import CP2015_SECTORS
@@ -85,12 +94,11 @@ def _line_shares(m: Measure, set_name: str, relabel: dict[str, str]) -> dict[str
         raw = np.array([CP2015_SECTORS[int(float(v)) - 1] for v in raw])
     labels = np.array([relabel.get(str(v), "") for v in raw])
     inside = scope_mask(m.scope, where=f"measure {m.id!r}")[lines["code"].to_numpy()[ok]]
-    out: dict[str, float] = {}
+    out: list[tuple[str, float]] = []
     for label in np.unique(labels):
         if label:
-            sel = labels == label
-            out[str(label)] = float(inside[sel].mean())
-    return out
+            out.append((str(label), float(inside[labels == label].mean())))
+    return tuple(out)
 
 
 def countermeasure_rates(
@@ -153,15 +161,21 @@ def us_mfn_rates(
             f"{where}: us_mfn needs US MFN rates on the goods taxed, which the registry has for "
             f"{list(REGISTRY_EXPORTERS)} only (got {goods!r})."
         )
-    full = load_registry()
-    mfn_only = Registry(
-        tuple(m for m in full.measures if m.programme == "mfn"), (), full.coverage_date
-    )
-    table = registry_tariffs(
-        date or dt.date(2025, 1, 1), baseline, usmca_shares="none", registry=mfn_only
-    ).sel({dims.EXPORTER: goods, dims.IMPORTER: "USA"}, drop=True)
-    sectors = [str(s) for s in baseline[dims.SECTOR].values]
-    return table.reindex({dims.SECTOR: sectors}).fillna(0.0)
+    sectors = tuple(str(s) for s in baseline[dims.SECTOR].values)
+    countries = tuple(str(c) for c in baseline[dims.EXPORTER].values)
+    key = (date or dt.date(2025, 1, 1), goods, sectors, countries)
+    if key not in _MFN:
+        full = load_registry()
+        mfn_only = Registry(
+            tuple(m for m in full.measures if m.programme == "mfn"), (), full.coverage_date
+        )
+        table = registry_tariffs(key[0], baseline, usmca_shares="none", registry=mfn_only)
+        table = table.sel({dims.EXPORTER: goods, dims.IMPORTER: "USA"}, drop=True)
+        _MFN[key] = table.reindex({dims.SECTOR: list(sectors)}).fillna(0.0)
+    return _MFN[key].copy()
+
+
+_MFN: dict[tuple[object, ...], xr.DataArray] = {}
 
 
 def _check_country(code: str, known: list[str], where: str) -> None:
