@@ -57,6 +57,7 @@ def _us_rate(shocks: dict, baseline: xr.Dataset, exporter: str = "CAN") -> float
         ({"tariffs_as_of": "2024-12-31"}, "before 2025-01-01"),
         ({"tariffs_as_of": SEP1, "usmca_shares": "2026"}, "shocks.usmca_shares"),
         ({"overrides": {"remove_usmca_exemption": True}}, "give 'tariffs_as_of' too"),
+        ({"usmca_shares": "2024"}, "'usmca_shares' applies to 'tariffs_as_of'"),
         ({"retaliation": [{"by": "CAN"}]}, "exactly one of"),
         ({"retaliation": [{"by": "CAN", "mirror": True, "us_mfn": True}]}, "exactly one of"),
         ({"tariffs_as_of": SEP1, "overrides": {"ieepa_rate": {"USA": 0.5}}}, "ieepa_rate.USA"),

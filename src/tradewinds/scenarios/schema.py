@@ -198,6 +198,8 @@ class Shocks(_Strict):
         uses_registry = any(r.countermeasures_as_of is not None for r in self.retaliation)
         if self.tariffs_as_of is None and not uses_registry and not self.overrides.is_empty():
             raise ValueError("'overrides' change the registry: give 'tariffs_as_of' too")
+        if self.tariffs_as_of is None and "usmca_shares" in self.model_fields_set:
+            raise ValueError("'usmca_shares' applies to 'tariffs_as_of': give the date too")
         if self.tariffs_as_of is None and self.overrides.ieepa_rate:
             raise ValueError("'overrides.ieepa_rate' needs 'tariffs_as_of' (the date it applies)")
         return self
