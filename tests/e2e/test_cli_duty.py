@@ -118,7 +118,8 @@ def test_duty_batch(tmp_path, capsys):
 
     res = pd.read_csv(out)
     assert res["additional_rate"].tolist() == pytest.approx([0.35, 0.15])
-    assert res["duty:s232-autos-25"].tolist() == pytest.approx([0.0, 4500.0])
+    assert res["duty_section_232"].tolist() == pytest.approx([0.0, 4500.0])
+    assert res["layers"].tolist() == ["us-mfn-hts2025;ieepa-ca-35", "us-mfn-hts2025;s232-autos-25"]
 
 
 def test_measures_list_and_show(capsys):

@@ -44,3 +44,32 @@ def test_etr_series_output_and_html_plot(tmp_path, capsys):
 
 def test_etr_unknown_country(capsys):
     assert main(["etr", "--country", "FRA", "--date", "2025-09-01"]) == 2
+
+
+def test_etr_png_plot(tmp_path):
+    """PNG through kaleido, or matplotlib when kaleido has no Chrome (offline machines)."""
+    png = tmp_path / "s.png"
+    assert (
+        main(
+            [
+                "etr",
+                "--country",
+                "MEX",
+                "--from",
+                "2025-02-01",
+                "--to",
+                "2025-04-30",
+                "--plot",
+                str(png),
+            ]
+        )
+        == 0
+    )
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_measures_list_json(capsys):
+    assert main(["measures", "list", "--imposing", "MEX", "--format", "json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert {r["id"] for r in records} == {"mx-nonfta-cars-50", "mx-nonfta-other-35"}
+    assert all(r["scope"]["approximate"] for r in records)

@@ -47,3 +47,11 @@ def test_monthly_series_has_one_row_per_month_and_authority():
     totals = s[s["authority"] == "total"]
     assert len(totals) == 6
     assert totals["rate"].iloc[-1] > totals["rate"].iloc[0]
+
+
+def test_series_by_sector_keeps_the_overall_rows():
+    s = etr.series("MEX", dt.date(2025, 5, 1), dt.date(2025, 5, 3), by="hs2")
+    assert "all" in set(s["sector"])
+    assert "87" in set(s["sector"])
+    day = s[(s["date"] == "2025-05-02") & (s["authority"] == "total")].set_index("sector")["rate"]
+    assert day["87"] > day["all"]

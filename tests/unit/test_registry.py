@@ -149,3 +149,14 @@ def test_content_shares_must_add_up():
             100.0,
             metal_content={"steel": 0.8, "aluminum": 0.4},
         )
+
+
+def test_user_measure_on_non_us_content(tmp_path):
+    body = USER.format(id="user-ca-nonus", programme="user_nonus", start="2026-02-25").replace(
+        "    rate: 0.5\n", "    rate: 0.5\n    value_basis: non_us_content\n"
+    )
+    reg = load_registry([_write(tmp_path, body)])
+    r = calculate("6109.10.0012", "CAN", "2026-03-10", 100.0, us_content=0.3, registry=reg)
+    (layer,) = [x for x in r.layers if x.measure_id == "user-ca-nonus"]
+    assert layer.base_value == pytest.approx(70.0)
+    assert layer.amount == pytest.approx(35.0)

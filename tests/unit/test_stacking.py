@@ -105,3 +105,19 @@ def test_cyclic_precedence_is_a_conflict():
     ]
     with pytest.raises(MeasureConflictError, match="'a', 'b'"):
         programme_order(rules, ["p", "q"])
+
+
+def test_canada_surtax_on_us_vehicle_cusma_content_rule():
+    """Canada's auto surtax (C-04): CUSMA vehicles pay 25% on non-Canadian, non-Mexican content."""
+    r = calculate(
+        "8703.23.0190", "USA", "2025-05-01", 40000.0, importer="CAN", usmca=True, us_content=0.5
+    )
+    assert {x.measure_id for x in r.layers} == {"ca-surtax-autos-25"}
+    assert r.additional_duty == pytest.approx(5000.0)
+
+
+def test_mexico_nonfta_car_tariff_2026():
+    r = calculate("8703.23.0190", "CHN", "2026-02-01", 10000.0, importer="MEX")
+    assert r.additional_duty == pytest.approx(5000.0)
+    r = calculate("8703.23.0190", "CHN", "2025-12-31", 10000.0, importer="MEX")
+    assert r.additional_duty == 0.0

@@ -22,7 +22,9 @@ def etr(
     start: str = typer.Option("2025-01-01", "--from", help="First date YYYY-MM-DD."),
     end: str | None = typer.Option(None, "--to", help="Last date (default: coverage date)."),
     date: str | None = typer.Option(None, "--date", help="One date (use with --format json)."),
-    by: str | None = typer.Option(None, "--by", help="Sector breakdown: hs2, gtap or sector."),
+    by: str | None = typer.Option(
+        None, "--by", help="Breakdown: hs2, gtap (= sector), wiod or cp2015."
+    ),
     usmca_shares: str = typer.Option("2025h2", "--usmca-shares", help="2024, 2025 or 2025h2."),
     freq: str = typer.Option("daily", "--freq", help="daily or monthly."),
     fmt: str = typer.Option("table", "--format", help="table or json."),

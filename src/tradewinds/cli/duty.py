@@ -108,21 +108,21 @@ def register(app: typer.Typer) -> None:
 
 
 def _run_batch(path: Path, output: Path | None, registry: object) -> None:
-    import pandas as pd
 
-    from tradewinds.measures.batch import calculate_batch
+    from tradewinds.measures.batch import calculate_batch, read_csv, write_csv
     from tradewinds.measures.registry import Registry
 
     assert isinstance(registry, Registry)
     if output is None:
         raise ScenarioError("--batch needs --output FILE.csv.")
+    if not path.is_file():
+        raise ScenarioError(f"Batch file {str(path)!r} does not exist.")
     try:
-        lines = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    except (OSError, pd.errors.ParserError) as exc:
+        lines = read_csv(path)
+    except Exception as exc:  # polars and pandas raise their own parser errors
         raise ScenarioError(f"Cannot read batch file {str(path)!r}: {exc}") from exc
     result = calculate_batch(lines, registry=registry, where=str(path))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    result.to_csv(output, index=False, float_format="%.6g")
+    write_csv(result, output)
     console().print(
         f"wrote {output}: {len(result)} lines, total duty US$ {result['total_duty'].sum():,.2f}"
     )

@@ -114,8 +114,15 @@ class DutyResult:
 
 
 def _as_bool(series: pd.Series) -> np.ndarray:
-    text = series.astype(str).str.strip().str.lower()
-    return text.isin(["1", "true", "yes", "y", "t"]).to_numpy()
+    codes, uniques = pd.factorize(series.astype(str), use_na_sentinel=False)
+    text = pd.Series(uniques).str.strip().str.lower()
+    return np.asarray(text.isin(["1", "true", "yes", "y", "t"]).to_numpy()[codes], dtype=bool)
+
+
+def _on_uniques(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Factorise: integer codes per row and the distinct values (string work on few values)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    return np.asarray(codes), pd.Series(uniques, dtype=object)
 
 
 def _metal_defaults(
@@ -174,10 +181,10 @@ def _quantity_in_rate_unit(frame: pd.DataFrame, codes: np.ndarray, strict: bool)
         ok = sel & (rate_unit == canonical)
         bad = sel & (rate_unit != "") & (rate_unit != canonical)
         if strict and bad.any():
-            i = int(np.flatnonzero(bad)[0])
+            expected = str(rate_unit[int(np.flatnonzero(bad)[0])])
             raise ScenarioError(
                 f"Quantity unit {unit or '(none)'!r} does not match the MFN rate's unit "
-                f"{rate_unit[i]!r}; give --quantity in {rate_unit[i]} with --unit {rate_unit[i]}."
+                f"{expected!r}; give --quantity in {expected} with --unit {expected}."
             )
         out[ok] = qty[ok]
     return out
@@ -212,28 +219,30 @@ def prepare_lines(
         if metal not in frame.columns:
             frame[metal] = np.nan
         frame[metal] = pd.to_numeric(frame[metal], errors="coerce")
-    hts = frame["hts"].astype(str).str.replace(r"[.\s]", "", regex=True)
-    bad = ~hts.str.fullmatch(r"\d{8}|\d{10}")
+    inv, uniq = _on_uniques(frame["hts"])
+    hts_u = uniq.astype(str).str.replace(r"[.\s]", "", regex=True)
+    bad = ~hts_u.str.fullmatch(r"\d{8}|\d{10}")
     if bad.any():
-        normalise_hts(str(frame["hts"][bad].iloc[0]))  # raises with suggestions
-    codes = hts_universe().index_of(hts.to_numpy(), where=f"the HTS ({where})")
-    frame["hts"] = hts
-    frame["origin"] = frame["origin"].astype(str).str.upper()
-    frame["importer"] = frame["importer"].astype(str).str.upper()
+        normalise_hts(str(uniq[bad].iloc[0]))  # raises with suggestions
+    codes = hts_universe().index_of(hts_u.to_numpy(), where=f"the HTS ({where})")[inv]
+    frame["hts"] = hts_u.to_numpy()[inv]
     for col in ("origin", "importer"):
-        bad_iso = ~frame[col].str.fullmatch(r"[A-Z]{3}")
+        inv, uniq = _on_uniques(frame[col])
+        upper = uniq.astype(str).str.upper()
+        bad_iso = ~upper.str.fullmatch(r"[A-Z]{3}")
         if bad_iso.any():
             raise ScenarioError(
-                f"{col} {frame[col][bad_iso].iloc[0]!r} in {where} is not an ISO3 country code "
+                f"{col} {uniq[bad_iso].iloc[0]!r} in {where} is not an ISO3 country code "
                 "(e.g. CAN, MEX, USA)."
             )
-    dates = pd.to_datetime(frame["date"], errors="coerce", format="ISO8601")
-    if dates.isna().any():
+        frame[col] = upper.to_numpy()[inv]
+    inv, uniq = _on_uniques(frame["date"])
+    dates_u = pd.to_datetime(uniq.astype(str), errors="coerce", format="ISO8601")
+    if dates_u.isna().any():
         raise ScenarioError(
-            f"Date {frame['date'][dates.isna()].iloc[0]!r} in {where} is not an ISO date "
-            "(YYYY-MM-DD)."
+            f"Date {uniq[dates_u.isna()].iloc[0]!r} in {where} is not an ISO date (YYYY-MM-DD)."
         )
-    frame["date"] = dates.dt.normalize()
+    frame["date"] = pd.DatetimeIndex(dates_u).normalize()[inv]
     first, last = frame["date"].min().date(), frame["date"].max().date()
     registry.check_date(first)
     if last != first:
@@ -383,11 +392,9 @@ def calculate(
     ]
     table = hts_universe().table.iloc[int(codes[0])]
     mfn = next((m for m in ev.measures if m.programme == MFN), None)
-    if (
-        mfn is not None
-        and table["mfn_kind"] in ("specific", "compound")
-        and ev.applies[0, list(ev.measures).index(mfn)]
-    ):
+    mfn_free = usmca and bool(table["usmca_free"])
+    mfn_due = mfn is not None and bool(ev.applies[0, list(ev.measures).index(mfn)]) and not mfn_free
+    if mfn is not None and mfn_due and table["mfn_kind"] in ("specific", "compound"):
         qty = float(frame["quantity"].iloc[0])
         amount = None if math.isnan(qty) else round(float(ev.mfn_specific[0]), 2)
         rate_text = f"{table['mfn_specific']:g} US$/{table['mfn_unit']}"
@@ -408,7 +415,7 @@ def calculate(
                 f"MFN rate {table['mfn_text']!r} has a specific part: give --quantity and --unit "
                 f"{table['mfn_unit']} to compute it; the totals exclude it."
             )
-    elif mfn is not None and table["mfn_kind"] == "other":
+    elif mfn_due and table["mfn_kind"] == "other":
         notes.append(
             f"MFN rate {table['mfn_text']!r} is not computed automatically; totals exclude it."
         )
@@ -419,7 +426,7 @@ def calculate(
         )
     if us_content is not None and not usmca:
         notes.append("--us-content only matters with a USMCA claim (--usmca); it was not used.")
-    if mfn is not None and table["mfn_kind"] != "free" and usmca and bool(table["usmca_free"]):
+    if mfn is not None and table["mfn_kind"] != "free" and mfn_free:
         notes.append("MFN: free under USMCA (special program S/S+ of this line).")
     if any(m.scope.approximate for m in ev.measures if m.id in applied):
         notes.append("Some layers use a product scope flagged approximate in the registry.")

@@ -140,7 +140,7 @@ def rates(snap: Snapshot, by: str | None = None) -> pd.DataFrame:
     else:
         col = {"hs2": "hs2", "gtap": "gtap", "sector": "gtap", "wiod": "wiod", "cp2015": "cp2015"}
         if by not in col:
-            raise ScenarioError(f"--by {by!r} must be hs2, gtap or sector.")
+            raise ScenarioError(f"--by {by!r} must be one of hs2, gtap, sector, wiod, cp2015.")
         groups = snap.lines[col[by]].fillna("unmapped").astype(str).reset_index(drop=True)
     summed = duty.groupby(groups.to_numpy()).sum()
     out = summed.drop(columns="imports").div(summed["imports"], axis=0)
@@ -160,6 +160,8 @@ def series(
 ) -> pd.DataFrame:
     """Tidy series ``date, country, sector, authority, rate`` from ``start`` to ``end``.
 
+    ``sector`` is ``all`` for the overall rate; with ``by`` the sector rows follow it.
+
     The rate is evaluated once per regime segment (between consecutive start/end dates of any
     measure or rule) and repeated for each day; ``monthly`` averages the days of each month.
     """
@@ -174,7 +176,8 @@ def series(
     frames = []
     for k, seg_start in enumerate(cuts):
         seg_end = cuts[k + 1] - dt.timedelta(days=1) if k + 1 < len(cuts) else end
-        table = rates(snapshot(country, seg_start, usmca_shares, registry), by)
+        snap = snapshot(country, seg_start, usmca_shares, registry)
+        table = rates(snap) if by is None else pd.concat([rates(snap), rates(snap, by)])
         long = table.reset_index().melt(id_vars="sector", var_name="authority", value_name="rate")
         days = pd.date_range(seg_start, seg_end, freq="D")
         long = long.merge(pd.DataFrame({"date": days}), how="cross")

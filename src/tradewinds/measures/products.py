@@ -95,7 +95,7 @@ def normalise_hts(code: str) -> str:
         raise UnknownLabelError(
             "HTS code",
             str(code),
-            universe.nearest(digits) if digits.isdigit() else [],
+            universe.nearest(re.sub(r"\D", "", digits)),
             "the HTS (expected 10 digits, e.g. 8703.23.0190)",
         )
     return digits

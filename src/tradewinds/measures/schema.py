@@ -25,8 +25,9 @@ Authority = Literal[
     "mexico_tariff",
 ]
 
-#: Which part of the customs value a rate applies to.
-ValueBasis = Literal["full_value", "metal_content"]
+#: Which part of the customs value a rate applies to: all of it, the declared share of one metal,
+#: or the declared non-US content (``1 - us_content``; the full value when none is declared).
+ValueBasis = Literal["full_value", "metal_content", "non_us_content"]
 
 #: How a USMCA (CUSMA, T-MEC) claim changes the measure.
 #: ``none``: no effect; ``exempt``: the measure does not apply; ``non_us_content``: the rate

@@ -113,6 +113,8 @@ def _candidates(m: Measure, lines: Lines, code_mask: np.ndarray) -> tuple[np.nda
     if m.value_basis == "metal_content" and m.metal is not None:
         share = lines.metal(m.metal)
         cover &= share > 0
+    elif m.value_basis == "non_us_content":
+        share = np.where(np.isnan(lines.us_content), 1.0, 1.0 - np.nan_to_num(lines.us_content))
     return cover, share
 
 
