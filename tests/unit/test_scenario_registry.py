@@ -336,3 +336,33 @@ def test_unmappable_sector_set_is_a_clear_error() -> None:
     spec = parse_scenario({"title": "t", "shocks": {"tariffs_as_of": SEP1}})
     with pytest.raises(ScenarioError, match="cannot be mapped to the measure registry"):
         build_shocks(spec, base)
+
+
+def test_cp2015_sector_names_map_to_the_cp2015_set() -> None:
+    from tradewinds.measures.shocks import CP2015_SECTORS
+
+    base = _wiod_baseline([*CP2015_SECTORS, "Electricity", "Construction"])
+    assert sector_mapping(base)[0] == "cp2015"
+    spec = parse_scenario({"title": "t", "shocks": {"tariffs_as_of": SEP1}})
+    tariff, _ = build_shocks(spec, base)
+    table = sector_tariffs(SEP1, sectors="cp2015", exporters=["MEX"])
+    got = float(tariff.sel(exporter="MEX", importer="USA", sector="Auto"))
+    assert got == pytest.approx(float(table.sel(exporter="MEX", importer="USA", sector="Auto")))
+    assert float(tariff.sel(exporter="MEX", importer="USA", sector="Construction")) == 0.0
+
+
+def test_trade_cost_changes_by_sector_on_a_multi_sector_baseline() -> None:
+    base = _wiod_baseline([f"c{k}" for k in range(1, 36)])
+    spec = parse_scenario(
+        {
+            "title": "t",
+            "shocks": {
+                "trade_costs": [{"between": ["CAN", "MEX"], "change": -0.1, "sectors": ["c15"]}]
+            },
+        }
+    )
+    _, cost = build_shocks(spec, base)
+    assert float(cost.sel(exporter="CAN", importer="MEX", sector="c15")) == pytest.approx(0.9)
+    assert float(cost.sel(exporter="MEX", importer="CAN", sector="c15")) == pytest.approx(0.9)
+    assert float(cost.sel(exporter="CAN", importer="MEX", sector="c14")) == 1.0
+    assert float(cost.sel(exporter="CAN", importer="USA", sector="c15")) == 1.0
