@@ -21,6 +21,7 @@ from tradewinds.scenarios.schema import (
     AllExcept,
     CountrySet,
     IgnatenkoSpec,
+    MultiSectorSpec,
     OneSectorSpec,
     Scenario,
 )
@@ -49,10 +50,20 @@ def _solve_ignatenko(
     return model.solve(baseline, tariff, cost)
 
 
+def _solve_multi_sector(
+    spec: Any, baseline: xr.Dataset, tariff: xr.DataArray, cost: xr.DataArray
+) -> Equilibrium:
+    from tradewinds.models.multisector import MultiSectorModel
+
+    assert isinstance(spec, MultiSectorSpec)
+    return MultiSectorModel(closure=spec.closure, theta=spec.theta).solve(baseline, tariff, cost)
+
+
 #: Model name -> function(spec, baseline, new tariff, trade-cost change) -> Equilibrium.
 MODELS: dict[str, Callable[[Any, xr.Dataset, xr.DataArray, xr.DataArray], Equilibrium]] = {
     "one-sector": _solve_one_sector,
     "ignatenko2025": _solve_ignatenko,
+    "multi-sector": _solve_multi_sector,
 }
 
 

@@ -237,7 +237,19 @@ class IgnatenkoSpec(_Strict):
     )
 
 
-ModelSpec = Annotated[OneSectorSpec | IgnatenkoSpec, Field(discriminator="name")]
+class MultiSectorSpec(_Strict):
+    """The Caliendo–Parro (2015) multi-sector model (``tradewinds.models.multisector``).
+
+    ``theta`` overrides the baseline's trade elasticities: one number for every sector or a
+    mapping sector -> value.
+    """
+
+    name: Literal["multi-sector"] = "multi-sector"
+    closure: Literal["fixed", "balanced", "ratio"] = "balanced"
+    theta: Annotated[float, Field(gt=0)] | dict[str, Annotated[float, Field(gt=0)]] | None = None
+
+
+ModelSpec = Annotated[OneSectorSpec | IgnatenkoSpec | MultiSectorSpec, Field(discriminator="name")]
 
 
 class Scenario(_Strict):
