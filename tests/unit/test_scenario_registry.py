@@ -366,3 +366,22 @@ def test_trade_cost_changes_by_sector_on_a_multi_sector_baseline() -> None:
     assert float(cost.sel(exporter="MEX", importer="CAN", sector="c15")) == pytest.approx(0.9)
     assert float(cost.sel(exporter="CAN", importer="MEX", sector="c14")) == 1.0
     assert float(cost.sel(exporter="CAN", importer="USA", sector="c15")) == 1.0
+
+
+def test_wiod_names_of_the_packaged_table_map_to_wiod() -> None:
+    import pandas as pd
+
+    from tradewinds.scenarios.registry_shocks import SECTOR_TABLES
+
+    path = Path(__file__).resolve().parents[2] / "src/tradewinds/defaults" / SECTOR_TABLES[0]
+    table = pd.read_csv(path, dtype=str)
+    names = table["name"].tolist()
+    base = _wiod_baseline(names)
+    set_name, relabel = sector_mapping(base)
+    assert set_name == "wiod"
+    assert relabel["c15"] == names[14]
+    spec = parse_scenario({"title": "t", "shocks": {"tariffs_as_of": SEP1}})
+    tariff, _ = build_shocks(spec, base)
+    expected = sector_tariffs(SEP1, sectors="wiod", exporters=["CAN"]).sel(sector="c15")
+    got = tariff.sel(exporter="CAN", importer="USA", sector=names[14])
+    assert float(got) == pytest.approx(float(expected.squeeze()))

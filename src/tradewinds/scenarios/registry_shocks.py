@@ -38,8 +38,8 @@ log = logging.getLogger(__name__)
 #: Exporters the registry covers (US measures on their goods, 2024 US import weights).
 REGISTRY_EXPORTERS = ("CAN", "MEX")
 WIOD_CODES = tuple(f"c{k}" for k in range(1, 36))
-#: Packaged tables mapping WIOD codes to a baseline's sector labels (column ``wiod_code``,
-#: ``sector``), looked up in ``tradewinds/defaults``.
+#: Packaged tables mapping WIOD codes to a baseline's sector labels (columns ``wiod_code`` and
+#: ``name``, or ``sector``), looked up in ``tradewinds/defaults``.
 SECTOR_TABLES = ("wiod2011_sectors.csv",)
 
 
@@ -129,7 +129,10 @@ def _sector_table() -> dict[str, str] | None:
         if item.is_file():
             with resources.as_file(item) as path:
                 table = pd.read_csv(path, dtype=str)
-            return dict(zip(table["wiod_code"], table["sector"], strict=True))
+            label = next((c for c in ("sector", "name", "label") if c in table.columns), None)
+            if "wiod_code" in table.columns and label is not None:
+                return dict(zip(table["wiod_code"], table[label], strict=True))
+            log.warning("%s has no wiod_code and name columns; not used", name)
     return None
 
 
