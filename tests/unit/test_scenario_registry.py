@@ -301,7 +301,8 @@ def _wiod_baseline(labels: list[str]) -> xr.Dataset:
     shape = (4, 4, len(labels))
     coords = {dims.EXPORTER: codes, dims.IMPORTER: codes, dims.SECTOR: labels}
     trade = xr.DataArray(rng.uniform(1e3, 1e5, shape), dims=list(coords), coords=coords)
-    return xr.Dataset({dims.TRADE: trade, dims.TARIFF: xr.zeros_like(trade)})
+    data = {dims.TRADE: trade, dims.TARIFF: xr.zeros_like(trade)}
+    return xr.Dataset(data, attrs={"units": "millions of current US dollars"})
 
 
 def test_wiod_sector_shocks_match_the_registry_table() -> None:
@@ -385,3 +386,10 @@ def test_wiod_names_of_the_packaged_table_map_to_wiod() -> None:
     expected = sector_tariffs(SEP1, sectors="wiod", exporters=["CAN"]).sel(sector="c15")
     got = tariff.sel(exporter="CAN", importer="USA", sector=names[14])
     assert float(got) == pytest.approx(float(expected.squeeze()))
+
+
+def test_countermeasures_need_a_us_dollar_baseline() -> None:
+    base = _wiod_baseline(["TOTAL"])
+    base.attrs["units"] = "test units"
+    with pytest.raises(ScenarioError, match="in millions of US dollars"):
+        countermeasure_rates("CAN", "USA", dt.date(2025, 4, 10), base, load_registry())

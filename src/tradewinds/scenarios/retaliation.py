@@ -120,6 +120,13 @@ def countermeasure_rates(
     if not measures:
         log.info("%s has no countermeasure on %s in force on %s", partner, against, date)
     else:
+        units = str(baseline.attrs.get("units", ""))
+        if "millions" not in units or "US dollars" not in units:
+            raise ScenarioError(
+                f"countermeasures_as_of: the covered values are in millions of US dollars and "
+                f"the baseline's trade is in {units!r}; use a baseline in US$ millions or give "
+                "the rates explicitly in shocks.tariffs."
+            )
         set_name, relabel = sector_mapping(baseline)
         for m in measures:
             value = covered_value_usd_m(m) * m.rate * _taxed_share(m)
