@@ -49,3 +49,21 @@ def test_run_prints_the_comparison(tmp_path: Path, capsys: pytest.CaptureFixture
     out = capsys.readouterr().out
     assert "difference" in out
     assert "measures-2025-09-01.yaml" in out
+
+
+def test_scenarios_list_shows_the_registry_library(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scenarios", "list", "--dir", str(ROOT / "scenarios")]) == 0
+    out = capsys.readouterr().out
+    for name in ("measures-2025-09-01.yaml", "usmca-collapse-wiod.yaml", "threat-escalation.yaml"):
+        assert name in out
+
+
+def test_bad_scenario_field_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("title: t\nshocks:\n  tariffs_as_of: 2025-09-01\n  usmca_shares: 2030\n")
+    assert main(["run", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "shocks.usmca_shares" in err
+    assert len(err.splitlines()) == 1
