@@ -10,16 +10,6 @@ from tradewinds.cli._common import STORE_HELP
 
 FIRST = ("CAN", "MEX", "USA")
 
-#: Differences shown: (metric, header).
-DIFF_COLUMNS = (
-    ("welfare_pct", "Δ welfare\npp"),
-    ("real_wage_pct", "Δ real wage\npp"),
-    ("price_index_pct", "Δ prices\npp"),
-    ("exports_pct", "Δ exports\npp"),
-    ("imports_pct", "Δ imports\npp"),
-    ("tariff_revenue", "Δ tariff revenue\n{units}"),
-)
-
 
 def register(app: typer.Typer) -> None:
     """Add the ``compare`` command."""
@@ -41,12 +31,9 @@ def compare(
     no_store: bool = typer.Option(False, "--no-store", help="Do not read or write the store."),
 ) -> None:
     """Run A and B through the same runner and show B minus A for the headline metrics."""
-    from rich.table import Table
-
     from tradewinds.cli._common import console, open_store, read_text, write_records
     from tradewinds.core.errors import ScenarioError
-    from tradewinds.reporting.compare import compare_headlines
-    from tradewinds.reporting.tables import order_countries, short_units
+    from tradewinds.reporting.compare import compare_headlines, difference_table
     from tradewinds.scenarios import load_scenario
     from tradewinds.scenarios.execute import RunResult, execute, fetch
 
@@ -70,33 +57,7 @@ def compare(
     out.print(f"B: [bold]{b.record.title}[/] (run {b.run_id})")
     if a.record.baseline_hash != b.record.baseline_hash:
         out.print("[yellow]note: A and B were solved on different baselines.[/]")
-    wide = diff.pivot_table(index="country", columns="metric", values="difference", aggfunc="first")
-    order = order_countries(
-        diff[diff["metric"] == "welfare_pct"]
-        .set_index("country")[["b"]]
-        .rename(columns={"b": "welfare_pct"}),
-        FIRST,
-    )
-    order = [c for c in order if c in wide.index]
-    if not all_countries:
-        order = order[:15]
-    units = short_units(a.units)
-    table = Table(title="B minus A", caption=f"{len(order)} of {len(wide)} countries; {units}")
-    table.add_column("country")
-    cols = [(m, h) for m, h in DIFF_COLUMNS if m in wide.columns]
-    for _, header in cols:
-        table.add_column(header.format(units=units), justify="right")
-    table_values = {str(c): {str(k): v for k, v in row.items()} for c, row in wide.iterrows()}
-    for country in order:
-        table.add_row(
-            country,
-            *(
-                f"{float(table_values[country][m]):+,.0f}"
-                if m == "tariff_revenue"
-                else f"{float(table_values[country][m]):+.3f}"
-                for m, _ in cols
-            ),
-        )
+    table = difference_table(diff, units=a.units, first=FIRST, limit=None if all_countries else 15)
     out.print(table)
     if output is not None:
         write_records(diff, output)

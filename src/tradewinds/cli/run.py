@@ -98,6 +98,17 @@ def run(
     if sink is not None:
         how = "served from the store; --force to solve again" if result.cached else "recorded"
         out.print(f"run id: [bold]{result.run_id}[/] ({how}; store {sink.directory})")
+    other = spec.comparison()
+    if other is not None:
+        from tradewinds.reporting.compare import compare_headlines, difference_table
+
+        other_path = spec.comparison_path()
+        assert other_path is not None
+        base = execute(other, text=read_text(other_path), baseline=baseline, sink=sink, force=force)
+        title = f"{spec.title}\nminus {spec.compare_against}: {other.title}"
+        diff = compare_headlines(base.records, result.records)
+        limit = None if all_countries else 15
+        out.print(difference_table(diff, units=result.units, title=title, first=FIRST, limit=limit))
     if output is not None:
         write_records(result.records, output)
         out.print(f"Wrote {output}")

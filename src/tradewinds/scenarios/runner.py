@@ -98,10 +98,17 @@ def _sector_list(value: Any, known: list[str], where: str) -> list[str]:
 
 
 def build_shocks(scenario: Scenario, baseline: xr.Dataset) -> tuple[xr.DataArray, xr.DataArray]:
-    """New tariffs and trade-cost changes on (exporter, importer, sector) for the baseline."""
+    """New tariffs and trade-cost changes on (exporter, importer, sector) for the baseline.
+
+    Tariffs: the registry as of ``shocks.tariffs_as_of``, then ``shocks.tariffs`` in order, then
+    ``shocks.retaliation`` in order.
+    """
     known = countries(baseline)
     sectors = [str(s) for s in baseline[dims.SECTOR].values]
-    tariff = baseline[dims.TARIFF].copy()
+    from tradewinds.scenarios.registry_shocks import apply_registry_tariffs
+    from tradewinds.scenarios.retaliation import apply_retaliation
+
+    tariff = apply_registry_tariffs(scenario, baseline, baseline[dims.TARIFF].copy())
     cost = xr.ones_like(tariff)
     off_diag = xr.DataArray(
         ~np.eye(len(known), dtype=bool),
@@ -121,6 +128,7 @@ def build_shocks(scenario: Scenario, baseline: xr.Dataset) -> tuple[xr.DataArray
         tariff.loc[cells] = current.where(~mask, new)
         if float(tariff.min()) < 0:
             raise ScenarioError(f"{where}: the change makes a tariff negative.")
+    tariff = apply_retaliation(scenario, baseline, tariff)
     for k, tc in enumerate(scenario.shocks.trade_costs):
         where = f"shocks.trade_costs.{k}"
         secs = _sector_list(tc.sectors, sectors, where)
