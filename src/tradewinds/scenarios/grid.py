@@ -86,11 +86,15 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
 
 
 def apply_settings(scenario: Scenario, settings: Mapping[str, Any], source: str) -> Scenario:
-    """A new, validated scenario with the fields in ``settings`` (path -> value) replaced."""
+    """A new, validated scenario with the fields in ``settings`` (path -> value) replaced.
+
+    Relative paths in the scenario (measure files, ``compare_against``) keep resolving against
+    the original file's folder.
+    """
     data = scenario.canonical()  # a fresh dict on every call: safe to modify
     for path, value in settings.items():
         set_path(data, path, value)
-    return parse_scenario(data, source)
+    return parse_scenario(data, source, base_dir=scenario.base_dir)
 
 
 def expand_grid(axes: Sequence[Axis]) -> list[dict[str, Any]]:
