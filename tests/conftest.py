@@ -1,4 +1,4 @@
-"""Shared fixtures: the location of ../shared/data and small baselines."""
+"""Shared fixtures: the location of ../shared, small baselines and an isolated results store."""
 
 from __future__ import annotations
 
@@ -60,3 +60,13 @@ def small_baseline(
     np.fill_diagonal(t, 0.0)
     tariffs = xr.DataArray(t, dims=(dims.EXPORTER, dims.IMPORTER), coords=coords)
     return make_baseline(trade, tariffs, units="test units", year=2000, source="synthetic")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_store(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test gets its own results store, so no test writes to the user's data directory."""
+    path = tmp_path_factory.mktemp("store")
+    monkeypatch.setenv("TRADEWINDS_STORE", str(path))
+    return path

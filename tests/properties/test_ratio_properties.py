@@ -18,7 +18,10 @@ pytestmark = pytest.mark.property
 
 seeds = st.integers(min_value=0, max_value=10_000)
 sizes = st.integers(min_value=2, max_value=7)
-eps_values = st.floats(min_value=1.5, max_value=12.0)
+# Beyond eps = 8 with two countries, the random shocks below can leave a surplus country unable
+# to earn its fixed deficit share (no equilibrium exists; the solver says so), which is outside
+# the property under test.
+eps_values = st.floats(min_value=1.5, max_value=8.0)
 
 
 def _shock(ds: xr.Dataset, seed: int) -> tuple[xr.DataArray, xr.DataArray]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +12,8 @@ from tradewinds.core.errors import ScenarioError
 if TYPE_CHECKING:
     import pandas as pd
     from rich.console import Console
+
+    from tradewinds.store import ResultsStore
 
 
 def console() -> Console:
@@ -34,3 +38,53 @@ def write_records(records: pd.DataFrame, path: Path) -> None:
         records.to_csv(path, index=False)
     else:
         records.to_json(path, orient="records", indent=1)
+
+
+#: Help text of the ``--store`` option shared by the commands that use the results store.
+STORE_HELP = "Results store directory (default: $TRADEWINDS_STORE, else the user data directory)."
+
+
+def open_store(path: Path | None, *, enabled: bool = True) -> ResultsStore | None:
+    """The results store at ``path`` (or the default), or ``None`` when storing is off."""
+    if not enabled:
+        return None
+    from tradewinds.store import ResultsStore
+
+    return ResultsStore(path)
+
+
+def read_text(path: Path) -> str:
+    """A scenario file's text as written (stored with the run)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError(f"Cannot read scenario file {str(path)!r}: {exc}.") from None
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A Rich progress bar on stderr; yields ``update(done, total)``."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+    ) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update

@@ -19,6 +19,11 @@ from tradewinds.core.errors import TradewindsError
 #: Modules of ``tradewinds.cli`` that register commands, in help order.
 COMMAND_MODULES = (
     "run",
+    "compare",
+    "report",
+    "results",
+    "sweep",
+    "montecarlo",
     "baseline",
     "scenarios",
     "replicate",

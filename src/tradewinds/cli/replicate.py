@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import typer
 
@@ -91,4 +92,82 @@ def ignatenko2025(
     out.print(f"[dim]{eq.report.summary()}[/]")
     if output is not None:
         write_records(records, output)
+        out.print(f"Wrote {output}")
+
+
+#: How each closure treats the 1993 deficits, for the table title.
+DEFICITS = {
+    "balanced": "zero deficits",
+    "fixed": "observed 1993 deficits held fixed",
+    "ratio": "1993 deficit-to-income ratios held",
+}
+
+
+@replicate_app.command("cp2015-nafta")
+def cp2015_nafta(
+    closure: str = typer.Option(
+        "balanced",
+        "--closure",
+        help="balanced: zero deficits in baseline and counterfactual (the paper's headline); "
+        "fixed: observed 1993 deficits kept in both; ratio: deficits a fixed share of income.",
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write tidy records (CSV or JSON, by extension)."
+    ),
+    data: Path | None = typer.Option(
+        None, "--data", help="The cp2015_nafta/csv folder (default: found under ../shared)."
+    ),
+) -> None:
+    """Caliendo & Parro (2015) NAFTA: 1993 -> 2005 tariffs among CAN, MEX, USA (Table 2)."""
+    run_cp2015_nafta(closure, output, data)
+
+
+def run_cp2015_nafta(closure: str, output: Path | None, data: Path | None) -> None:
+    """Body of ``replicate cp2015-nafta``: solve, print Table 2 beside the paper, write records."""
+    from rich.table import Table
+
+    from tradewinds.cli._common import console, write_records
+    from tradewinds.core.errors import ScenarioError
+    from tradewinds.replication.cp2015 import PUBLISHED, run_nafta
+
+    closures: dict[str, Literal["balanced", "fixed", "ratio"]] = {
+        "balanced": "balanced",
+        "fixed": "fixed",
+        "ratio": "ratio",
+    }
+    if closure not in closures:
+        raise ScenarioError(f"--closure must be 'balanced', 'fixed' or 'ratio', not {closure!r}.")
+    chosen = closures[closure]
+    result = run_nafta(data, closure=chosen)
+    out = console()
+    title = f"Caliendo & Parro (2015) NAFTA, Table 2 quantities ({DEFICITS[chosen]})"
+    table = Table(title=title, caption="percent; [dim](paper)[/] shown for the headline closure")
+    columns = (
+        ("welfare_pct", "welfare", "welfare_pct", "{:+.3f}"),
+        ("tot_pct", "terms of\ntrade", "tot_pct", "{:+.3f}"),
+        ("vot_pct", "volume of\ntrade", "vot_pct", "{:+.3f}"),
+        ("real_wage_pct", "real wage", "real_wage_pct", "{:+.2f}"),
+        ("real_income_pct", "real income\n(exact)", None, "{:+.3f}"),
+        ("intra_nafta_trade_pct", "imports from\nNAFTA", "intra_nafta_trade_pct", "{:+.1f}"),
+    )
+    table.add_column("country")
+    for _, header, _, _ in columns:
+        table.add_column(header, justify="right")
+    for country, row in result.table.iterrows():
+        cells = []
+        for key, _, paper, fmt in columns:
+            cell = fmt.format(row[key])
+            if paper is not None and chosen == "balanced":
+                printed = float(PUBLISHED.at[str(country), paper])  # type: ignore[arg-type]
+                cell += f" [dim]({printed:+g})[/]"
+            cells.append(cell)
+        table.add_row(str(country), *cells)
+    out.print(table)
+    out.print(
+        "welfare = terms of trade + volume of trade (CP2015's decomposition); real income is "
+        "the exact change in income deflated by the consumer price index."
+    )
+    out.print(f"[dim]{result.equilibrium.report.summary()}[/]")
+    if output is not None:
+        write_records(result.equilibrium.to_records(), output)
         out.print(f"Wrote {output}")

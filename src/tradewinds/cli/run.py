@@ -1,4 +1,4 @@
-"""``tradewinds run``: solve a scenario file and print the headline results."""
+"""``tradewinds run``: solve a scenario file, record it, and print the headline results."""
 
 from __future__ import annotations
 
@@ -7,32 +7,35 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from tradewinds.cli._common import STORE_HELP
+
 if TYPE_CHECKING:
-    from tradewinds.models.equilibrium import Equilibrium
+    import pandas as pd
 
 #: Countries shown first in headline tables.
 FIRST = ("CAN", "MEX", "USA")
 
 
-def camx_trade(eq: Equilibrium) -> tuple[float, float] | None:
-    """Two-way Canada–Mexico trade before and after (all sectors), or None if either is absent."""
-    b = eq.bilateral
-    if not {"CAN", "MEX"} <= {str(c) for c in b["exporter"].values}:
-        return None
-
-    def two_way(var: str) -> float:
-        f = b[var]
-        return float(
-            f.sel(exporter="CAN", importer="MEX").sum()
-            + f.sel(exporter="MEX", importer="CAN").sum()
-        )
-
-    return two_way("trade_baseline"), two_way("trade")
-
-
 def register(app: typer.Typer) -> None:
     """Add the ``run`` command."""
     app.command("run")(run)
+
+
+def camx_trade(records: pd.DataFrame) -> tuple[float, float] | None:
+    """Two-way Canada–Mexico trade before and after (all sectors) from tidy records.
+
+    The records carry the new level (``trade``) and its change (``trade_pct``) of each flow, so
+    the baseline level is ``trade / (1 + trade_pct / 100)``. Returns None when the flows are absent.
+    """
+    pairs = (records["country"].isin(["CAN", "MEX"])) & (records["partner"].isin(["CAN", "MEX"]))
+    pairs &= records["country"] != records["partner"]
+    rows = records[pairs]
+    new = rows[rows["metric"] == "trade"].set_index(["country", "partner", "sector"])["value"]
+    pct = rows[rows["metric"] == "trade_pct"].set_index(["country", "partner", "sector"])["value"]
+    if new.empty:
+        return None
+    before = (new / (1 + pct.reindex(new.index) / 100)).sum()
+    return float(before), float(new.sum())
 
 
 def run(
@@ -46,28 +49,66 @@ def run(
     all_countries: bool = typer.Option(
         False, "--all", help="Show every country, not just the first rows."
     ),
+    store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
+    force: bool = typer.Option(
+        False, "--force", help="Solve again even if the store holds this exact run."
+    ),
+    no_store: bool = typer.Option(False, "--no-store", help="Do not read or write the store."),
 ) -> None:
-    """Solve SCENARIO and print welfare, real wages, trade and tariff revenue by country."""
-    from tradewinds.cli._common import console, write_records
-    from tradewinds.reporting.tables import headline_table
-    from tradewinds.scenarios import load_scenario, run_scenario
+    """Solve SCENARIO and print welfare, real wages, trade and tariff revenue by country.
+
+    The run is recorded in the results store and its run id printed; a scenario already run
+    on the same baseline by the same tradewinds version is served from the store.
+    """
+    from tradewinds.cli._common import console, open_store, read_text, write_records
+    from tradewinds.reporting.tables import frame_table, headline_frame
+    from tradewinds.scenarios import load_scenario
+    from tradewinds.scenarios.execute import execute
 
     spec = load_scenario(scenario)
-    eq = run_scenario(spec, baseline)
+    sink = open_store(store, enabled=not no_store)
+    result = execute(spec, text=read_text(scenario), baseline=baseline, sink=sink, force=force)
     out = console()
     out.print(
-        headline_table(eq, title=spec.title, first=FIRST, limit=None if all_countries else 15)
+        frame_table(
+            headline_frame(result.records),
+            units=result.units,
+            title=spec.title,
+            first=FIRST,
+            limit=None if all_countries else 15,
+        )
     )
-    pair = camx_trade(eq)
+    pair = camx_trade(result.records)
     if pair is not None:
         before, after = pair
         out.print(
             f"Canada–Mexico two-way trade: US${before / 1e3:,.1f} bn -> US${after / 1e3:,.1f} bn "
             f"({(after / before - 1) * 100:+.1f}%)"
-            if "US dollars" in eq.units
-            else f"Canada–Mexico two-way trade: {before:,.0f} -> {after:,.0f} {eq.units}"
+            if "US dollars" in result.units
+            else f"Canada–Mexico two-way trade: {before:,.0f} -> {after:,.0f} {result.units}"
         )
-    out.print(f"[dim]{eq.report.summary()}[/]")
+    solver = result.record.solver or {}
+    if result.equilibrium is not None:
+        out.print(f"[dim]{result.equilibrium.report.summary()}[/]")
+    elif solver:
+        out.print(
+            f"[dim]{solver.get('method')} converged after {solver.get('iterations')} iterations "
+            f"(recorded {result.record.created_at})[/]"
+        )
+    if sink is not None:
+        how = "served from the store; --force to solve again" if result.cached else "recorded"
+        out.print(f"run id: [bold]{result.run_id}[/] ({how}; store {sink.directory})")
+    other = spec.comparison()
+    if other is not None:
+        from tradewinds.reporting.compare import compare_headlines, difference_table
+
+        other_path = spec.comparison_path()
+        assert other_path is not None
+        base = execute(other, text=read_text(other_path), baseline=baseline, sink=sink, force=force)
+        title = f"{spec.title}\nminus {spec.compare_against}: {other.title}"
+        diff = compare_headlines(base.records, result.records)
+        limit = None if all_countries else 15
+        out.print(difference_table(diff, units=result.units, title=title, first=FIRST, limit=limit))
     if output is not None:
-        write_records(eq.to_records(), output)
+        write_records(result.records, output)
         out.print(f"Wrote {output}")

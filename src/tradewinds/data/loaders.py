@@ -35,6 +35,7 @@ UNITS = "millions of current US dollars"
 BUNDLED = {
     "default": "ld2023_regions.nc",
     "ld2023-regions": "ld2023_regions.nc",
+    "wiod2011": "wiod2011.nc",
 }
 
 

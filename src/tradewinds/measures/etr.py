@@ -29,8 +29,9 @@ from tradewinds.measures.registry import Registry, load_registry
 from tradewinds.measures.schema import Measure
 from tradewinds.measures.stacking import Lines, evaluate
 
-UsmcaShares = Literal["2024", "2025", "2025h2"]
-USMCA_MODES: tuple[str, ...] = ("2024", "2025", "2025h2")
+UsmcaShares = Literal["2024", "2025", "2025h2", "none"]
+#: Claim-share modes; ``none`` treats every line as non-claiming (no USMCA preference at all).
+USMCA_MODES: tuple[str, ...] = ("2024", "2025", "2025h2", "none")
 COUNTRIES = ("CAN", "MEX")
 #: US content assumed for USMCA-claimed vehicles (Budget Lab policy_params auto_rebate).
 US_AUTO_CONTENT = 0.40
@@ -93,7 +94,9 @@ def snapshot(
     w = weights()
     w = w[w["country"] == country]
     n = len(w)
-    share = w[f"usmca_{usmca_shares}"].to_numpy(dtype=float)
+    share = (
+        np.zeros(n) if usmca_shares == "none" else w[f"usmca_{usmca_shares}"].to_numpy(dtype=float)
+    )
     measures = registry.in_force(date, target=country, imposing="USA")
     rules = registry.rules_on(date)
     out: dict[str, np.ndarray] = {}

@@ -21,6 +21,7 @@ from tradewinds.scenarios.schema import (
     AllExcept,
     CountrySet,
     IgnatenkoSpec,
+    MultiSectorSpec,
     OneSectorSpec,
     Scenario,
 )
@@ -49,10 +50,20 @@ def _solve_ignatenko(
     return model.solve(baseline, tariff, cost)
 
 
+def _solve_multi_sector(
+    spec: Any, baseline: xr.Dataset, tariff: xr.DataArray, cost: xr.DataArray
+) -> Equilibrium:
+    from tradewinds.models.multisector import MultiSectorModel
+
+    assert isinstance(spec, MultiSectorSpec)
+    return MultiSectorModel(closure=spec.closure, theta=spec.theta).solve(baseline, tariff, cost)
+
+
 #: Model name -> function(spec, baseline, new tariff, trade-cost change) -> Equilibrium.
 MODELS: dict[str, Callable[[Any, xr.Dataset, xr.DataArray, xr.DataArray], Equilibrium]] = {
     "one-sector": _solve_one_sector,
     "ignatenko2025": _solve_ignatenko,
+    "multi-sector": _solve_multi_sector,
 }
 
 
@@ -87,10 +98,17 @@ def _sector_list(value: Any, known: list[str], where: str) -> list[str]:
 
 
 def build_shocks(scenario: Scenario, baseline: xr.Dataset) -> tuple[xr.DataArray, xr.DataArray]:
-    """New tariffs and trade-cost changes on (exporter, importer, sector) for the baseline."""
+    """New tariffs and trade-cost changes on (exporter, importer, sector) for the baseline.
+
+    Tariffs: the registry as of ``shocks.tariffs_as_of``, then ``shocks.tariffs`` in order, then
+    ``shocks.retaliation`` in order.
+    """
     known = countries(baseline)
     sectors = [str(s) for s in baseline[dims.SECTOR].values]
-    tariff = baseline[dims.TARIFF].copy()
+    from tradewinds.scenarios.registry_shocks import apply_registry_tariffs
+    from tradewinds.scenarios.retaliation import apply_retaliation
+
+    tariff = apply_registry_tariffs(scenario, baseline, baseline[dims.TARIFF].copy())
     cost = xr.ones_like(tariff)
     off_diag = xr.DataArray(
         ~np.eye(len(known), dtype=bool),
@@ -110,6 +128,7 @@ def build_shocks(scenario: Scenario, baseline: xr.Dataset) -> tuple[xr.DataArray
         tariff.loc[cells] = current.where(~mask, new)
         if float(tariff.min()) < 0:
             raise ScenarioError(f"{where}: the change makes a tariff negative.")
+    tariff = apply_retaliation(scenario, baseline, tariff)
     for k, tc in enumerate(scenario.shocks.trade_costs):
         where = f"shocks.trade_costs.{k}"
         secs = _sector_list(tc.sectors, sectors, where)
@@ -127,11 +146,20 @@ def build_shocks(scenario: Scenario, baseline: xr.Dataset) -> tuple[xr.DataArray
     return tariff, cost
 
 
-def run_scenario(scenario: Scenario, baseline: xr.Dataset | str | None = None) -> Equilibrium:
-    """Solve a scenario; ``baseline`` overrides the scenario's own (a dataset, name or path)."""
+def run_scenario(
+    scenario: Scenario,
+    baseline: xr.Dataset | str | None = None,
+    *,
+    shocks: tuple[xr.DataArray, xr.DataArray] | None = None,
+) -> Equilibrium:
+    """Solve a scenario; ``baseline`` overrides the scenario's own (a dataset, name or path).
+
+    ``shocks`` passes ``build_shocks(scenario, baseline)`` computed earlier, so sweeps and Monte
+    Carlo draws that change only model parameters build them once.
+    """
     if not isinstance(baseline, xr.Dataset):
         baseline = load_baseline(baseline or scenario.baseline)
-    tariff, cost = build_shocks(scenario, baseline)
+    tariff, cost = shocks if shocks is not None else build_shocks(scenario, baseline)
     solver = MODELS.get(scenario.model.name)
     if solver is None:
         raise ScenarioError(

@@ -6,13 +6,22 @@ can be identified and replayed. Field-by-field documentation lives in ``docs/sce
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from tradewinds.core.errors import ScenarioError
 
@@ -87,11 +96,128 @@ class TradeCostShock(_Strict):
         return self
 
 
-class Shocks(_Strict):
-    """Everything the scenario changes relative to the baseline."""
+#: Named USMCA claim-share modes of the measure registry (see ``docs/etr-methods.md``).
+UsmcaMode = Literal["2024", "2025", "2025h2"]
 
+#: The registry answers from this date on (``tradewinds.measures.registry.START_DATE``).
+REGISTRY_START = dt.date(2025, 1, 1)
+
+
+def _registry_date(value: dt.date | None, what: str) -> dt.date | None:
+    if value is not None and value < REGISTRY_START:
+        raise ValueError(
+            f"{what} {value.isoformat()} is before {REGISTRY_START.isoformat()}, where the "
+            "measure registry starts"
+        )
+    return value
+
+
+class RegistryOverrides(_Strict):
+    """Changes to the measure registry before ``tariffs_as_of`` reads it.
+
+    Each override builds a modified registry (copies of the ``Measure`` records with updated
+    fields); results are never patched afterwards.
+    """
+
+    remove_usmca_exemption: bool = Field(
+        default=False, description="Treat every line as non-claiming (no USMCA preference)."
+    )
+    ieepa_rate: dict[Literal["CAN", "MEX"], Annotated[float, Field(ge=0, le=10)]] = Field(
+        default_factory=dict, description="Set the IEEPA rate on a country's goods."
+    )
+    measure_files: list[str] = Field(
+        default_factory=list, description="Extra measure files, relative to the scenario file."
+    )
+    scale_programmes: dict[str, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=dict, description="Multiply a programme's rates; 0 removes it."
+    )
+
+    def is_empty(self) -> bool:
+        """Whether no override is set."""
+        return self == RegistryOverrides()
+
+
+class Retaliation(_Strict):
+    """A partner's tariffs on goods of ``against`` (the US by default).
+
+    ``countermeasures_as_of`` takes the partner's measures in force on that date from the
+    registry (an approximation, see ``docs/scenarios.md``); ``mirror`` sets on goods of
+    ``against`` the rate ``against`` sets on the partner's goods, sector by sector; ``us_mfn``
+    applies the US MFN schedule as the partner's own (an approximation for Canadian and Mexican
+    MFN rates, which the data lack). An explicit table goes in ``shocks.tariffs``.
+    """
+
+    by: str | list[str]
+    against: str = "USA"
+    countermeasures_as_of: dt.date | None = None
+    mirror: bool = False
+    us_mfn: bool = False
+    note: str = ""
+
+    @field_validator("countermeasures_as_of")
+    @classmethod
+    def _date(cls, value: dt.date | None) -> dt.date | None:
+        return _registry_date(value, "countermeasures_as_of")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Retaliation:
+        kinds = (self.countermeasures_as_of is not None) + self.mirror + self.us_mfn
+        if kinds != 1:
+            raise ValueError(
+                "give exactly one of 'countermeasures_as_of: DATE', 'mirror: true' or "
+                "'us_mfn: true' (an explicit table goes in shocks.tariffs)"
+            )
+        return self
+
+    def partners(self) -> list[str]:
+        """The retaliating countries."""
+        return [self.by] if isinstance(self.by, str) else list(self.by)
+
+
+class Shocks(_Strict):
+    """Everything the scenario changes relative to the baseline.
+
+    Order of application: the registry (``tariffs_as_of`` with ``overrides``), then the explicit
+    ``tariffs`` in order, then ``retaliation`` in order; ``trade_costs`` multiply.
+    """
+
+    tariffs_as_of: dt.date | None = None
+    usmca_shares: UsmcaMode | None = None  # "2025h2" when tariffs_as_of is given
+    overrides: RegistryOverrides = Field(default_factory=RegistryOverrides)
     tariffs: list[TariffShock] = Field(default_factory=list)
+    retaliation: list[Retaliation] = Field(default_factory=list)
     trade_costs: list[TradeCostShock] = Field(default_factory=list)
+
+    @field_validator("tariffs_as_of")
+    @classmethod
+    def _date(cls, value: dt.date | None) -> dt.date | None:
+        return _registry_date(value, "tariffs_as_of")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_mode(cls, data: Any) -> Any:
+        # The default USMCA-share mode is filled in only where it applies, so the canonical form
+        # of a scenario without a registry date parses again unchanged (sweeps re-parse it).
+        if isinstance(data, dict) and data.get("tariffs_as_of") and not data.get("usmca_shares"):
+            return {**data, "usmca_shares": "2025h2"}
+        return data
+
+    @model_validator(mode="after")
+    def _needs_date(self) -> Shocks:
+        uses_registry = any(r.countermeasures_as_of is not None for r in self.retaliation)
+        if self.tariffs_as_of is None and not uses_registry and not self.overrides.is_empty():
+            raise ValueError("'overrides' change the registry: give 'tariffs_as_of' too")
+        if self.tariffs_as_of is None and self.usmca_shares is not None:
+            raise ValueError("'usmca_shares' applies to 'tariffs_as_of': give the date too")
+        if self.tariffs_as_of is None and self.overrides.ieepa_rate:
+            raise ValueError("'overrides.ieepa_rate' needs 'tariffs_as_of' (the date it applies)")
+        return self
+
+    def uses_registry(self) -> bool:
+        """Whether the shocks read the measure registry."""
+        return self.tariffs_as_of is not None or any(
+            r.countermeasures_as_of is not None for r in self.retaliation
+        )
 
 
 class OneSectorSpec(_Strict):
@@ -120,7 +246,19 @@ class IgnatenkoSpec(_Strict):
     )
 
 
-ModelSpec = Annotated[OneSectorSpec | IgnatenkoSpec, Field(discriminator="name")]
+class MultiSectorSpec(_Strict):
+    """The Caliendo–Parro (2015) multi-sector model (``tradewinds.models.multisector``).
+
+    ``theta`` overrides the baseline's trade elasticities: one number for every sector or a
+    mapping sector -> value.
+    """
+
+    name: Literal["multi-sector"] = "multi-sector"
+    closure: Literal["fixed", "balanced", "ratio"] = "balanced"
+    theta: Annotated[float, Field(gt=0)] | dict[str, Annotated[float, Field(gt=0)]] | None = None
+
+
+ModelSpec = Annotated[OneSectorSpec | IgnatenkoSpec | MultiSectorSpec, Field(discriminator="name")]
 
 
 class Scenario(_Strict):
@@ -133,29 +271,105 @@ class Scenario(_Strict):
     model: ModelSpec = Field(default_factory=OneSectorSpec)
     groups: dict[str, list[str]] = Field(default_factory=dict)
     shocks: Shocks = Field(default_factory=Shocks)
+    compare_against: str | None = Field(
+        default=None, description="Another scenario file, relative to this one."
+    )
+    _base_dir: Path | None = PrivateAttr(default=None)
+
+    @property
+    def base_dir(self) -> Path:
+        """The folder relative paths resolve against (the scenario file's, else the cwd)."""
+        return self._base_dir if self._base_dir is not None else Path.cwd()
+
+    def resolve(self, relative: str) -> Path:
+        """A path of the scenario resolved against :attr:`base_dir`."""
+        path = Path(relative).expanduser()
+        return (path if path.is_absolute() else self.base_dir / path).resolve()
+
+    def measure_file_paths(self) -> list[Path]:
+        """The extra measure files, resolved."""
+        return [self.resolve(p) for p in self.shocks.overrides.measure_files]
+
+    def comparison_path(self) -> Path | None:
+        """The scenario this one is compared against, resolved, or None."""
+        return None if self.compare_against is None else self.resolve(self.compare_against)
+
+    def comparison(self) -> Scenario | None:
+        """The parsed scenario of ``compare_against``, or None."""
+        path = self.comparison_path()
+        return None if path is None else load_scenario(path)
 
     def canonical(self) -> dict[str, Any]:
         """Plain data with defaults filled in, for hashing and storage."""
         return self.model_dump(mode="json")
 
+    def inputs(self) -> dict[str, Any]:
+        """SHA-256 of the files the run reads besides the scenario (measure files, registry)."""
+        out: dict[str, Any] = {}
+        if self.shocks.overrides.measure_files:
+            out["measure_files_sha256"] = [_sha256(p) for p in self.measure_file_paths()]
+        if self.shocks.uses_registry():
+            from tradewinds.scenarios.registry_shocks import packaged_registry_sha256
+
+            out["registry_sha256"] = packaged_registry_sha256()
+        return out
+
     def digest(self) -> str:
-        """SHA-256 of the canonical JSON: the scenario's identity."""
-        text = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"))
+        """SHA-256 of the canonical JSON and of :meth:`inputs`: the scenario's identity.
+
+        A scenario that reads no file besides itself hashes its canonical JSON alone; one that
+        reads measure files or the registry also hashes their contents, so editing a measure
+        file changes the identity.
+        """
+        data = self.canonical()
+        extra = self.inputs()
+        if extra:
+            data = {"scenario": data, "inputs": extra}
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise ScenarioError(f"Cannot read measure file {str(path)!r}: {exc.strerror}.") from None
 
 
 def _where(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(p) for p in loc) or "(top level)"
 
 
-def parse_scenario(data: Any, source: str = "scenario") -> Scenario:
-    """Validate plain data as a :class:`Scenario`; one clear :class:`ScenarioError` on failure."""
+def _check_files(scenario: Scenario, source: str) -> None:
+    for k, rel in enumerate(scenario.shocks.overrides.measure_files):
+        path = scenario.resolve(rel)
+        if not path.is_file():
+            raise ScenarioError(
+                f"{source}: shocks.overrides.measure_files.{k}: measure file {rel!r} does not "
+                f"exist (looked for {str(path)!r}; paths are relative to the scenario file)."
+            )
+    other = scenario.comparison_path()
+    if other is not None and not other.is_file():
+        raise ScenarioError(
+            f"{source}: compare_against: scenario file {scenario.compare_against!r} does not "
+            f"exist (looked for {str(other)!r}; paths are relative to the scenario file)."
+        )
+
+
+def parse_scenario(
+    data: Any, source: str = "scenario", base_dir: str | Path | None = None
+) -> Scenario:
+    """Validate plain data as a :class:`Scenario`; one clear :class:`ScenarioError` on failure.
+
+    ``base_dir`` is the folder that relative paths in the scenario (measure files,
+    ``compare_against``) resolve against; by default the current directory.
+    """
     if not isinstance(data, dict):
         raise ScenarioError(
             f"{source}: a scenario must be a mapping of keys, got {type(data).__name__}."
         )
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = _where(tuple(err["loc"]))
@@ -167,8 +381,23 @@ def parse_scenario(data: Any, source: str = "scenario") -> Scenario:
             raise ScenarioError(f"{source}: required key {where!r} is missing.") from None
         more = f" ({len(exc.errors()) - 1} more problems)" if len(exc.errors()) > 1 else ""
         raise ScenarioError(
-            f"{source}: {where}: {err['msg']} (got {err.get('input')!r}){more}."
+            f"{source}: {where}: {_message(err)} (got {_shown(err.get('input'))}){more}."
         ) from None
+    if base_dir is not None:
+        scenario._base_dir = Path(base_dir).resolve()
+    _check_files(scenario, source)
+    return scenario
+
+
+def _message(err: Any) -> str:
+    msg = str(err["msg"])
+    return msg.removeprefix("Value error, ")
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return repr(value.isoformat())
+    return repr(value)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -183,4 +412,4 @@ def load_scenario(path: str | Path) -> Scenario:
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ScenarioError(f"{path}: malformed YAML{at}: {problem}.") from None
-    return parse_scenario(data, str(path))
+    return parse_scenario(data, str(path), base_dir=path.resolve().parent)

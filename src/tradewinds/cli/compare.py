@@ -1,0 +1,64 @@
+"""``tradewinds compare``: headline differences between two scenarios (or stored runs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from tradewinds.cli._common import STORE_HELP
+
+FIRST = ("CAN", "MEX", "USA")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``compare`` command."""
+    app.command("compare")(compare)
+
+
+def compare(
+    first: str = typer.Argument(..., help="Scenario A: a YAML file or a stored run id."),
+    second: str = typer.Argument(..., help="Scenario B: a YAML file or a stored run id."),
+    baseline: str | None = typer.Option(
+        None, "--baseline", "-b", help="Baseline for both scenario files; overrides theirs."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write country, metric, unit, a, b, difference (CSV/JSON)."
+    ),
+    all_countries: bool = typer.Option(False, "--all", help="Show every country."),
+    store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
+    force: bool = typer.Option(False, "--force", help="Solve again even if stored."),
+    no_store: bool = typer.Option(False, "--no-store", help="Do not read or write the store."),
+) -> None:
+    """Run A and B through the same runner and show B minus A for the headline metrics."""
+    from tradewinds.cli._common import console, open_store, read_text, write_records
+    from tradewinds.core.errors import ScenarioError
+    from tradewinds.reporting.compare import compare_headlines, difference_table
+    from tradewinds.scenarios import load_scenario
+    from tradewinds.scenarios.execute import RunResult, execute, fetch
+
+    sink = open_store(store, enabled=not no_store)
+
+    def obtain(arg: str) -> RunResult:
+        path = Path(arg)
+        if path.exists():
+            spec = load_scenario(path)
+            return execute(spec, text=read_text(path), baseline=baseline, sink=sink, force=force)
+        if sink is None:
+            raise ScenarioError(f"Scenario file {arg!r} does not exist.")
+        if arg.endswith((".yaml", ".yml")):
+            raise ScenarioError(f"Scenario file {arg!r} does not exist.")
+        return fetch(sink, arg)
+
+    a, b = obtain(first), obtain(second)
+    diff = compare_headlines(a.records, b.records)
+    out = console()
+    out.print(f"A: [bold]{a.record.title}[/] (run {a.run_id})")
+    out.print(f"B: [bold]{b.record.title}[/] (run {b.run_id})")
+    if a.record.baseline_hash != b.record.baseline_hash:
+        out.print("[yellow]note: A and B were solved on different baselines.[/]")
+    table = difference_table(diff, units=a.units, first=FIRST, limit=None if all_countries else 15)
+    out.print(table)
+    if output is not None:
+        write_records(diff, output)
+        out.print(f"Wrote {output}")

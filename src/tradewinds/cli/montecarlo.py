@@ -1,0 +1,139 @@
+"""``tradewinds montecarlo``: trade-elasticity uncertainty as percentile bands, on Dask."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from tradewinds.cli._common import STORE_HELP
+from tradewinds.cli.sweep import SCHEDULER_HELP, WORKERS_HELP
+from tradewinds.core.errors import TradewindsError
+
+FIRST = ("CAN", "MEX", "USA")
+
+
+class NoDrawConvergedError(TradewindsError, RuntimeError):
+    """Every Monte Carlo draw failed; exits like a convergence failure."""
+
+    exit_code = 4
+    http_status = 500
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``montecarlo`` command."""
+    app.command("montecarlo")(montecarlo)
+
+
+def montecarlo(
+    scenario: Path = typer.Argument(..., help="Scenario YAML file."),
+    draws: int = typer.Option(1000, "--draws", "-n", help="Number of draws."),
+    seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same draws."),
+    eps_mean: float | None = typer.Option(
+        None, "--eps-mean", help="One-elasticity models: mean of eps (default 4)."
+    ),
+    eps_sd: float | None = typer.Option(
+        None, "--eps-sd", help="One-elasticity models: standard deviation of eps (default 1)."
+    ),
+    eps_low: float | None = typer.Option(None, "--eps-low", help="Lower truncation (default 1)."),
+    eps_high: float | None = typer.Option(
+        None, "--eps-high", help="Upper truncation (default 12)."
+    ),
+    baseline: str | None = typer.Option(
+        None, "--baseline", "-b", help="Bundled baseline name or path; overrides the scenario's."
+    ),
+    workers: int | None = typer.Option(None, "--workers", "-w", help=WORKERS_HELP),
+    scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
+    chunk_size: int | None = typer.Option(
+        None, "--chunk-size", help="Draws per Dask task (default: about 4 tasks per worker)."
+    ),
+    bilateral: bool = typer.Option(
+        False, "--bilateral/--no-bilateral", help="Also keep every bilateral flow of every draw."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the bands of every output record (CSV/JSON)."
+    ),
+    all_countries: bool = typer.Option(False, "--all", help="Show every country."),
+    store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
+    force: bool = typer.Option(False, "--force", help="Solve again even if stored."),
+    no_store: bool = typer.Option(False, "--no-store", help="Do not read or write the store."),
+) -> None:
+    """Draw trade elasticities, solve SCENARIO for each draw, and report 5/50/95% bands.
+
+    One-elasticity models draw eps from a normal(4, 1) truncated to [1, 12]; models with
+    per-sector elasticities draw each from its Caliendo-Parro (2015) standard error. See
+    docs/sweeps.md for the sources.
+    """
+    from dataclasses import replace
+
+    from tradewinds.cli._common import console, open_store, progress_bar, read_text, write_records
+    from tradewinds.cli._display import bands_table, failures_table
+    from tradewinds.core.errors import ScenarioError
+    from tradewinds.scenarios import load_scenario
+    from tradewinds.scenarios.cluster import dask_client
+    from tradewinds.scenarios.distributions import (
+        EPS_PRIOR,
+        ElasticityPrior,
+        ScalarElasticity,
+        TruncatedNormal,
+    )
+    from tradewinds.scenarios.montecarlo import run_montecarlo
+
+    spec = load_scenario(scenario)
+    prior: ElasticityPrior | None = None
+    custom = {"mean": eps_mean, "sd": eps_sd, "low": eps_low, "high": eps_high}
+    if any(v is not None for v in custom.values()):
+        if "eps" not in type(spec.model).model_fields:
+            raise ScenarioError(
+                f"--eps-* options apply to models with one elasticity 'eps'; model "
+                f"{spec.model.name!r} draws per-sector elasticities instead."
+            )
+        dist = replace(EPS_PRIOR, **{k: v for k, v in custom.items() if v is not None})
+        prior = ScalarElasticity(distribution=TruncatedNormal(**vars(dist)), source="user-given")
+    sink = open_store(store, enabled=not no_store)
+    with progress_bar(f"{draws} draws") as update, dask_client(workers, scheduler) as client:
+        result = run_montecarlo(
+            spec,
+            draws=draws,
+            seed=seed,
+            prior=prior,
+            text=read_text(scenario),
+            baseline=baseline,
+            sink=sink,
+            force=force,
+            client=client,
+            bilateral=bilateral,
+            chunk_size=chunk_size,
+            progress=update,
+        )
+    out = console()
+    described = result.record.settings.get("prior", {})
+    out.print(f"[dim]prior: {_describe(described)}[/]")
+    out.print(
+        bands_table(
+            result.bands,
+            title=f"{spec.title}: {result.converged} of {len(result.draws)} draws converged",
+            first=FIRST,
+            limit=None if all_countries else 15,
+        )
+    )
+    if result.failed:
+        out.print(failures_table(result.draws, title="draws that did not solve"))
+    if sink is not None:
+        how = "served from the store; --force to solve again" if result.cached else "recorded"
+        out.print(f"run id: [bold]{result.record.run_id}[/] ({how}; store {sink.directory})")
+    if output is not None:
+        write_records(result.bands, output)
+        out.print(f"Wrote {output}")
+    if result.converged == 0:
+        raise NoDrawConvergedError(
+            f"None of the {len(result.draws)} draws converged (see the table above); the run is "
+            "recorded with status 'failed'. Check the scenario at its own parameters first."
+        )
+
+
+def _describe(prior: dict[str, object]) -> str:
+    if "sectors" in prior:
+        return f"{prior.get('family')}, {len(prior['sectors'])} sectors"  # type: ignore[arg-type]
+    keys = ("parameter", "family", "mean", "sd", "low", "high")
+    return ", ".join(f"{k}={prior[k]}" for k in keys if k in prior)

@@ -1,0 +1,170 @@
+"""``tradewinds results``: list, show and export runs in the results store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from tradewinds.cli._common import STORE_HELP
+
+results_app = typer.Typer(help="Read the results store.", no_args_is_help=True)
+
+FIRST = ("CAN", "MEX", "USA")
+
+TABLES = ("results", "bands", "children", "child-results")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``results`` command group."""
+    app.add_typer(results_app, name="results")
+
+
+@results_app.command("list")
+def list_runs(
+    limit: int = typer.Option(20, "--limit", "-n", help="Newest runs to show."),
+    children: bool = typer.Option(
+        False, "--children", help="Also list sweep points and Monte Carlo draws."
+    ),
+    store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
+) -> None:
+    """List runs, newest first."""
+    from rich.table import Table
+
+    from tradewinds.cli._common import console, open_store
+
+    sink = open_store(store)
+    assert sink is not None
+    frame = sink.list_runs(limit=limit, children=children)
+    table = Table(title=f"runs in {sink.directory}", caption=f"{len(frame)} shown")
+    for col in ("run id", "created (UTC)", "kind", "status", "model", "title", "children"):
+        table.add_column(col, overflow="fold")
+    for row in frame.to_dict(orient="records"):
+        n, bad = int(row["children"]), int(row["failed_children"])
+        kids = (f"{n}" + (f" ({bad} failed)" if bad else "")) if n else ""
+        table.add_row(
+            str(row["run_id"]),
+            str(row["created_at"]).replace("T", " ").replace("+00:00", ""),
+            *(str(row[k]) for k in ("kind", "status", "model", "title")),
+            kids,
+        )
+    console().print(table)
+
+
+@results_app.command("show")
+def show(
+    run_id: str = typer.Argument(..., help="Run id (a unique prefix is enough)."),
+    all_countries: bool = typer.Option(False, "--all", help="Show every country."),
+    store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
+) -> None:
+    """Show a run: scenario, provenance, solver report, timings and headline results."""
+    import json
+
+    from tradewinds.cli._common import console, open_store
+    from tradewinds.cli._display import bands_table, failures_table, sweep_table
+    from tradewinds.reporting.tables import frame_table, headline_frame
+    from tradewinds.scenarios.sweeps import SweepResult
+
+    sink = open_store(store)
+    assert sink is not None
+    run = sink.get_run(run_id)
+    out = console()
+    out.print(f"[bold]{run.title}[/]  run {run.run_id} ({run.kind}, {run.status})")
+    prov = run.baseline_attrs
+    facts = {
+        "recorded": run.created_at,
+        "parent run": run.parent_id or "",
+        "scenario hash": run.scenario_hash,
+        "baseline": f"{run.baseline} ({prov.get('source', '')}, {prov.get('year', '')}, "
+        f"{prov.get('units', '')}); hash {run.baseline_hash[:16]}",
+        "tradewinds": run.package_version,
+        "model": f"{run.model} {json.dumps(run.params)}",
+        "solver": json.dumps(run.solver) if run.solver else "",
+        "settings": json.dumps(run.settings) if run.settings else "",
+        "timings (s)": ", ".join(f"{k} {v:.3f}" for k, v in run.timings.items()),
+        "error": run.error,
+    }
+    for key, value in facts.items():
+        if value:
+            out.print(f"[dim]{key}:[/] {value}")
+    limit = None if all_countries else 15
+    if run.kind == "sweep":
+        sweep = SweepResult(
+            record=run, points=sink.children(run.run_id), results=sink.child_results(run.run_id)
+        )
+        present = [c for c in FIRST if c in set(sweep.results["country"])]
+        out.print(sweep_table(sweep.summary(present), title=run.title, countries=present))
+        if sweep.failed:
+            out.print(failures_table(sweep.points, title="grid points that did not solve"))
+        return
+    records = sink.results(run.run_id)
+    if len(records):
+        out.print(
+            frame_table(
+                headline_frame(records),
+                units=str(prov.get("units", "")),
+                title=run.title,
+                first=FIRST,
+                limit=limit,
+            )
+        )
+    if run.kind == "montecarlo":
+        out.print(bands_table(sink.bands(run.run_id), title="bands", first=FIRST, limit=limit))
+        draws = sink.children(run.run_id)
+        if any(d.status != "ok" for d in draws):
+            out.print(failures_table(draws, title="draws that did not solve"))
+    out.print("[dim]scenario:[/]")
+    out.print(run.scenario_yaml or run.scenario_json, markup=False, highlight=False)
+
+
+@results_app.command("export")
+def export(
+    run_id: str = typer.Argument(..., help="Run id (a unique prefix is enough)."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="CSV or JSON file, by extension (required)."
+    ),
+    table: str = typer.Option(
+        "results",
+        "--table",
+        "-t",
+        help="results (a sweep's: its points'), bands, children (run records) or child-results.",
+    ),
+    store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
+) -> None:
+    """Export a run's tidy results, bands or children to a file."""
+    import pandas as pd
+
+    from tradewinds.cli._common import console, open_store, write_records
+    from tradewinds.core.errors import ScenarioError, UnknownLabelError
+    from tradewinds.scenarios.recording import to_json
+
+    if output is None:
+        raise ScenarioError("Give the file to write with --output FILE (.csv or .json).")
+    if table not in TABLES:
+        raise UnknownLabelError("table", table, TABLES, "--table")
+    sink = open_store(store)
+    assert sink is not None
+    run = sink.get_run(run_id)
+    if table == "results":
+        frame = sink.child_results(run.run_id) if run.kind == "sweep" else sink.results(run.run_id)
+    elif table == "bands":
+        frame = sink.bands(run.run_id)
+    elif table == "child-results":
+        frame = sink.child_results(run.run_id)
+    else:
+        frame = pd.DataFrame(
+            [
+                {
+                    "run_id": c.run_id,
+                    "status": c.status,
+                    "settings": to_json(c.settings),
+                    "error": c.error,
+                    "iterations": (c.solver or {}).get("iterations"),
+                    "max_residual": (c.solver or {}).get("max_residual"),
+                    "seconds": c.timings.get("solve"),
+                }
+                for c in sink.children(run.run_id)
+            ]
+        )
+    write_records(frame, output)
+    console().print(f"Wrote {len(frame)} rows of {table} of run {run.run_id} to {output}")

@@ -1,0 +1,152 @@
+"""Running batches of draws on ``dask.distributed``: a LocalCluster or an existing scheduler.
+
+The baseline is scattered to every worker once; the draws are cut into chunks, one task per
+chunk, so each task amortises its overhead over many solves. Draws are generated on the client
+from the seed before anything is sent out, and each draw's answer depends only on its
+parameters, so a local cluster, a remote scheduler and in-process execution give the same
+numbers.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import xarray as xr
+
+from tradewinds.core.errors import ScenarioError
+from tradewinds.scenarios.batch import BatchResult, solve_batch
+from tradewinds.scenarios.distributions import Draw
+from tradewinds.scenarios.schema import Scenario
+
+log = logging.getLogger(__name__)
+
+#: Called as ``progress(done_draws, total_draws)`` after each finished chunk.
+Progress = Callable[[int, int], None]
+
+
+def default_workers() -> int:
+    """One worker per CPU available to this process."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@contextmanager
+def dask_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
+    """A ``distributed.Client``: to ``scheduler`` if given, else to a new LocalCluster.
+
+    ``workers=0`` (and no scheduler) yields ``None``: run in this process, without Dask.
+    LocalCluster workers are processes with one thread each, so numpy runs single-threaded
+    in each and the GIL is never shared.
+    """
+    if scheduler is None and workers == 0:
+        yield None
+        return
+    from distributed import Client, LocalCluster
+
+    # Dask configures its loggers at INFO; keep its chatter out of the CLI's stderr.
+    logging.getLogger("distributed").setLevel(logging.WARNING)
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError) as exc:
+            raise ScenarioError(
+                f"Cannot reach the Dask scheduler at {scheduler!r} ({exc}). Start one with "
+                "'dask scheduler' and at least one 'dask worker', or drop --scheduler to use a "
+                "local cluster."
+            ) from None
+        try:
+            client.wait_for_workers(1, timeout=60)
+        except TimeoutError:
+            client.close()  # type: ignore[no-untyped-call]
+            raise ScenarioError(
+                f"The Dask scheduler at {scheduler!r} has no workers after 60 s; start one with "
+                f"'dask worker {scheduler}'."
+            ) from None
+        try:
+            yield client
+        finally:
+            client.close()  # type: ignore[no-untyped-call]
+        return
+    n = workers if workers is not None else default_workers()
+    if n < 0:
+        raise ScenarioError(f"--workers {n}: give a positive number of workers (0 = in-process).")
+    with (
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",  # any free port: runs side by side
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
+    ):
+        yield client
+
+
+def chunk(draws: Sequence[Draw], size: int) -> list[list[Draw]]:
+    """Consecutive chunks of at most ``size`` draws."""
+    return [list(draws[k : k + size]) for k in range(0, len(draws), size)]
+
+
+def default_chunk_size(n_draws: int, n_workers: int) -> int:
+    """About four chunks per worker (for load balance), at most 100 draws each."""
+    return max(1, min(100, math.ceil(n_draws / max(1, 4 * n_workers))))
+
+
+def run_draws(
+    client: Any,
+    baseline: xr.Dataset,
+    scenario: Scenario,
+    draws: Sequence[Draw],
+    *,
+    bilateral: bool,
+    chunk_size: int | None = None,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Solve every draw; outcomes come back sorted by draw index.
+
+    ``client`` is a ``distributed.Client`` or ``None`` for in-process execution.
+    """
+    data = scenario.canonical()
+    total = len(draws)
+    result = BatchResult()
+    if client is None:
+        size = chunk_size or max(1, total)
+        done = 0
+        for part in chunk(draws, size):
+            result.merge(solve_batch(baseline, data, part, bilateral))
+            done += len(part)
+            if progress is not None:
+                progress(done, total)
+    else:
+        from distributed import as_completed
+
+        n_workers = max(1, sum(client.nthreads().values()))
+        size = chunk_size or default_chunk_size(total, n_workers)
+        parts = chunk(draws, size)
+        log.info(
+            "%d draws in %d tasks of up to %d on %d workers", total, len(parts), size, n_workers
+        )
+        [shared] = client.scatter([baseline], broadcast=True)
+        futures = {
+            client.submit(solve_batch, shared, data, part, bilateral, pure=False): len(part)
+            for part in parts
+        }
+        done = 0
+        try:
+            for future in as_completed(futures):  # type: ignore[no-untyped-call]
+                result.merge(future.result())
+                done += futures[future]
+                if progress is not None:
+                    progress(done, total)
+        finally:
+            client.cancel(list(futures))
+    result.draws.sort(key=lambda d: d.index)
+    return result

@@ -1,0 +1,213 @@
+"""What a run leaves behind: the :class:`RunRecord`, its identity, and where it is kept.
+
+The scenarios layer computes; it does not know about databases. It describes each run as a
+:class:`RunRecord` plus tidy results and hands them to a :class:`ResultsSink` (implemented by
+:class:`tradewinds.store.ResultsStore`). The same sink answers "was this exact run done
+already?" through :meth:`ResultsSink.find_cached`, keyed by :func:`cache_key`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+import yaml
+
+from tradewinds import __version__
+from tradewinds.scenarios.schema import Scenario
+
+#: Kinds of run: a single scenario, a sweep and its grid points, a Monte Carlo and its draws.
+RunKind = Literal["run", "sweep", "point", "montecarlo", "draw"]
+RunStatus = Literal["ok", "failed"]
+
+#: Columns of the tidy results every run stores (``Equilibrium.to_records()``).
+RECORD_COLUMNS = ("country", "partner", "sector", "metric", "value", "unit")
+#: Columns that identify a record (all but the value).
+KEY_COLUMNS = ("country", "partner", "sector", "metric", "unit")
+
+
+def new_run_id() -> str:
+    """A short, time-sortable, unique run id such as ``20261123-105030-3fa9c1d2``."""
+    now = dt.datetime.now(dt.UTC)
+    return f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(4)}"
+
+
+def child_id(parent_id: str, letter: str, index: int) -> str:
+    """Id of a sweep point (``p``) or draw (``d``): ``<parent>.p0003``."""
+    return f"{parent_id}.{letter}{index:04d}"
+
+
+def utc_now() -> str:
+    """Current time in ISO 8601, UTC, to the second."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def to_json(value: Any) -> str:
+    """Canonical JSON (sorted keys, numpy scalars as Python numbers)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=_plain)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return str(value)
+
+
+def scenario_yaml(scenario: Scenario) -> str:
+    """YAML text of a scenario's canonical form, for runs that have no file of their own."""
+    return yaml.safe_dump(scenario.canonical(), sort_keys=False, allow_unicode=True)
+
+
+def baseline_digest(ds: xr.Dataset) -> str:
+    """SHA-256 of a baseline's labels, values and attributes: its identity in the store."""
+    h = hashlib.sha256()
+    for name in sorted(map(str, ds.variables)):
+        var = ds.variables[name]
+        h.update(f"{name}{var.dims}".encode())
+        arr = np.asarray(var.values)
+        if arr.dtype.kind in "OUS":
+            h.update(to_json([str(v) for v in arr.ravel()]).encode())
+        else:
+            h.update(str(arr.dtype).encode())
+            h.update(np.ascontiguousarray(arr).tobytes())
+    h.update(to_json({str(k): v for k, v in ds.attrs.items()}).encode())
+    return h.hexdigest()
+
+
+def baseline_attrs(ds: xr.Dataset) -> dict[str, Any]:
+    """The baseline's ``attrs`` as plain data; the provenance JSON string is decoded."""
+    out: dict[str, Any] = {}
+    for key, value in ds.attrs.items():
+        if key == "provenance" and isinstance(value, str):
+            try:
+                out[key] = json.loads(value)
+                continue
+            except json.JSONDecodeError:
+                pass
+        out[str(key)] = json.loads(to_json(value))
+    return out
+
+
+def cache_key(kind: RunKind, scenario_hash: str, baseline_hash: str, **settings: Any) -> str:
+    """Identity of a computation: same key means the stored answer can be served.
+
+    It covers the kind of run, the scenario hash, the baseline contents, the package version and
+    any run settings (sweep grid, Monte Carlo distribution and seed).
+    """
+    payload = {
+        "kind": kind,
+        "scenario": scenario_hash,
+        "baseline": baseline_hash,
+        "version": __version__,
+        "settings": settings,
+    }
+    return hashlib.sha256(to_json(payload).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """Everything the store keeps about one run, except its tidy results.
+
+    Attributes
+    ----------
+    run_id, parent_id
+        Identity; draws and grid points point at their Monte Carlo or sweep parent.
+    kind, status, error
+        What ran and how it ended (``failed`` runs keep the error and solver report).
+    title, scenario_hash, scenario_yaml, scenario_json
+        The scenario as written (YAML text) and in canonical JSON, with its SHA-256.
+    baseline, baseline_hash, baseline_attrs
+        The baseline as named, its content hash and its ``attrs`` (units, year, provenance).
+    package_version, model, params, solver
+        Code version, model name, model parameters and ``SolverReport.to_dict()``.
+    settings
+        Sweep grid or Monte Carlo settings; drawn parameters for a draw.
+    timings
+        Seconds spent per step (``baseline``, ``solve``, ``records``, ``total`` …).
+    cache_key, created_at
+        See :func:`cache_key`; ISO UTC time of recording.
+    """
+
+    run_id: str
+    kind: RunKind
+    title: str
+    scenario_hash: str
+    scenario_yaml: str
+    scenario_json: str
+    baseline: str
+    baseline_hash: str
+    model: str
+    status: RunStatus = "ok"
+    error: str = ""
+    parent_id: str | None = None
+    baseline_attrs: dict[str, Any] = field(default_factory=dict)
+    package_version: str = __version__
+    params: dict[str, Any] = field(default_factory=dict)
+    solver: dict[str, Any] | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    cache_key: str = ""
+    created_at: str = field(default_factory=utc_now)
+
+
+class ResultsSink(Protocol):
+    """Where runs are recorded (implemented by :class:`tradewinds.store.ResultsStore`)."""
+
+    def find_cached(self, key: str) -> str | None:
+        """Run id of a successful run with this cache key, newest first, or ``None``."""
+        ...
+
+    def record(
+        self,
+        run: RunRecord,
+        results: pd.DataFrame | None = None,
+        *,
+        children: Sequence[RunRecord] = (),
+        child_results: pd.DataFrame | None = None,
+        bands: pd.DataFrame | None = None,
+    ) -> None:
+        """Write a run, its results, children (results with a ``run_id``) and bands atomically."""
+        ...
+
+    def get_run(self, run_id: str) -> RunRecord:
+        """The record of a run (unique id prefixes accepted)."""
+        ...
+
+    def results(self, run_id: str) -> pd.DataFrame:
+        """Tidy results of a run."""
+        ...
+
+    def child_results(self, run_id: str) -> pd.DataFrame:
+        """Tidy results of every child of a run, with a ``run_id`` column."""
+        ...
+
+    def bands(self, run_id: str) -> pd.DataFrame:
+        """Percentile bands of a Monte Carlo run (empty for other runs)."""
+        ...
+
+    def children(self, run_id: str) -> list[RunRecord]:
+        """Grid points or draws of a run, in the order they were drawn."""
+        ...
+
+
+def json_dict(text: str | None) -> dict[str, Any]:
+    """Decode a JSON object column (empty for ``None``)."""
+    if not text:
+        return {}
+    value = json.loads(text)
+    return value if isinstance(value, dict) else {"value": value}
+
+
+def plain_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Model parameters as JSON-able data."""
+    return dict(json.loads(to_json(dict(params))))

@@ -1,0 +1,443 @@
+"""The results store: one embedded DuckDB file guarded by one file lock.
+
+Design (see ``docs/store.md``):
+
+- **Atomic runs.** A run, its grid points or draws, their tidy results and Monte Carlo bands are
+  written in ONE DuckDB transaction. DuckDB logs the transaction to its write-ahead log and marks
+  it committed only at ``COMMIT``; a process killed before that leaves an uncommitted tail that
+  the next opener discards. Readers therefore see a run completely or not at all.
+- **Concurrent writers.** DuckDB lets one process at a time open a database file for writing.
+  Every access (read or write) takes an exclusive OS file lock (``filelock``, ``flock`` on Unix)
+  on ``results.lock`` beside the database, opens the database, does its work and closes it.
+  Waiting processes block with a timeout (``$TRADEWINDS_STORE_LOCK_TIMEOUT``, default 600 s).
+  The OS drops the lock of a killed process, so a crash never wedges the store. The lock is
+  held only while reading or writing, never while solving. A database held open by a program
+  that does not take the lock (the ``duckdb`` shell, say) is retried until the timeout.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+from filelock import FileLock, Timeout
+
+from tradewinds.core.errors import DataError, ScenarioError, UnknownLabelError
+from tradewinds.scenarios.recording import (
+    KEY_COLUMNS,
+    RECORD_COLUMNS,
+    RunRecord,
+    json_dict,
+    to_json,
+)
+from tradewinds.store.location import DB_NAME, LOCK_NAME, resolve_store_dir
+
+log = logging.getLogger(__name__)
+
+#: Version of the table layout below; stored in ``meta``.
+SCHEMA_VERSION = 1
+
+#: Test hook: seconds to sleep inside the write transaction, after the inserts and before
+#: COMMIT. The store writes ``in-transaction.<pid>`` beside the database when it starts to sleep.
+PAUSE_ENV = "TRADEWINDS_STORE_TEST_PAUSE"
+LOCK_TIMEOUT_ENV = "TRADEWINDS_STORE_LOCK_TIMEOUT"
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    """CREATE TABLE IF NOT EXISTS runs (
+        run_id VARCHAR PRIMARY KEY,
+        parent_id VARCHAR,
+        kind VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        error VARCHAR,
+        title VARCHAR,
+        scenario_hash VARCHAR NOT NULL,
+        scenario_yaml VARCHAR,
+        scenario_json VARCHAR,
+        baseline VARCHAR,
+        baseline_hash VARCHAR,
+        baseline_attrs VARCHAR,
+        package_version VARCHAR,
+        model VARCHAR,
+        params VARCHAR,
+        solver VARCHAR,
+        settings VARCHAR,
+        timings VARCHAR,
+        cache_key VARCHAR,
+        created_at VARCHAR,
+        seq INTEGER
+    )""",
+    """CREATE TABLE IF NOT EXISTS results (
+        run_id VARCHAR NOT NULL, row INTEGER NOT NULL, country VARCHAR, partner VARCHAR,
+        sector VARCHAR, metric VARCHAR, value DOUBLE, unit VARCHAR
+    )""",
+    """CREATE TABLE IF NOT EXISTS bands (
+        run_id VARCHAR NOT NULL, row INTEGER NOT NULL, country VARCHAR, partner VARCHAR,
+        sector VARCHAR, metric VARCHAR, unit VARCHAR, p05 DOUBLE, p50 DOUBLE, p95 DOUBLE,
+        mean DOUBLE, sd DOUBLE, n INTEGER
+    )""",
+)
+
+_RUN_COLUMNS = (
+    "run_id",
+    "parent_id",
+    "kind",
+    "status",
+    "error",
+    "title",
+    "scenario_hash",
+    "scenario_yaml",
+    "scenario_json",
+    "baseline",
+    "baseline_hash",
+    "baseline_attrs",
+    "package_version",
+    "model",
+    "params",
+    "solver",
+    "settings",
+    "timings",
+    "cache_key",
+    "created_at",
+    "seq",
+)
+_JSON_COLUMNS = ("baseline_attrs", "params", "solver", "settings", "timings")
+BAND_COLUMNS = (*KEY_COLUMNS, "p05", "p50", "p95", "mean", "sd", "n")
+
+
+class ResultsStore:
+    """Runs and their tidy results in ``<directory>/results.duckdb``.
+
+    Parameters
+    ----------
+    path
+        Store directory (or the ``.duckdb`` file in it); ``None`` uses ``$TRADEWINDS_STORE`` or
+        the platform's user data directory.
+    lock_timeout
+        Seconds to wait for other processes using the store.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, lock_timeout: float | None = None):
+        self.directory = resolve_store_dir(path)
+        self.db_path = self.directory / DB_NAME
+        self.lock_path = self.directory / LOCK_NAME
+        env = os.environ.get(LOCK_TIMEOUT_ENV)
+        self.lock_timeout = float(lock_timeout if lock_timeout is not None else env or 600.0)
+
+    def __repr__(self) -> str:
+        return f"ResultsStore({str(self.directory)!r})"
+
+    # -- connections -------------------------------------------------------------------------
+
+    @contextmanager
+    def _connect(self, *, write: bool) -> Iterator[duckdb.DuckDBPyConnection | None]:
+        """Lock, open and yield a connection; ``None`` when reading a store that does not exist."""
+        if not write and not self.db_path.exists():
+            yield None
+            return
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DataError(
+                f"Cannot create the results store at {str(self.directory)!r}: {exc}"
+            ) from None
+        lock = FileLock(str(self.lock_path), timeout=self.lock_timeout)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise DataError(
+                f"The results store {str(self.directory)!r} stayed busy for "
+                f"{self.lock_timeout:.0f} s (another tradewinds process is writing). Try again, "
+                f"raise ${LOCK_TIMEOUT_ENV}, or use another store with --store."
+            ) from None
+        try:
+            con = self._open_database()
+            try:
+                if write:
+                    self._ensure_schema(con)
+                yield con
+            finally:
+                con.close()
+        finally:
+            lock.release()
+
+    def _open_database(self) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.05
+        while True:
+            try:
+                return duckdb.connect(str(self.db_path))
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise DataError(
+                        f"Cannot open the results store {str(self.db_path)!r}: {exc}"
+                    ) from exc
+                log.info("results store held by another program; retrying in %.2f s", delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+            except duckdb.Error as exc:
+                raise DataError(
+                    f"Cannot open the results store {str(self.db_path)!r}: {exc}. "
+                    "Is it a tradewinds store? Point --store at another directory."
+                ) from exc
+
+    def _ensure_schema(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("BEGIN TRANSACTION")
+        for statement in _SCHEMA:
+            con.execute(statement)
+        con.execute(
+            "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
+            [str(SCHEMA_VERSION)],
+        )
+        con.execute("COMMIT")
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None or int(row[0]) != SCHEMA_VERSION:
+            raise DataError(
+                f"The results store {str(self.db_path)!r} has schema version {row and row[0]}, "
+                f"this tradewinds reads version {SCHEMA_VERSION}. Use a new store (--store)."
+            )
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def record(
+        self,
+        run: RunRecord,
+        results: pd.DataFrame | None = None,
+        *,
+        children: Sequence[RunRecord] = (),
+        child_results: pd.DataFrame | None = None,
+        bands: pd.DataFrame | None = None,
+    ) -> None:
+        """Write a run with its results, children (with ``child_results``) and bands atomically.
+
+        ``results`` has the columns of ``Equilibrium.to_records()``; ``child_results`` has the
+        same plus ``run_id``; ``bands`` has ``country … unit, p05, p50, p95, mean, sd, n``.
+        """
+        runs = pd.DataFrame(
+            [_run_row(r, seq) for seq, r in enumerate([run, *children])],
+            columns=list(_RUN_COLUMNS),
+        )
+        frames = []
+        if results is not None and len(results):
+            frames.append(_result_rows(results, run.run_id))
+        if child_results is not None and len(child_results):
+            frames.append(_result_rows(child_results, None))
+        rows = pd.concat(frames, ignore_index=True) if frames else None
+        band_rows = None
+        if bands is not None and len(bands):
+            band_rows = bands.loc[:, list(BAND_COLUMNS)].reset_index(drop=True)
+            band_rows.insert(0, "row", range(len(band_rows)))
+            band_rows.insert(0, "run_id", run.run_id)
+        with self._connect(write=True) as con:
+            assert con is not None
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.register("runs_in", runs)
+                con.execute("INSERT INTO runs SELECT * FROM runs_in")
+                if rows is not None:
+                    con.register("results_in", rows)
+                    con.execute("INSERT INTO results SELECT * FROM results_in")
+                if band_rows is not None:
+                    con.register("bands_in", band_rows)
+                    con.execute("INSERT INTO bands SELECT * FROM bands_in")
+                self._test_pause()
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        log.info(
+            "recorded run %s (%d children, %d result rows) in %s",
+            run.run_id,
+            len(children),
+            0 if rows is None else len(rows),
+            self.db_path,
+        )
+
+    def _test_pause(self) -> None:
+        seconds = float(os.environ.get(PAUSE_ENV, "0") or 0)
+        if seconds > 0:
+            (self.directory / f"in-transaction.{os.getpid()}").touch()
+            time.sleep(seconds)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def find_cached(self, key: str) -> str | None:
+        """Newest successful top-level run with this cache key, or ``None``."""
+        with self._connect(write=False) as con:
+            if con is None:
+                return None
+            row = con.execute(
+                "SELECT run_id FROM runs WHERE cache_key = ? AND status = 'ok' "
+                "ORDER BY created_at DESC, run_id DESC LIMIT 1",
+                [key],
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def resolve_id(self, run_id: str) -> str:
+        """Full run id from a unique prefix; one clear error if unknown or ambiguous."""
+        with self._connect(write=False) as con:
+            matches: list[str] = []
+            recent: list[str] = []
+            if con is not None:
+                matches = [
+                    str(r[0])
+                    for r in con.execute(
+                        "SELECT run_id FROM runs WHERE starts_with(run_id, ?) ORDER BY run_id",
+                        [run_id],
+                    ).fetchall()
+                ]
+                if not matches:
+                    recent = [
+                        str(r[0])
+                        for r in con.execute(
+                            "SELECT run_id FROM runs WHERE parent_id IS NULL "
+                            "ORDER BY created_at DESC LIMIT 50"
+                        ).fetchall()
+                    ]
+        if run_id in matches:
+            return run_id
+        shortest = min(matches, key=len) if matches else ""
+        if matches and all(m.startswith(shortest) for m in matches):
+            return shortest  # a run and its children: the prefix names the run
+
+        if not matches:
+            raise UnknownLabelError("run id", run_id, recent, f"the results store {self.directory}")
+        raise ScenarioError(
+            f"Run id prefix {run_id!r} matches {len(matches)} runs "
+            f"({', '.join(matches[:4])}{' …' if len(matches) > 4 else ''}); give more characters."
+        )
+
+    def get_run(self, run_id: str) -> RunRecord:
+        """The record of a run (a unique prefix of its id is enough)."""
+        full = self.resolve_id(run_id)
+        with self._connect(write=False) as con:
+            assert con is not None
+            frame = con.execute("SELECT * FROM runs WHERE run_id = ?", [full]).df()
+        return _record_from_row(frame.iloc[0].to_dict())
+
+    def results(self, run_id: str) -> pd.DataFrame:
+        """Tidy results of a run, in the order they were recorded."""
+        full = self.resolve_id(run_id)
+        with self._connect(write=False) as con:
+            assert con is not None
+            frame = con.execute(
+                "SELECT country, partner, sector, metric, value, unit FROM results "
+                "WHERE run_id = ? ORDER BY row",
+                [full],
+            ).df()
+        return _tidy(frame)
+
+    def child_results(self, run_id: str) -> pd.DataFrame:
+        """Tidy results of every child of a run, with a ``run_id`` column."""
+        full = self.resolve_id(run_id)
+        with self._connect(write=False) as con:
+            assert con is not None
+            frame = con.execute(
+                "SELECT r.run_id, r.country, r.partner, r.sector, r.metric, r.value, r.unit "
+                "FROM results r JOIN runs c ON r.run_id = c.run_id WHERE c.parent_id = ? "
+                "ORDER BY c.seq, r.row",
+                [full],
+            ).df()
+        return _tidy(frame)
+
+    def bands(self, run_id: str) -> pd.DataFrame:
+        """Percentile bands of a Monte Carlo run; empty for other kinds."""
+        full = self.resolve_id(run_id)
+        with self._connect(write=False) as con:
+            assert con is not None
+            frame = con.execute(
+                f"SELECT {', '.join(BAND_COLUMNS)} FROM bands WHERE run_id = ? ORDER BY row",
+                [full],
+            ).df()
+        return _tidy(frame)
+
+    def children(self, run_id: str) -> list[RunRecord]:
+        """Grid points or draws of a run, in recorded order."""
+        full = self.resolve_id(run_id)
+        with self._connect(write=False) as con:
+            assert con is not None
+            frame = con.execute("SELECT * FROM runs WHERE parent_id = ? ORDER BY seq", [full]).df()
+        return [_record_from_row(row) for row in frame.to_dict(orient="records")]
+
+    def list_runs(self, *, limit: int = 20, children: bool = False) -> pd.DataFrame:
+        """Newest runs first: id, time, kind, status, title, model, hash, counts."""
+        where = "" if children else "WHERE r.parent_id IS NULL"
+        with self._connect(write=False) as con:
+            if con is None:
+                return pd.DataFrame(
+                    columns=[
+                        "run_id",
+                        "created_at",
+                        "kind",
+                        "status",
+                        "title",
+                        "model",
+                        "scenario_hash",
+                        "children",
+                        "failed_children",
+                    ]
+                )
+            return con.execute(
+                "SELECT r.run_id, r.created_at, r.kind, r.status, r.title, r.model, "
+                "r.scenario_hash, count(c.run_id) AS children, "
+                "count(c.run_id) FILTER (WHERE c.status <> 'ok') AS failed_children "
+                f"FROM runs r LEFT JOIN runs c ON c.parent_id = r.run_id {where} "
+                "GROUP BY ALL ORDER BY r.created_at DESC, r.run_id DESC LIMIT ?",
+                [int(limit)],
+            ).df()
+
+
+def _run_row(run: RunRecord, seq: int) -> dict[str, Any]:
+    row: dict[str, Any] = {name: getattr(run, name, None) for name in _RUN_COLUMNS}
+    for name in _JSON_COLUMNS:
+        value = getattr(run, name)
+        row[name] = None if value is None else to_json(value)
+    row["seq"] = seq
+    return row
+
+
+def _record_from_row(row: Mapping[Any, Any]) -> RunRecord:
+    kwargs: dict[str, Any] = {}
+    for name in _RUN_COLUMNS:
+        if name == "seq":
+            continue
+        value = row.get(name)
+        if isinstance(value, float) and pd.isna(value):
+            value = None
+        if name in _JSON_COLUMNS:
+            value = None if value is None and name == "solver" else json_dict(value)
+        elif value is None and name not in {"parent_id"}:
+            value = ""
+        kwargs[name] = value
+    return RunRecord(**kwargs)
+
+
+def _result_rows(frame: pd.DataFrame, run_id: str | None) -> pd.DataFrame:
+    missing = [c for c in RECORD_COLUMNS if c not in frame.columns]
+    if missing:
+        raise DataError(f"Results to store lack the columns {missing}.")
+    out = frame.loc[:, list(RECORD_COLUMNS)].reset_index(drop=True)
+    if run_id is None:
+        ids = frame["run_id"].reset_index(drop=True)
+        rows = frame.groupby("run_id", sort=False, observed=True).cumcount().to_numpy()
+        out.insert(0, "row", rows)
+        out.insert(0, "run_id", ids)
+    else:
+        out.insert(0, "row", range(len(out)))
+        out.insert(0, "run_id", run_id)
+    out["value"] = out["value"].astype(float)
+    return out
+
+
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    for col in ("partner",):
+        if col in frame:
+            frame[col] = frame[col].fillna("")
+    return frame
