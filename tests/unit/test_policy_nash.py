@@ -133,7 +133,7 @@ def test_dask_gives_the_serial_answer():
     Workers start from their own copy of the warm start, so solves differ at the solver's
     1e-12 level and Brent's path with them; 1e-9 is far below the search tolerance 1e-6.
     """
-    from tradewinds.policy.parallel import dask_mapper
+    from tradewinds.scenarios.strategy import dask_mapper
 
     problem = problem_for(two_country([[60.0, 20.0], [20.0, 60.0]]))
     players = [problem.instrument("HOM", ["FOR"]), problem.instrument("FOR", ["HOM"])]

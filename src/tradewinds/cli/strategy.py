@@ -70,12 +70,11 @@ def _pair(text: str, option: str) -> tuple[float, float]:
 
 @contextlib.contextmanager
 def _mapper(workers: int, scheduler: str | None) -> Iterator[Mapper]:
-    from tradewinds.policy.parallel import dask_mapper, serial_map
+    from tradewinds.scenarios.strategy import dask_mapper
 
-    if scheduler is None and workers <= 0:
-        yield serial_map
-        return
-    with dask_mapper(scheduler, workers or None) as run:
+    if workers < 0:
+        raise ScenarioError(f"--workers {workers}: give 0 (in-process) or a positive number.")
+    with dask_mapper(workers, scheduler) as run:
         yield run
 
 

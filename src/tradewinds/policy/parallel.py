@@ -1,20 +1,17 @@
 """Mapping independent searches over workers: serially in-process, or on ``dask.distributed``.
 
 A :data:`Mapper` applies a function to a list of items and returns the results in order. Best
-responses of different players (and elasticity draws of a game) are independent, so they go
-through a mapper; the serial one is for tests and small jobs, :func:`dask_mapper` runs the same
-calls on a ``LocalCluster`` or on an existing scheduler named by address.
+responses of different players, gradient coordinates and elasticity draws of a game are
+independent, so they go through a mapper. :func:`serial_map` runs in-process (tests, small
+jobs); :func:`client_mapper` runs the same calls on a ``distributed.Client``, which the
+scenarios layer creates (``tradewinds.scenarios.cluster.dask_client``: a LocalCluster or a
+running scheduler).
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any
-
-log = logging.getLogger(__name__)
 
 #: (function, items) -> [function(item) for item in items], in order.
 Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
@@ -25,37 +22,15 @@ def serial_map(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
     return [fn(item) for item in items]
 
 
-@contextmanager
-def dask_mapper(scheduler: str | None = None, workers: int | None = None) -> Iterator[Mapper]:
-    """A mapper on ``dask.distributed``: the scheduler at ``scheduler``, or a new LocalCluster.
+def client_mapper(client: Any) -> Mapper:
+    """A mapper on a ``distributed.Client``: one task per item, results in order.
 
-    The local cluster uses ``workers`` single-threaded processes (default 2) and no dashboard;
-    it is closed on exit. Errors raised in a task are re-raised here with their own type, so a
+    An exception raised in a task is re-raised here with its own type, so a
     :class:`~tradewinds.core.errors.ConvergenceError` on a worker reaches the user unchanged.
     """
-    distributed: Any = importlib.import_module("dask.distributed")
-    client_cls, cluster_cls = distributed.Client, distributed.LocalCluster
-    cluster = None
-    if scheduler:
-        client = client_cls(scheduler, timeout="10s")
-    else:
-        cluster = cluster_cls(
-            n_workers=workers or 2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
-        client = client_cls(cluster)
-    log.info("dask mapper on %s", client.scheduler.address if client.scheduler else "?")
 
     def run(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
         futures = client.map(fn, list(items), pure=False)
         return list(client.gather(futures))
 
-    try:
-        yield run
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    return run

@@ -9,7 +9,8 @@ starts every solve cold.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,7 @@ from tradewinds.core import dims
 from tradewinds.core.errors import ConvergenceError, ScenarioError
 from tradewinds.data.loaders import load_baseline
 from tradewinds.models.equilibrium import Equilibrium
-from tradewinds.policy.parallel import Mapper, serial_map
+from tradewinds.policy.parallel import Mapper, client_mapper, serial_map
 from tradewinds.policy.problem import TariffProblem
 from tradewinds.policy.united_front import (
     Cell,
@@ -28,6 +29,7 @@ from tradewinds.policy.united_front import (
     equilibrium_frequencies,
     united_front,
 )
+from tradewinds.scenarios.cluster import dask_client
 from tradewinds.scenarios.runner import MODELS, build_shocks
 from tradewinds.scenarios.schema import OneSectorSpec, Scenario
 
@@ -62,6 +64,18 @@ WELFARE_METRIC: dict[str, str] = {"multi-sector": "real_income_hat"}
 
 #: Model name -> solver that accepts a warm start (the previous equilibrium).
 WARM_SOLVERS: dict[str, WarmSolver] = {"one-sector": _one_sector_warm}
+
+
+@contextmanager
+def dask_mapper(workers: int | None = None, scheduler: str | None = None) -> Iterator[Mapper]:
+    """A :data:`Mapper` on Dask (``workers=0`` and no scheduler: in-process).
+
+    The client comes from :func:`tradewinds.scenarios.cluster.dask_client`: a LocalCluster of
+    ``workers`` single-threaded processes (default one per CPU), or the running scheduler at
+    ``scheduler``. It is closed on exit.
+    """
+    with dask_client(workers, scheduler) as client:
+        yield serial_map if client is None else client_mapper(client)
 
 
 def tariff_problem(
