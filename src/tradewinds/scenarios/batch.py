@@ -120,10 +120,14 @@ def solve_batch(
     scenario_data: dict[str, Any],
     draws: Sequence[Draw],
     bilateral: bool,
+    base_dir: str | None = None,
 ) -> BatchResult:
-    """Solve ``draws`` of the scenario given by ``scenario_data`` on ``baseline``."""
+    """Solve ``draws`` of the scenario given by ``scenario_data`` on ``baseline``.
+
+    ``base_dir`` is the scenario file's folder, against which its relative paths resolve.
+    """
     _keep_heap_memory()
-    base = parse_scenario(scenario_data, "batch scenario")
+    base = parse_scenario(scenario_data, "batch scenario", base_dir=base_dir)
     result = BatchResult()
     shocks: dict[str, tuple[xr.DataArray, xr.DataArray]] = {}
     for draw in draws:

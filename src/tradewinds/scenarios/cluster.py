@@ -115,13 +115,14 @@ def run_draws(
     ``client`` is a ``distributed.Client`` or ``None`` for in-process execution.
     """
     data = scenario.canonical()
+    base_dir = str(scenario.base_dir)
     total = len(draws)
     result = BatchResult()
     if client is None:
         size = chunk_size or max(1, total)
         done = 0
         for part in chunk(draws, size):
-            result.merge(solve_batch(baseline, data, part, bilateral))
+            result.merge(solve_batch(baseline, data, part, bilateral, base_dir))
             done += len(part)
             if progress is not None:
                 progress(done, total)
@@ -136,7 +137,9 @@ def run_draws(
         )
         [shared] = client.scatter([baseline], broadcast=True)
         futures = {
-            client.submit(solve_batch, shared, data, part, bilateral, pure=False): len(part)
+            client.submit(solve_batch, shared, data, part, bilateral, base_dir, pure=False): len(
+                part
+            )
             for part in parts
         }
         done = 0
