@@ -246,15 +246,19 @@ def optimal_tariffs(
             problem.evaluations += 2 * x.size
             return -np.asarray(used, dtype=float)
 
+        # Diagonal preconditioning: welfare's curvature in a rate grows with the trade it taxes,
+        # so search in y = x * scale with scale ~ sqrt(trade share); rates on (almost) no
+        # trade would otherwise make the problem badly conditioned.
+        scale = _scales(eq0, instruments)
         res = optimize.minimize(
-            value,
-            np.clip(start, lo, hi),
-            jac=grad,
+            lambda y: value(y / scale),
+            np.clip(start, lo, hi) * scale,
+            jac=lambda y: grad(y / scale) / scale,
             method="L-BFGS-B",
-            bounds=[(lo, hi)] * start.size,
+            bounds=list(zip(lo * scale, hi * scale, strict=True)),
             options={"maxiter": max_iter, "ftol": 1e-14, "gtol": GTOL},
         )
-        x = np.asarray(res.x, dtype=float)
+        x = np.clip(np.asarray(res.x, dtype=float) / scale, lo, hi)
         ok, method = bool(res.success), "L-BFGS-B (central-difference gradient)"
         msg = str(res.message)
     if not ok:
@@ -278,6 +282,27 @@ def optimal_tariffs(
         evaluations=problem.evaluations - used0,
         method=method,
     )
+
+
+def _scales(eq: Equilibrium, instruments: Sequence[Instrument]) -> Array:
+    """Square root of each rate's share of the taxed trade (floored at 1e-2), one per rate."""
+    trade = eq.bilateral.get("trade_baseline")
+    volumes = []
+    for inst in instruments:
+        if trade is None:
+            volumes.extend([1.0] * inst.size)
+            continue
+        taxed = trade.sel({dims.IMPORTER: inst.country, dims.EXPORTER: list(inst.against)})
+        taxed = taxed.sum(dims.EXPORTER)
+        if inst.sectors is None:
+            volumes.append(float(taxed.sum()))
+        else:
+            volumes.extend(float(taxed.sel({dims.SECTOR: s})) for s in inst.sectors)
+    v = np.asarray(volumes, dtype=float)
+    if not np.all(np.isfinite(v)) or v.max() <= 0:
+        return np.ones_like(v)
+    out: Array = np.sqrt(np.maximum(v / v.max(), 1e-4))
+    return out
 
 
 def _difference(f: Callable[[Array], float], x: Array, k: int, lo: float, hi: float) -> float:
