@@ -5,11 +5,12 @@ evaluation is a full general-equilibrium solve to the solver's tolerance, warm-s
 previous solution, so the many nearby solves of a search take one or two Newton steps each.
 
 - One uniform rate: :func:`scipy.optimize.minimize_scalar` (bounded Brent) on the explicit box.
-- Several rates (by sector, or a coalition): L-BFGS-B with the explicit box and a central-
-  difference gradient on warm-started solves. The policy layer sees models only through their
-  tariff -> equilibrium interface, so an implicit-function-theorem gradient would need every model
-  to expose its Jacobian with respect to tariffs; central differences need nothing and, because
-  each solve is converged far below the step, are accurate to about ``tol / h``.
+- Several rates (by sector, or a coalition): L-BFGS-B with the explicit box, in rates scaled
+  by the square root of their share of the taxed trade (a diagonal preconditioner), with a
+  central-difference gradient on warm-started solves (one-sided at a bound). The policy layer
+  sees models only through their tariff -> equilibrium interface, so an implicit-function-
+  theorem gradient would need every model to expose its Jacobian with respect to tariffs;
+  central differences need nothing and are accurate to about ``tol / h + h^2``.
 
 :func:`uniform_tariff_formula` gives the closed form derived in ``docs/strategy.md``.
 """
