@@ -11,6 +11,7 @@ parameters and error and counted, never dropped. The distributions are in
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -82,9 +83,13 @@ def percentile_bands(batch: BatchResult) -> pd.DataFrame:
                 sd = mat.std(axis=0, ddof=1) if len(values) > 1 else np.full(mat.shape[1], np.nan)
             else:
                 masked = np.where(finite, mat, np.nan)
-                pct = np.nanpercentile(masked, PERCENTILES, axis=0)
-                mean = np.nanmean(masked, axis=0)
-                sd = np.nanstd(masked, axis=0, ddof=1)
+                # A record with no finite draw (the change of a flow that is zero in the
+                # baseline) gets NaN bands and n = 0; numpy's warnings about it say nothing new.
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    pct = np.nanpercentile(masked, PERCENTILES, axis=0)
+                    mean = np.nanmean(masked, axis=0)
+                    sd = np.nanstd(masked, axis=0, ddof=1)
         for q, row in zip(PERCENTILES, pct, strict=True):
             frame[f"p{q:02d}"] = row
         frame["mean"] = mean
