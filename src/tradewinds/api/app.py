@@ -12,13 +12,13 @@ import datetime as dt
 import warnings
 from typing import Any
 
-import yaml
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 import tradewinds
 from tradewinds.core.errors import ScenarioError, TradewindsError
+from tradewinds.core.inputs import parse_yaml
 
 
 class RunRequest(BaseModel):
@@ -38,10 +38,7 @@ class OriginRequest(BaseModel):
 def _data(payload: str | dict[str, Any], what: str) -> Any:
     if isinstance(payload, dict):
         return payload
-    try:
-        return yaml.safe_load(payload)
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{what}: malformed YAML: {exc}") from None
+    return parse_yaml(payload, what)
 
 
 def _date(text: str) -> dt.date:

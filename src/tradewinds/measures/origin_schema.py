@@ -19,10 +19,10 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tradewinds.core.errors import DataError, ScenarioError
+from tradewinds.core.inputs import read_yaml, validation_error
 
 #: Categories of good with their own treatment in the automotive appendix to Annex 4-B.
 Category = Literal["passenger_vehicle", "light_truck", "heavy_truck", "auto_part", "other"]
@@ -282,10 +282,6 @@ def check_accounts(bom: BillOfMaterials, source: str = "BOM") -> None:
         )
 
 
-def _where(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(p) for p in loc) or "(top level)"
-
-
 def parse_bom(data: Any, source: str = "BOM") -> BillOfMaterials:
     """Validate plain data as a :class:`BillOfMaterials`; one clear error on failure."""
     if not isinstance(data, dict):
@@ -295,21 +291,7 @@ def parse_bom(data: Any, source: str = "BOM") -> BillOfMaterials:
     try:
         bom = BillOfMaterials.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors()
-        # An unknown key is usually a misspelt one; report it before the key it stands for.
-        err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-        where = _where(tuple(err["loc"]))
-        if err["type"] == "extra_forbidden":
-            missing = [_where(tuple(e["loc"])) for e in errors if e["type"] == "missing"]
-            also = f" (required key {missing[0]!r} is missing)" if missing else ""
-            raise ScenarioError(
-                f"{source}: unknown key {where!r}{also}. Check the spelling against docs/origin.md."
-            ) from None
-        if err["type"] == "missing":
-            raise ScenarioError(f"{source}: required key {where!r} is missing.") from None
-        more = f" ({len(exc.errors()) - 1} more problems)" if len(exc.errors()) > 1 else ""
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        raise ScenarioError(f"{source}: {where}: {msg} (got {err.get('input')!r}){more}.") from None
+        raise validation_error(exc, source, "docs/origin.md") from None
     check_accounts(bom, source)
     return bom
 
@@ -317,13 +299,5 @@ def parse_bom(data: Any, source: str = "BOM") -> BillOfMaterials:
 def load_bom(path: str | Path) -> BillOfMaterials:
     """Read and validate a BOM YAML file."""
     path = Path(path)
-    if not path.is_file():
-        raise ScenarioError(f"Bill of materials {str(path)!r} does not exist.")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(f"{path}: malformed YAML{at}: {problem}.") from None
+    data = read_yaml(path, "bill of materials")
     return parse_bom(data, str(path))

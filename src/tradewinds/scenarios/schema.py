@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -24,6 +23,7 @@ from pydantic import (
 )
 
 from tradewinds.core.errors import ScenarioError
+from tradewinds.core.inputs import read_yaml, validation_error
 
 
 class _Strict(BaseModel):
@@ -336,10 +336,6 @@ def _sha256(path: Path) -> str:
         raise ScenarioError(f"Cannot read measure file {str(path)!r}: {exc.strerror}.") from None
 
 
-def _where(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(p) for p in loc) or "(top level)"
-
-
 def _check_files(scenario: Scenario, source: str) -> None:
     for k, rel in enumerate(scenario.shocks.overrides.measure_files):
         path = scenario.resolve(rel)
@@ -371,45 +367,15 @@ def parse_scenario(
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = _where(tuple(err["loc"]))
-        if err["type"] == "extra_forbidden":
-            raise ScenarioError(
-                f"{source}: unknown key {where!r}. Check the spelling against docs/scenarios.md."
-            ) from None
-        if err["type"] == "missing":
-            raise ScenarioError(f"{source}: required key {where!r} is missing.") from None
-        more = f" ({len(exc.errors()) - 1} more problems)" if len(exc.errors()) > 1 else ""
-        raise ScenarioError(
-            f"{source}: {where}: {_message(err)} (got {_shown(err.get('input'))}){more}."
-        ) from None
+        raise validation_error(exc, source, "docs/scenarios.md") from None
     if base_dir is not None:
         scenario._base_dir = Path(base_dir).resolve()
     _check_files(scenario, source)
     return scenario
 
 
-def _message(err: Any) -> str:
-    msg = str(err["msg"])
-    return msg.removeprefix("Value error, ")
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return repr(value.isoformat())
-    return repr(value)
-
-
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario YAML file."""
     path = Path(path)
-    if not path.exists():
-        raise ScenarioError(f"Scenario file {str(path)!r} does not exist.")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(f"{path}: malformed YAML{at}: {problem}.") from None
+    data = read_yaml(path, "scenario file")
     return parse_scenario(data, str(path), base_dir=path.resolve().parent)
