@@ -92,17 +92,27 @@ def _matplotlib(wide: pd.DataFrame, title: str, path: Path) -> None:
         ) from exc
     fig, ax = plt.subplots(figsize=(11, 6))
     parts = [c for c in wide.columns if c != "total"]
-    ax.stackplot(wide.index, *[wide[c].to_numpy() for c in parts], labels=parts, alpha=0.7)
+    # tab20 gives every authority its own colour (tab10 repeats after ten, and did).
+    colours = [plt.get_cmap("tab20")(k % 20) for k in range(len(parts))]
+    ax.stackplot(
+        wide.index, *[wide[c].to_numpy() for c in parts], labels=parts, colors=colours, alpha=0.85
+    )
     ax.plot(wide.index, wide["total"], color="black", label="total")
+    ax.set_ylim(0, float(wide["total"].max()) * 1.45 or 1.0)
     lo, hi = wide.index.min(), wide.index.max()
+    top = ax.get_ylim()[1]
+    shown = 0
     for day, label in EVENTS:
         when = pd.Timestamp(day)
         if lo <= when <= hi:
             ax.axvline(when, color="grey", linestyle=":", linewidth=0.8)  # type: ignore[arg-type]
-            ax.text(when, ax.get_ylim()[1], label, rotation=90, va="top", ha="right", fontsize=7)  # type: ignore[arg-type]
+            # Alternate heights so labels of events days apart do not print over each other.
+            height = top * (0.99 if shown % 2 == 0 else 0.80)
+            ax.text(when, height, label, rotation=90, va="top", ha="right", fontsize=7)  # type: ignore[arg-type]
+            shown += 1
     ax.set_title(title)
     ax.set_ylabel("effective tariff rate (%)")
-    ax.legend(loc="upper left", fontsize=7, ncol=2)
+    ax.legend(loc="upper right", fontsize=7, ncol=3, framealpha=0.9)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
