@@ -8,13 +8,6 @@ content and steel shares. Target (issue 4): at most 10 s for 1,000,000 lines.
 
 from __future__ import annotations
 
-import os
-
-# Same BLAS setting as the tradewinds command (see tradewinds.cli.main): single-threaded unless
-# the caller exported a value. Must run before numpy is imported.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
-
 import argparse
 import resource
 import statistics

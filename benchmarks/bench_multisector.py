@@ -10,14 +10,8 @@ time a counterfactual alone, with the baseline equilibrium solved once beforehan
 
 from __future__ import annotations
 
-import os
-
-# Same BLAS setting as the tradewinds command (see tradewinds.cli.main): single-threaded unless
-# the caller exported a value. Must run before numpy is imported.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
-
 import argparse
+import os
 import statistics
 import time
 from collections.abc import Callable

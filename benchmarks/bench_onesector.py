@@ -7,13 +7,6 @@ announcement (25% US tariff on Canada and Mexico) under each deficit closure.
 
 from __future__ import annotations
 
-import os
-
-# Same BLAS setting as the tradewinds command (see tradewinds.cli.main): single-threaded unless
-# the caller exported a value. Must run before numpy is imported.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
-
 import argparse
 import statistics
 import time

@@ -10,15 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 import sys
-
-# The models factor and multiply small dense matrices (a few hundred rows), where BLAS threads
-# cost more in hand-offs than they save, and much more on a busy machine (measured: 7.8 ms single-
-# threaded against 25 ms threaded for a 194-country one-sector solve). Set before numpy loads;
-# a value the user exported wins.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
 
 import typer
 
