@@ -49,6 +49,7 @@ from tradewinds.core import dims
 from tradewinds.core.errors import ConvergenceError, ScenarioError
 from tradewinds.core.solver import SolverReport
 from tradewinds.models._newton import Array, newton
+from tradewinds.models._threads import single_blas_thread
 from tradewinds.models.equilibrium import Equilibrium
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ def _shares(log_base: Array, x: Array, eps: float) -> tuple[Array, Array]:
     return a / total, log_phat
 
 
+@single_blas_thread
 def solve_wages(
     base: _Base,
     new_tariff: Array,

@@ -22,6 +22,7 @@ import numpy as np
 from tradewinds.core.errors import ConvergenceError
 from tradewinds.core.solver import SolverReport
 from tradewinds.models._newton import newton
+from tradewinds.models._threads import single_blas_thread
 from tradewinds.models.ignatenko.calibration import Array, IgnatenkoBaseline
 from tradewinds.models.ignatenko.chord import newton_chord
 from tradewinds.models.ignatenko.kernel import TOL, Kernel, Params, State
@@ -72,6 +73,7 @@ def _continuation(
                 return False, reached, z, s, steps, iterations
 
 
+@single_blas_thread
 def solve_kernel(
     base: IgnatenkoBaseline,
     tariff: Array,
