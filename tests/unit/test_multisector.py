@@ -227,3 +227,31 @@ def test_prepared_baseline_gives_the_same_answer() -> None:
         np.testing.assert_allclose(
             again.country["welfare_hat"], direct.country["welfare_hat"], rtol=1e-10
         )
+
+
+def test_warm_start_gives_the_same_answer_in_fewer_iterations() -> None:
+    """A solve started from a nearby counterfactual agrees with a cold one and needs less work."""
+    baseline = multi_sector_baseline()
+    prepared = MultiSectorModel(closure="balanced").prepare(baseline)
+    near = prepared.solve(tariff_war(baseline))
+    shock = tariff_war(baseline)
+    shock.loc[{dims.EXPORTER: "AAA", dims.IMPORTER: "BBB"}] = 0.3
+    start = prepared.start_from(near)
+    assert start is not None
+    warm = prepared.solve(shock, start=start)
+    cold = prepared.solve(shock)
+    for name in ("wage_hat", "real_income_hat", "welfare_hat"):
+        np.testing.assert_allclose(warm.country[name], cold.country[name], rtol=0, atol=1e-9)
+    assert cold.sector is not None
+    assert warm.sector is not None
+    np.testing.assert_allclose(
+        warm.sector["price_hat"], cold.sector["price_hat"], rtol=0, atol=1e-9
+    )
+    assert warm.report.converged
+    assert warm.report.max_residual <= 1e-10
+    assert warm.report.iterations < cold.report.iterations
+    # Starting at the answer itself: nothing left to do.
+    again = prepared.solve(shock, start=prepared.start_from(cold))
+    assert again.report.iterations == prepared.report.iterations
+    with pytest.raises(ScenarioError, match="Warm start has shapes"):
+        prepared.solve(shock, start=(np.zeros(2), np.zeros((2, 2))))

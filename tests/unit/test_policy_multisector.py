@@ -117,3 +117,23 @@ def test_one_sector_collapse_gives_the_closed_form_tariff():
         result.equilibrium, inst.apply(problem.tariff, result.values), "HOM", 4.0
     )
     assert result.values[0] == pytest.approx(closed, abs=1e-5)
+
+
+def test_warm_solver_is_registered_and_matches_a_cold_solve(problem):
+    """The multi-sector warm solver reuses one prepared baseline and agrees with MODELS' solve."""
+    from tradewinds.scenarios.strategy import WARM_SOLVERS
+
+    assert "multi-sector" in WARM_SOLVERS
+    spec = parse_scenario({"title": "t", "model": {"name": "multi-sector"}})
+    base = economy()
+    tariff = base[dims.TARIFF].copy()
+    tariff.loc[{dims.EXPORTER: "BBB", dims.IMPORTER: "AAA"}] = 0.2
+    cost = xr.ones_like(tariff)
+    first = WARM_SOLVERS["multi-sector"](spec.model, base, tariff, cost, None)
+    tariff.loc[{dims.EXPORTER: "CCC", dims.IMPORTER: "AAA"}] = 0.25
+    warm = WARM_SOLVERS["multi-sector"](spec.model, base, tariff, cost, first)
+    cold = MODELS["multi-sector"](spec.model, base, tariff, cost)
+    np.testing.assert_allclose(
+        warm.country["real_income_hat"], cold.country["real_income_hat"], rtol=0, atol=1e-9
+    )
+    assert warm.report.iterations < cold.report.iterations

@@ -33,7 +33,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -233,13 +233,24 @@ class PreparedBaseline:
     deficit: _cp_solver.Deficits
     state: _cp_solver.State
     report: SolverReport
+    #: The last counterfactual solved here: a warm start at its point also reuses its Jacobian.
+    _last: list[_cp_solver.State] = field(default_factory=list, init=False, repr=False)
 
     def solve(
         self,
         new_tariff: xr.DataArray | None = None,
         trade_cost_hat: xr.DataArray | None = None,
+        *,
+        start: tuple[Array, Array] | None = None,
     ) -> Equilibrium:
-        """Counterfactual against the prepared baseline equilibrium."""
+        """Counterfactual against the prepared baseline equilibrium.
+
+        ``start`` (optional) is a warm start: ``(log wage_hat (N,), log price_hat (N, J))`` of a
+        nearby counterfactual on this prepared baseline, in the order of its countries and
+        sectors (:meth:`start_from` reads them off an :class:`Equilibrium`). Newton starts there
+        instead of at the baseline equilibrium; the convergence test is unchanged, so the answer
+        is the same to the solver's tolerance.
+        """
         eco = self.data.eco
         t_new = _cube(self.baseline, new_tariff, "new tariff")
         t_new = eco.tariff if t_new is None else t_new
@@ -256,8 +267,9 @@ class PreparedBaseline:
                 self.deficit,
                 tol=self.model.tol,
                 what="multi-sector counterfactual equilibrium",
-                warm=self.state,
+                warm=self._start_state(start),
             )
+        self._last[:] = [new]
         rep0 = self.report
         log.info("multi-sector counterfactual: %s", rep1.summary())
         report = SolverReport(
@@ -280,6 +292,45 @@ class PreparedBaseline:
             report,
             self.model,
         )
+
+    def _start_state(self, start: tuple[Array, Array] | None) -> _cp_solver.State:
+        """The baseline state moved to ``start``; its Jacobian and derivatives are kept."""
+        if start is None:
+            return self.state
+        n, j = self.data.eco.shape
+        log_w, log_p = (np.asarray(a, dtype=float) for a in start)
+        if log_w.shape != (n,) or log_p.shape != (n, j):
+            raise ScenarioError(
+                f"Warm start has shapes {log_w.shape} and {log_p.shape}; expected ({n},) log "
+                f"wage changes and ({n}, {j}) log price changes of this baseline."
+            )
+        if not (np.all(np.isfinite(log_w)) and np.all(np.isfinite(log_p))):
+            return self.state  # nothing usable: start cold
+        x = self.state.x + log_w
+        for last in self._last:  # the point just solved: reuse its Jacobian and derivatives
+            if last.jac is not None and np.allclose(last.x, x, rtol=0, atol=1e-12):
+                return last
+        return replace(self.state, x=self.state.x + log_w, log_p=self.state.log_p + log_p)
+
+    def start_from(self, eq: Equilibrium) -> tuple[Array, Array] | None:
+        """``(log wage_hat, log price_hat)`` of ``eq`` for :meth:`solve`'s ``start``.
+
+        ``None`` when ``eq`` is not a multi-sector equilibrium on these countries and sectors.
+        """
+        countries, sectors = self.data.countries, self.data.sectors
+        sector = eq.sector
+        if sector is None or "price_hat" not in sector or "wage_hat" not in eq.country:
+            return None
+        try:
+            w = eq.country["wage_hat"].sel({dims.COUNTRY: countries})
+            p = sector["price_hat"].sel({dims.COUNTRY: countries, dims.SECTOR: sectors})
+        except (KeyError, IndexError, ValueError):
+            return None
+        p = p.transpose(dims.COUNTRY, dims.SECTOR)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(np.asarray(w.values, dtype=float)), np.log(
+                np.asarray(p.values, dtype=float)
+            )
 
 
 @contextmanager

@@ -9,10 +9,11 @@ starts every solve cold.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import xarray as xr
@@ -31,7 +32,10 @@ from tradewinds.policy.united_front import (
 )
 from tradewinds.scenarios.cluster import dask_client
 from tradewinds.scenarios.runner import MODELS, build_shocks
-from tradewinds.scenarios.schema import OneSectorSpec, Scenario
+from tradewinds.scenarios.schema import MultiSectorSpec, OneSectorSpec, Scenario
+
+if TYPE_CHECKING:
+    from tradewinds.models.multisector import PreparedBaseline
 
 #: Solver tolerance for strategy searches: tighter than a single run's, so welfare differences
 #: between nearby tariffs (and central-difference gradients) are far above solver noise.
@@ -57,13 +61,46 @@ def _one_sector_warm(
     return model.solve(baseline, tariff, cost, wage_hat0=start)
 
 
+#: Prepared multi-sector baselines, newest last: (id(baseline), closure, theta) -> prepared. Each
+#: holds its baseline, so an id cannot be reused while cached. A search (one best response, one
+#: optimal tariff) reuses the same baseline object, so its baseline equilibrium is solved once.
+_PREPARED: OrderedDict[tuple[int, str, str], PreparedBaseline] = OrderedDict()
+_PREPARED_MAX = 4
+
+
+def _multi_sector_warm(
+    spec: Any,
+    baseline: xr.Dataset,
+    tariff: xr.DataArray,
+    cost: xr.DataArray,
+    warm: Equilibrium | None,
+) -> Equilibrium:
+    from tradewinds.models.multisector import MultiSectorModel
+
+    assert isinstance(spec, MultiSectorSpec)
+    key = (id(baseline), spec.closure, repr(spec.theta))
+    prepared = _PREPARED.get(key)
+    if prepared is None or prepared.baseline is not baseline:
+        prepared = MultiSectorModel(closure=spec.closure, theta=spec.theta).prepare(baseline)
+        _PREPARED[key] = prepared
+        while len(_PREPARED) > _PREPARED_MAX:
+            _PREPARED.popitem(last=False)
+    else:
+        _PREPARED.move_to_end(key)
+    start = None if warm is None else prepared.start_from(warm)
+    return prepared.solve(tariff, cost, start=start)
+
+
 #: Model name -> the ``Equilibrium.country`` ratio that measures welfare exactly, where it is not
 #: ``welfare_hat`` (the multi-sector model's ``welfare_hat`` is CP2015's first-order
 #: decomposition; its exact real income is ``real_income_hat``).
 WELFARE_METRIC: dict[str, str] = {"multi-sector": "real_income_hat"}
 
 #: Model name -> solver that accepts a warm start (the previous equilibrium).
-WARM_SOLVERS: dict[str, WarmSolver] = {"one-sector": _one_sector_warm}
+WARM_SOLVERS: dict[str, WarmSolver] = {
+    "one-sector": _one_sector_warm,
+    "multi-sector": _multi_sector_warm,
+}
 
 
 @contextmanager
