@@ -92,33 +92,32 @@ def package(
     exports1 = np.where(off, m1, 0).sum(axis=(0, 1))
     imports0 = np.where(off, m0, 0).sum(axis=(0, 2))
     imports1 = np.where(off, m1, 0).sum(axis=(0, 2))
-    coord = {dims.COUNTRY: data.countries}
-
-    def c(values: Array) -> xr.DataArray:
-        return xr.DataArray(values, dims=dims.COUNTRY, coords=coord)
-
     with np.errstate(divide="ignore", invalid="ignore"):
-        country = xr.Dataset(
-            {
-                "welfare_hat": c(1 + tot + vot + tech),
-                "real_income_hat": c((labour1 + revenue1) / (labour0 + revenue0) / p_hat),
-                "real_wage_hat": c(w_hat / p_hat),
-                "wage_hat": c(w_hat),
-                "price_index_hat": c(p_hat),
-                "exports_hat": c(exports1 / exports0),
-                "imports_hat": c(imports1 / imports0),
-                "tot_pct": c(100 * tot),
-                "vot_pct": c(100 * vot),
-                "tariff_revenue": c(revenue1 * scale),
-                "tariff_revenue_baseline": c(revenue0 * scale),
-                "exports": c(exports1 * scale),
-                "imports": c(imports1 * scale),
-                "income": c((labour1 + revenue1) * scale),
-                "absorption_baseline": c(parts["income0"] * scale),
-            }
-        )
+        # One Dataset from plain arrays and one coordinate: building a DataArray per variable
+        # and merging them cost as much as a Newton step.
+        country_vars: dict[str, Array] = {
+            "welfare_hat": 1 + tot + vot + tech,
+            "real_income_hat": (labour1 + revenue1) / (labour0 + revenue0) / p_hat,
+            "real_wage_hat": w_hat / p_hat,
+            "wage_hat": w_hat,
+            "price_index_hat": p_hat,
+            "exports_hat": exports1 / exports0,
+            "imports_hat": imports1 / imports0,
+            "tot_pct": 100 * tot,
+            "vot_pct": 100 * vot,
+            "tariff_revenue": revenue1 * scale,
+            "tariff_revenue_baseline": revenue0 * scale,
+            "exports": exports1 * scale,
+            "imports": imports1 * scale,
+            "income": (labour1 + revenue1) * scale,
+            "absorption_baseline": parts["income0"] * scale,
+        }
         if np.any(d_hat != 1):
-            country["technical_efficiency_pct"] = c(100 * tech)
+            country_vars["technical_efficiency_pct"] = 100 * tech
+        country = xr.Dataset(
+            {k: (dims.COUNTRY, v) for k, v in country_vars.items()},
+            coords={dims.COUNTRY: data.countries},
+        )
         sec = {dims.COUNTRY: data.countries, dims.SECTOR: data.sectors}
         pair = (dims.COUNTRY, dims.SECTOR)
         output0 = base.output
