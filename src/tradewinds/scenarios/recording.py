@@ -9,11 +9,13 @@ already?" through :meth:`ResultsSink.find_cached`, keyed by :func:`cache_key`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -98,17 +100,37 @@ def baseline_attrs(ds: xr.Dataset) -> dict[str, Any]:
     return out
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """SHA-256 of the installed package's code and packaged data (computed once per process).
+
+    The version number alone does not change between commits of a development tree, so a
+    stored answer computed by older code would otherwise be served as current.
+    """
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    suffixes = {".py", ".yaml", ".csv", ".gz", ".nc", ".json"}
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in suffixes):
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def cache_key(kind: RunKind, scenario_hash: str, baseline_hash: str, **settings: Any) -> str:
     """Identity of a computation: same key means the stored answer can be served.
 
-    It covers the kind of run, the scenario hash, the baseline contents, the package version and
-    any run settings (sweep grid, Monte Carlo distribution and seed).
+    It covers the kind of run, the scenario hash, the baseline contents, the package version,
+    a fingerprint of the package's code and data, and any run settings (sweep grid, Monte Carlo
+    distribution and seed).
     """
     payload = {
         "kind": kind,
         "scenario": scenario_hash,
         "baseline": baseline_hash,
         "version": __version__,
+        "code": code_fingerprint(),
         "settings": settings,
     }
     return hashlib.sha256(to_json(payload).encode()).hexdigest()
