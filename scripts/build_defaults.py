@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import xarray as xr
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -28,6 +29,22 @@ OUT = ROOT / "src" / "tradewinds" / "defaults"
 
 #: Countries the default keeps on their own; the EU27 is a bloc and the rest is ROW.
 KEEP = ("CAN", "MEX", "USA", "CHN", "JPN", "KOR", "IND", "BRA", "GBR")
+
+
+def build_record(command: str, shared: Path, files: list[Path]) -> dict[str, object]:
+    """The common part of every provenance record: command, date and raw-file hashes."""
+    return {
+        "built_by": command,
+        "built_on": dt.date.today().isoformat(),
+        "raw_files": {str(p.relative_to(shared)): file_sha256(p) for p in sorted(set(files))},
+    }
+
+
+def save_default(ds: xr.Dataset, name: str, provenance: dict[str, object]) -> None:
+    """Write a bundled baseline and its provenance record, as attribute and as JSON beside it."""
+    ds.attrs["provenance"] = json.dumps(provenance, sort_keys=True)
+    save_baseline(ds, OUT / f"{name}.nc")
+    (OUT / f"{name}.provenance.json").write_text(json.dumps(provenance, indent=2) + "\n")
 
 
 def eu27(folder: Path) -> list[str]:
@@ -53,20 +70,10 @@ def build_regions(shared: Path, command: str) -> None:
     table.to_csv(OUT / "regions_ld2023.csv", index=False)
     regional = aggregate(full, table, rest="ROW")
     provenance = json.loads(regional.attrs["provenance"])
-    provenance.update(
-        built_by=command,
-        built_on=dt.date.today().isoformat(),
-        raw_files={
-            str(p.relative_to(shared)): file_sha256(p)
-            for p in sorted(folder.glob("*"))
-            if p.is_file()
-        },
-        grouping_file="regions_ld2023.csv",
-    )
-    regional.attrs["provenance"] = json.dumps(provenance, sort_keys=True)
+    provenance.update(build_record(command, shared, [p for p in folder.glob("*") if p.is_file()]))
+    provenance["grouping_file"] = "regions_ld2023.csv"
     regional.attrs["source"] = "BACI 2023 via Ignatenko et al. (2025), 11 regions"
-    save_baseline(regional, OUT / "ld2023_regions.nc")
-    (OUT / "ld2023_regions.provenance.json").write_text(json.dumps(provenance, indent=2) + "\n")
+    save_default(regional, "ld2023_regions", provenance)
     print(f"wrote {OUT / 'ld2023_regions.nc'}: {regional.sizes['exporter']} regions")
 
 
@@ -269,10 +276,8 @@ def build_measures(shared: Path, command: str) -> None:
     )
 
     provenance = {
-        "built_by": command,
-        "built_on": dt.date.today().isoformat(),
+        **build_record(command, shared, used),
         "function": "build_measures",
-        "raw_files": {str(p.relative_to(shared)): file_sha256(p) for p in sorted(set(used))},
         "outputs": {
             p.name: file_sha256(p)
             for p in sorted(MEASURES_OUT.glob("*"))
@@ -365,23 +370,17 @@ def build_wiod2011(shared: Path, command: str) -> None:
     thetas = cp2015_thetas(shared)
     thetas.to_csv(OUT / "wiod2011_sectors.csv", index=False)
     ds = load_wiod2013(folder, theta=dict(zip(thetas["wiod_code"], thetas["theta"], strict=True)))
+    cp_csv = shared / "data" / "cp2015_nafta" / "csv"
     provenance = json.loads(ds.attrs["provenance"])
     provenance.update(
-        built_by=command,
-        built_on=dt.date.today().isoformat(),
-        raw_files={
-            str(p.relative_to(shared)): file_sha256(p)
-            for p in sorted(folder.glob("*"))
-            if p.is_file()
-        }
-        | {
-            "data/cp2015_nafta/csv/theta.csv": file_sha256(
-                shared / "data" / "cp2015_nafta" / "csv" / "theta.csv"
-            ),
-            "data/cp2015_nafta/csv/trade.csv": file_sha256(
-                shared / "data" / "cp2015_nafta" / "csv" / "trade.csv"
-            ),
-        },
+        build_record(
+            command,
+            shared,
+            [p for p in folder.glob("*") if p.is_file()]
+            + [cp_csv / "theta.csv", cp_csv / "trade.csv"],
+        )
+    )
+    provenance.update(
         sector_file="wiod2011_sectors.csv",
         trade_elasticity="CP2015 sector estimates mapped to WIOD industries (wiod2011_sectors.csv)",
         final_demand="households + NPISH + government + GFCF + inventory changes; "
@@ -389,9 +388,7 @@ def build_wiod2011(shared: Path, command: str) -> None:
         value_added="gross output (row sums, matching the trade flows) minus intermediate "
         "column sums, floored at zero",
     )
-    ds.attrs["provenance"] = json.dumps(provenance, sort_keys=True)
-    save_baseline(ds, OUT / "wiod2011.nc")
-    (OUT / "wiod2011.provenance.json").write_text(json.dumps(provenance, indent=2) + "\n")
+    save_default(ds, "wiod2011", provenance)
     print(f"wrote {OUT / 'wiod2011.nc'}: {ds.sizes['exporter']} regions x {ds.sizes['sector']}")
 
 
