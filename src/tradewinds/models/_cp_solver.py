@@ -134,6 +134,34 @@ def jacobian(
     ``warm`` holds the price and spending derivatives of a nearby point to start the linear
     solves from. Returns the Jacobian and both derivative arrays.
     """
+    lin = linearize(eco, shock, s, warm, deficit)
+    return lin.jac, lin.d_price, lin.d_spend
+
+
+@dataclass(frozen=True)
+class Linearization:
+    """Derivatives at a point with respect to ``x = log w_hat``, one direction per country.
+
+    ``jac[n, r] = dF_n / dx_r`` (labour-market rows; the caller sets the numéraire row),
+    ``d_price[n, j, r] = d log P'_nj / dx_r``, ``d_spend[n, j, r] = d X'_nj / dx_r`` and
+    ``d_revenue_share[n, j, r] = d m_nj / dx_r`` (tariff revenue per unit of spending).
+    """
+
+    jac: Array
+    d_price: Array
+    d_spend: Array
+    d_revenue_share: Array
+
+
+def linearize(
+    eco: Economy,
+    shock: Shock,
+    s: State,
+    warm: tuple[Array | None, Array | None] = (None, None),
+    deficit: Deficits | None = None,
+    tol: float = JACOBIAN_TOL,
+) -> Linearization:
+    """The implicit derivatives behind :func:`jacobian`, solved to relative accuracy ``tol``."""
     n, _ = s.log_p.shape
     theta = eco.theta
     eye = np.eye(n)
@@ -152,7 +180,7 @@ def jacobian(
         return np.asarray((pi_t @ dc.transpose(1, 0, 2)).transpose(1, 0, 2))
 
     start_p = warm[0] if warm[0] is not None else price_step(np.zeros_like(direct))
-    dp, _, _ = anderson(price_step, start_p, tol=JACOBIAN_TOL)
+    dp, _, _ = anderson(price_step, start_p, tol=tol)
     dc = cost(dp)
 
     # Shares: dpi'[j, n, i, r] = pi'[j, n, i] (-theta_j) (dc[i, j, r] - dp[n, j, r]).
@@ -179,11 +207,11 @@ def jacobian(
 
     scale = labour.max()
     start_x = warm[1] if warm[1] is not None else rhs
-    dx, _, _ = anderson(spend_step, start_x, tol=JACOBIAN_TOL * scale)
+    dx, _, _ = anderson(spend_step, start_x, tol=tol * scale)
     dy = (b.transpose(0, 2, 1) @ dx.transpose(1, 0, 2)).transpose(1, 0, 2) + dy_pi
     supply = (eco.gva * s.output).sum(axis=1)
     jac = np.einsum("nj,njr->nr", eco.gva, dy) / labour[:, None] - np.diag(supply / labour)
-    return np.asarray(jac), dp, dx
+    return Linearization(np.asarray(jac), dp, dx, dm)
 
 
 def solve(

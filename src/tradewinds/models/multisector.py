@@ -42,8 +42,8 @@ import xarray as xr
 from tradewinds.core import dims
 from tradewinds.core.errors import ConvergenceError, DataError, ScenarioError, UnknownLabelError
 from tradewinds.core.solver import SolverReport
-from tradewinds.models import _cp_solver
-from tradewinds.models._cp_kernels import Array, Economy, make_shock
+from tradewinds.models import _cp_adjoint, _cp_solver
+from tradewinds.models._cp_kernels import Array, Economy, Shock, make_shock
 from tradewinds.models._cp_outputs import package, welfare_by_partner
 from tradewinds.models.equilibrium import Equilibrium
 
@@ -251,6 +251,57 @@ class PreparedBaseline:
         instead of at the baseline equilibrium; the convergence test is unchanged, so the answer
         is the same to the solver's tolerance.
         """
+        t_new, d_hat, _, new, report = self._counterfactual(new_tariff, trade_cost_hat, start)
+        return self._package(t_new, d_hat, new, report)
+
+    def real_income_gradient(
+        self,
+        new_tariff: xr.DataArray | None = None,
+        trade_cost_hat: xr.DataArray | None = None,
+        *,
+        weights: Mapping[str, float],
+        start: tuple[Array, Array] | None = None,
+    ) -> tuple[Equilibrium, xr.DataArray]:
+        """Counterfactual and the gradient of weighted real income with respect to tariffs.
+
+        The objective is ``sum_c weights[c] * (real_income_hat_c - 1)``; the gradient is its
+        derivative with respect to every tariff rate of the counterfactual, on (exporter,
+        importer, sector), by the adjoint method (:mod:`._cp_adjoint`): one Jacobian and two
+        linear solves, whatever the number of tariffs. ``start`` is as in :meth:`solve`.
+        """
+        countries = self.data.countries
+        omega = np.zeros(len(countries))
+        for country, weight in weights.items():
+            if country not in countries:
+                raise UnknownLabelError("country", country, countries, "the welfare weights")
+            omega[countries.index(country)] = float(weight)
+        t_new, d_hat, shock, new, report = self._counterfactual(new_tariff, trade_cost_hat, start)
+        _, grad = _cp_adjoint.real_income_gradient(
+            self.data.eco, shock, self.deficit, self.state, new, omega
+        )
+        eq = self._package(t_new, d_hat, new, report)
+        order = (dims.EXPORTER, dims.IMPORTER, dims.SECTOR)
+        coords = {
+            dims.EXPORTER: countries,
+            dims.IMPORTER: countries,
+            dims.SECTOR: self.data.sectors,
+        }
+        gradient = xr.DataArray(
+            grad.transpose(2, 1, 0),
+            dims=order,
+            coords=coords,
+            name="real_income_gradient",
+            attrs={"units": "weighted real-income change per unit of tariff rate"},
+        )
+        return eq, gradient
+
+    def _counterfactual(
+        self,
+        new_tariff: xr.DataArray | None,
+        trade_cost_hat: xr.DataArray | None,
+        start: tuple[Array, Array] | None,
+    ) -> tuple[Array, Array, Shock, _cp_solver.State, SolverReport]:
+        """Validated shocks, the kernels' shock, the solved state and the combined report."""
         eco = self.data.eco
         t_new = _cube(self.baseline, new_tariff, "new tariff")
         t_new = eco.tariff if t_new is None else t_new
@@ -260,10 +311,11 @@ class PreparedBaseline:
             raise ScenarioError("New tariffs must be finite rates above -1 (0.25 for 25%).")
         if not np.all(np.isfinite(d_hat)) or np.any(d_hat <= 0):
             raise ScenarioError("Trade-cost changes must be finite ratios above 0 (0.9 for -10%).")
+        shock = make_shock(eco, t_new, d_hat)
         with _fixed_deficit_hint(self.model, self.data):
             new, rep1 = _cp_solver.solve(
                 eco,
-                make_shock(eco, t_new, d_hat),
+                shock,
                 self.deficit,
                 tol=self.model.tol,
                 what="multi-sector counterfactual equilibrium",
@@ -280,7 +332,12 @@ class PreparedBaseline:
             seconds=rep0.seconds + rep1.seconds,
             method=rep1.method,
         )
-        base_deficit = self.deficit.at(np.exp(self.state.x) * eco.va)
+        return t_new, d_hat, shock, new, report
+
+    def _package(
+        self, t_new: Array, d_hat: Array, new: _cp_solver.State, report: SolverReport
+    ) -> Equilibrium:
+        base_deficit = self.deficit.at(np.exp(self.state.x) * self.data.eco.va)
         return package(
             self.baseline,
             self.data,

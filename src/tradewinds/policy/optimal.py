@@ -6,11 +6,11 @@ previous solution, so the many nearby solves of a search take one or two Newton 
 
 - One uniform rate: :func:`scipy.optimize.minimize_scalar` (bounded Brent) on the explicit box.
 - Several rates (by sector, or a coalition): L-BFGS-B with the explicit box, in rates scaled
-  by the square root of their share of the taxed trade (a diagonal preconditioner), with a
-  central-difference gradient on warm-started solves (one-sided at a bound). The policy layer
-  sees models only through their tariff -> equilibrium interface, so an implicit-function-
-  theorem gradient would need every model to expose its Jacobian with respect to tariffs;
-  central differences need nothing and are accurate to about ``tol / h + h^2``.
+  by the square root of their share of the taxed trade (a diagonal preconditioner). The
+  gradient is the model's own where the problem has one (:data:`~.problem.TariffGradient`; the
+  multi-sector model's is an adjoint, exact to the solver's tolerance, one solve per gradient);
+  otherwise central differences on warm-started solves (one-sided at a bound), accurate to
+  about ``tol / h + h^2`` and costing two solves per rate.
 
 :func:`uniform_tariff_formula` gives the closed form derived in ``docs/strategy.md``.
 """
@@ -198,7 +198,8 @@ def optimal_tariffs(
     mapper
         How the gradient's coordinates (sectors, coalition members) are evaluated when there
         are several rates: serially, or in parallel on Dask (:mod:`.parallel`). Each task
-        carries the problem with its current warm start.
+        carries the problem with its current warm start. Unused when the problem has its own
+        gradient (one solve gives every coordinate).
     """
     lo, hi = _check_bounds(bounds)
     w = _weights(instruments, weights)
@@ -212,18 +213,28 @@ def optimal_tariffs(
     obj0 = problem.objective(eq0, w)
     welfare0 = problem.welfare(eq0)
 
+    def failed(x: Array, exc: ConvergenceError) -> ConvergenceError:
+        rates = ", ".join(f"{100 * v:.2f}%" for v in x)
+        return ConvergenceError(
+            f"optimal tariffs for {', '.join(w)}: the model has no solution at rates "
+            f"[{rates}] inside the search box {lo:g}..{hi:g}; narrow --bounds or use the "
+            f"balanced closure. Model said: {exc.message}",
+            exc.report,
+        )
+
     def value(x: Array) -> float:
         try:
             eq = problem.evaluate(apply_all(base, instruments, x))
         except ConvergenceError as exc:
-            rates = ", ".join(f"{100 * v:.2f}%" for v in x)
-            raise ConvergenceError(
-                f"optimal tariffs for {', '.join(w)}: the model has no solution at rates "
-                f"[{rates}] inside the search box {lo:g}..{hi:g}; narrow --bounds or use the "
-                f"balanced closure. Model said: {exc.message}",
-                exc.report,
-            ) from exc
+            raise failed(x, exc) from exc
         return -problem.objective(eq, w)
+
+    def value_and_gradient(x: Array) -> tuple[float, Array]:
+        try:
+            eq, g = problem.evaluate_gradient(apply_all(base, instruments, x), w)
+        except ConvergenceError as exc:
+            raise failed(x, exc) from exc
+        return -problem.objective(eq, w), -np.concatenate([i.project(g) for i in instruments])
 
     if start.size == 1:
         res = optimize.minimize_scalar(
@@ -251,17 +262,30 @@ def optimal_tariffs(
         # so search in y = x * scale with scale ~ sqrt(trade share); rates on (almost) no
         # trade would otherwise make the problem badly conditioned.
         scale = _scales(eq0, instruments)
+        if problem.gradient is not None:
+
+            def fun(y: Array) -> tuple[float, Array]:
+                f, g = value_and_gradient(y / scale)
+                return f, g / scale
+
+            method = "L-BFGS-B (adjoint gradient)"
+        else:
+
+            def fun(y: Array) -> tuple[float, Array]:
+                x = y / scale
+                return value(x), grad(x) / scale
+
+            method = "L-BFGS-B (central-difference gradient)"
         res = optimize.minimize(
-            lambda y: value(y / scale),
+            fun,
             np.clip(start, lo, hi) * scale,
-            jac=lambda y: grad(y / scale) / scale,
+            jac=True,
             method="L-BFGS-B",
             bounds=list(zip(lo * scale, hi * scale, strict=True)),
             options={"maxiter": max_iter, "ftol": 1e-14, "gtol": GTOL},
         )
         x = np.clip(np.asarray(res.x, dtype=float) / scale, lo, hi)
-        ok, method = bool(res.success), "L-BFGS-B (central-difference gradient)"
-        msg = str(res.message)
+        ok, msg = bool(res.success), str(res.message)
     if not ok:
         raise ConvergenceError(
             f"optimal tariffs for {', '.join(w)}: the optimiser stopped without converging "

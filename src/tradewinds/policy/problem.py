@@ -6,6 +6,11 @@ from a full tariff array on (exporter, importer, sector) and an optional warm st
 interface, so optimal tariffs, Nash wars and coalition games work unchanged for the one-sector and
 multi-sector models. The scenarios layer builds the solver from a scenario file.
 
+A model may also offer a :data:`TariffGradient`: the equilibrium together with the gradient of a
+coalition's weighted welfare with respect to every tariff (the multi-sector model computes it by
+the adjoint method). Searches over many rates then take one solve per gradient instead of two
+per rate; models without one are differentiated numerically.
+
 A player's *instrument* is the set of tariffs it controls: the rates that ``country`` charges on
 goods from the partners in ``against``, either one uniform rate or one rate per sector.
 """
@@ -30,6 +35,13 @@ Array = np.ndarray[Any, np.dtype[np.float64]]
 
 #: (new tariffs on (exporter, importer, sector), warm start or None) -> Equilibrium.
 TariffSolver = Callable[[xr.DataArray, Equilibrium | None], Equilibrium]
+
+#: (new tariffs, welfare weights by country, warm start or None) -> (Equilibrium, gradient): the
+#: gradient of ``objective(eq, weights, metric)`` with respect to every tariff rate, on
+#: (exporter, importer, sector).
+TariffGradient = Callable[
+    [xr.DataArray, Mapping[str, float], Equilibrium | None], tuple[Equilibrium, xr.DataArray]
+]
 
 #: Default search box for a tariff rate: free trade to 200%. Explicit so no search wanders into
 #: prohibitive rates where the fixed-deficit closure has no solution.
@@ -74,6 +86,18 @@ class Instrument:
                 out.loc[{**cell, dims.SECTOR: sector}] = float(value)
         return out
 
+    def project(self, gradient: xr.DataArray) -> Array:
+        """Derivative with respect to this instrument's rates, from one on every tariff cell.
+
+        :meth:`apply` sets every cell of a rate to its value, so the derivative along the rate
+        is the sum of the cells' derivatives (over partners, and over sectors if uniform).
+        """
+        cell = gradient.sel({dims.IMPORTER: self.country, dims.EXPORTER: list(self.against)})
+        if self.sectors is None:
+            return np.array([float(cell.sum())])
+        by_sector = cell.sum(dims.EXPORTER)
+        return np.array([float(by_sector.sel({dims.SECTOR: s})) for s in self.sectors])
+
     def read(self, tariff: xr.DataArray) -> Array:
         """Current values of the instrument (unweighted mean over its partners).
 
@@ -106,6 +130,9 @@ class TariffProblem:
         most models that is ``welfare_hat``; the multi-sector model's ``welfare_hat`` is the
         first-order CP2015 decomposition, which keeps rising with tariffs, so it uses
         ``real_income_hat`` (its exact real income).
+    gradient
+        The model's gradient of weighted ``metric`` with respect to tariffs, where it has one
+        (``None``: searches use finite differences).
     """
 
     solve: TariffSolver
@@ -113,6 +140,7 @@ class TariffProblem:
     eps: float | None = None
     name: str = ""
     metric: str = "welfare_hat"
+    gradient: TariffGradient | None = None
     evaluations: int = field(default=0, init=False)
     _warm: Equilibrium | None = field(default=None, init=False, repr=False)
 
@@ -134,6 +162,19 @@ class TariffProblem:
         self._warm = eq
         self.evaluations += 1
         return eq
+
+    def evaluate_gradient(
+        self, tariff: xr.DataArray, weights: Mapping[str, float]
+    ) -> tuple[Equilibrium, xr.DataArray]:
+        """Solve at ``tariff`` (warm-started) and return the gradient of the weighted welfare."""
+        if self.gradient is None:
+            raise ScenarioError(f"{self.name or 'This model'} offers no tariff gradient.")
+        eq, grad = self.gradient(tariff, weights, self._warm)
+        if not eq.report.converged:
+            raise ConvergenceError(f"{self.name or 'model'}: solve did not converge", eq.report)
+        self._warm = eq
+        self.evaluations += 1
+        return eq, grad
 
     def welfare(self, eq: Equilibrium) -> dict[str, float]:
         """Every country's welfare change in this problem's measure."""

@@ -3,14 +3,15 @@
 The policy layer sees a model as a function from tariffs to an equilibrium. This module builds
 that function from a scenario: the baseline, the model from :data:`~.runner.MODELS`, and the
 scenario's trade-cost shocks held fixed while tariffs vary. A model that can use a warm start
-registers it in :data:`WARM_SOLVERS`; any other registered model plugs in unchanged and simply
-starts every solve cold.
+registers it in :data:`WARM_SOLVERS`, and a model that can return the gradient of welfare with
+respect to tariffs registers it in :data:`GRADIENT_SOLVERS`; any other registered model plugs in
+unchanged, starts every solve cold and is differentiated numerically.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,10 @@ POLICY_TOL = 1e-12
 WarmSolver = Callable[
     [Any, xr.Dataset, xr.DataArray, xr.DataArray, Equilibrium | None], Equilibrium
 ]
+GradientSolver = Callable[
+    [Any, xr.Dataset, xr.DataArray, xr.DataArray, Mapping[str, float], Equilibrium | None],
+    tuple[Equilibrium, xr.DataArray],
+]
 
 
 def _one_sector_warm(
@@ -68,13 +73,8 @@ _PREPARED: OrderedDict[tuple[int, str, str], PreparedBaseline] = OrderedDict()
 _PREPARED_MAX = 4
 
 
-def _multi_sector_warm(
-    spec: Any,
-    baseline: xr.Dataset,
-    tariff: xr.DataArray,
-    cost: xr.DataArray,
-    warm: Equilibrium | None,
-) -> Equilibrium:
+def _prepared(spec: Any, baseline: xr.Dataset) -> PreparedBaseline:
+    """The cached prepared multi-sector baseline of ``spec`` on ``baseline``."""
     from tradewinds.models.multisector import MultiSectorModel
 
     assert isinstance(spec, MultiSectorSpec)
@@ -87,8 +87,32 @@ def _multi_sector_warm(
             _PREPARED.popitem(last=False)
     else:
         _PREPARED.move_to_end(key)
+    return prepared
+
+
+def _multi_sector_warm(
+    spec: Any,
+    baseline: xr.Dataset,
+    tariff: xr.DataArray,
+    cost: xr.DataArray,
+    warm: Equilibrium | None,
+) -> Equilibrium:
+    prepared = _prepared(spec, baseline)
     start = None if warm is None else prepared.start_from(warm)
     return prepared.solve(tariff, cost, start=start)
+
+
+def _multi_sector_gradient(
+    spec: Any,
+    baseline: xr.Dataset,
+    tariff: xr.DataArray,
+    cost: xr.DataArray,
+    weights: Mapping[str, float],
+    warm: Equilibrium | None,
+) -> tuple[Equilibrium, xr.DataArray]:
+    prepared = _prepared(spec, baseline)
+    start = None if warm is None else prepared.start_from(warm)
+    return prepared.real_income_gradient(tariff, cost, weights=weights, start=start)
 
 
 #: Model name -> the ``Equilibrium.country`` ratio that measures welfare exactly, where it is not
@@ -101,6 +125,10 @@ WARM_SOLVERS: dict[str, WarmSolver] = {
     "one-sector": _one_sector_warm,
     "multi-sector": _multi_sector_warm,
 }
+
+#: Model name -> warm-started solver that also returns the gradient of the weighted welfare
+#: (in the model's :data:`WELFARE_METRIC`) with respect to every tariff.
+GRADIENT_SOLVERS: dict[str, GradientSolver] = {"multi-sector": _multi_sector_gradient}
 
 
 @contextmanager
@@ -142,6 +170,16 @@ def tariff_problem(
             return warm_solver(spec, data, new_tariff, cost, warm)
         return MODELS[name](spec, data, new_tariff, cost)
 
+    gradient_solver = GRADIENT_SOLVERS.get(name)
+    gradient = None
+    if gradient_solver is not None:
+        grad_solver = gradient_solver
+
+        def gradient(
+            new_tariff: xr.DataArray, weights: Mapping[str, float], warm: Equilibrium | None
+        ) -> tuple[Equilibrium, xr.DataArray]:
+            return grad_solver(spec, data, new_tariff, cost, weights, warm)
+
     if status_quo not in {"scenario", "baseline"}:
         raise ScenarioError(f"status_quo {status_quo!r} must be 'scenario' or 'baseline'.")
     start = tariff if status_quo == "scenario" else baseline["tariff"].copy()
@@ -152,6 +190,7 @@ def tariff_problem(
         eps=float(eps) if isinstance(eps, int | float) else None,
         name=scenario.title,
         metric=WELFARE_METRIC.get(name, "welfare_hat"),
+        gradient=gradient,
     )
     return problem, tariff
 
