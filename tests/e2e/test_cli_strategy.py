@@ -52,8 +52,9 @@ def test_by_sector_optimum_on_wiod_uses_the_adjoint_gradient(tmp_path, capsys):
     assert main([*args, "--by-sector", "-o", str(out)]) == 0
     shown = capsys.readouterr().out
     assert "L-BFGS-B (adjoint gradient)" in shown
-    solves = int(re.search(r"(\d+) model solves", shown).group(1))  # type: ignore[union-attr]
-    assert solves < 70
+    solves = re.search(r"(\d+) model solves", shown)
+    assert solves is not None
+    assert int(solves.group(1)) < 70
     records = pd.read_csv(out)
     assert len(records.query("metric == 'tariff_optimal'")) == 35
     welfare = records.query("metric == 'welfare_pct'").set_index("country")["value"]
