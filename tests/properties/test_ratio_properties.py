@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import numpy as np
 import pytest
 import xarray as xr
-from hypothesis import given, settings
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from tests.conftest import small_baseline
 from tradewinds.core import dims
+from tradewinds.core.errors import ConvergenceError
 from tradewinds.models import OneSectorModel, onesector
 
 pytestmark = pytest.mark.property
 
 seeds = st.integers(min_value=0, max_value=10_000)
 sizes = st.integers(min_value=2, max_value=7)
-# Beyond eps = 8 with two countries, the random shocks below can leave a surplus country unable
-# to earn its fixed deficit share (no equilibrium exists; the solver says so), which is outside
-# the property under test.
+# With two countries, eps near 8 and the largest shocks below, trade can collapse so far that a
+# surplus country cannot earn its fixed deficit share (no equilibrium exists; the solver says
+# so), which is outside the property under test: see _solve_or_reject.
 eps_values = st.floats(min_value=1.5, max_value=8.0)
 
 
@@ -36,6 +38,22 @@ def _shock(ds: xr.Dataset, seed: int) -> tuple[xr.DataArray, xr.DataArray]:
     return t, d
 
 
+def _solve_or_reject(ds: xr.Dataset, t: xr.DataArray, d: xr.DataArray, eps: float) -> Any:
+    """Solve under ``ratio``; reject the example if the closure has no equilibrium there.
+
+    Rejection needs the solver's own explanation (the closure cannot keep a surplus) and the
+    same shock solving under ``balanced``, so a solver that merely fails is never excused. Seen:
+    two countries, eps = 6, tariffs of 31% and 55% on top of trade costs up 80% and 97%.
+    """
+    try:
+        return OneSectorModel(eps=eps, closure="ratio").solve(ds, t, d)
+    except ConvergenceError as exc:
+        why = exc.message
+    assert "no solution under the ratio-deficit closure" in why
+    OneSectorModel(eps=eps, closure="balanced").solve(ds, t, d)
+    return reject()
+
+
 @settings(max_examples=40, deadline=None)
 @given(n=sizes, seed=seeds, eps=eps_values, base_tariff=st.floats(0.0, 0.3))
 def test_ratio_keeps_spending_to_output_ratios_up_to_one_factor(
@@ -44,7 +62,7 @@ def test_ratio_keeps_spending_to_output_ratios_up_to_one_factor(
     """(3r): (E' - R') / (w_hat Y) = kappa phi_n with one kappa; world deficits sum to zero."""
     ds = small_baseline(n, seed=seed, tariff=base_tariff)
     t, d = _shock(ds, seed)
-    eq = OneSectorModel(eps=eps, closure="ratio").solve(ds, t, d)
+    eq = _solve_or_reject(ds, t, d, eps)
     flows = ds[dims.TRADE].isel(sector=0).values
     y = flows.sum(axis=1)
     phi = flows.sum(axis=0) / y
@@ -72,7 +90,8 @@ def test_ratio_jacobian_is_exact(n: int, seed: int, eps: float, base_tariff: flo
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(onesector, "newton", spy)
-        OneSectorModel(eps=eps, closure="ratio").solve(ds, t, d)
+        with contextlib.suppress(ConvergenceError):  # only the system is needed
+            OneSectorModel(eps=eps, closure="ratio").solve(ds, t, d)
     system = seen[0]
     x = np.random.default_rng(seed).normal(0.0, 0.1, size=n)
     jac = system(x)[1]

@@ -81,7 +81,8 @@ def _prepared(spec: Any, baseline: xr.Dataset) -> PreparedBaseline:
     key = (id(baseline), spec.closure, repr(spec.theta))
     prepared = _PREPARED.get(key)
     if prepared is None or prepared.baseline is not baseline:
-        prepared = MultiSectorModel(closure=spec.closure, theta=spec.theta).prepare(baseline)
+        model = MultiSectorModel(closure=spec.closure, theta=spec.theta, tol=POLICY_TOL)
+        prepared = model.prepare(baseline)
         _PREPARED[key] = prepared
         while len(_PREPARED) > _PREPARED_MAX:
             _PREPARED.popitem(last=False)
