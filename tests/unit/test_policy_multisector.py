@@ -120,8 +120,13 @@ def test_one_sector_collapse_gives_the_closed_form_tariff():
 
 
 def test_warm_solver_is_registered_and_matches_a_cold_solve(problem):
-    """The multi-sector warm solver reuses one prepared baseline and agrees with MODELS' solve."""
-    from tradewinds.scenarios.strategy import WARM_SOLVERS
+    """The multi-sector warm solver reuses one prepared baseline and agrees with MODELS' solve.
+
+    Strategy solves run at the policy tolerance; the cold solve to compare iterations with runs
+    at the same tolerance.
+    """
+    from tradewinds.models.multisector import MultiSectorModel
+    from tradewinds.scenarios.strategy import POLICY_TOL, WARM_SOLVERS
 
     assert "multi-sector" in WARM_SOLVERS
     spec = parse_scenario({"title": "t", "model": {"name": "multi-sector"}})
@@ -136,4 +141,6 @@ def test_warm_solver_is_registered_and_matches_a_cold_solve(problem):
     np.testing.assert_allclose(
         warm.country["real_income_hat"], cold.country["real_income_hat"], rtol=0, atol=1e-9
     )
-    assert warm.report.iterations < cold.report.iterations
+    assert warm.report.tolerance == POLICY_TOL
+    tight = MultiSectorModel(tol=POLICY_TOL).solve(base, tariff, cost)
+    assert warm.report.iterations < tight.report.iterations
