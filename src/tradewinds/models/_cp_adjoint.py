@@ -34,33 +34,19 @@ from tradewinds.models._cp_solver import Deficits, State, linearize
 GRADIENT_TOL = 1e-10
 
 
-def real_income(eco: Economy, base: State, new: State, shock: Shock) -> Array:
-    """Exact real-income change ``RI_n`` of ``new`` against ``base`` (as in the outputs)."""
-    labour0 = np.exp(base.x) * eco.va
-    labour1 = np.exp(new.x) * eco.va
-    revenue0 = _revenue(base, eco.tariff / (1 + eco.tariff))
-    revenue1 = _revenue(new, shock.tariff_share)
-    log_p_hat = (eco.alpha * (new.log_p - base.log_p)).sum(axis=1)
-    return np.asarray((labour1 + revenue1) / (labour0 + revenue0) * np.exp(-log_p_hat))
-
-
-def _revenue(s: State, tariff_share: Array) -> Array:
-    m = (s.pi * tariff_share).sum(axis=2).T  # (N, J)
-    return np.asarray((m * s.spend).sum(axis=1))
-
-
 def real_income_gradient(
     eco: Economy,
     shock: Shock,
     deficit: Deficits,
-    base: State,
     new: State,
+    real_income: Array,
     weights: Array,
     *,
     tol: float = GRADIENT_TOL,
-) -> tuple[Array, Array]:
-    """``(RI, dW/dt')`` at the solved counterfactual ``new``.
+) -> Array:
+    """``dW/dt'`` at the solved counterfactual ``new``.
 
+    ``real_income[n]`` is ``RI_n`` at ``new`` (the outputs' ``real_income_hat``) and
     ``weights[n]`` is ``omega_n``; the gradient is ``[j, n, i]``, the derivative with respect to
     importer n's tariff rate on exporter i in sector j (``t'``, not ``1 + t'``).
     """
@@ -72,9 +58,8 @@ def real_income_gradient(
     m = (pi * ts).sum(axis=2).T  # (N, J)
     labour = np.exp(new.x) * eco.va
     income = labour + (m * spend).sum(axis=1)  # wL' + R'
-    ri = real_income(eco, base, new, shock)
-    rho = weights * ri / income  # dW / d(wL' + R')
-    p_weight = weights * ri  # -dW / d(sum_j alpha log P')
+    rho = weights * real_income / income  # dW / d(wL' + R')
+    p_weight = weights * real_income  # -dW / d(sum_j alpha log P')
 
     # Wages: J' mu = dW~/dx from the forward derivatives at fixed tariffs.
     lin = linearize(eco, shock, new, (new.d_price, new.d_spend), deficit, tol=tol)
@@ -122,4 +107,4 @@ def real_income_gradient(
     eta, _, _ = anderson(price_adjoint, p_ext, tol=tol * scale)
     kappa_bar += pi * eta.T[:, :, None]
     grad = kappa_bar * inv_gross + t_bar  # d log kappa / dt' = 1 / (1 + t')
-    return ri, np.asarray(grad)
+    return np.asarray(grad)

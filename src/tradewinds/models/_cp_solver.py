@@ -122,22 +122,6 @@ def evaluate(
     return State(x, log_p, log_c, pi_new, spend, output, residual, ok, inner_tol)
 
 
-def jacobian(
-    eco: Economy,
-    shock: Shock,
-    s: State,
-    warm: tuple[Array | None, Array | None] = (None, None),
-    deficit: Deficits | None = None,
-) -> tuple[Array, Array, Array]:
-    """``dF/dx`` by implicit differentiation of eqs. (10)-(13), all directions at once.
-
-    ``warm`` holds the price and spending derivatives of a nearby point to start the linear
-    solves from. Returns the Jacobian and both derivative arrays.
-    """
-    lin = linearize(eco, shock, s, warm, deficit)
-    return lin.jac, lin.d_price, lin.d_spend
-
-
 @dataclass(frozen=True)
 class Linearization:
     """Derivatives at a point with respect to ``x = log w_hat``, one direction per country.
@@ -161,7 +145,11 @@ def linearize(
     deficit: Deficits | None = None,
     tol: float = JACOBIAN_TOL,
 ) -> Linearization:
-    """The implicit derivatives behind :func:`jacobian`, solved to relative accuracy ``tol``."""
+    """``dF/dx`` by implicit differentiation of eqs. (10)-(13), all directions at once.
+
+    ``warm`` holds the price and spending derivatives of a nearby point to start the linear
+    solves from; they are solved to relative accuracy ``tol``.
+    """
     n, _ = s.log_p.shape
     theta = eco.theta
     eye = np.eye(n)
@@ -287,8 +275,8 @@ def solve(
             )
         iterations += 1
         if jac is None:
-            jac, d_price, d_spend = jacobian(eco, shock, state, derivs, deficit)
-            derivs = (d_price, d_spend)
+            lin = linearize(eco, shock, state, derivs, deficit)
+            jac, derivs = lin.jac, (lin.d_price, lin.d_spend)
             fresh = True
         jac[top, :] = eco.va * np.exp(state.x) / world
         try:

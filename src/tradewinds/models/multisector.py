@@ -276,10 +276,11 @@ class PreparedBaseline:
                 raise UnknownLabelError("country", country, countries, "the welfare weights")
             omega[countries.index(country)] = float(weight)
         t_new, d_hat, shock, new, report = self._counterfactual(new_tariff, trade_cost_hat, start)
-        _, grad = _cp_adjoint.real_income_gradient(
-            self.data.eco, shock, self.deficit, self.state, new, omega
-        )
         eq = self._package(t_new, d_hat, new, report)
+        real_income = np.asarray(eq.country["real_income_hat"].values, dtype=float)
+        grad = _cp_adjoint.real_income_gradient(
+            self.data.eco, shock, self.deficit, new, real_income, omega
+        )
         order = (dims.EXPORTER, dims.IMPORTER, dims.SECTOR)
         coords = {
             dims.EXPORTER: countries,

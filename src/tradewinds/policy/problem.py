@@ -95,8 +95,8 @@ class Instrument:
         cell = gradient.sel({dims.IMPORTER: self.country, dims.EXPORTER: list(self.against)})
         if self.sectors is None:
             return np.array([float(cell.sum())])
-        by_sector = cell.sum(dims.EXPORTER)
-        return np.array([float(by_sector.sel({dims.SECTOR: s})) for s in self.sectors])
+        by_sector = cell.sum(dims.EXPORTER).sel({dims.SECTOR: list(self.sectors)})
+        return np.asarray(by_sector.values, dtype=float)
 
     def read(self, tariff: xr.DataArray) -> Array:
         """Current values of the instrument (unweighted mean over its partners).
@@ -156,12 +156,7 @@ class TariffProblem:
 
     def evaluate(self, tariff: xr.DataArray) -> Equilibrium:
         """Solve at ``tariff``, warm-started from the previous solution of this problem."""
-        eq = self.solve(tariff, self._warm)
-        if not eq.report.converged:  # solvers raise, but never trust an unconverged answer
-            raise ConvergenceError(f"{self.name or 'model'}: solve did not converge", eq.report)
-        self._warm = eq
-        self.evaluations += 1
-        return eq
+        return self._accept(self.solve(tariff, self._warm))
 
     def evaluate_gradient(
         self, tariff: xr.DataArray, weights: Mapping[str, float]
@@ -170,11 +165,15 @@ class TariffProblem:
         if self.gradient is None:
             raise ScenarioError(f"{self.name or 'This model'} offers no tariff gradient.")
         eq, grad = self.gradient(tariff, weights, self._warm)
-        if not eq.report.converged:
+        return self._accept(eq), grad
+
+    def _accept(self, eq: Equilibrium) -> Equilibrium:
+        """Count a solve and keep it as the next warm start, if it converged."""
+        if not eq.report.converged:  # solvers raise, but never trust an unconverged answer
             raise ConvergenceError(f"{self.name or 'model'}: solve did not converge", eq.report)
         self._warm = eq
         self.evaluations += 1
-        return eq, grad
+        return eq
 
     def welfare(self, eq: Equilibrium) -> dict[str, float]:
         """Every country's welfare change in this problem's measure."""

@@ -24,7 +24,7 @@ from tradewinds.core.errors import ConvergenceError, ScenarioError
 from tradewinds.data.loaders import load_baseline
 from tradewinds.models.equilibrium import Equilibrium
 from tradewinds.policy.parallel import Mapper, client_mapper, serial_map
-from tradewinds.policy.problem import TariffProblem
+from tradewinds.policy.problem import Array, TariffProblem
 from tradewinds.policy.united_front import (
     Cell,
     UnitedFront,
@@ -73,8 +73,10 @@ _PREPARED: OrderedDict[tuple[int, str, str], PreparedBaseline] = OrderedDict()
 _PREPARED_MAX = 4
 
 
-def _prepared(spec: Any, baseline: xr.Dataset) -> PreparedBaseline:
-    """The cached prepared multi-sector baseline of ``spec`` on ``baseline``."""
+def _prepared(
+    spec: Any, baseline: xr.Dataset, warm: Equilibrium | None
+) -> tuple[PreparedBaseline, tuple[Array, Array] | None]:
+    """The cached prepared multi-sector baseline of ``spec``, and the start read off ``warm``."""
     from tradewinds.models.multisector import MultiSectorModel
 
     assert isinstance(spec, MultiSectorSpec)
@@ -88,7 +90,7 @@ def _prepared(spec: Any, baseline: xr.Dataset) -> PreparedBaseline:
             _PREPARED.popitem(last=False)
     else:
         _PREPARED.move_to_end(key)
-    return prepared
+    return prepared, None if warm is None else prepared.start_from(warm)
 
 
 def _multi_sector_warm(
@@ -98,8 +100,7 @@ def _multi_sector_warm(
     cost: xr.DataArray,
     warm: Equilibrium | None,
 ) -> Equilibrium:
-    prepared = _prepared(spec, baseline)
-    start = None if warm is None else prepared.start_from(warm)
+    prepared, start = _prepared(spec, baseline, warm)
     return prepared.solve(tariff, cost, start=start)
 
 
@@ -111,8 +112,7 @@ def _multi_sector_gradient(
     weights: Mapping[str, float],
     warm: Equilibrium | None,
 ) -> tuple[Equilibrium, xr.DataArray]:
-    prepared = _prepared(spec, baseline)
-    start = None if warm is None else prepared.start_from(warm)
+    prepared, start = _prepared(spec, baseline, warm)
     return prepared.real_income_gradient(tariff, cost, weights=weights, start=start)
 
 
@@ -171,15 +171,10 @@ def tariff_problem(
             return warm_solver(spec, data, new_tariff, cost, warm)
         return MODELS[name](spec, data, new_tariff, cost)
 
-    gradient_solver = GRADIENT_SOLVERS.get(name)
-    gradient = None
-    if gradient_solver is not None:
-        grad_solver = gradient_solver
-
-        def gradient(
-            new_tariff: xr.DataArray, weights: Mapping[str, float], warm: Equilibrium | None
-        ) -> tuple[Equilibrium, xr.DataArray]:
-            return grad_solver(spec, data, new_tariff, cost, weights, warm)
+    def gradient(
+        new_tariff: xr.DataArray, weights: Mapping[str, float], warm: Equilibrium | None
+    ) -> tuple[Equilibrium, xr.DataArray]:
+        return GRADIENT_SOLVERS[name](spec, data, new_tariff, cost, weights, warm)
 
     if status_quo not in {"scenario", "baseline"}:
         raise ScenarioError(f"status_quo {status_quo!r} must be 'scenario' or 'baseline'.")
@@ -191,7 +186,7 @@ def tariff_problem(
         eps=float(eps) if isinstance(eps, int | float) else None,
         name=scenario.title,
         metric=WELFARE_METRIC.get(name, "welfare_hat"),
-        gradient=gradient,
+        gradient=gradient if name in GRADIENT_SOLVERS else None,
     )
     return problem, tariff
 
