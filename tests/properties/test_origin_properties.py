@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tradewinds.measures.origin import check_origin
@@ -63,6 +63,19 @@ def test_more_originating_content_never_hurts(bom: dict[str, Any], data: st.Data
 
 
 @given(boms())
+@example(  # found by Hypothesis: turning m1 non-originating leaves the RVC exactly at 50%
+    {
+        "good": {"hts": "8479.89", "category": "other"},
+        "claim_date": "2025-01-01",
+        "transaction_value": 230,
+        "net_cost": 116,
+        "rule": {"rvc_transaction_value": 0.5, "rvc_net_cost": None},
+        "materials": [
+            {"name": "m0", "value": 113, "originating": False},
+            {"name": "m1", "value": 2, "originating": True},
+        ],
+    }
+)
 @settings(max_examples=150, deadline=None)
 def test_the_named_flip_material_flips_the_test(bom: dict[str, Any]) -> None:
     """When a test names a material whose switch flips it, switching it does flip the test."""

@@ -53,6 +53,9 @@ STEEL_ALUMINIUM = 0.70
 
 #: Relative tolerance for comparisons of money amounts that are equal on paper.
 _TOL = 1e-9
+#: A content share at its threshold to within this passes (``value >= threshold - _PASS_TOL``);
+#: the lever's "would fail if" uses the same margin, so a tie on paper is never named a flip.
+_PASS_TOL = 1e-12
 
 _STAGES = (
     dt.date(2020, 7, 1),
@@ -304,7 +307,7 @@ def _content_lever(
         text += (
             f"; the largest non-originating value is in {nonorig[0][0]!r} ({_money(nonorig[0][1])})"
         )
-    risky = [p for p in orig if p[2] > slack]
+    risky = [p for p in orig if p[2] > slack + _PASS_TOL * base]  # fails, as passed= reads
     if risky:
         worst = min(risky, key=lambda p: p[2])
         info["flip"] = {"name": worst[0], "value": worst[2], "to": "non-originating"}
@@ -343,7 +346,7 @@ def _rvc_check(
         article,
         rvc,
         threshold,
-        passed=rvc >= threshold - 1e-12,
+        passed=rvc >= threshold - _PASS_TOL,
         lever=lever,
         details={"base": base, "vnm": vnm, **info},
     )
@@ -378,7 +381,7 @@ def _core_parts_check(bom: BillOfMaterials) -> Check:
         article,
         value,
         threshold,
-        passed=base > 0 and value >= threshold - 1e-12,
+        passed=base > 0 and value >= threshold - _PASS_TOL,
         lever=lever,
         note=f"{method.replace('_', '-')} basis (core_parts_method)",
         details={"base": base, "vnm": vnm, "method": method, **info},
