@@ -1,42 +1,230 @@
-"""Reading user files: YAML with located syntax errors, and one-line validation messages.
+"""Reading user files: safe YAML with stated limits, and one-line validation messages.
 
-Scenario files, bills of materials, measure files and API bodies all go through these two
-functions, so a user sees the same kind of message whatever they got wrong: the file, the line
-and column of a YAML syntax error, or the dotted key of a schema error with the value given.
+Scenario files, bills of materials, measure files, specs and API bodies all go through
+:func:`read_yaml` and :func:`parse_yaml`, so a user sees the same kind of message whatever they got
+wrong: the file, the line and column of a YAML syntax error, or the dotted key of a schema error
+with the value given.
+
+The YAML reader is stricter than ``yaml.safe_load`` (see ``docs/input-limits.md``):
+
+* aliases and anchors (``&a`` / ``*a``, and ``<<`` merges that use them) are refused, so a small
+  document cannot expand into a huge one (the "billion laughs" alias bomb);
+* a key repeated in one mapping is refused, naming the key and both lines (YAML itself would keep
+  the last value silently);
+* a document is at most :data:`MAX_YAML_BYTES` bytes, :data:`MAX_YAML_DEPTH` levels of nesting
+  and :data:`MAX_YAML_NODES` values in all;
+* a file must be UTF-8 text without a byte-order mark.
+
+Parsing uses libyaml's C composer where PyYAML was built with it, then checks the node graph
+(one pass, no recursion) before constructing Python objects.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import Strict, ValidationError
 
 from tradewinds.core.errors import ScenarioError
+
+#: Largest YAML document accepted, in bytes of UTF-8 (5 MB).
+MAX_YAML_BYTES = 5_000_000
+#: Deepest nesting of mappings and sequences accepted.
+MAX_YAML_DEPTH = 32
+#: Most values (scalars, mappings and sequences, keys included) in one document.
+MAX_YAML_NODES = 500_000
+
+#: A number field of a user file: an int or a float, never a bool (``rate: true`` is not 100%)
+#: or a string. Models using it also set ``allow_inf_nan=False``, so NaN and infinity are refused
+#: with the field's dotted path.
+Number = Annotated[float, Strict()]
+
+_BASE_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _text_of(data: bytes, source: str) -> str:
+    """UTF-8 text of a file's bytes; one clear error for a BOM, binary or another encoding."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        raise ScenarioError(
+            f"{source}: the file starts with a byte-order mark (BOM); save it as UTF-8 without "
+            "a BOM."
+        )
+    if b"\x00" in data:
+        raise ScenarioError(
+            f"{source}: the file is binary (it contains NUL bytes), not YAML text; give a UTF-8 "
+            "text file."
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ScenarioError(
+            f"{source}: the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at line {line}); "
+            "save it as UTF-8."
+        ) from None
+
+
+def check_input_file(path: Path, what: str) -> None:
+    """:class:`ScenarioError` unless ``path`` is an existing regular file (a folder says so)."""
+    if path.is_dir():
+        raise ScenarioError(f"{what.capitalize()} {str(path)!r} is a directory, not a file.")
+    if not path.is_file():
+        raise ScenarioError(f"{what.capitalize()} {str(path)!r} does not exist.")
+
+
+def read_text_file(path: Path, what: str, *, max_bytes: int | None = MAX_YAML_BYTES) -> str:
+    """A user text file as UTF-8; :class:`ScenarioError` naming the file when it cannot be read."""
+    path = Path(path)
+    check_input_file(path, what)
+    try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise ScenarioError(
+                f"{what.capitalize()} {str(path)!r} is {size:,} bytes; the limit is "
+                f"{max_bytes:,} (see docs/input-limits.md)."
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"Cannot read {what} {str(path)!r}: {exc.strerror}.") from None
+    return _text_of(data, f"{what.capitalize()} {str(path)!r}")
 
 
 def read_yaml(path: Path, what: str) -> Any:
     """Parse a YAML file; :class:`ScenarioError` naming the file (and line) when it cannot."""
-    if not path.is_file():
-        raise ScenarioError(f"{what.capitalize()} {str(path)!r} does not exist.")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError(f"Cannot read {what} {str(path)!r}: {exc.strerror}.") from None
+    path = Path(path)
+    text = read_text_file(path, what)
     return parse_yaml(text, str(path))
 
 
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _check_nodes(root: yaml.Node, source: str) -> None:
+    """Refuse aliases, duplicate keys and over-deep or over-large node graphs (no recursion)."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            raise ScenarioError(
+                f"{source}: YAML anchors and aliases (&name, *name) are not accepted (the value "
+                f"at line {_line(node)} is reused by an alias); write it out in full."
+            )
+        seen.add(id(node))
+        count += 1
+        if count > MAX_YAML_NODES:
+            raise ScenarioError(
+                f"{source}: the document has more than {MAX_YAML_NODES:,} values; that is the "
+                "limit (see docs/input-limits.md)."
+            )
+        if isinstance(node, yaml.ScalarNode):
+            continue
+        if depth > MAX_YAML_DEPTH:
+            raise ScenarioError(
+                f"{source}: nesting deeper than {MAX_YAML_DEPTH} levels at line {_line(node)}; "
+                "that is the limit (see docs/input-limits.md)."
+            )
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+            continue
+        keys: dict[tuple[str, str], int] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.tag == "tag:yaml.org,2002:merge":
+                    raise ScenarioError(
+                        f"{source}: YAML merge keys ('<<') are not accepted (line {_line(key)}); "
+                        "write the keys out in full."
+                    )
+                ident = (key.tag, key.value)
+                if ident in keys:
+                    raise ScenarioError(
+                        f"{source}: key {key.value!r} appears twice in one mapping (lines "
+                        f"{keys[ident]} and {_line(key)}); YAML would keep only the last value. "
+                        "Remove or merge one of them."
+                    )
+                keys[ident] = _line(key)
+            stack.append((key, depth + 1))
+            stack.append((value, depth + 1))
+
+
+class _CheckedLoader(_BASE_LOADER):  # type: ignore[misc]
+    """The safe loader (C where available) whose single document is checked before building."""
+
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        if node is None:
+            return None
+        _check_nodes(node, getattr(self, "_tw_source", "YAML"))
+        return self.construct_document(node)
+
+    def _timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            raise ScenarioError(
+                f"{getattr(self, '_tw_source', 'YAML')}: {node.value!r} at line {_line(node)} is "
+                "not a valid date; give an existing day as YYYY-MM-DD (e.g. 2025-03-04)."
+            ) from None
+
+
+_CheckedLoader.add_constructor("tag:yaml.org,2002:timestamp", _CheckedLoader._timestamp)
+
+
 def parse_yaml(text: str, source: str) -> Any:
-    """Parse YAML text; a syntax error becomes one line with its line and column."""
+    """Parse YAML text safely; a syntax error or a broken limit is one line naming the place.
+
+    Refuses aliases, duplicate keys, a BOM, and documents over :data:`MAX_YAML_BYTES`,
+    :data:`MAX_YAML_DEPTH` or :data:`MAX_YAML_NODES`.
+    """
+    if not isinstance(text, str):
+        raise ScenarioError(f"{source}: expected YAML text, got {type(text).__name__}.")
+    if text.startswith("\ufeff"):
+        raise ScenarioError(
+            f"{source}: the text starts with a byte-order mark (BOM); save it as UTF-8 without "
+            "a BOM."
+        )
+    if len(text) > MAX_YAML_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
+        raise ScenarioError(
+            f"{source}: the document is larger than {MAX_YAML_BYTES:,} bytes; that is the limit "
+            "(see docs/input-limits.md)."
+        )
+    loader = _CheckedLoader(text)
+    loader._tw_source = source
     try:
-        return yaml.safe_load(text)
+        return loader.get_single_data()
+    except ScenarioError:
+        raise
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ScenarioError(f"{source}: malformed YAML{at}: {problem}.") from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # The safe constructor raises these on a few malformed scalars (e.g. a date such as
+        # 2025-02-30, or a timestamp out of range).
+        raise ScenarioError(f"{source}: cannot read a value: {exc}.") from None
+    finally:
+        loader.dispose()
+
+
+def parse_date(text: object, what: str) -> dt.date:
+    """An ISO ``YYYY-MM-DD`` date; :class:`ScenarioError` naming ``what`` for impossible ones."""
+    if isinstance(text, dt.datetime):
+        return text.date()
+    if isinstance(text, dt.date):
+        return text
+    try:
+        return dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise ScenarioError(
+            f"{what}: {text!r} is not a valid date; give an existing day as YYYY-MM-DD "
+            "(e.g. 2025-03-04)."
+        ) from None
 
 
 def _where(loc: tuple[int | str, ...]) -> str:
@@ -68,4 +256,6 @@ def validation_error(exc: ValidationError, source: str, doc: str) -> ScenarioErr
         return ScenarioError(f"{source}: required key {where!r} is missing.")
     more = f" ({len(errors) - 1} more problems)" if len(errors) > 1 else ""
     msg = str(err["msg"]).removeprefix("Value error, ")
+    if isinstance(err.get("input"), bool) and "number" in msg:
+        msg += "; true/false is not a number"
     return ScenarioError(f"{source}: {where}: {msg} (got {_shown(err.get('input'))}){more}.")

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from tradewinds.core.errors import ScenarioError
+from tradewinds.core.countries import ISO3_CODES
+from tradewinds.core.errors import ScenarioError, UnknownLabelError
+from tradewinds.core.inputs import parse_date
 from tradewinds.measures.mfn import normalise_unit
 from tradewinds.measures.products import dotted, hts_universe, normalise_hts, scope_mask
 from tradewinds.measures.registry import Registry, load_registry
@@ -113,10 +115,87 @@ class DutyResult:
         }
 
 
+#: Spellings of "yes" accepted for a flag (``usmca``, ``transshipped``), case-insensitive and
+#: with surrounding blanks ignored.
+TRUE_SPELLINGS: frozenset[str] = frozenset({"1", "true", "yes", "y", "t"})
+#: Spellings of "no" accepted for a flag; anything else is refused.
+FALSE_SPELLINGS: frozenset[str] = frozenset({"0", "false", "no", "n", "f"})
+
+
+def parse_flag(value: object, field: str) -> bool:
+    """A yes/no field: a bool, 0/1, or one of the spellings above; else :class:`ScenarioError`."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer) and int(value) in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in TRUE_SPELLINGS:
+        return True
+    if text in FALSE_SPELLINGS:
+        return False
+    raise ScenarioError(
+        f"{field}: {value!r} is not a yes/no value; use one of "
+        f"{sorted(TRUE_SPELLINGS)} or {sorted(FALSE_SPELLINGS)}."
+    )
+
+
+def _number(value: object, field: str) -> float:
+    if isinstance(value, bool | np.bool_):
+        raise ScenarioError(f"{field}: {value!r} is a yes/no value, not a number.")
+    try:
+        out = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ScenarioError(f"{field}: {value!r} is not a number.") from None
+    if not math.isfinite(out):
+        raise ScenarioError(f"{field}: {value!r} is not a finite number.")
+    return out
+
+
+def check_value(value: object, field: str = "value") -> float:
+    """A customs value: a finite number above 0 (US$); else :class:`ScenarioError`."""
+    out = _number(value, field)
+    if out <= 0:
+        raise ScenarioError(f"{field}: {value!r} must be a positive amount of US dollars.")
+    return out
+
+
+def check_share(value: object, field: str) -> float:
+    """A content share of the customs value: a finite number in [0, 1] (0.4 for 40%)."""
+    out = _number(value, field)
+    if not 0 <= out <= 1:
+        raise ScenarioError(
+            f"{field}: {value!r} must lie between 0 and 1 (a fraction of the customs value, "
+            "e.g. 0.4 for 40%)."
+        )
+    return out
+
+
+def check_quantity(value: object, field: str = "quantity") -> float:
+    """A quantity for a specific MFN rate: a finite number, 0 or more."""
+    out = _number(value, field)
+    if out < 0:
+        raise ScenarioError(f"{field}: {value!r} must not be negative.")
+    return out
+
+
+def known_importers(registry: Registry) -> list[str]:
+    """Countries whose tariffs the registry holds (the US, and the partners that retaliate)."""
+    return sorted({m.imposing for m in registry.measures} | {"USA"})
+
+
+def check_country(code: object, field: str, known: Iterable[str] = ISO3_CODES) -> str:
+    """An ISO3 code (upper-cased) from ``known``; :class:`UnknownLabelError` with suggestions."""
+    text = str(code).strip().upper()
+    known = sorted(known)
+    if text not in known:
+        raise UnknownLabelError("country code", str(code), known, field)
+    return text
+
+
 def _as_bool(series: pd.Series) -> np.ndarray:
     codes, uniques = pd.factorize(series.astype(str), use_na_sentinel=False)
     text = pd.Series(uniques).str.strip().str.lower()
-    return np.asarray(text.isin(["1", "true", "yes", "y", "t"]).to_numpy()[codes], dtype=bool)
+    return np.asarray(text.isin(sorted(TRUE_SPELLINGS)).to_numpy()[codes], dtype=bool)
 
 
 def _on_uniques(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
@@ -360,6 +439,17 @@ def calculate(
             raise ScenarioError(
                 f"Unknown metal {name!r} in --metal-content; use one of {list(METALS)}."
             )
+    metal_content = {k: check_share(v, f"metal content {k}") for k, v in metal_content.items()}
+    origin = check_country(origin, "origin")
+    importer = check_country(importer, "importer", known_importers(registry))
+    value = check_value(value, "value")
+    date = parse_date(date, "date")
+    usmca = parse_flag(usmca, "usmca")
+    transshipped = parse_flag(transshipped, "transshipped")
+    if us_content is not None:
+        us_content = check_share(us_content, "us_content")
+    if quantity is not None:
+        quantity = check_quantity(quantity, "quantity")
     if quantity is not None and not unit:
         raise ScenarioError("--quantity needs --unit (the unit of the MFN rate, e.g. kg).")
     if unit and normalise_unit(unit) is None:
@@ -368,7 +458,7 @@ def calculate(
     row = {
         "hts": code,
         "origin": origin,
-        "date": str(date),
+        "date": date.isoformat(),
         "value": value,
         "importer": importer,
         "usmca": usmca,

@@ -18,10 +18,10 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
-import yaml
 from pydantic import ValidationError
 
 from tradewinds.core.errors import DataError, MeasureConflictError, ScenarioError, UnknownLabelError
+from tradewinds.core.inputs import check_input_file, read_yaml
 from tradewinds.measures.products import scope_mask
 from tradewinds.measures.schema import Measure, MeasureFile, PrecedenceFile, PrecedenceRule
 from tradewinds.measures.warnings import CoverageWarning, warn
@@ -31,10 +31,7 @@ START_DATE = dt.date(2025, 1, 1)
 
 
 def _read_yaml(path: Path) -> object:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ScenarioError(f"Cannot read measure file {str(path)!r}: {exc}") from exc
+    return read_yaml(path, "measure file")
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -235,6 +232,5 @@ def load_registry(extra: Sequence[Path | str] = ()) -> Registry:
         return _default_registry()
     paths = [Path(p) for p in extra]
     for p in paths:
-        if not p.is_file():
-            raise ScenarioError(f"Measure file {str(p)!r} does not exist.")
+        check_input_file(p, "measure file")
     return build_registry([*_packaged_files(), *paths], _precedence_path())

@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tradewinds.core.inputs import Number
+
 #: Authorities used for the breakdown of effective rates.
 Authority = Literal[
     "mfn",
@@ -43,7 +45,7 @@ Condition = Literal["transshipment"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Source(_Frozen):
@@ -109,7 +111,7 @@ class Measure(_Frozen):
     targets: tuple[str, ...]
     exclude_targets: tuple[str, ...] = ()
     scope: Scope
-    rate: float = Field(ge=0, le=10)
+    rate: Number = Field(ge=0, le=10)
     value_basis: ValueBasis = "full_value"
     metal: Metal | None = None
     effective_from: dt.date

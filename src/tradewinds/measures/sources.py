@@ -5,14 +5,14 @@ from __future__ import annotations
 import functools
 from importlib import resources
 
-import yaml
+from tradewinds.core.inputs import parse_yaml
 
 
 @functools.cache
 def source_urls() -> dict[str, str]:
     """Key -> URL for every source key the packaged registry cites."""
     path = resources.files("tradewinds.measures").joinpath("data/sources.yaml")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = parse_yaml(path.read_text(encoding="utf-8"), "sources.yaml")
     return {str(k): str(v) for k, v in (data or {}).items()}
 
 

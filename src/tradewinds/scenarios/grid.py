@@ -12,9 +12,8 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import yaml
-
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
+from tradewinds.core.inputs import parse_yaml
 from tradewinds.scenarios.schema import Scenario, parse_scenario
 
 #: One grid axis: a field path and the values it takes.
@@ -29,10 +28,7 @@ def parse_set_option(option: str) -> Axis:
         raise ScenarioError(
             f"--set {option!r}: expected PATH=VALUES, for example --set model.eps=2,4,6,8."
         )
-    try:
-        values = yaml.safe_load(f"[{raw}]")
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"--set {option!r}: cannot parse the values as YAML ({exc}).") from None
+    values = parse_yaml(f"[{raw}]", f"--set {option!r}")
     if not isinstance(values, list) or not values:
         raise ScenarioError(f"--set {option!r}: give at least one value after '='.")
     return path, values

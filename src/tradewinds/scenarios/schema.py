@@ -23,11 +23,11 @@ from pydantic import (
 )
 
 from tradewinds.core.errors import ScenarioError
-from tradewinds.core.inputs import read_yaml, validation_error
+from tradewinds.core.inputs import Number, read_yaml, validation_error
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class AllExcept(_Strict):
@@ -49,8 +49,8 @@ class TariffShock(_Strict):
 
     importer: CountrySet
     exporter: CountrySet
-    rate: float | None = Field(default=None, description="New ad valorem rate, 0.25 for 25%.")
-    add: float | None = Field(default=None, description="Added to the baseline rate.")
+    rate: Number | None = Field(default=None, description="New ad valorem rate, 0.25 for 25%.")
+    add: Number | None = Field(default=None, description="Added to the baseline rate.")
     sectors: Literal["all"] | list[str] = "all"
     note: str = ""
 
@@ -70,7 +70,7 @@ class TradeCostShock(_Strict):
     ``importer`` give one direction.
     """
 
-    change: float
+    change: Number
     between: list[str] | None = None
     exporter: CountrySet | None = None
     importer: CountrySet | None = None
@@ -122,13 +122,13 @@ class RegistryOverrides(_Strict):
     remove_usmca_exemption: bool = Field(
         default=False, description="Treat every line as non-claiming (no USMCA preference)."
     )
-    ieepa_rate: dict[Literal["CAN", "MEX"], Annotated[float, Field(ge=0, le=10)]] = Field(
+    ieepa_rate: dict[Literal["CAN", "MEX"], Annotated[Number, Field(ge=0, le=10)]] = Field(
         default_factory=dict, description="Set the IEEPA rate on a country's goods."
     )
     measure_files: list[str] = Field(
         default_factory=list, description="Extra measure files, relative to the scenario file."
     )
-    scale_programmes: dict[str, Annotated[float, Field(ge=0)]] = Field(
+    scale_programmes: dict[str, Annotated[Number, Field(ge=0)]] = Field(
         default_factory=dict, description="Multiply a programme's rates; 0 removes it."
     )
 
@@ -224,7 +224,7 @@ class OneSectorSpec(_Strict):
     """The one-sector Eaton–Kortum/Armington model (``tradewinds.models.onesector``)."""
 
     name: Literal["one-sector"] = "one-sector"
-    eps: float = Field(default=4.0, gt=0, description="Trade elasticity.")
+    eps: Number = Field(default=4.0, gt=0, description="Trade elasticity.")
     closure: Literal["fixed", "balanced", "ratio"] = "fixed"
 
 
@@ -232,9 +232,9 @@ class IgnatenkoSpec(_Strict):
     """Ignatenko et al. (2025), one sector with employment (``tradewinds.models.ignatenko``)."""
 
     name: Literal["ignatenko2025"] = "ignatenko2025"
-    eps: float = Field(default=4.0, gt=0, description="Trade elasticity.")
-    kappa: float = Field(default=0.5, gt=0, description="Labour-supply (Frisch) elasticity.")
-    pass_through: float = Field(
+    eps: Number = Field(default=4.0, gt=0, description="Trade elasticity.")
+    kappa: Number = Field(default=0.5, gt=0, description="Labour-supply (Frisch) elasticity.")
+    pass_through: Number = Field(
         default=1.0,
         gt=0,
         le=1,
@@ -255,7 +255,7 @@ class MultiSectorSpec(_Strict):
 
     name: Literal["multi-sector"] = "multi-sector"
     closure: Literal["fixed", "balanced", "ratio"] = "balanced"
-    theta: Annotated[float, Field(gt=0)] | dict[str, Annotated[float, Field(gt=0)]] | None = None
+    theta: Annotated[Number, Field(gt=0)] | dict[str, Annotated[Number, Field(gt=0)]] | None = None
 
 
 ModelSpec = Annotated[OneSectorSpec | IgnatenkoSpec | MultiSectorSpec, Field(discriminator="name")]
