@@ -17,8 +17,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 import tradewinds
-from tradewinds.core.errors import ScenarioError, TradewindsError
-from tradewinds.core.inputs import parse_yaml
+from tradewinds.core.errors import TradewindsError
+from tradewinds.core.inputs import parse_date, parse_yaml
 
 
 class RunRequest(BaseModel):
@@ -42,10 +42,7 @@ def _data(payload: str | dict[str, Any], what: str) -> Any:
 
 
 def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ScenarioError(f"Date {text!r} is not an ISO date (YYYY-MM-DD).") from None
+    return parse_date(text, "date")
 
 
 def create_app() -> FastAPI:

@@ -26,18 +26,54 @@ def console() -> Console:
     return Console(highlight=False, width=None if sys.stdout.isatty() else 132)
 
 
+def check_output(path: Path | None, suffixes: tuple[str, ...] = (".csv", ".json")) -> None:
+    """Refuse an ``--output`` that cannot be written, before any work is done.
+
+    The suffix must be one of ``suffixes``; the path must not be a folder; the file (if it
+    exists) or the nearest existing parent folder must be writable. Nothing is created here.
+    """
+    if path is None:
+        return
+    import os
+
+    suffix = path.suffix.lower()
+    if suffixes and suffix not in suffixes:
+        allowed = " or ".join(suffixes)
+        raise ScenarioError(
+            f"Output file {str(path)!r} must end in {allowed} (got {suffix or 'no suffix'!r})."
+        )
+    if path.is_dir():
+        raise ScenarioError(f"Output file {str(path)!r} is a directory; give a file name.")
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            raise ScenarioError(f"Output file {str(path)!r} is not writable.")
+        return
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise ScenarioError(
+            f"Output file {str(path)!r} cannot be created: {str(parent)!r} is not a directory."
+        )
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ScenarioError(
+            f"Output file {str(path)!r} cannot be created: directory {str(parent)!r} is not "
+            "writable."
+        )
+
+
 def write_records(records: pd.DataFrame, path: Path) -> None:
     """Write tidy records as CSV or JSON, chosen by the file extension."""
+    check_output(path)
     suffix = path.suffix.lower()
-    if suffix not in {".csv", ".json"}:
-        raise ScenarioError(
-            f"Output file {str(path)!r} must end in .csv or .json (got {suffix or 'no suffix'!r})."
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        records.to_csv(path, index=False)
-    else:
-        records.to_json(path, orient="records", indent=1)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if suffix == ".csv":
+            records.to_csv(path, index=False)
+        else:
+            records.to_json(path, orient="records", indent=1)
+    except OSError as exc:
+        raise ScenarioError(f"Cannot write output file {str(path)!r}: {exc.strerror}.") from None
 
 
 #: Help text of the ``--store`` option shared by the commands that use the results store.
@@ -55,10 +91,9 @@ def open_store(path: Path | None, *, enabled: bool = True) -> ResultsStore | Non
 
 def read_text(path: Path) -> str:
     """A scenario file's text as written (stored with the run)."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError(f"Cannot read scenario file {str(path)!r}: {exc}.") from None
+    from tradewinds.core.inputs import read_text_file
+
+    return read_text_file(path, "scenario file")
 
 
 @contextmanager

@@ -11,10 +11,9 @@ from tradewinds.core.errors import ScenarioError
 
 
 def _date(text: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise ScenarioError(f"{option} {text!r} is not a date YYYY-MM-DD.") from exc
+    from tradewinds.core.inputs import parse_date
+
+    return parse_date(text, option)
 
 
 def etr(
@@ -32,6 +31,9 @@ def etr(
     plot: Path | None = typer.Option(None, "--plot", help="Plot to FILE.html or FILE.png."),
 ) -> None:
     """Import-weighted effective US tariff rate on CAN or MEX, by authority and sector."""
+    from tradewinds.cli._common import check_output
+
+    check_output(output)
     import json
 
     from tradewinds.cli._common import console, write_records

@@ -31,6 +31,9 @@ def compare(
     no_store: bool = typer.Option(False, "--no-store", help="Do not read or write the store."),
 ) -> None:
     """Run A and B through the same runner and show B minus A for the headline metrics."""
+    from tradewinds.cli._common import check_output
+
+    check_output(output)
     from tradewinds.cli._common import console, open_store, read_text, write_records
     from tradewinds.core.errors import ScenarioError
     from tradewinds.reporting.compare import compare_headlines, difference_table

@@ -24,21 +24,18 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("table", "--format", help="table or json."),
     ) -> None:
         """Measures in force on a date (or all records), optionally for one target country."""
-        import datetime as dt
         import json
 
         from rich.table import Table
 
-        from tradewinds.core.errors import ScenarioError
         from tradewinds.measures.registry import load_registry
 
         with printed_warnings():
             registry = load_registry(measures)
             if as_of is not None:
-                try:
-                    date = dt.date.fromisoformat(as_of)
-                except ValueError as exc:
-                    raise ScenarioError(f"--as-of {as_of!r} is not a date YYYY-MM-DD.") from exc
+                from tradewinds.core.inputs import parse_date
+
+                date = parse_date(as_of, "--as-of")
                 registry.check_date(date)
                 rows = registry.in_force(
                     date, target=target and target.upper(), imposing=imposing and imposing.upper()

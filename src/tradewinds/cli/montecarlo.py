@@ -64,6 +64,9 @@ def montecarlo(
     per-sector elasticities draw each from its Caliendo-Parro (2015) standard error. See
     docs/sweeps.md for the sources.
     """
+    from tradewinds.cli._common import check_output
+
+    check_output(output)
     from dataclasses import replace
 
     from tradewinds.cli._common import console, open_store, progress_bar, read_text, write_records

@@ -38,6 +38,9 @@ def ignatenko2025(
 
     NON_USA is the expenditure-weighted non-US average. Published figures are shown beside ours.
     """
+    from tradewinds.cli._common import check_output
+
+    check_output(output)
     from rich.table import Table
 
     from tradewinds.cli._common import console, write_records
@@ -124,6 +127,9 @@ def cp2015_nafta(
 
 def run_cp2015_nafta(closure: str, output: Path | None, data: Path | None) -> None:
     """Body of ``replicate cp2015-nafta``: solve, print Table 2 beside the paper, write records."""
+    from tradewinds.cli._common import check_output
+
+    check_output(output)
     from rich.table import Table
 
     from tradewinds.cli._common import console, write_records

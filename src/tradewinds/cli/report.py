@@ -22,6 +22,9 @@ def report(
     store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
 ) -> None:
     """Write an HTML page with Plotly charts of a run; it works offline (plotly.js is inline)."""
+    from tradewinds.cli._common import check_output
+
+    check_output(output, (".html", ".htm"))
     from tradewinds.cli._common import console, open_store
     from tradewinds.core.errors import ScenarioError
     from tradewinds.reporting.html import render_run

@@ -132,6 +132,9 @@ def export(
     store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
 ) -> None:
     """Export a run's tidy results, bands or children to a file."""
+    from tradewinds.cli._common import check_output
+
+    check_output(output)
     import pandas as pd
 
     from tradewinds.cli._common import console, open_store, write_records

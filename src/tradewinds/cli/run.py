@@ -60,6 +60,9 @@ def run(
     The run is recorded in the results store and its run id printed; a scenario already run
     on the same baseline by the same tradewinds version is served from the store.
     """
+    from tradewinds.cli._common import check_output
+
+    check_output(output)
     from tradewinds.cli._common import console, open_store, read_text, write_records
     from tradewinds.reporting.tables import frame_table, headline_frame
     from tradewinds.scenarios import load_scenario

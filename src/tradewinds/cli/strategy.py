@@ -119,6 +119,9 @@ def optimal(
     With several rates (--by-sector or a coalition) the gradient's coordinates run in parallel
     when --workers or --scheduler is given.
     """
+    from tradewinds.cli._common import check_output
+
+    check_output(output)
     from tradewinds.cli._common import console, write_records
     from tradewinds.core import dims
     from tradewinds.policy.optimal import optimal_tariffs, uniform_tariff_formula
@@ -178,6 +181,9 @@ def nash(
     output: Path | None = OUTPUT,
 ) -> None:
     """Iterate best responses of PLAYERS until none gains more than --tol, or report a cycle."""
+    from tradewinds.cli._common import check_output
+
+    check_output(output)
     from tradewinds.cli._common import console, write_records
     from tradewinds.core.errors import ConvergenceError
     from tradewinds.core.solver import SolverReport
@@ -245,6 +251,9 @@ def united_front_cmd(
     html: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML chart."),
 ) -> None:
     """The 4x4 game of two partners facing a threat: accept, alone, joint or deal."""
+    from tradewinds.cli._common import check_output
+
+    check_output(output)
     import pandas as pd
 
     from tradewinds.cli._common import console, write_records

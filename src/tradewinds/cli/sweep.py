@@ -50,6 +50,9 @@ def sweep(
 
     Example: tradewinds sweep s.yaml --set model.eps=2,4,6,8 --set model.closure=fixed,balanced
     """
+    from tradewinds.cli._common import check_output
+
+    check_output(output)
     from tradewinds.cli._common import console, open_store, progress_bar, read_text, write_records
     from tradewinds.cli._display import failures_table, sweep_table
     from tradewinds.core.errors import ScenarioError
