@@ -44,6 +44,12 @@ class DataError(TradewindsError, ValueError):
     http_status = 422
 
 
+class StoreError(DataError):
+    """The results store cannot be read or written (a damaged or foreign database file)."""
+
+    http_status = 500
+
+
 class UnknownLabelError(TradewindsError, KeyError):
     """A country, sector, HTS code or other label is not known; suggests the closest ones."""
 

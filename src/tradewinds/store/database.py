@@ -29,7 +29,7 @@ import duckdb
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from tradewinds.core.errors import DataError, ScenarioError, UnknownLabelError
+from tradewinds.core.errors import DataError, ScenarioError, StoreError, UnknownLabelError
 from tradewinds.scenarios.recording import (
     KEY_COLUMNS,
     RECORD_COLUMNS,
@@ -163,10 +163,25 @@ class ResultsStore:
                 if write:
                     self._ensure_schema(con)
                 yield con
+            except duckdb.Error as exc:
+                raise self._damaged(exc) from None
             finally:
-                con.close()
+                try:
+                    con.close()
+                except duckdb.Error:
+                    log.warning("closing the results store %s failed", self.db_path)
         finally:
             lock.release()
+
+    def _damaged(self, exc: BaseException) -> StoreError:
+        """The error for a database file DuckDB cannot read: what happened and how to recover."""
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return StoreError(
+            f"The results store {str(self.db_path)!r} is damaged or not a tradewinds store "
+            f"({first}). Nothing was changed. To recover, move the file aside (e.g. "
+            f"'mv {self.db_path} {self.db_path}.damaged') and run again to start a new store, "
+            "or point --store at another directory."
+        )
 
     def _open_database(self) -> duckdb.DuckDBPyConnection:
         deadline = time.monotonic() + self.lock_timeout
@@ -175,18 +190,17 @@ class ResultsStore:
             try:
                 return duckdb.connect(str(self.db_path))
             except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                    raise DataError(
+                if "lock" not in str(exc).lower():
+                    raise self._damaged(exc) from None
+                if time.monotonic() > deadline:
+                    raise StoreError(
                         f"Cannot open the results store {str(self.db_path)!r}: {exc}"
-                    ) from exc
+                    ) from None
                 log.info("results store held by another program; retrying in %.2f s", delay)
                 time.sleep(delay)
                 delay = min(delay * 2, 1.0)
             except duckdb.Error as exc:
-                raise DataError(
-                    f"Cannot open the results store {str(self.db_path)!r}: {exc}. "
-                    "Is it a tradewinds store? Point --store at another directory."
-                ) from exc
+                raise self._damaged(exc) from None
 
     def _ensure_schema(self, con: duckdb.DuckDBPyConnection) -> None:
         con.execute("BEGIN TRANSACTION")
