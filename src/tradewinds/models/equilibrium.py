@@ -79,7 +79,9 @@ class Equilibrium:
         ``_pct`` are reported as they are, in percent; those ending in ``_share`` as they are,
         in the unit of their ``units`` attribute (``fraction`` by default). Bilateral records
         (``trade_pct`` and ``trade``) are included for pairs with positive baseline trade, with
-        the exporter as country and the importer as partner.
+        the exporter as country and the importer as partner. Sector records whose value is
+        undefined (the percent change of a sector with zero baseline output) are omitted, so no
+        record is NaN.
         """
         frames = []
         countries = [str(c) for c in self.country[dims.COUNTRY].values]
@@ -109,6 +111,9 @@ class Equilibrium:
                     value = (value - 1) * 100
                     metric = metric[: -len("_hat")] + "_pct"
                     unit = "percent"
+                # A sector with zero baseline output has no percent change (0/0): its record
+                # is omitted rather than written as NaN (docs/multisector.md, "Results").
+                keep = value.notna().to_numpy()
                 frames.append(
                     pd.DataFrame(
                         {
@@ -119,7 +124,7 @@ class Equilibrium:
                             "value": value,
                             "unit": unit,
                         }
-                    )
+                    )[keep]
                 )
         if bilateral:
             b = self.bilateral.to_dataframe().reset_index()
