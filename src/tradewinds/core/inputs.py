@@ -231,10 +231,17 @@ def _where(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(p) for p in loc) or "(top level)"
 
 
+#: Longest rendering of an offending value in a message; longer ones are cut with "...".
+MAX_SHOWN_CHARS = 80
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, dt.date):
         return repr(value.isoformat())
-    return repr(value)
+    if isinstance(value, dict | list) and len(value) > 8:
+        return f"a {type(value).__name__} of {len(value):,} entries"
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 3] + "..."
 
 
 def validation_error(exc: ValidationError, source: str, doc: str) -> ScenarioError:
@@ -258,4 +265,7 @@ def validation_error(exc: ValidationError, source: str, doc: str) -> ScenarioErr
     msg = str(err["msg"]).removeprefix("Value error, ")
     if isinstance(err.get("input"), bool) and "number" in msg:
         msg += "; true/false is not a number"
+    if err["type"] == "value_error" and isinstance(err.get("input"), dict):
+        # A model-level check names its own fields; the whole mapping adds nothing.
+        return ScenarioError(f"{source}: {where}: {msg}{more}.")
     return ScenarioError(f"{source}: {where}: {msg} (got {_shown(err.get('input'))}){more}.")

@@ -97,53 +97,80 @@ def _sector_list(value: Any, known: list[str], where: str) -> list[str]:
     return list(value)
 
 
+def _positions(labels: list[str]) -> dict[str, int]:
+    return {label: k for k, label in enumerate(labels)}
+
+
 def build_shocks(scenario: Scenario, baseline: xr.Dataset) -> tuple[xr.DataArray, xr.DataArray]:
     """New tariffs and trade-cost changes on (exporter, importer, sector) for the baseline.
 
     Tariffs: the registry as of ``shocks.tariffs_as_of``, then ``shocks.tariffs`` in order, then
-    ``shocks.retaliation`` in order.
+    ``shocks.retaliation`` in order. Each entry is one indexed numpy assignment on the block of
+    cells it names, so the work is proportional to the number of entries and cells touched.
     """
     known = countries(baseline)
     sectors = [str(s) for s in baseline[dims.SECTOR].values]
     from tradewinds.scenarios.registry_shocks import apply_registry_tariffs
     from tradewinds.scenarios.retaliation import apply_retaliation
 
+    order = (dims.EXPORTER, dims.IMPORTER, dims.SECTOR)
     tariff = apply_registry_tariffs(scenario, baseline, baseline[dims.TARIFF].copy())
-    cost = xr.ones_like(tariff)
-    off_diag = xr.DataArray(
-        ~np.eye(len(known), dtype=bool),
-        dims=(dims.EXPORTER, dims.IMPORTER),
-        coords={dims.EXPORTER: known, dims.IMPORTER: known},
-    )
+    tariff = tariff.transpose(*order).copy()
+    exporters = _positions([str(c) for c in tariff[dims.EXPORTER].values])
+    importers = _positions([str(c) for c in tariff[dims.IMPORTER].values])
+    sector_pos = _positions(sectors)
+    resolved: dict[str, list[str]] = {}
+
+    def cells(value: Any, where: str) -> list[str]:
+        key = repr(value)
+        if key not in resolved:
+            resolved[key] = resolve_countries(value, known, scenario.groups, where)
+        return resolved[key]
+
+    def index(value: Any, pos: dict[str, int], where: str) -> np.ndarray:
+        return np.fromiter((pos[c] for c in cells(value, where)), dtype=np.intp)
+
+    def sector_index(value: Any, where: str) -> np.ndarray:
+        return np.fromiter(
+            (sector_pos[s] for s in _sector_list(value, sectors, where)), dtype=np.intp
+        )
+
+    e_labels = np.array(list(exporters), dtype=object)
+    i_labels = np.array(list(importers), dtype=object)
+
+    def off_diagonal(exp: np.ndarray, imp: np.ndarray) -> np.ndarray:
+        differ = np.not_equal.outer(e_labels[exp], i_labels[imp])
+        return np.asarray(differ, dtype=bool)[:, :, None]
+
+    values = np.array(tariff.values, dtype=float)
     for k, shock in enumerate(scenario.shocks.tariffs):
         where = f"shocks.tariffs.{k}"
-        cells = {
-            dims.EXPORTER: resolve_countries(shock.exporter, known, scenario.groups, where),
-            dims.IMPORTER: resolve_countries(shock.importer, known, scenario.groups, where),
-            dims.SECTOR: _sector_list(shock.sectors, sectors, where),
-        }
-        mask = off_diag.loc[{d: cells[d] for d in (dims.EXPORTER, dims.IMPORTER)}]
-        current = tariff.loc[cells]
+        exp = index(shock.exporter, exporters, where)
+        imp = index(shock.importer, importers, where)
+        block = np.ix_(exp, imp, sector_index(shock.sectors, where))
+        current = values[block]
         new = shock.rate if shock.rate is not None else current + (shock.add or 0.0)
-        tariff.loc[cells] = current.where(~mask, new)
-        if float(tariff.min()) < 0:
+        values[block] = np.where(off_diagonal(exp, imp), new, current)
+        if shock.add is not None and shock.add < 0 and (values[block] < 0).any():
             raise ScenarioError(f"{where}: the change makes a tariff negative.")
+    tariff = tariff.copy(data=values)
+    cost = xr.ones_like(tariff)
     tariff = apply_retaliation(scenario, baseline, tariff)
+    cost_values = np.ones(cost.shape)
     for k, tc in enumerate(scenario.shocks.trade_costs):
         where = f"shocks.trade_costs.{k}"
-        secs = _sector_list(tc.sectors, sectors, where)
+        secs = sector_index(tc.sectors, where)
         if tc.between is not None:
-            group = resolve_countries(tc.between, known, scenario.groups, where)
-            pairs = [(a, b) for a in group for b in group if a != b]
+            exp = index(tc.between, exporters, where)
+            imp = index(tc.between, importers, where)
         else:
             assert tc.exporter is not None
             assert tc.importer is not None
-            exps = resolve_countries(tc.exporter, known, scenario.groups, where)
-            imps = resolve_countries(tc.importer, known, scenario.groups, where)
-            pairs = [(a, b) for a in exps for b in imps if a != b]
-        for a, b in pairs:
-            cost.loc[{dims.EXPORTER: a, dims.IMPORTER: b, dims.SECTOR: secs}] *= 1 + tc.change
-    return tariff, cost
+            exp = index(tc.exporter, exporters, where)
+            imp = index(tc.importer, importers, where)
+        block = np.ix_(exp, imp, secs)
+        cost_values[block] *= np.where(off_diagonal(exp, imp), 1 + tc.change, 1.0)
+    return tariff, cost.copy(data=cost_values)
 
 
 def run_scenario(

@@ -96,6 +96,12 @@ class TradeCostShock(_Strict):
         return self
 
 
+#: Most entries a scenario may list in ``shocks.tariffs`` (and, separately, in
+#: ``shocks.trade_costs``); building them takes about 15 microseconds each.
+MAX_TARIFF_ENTRIES = 20_000
+#: Most entries in ``shocks.retaliation`` and most groups in ``groups``.
+MAX_OTHER_ENTRIES = 1_000
+
 #: Named USMCA claim-share modes of the measure registry (see ``docs/etr-methods.md``).
 UsmcaMode = Literal["2024", "2025", "2025h2"]
 
@@ -192,6 +198,25 @@ class Shocks(_Strict):
     @classmethod
     def _date(cls, value: dt.date | None) -> dt.date | None:
         return _registry_date(value, "tariffs_as_of")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bounded(cls, data: Any) -> Any:
+        # Checked on the raw lists, before their entries are validated one by one.
+        if isinstance(data, dict):
+            for key, limit in (
+                ("tariffs", MAX_TARIFF_ENTRIES),
+                ("trade_costs", MAX_TARIFF_ENTRIES),
+                ("retaliation", MAX_OTHER_ENTRIES),
+            ):
+                value = data.get(key)
+                if isinstance(value, list) and len(value) > limit:
+                    raise ValueError(
+                        f"{len(value):,} entries in shocks.{key}; the limit is {limit:,} (see "
+                        "docs/input-limits.md). Use groups or sector lists to cover many cells "
+                        "with one entry"
+                    )
+        return data
 
     @model_validator(mode="before")
     @classmethod
