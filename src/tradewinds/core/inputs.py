@@ -30,12 +30,13 @@ from pydantic import Strict, ValidationError
 
 from tradewinds.core.errors import ScenarioError
 
-#: Largest YAML document accepted, in bytes of UTF-8 (5 MB).
-MAX_YAML_BYTES = 5_000_000
+#: Largest YAML document accepted, in bytes of UTF-8 (2 MB). Parsing is linear in the size, so
+#: this also bounds the time and memory of a refused document.
+MAX_YAML_BYTES = 2_000_000
 #: Deepest nesting of mappings and sequences accepted.
 MAX_YAML_DEPTH = 32
 #: Most values (scalars, mappings and sequences, keys included) in one document.
-MAX_YAML_NODES = 500_000
+MAX_YAML_NODES = 250_000
 
 #: A number field of a user file: an int or a float, never a bool (``rate: true`` is not 100%)
 #: or a string. Models using it also set ``allow_inf_nan=False``, so NaN and infinity are refused

@@ -21,7 +21,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from tradewinds.core.errors import DataError, MeasureConflictError, ScenarioError, UnknownLabelError
-from tradewinds.core.inputs import check_input_file, read_yaml
+from tradewinds.core.inputs import check_input_file, read_yaml, validation_error
 from tradewinds.measures.products import scope_mask
 from tradewinds.measures.schema import Measure, MeasureFile, PrecedenceFile, PrecedenceRule
 from tradewinds.measures.warnings import CoverageWarning, warn
@@ -46,10 +46,7 @@ def parse_measure_file(path: Path) -> MeasureFile:
     try:
         return MeasureFile.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(
-            f"Measure file {str(path)!r} is invalid at {_validation_message(exc)}. "
-            "See docs/measures.md for the record format."
-        ) from exc
+        raise validation_error(exc, f"Measure file {str(path)!r}", "docs/measures.md") from None
 
 
 def _windows_overlap(a: Measure, b: Measure) -> bool:

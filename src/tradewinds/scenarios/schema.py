@@ -98,7 +98,7 @@ class TradeCostShock(_Strict):
 
 #: Most entries a scenario may list in ``shocks.tariffs`` (and, separately, in
 #: ``shocks.trade_costs``); building them takes about 15 microseconds each.
-MAX_TARIFF_ENTRIES = 20_000
+MAX_TARIFF_ENTRIES = 10_000
 #: Most entries in ``shocks.retaliation`` and most groups in ``groups``.
 MAX_OTHER_ENTRIES = 1_000
 
@@ -364,12 +364,22 @@ def _sha256(path: Path) -> str:
 def _check_files(scenario: Scenario, source: str) -> None:
     for k, rel in enumerate(scenario.shocks.overrides.measure_files):
         path = scenario.resolve(rel)
+        if path.is_dir():
+            raise ScenarioError(
+                f"{source}: shocks.overrides.measure_files.{k}: {rel!r} is a directory, not a "
+                "measure file."
+            )
         if not path.is_file():
             raise ScenarioError(
                 f"{source}: shocks.overrides.measure_files.{k}: measure file {rel!r} does not "
                 f"exist (looked for {str(path)!r}; paths are relative to the scenario file)."
             )
     other = scenario.comparison_path()
+    if other is not None and other.is_dir():
+        raise ScenarioError(
+            f"{source}: compare_against: {scenario.compare_against!r} is a directory, not a "
+            "scenario file."
+        )
     if other is not None and not other.is_file():
         raise ScenarioError(
             f"{source}: compare_against: scenario file {scenario.compare_against!r} does not "
