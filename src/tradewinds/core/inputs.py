@@ -200,15 +200,24 @@ def parse_yaml(text: str, source: str) -> Any:
         return loader.get_single_data()
     except ScenarioError:
         raise
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise ScenarioError(
+            f"{source}: line {line} holds a character YAML does not allow "
+            f"({chr(exc.character) if isinstance(exc.character, int) else exc.character!r}); "
+            "remove it or quote it as an escape sequence."
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
         raise ScenarioError(f"{source}: malformed YAML{at}: {problem}.") from None
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         # The safe constructor raises these on a few malformed scalars (e.g. a date such as
         # 2025-02-30, or a timestamp out of range).
-        raise ScenarioError(f"{source}: cannot read a value: {exc}.") from None
+        raise ScenarioError(
+            f"{source}: cannot read a value: {' '.join(str(exc).split())}."
+        ) from None
     finally:
         loader.dispose()
 
