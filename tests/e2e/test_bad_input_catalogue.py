@@ -75,6 +75,7 @@ def _files(tmp: Path) -> dict[str, Path]:
         "bom.yaml": b"\xef\xbb\xbf" + OK_SCENARIO.encode(),
         "utf16.yaml": OK_SCENARIO.encode("utf-16"),
         "binary.yaml": bytes(range(256)) * 4,
+        "binary.nc": bytes(range(256)) * 4,
         "dup_shocks.yaml": (OK_SCENARIO + "shocks:\n  tariffs: []\n").encode(),
         "dup_title.yaml": ("title: a\n" + OK_SCENARIO).encode(),
         "dup_rate.yaml": TARIFF.format("rate: 0.25, rate: 0.5").encode(),
@@ -239,6 +240,14 @@ CLI_CASES = [
     Cli("etr_impossible_date", ("etr", "--country", "CAN", "--date", "2025-02-30"), 2, "--date: '2025-02-30' is not a valid date"),
     Cli("etr_impossible_from", ("etr", "--country", "CAN", "--from", "2025-13-01"), 2, "--from: '2025-13-01' is not a valid date"),
     Cli("measures_impossible_as_of", ("measures", "list", "--as-of", "2025-02-30"), 2, "--as-of: '2025-02-30'"),
+    # -- numbers, baselines and stores given as options ----------------------------------------
+    Cli("strategy_bounds_inf", ("strategy", "optimal", "{tmp}/ok.yaml", "-c", "CAN", "--bounds", "0,inf"), 2, "--bounds wants two finite numbers"),
+    Cli("strategy_weights_nan", ("strategy", "optimal", "{tmp}/ok.yaml", "-c", "CAN,MEX", "--weights", "CAN=nan,MEX=1"), 2, "--weights wants CODE=NUMBER pairs"),
+    Cli("sweep_set_nan", ("sweep", "{tmp}/ok.yaml", "--set", "model.eps=.nan", "--no-store"), 2, "model.one-sector.eps: Input should be a finite number"),
+    Cli("sweep_set_true", ("sweep", "{tmp}/ok.yaml", "--set", "model.eps=true", "--no-store"), 2, "true/false is not a number"),
+    Cli("baseline_not_netcdf", ("run", "{tmp}/ok.yaml", "--baseline", "{tmp}/binary.nc", "--no-store"), 3, "as netCDF-3"),
+    Cli("baseline_folder", ("run", "{tmp}/ok.yaml", "--baseline", "{tmp}/adir", "--no-store"), 3, "has no trade_cepii.csv"),
+    Cli("store_is_a_file", ("run", "{tmp}/ok.yaml", "--store", "{tmp}/a_file"), 3, "is a file, not a folder"),
     # -- bills of materials -------------------------------------------------------------------
     Cli("origin_bom", ("origin", "check", "{tmp}/bom_bill.yaml"), 2, "byte-order mark"),
     Cli("origin_dup_key", ("origin", "check", "{tmp}/dup_bill.yaml"), 2, "'good' appears twice"),

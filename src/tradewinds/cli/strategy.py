@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,7 +43,7 @@ def _weights(text: str | None) -> dict[str, float] | None:
             out[key.strip().upper()] = float(value)
         except ValueError:
             sep = ""
-        if not sep:
+        if not sep or not math.isfinite(out.get(key.strip().upper(), 0.0)):
             raise ScenarioError(f"--weights wants CODE=NUMBER pairs (CAN=1,MEX=1); got {part!r}.")
     return out
 
@@ -65,6 +66,8 @@ def _pair(text: str, option: str) -> tuple[float, float]:
         lo, hi = (float(x) for x in text.split(","))
     except ValueError:
         raise ScenarioError(f"{option} wants two numbers like 0,2; got {text!r}.") from None
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ScenarioError(f"{option} wants two finite numbers like 0,2; got {text!r}.")
     return lo, hi
 
 

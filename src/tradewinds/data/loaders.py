@@ -85,7 +85,11 @@ def read_netcdf(path: Path) -> xr.Dataset:
         with xr.open_dataset(path, engine="scipy") as handle:
             ds = handle.load()
     except (OSError, ValueError, TypeError) as exc:
-        raise DataError(f"Cannot read baseline file {str(path)!r}: {exc}") from exc
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(":")
+        raise DataError(
+            f"Cannot read baseline file {str(path)!r} as netCDF-3 ({first}). Give a file written "
+            "by tradewinds (save_baseline), a bundled name or a data folder."
+        ) from None
     for dim in (dims.EXPORTER, dims.IMPORTER, dims.SECTOR, dims.INPUT_SECTOR):
         if dim in ds.coords:
             ds = ds.assign_coords({dim: [str(v) for v in ds[dim].values]})

@@ -139,6 +139,11 @@ class ResultsStore:
     @contextmanager
     def _connect(self, *, write: bool) -> Iterator[duckdb.DuckDBPyConnection | None]:
         """Lock, open and yield a connection; ``None`` when reading a store that does not exist."""
+        if self.directory.exists() and not self.directory.is_dir():
+            raise StoreError(
+                f"The results store {str(self.directory)!r} is a file, not a folder; point "
+                "--store (or $TRADEWINDS_STORE) at a folder."
+            )
         if not write and not self.db_path.exists():
             yield None
             return
