@@ -6,7 +6,8 @@ Three tables, one per front end: the CLI (driven in-process through
 TestClient). Each case asserts the exit code or HTTP status (or the exception class), a message
 naming the field, file, option or line at fault, and no traceback. CLI cases also assert that a
 failed run wrote no output file and left the results store byte for byte as it was (the store
-is seeded with one recorded run). Batch-CSV cases live with the batch tests.
+is seeded with one recorded run; a solve that fails to converge is recorded as a failed run by
+design, so that case runs with ``--no-store``). Batch-CSV cases live with the batch tests.
 See ``docs/input-limits.md`` for the rules these cases pin down.
 """
 
@@ -95,6 +96,7 @@ def _files(tmp: Path) -> dict[str, Path]:
         ),
         "eps_inf.yaml": b"title: t\nmodel: {name: one-sector, eps: .inf}\n",
         "eps_true.yaml": b"title: t\nmodel: {name: one-sector, eps: true}\n",
+        "eps_tiny.yaml": b"title: t\nmodel: {name: one-sector, eps: 1.0e-300}\n",
         "theta_nan.yaml": b"title: t\nbaseline: wiod2011\nmodel: {name: multi-sector, theta: .nan}\n",
         "ieepa_true.yaml": (
             b"title: t\nshocks:\n  tariffs_as_of: 2025-06-01\n  overrides:\n"
@@ -190,6 +192,7 @@ CLI_CASES = [
     Cli("eps_inf", ("run", "{tmp}/eps_inf.yaml"), 2, "eps: Input should be a finite number"),
     Cli("eps_true", ("run", "{tmp}/eps_true.yaml"), 2, "eps: Input should be a valid number"),
     Cli("theta_nan", ("run", "{tmp}/theta_nan.yaml"), 2, "theta"),
+    Cli("eps_tiny_overflows", ("run", "{tmp}/eps_tiny.yaml", "--no-store", "-o", "{tmp}/tiny.csv"), 4, "holds NaN or infinite values (country.price_index_hat", "{tmp}/tiny.csv"),
     Cli("ieepa_rate_true", ("run", "{tmp}/ieepa_true.yaml"), 2, "shocks.overrides.ieepa_rate.CAN"),
     Cli("unknown_key", ("run", "{tmp}/unknown_key.yaml"), 2, "unknown key 'modle'"),
     Cli("unknown_country", ("run", "{tmp}/unknown_country.yaml"), 2, "Did you mean 'CAN'"),
@@ -488,6 +491,7 @@ HTTP_CASES = [
     Http("run_rate_inf_yaml", "POST", "/run", 422, "finite number", _run_body(TARIFF.format("rate: .inf"))),
     Http("run_rate_text_json", "POST", "/run", 422, "shocks.tariffs.0.rate", _run_body(_with_rate("0.25"))),
     Http("run_too_many_entries", "POST", "/run", 422, "the limit is 10,000", _run_body(_tariffs(10_001))),
+    Http("run_eps_tiny", "POST", "/run", 500, "holds NaN or infinite values", _run_body({"title": "t", "model": {"name": "one-sector", "eps": 1e-300}})),
     Http("run_malformed", "POST", "/run", 422, "malformed YAML", _run_body("title: [")),
     Http("run_unknown_country", "POST", "/run", 404, "Did you mean 'CAN'", _run_body(TARIFF.replace("CAN", "CAM").format("rate: 0.1"))),
     Http("duty_unknown_origin", "GET", "/duty", 404, "Unknown country code 'XYZ' in origin", params=_duty_query(origin="XYZ")),

@@ -198,4 +198,52 @@ def run_scenario(
         scenario.model.name,
         baseline.sizes[dims.EXPORTER],
     )
-    return solver(scenario.model, baseline, tariff, cost)
+    # Overflow in a power term is judged on the answer (check_finite), not printed as numpy's
+    # RuntimeWarning: an extreme parameter gets one clear error instead of both.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        eq = solver(scenario.model, baseline, tariff, cost)
+    check_finite(eq, scenario.model.model_dump())
+    return eq
+
+
+#: Changes that are undefined (0/0), not wrong, where the matching baseline level is zero.
+_BASE_OF = {
+    "trade_hat": "trade_baseline",
+    "gross_output_hat": "gross_output_baseline",
+    "value_added_hat": "value_added_baseline",
+}
+
+
+def check_finite(eq: Equilibrium, params: dict[str, Any] | None = None) -> None:
+    """:class:`ConvergenceError` if an answer holds NaN or infinity where a number is defined.
+
+    An extreme parameter (an elasticity of 1e-300, say) can overflow the model's power terms
+    while the residual still looks solved; such an answer is refused rather than returned with
+    NaN welfare. Ratios over a zero baseline level (a flow or sector that does not exist) are
+    undefined and allowed; the tidy records omit them.
+    """
+    bad: list[str] = []
+    for name in ("country", "sector", "bilateral"):
+        ds = getattr(eq, name, None)
+        if ds is None:
+            continue
+        for var in ds.data_vars:
+            if ds[var].dtype.kind not in "fc":
+                continue
+            mask = ~np.isfinite(np.asarray(ds[var].values))
+            base = _BASE_OF.get(str(var))
+            if base is not None and base in ds:
+                mask &= np.asarray(ds[base].values) != 0
+            if mask.any():
+                bad.append(f"{name}.{var}")
+    if bad:
+        from tradewinds.core.errors import ConvergenceError
+
+        shown = ", ".join(bad[:4]) + (f" and {len(bad) - 4} more" if len(bad) > 4 else "")
+        settings = f" with {params}" if params else ""
+        raise ConvergenceError(
+            f"The model's answer{settings} holds NaN or infinite values ({shown}): the "
+            "parameters or shocks are outside the range it can evaluate numerically. Use "
+            "elasticities and tariffs of a plausible size",
+            eq.report,
+        )
