@@ -6,12 +6,13 @@ repeated keys mixed in) and arbitrary values. Whatever comes in, the answer is e
 result or a :class:`~tradewinds.core.errors.TradewindsError` with a one-line message, never
 another exception; and the memory a parse allocates is bounded by a multiple of the input size
 (measured with ``tracemalloc``, which counts allocations rather than time, so it is not
-sensitive to machine load).
+sensitive to machine load), as is the CPU time it takes.
 """
 
 from __future__ import annotations
 
 import math
+import time
 import tracemalloc
 from typing import Any
 
@@ -31,6 +32,9 @@ pytestmark = pytest.mark.property
 #: built from them take a few hundred bytes per one-character scalar), plus a fixed allowance.
 BYTES_PER_CHAR = 2_000
 FIXED_BYTES = 200_000
+#: CPU seconds a parse may take: generous (tracemalloc slows parsing several times over).
+FIXED_SECONDS = 1.0
+SECONDS_PER_CHAR = 1e-3
 
 YAML_PIECES = st.sampled_from(
     [
@@ -43,7 +47,8 @@ YAML_PIECES = st.sampled_from(
 
 
 def _bounded_parse(text: str) -> Any:
-    """Parse, asserting the allocation bound; return the value or the TradewindsError."""
+    """Parse, asserting the allocation and CPU bounds; return the value or the TradewindsError."""
+    cpu = time.process_time()
     tracemalloc.start()
     try:
         try:
@@ -54,6 +59,10 @@ def _bounded_parse(text: str) -> Any:
     finally:
         tracemalloc.stop()
     assert peak <= FIXED_BYTES + BYTES_PER_CHAR * len(text), (peak, len(text))
+    # CPU seconds (not wall-clock, so other processes on the machine do not count): a parse of
+    # a few hundred characters takes about a millisecond; an expanded alias bomb would take
+    # minutes.
+    assert time.process_time() - cpu <= FIXED_SECONDS + SECONDS_PER_CHAR * len(text)
     assert "\n" not in str(out) or not isinstance(out, TradewindsError)
     return out
 
