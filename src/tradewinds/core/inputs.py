@@ -22,6 +22,7 @@ Parsing uses libyaml's C composer where PyYAML was built with it, then checks th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -104,8 +105,14 @@ def _line(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
 
-def _check_nodes(root: yaml.Node, source: str) -> None:
-    """Refuse aliases, duplicate keys and over-deep or over-large node graphs (no recursion)."""
+def _check_nodes(
+    root: yaml.Node, source: str, key_of: Callable[[yaml.ScalarNode], Hashable]
+) -> None:
+    """Refuse aliases, duplicate keys and over-deep or over-large node graphs (no recursion).
+
+    ``key_of`` gives a scalar key's identity as Python will see it, so ``1`` and ``01``, or
+    ``yes`` and ``true``, count as the same key (they would collapse into one).
+    """
     seen: set[int] = set()
     stack: list[tuple[yaml.Node, int]] = [(root, 1)]
     count = 0
@@ -133,7 +140,7 @@ def _check_nodes(root: yaml.Node, source: str) -> None:
         if isinstance(node, yaml.SequenceNode):
             stack.extend((child, depth + 1) for child in node.value)
             continue
-        keys: dict[tuple[str, str], int] = {}
+        keys: dict[Hashable, int] = {}
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 if key.tag == "tag:yaml.org,2002:merge":
@@ -141,7 +148,7 @@ def _check_nodes(root: yaml.Node, source: str) -> None:
                         f"{source}: YAML merge keys ('<<') are not accepted (line {_line(key)}); "
                         "write the keys out in full."
                     )
-                ident = (key.tag, key.value)
+                ident = key_of(key)
                 if ident in keys:
                     raise ScenarioError(
                         f"{source}: key {key.value!r} appears twice in one mapping (lines "
@@ -160,8 +167,16 @@ class _CheckedLoader(_BASE_LOADER):  # type: ignore[misc]
         node = self.get_single_node()
         if node is None:
             return None
-        _check_nodes(node, getattr(self, "_tw_source", "YAML"))
+        _check_nodes(node, getattr(self, "_tw_source", "YAML"), self._key_identity)
         return self.construct_document(node)
+
+    def _key_identity(self, node: yaml.ScalarNode) -> Hashable:
+        value: Hashable = self.construct_object(node)
+        try:
+            hash(value)
+        except TypeError:
+            return (node.tag, node.value)
+        return value
 
     def _timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
