@@ -162,10 +162,10 @@ def evaluate(
             (share[:, metal_idx] * applies[:, metal_idx]).sum(axis=1) if metal_idx else np.zeros(n)
         )
     universe = hts_universe()
-    adval = universe.table["mfn_ad_valorem"].to_numpy(dtype=float)[lines.code]
-    specific = universe.table["mfn_specific"].to_numpy(dtype=float)[lines.code]
-    other = (universe.table["mfn_kind"].to_numpy(dtype=str) == "other")[lines.code]
-    free = universe.table["usmca_free"].to_numpy(dtype=bool)[lines.code] & lines.usmca
+    adval = universe.columns["mfn_ad_valorem"][lines.code]
+    specific = universe.columns["mfn_specific"][lines.code]
+    other = universe.columns["mfn_kind"][lines.code] == "other"
+    free = universe.columns["usmca_free"][lines.code] & lines.usmca
     mfn_spec = np.zeros(n)
     incomplete = np.zeros(n, dtype=bool)
     for j in cols.get(MFN, []):
