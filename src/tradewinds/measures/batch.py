@@ -24,6 +24,7 @@ import numpy as np
 
 from tradewinds.core.errors import ScenarioError
 from tradewinds.measures.duty import evaluate_frame, prepare_lines
+from tradewinds.measures.products import hts_universe
 from tradewinds.measures.registry import Registry, load_registry
 from tradewinds.measures.stacking import MFN
 
@@ -72,18 +73,18 @@ def duty_batch(
         incomplete[rows] = ev.mfn_incomplete
         is_mfn = np.array([m.programme == MFN for m in ev.measures])
         shown = ev.applies & ((ev.base_share > 0) | is_mfn)
-        mfn_amount = ev.amount[:, is_mfn].sum(axis=1) if is_mfn.any() else 0.0
         if is_mfn.any():
-            mfn_amount = mfn_amount + is_mfn.sum() * np.nan_to_num(ev.mfn_specific)
-        mfn[rows] += mfn_amount
+            spec = is_mfn.sum() * np.nan_to_num(ev.mfn_specific)
+            mfn[rows] = ev.amount[:, is_mfn].sum(axis=1) + spec
+        if not is_mfn.all():
+            extra[rows] = ev.amount[:, ~is_mfn].sum(axis=1)
+        authorities: dict[str, list[int]] = {}
         for j, m in enumerate(ev.measures):
-            if m.programme == MFN:
-                continue
-            amount = ev.amount[:, j]
-            extra[rows] += amount
-            if shown[:, j].any():
-                col = by_key.setdefault(m.authority, np.zeros(n))
-                col[rows] += amount
+            if m.programme != MFN and shown[:, j].any():
+                authorities.setdefault(m.authority, []).append(j)
+        for key, js in authorities.items():
+            col = by_key.setdefault(key, np.zeros(n))
+            col[rows] = ev.amount[:, js].sum(axis=1)
         # one id string per distinct pattern of applied measures
         order = sorted(range(len(ev.measures)), key=lambda j: ev.measures[j].programme != MFN)
         bits = shown[:, order].astype(np.uint64) << np.arange(len(order), dtype=np.uint64)
@@ -96,12 +97,13 @@ def duty_batch(
                 layer_names.append(text)
         layer_code[rows] = codes[np.asarray(inverse).ravel()]
     value = cols["value"]
+    universe = pl.Series(hts_universe().codes)
     with np.errstate(divide="ignore", invalid="ignore"):
         table = pl.DataFrame(
             {
                 "row": prepared.rows + 1,
-                "hts": cols["hts"],
-                "origin": cols["origin"].astype(str),
+                "hts": universe.gather(prepared.codes),
+                "origin": cols["origin"],
                 "date": cols["date"],
                 "customs_value": value,
                 "mfn_duty": mfn.round(2),
@@ -114,9 +116,7 @@ def duty_batch(
         )
     table = table.with_columns(
         [pl.Series(f"duty_{key}", by_key[key].round(2)) for key in sorted(by_key)]
-        + [
-            pl.Series("layers", np.array(layer_names or [""], dtype=object)[layer_code], pl.String),
-        ]
+        + [pl.Series("layers", layer_names or [""], pl.String).gather(layer_code)]
     )
     records = prepared.errors.records()
     errors = pl.DataFrame(

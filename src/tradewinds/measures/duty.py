@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,29 +131,32 @@ def _lines(cols: Mapping[str, np.ndarray], codes: np.ndarray, part: np.ndarray |
 
 
 def evaluate_frame(
-    prepared: PreparedLines, registry: Registry, chunk: int = 250_000
-) -> list[tuple[np.ndarray, Evaluation]]:
-    """Evaluate prepared lines segment by segment; returns (line positions, evaluation) pairs."""
+    prepared: PreparedLines, registry: Registry, chunk: int = 50_000
+) -> Iterator[tuple[np.ndarray, Evaluation]]:
+    """Evaluate prepared lines segment by segment, in chunks of at most ``chunk`` lines.
+
+    Yields (line positions, evaluation) pairs; a chunk's (lines x measures) matrices are freed
+    before the next is built, which bounds the memory of a large batch.
+    """
     cols, codes = prepared.columns, prepared.codes
-    masks = scope_masks(registry)
-    out: list[tuple[np.ndarray, Evaluation]] = []
     if len(codes) == 0:
-        return out
+        return
+    masks = scope_masks(registry)
     seg, reps = _segments(cols["date"], registry)
     if len(reps) == 1 and len(codes) <= chunk:
         date = next(iter(reps.values()))
         ev = evaluate(
             _lines(cols, codes, None), registry.in_force(date), registry.rules_on(date), masks
         )
-        return [(np.arange(len(codes)), ev)]
+        yield np.arange(len(codes)), ev
+        return
     for s, date in reps.items():
         measures = registry.in_force(date)
         rules = registry.rules_on(date)
         rows = np.flatnonzero(seg == s)
         for start in range(0, len(rows), chunk):
             part = rows[start : start + chunk]
-            out.append((part, evaluate(_lines(cols, codes, part), measures, rules, masks)))
-    return out
+            yield part, evaluate(_lines(cols, codes, part), measures, rules, masks)
 
 
 def _layers(ev: Evaluation, i: int, value: float) -> list[Layer]:

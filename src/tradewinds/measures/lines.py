@@ -267,7 +267,7 @@ def _country(
             )
         else:
             check.fail(rows, name, u, f"{name} {u!r} is not an ISO3 country code (e.g. CAN, MEX)")
-    return np.asarray(np.array(upper, dtype=object)[inv])
+    return np.asarray(np.array(upper, dtype=str)[inv])
 
 
 def _dates(col: Any, check: _Check) -> np.ndarray:
@@ -350,7 +350,6 @@ def prepare(
         )
     n = len(cols["hts"])
     check = _Check(strict, where)
-    blank = np.full(n, None, dtype=object)
     out: dict[str, np.ndarray] = {}
     codes = _hts(cols["hts"], check)
     out["origin"] = _country(cols["origin"], "origin", check, _known_origins())
@@ -358,7 +357,7 @@ def prepare(
     out["importer"] = (
         _country(cols["importer"], "importer", check, importers)
         if "importer" in cols
-        else np.full(n, "USA", dtype=object)
+        else np.full(n, "USA", dtype="<U3")
     )
     out["date"] = _dates(cols["date"], check)
     out["value"] = _numbers(
@@ -372,28 +371,36 @@ def prepare(
     )
     share = "must be a share of the customs value between 0 and 1 (e.g. 0.4 for 40%)"
     for name in ("us_content", *METALS):
-        out[name] = _numbers(
-            cols.get(name, blank), name, check, low=0.0, high=1.0, low_open=False, what=share
+        out[name] = (
+            _numbers(cols[name], name, check, low=0.0, high=1.0, low_open=False, what=share)
+            if name in cols
+            else np.full(n, np.nan)
         )
-    out["quantity"] = _numbers(
-        cols.get("quantity", blank),
-        "quantity",
-        check,
-        low=0.0,
-        high=math.inf,
-        low_open=False,
-        what="must be a finite quantity, 0 or more",
+    out["quantity"] = (
+        _numbers(
+            cols["quantity"],
+            "quantity",
+            check,
+            low=0.0,
+            high=math.inf,
+            low_open=False,
+            what="must be a finite quantity, 0 or more",
+        )
+        if "quantity" in cols
+        else np.full(n, np.nan)
     )
     for name in ("usmca", "transshipped"):
-        out[name] = _flags(cols.get(name, blank), name, check)
-    unit_inv, unit_uniq = _factor(cols.get("unit", blank))
+        out[name] = _flags(cols[name], name, check) if name in cols else np.zeros(n, dtype=bool)
+    unit_inv, unit_uniq = (
+        _factor(cols["unit"]) if "unit" in cols else (np.zeros(n, np.intp), [None])
+    )
     units = ["" if u is None else str(u).strip() for u in unit_uniq]
     for k, u in enumerate(units):
         if u and normalise_unit(u) is None:
             rows = _rows_of(unit_inv, k)
             if len(rows):
                 check.fail(rows, "unit", u, f"unit {u!r} is unknown; use e.g. kg, liter, each")
-    out["unit"] = np.array(units, dtype=object)[unit_inv]
+    out["unit"] = np.array(units, dtype=str)[unit_inv]
     _check_dates(out["date"], registry, check)
     # lines with a bad field are left out; the rest are computed
     keep = ~check.errors.bad_rows(n)
