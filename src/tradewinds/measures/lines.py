@@ -130,7 +130,12 @@ def _columns(lines: Any) -> dict[str, Any]:
     if _is_polars(lines):
         return {str(name): lines.get_column(name) for name in lines.columns}
     if hasattr(lines, "to_numpy") and hasattr(lines, "columns"):  # a pandas DataFrame
-        return {str(name): lines[name].to_numpy() for name in lines.columns}
+        out = {}
+        for name in lines.columns:  # pandas marks a missing field with NaN: make it None
+            values = lines[name].to_numpy(dtype=object)
+            values[lines[name].isna().to_numpy()] = None
+            out[str(name)] = values
+        return out
     if isinstance(lines, Mapping):
         return {str(k): np.asarray(v, dtype=object).reshape(-1) for k, v in lines.items()}
     raise TypeError(f"lines must be a DataFrame or a mapping of columns, not {type(lines)!r}")
@@ -166,21 +171,28 @@ def _factor(col: Any) -> tuple[np.ndarray, list[object]]:
     return codes, values
 
 
-def _floats(col: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Numbers (NaN where the field is empty) and a mask of fields that are not numbers."""
+def _floats(col: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Numbers, a mask of fields given (not empty) and a mask of fields that are not numbers.
+
+    A field reading ``nan`` or ``inf`` is a given number (refused later as not finite), never an
+    empty one.
+    """
     if _is_polars(col):
         import polars as pl
 
         text = col.cast(pl.String).str.strip_chars()
-        text = text.set(text == "", None) if len(text) else text
+        given = (text.is_not_null() & (text != "")).fill_null(False)
         num = text.cast(pl.Float64, strict=False)
-        bad = (num.is_null() & text.is_not_null()).to_numpy()
-        return num.fill_null(float("nan")).to_numpy().astype(float), np.asarray(bad, dtype=bool)
+        bad = (num.is_null() & given).to_numpy()
+        values = num.fill_null(float("nan")).to_numpy().astype(float)
+        return values, np.asarray(given.to_numpy(), dtype=bool), np.asarray(bad, dtype=bool)
     out = np.full(len(col), np.nan)
+    given = np.zeros(len(col), dtype=bool)
     bad = np.zeros(len(col), dtype=bool)
     for i, v in enumerate(col.tolist()):
-        if _missing(v):
+        if v is None or (isinstance(v, str) and v.strip() == ""):
             continue
+        given[i] = True
         if isinstance(v, bool | np.bool_):
             bad[i] = True
             continue
@@ -188,7 +200,7 @@ def _floats(col: Any) -> tuple[np.ndarray, np.ndarray]:
             out[i] = float(v)
         except (TypeError, ValueError):
             bad[i] = True
-    return out, bad
+    return out, given, bad
 
 
 class _Check:
@@ -315,14 +327,24 @@ def _flags(col: Any, name: str, check: _Check) -> np.ndarray:
 
 
 def _numbers(
-    col: Any, name: str, check: _Check, *, low: float, high: float, low_open: bool, what: str
+    col: Any,
+    name: str,
+    check: _Check,
+    *,
+    low: float,
+    high: float,
+    low_open: bool,
+    what: str,
+    required: bool = False,
 ) -> np.ndarray:
-    """Floats in [low, high] (``(low, high]`` if ``low_open``); NaN where empty."""
-    values, bad = _floats(col)
+    """Floats in [low, high] (``(low, high]`` if ``low_open``); NaN where empty (if allowed)."""
+    values, given, bad = _floats(col)
     with np.errstate(invalid="ignore"):
-        present = ~np.isnan(values) | bad
-        out_of = ~bad & present & ~(np.isfinite(values) & (values <= high))
-        out_of |= ~bad & present & ((values <= low) if low_open else (values < low))
+        inside = np.isfinite(values) & (values <= high)
+        inside &= (values > low) if low_open else (values >= low)
+    out_of = given & ~bad & ~inside
+    if required and not given.all():
+        check.fail(np.flatnonzero(~given), name, "", f"{name} is empty; it is required")
     for mask, reason in ((bad, "is not a number"), (out_of, what)):
         rows = np.flatnonzero(mask)
         groups: dict[str, list[int]] = {}
@@ -368,6 +390,7 @@ def prepare(
         high=math.inf,
         low_open=True,
         what="must be a finite amount of US dollars above 0",
+        required=True,
     )
     share = "must be a share of the customs value between 0 and 1 (e.g. 0.4 for 40%)"
     for name in ("us_content", *METALS):

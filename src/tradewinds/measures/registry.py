@@ -241,7 +241,12 @@ def _default_registry() -> Registry:
         "registry",
         [*files, precedence],
         lambda: build_registry(files, precedence),
-        code=[__name__, "tradewinds.measures.schema", "tradewinds.measures.products"],
+        code=[
+            __name__,
+            "tradewinds.measures.schema",
+            "tradewinds.measures.products",
+            "tradewinds.core.inputs",
+        ],
         extra=f"pydantic {pydantic.VERSION}",
     )
 
