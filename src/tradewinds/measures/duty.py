@@ -103,12 +103,19 @@ def prepare_lines(
 
 
 def _segments(dates: np.ndarray, registry: Registry) -> tuple[np.ndarray, dict[int, dt.date]]:
-    bounds = np.array(registry.boundaries(), dtype="datetime64[D]")
+    owner, bounds = _BOUNDS.get(id(registry), (None, np.array([], dtype="datetime64[D]")))
+    if owner is not registry:
+        bounds = np.array(registry.boundaries(), dtype="datetime64[D]")
+        _BOUNDS.clear()
+        _BOUNDS[id(registry)] = (registry, bounds)
     seg = np.searchsorted(bounds, dates, side="right")
     reps: dict[int, dt.date] = {}
     for s in dict.fromkeys(seg.tolist()) if len(seg) < 64 else np.unique(seg).tolist():
         reps[int(s)] = dates[int(np.argmax(seg == s))].astype(dt.date)
     return seg, reps
+
+
+_BOUNDS: dict[int, tuple[Registry, np.ndarray]] = {}
 
 
 def _lines(cols: Mapping[str, np.ndarray], codes: np.ndarray, part: np.ndarray | None) -> Lines:
@@ -130,6 +137,19 @@ def _lines(cols: Mapping[str, np.ndarray], codes: np.ndarray, part: np.ndarray |
     )
 
 
+def _regimes(registry: Registry) -> dict[int, tuple[tuple[Measure, ...], tuple[Any, ...]]]:
+    """Measures and rules in force per regime segment of ``registry`` (filled as used)."""
+    owner, regimes = _REGIMES.get(id(registry), (None, {}))
+    if owner is not registry:
+        regimes = {}
+        _REGIMES.clear()
+        _REGIMES[id(registry)] = (registry, regimes)
+    return regimes
+
+
+_REGIMES: dict[int, tuple[Registry, dict[int, tuple[tuple[Measure, ...], tuple[Any, ...]]]]] = {}
+
+
 def evaluate_frame(
     prepared: PreparedLines, registry: Registry, chunk: int = 50_000
 ) -> Iterator[tuple[np.ndarray, Evaluation]]:
@@ -143,16 +163,17 @@ def evaluate_frame(
         return
     masks = scope_masks(registry)
     seg, reps = _segments(cols["date"], registry)
+    regimes = _regimes(registry)
     if len(reps) == 1 and len(codes) <= chunk:
-        date = next(iter(reps.values()))
-        ev = evaluate(
-            _lines(cols, codes, None), registry.in_force(date), registry.rules_on(date), masks
-        )
-        yield np.arange(len(codes)), ev
+        ((s, date),) = reps.items()
+        if s not in regimes:
+            regimes[s] = (registry.in_force(date), registry.rules_on(date))
+        yield np.arange(len(codes)), evaluate(_lines(cols, codes, None), *regimes[s], masks)
         return
     for s, date in reps.items():
-        measures = registry.in_force(date)
-        rules = registry.rules_on(date)
+        if s not in regimes:
+            regimes[s] = (registry.in_force(date), registry.rules_on(date))
+        measures, rules = regimes[s]
         rows = np.flatnonzero(seg == s)
         for start in range(0, len(rows), chunk):
             part = rows[start : start + chunk]

@@ -11,6 +11,7 @@ use a few thousand HTS codes parse a few thousand codes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -248,6 +249,7 @@ def _hts(col: Any, check: _Check) -> np.ndarray:
     return np.asarray(np.asarray(idx, dtype=np.intp)[inv])
 
 
+@functools.cache
 def _known_origins() -> frozenset[str] | None:
     """ISO 3166 alpha-3 codes, when the package's country list is available."""
     import importlib
@@ -339,9 +341,8 @@ def _numbers(
 ) -> np.ndarray:
     """Floats in [low, high] (``(low, high]`` if ``low_open``); NaN where empty (if allowed)."""
     values, given, bad = _floats(col)
-    with np.errstate(invalid="ignore"):
-        inside = np.isfinite(values) & (values <= high)
-        inside &= (values > low) if low_open else (values >= low)
+    inside = np.isfinite(values) & (values <= high)  # comparisons with NaN are False, silently
+    inside &= (values > low) if low_open else (values >= low)
     out_of = given & ~bad & ~inside
     if required and not given.all():
         check.fail(np.flatnonzero(~given), name, "", f"{name} is empty; it is required")
