@@ -117,27 +117,13 @@ def _run_batch(path: Path, output: Path | None, registry: object) -> None:
     """``duty --batch``: good lines computed, bad lines listed (errors CSV and summary)."""
     import sys
 
-    from tradewinds.measures.batch import duty_batch, read_csv, write_csv
+    from tradewinds.measures.batch import duty_batch, write_csv
     from tradewinds.measures.registry import Registry
 
     assert isinstance(registry, Registry)
     if output is None:
         raise ScenarioError("--batch needs --output FILE.csv (or --output - for stdout).")
-    if not path.is_file():
-        raise ScenarioError(f"Batch file {str(path)!r} does not exist or is not a file.")
-    try:
-        lines = read_csv(path)
-    except Exception as exc:  # polars raises its own parser and decoding errors
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if "utf" in reason.lower() or "decode" in reason.lower():
-            reason = "it is not UTF-8 text"
-        raise ScenarioError(f"Cannot read batch file {str(path)!r}: {reason}.") from None
-    if lines.height == 0:
-        raise ScenarioError(
-            f"Batch file {str(path)!r} has no shipment lines (only a header, or nothing); "
-            "give one line per shipment under the header hts,origin,date,value,..."
-        )
-    result = duty_batch(lines, registry=registry, where=f"batch file {str(path)!r}")
+    result = duty_batch(path, registry=registry, where=f"batch file {str(path)!r}")
     to_stdout = str(output) == "-"
     if to_stdout:
         write_csv(result.table, sys.stdout.buffer)

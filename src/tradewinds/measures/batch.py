@@ -54,12 +54,17 @@ def duty_batch(
 ) -> BatchResult:
     """Stacked duties of every good line of ``lines``; bad lines are reported, not computed.
 
-    ``lines`` is a polars or pandas frame, or a mapping of columns named as in ``BATCH_COLUMNS``.
+    ``lines`` is a polars or pandas frame, a mapping of columns named as in ``BATCH_COLUMNS``,
+    or the path of a CSV file (read with :func:`read_lines`; the text columns are then freed as
+    soon as they are parsed, which keeps a large batch's peak memory down).
     """
     import polars as pl
 
     registry = registry or load_registry()
+    if isinstance(lines, Path):
+        lines = read_lines(lines)
     prepared = prepare_lines(lines, registry, strict=False, where=where)
+    del lines
     cols = prepared.columns
     n = len(prepared)
     mfn = np.zeros(n)
@@ -162,6 +167,25 @@ def write_csv(frame: Any, path: Path | IO[bytes]) -> None:
     if isinstance(path, Path):
         path.parent.mkdir(parents=True, exist_ok=True)
     frame.write_csv(path, date_format="%Y-%m-%d")
+
+
+def read_lines(path: Path) -> pl.DataFrame:
+    """Shipment lines of a CSV file; one :class:`ScenarioError` naming the file if unusable."""
+    if not path.is_file():
+        raise ScenarioError(f"Batch file {str(path)!r} does not exist or is not a file.")
+    try:
+        lines = read_csv(path)
+    except Exception as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if "utf" in reason.lower() or "decode" in reason.lower():
+            reason = "it is not UTF-8 text"
+        raise ScenarioError(f"Cannot read batch file {str(path)!r}: {reason}.") from None
+    if lines.height == 0:
+        raise ScenarioError(
+            f"Batch file {str(path)!r} has no shipment lines (only a header, or nothing); "
+            "give one line per shipment under the header hts,origin,date,value,..."
+        )
+    return lines
 
 
 def read_csv(path: Path) -> pl.DataFrame:
