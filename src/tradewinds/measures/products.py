@@ -137,9 +137,11 @@ def _build_universe() -> HtsUniverse:
     for col in ("mfn_ad_valorem", "mfn_specific"):
         table[col] = pd.to_numeric(table[col], errors="coerce").fillna(0.0)
     table["usmca_free"] = table["usmca_free"] == "True"
-    numeric = {"mfn_ad_valorem": float, "mfn_specific": float, "usmca_free": bool}
+    # short codes as fixed-width strings (fast comparisons); free text as objects (compact)
+    dtypes: dict[str, type] = {"mfn_ad_valorem": float, "mfn_specific": float, "usmca_free": bool}
+    dtypes |= {"mfn_kind": str, "mfn_unit": str}
     columns = {
-        str(c): table[c].to_numpy(dtype=numeric.get(str(c), str))
+        str(c): table[c].to_numpy(dtype=dtypes.get(str(c), object))
         for c in table.columns
         if c != "code"
     }
