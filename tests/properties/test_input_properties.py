@@ -225,32 +225,6 @@ _VALUES = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
-@given(_VALUES, _VALUES, _VALUES, _VALUES)
-def test_validators_return_in_range_or_refuse(v: Any, s: Any, q: Any, f: Any) -> None:
-    checks = [
-        (duty_mod.check_value, v, lambda x: math.isfinite(x) and x > 0),
-        (duty_mod.check_share, s, lambda x: 0 <= x <= 1),
-        (duty_mod.check_quantity, q, lambda x: math.isfinite(x) and x >= 0),
-    ]
-    for check, value, ok in checks:
-        try:
-            out: float | str = check(value, "field")
-        except ScenarioError as exc:
-            out = str(exc)
-        if isinstance(out, str):
-            assert out.startswith("field: ")
-        else:
-            assert isinstance(out, float)
-            assert ok(out)
-            assert not isinstance(value, bool)
-    try:
-        flag: bool | str = duty_mod.parse_flag(f, "flag")
-    except ScenarioError as exc:
-        flag = str(exc)
-    assert isinstance(flag, bool) or flag.startswith("flag: ")
-
-
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     value=_VALUES,

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from tradewinds.cli._common import console
 from tradewinds.cli._warnings import printed_warnings
 from tradewinds.core.errors import ScenarioError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def _metal_content(items: list[str]) -> dict[str, float]:
@@ -56,7 +60,9 @@ def register(app: typer.Typer) -> None:
         measures: list[Path] = typer.Option([], "--measures", help="Extra measure YAML file(s)."),
         fmt: str = typer.Option("table", "--format", help="table or json."),
         batch: Path | None = typer.Option(None, "--batch", help="CSV of shipment lines."),
-        output: Path | None = typer.Option(None, "--output", help="Output CSV for --batch."),
+        output: Path | None = typer.Option(
+            None, "--output", help="Output CSV for --batch ('-' for stdout)."
+        ),
     ) -> None:
         """Stacked duty of a shipment, layer by layer, with legal basis and Chapter 99 heading."""
         from tradewinds.measures.registry import load_registry
@@ -108,24 +114,50 @@ def register(app: typer.Typer) -> None:
 
 
 def _run_batch(path: Path, output: Path | None, registry: object) -> None:
+    """``duty --batch``: good lines computed, bad lines listed (errors CSV and summary)."""
+    import sys
 
-    from tradewinds.measures.batch import calculate_batch, read_csv, write_csv
+    from tradewinds.measures.batch import duty_batch, write_csv
     from tradewinds.measures.registry import Registry
 
     assert isinstance(registry, Registry)
     if output is None:
-        raise ScenarioError("--batch needs --output FILE.csv.")
-    if not path.is_file():
-        raise ScenarioError(f"Batch file {str(path)!r} does not exist.")
-    try:
-        lines = read_csv(path)
-    except Exception as exc:  # polars and pandas raise their own parser errors
-        raise ScenarioError(f"Cannot read batch file {str(path)!r}: {exc}") from exc
-    result = calculate_batch(lines, registry=registry, where=str(path))
-    write_csv(result, output)
-    console().print(
-        f"wrote {output}: {len(result)} lines, total duty US$ {result['total_duty'].sum():,.2f}"
+        raise ScenarioError("--batch needs --output FILE.csv (or --output - for stdout).")
+    result = duty_batch(path, registry=registry, where=f"batch file {str(path)!r}")
+    to_stdout = str(output) == "-"
+    if to_stdout:
+        write_csv(result.table, sys.stdout.buffer)
+        sys.stdout.flush()
+    else:
+        write_csv(result.table, output)
+    err = console_stderr()
+    total = float(result.table.get_column("total_duty").sum())
+    where = "stdout" if to_stdout else str(output)
+    err.print(
+        f"wrote {where}: {result.table.height:,} of {result.n_input:,} lines, "
+        f"total duty US$ {total:,.2f}"
     )
+    if not result.n_failed:
+        return
+    errors_path = None if to_stdout else output.with_name(f"{output.stem}.errors.csv")
+    if errors_path is not None:
+        write_csv(result.errors, errors_path)
+    for rec in result.errors.head(10).iter_rows(named=True):
+        err.print(f"  row {rec['row']}: {rec['field']} = {rec['value']!r}: {rec['error']}")
+    if result.errors.height > 10:
+        err.print(f"  ... and {result.errors.height - 10:,} more")
+    listed = f"; every bad line is listed in {str(errors_path)!r}" if errors_path else ""
+    raise ScenarioError(
+        f"{result.n_failed:,} of {result.n_input:,} lines of batch file {str(path)!r} were not "
+        f"computed{listed}. Fix them and run the batch again."
+    )
+
+
+def console_stderr() -> Console:
+    """A Rich console on stderr (summaries, so that stdout can carry the CSV)."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _print_table(result: object) -> None:

@@ -45,9 +45,24 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from tradewinds import __version__
+
+        typer.echo(f"tradewinds {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress to stderr."),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Print the tradewinds version and exit.",
+    ),
 ) -> None:
     """North American trade policy in numbers: duties, effective rates and GE trade models."""
     logging.basicConfig(
@@ -56,8 +71,30 @@ def _root(
     )
 
 
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"tradewinds.cli.{_name}").register(app)
+_registered: set[str] = set()
+
+
+def _register(names: tuple[str, ...] = COMMAND_MODULES) -> typer.Typer:
+    """Add the commands of modules ``names`` to ``app`` (each once); return ``app``."""
+    for name in names:
+        if name not in _registered:
+            _registered.add(name)
+            importlib.import_module(f"tradewinds.cli.{name}").register(app)
+    return app
+
+
+def _needed(argv: list[str]) -> tuple[str, ...]:
+    """Command modules a command line needs: the named command's alone, else all (for help).
+
+    Building only the invoked command keeps start-up short; the root options take no values, so
+    the first word that is not an option names the command.
+    """
+    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    if first in COMMAND_MODULES:
+        return (first,)
+    if first is None and "--version" in argv and "--help" not in argv:
+        return ()
+    return COMMAND_MODULES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,8 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     Typer handles its own usage errors (exit code 2 with a usage line); errors a user causes
     inside a command arrive here as :class:`TradewindsError` and become one line on stderr.
     """
+    args = sys.argv[1:] if argv is None else list(argv)
+    _register(_needed(args))
     try:
-        app(args=argv, prog_name="tradewinds", standalone_mode=True)
+        app(args=args, prog_name="tradewinds", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)

@@ -94,6 +94,9 @@ def montecarlo(
         dist = replace(EPS_PRIOR, **{k: v for k, v in custom.items() if v is not None})
         prior = ScalarElasticity(distribution=TruncatedNormal(**vars(dist)), source="user-given")
     sink = open_store(store, enabled=not no_store)
+    from tradewinds.scenarios.cluster import choose_workers, time_one_solve
+
+    workers = choose_workers(workers, scheduler, draws + 1, lambda: time_one_solve(spec, baseline))
     with progress_bar(f"{draws} draws") as update, dask_client(workers, scheduler) as client:
         result = run_montecarlo(
             spec,

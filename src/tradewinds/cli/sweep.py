@@ -10,7 +10,10 @@ from tradewinds.cli._common import STORE_HELP
 
 FIRST = ("CAN", "MEX", "USA")
 
-WORKERS_HELP = "Local Dask workers (default: one per CPU; 0 solves in this process)."
+WORKERS_HELP = (
+    "Local Dask workers (default: one per CPU, or none when the run is too small to pay for"
+    " starting them; 0 solves in this process)."
+)
 SCHEDULER_HELP = (
     "Address of a running Dask scheduler, e.g. tcp://HOST:8786, instead of a local one."
 )
@@ -66,6 +69,12 @@ def sweep(
         raise ScenarioError("Give at least one --set PATH=V1,V2,..., e.g. --set model.eps=2,4,6.")
     axes = [parse_set_option(option) for option in set_ or []]
     sink = open_store(store, enabled=not no_store)
+    import math
+
+    from tradewinds.scenarios.cluster import choose_workers, time_one_solve
+
+    points = math.prod(len(values) for _, values in axes)
+    workers = choose_workers(workers, scheduler, points, lambda: time_one_solve(spec, baseline))
     with progress_bar("sweep") as update, dask_client(workers, scheduler) as client:
         result = run_sweep(
             spec,

@@ -24,7 +24,10 @@ import xarray as xr
 
 from tradewinds.core import dims
 from tradewinds.core.errors import DataError, UnknownLabelError
+from tradewinds.data._lazy_dask import install as _lazy_dask
 from tradewinds.data.baseline import make_baseline, validate_baseline
+
+_lazy_dask()  # bundled baselines load without importing dask (see tradewinds.data._lazy_dask)
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +58,7 @@ def load_baseline(name_or_path: str | Path = "default") -> xr.Dataset:
     if key in BUNDLED:
         ref = resources.files("tradewinds") / "defaults" / BUNDLED[key]
         with resources.as_file(ref) as path:
-            return read_netcdf(path)
+            return _read_bundled(path)
     path = Path(key).expanduser()
     if not path.exists():
         hint = ", ".join(bundled_names())
@@ -79,8 +82,26 @@ def load_baseline(name_or_path: str | Path = "default") -> xr.Dataset:
     raise DataError(f"Cannot tell what kind of baseline {str(path)!r} is (suffix {path.suffix!r}).")
 
 
-def read_netcdf(path: Path) -> xr.Dataset:
-    """Read and validate a baseline saved with :func:`save_baseline`."""
+def _read_bundled(path: Path) -> xr.Dataset:
+    """A bundled baseline, kept decoded in the user cache (keyed by the file's contents).
+
+    Decoding netCDF needs scipy.io, whose import costs more than a small model's solve; the
+    cached copy is validated again on every load, like a file read afresh.
+    """
+    from tradewinds.core.cache import cached
+
+    ds = cached(
+        f"baseline-{path.stem}",
+        [path],
+        lambda: _decode_netcdf(path),
+        code=[__name__],
+        extra=f"xarray {xr.__version__} numpy {np.__version__}",
+    )
+    validate_baseline(ds)
+    return ds
+
+
+def _decode_netcdf(path: Path) -> xr.Dataset:
     try:
         with xr.open_dataset(path, engine="scipy") as handle:
             ds = handle.load()
@@ -93,6 +114,12 @@ def read_netcdf(path: Path) -> xr.Dataset:
     for dim in (dims.EXPORTER, dims.IMPORTER, dims.SECTOR, dims.INPUT_SECTOR):
         if dim in ds.coords:
             ds = ds.assign_coords({dim: [str(v) for v in ds[dim].values]})
+    return ds
+
+
+def read_netcdf(path: Path) -> xr.Dataset:
+    """Read and validate a baseline saved with :func:`save_baseline`."""
+    ds = _decode_netcdf(path)
     validate_baseline(ds)
     return ds
 

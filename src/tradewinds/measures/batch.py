@@ -1,109 +1,195 @@
-"""Batch duties: the calculator over a table of shipment lines, vectorised.
+"""Batch duties: the calculator over a table of shipment lines, vectorised and columnar.
 
-The output has one row per input line with ``mfn_duty``, ``additional_duty``, ``total_duty``,
-``additional_rate``, ``effective_rate``, ``mfn_incomplete`` (a specific or unparsed MFN part was
-not computed), one ``duty_<authority>`` column per non-MFN authority applying to some line
-(``ieepa``, ``section_232``, ``section_122``, ``adcvd`` ...), and ``layers``: the ids of the
-measures that apply to the line, separated by ``;`` (the layers the single-shipment calculator
-prints). The id list is built once per distinct combination, not once per line.
+The output has one row per *good* input line with ``row`` (its 1-based row in the input, not
+counting the header), ``mfn_duty``, ``additional_duty``, ``total_duty``, ``additional_rate``,
+``effective_rate``, ``mfn_incomplete`` (a specific or unparsed MFN part was not computed), one
+``duty_<authority>`` column per non-MFN authority applying to some line (``ieepa``,
+``section_232``, ``section_122``, ``adcvd`` ...), and ``layers``: the ids of the measures that
+apply to the line, separated by ``;`` (the layers the single-shipment calculator prints). The id
+list is built once per distinct combination, not once per line.
+
+Bad lines do not stop the batch: each bad field is reported with its row, field, value and the
+reason (:attr:`BatchResult.errors`), and the other lines are computed. The path is columnar from
+the CSV reader to the CSV writer (polars and numpy; pandas is not imported).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
+from tradewinds.core.errors import ScenarioError
 from tradewinds.measures.duty import evaluate_frame, prepare_lines
+from tradewinds.measures.products import hts_universe
 from tradewinds.measures.registry import Registry, load_registry
 from tradewinds.measures.stacking import MFN
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
 
 logger = logging.getLogger(__name__)
 
 
-def calculate_batch(
-    lines: pd.DataFrame, *, registry: Registry | None = None, where: str = "the batch"
-) -> pd.DataFrame:
-    """Stacked duties of every line of ``lines`` (columns as in ``BATCH_COLUMNS``)."""
+@dataclass(frozen=True)
+class BatchResult:
+    """Duties of the good lines (``table``), the bad fields (``errors``) and the input size."""
+
+    table: pl.DataFrame
+    errors: pl.DataFrame
+    n_input: int
+
+    @property
+    def n_failed(self) -> int:
+        """Number of input lines with at least one bad field."""
+        return int(self.errors.get_column("row").n_unique()) if self.errors.height else 0
+
+
+def duty_batch(
+    lines: Any, *, registry: Registry | None = None, where: str = "the batch"
+) -> BatchResult:
+    """Stacked duties of every good line of ``lines``; bad lines are reported, not computed.
+
+    ``lines`` is a polars or pandas frame, a mapping of columns named as in ``BATCH_COLUMNS``,
+    or the path of a CSV file (read with :func:`read_lines`; the text columns are then freed as
+    soon as they are parsed, which keeps a large batch's peak memory down).
+    """
+    import polars as pl
+
     registry = registry or load_registry()
-    frame, codes, _ = prepare_lines(lines, registry, strict=False, where=where)
-    n = len(frame)
+    if isinstance(lines, Path):
+        lines = read_lines(lines)
+    prepared = prepare_lines(lines, registry, strict=False, where=where)
+    del lines
+    cols = prepared.columns
+    n = len(prepared)
     mfn = np.zeros(n)
     extra = np.zeros(n)
     incomplete = np.zeros(n, dtype=bool)
     by_key: dict[str, np.ndarray] = {}
-    layer_text = np.empty(n, dtype=object)
-    for rows, ev in evaluate_frame(frame, codes, registry):
+    layer_code = np.zeros(n, dtype=np.int64)
+    layer_names: list[str] = []
+    layer_index: dict[str, int] = {}
+    for rows, ev in evaluate_frame(prepared, registry):
         incomplete[rows] = ev.mfn_incomplete
-        shown = ev.applies & (
-            (ev.base_share > 0) | np.array([m.programme == MFN for m in ev.measures])
-        )
+        is_mfn = np.array([m.programme == MFN for m in ev.measures])
+        shown = ev.applies & ((ev.base_share > 0) | is_mfn)
+        if is_mfn.any():
+            spec = is_mfn.sum() * np.nan_to_num(ev.mfn_specific)
+            mfn[rows] = ev.amount[:, is_mfn].sum(axis=1) + spec
+        if not is_mfn.all():
+            extra[rows] = ev.amount[:, ~is_mfn].sum(axis=1)
+        authorities: dict[str, list[int]] = {}
         for j, m in enumerate(ev.measures):
-            amount = ev.amount[:, j]
-            if m.programme == MFN:
-                amount = amount + np.nan_to_num(ev.mfn_specific)
-                mfn[rows] += amount
-            else:
-                extra[rows] += amount
             if m.programme != MFN and shown[:, j].any():
-                col = by_key.setdefault(m.authority, np.zeros(n))
-                col[rows] += amount
+                authorities.setdefault(m.authority, []).append(j)
+        for key, js in authorities.items():
+            col = by_key.setdefault(key, np.zeros(n))
+            col[rows] = ev.amount[:, js].sum(axis=1)
         # one id string per distinct pattern of applied measures
         order = sorted(range(len(ev.measures)), key=lambda j: ev.measures[j].programme != MFN)
         bits = shown[:, order].astype(np.uint64) << np.arange(len(order), dtype=np.uint64)
         keys, inverse = np.unique(bits.sum(axis=1, dtype=np.uint64), return_inverse=True)
-        ids = np.array(
-            [
-                ";".join(ev.measures[j].id for b, j in enumerate(order) if (int(key) >> b) & 1)
-                for key in keys
-            ],
-            dtype=object,
+        codes = np.empty(len(keys), dtype=np.int64)
+        for k, key in enumerate(keys):
+            text = ";".join(ev.measures[j].id for b, j in enumerate(order) if (int(key) >> b) & 1)
+            codes[k] = layer_index.setdefault(text, len(layer_names))
+            if codes[k] == len(layer_names):
+                layer_names.append(text)
+        layer_code[rows] = codes[np.asarray(inverse).ravel()]
+    value = cols["value"]
+    universe = pl.Series(hts_universe().codes)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table = pl.DataFrame(
+            {
+                "row": prepared.rows + 1,
+                "hts": universe.gather(prepared.codes),
+                "origin": cols["origin"],
+                "date": cols["date"],
+                "customs_value": value,
+                "mfn_duty": mfn.round(2),
+                "additional_duty": extra.round(2),
+                "total_duty": (mfn + extra).round(2),
+                "additional_rate": (extra / value).round(6),
+                "effective_rate": ((mfn + extra) / value).round(6),
+                "mfn_incomplete": incomplete,
+            }
         )
-        layer_text[rows] = ids[np.asarray(inverse).ravel()]
-    value = frame["value"].to_numpy()
-    out = pd.DataFrame(
+    table = table.with_columns(
+        [pl.Series(f"duty_{key}", by_key[key].round(2)) for key in sorted(by_key)]
+        + [pl.Series("layers", layer_names or [""], pl.String).gather(layer_code)]
+    )
+    records = prepared.errors.records()
+    errors = pl.DataFrame(
         {
-            "hts": frame["hts"].to_numpy(),
-            "origin": frame["origin"].to_numpy(),
-            "date": frame["date"].dt.strftime("%Y-%m-%d").to_numpy(),
-            "customs_value": value,
-            "mfn_duty": mfn.round(2),
-            "additional_duty": extra.round(2),
-            "total_duty": (mfn + extra).round(2),
-            "additional_rate": (extra / value).round(6),
-            "effective_rate": ((mfn + extra) / value).round(6),
-            "mfn_incomplete": incomplete,
+            "row": records["row"],
+            "field": pl.Series(records["field"].tolist(), dtype=pl.String),
+            "value": pl.Series(records["value"].tolist(), dtype=pl.String),
+            "error": pl.Series(records["error"].tolist(), dtype=pl.String),
         }
     )
-    for key in sorted(by_key):
-        out[f"duty_{key}"] = by_key[key].round(2)
-    out["layers"] = layer_text
-    return out
+    return BatchResult(table, errors, prepared.n_input)
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write a batch result as CSV; uses polars' writer (about 20x faster) when installed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def calculate_batch(
+    lines: Any, *, registry: Registry | None = None, where: str = "the batch"
+) -> pd.DataFrame:
+    """Stacked duties of every line of ``lines`` as a pandas DataFrame (the Python API).
+
+    Unlike :func:`duty_batch`, a bad line is an error: the first is raised as
+    :class:`ScenarioError`, naming its row and field.
+    """
+    import polars as pl
+
+    result = duty_batch(lines, registry=registry, where=where)
+    if result.errors.height:
+        first = result.errors.row(0, named=True)
+        raise ScenarioError(
+            f"{where}, row {first['row']}, field {first['field']!r}: {first['error']} "
+            f"({result.n_failed} bad line(s) in all)."
+        )
+    import pandas as pd
+
+    out = result.table.drop("row").with_columns(pl.col("date").dt.strftime("%Y-%m-%d"))
+    return pd.DataFrame({name: out.get_column(name).to_numpy() for name in out.columns})
+
+
+def write_csv(frame: Any, path: Path | IO[bytes]) -> None:
+    """Write a batch result (polars or pandas) as CSV to ``path`` (a file path or binary stream)."""
+    import polars as pl
+
+    if not isinstance(frame, pl.DataFrame):
+        frame = pl.DataFrame({str(c): frame[c].to_numpy() for c in frame.columns})
+    if isinstance(path, Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    frame.write_csv(path, date_format="%Y-%m-%d")
+
+
+def read_lines(path: Path) -> pl.DataFrame:
+    """Shipment lines of a CSV file; one :class:`ScenarioError` naming the file if unusable."""
+    if not path.is_file():
+        raise ScenarioError(f"Batch file {str(path)!r} does not exist or is not a file.")
     try:
-        import polars as pl
-    except ImportError:  # pragma: no cover - polars is a declared dependency
-        logger.info("polars not installed; writing with pandas")
-        frame.to_csv(path, index=False)
-        return
-    columns = {}
-    for name in frame.columns:
-        values = frame[name].to_numpy()
-        columns[str(name)] = values.tolist() if values.dtype == object else values
-    pl.DataFrame(columns).write_csv(path)
+        lines = read_csv(path)
+    except Exception as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if "utf" in reason.lower() or "decode" in reason.lower():
+            reason = "it is not UTF-8 text"
+        raise ScenarioError(f"Cannot read batch file {str(path)!r}: {reason}.") from None
+    if lines.height == 0:
+        raise ScenarioError(
+            f"Batch file {str(path)!r} has no shipment lines (only a header, or nothing); "
+            "give one line per shipment under the header hts,origin,date,value,..."
+        )
+    return lines
 
 
-def read_csv(path: Path) -> pd.DataFrame:
+def read_csv(path: Path) -> pl.DataFrame:
     """Read shipment lines as strings (numbers are parsed and checked by the calculator)."""
-    try:
-        import polars as pl
-    except ImportError:  # pragma: no cover
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    table = pl.read_csv(path, infer_schema=False)
-    return pd.DataFrame({name: table[name].to_numpy() for name in table.columns})
+    import polars as pl
+
+    return pl.read_csv(path, infer_schema=False, encoding="utf8")

@@ -10,41 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from tradewinds.core.countries import ISO3_CODES
-from tradewinds.core.errors import ScenarioError, UnknownLabelError
-from tradewinds.core.inputs import parse_date
+from tradewinds.core.errors import ScenarioError
+from tradewinds.measures.lines import BATCH_COLUMNS, METALS, PreparedLines, prepare
 from tradewinds.measures.mfn import normalise_unit
-from tradewinds.measures.products import dotted, hts_universe, normalise_hts, scope_mask
-from tradewinds.measures.registry import Registry, load_registry
+from tradewinds.measures.products import dotted, hts_universe, normalise_hts
+from tradewinds.measures.registry import Registry, load_registry, scope_masks
 from tradewinds.measures.schema import Measure
 from tradewinds.measures.stacking import MFN, Evaluation, Lines, evaluate
 
-METALS = ("steel", "aluminum", "copper")
-#: Chapters whose articles are the metal itself: undeclared content defaults to the full value.
-PRIMARY_CHAPTERS = {"steel": ("72", "73"), "aluminum": ("76",), "copper": ("74",)}
-#: Columns a batch CSV may carry (``hts, origin, date, value`` are required).
-BATCH_COLUMNS = (
-    "hts",
-    "origin",
-    "date",
-    "value",
-    "importer",
-    "usmca",
-    "us_content",
-    "steel",
-    "aluminum",
-    "copper",
-    "quantity",
-    "unit",
-    "transshipped",
-)
+__all__ = ["BATCH_COLUMNS", "METALS", "DutyResult", "Layer", "calculate", "prepare_lines"]
 
 
 @dataclass(frozen=True)
@@ -115,278 +95,89 @@ class DutyResult:
         }
 
 
-#: Spellings of "yes" accepted for a flag (``usmca``, ``transshipped``), case-insensitive and
-#: with surrounding blanks ignored.
-TRUE_SPELLINGS: frozenset[str] = frozenset({"1", "true", "yes", "y", "t"})
-#: Spellings of "no" accepted for a flag; anything else is refused.
-FALSE_SPELLINGS: frozenset[str] = frozenset({"0", "false", "no", "n", "f"})
-
-
-def parse_flag(value: object, field: str) -> bool:
-    """A yes/no field: a bool, 0/1, or one of the spellings above; else :class:`ScenarioError`."""
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer) and int(value) in (0, 1):
-        return bool(value)
-    text = str(value).strip().lower()
-    if text in TRUE_SPELLINGS:
-        return True
-    if text in FALSE_SPELLINGS:
-        return False
-    raise ScenarioError(
-        f"{field}: {value!r} is not a yes/no value; use one of "
-        f"{sorted(TRUE_SPELLINGS)} or {sorted(FALSE_SPELLINGS)}."
-    )
-
-
-def _number(value: object, field: str) -> float:
-    if isinstance(value, bool | np.bool_):
-        raise ScenarioError(f"{field}: {value!r} is a yes/no value, not a number.")
-    try:
-        out = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ScenarioError(f"{field}: {value!r} is not a number.") from None
-    if not math.isfinite(out):
-        raise ScenarioError(f"{field}: {value!r} is not a finite number.")
-    return out
-
-
-def check_value(value: object, field: str = "value") -> float:
-    """A customs value: a finite number above 0 (US$); else :class:`ScenarioError`."""
-    out = _number(value, field)
-    if out <= 0:
-        raise ScenarioError(f"{field}: {value!r} must be a positive amount of US dollars.")
-    return out
-
-
-def check_share(value: object, field: str) -> float:
-    """A content share of the customs value: a finite number in [0, 1] (0.4 for 40%)."""
-    out = _number(value, field)
-    if not 0 <= out <= 1:
-        raise ScenarioError(
-            f"{field}: {value!r} must lie between 0 and 1 (a fraction of the customs value, "
-            "e.g. 0.4 for 40%)."
-        )
-    return out
-
-
-def check_quantity(value: object, field: str = "quantity") -> float:
-    """A quantity for a specific MFN rate: a finite number, 0 or more."""
-    out = _number(value, field)
-    if out < 0:
-        raise ScenarioError(f"{field}: {value!r} must not be negative.")
-    return out
-
-
-def known_importers(registry: Registry) -> list[str]:
-    """Countries whose tariffs the registry holds (the US, and the partners that retaliate)."""
-    return sorted({m.imposing for m in registry.measures} | {"USA"})
-
-
-def check_country(code: object, field: str, known: Iterable[str] = ISO3_CODES) -> str:
-    """An ISO3 code (upper-cased) from ``known``; :class:`UnknownLabelError` with suggestions."""
-    text = str(code).strip().upper()
-    known = sorted(known)
-    if text not in known:
-        raise UnknownLabelError("country code", str(code), known, field)
-    return text
-
-
-def _as_bool(series: pd.Series) -> np.ndarray:
-    codes, uniques = pd.factorize(series.astype(str), use_na_sentinel=False)
-    text = pd.Series(uniques).str.strip().str.lower()
-    return np.asarray(text.isin(sorted(TRUE_SPELLINGS)).to_numpy()[codes], dtype=bool)
-
-
-def _on_uniques(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """Factorise: integer codes per row and the distinct values (string work on few values)."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=False)
-    return np.asarray(codes), pd.Series(uniques, dtype=object)
-
-
-def _metal_defaults(
-    frame: pd.DataFrame, codes: np.ndarray, registry: Registry, strict: bool
-) -> tuple[pd.DataFrame, list[str]]:
-    """Fill undeclared metal shares: full value where one metal programme can cover the line.
-
-    CBP assesses the full value when the metal content is not shown. Where several metals could
-    apply and none is declared, a single shipment is refused (``strict``) and a batch splits the
-    value equally between them.
-    """
-    notes: list[str] = []
-    universe_codes = hts_universe().codes
-    covered: dict[str, np.ndarray] = {}
-    for metal in METALS:
-        mask = np.zeros(len(universe_codes), dtype=bool)
-        for m in registry.measures:
-            if m.metal == metal and m.status == "in_force":
-                mask |= scope_mask(m.scope)
-        covered[metal] = mask[codes]
-    declared = np.column_stack([frame[m].notna().to_numpy() for m in METALS])
-    cover = np.column_stack([covered[m] for m in METALS])
-    undeclared_all = ~declared.any(axis=1)
-    n_cover = cover.sum(axis=1)
-    if strict and (undeclared_all & (n_cover > 1)).any():
-        raise ScenarioError(
-            "This article can fall under several Section 232 metal programmes "
-            f"({', '.join(m for m, c in zip(METALS, cover[0], strict=True) if c)}). Declare the "
-            "content shares, e.g. --metal-content steel=0.6 --metal-content aluminum=0.2."
-        )
-    for k, metal in enumerate(METALS):
-        fill = undeclared_all & cover[:, k]
-        share = np.where(fill, 1.0 / np.maximum(n_cover, 1), 0.0)
-        frame[metal] = np.where(declared[:, k], frame[metal].to_numpy(dtype=float), share)
-        if strict and fill.any():
-            notes.append(metal)
-    total = frame[list(METALS)].sum(axis=1).to_numpy()
-    if (total > 1 + 1e-9).any():
-        i = int(np.flatnonzero(total > 1 + 1e-9)[0])
-        raise ScenarioError(
-            f"Metal content shares add up to {total[i]:.3f} > 1 (line {i + 1}): steel, aluminum "
-            "and copper are shares of the customs value and must sum to at most 1."
-        )
-    return frame, notes
-
-
-def _quantity_in_rate_unit(frame: pd.DataFrame, codes: np.ndarray, strict: bool) -> np.ndarray:
-    table = hts_universe().table
-    rate_unit = table["mfn_unit"].to_numpy(dtype=str)[codes]
-    qty = pd.to_numeric(frame["quantity"], errors="coerce").to_numpy(dtype=float)
-    units = frame["unit"].fillna("").astype(str).to_numpy()
-    out = np.full(len(frame), np.nan)
-    for unit in np.unique(units[~np.isnan(qty)]):
-        canonical = normalise_unit(unit) if unit else None
-        sel = (units == unit) & ~np.isnan(qty)
-        ok = sel & (rate_unit == canonical)
-        bad = sel & (rate_unit != "") & (rate_unit != canonical)
-        if strict and bad.any():
-            expected = str(rate_unit[int(np.flatnonzero(bad)[0])])
-            raise ScenarioError(
-                f"Quantity unit {unit or '(none)'!r} does not match the MFN rate's unit "
-                f"{expected!r}; give --quantity in {expected} with --unit {expected}."
-            )
-        out[ok] = qty[ok]
-    return out
-
-
 def prepare_lines(
-    frame: pd.DataFrame, registry: Registry, *, strict: bool = False, where: str = "the input"
-) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
-    """Validate and normalise a table of lines; return it, the HTS indices and notes."""
-    missing = [c for c in ("hts", "origin", "date", "value") if c not in frame.columns]
-    if missing:
-        raise ScenarioError(
-            f"{where} lacks column(s) {missing}; required: hts, origin, date, value."
-        )
-    unknown = [c for c in frame.columns if c not in BATCH_COLUMNS]
-    if unknown:
-        raise ScenarioError(
-            f"{where} has unknown column(s) {unknown}; allowed: {list(BATCH_COLUMNS)}."
-        )
-    frame = frame.copy()
-    for col, default in (
-        ("importer", "USA"),
-        ("usmca", False),
-        ("us_content", np.nan),
-        ("quantity", np.nan),
-        ("unit", ""),
-        ("transshipped", False),
-    ):
-        if col not in frame.columns:
-            frame[col] = default
-    for metal in METALS:
-        if metal not in frame.columns:
-            frame[metal] = np.nan
-        frame[metal] = pd.to_numeric(frame[metal], errors="coerce")
-    inv, uniq = _on_uniques(frame["hts"])
-    hts_u = uniq.astype(str).str.replace(r"[.\s]", "", regex=True)
-    bad = ~hts_u.str.fullmatch(r"\d{8}|\d{10}")
-    if bad.any():
-        normalise_hts(str(uniq[bad].iloc[0]))  # raises with suggestions
-    codes = hts_universe().index_of(hts_u.to_numpy(), where=f"the HTS ({where})")[inv]
-    frame["hts"] = hts_u.to_numpy()[inv]
-    for col in ("origin", "importer"):
-        inv, uniq = _on_uniques(frame[col])
-        upper = uniq.astype(str).str.upper()
-        bad_iso = ~upper.str.fullmatch(r"[A-Z]{3}")
-        if bad_iso.any():
-            raise ScenarioError(
-                f"{col} {uniq[bad_iso].iloc[0]!r} in {where} is not an ISO3 country code "
-                "(e.g. CAN, MEX, USA)."
-            )
-        frame[col] = upper.to_numpy()[inv]
-    inv, uniq = _on_uniques(frame["date"])
-    dates_u = pd.to_datetime(uniq.astype(str), errors="coerce", format="ISO8601")
-    if dates_u.isna().any():
-        raise ScenarioError(
-            f"Date {uniq[dates_u.isna()].iloc[0]!r} in {where} is not an ISO date (YYYY-MM-DD)."
-        )
-    frame["date"] = pd.DatetimeIndex(dates_u).normalize()[inv]
-    first, last = frame["date"].min().date(), frame["date"].max().date()
-    registry.check_date(first)
-    if last != first:
-        registry.check_date(last)
-    value = pd.to_numeric(frame["value"], errors="coerce")
-    if value.isna().any() or (value <= 0).any():
-        raise ScenarioError(f"Customs values in {where} must be positive numbers.")
-    frame["value"] = value.astype(float)
-    us = pd.to_numeric(frame["us_content"], errors="coerce")
-    frame["us_content"] = us
-    shares = frame[["us_content", *METALS]]
-    if ((shares < 0) | (shares > 1)).any().any():
-        raise ScenarioError(
-            f"Content shares in {where} must lie between 0 and 1 (they are fractions of the "
-            "customs value, e.g. 0.4 for 40%)."
-        )
-    frame["usmca"] = _as_bool(frame["usmca"])
-    frame["transshipped"] = _as_bool(frame["transshipped"])
-    frame, notes = _metal_defaults(frame, codes, registry, strict)
-    frame["quantity"] = _quantity_in_rate_unit(frame, codes, strict)
-    return frame, codes, notes
+    lines: Any, registry: Registry, *, strict: bool = False, where: str = "the input"
+) -> PreparedLines:
+    """Validate and normalise a table of lines (see :func:`tradewinds.measures.lines.prepare`)."""
+    return prepare(lines, registry, strict=strict, where=where)
 
 
-def _segments(dates: pd.Series, registry: Registry) -> tuple[np.ndarray, list[dt.date]]:
-    bounds = np.array(registry.boundaries(), dtype="datetime64[D]")
-    seg = np.searchsorted(bounds, dates.to_numpy().astype("datetime64[D]"), side="right")
-    reps = [dt.date(2025, 1, 1)] * (len(bounds) + 1)
-    for s in np.unique(seg):
-        reps[int(s)] = pd.Timestamp(dates[seg == s].iloc[0]).date()
+def _segments(dates: np.ndarray, registry: Registry) -> tuple[np.ndarray, dict[int, dt.date]]:
+    owner, bounds = _BOUNDS.get(id(registry), (None, np.array([], dtype="datetime64[D]")))
+    if owner is not registry:
+        bounds = np.array(registry.boundaries(), dtype="datetime64[D]")
+        _BOUNDS.clear()
+        _BOUNDS[id(registry)] = (registry, bounds)
+    seg = np.searchsorted(bounds, dates, side="right")
+    reps: dict[int, dt.date] = {}
+    for s in dict.fromkeys(seg.tolist()) if len(seg) < 64 else np.unique(seg).tolist():
+        reps[int(s)] = dates[int(np.argmax(seg == s))].astype(dt.date)
     return seg, reps
 
 
-def _lines(frame: pd.DataFrame, codes: np.ndarray) -> Lines:
+_BOUNDS: dict[int, tuple[Registry, np.ndarray]] = {}
+
+
+def _lines(cols: Mapping[str, np.ndarray], codes: np.ndarray, part: np.ndarray | None) -> Lines:
+    def take(name: str) -> np.ndarray:
+        return cols[name] if part is None else cols[name][part]
+
     return Lines(
-        code=codes,
-        origin=frame["origin"].to_numpy(dtype=str),
-        importer=frame["importer"].to_numpy(dtype=str),
-        value=frame["value"].to_numpy(dtype=float),
-        usmca=frame["usmca"].to_numpy(dtype=bool),
-        us_content=frame["us_content"].to_numpy(dtype=float),
-        steel=frame["steel"].to_numpy(dtype=float),
-        aluminum=frame["aluminum"].to_numpy(dtype=float),
-        copper=frame["copper"].to_numpy(dtype=float),
-        transshipped=frame["transshipped"].to_numpy(dtype=bool),
-        quantity=frame["quantity"].to_numpy(dtype=float),
+        code=codes if part is None else codes[part],
+        origin=take("origin"),
+        importer=take("importer"),
+        value=take("value"),
+        usmca=take("usmca"),
+        us_content=take("us_content"),
+        steel=take("steel"),
+        aluminum=take("aluminum"),
+        copper=take("copper"),
+        transshipped=take("transshipped"),
+        quantity=take("quantity"),
     )
 
 
+def _regimes(registry: Registry) -> dict[int, tuple[tuple[Measure, ...], tuple[Any, ...]]]:
+    """Measures and rules in force per regime segment of ``registry`` (filled as used)."""
+    owner, regimes = _REGIMES.get(id(registry), (None, {}))
+    if owner is not registry:
+        regimes = {}
+        _REGIMES.clear()
+        _REGIMES[id(registry)] = (registry, regimes)
+    return regimes
+
+
+_REGIMES: dict[int, tuple[Registry, dict[int, tuple[tuple[Measure, ...], tuple[Any, ...]]]]] = {}
+
+
 def evaluate_frame(
-    frame: pd.DataFrame, codes: np.ndarray, registry: Registry, chunk: int = 250_000
-) -> list[tuple[np.ndarray, Evaluation]]:
-    """Evaluate prepared lines segment by segment; returns (row positions, evaluation) pairs."""
-    seg, reps = _segments(frame["date"], registry)
-    masks: dict[str, np.ndarray] = {}
-    out = []
-    for s in np.unique(seg):
-        date = reps[int(s)]
-        measures = registry.in_force(date)
-        rules = registry.rules_on(date)
+    prepared: PreparedLines, registry: Registry, chunk: int = 50_000
+) -> Iterator[tuple[np.ndarray, Evaluation]]:
+    """Evaluate prepared lines segment by segment, in chunks of at most ``chunk`` lines.
+
+    Yields (line positions, evaluation) pairs; a chunk's (lines x measures) matrices are freed
+    before the next is built, which bounds the memory of a large batch.
+    """
+    cols, codes = prepared.columns, prepared.codes
+    if len(codes) == 0:
+        return
+    masks = scope_masks(registry)
+    seg, reps = _segments(cols["date"], registry)
+    regimes = _regimes(registry)
+    if len(reps) == 1 and len(codes) <= chunk:
+        ((s, date),) = reps.items()
+        if s not in regimes:
+            regimes[s] = (registry.in_force(date), registry.rules_on(date))
+        yield np.arange(len(codes)), evaluate(_lines(cols, codes, None), *regimes[s], masks)
+        return
+    for s, date in reps.items():
+        if s not in regimes:
+            regimes[s] = (registry.in_force(date), registry.rules_on(date))
+        measures, rules = regimes[s]
         rows = np.flatnonzero(seg == s)
         for start in range(0, len(rows), chunk):
             part = rows[start : start + chunk]
-            sub = frame.iloc[part]
-            out.append((part, evaluate(_lines(sub, codes[part]), measures, rules, masks)))
-    return out
+            yield part, evaluate(_lines(cols, codes, part), measures, rules, masks)
 
 
 def _layers(ev: Evaluation, i: int, value: float) -> list[Layer]:
@@ -439,17 +230,6 @@ def calculate(
             raise ScenarioError(
                 f"Unknown metal {name!r} in --metal-content; use one of {list(METALS)}."
             )
-    metal_content = {k: check_share(v, f"metal content {k}") for k, v in metal_content.items()}
-    origin = check_country(origin, "origin")
-    importer = check_country(importer, "importer", known_importers(registry))
-    value = check_value(value, "value")
-    date = parse_date(date, "date")
-    usmca = parse_flag(usmca, "usmca")
-    transshipped = parse_flag(transshipped, "transshipped")
-    if us_content is not None:
-        us_content = check_share(us_content, "us_content")
-    if quantity is not None:
-        quantity = check_quantity(quantity, "quantity")
     if quantity is not None and not unit:
         raise ScenarioError("--quantity needs --unit (the unit of the MFN rate, e.g. kg).")
     if unit and normalise_unit(unit) is None:
@@ -458,21 +238,25 @@ def calculate(
     row = {
         "hts": code,
         "origin": origin,
-        "date": date.isoformat(),
+        "date": str(date),
         "value": value,
         "importer": importer,
         "usmca": usmca,
-        "us_content": np.nan if us_content is None else us_content,
-        "quantity": np.nan if quantity is None else quantity,
+        "us_content": us_content,
+        "quantity": quantity,
         "unit": unit or "",
         "transshipped": transshipped,
-        **{m: metal_content.get(m, np.nan) for m in METALS},
+        **{m: metal_content.get(m) for m in METALS},
     }
-    frame, codes, notes = prepare_lines(
-        pd.DataFrame([row]), registry, strict=True, where="the shipment"
+    prepared = prepare_lines(
+        {k: np.array([v], dtype=object) for k, v in row.items()},
+        registry,
+        strict=True,
+        where="the shipment",
     )
-    ((_, ev),) = evaluate_frame(frame, codes, registry)
-    layers = _layers(ev, 0, float(frame["value"].iloc[0]))
+    frame, codes, notes = prepared.columns, prepared.codes, prepared.notes
+    ((_, ev),) = evaluate_frame(prepared, registry)
+    layers = _layers(ev, 0, float(frame["value"][0]))
     applied = {x.measure_id for x in layers}
     notes = [
         f"{metal} content not declared: the Section 232 {metal} duty is assessed on the full "
@@ -480,12 +264,12 @@ def calculate(
         for metal in notes
         if any(m.metal == metal and m.id in applied for m in ev.measures)
     ]
-    table = hts_universe().table.iloc[int(codes[0])]
+    table = {k: v[int(codes[0])] for k, v in hts_universe().columns.items()}
     mfn = next((m for m in ev.measures if m.programme == MFN), None)
-    mfn_free = usmca and bool(table["usmca_free"])
+    mfn_free = bool(frame["usmca"][0]) and bool(table["usmca_free"])
     mfn_due = mfn is not None and bool(ev.applies[0, list(ev.measures).index(mfn)]) and not mfn_free
     if mfn is not None and mfn_due and table["mfn_kind"] in ("specific", "compound"):
-        qty = float(frame["quantity"].iloc[0])
+        qty = float(frame["quantity"][0])
         amount = None if math.isnan(qty) else round(float(ev.mfn_specific[0]), 2)
         rate_text = f"{table['mfn_specific']:g} US$/{table['mfn_unit']}"
         layers.append(
@@ -522,8 +306,8 @@ def calculate(
         notes.append("Some layers use a product scope flagged approximate in the registry.")
     return DutyResult(
         hts=dotted(code),
-        origin=str(frame["origin"].iloc[0]),
-        date=frame["date"].iloc[0].date(),
+        origin=str(frame["origin"][0]),
+        date=frame["date"][0].astype(dt.date),
         customs_value=float(value),
         layers=tuple(layers),
         notes=tuple(notes),

@@ -45,12 +45,30 @@ def authority_key(m: Measure) -> str:
 
 @functools.cache
 def weights() -> pd.DataFrame:
-    """Packaged 2024 US imports from Canada and Mexico by HTS10 with shares and sectors."""
-    base = resources.files("tradewinds.measures").joinpath("data/derived")
-    with resources.as_file(base.joinpath("weights_2024.csv.gz")) as path:
-        w = pd.read_csv(path, dtype={"hts10": str})
-    with resources.as_file(base.joinpath("sectors.csv.gz")) as path:
-        sectors = pd.read_csv(path, dtype=str)
+    """Packaged 2024 US imports from Canada and Mexico by HTS10 with shares and sectors.
+
+    Built once and kept in the user cache (:mod:`tradewinds.core.cache`), keyed by the weight,
+    sector and HTS files and this module's code.
+    """
+    from pathlib import Path
+
+    from tradewinds.core.cache import cached
+    from tradewinds.measures.products import _path
+
+    base = Path(str(resources.files("tradewinds.measures").joinpath("data/derived")))
+    files = [base / "weights_2024.csv.gz", base / "sectors.csv.gz", _path("hts.csv.gz")]
+    return cached(
+        "etr-weights",
+        files,
+        lambda: _build_weights(files[0], files[1]),
+        code=[__name__, "tradewinds.measures.products"],
+        extra=f"pandas {pd.__version__}",
+    )
+
+
+def _build_weights(weights_path: object, sectors_path: object) -> pd.DataFrame:
+    w = pd.read_csv(weights_path, dtype={"hts10": str})  # type: ignore[call-overload]
+    sectors = pd.read_csv(sectors_path, dtype=str)  # type: ignore[call-overload]
     w = w.merge(sectors.drop(columns="hs6"), on="hts10", how="left")
     for metal, chapters in PRIMARY.items():
         w.loc[w["hts10"].str[:2].isin(chapters), metal] = 1.0
@@ -63,7 +81,8 @@ def weights() -> pd.DataFrame:
     fallback = idx.get_indexer(w["hts10"].str[:8])
     w["code"] = np.where(code >= 0, code, fallback)
     w["hs2"] = w["hts10"].str[:2]
-    return w[w["code"] >= 0].reset_index(drop=True)
+    out: pd.DataFrame = w[w["code"] >= 0].reset_index(drop=True)
+    return out
 
 
 def _check(country: str, usmca_shares: str) -> str:
@@ -127,7 +146,12 @@ def _mask_cache() -> dict[str, np.ndarray]:
 
 
 def _masks() -> dict[str, np.ndarray]:
-    return _mask_cache()
+    cache = _mask_cache()
+    if not cache:  # start from the packaged registry's masks (kept in the user cache)
+        from tradewinds.measures.registry import _default_registry, scope_masks
+
+        cache.update(scope_masks(_default_registry()))
+    return cache
 
 
 def rates(snap: Snapshot, by: str | None = None) -> pd.DataFrame:

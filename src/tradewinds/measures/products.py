@@ -10,38 +10,56 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from tradewinds.core.errors import DataError, UnknownLabelError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from tradewinds.measures.schema import Scope
 
 _DERIVED = "data/derived"
 
 
+def _path(name: str) -> Path:
+    path = Path(str(resources.files("tradewinds.measures").joinpath(f"{_DERIVED}/{name}")))
+    if not path.exists():
+        raise DataError(
+            f"Packaged table {name!r} is missing; rebuild it with "
+            "'python scripts/build_defaults.py --only measures'."
+        )
+    return path
+
+
 def _open(name: str) -> pd.DataFrame:
-    path = resources.files("tradewinds.measures").joinpath(f"{_DERIVED}/{name}")
-    with resources.as_file(path) as real:
-        if not real.exists():
-            raise DataError(
-                f"Packaged table {name!r} is missing; rebuild it with "
-                "'python scripts/build_defaults.py --only measures'."
-            )
-        return pd.read_csv(real, dtype=str, keep_default_na=False)
+    import pandas as pd
+
+    return pd.read_csv(_path(name), dtype=str, keep_default_na=False)
 
 
 @dataclass(frozen=True)
 class HtsUniverse:
-    """Sorted HTS codes (8 and 10 digits) with MFN rate columns aligned to them."""
+    """Sorted HTS codes (8 and 10 digits) with MFN rate columns aligned to them.
+
+    ``columns`` holds the table as numpy arrays (what the duty engine reads, without pandas);
+    ``table`` is the same as a pandas DataFrame, built on first use.
+    """
 
     codes: np.ndarray  # sorted array of str
-    table: pd.DataFrame  # one row per code, same order
+    columns: dict[str, np.ndarray] = field(compare=False, repr=False)
+
+    @functools.cached_property
+    def table(self) -> pd.DataFrame:
+        """One row per code, same order as ``codes``."""
+        import pandas as pd
+
+        return pd.DataFrame({"code": self.codes, **self.columns})
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -61,11 +79,22 @@ class HtsUniverse:
 
     def index_of(self, codes: pd.Series | np.ndarray, where: str = "") -> np.ndarray:
         """Positions of normalised HTS codes; an unknown one raises :class:`UnknownLabelError`."""
-        idx = pd.Index(self.codes).get_indexer(pd.Index(codes))
-        if (idx < 0).any():
-            bad = str(np.asarray(codes)[np.flatnonzero(idx < 0)[0]])
+        wanted = np.asarray(codes, dtype=str)
+        idx = np.searchsorted(self.codes, wanted)
+        idx = np.minimum(idx, len(self.codes) - 1)
+        found = self.codes[idx] == wanted
+        if not found.all():
+            bad = str(wanted[np.flatnonzero(~found)[0]])
             raise UnknownLabelError("HTS code", bad, self.nearest(bad), where)
-        return np.asarray(idx)
+        return np.asarray(idx, dtype=np.intp)
+
+    def find(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of normalised codes and whether each was found (no error raised)."""
+        wanted = np.asarray(codes, dtype=str)
+        if len(self.codes) == 0:
+            return np.zeros(len(wanted), dtype=np.intp), np.zeros(len(wanted), dtype=bool)
+        idx = np.minimum(np.searchsorted(self.codes, wanted), len(self.codes) - 1)
+        return np.asarray(idx, dtype=np.intp), self.codes[idx] == wanted
 
     def nearest(self, code: str, n: int = 5) -> list[str]:
         """Valid codes sharing the longest prefix with ``code``, as dotted HTS numbers."""
@@ -101,21 +130,48 @@ def normalise_hts(code: str) -> str:
     return digits
 
 
-@functools.cache
-def hts_universe() -> HtsUniverse:
-    """The packaged HTS table: 2025 basic edition lines plus codes from later 2025 revisions."""
+def _build_universe() -> HtsUniverse:
+    import pandas as pd
+
     table = _open("hts.csv.gz").sort_values("code").reset_index(drop=True)
     for col in ("mfn_ad_valorem", "mfn_specific"):
         table[col] = pd.to_numeric(table[col], errors="coerce").fillna(0.0)
     table["usmca_free"] = table["usmca_free"] == "True"
-    return HtsUniverse(table["code"].to_numpy(dtype=str), table)
+    # short codes as fixed-width strings (fast comparisons); free text as objects (compact)
+    dtypes: dict[str, type] = {"mfn_ad_valorem": float, "mfn_specific": float, "usmca_free": bool}
+    dtypes |= {"mfn_kind": str, "mfn_unit": str}
+    columns = {
+        str(c): table[c].to_numpy(dtype=dtypes.get(str(c), object))
+        for c in table.columns
+        if c != "code"
+    }
+    return HtsUniverse(table["code"].to_numpy(dtype=str), columns)
+
+
+@functools.cache
+def hts_universe() -> HtsUniverse:
+    """The packaged HTS table: 2025 basic edition lines plus codes from later 2025 revisions.
+
+    Parsed once and kept in the user cache (:mod:`tradewinds.core.cache`), keyed by the file's
+    contents and this module's code.
+    """
+    from tradewinds.core.cache import cached
+
+    return cached(
+        "hts", [_path("hts.csv.gz")], _build_universe, code=[__name__], extra=np.__version__
+    )
 
 
 @functools.cache
 def product_lists() -> dict[str, tuple[str, ...]]:
     """Named product lists (HTS prefixes), keyed by list name."""
-    frame = _open("product_lists.csv")
-    return {str(name): tuple(g["hts_prefix"]) for name, g in frame.groupby("list", sort=True)}
+    import csv
+
+    lists: dict[str, list[str]] = {}
+    with _path("product_lists.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            lists.setdefault(row["list"], []).append(row["hts_prefix"])
+    return {name: tuple(lists[name]) for name in sorted(lists)}
 
 
 def list_prefixes(name: str, where: str = "") -> tuple[str, ...]:

@@ -220,7 +220,29 @@ def build_registry(
 
 @functools.cache
 def _default_registry() -> Registry:
-    return build_registry(_packaged_files(), _precedence_path())
+    """The packaged registry, parsed once and kept in the user cache.
+
+    The cache key covers the contents of every packaged YAML file and the code that reads them
+    (this module, the schema and the product scopes), so editing a record or the code rebuilds it.
+    """
+    import pydantic
+
+    from tradewinds.core.cache import cached
+
+    files = _packaged_files()
+    precedence = _precedence_path()
+    return cached(
+        "registry",
+        [*files, precedence],
+        lambda: build_registry(files, precedence),
+        code=[
+            __name__,
+            "tradewinds.measures.schema",
+            "tradewinds.measures.products",
+            "tradewinds.core.inputs",
+        ],
+        extra=f"pydantic {pydantic.VERSION}",
+    )
 
 
 def load_registry(extra: Sequence[Path | str] = ()) -> Registry:
@@ -231,3 +253,37 @@ def load_registry(extra: Sequence[Path | str] = ()) -> Registry:
     for p in paths:
         check_input_file(p, "measure file")
     return build_registry([*_packaged_files(), *paths], _precedence_path())
+
+
+def scope_masks(registry: Registry) -> dict[str, np.ndarray]:
+    """Which HTS codes each measure's scope covers, by measure id; computed once per registry.
+
+    For the packaged registry the masks are kept in the user cache as packed bits (keyed by the
+    registry files, the HTS table and the product lists), so a single duty line does not rebuild
+    them in every process.
+    """
+    owner, masks = _SCOPE_MASKS.get(id(registry), (None, {}))
+    if owner is registry:
+        return masks
+    masks = {}
+    if registry is _default_registry():
+        from tradewinds.core.cache import cached
+        from tradewinds.measures.products import _path, hts_universe
+
+        size = len(hts_universe().codes)
+        files = [*_packaged_files(), _precedence_path()]
+        files += [_path("hts.csv.gz"), _path("product_lists.csv")]
+        packed = cached(
+            "scopes",
+            files,
+            lambda: {m.id: np.packbits(scope_mask(m.scope)) for m in registry.measures},
+            code=[__name__, "tradewinds.measures.schema", "tradewinds.measures.products"],
+            extra=np.__version__,
+        )
+        masks = {k: np.unpackbits(v, count=size).astype(bool) for k, v in packed.items()}
+    _SCOPE_MASKS.clear()  # the masks of the latest registry only
+    _SCOPE_MASKS[id(registry)] = (registry, masks)
+    return masks
+
+
+_SCOPE_MASKS: dict[int, tuple[Registry, dict[str, np.ndarray]]] = {}

@@ -18,7 +18,7 @@ in which measures or rules were loaded:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,15 +96,29 @@ def programme_order(rules: Sequence[PrecedenceRule], programmes: Sequence[str]) 
     return order
 
 
-def _candidates(m: Measure, lines: Lines, code_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    cover = code_mask[lines.code] & (lines.importer == m.imposing)
+def _candidates(
+    m: Measure, lines: Lines, code_mask: np.ndarray, memo: dict[object, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    # country tests depend on a few distinct target lists: computed once per list (``memo``)
+    memo = {} if memo is None else memo
+
+    def country(key: object, test: Callable[[], np.ndarray]) -> np.ndarray:
+        if key not in memo:
+            memo[key] = test()
+        return memo[key]
+
+    cover = code_mask[lines.code] & country(
+        ("importer", m.imposing), lambda: lines.importer == m.imposing
+    )
     if "*" not in m.targets:
-        cover &= np.isin(lines.origin, m.targets)
+        targets = tuple(m.targets)
+        cover &= country(("origin", targets), lambda: np.isin(lines.origin, targets))
     if m.exclude_targets:
-        cover &= ~np.isin(lines.origin, m.exclude_targets)
+        excluded = tuple(m.exclude_targets)
+        cover &= ~country(("origin", excluded), lambda: np.isin(lines.origin, excluded))
     if m.condition == "transshipment":
         cover &= lines.transshipped
-    share = np.ones(len(lines))
+    share: np.ndarray | None = None
     if m.usmca == "exempt":
         cover &= ~lines.usmca
     elif m.usmca == "non_us_content":
@@ -128,13 +142,17 @@ def evaluate(
     ms = tuple(sorted(measures, key=lambda m: m.id))
     n, k = len(lines), len(ms)
     masks = {} if masks is None else masks
-    applies = np.zeros((n, k), dtype=bool)
-    share = np.ones((n, k))
-    rate = np.zeros((n, k))
+    memo: dict[object, np.ndarray] = {}
+    # column-major: the engine works measure by measure, i.e. on columns
+    applies = np.zeros((n, k), dtype=bool, order="F")
+    share = np.ones((n, k), order="F")
+    rate = np.zeros((n, k), order="F")
     for j, m in enumerate(ms):
         if m.id not in masks:
             masks[m.id] = scope_mask(m.scope, where=f"measure {m.id!r}")
-        applies[:, j], share[:, j] = _candidates(m, lines, masks[m.id])
+        applies[:, j], part = _candidates(m, lines, masks[m.id], memo)
+        if part is not None:  # None: the whole value
+            share[:, j] = part
         rate[:, j] = m.rate
     cols: dict[str, list[int]] = {}
     for j, m in enumerate(ms):
@@ -162,10 +180,10 @@ def evaluate(
             (share[:, metal_idx] * applies[:, metal_idx]).sum(axis=1) if metal_idx else np.zeros(n)
         )
     universe = hts_universe()
-    adval = universe.table["mfn_ad_valorem"].to_numpy(dtype=float)[lines.code]
-    specific = universe.table["mfn_specific"].to_numpy(dtype=float)[lines.code]
-    other = (universe.table["mfn_kind"].to_numpy(dtype=str) == "other")[lines.code]
-    free = universe.table["usmca_free"].to_numpy(dtype=bool)[lines.code] & lines.usmca
+    adval = universe.columns["mfn_ad_valorem"][lines.code]
+    specific = universe.columns["mfn_specific"][lines.code]
+    other = universe.columns["mfn_kind"][lines.code] == "other"
+    free = universe.columns["usmca_free"][lines.code] & lines.usmca
     mfn_spec = np.zeros(n)
     incomplete = np.zeros(n, dtype=bool)
     for j in cols.get(MFN, []):

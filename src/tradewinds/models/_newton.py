@@ -23,7 +23,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from scipy.linalg import LinAlgWarning, lu_factor, lu_solve
 
 from tradewinds.core.errors import ConvergenceError
 from tradewinds.core.solver import SolverReport
@@ -38,6 +37,10 @@ MAX_STEP = 3.0
 MAX_HALVINGS = 40
 #: A chord step must cut the residual norm by this factor to keep the old Jacobian.
 CHORD_GAIN = 0.01
+#: Up to this many unknowns a step solves the Jacobian afresh with numpy (microseconds to a few
+#: milliseconds) instead of keeping scipy's LU factors: importing scipy.linalg costs 0.3-0.9 s,
+#: more than every factorization of a small model's whole solve.
+DENSE_MAX = 400
 
 
 def _jacobian(jac: Jacobian) -> Array:
@@ -45,11 +48,37 @@ def _jacobian(jac: Jacobian) -> Array:
 
 
 def _factor(jac: Array) -> Any:
+    """LU factors of ``jac`` (scipy), or, for a small system, the matrix itself (numpy)."""
+    if jac.shape[0] <= DENSE_MAX:
+        return _Dense(np.array(jac, dtype=float))
     import warnings
+
+    from scipy.linalg import LinAlgWarning, lu_factor
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LinAlgWarning)
         return lu_factor(jac, check_finite=False)
+
+
+class _Dense:
+    """A small Jacobian kept whole: each solve is one LAPACK ``gesv`` through numpy."""
+
+    def __init__(self, jac: Array) -> None:
+        self.jac = jac
+
+    def solve(self, rhs: Array) -> Array:
+        try:
+            return np.asarray(np.linalg.solve(self.jac, rhs), dtype=float)
+        except np.linalg.LinAlgError:  # singular: let the line search see a non-finite step
+            return np.full_like(rhs, np.nan)
+
+
+def _solve(lu: Any, rhs: Array) -> Array:
+    if isinstance(lu, _Dense):
+        return lu.solve(rhs)
+    from scipy.linalg import lu_solve
+
+    return np.asarray(lu_solve(lu, rhs, check_finite=False), dtype=float)
 
 
 def newton(
@@ -122,7 +151,7 @@ def _line_search(
     system: System, x: Array, f: Array, norm: float, lu: Any
 ) -> tuple[Array, Array, Jacobian, float, bool] | None:
     """Backtrack along the (capped) Newton step until the residual norm falls."""
-    step = lu_solve(lu, -f, check_finite=False)
+    step = _solve(lu, -f)
     biggest = float(np.max(np.abs(step))) if step.size else 0.0
     if not np.isfinite(biggest):
         return None

@@ -90,6 +90,68 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
         yield client
 
 
+#: Seconds a LocalCluster costs before its first answer: starting the worker processes (each
+#: imports numpy, xarray and tradewinds) and scattering the baseline. Measured 2.5-4.7 s on the
+#: 2-core development machine; see docs/sweeps.md.
+CLUSTER_START_S = 3.0
+
+
+def worth_a_cluster(n_solves: int, seconds_per_solve: float, n_workers: int) -> bool:
+    """Whether ``n_workers`` local processes save more than they cost to start.
+
+    Spread over ``n_workers`` processes, ``n_solves`` solves save at most
+    ``n_solves * seconds_per_solve * (1 - 1 / n_workers)`` seconds against running them here.
+    """
+    if n_workers <= 1:
+        return False
+    saving = n_solves * seconds_per_solve * (1.0 - 1.0 / n_workers)
+    return saving > CLUSTER_START_S
+
+
+def choose_workers(
+    workers: int | None,
+    scheduler: str | None,
+    n_solves: int,
+    probe: Callable[[], float],
+) -> int | None:
+    """``workers`` as the user gave it; by default 0 (in-process) when a cluster would not pay.
+
+    ``probe()`` returns the seconds of one solve (it is called only when the choice is ours:
+    no ``--workers`` and no ``--scheduler``). A probe that fails leaves the default (a cluster).
+    """
+    if workers is not None or scheduler is not None:
+        return workers
+    from tradewinds.core.errors import TradewindsError
+
+    try:
+        seconds = probe()
+    except TradewindsError:
+        return None
+    n = default_workers()
+    if worth_a_cluster(n_solves, seconds, n):
+        return None
+    log.info(
+        "%d solves of about %.3f s: running in-process (a %d-worker cluster costs about %.1f s "
+        "to start)",
+        n_solves,
+        seconds,
+        n,
+        CLUSTER_START_S,
+    )
+    return 0
+
+
+def time_one_solve(scenario: Scenario, baseline: str | None) -> float:
+    """Seconds of one in-process solve of ``scenario`` (building its shocks included)."""
+    import time
+
+    from tradewinds.scenarios.runner import run_scenario
+
+    start = time.perf_counter()
+    run_scenario(scenario, baseline)
+    return time.perf_counter() - start
+
+
 def chunk(draws: Sequence[Draw], size: int) -> list[list[Draw]]:
     """Consecutive chunks of at most ``size`` draws."""
     return [list(draws[k : k + size]) for k in range(0, len(draws), size)]
