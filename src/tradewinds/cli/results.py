@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from tradewinds.cli._common import STORE_HELP
+from tradewinds.cli._display import WIDE_HELP
 
 results_app = typer.Typer(help="Read the results store.", no_args_is_help=True)
 
@@ -26,19 +27,21 @@ def list_runs(
     children: bool = typer.Option(
         False, "--children", help="Also list sweep points and Monte Carlo draws."
     ),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
     store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
 ) -> None:
     """List runs, newest first."""
     from rich.table import Table
 
     from tradewinds.cli._common import console, open_store
+    from tradewinds.cli._display import print_table
 
     sink = open_store(store)
     assert sink is not None
     frame = sink.list_runs(limit=limit, children=children)
     table = Table(title=f"runs in {sink.directory}", caption=f"{len(frame)} shown")
     for col in ("run id", "created (UTC)", "kind", "status", "model", "title", "children"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col, no_wrap=col in ("run id", "created (UTC)"))
     for row in frame.to_dict(orient="records"):
         n, bad = int(row["children"]), int(row["failed_children"])
         kids = (f"{n}" + (f" ({bad} failed)" if bad else "")) if n else ""
@@ -48,21 +51,26 @@ def list_runs(
             *(str(row[k]) for k in ("kind", "status", "model", "title")),
             kids,
         )
-    console().print(table)
+    print_table(console(), table, wide=wide, drop=("children", "model", "status", "kind"))
 
 
 @results_app.command("show")
 def show(
     run_id: str = typer.Argument(..., help="Run id (a unique prefix is enough)."),
     all_countries: bool = typer.Option(False, "--all", help="Show every country."),
+    sort: str = typer.Option(
+        "size", "--sort", help="Order after CAN, MEX, USA: size, country or a metric name."
+    ),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
     store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
 ) -> None:
     """Show a run: scenario, provenance, solver report, timings and headline results."""
     import json
 
     from tradewinds.cli._common import console, open_store
-    from tradewinds.cli._display import bands_table, failures_table, sweep_table
-    from tradewinds.reporting.tables import frame_table, headline_frame
+    from tradewinds.cli._display import bands_table, failures_table, print_table, sweep_table
+    from tradewinds.cli.run import print_sectors
+    from tradewinds.reporting.tables import SECONDARY, frame_table, headline_frame
     from tradewinds.scenarios.sweeps import SweepResult
 
     sink = open_store(store)
@@ -99,15 +107,16 @@ def show(
         return
     records = sink.results(run.run_id)
     if len(records):
-        out.print(
-            frame_table(
-                headline_frame(records),
-                units=str(prov.get("units", "")),
-                title=run.title,
-                first=FIRST,
-                limit=limit,
-            )
+        table = frame_table(
+            headline_frame(records),
+            units=str(prov.get("units", "")),
+            title=run.title,
+            first=FIRST,
+            limit=limit,
+            sort=sort,
         )
+        print_table(out, table, wide=wide, drop=SECONDARY)
+        print_sectors(out, records, wide=wide)
     if run.kind == "montecarlo":
         out.print(bands_table(sink.bands(run.run_id), title="bands", first=FIRST, limit=limit))
         draws = sink.children(run.run_id)
