@@ -213,8 +213,6 @@ def sector_figure(records: pd.DataFrame) -> Any | None:
     """Heatmap of a sector metric by country and sector, when the run has sector results."""
     import plotly.graph_objects as go
 
-    from tradewinds.reporting.sectors import sector_name
-
     rows = records[(records["partner"] == "") & (records["sector"] != dims.TOTAL_SECTOR)]
     if rows.empty:
         return None
@@ -229,7 +227,7 @@ def sector_figure(records: pd.DataFrame) -> Any | None:
     fig = go.Figure(
         go.Heatmap(
             z=wide.to_numpy(),
-            x=[f"{c} {sector_name(str(c))}" for c in wide.columns],
+            x=[_sector_label(str(c)) for c in wide.columns],
             y=countries,
             colorscale="RdBu",
             zmid=0,
@@ -242,6 +240,14 @@ def sector_figure(records: pd.DataFrame) -> Any | None:
         margin={"l": 60, "r": 20, "t": 50, "b": 120},
     )
     return fig
+
+
+def _sector_label(code: str) -> str:
+    """``c15 transport equipment`` for a coded sector, the label itself otherwise."""
+    from tradewinds.reporting.sectors import sector_name
+
+    name = sector_name(code)
+    return code if name == code else f"{code} {name}"
 
 
 def trade_figure(records: pd.DataFrame, units: str, top: int = 25) -> Any | None:
