@@ -32,6 +32,7 @@ def compare(
 ) -> None:
     """Run A and B through the same runner and show B minus A for the headline metrics."""
     from tradewinds.cli._common import console, open_store, read_text, write_records
+    from tradewinds.cli._display import print_table
     from tradewinds.core.errors import ScenarioError
     from tradewinds.reporting.compare import compare_headlines, difference_table
     from tradewinds.scenarios import load_scenario
@@ -58,7 +59,7 @@ def compare(
     if a.record.baseline_hash != b.record.baseline_hash:
         out.print("[yellow]note: A and B were solved on different baselines.[/]")
     table = difference_table(diff, units=a.units, first=FIRST, limit=None if all_countries else 15)
-    out.print(table)
+    print_table(out, table)
     if output is not None:
         write_records(diff, output)
         out.print(f"Wrote {output}")

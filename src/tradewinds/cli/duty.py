@@ -131,6 +131,7 @@ def _run_batch(path: Path, output: Path | None, registry: object) -> None:
 def _print_table(result: object) -> None:
     from rich.table import Table
 
+    from tradewinds.cli._display import print_table
     from tradewinds.measures.duty import DutyResult
 
     assert isinstance(result, DutyResult)
@@ -140,14 +141,18 @@ def _print_table(result: object) -> None:
         f"customs value US$ {value:,.2f}"
     )
     for col in ("measure", "legal basis", "heading", "rate", "base", "amount"):
-        table.add_column(col, justify="right" if col in ("rate", "base", "amount") else "left")
+        table.add_column(
+            col,
+            justify="right" if col in ("rate", "base", "amount") else "left",
+            no_wrap=col in ("measure", "rate", "base", "amount"),
+        )
     for layer in result.layers:
         rate = f"{layer.rate:.2%}" if isinstance(layer.rate, float) else str(layer.rate)
         base = "-" if layer.base_value is None else f"{layer.base_value:,.2f}"
         amount = "not computed" if layer.amount is None else f"{layer.amount:,.2f}"
         table.add_row(layer.measure_id, layer.legal_basis, layer.heading or "-", rate, base, amount)
     out = console()
-    out.print(table)
+    print_table(out, table, drop=("heading", "base"))
     out.print(
         f"MFN duty US$ {result.mfn_duty:,.2f}; additional US$ {result.additional_duty:,.2f} "
         f"({result.additional_duty / value:.2%}); total US$ {result.total_duty:,.2f}; "

@@ -22,6 +22,7 @@ def list_scenarios(
     from rich.table import Table
 
     from tradewinds.cli._common import console
+    from tradewinds.cli._display import print_table
     from tradewinds.core.errors import ScenarioError
     from tradewinds.scenarios import load_scenario
 
@@ -37,4 +38,4 @@ def list_scenarios(
     for path in sorted(folder.glob("*.yaml")):
         spec = load_scenario(path)
         table.add_row(path.name, spec.model.name, spec.title)
-    console().print(table)
+    print_table(console(), table, drop=("model",))
