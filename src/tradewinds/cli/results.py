@@ -67,6 +67,8 @@ def show(
     """Show a run: scenario, provenance, solver report, timings and headline results."""
     import json
 
+    from rich.markup import escape
+
     from tradewinds.cli._common import console, open_store
     from tradewinds.cli._display import bands_table, failures_table, print_table, sweep_table
     from tradewinds.cli.run import print_sectors
@@ -95,6 +97,8 @@ def show(
     for key, value in facts.items():
         if value:
             out.print(f"[dim]{key}:[/] {value}")
+    for note in _baseline_notes(prov):
+        out.print(f"[dim]baseline data note:[/] {escape(note)}")
     limit = None if all_countries else 15
     if run.kind == "sweep":
         sweep = SweepResult(
@@ -124,6 +128,20 @@ def show(
             out.print(failures_table(draws, title="draws that did not solve"))
     out.print("[dim]scenario:[/]")
     out.print(run.scenario_yaml or run.scenario_json, markup=False, highlight=False)
+
+
+def _baseline_notes(attrs: dict[str, object]) -> list[str]:
+    """Data notes of the run's baseline (as ``baseline info`` lists them) from its provenance."""
+    import json
+
+    from tradewinds.cli.baseline import data_notes
+
+    raw = attrs.get("provenance")
+    try:
+        record = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return []
+    return data_notes(record) if isinstance(record, dict) else []
 
 
 @results_app.command("export")
