@@ -142,7 +142,7 @@ def baseline_summary(ds: Any, name: str) -> dict[str, Any]:
     return {
         "name": name,
         "source": ds.attrs.get("source", name),
-        "year": ds.attrs.get("year"),
+        "year": _plain(ds.attrs.get("year")),
         "units": ds.attrs.get("units"),
         "kind": "multi-sector" if multi else "one-sector",
         "countries": len(labels),
@@ -180,3 +180,8 @@ def data_notes(provenance: dict[str, Any]) -> list[str]:
                 text = str(value)
             notes.append(f"{what}: {text}")
     return notes
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar from netCDF attributes as a plain Python value (for JSON)."""
+    return value.item() if hasattr(value, "item") else value

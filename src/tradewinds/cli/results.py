@@ -51,7 +51,7 @@ def list_runs(
             *(str(row[k]) for k in ("kind", "status", "model", "title")),
             kids,
         )
-    print_table(console(), table, wide=wide, drop=("children", "model", "status", "kind"))
+    print_table(console(), table, wide=wide, drop=("children", "model", "status", "kind", "title"))
 
 
 @results_app.command("show")
