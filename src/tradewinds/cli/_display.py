@@ -125,6 +125,10 @@ BAND_COLUMNS = (
 )
 
 
+#: Band columns a narrow terminal leaves out first.
+BAND_DROP = ("imports %", "exports %")
+
+
 def bands_table(
     bands: pd.DataFrame, *, title: str, first: Sequence[str], limit: int | None
 ) -> Table:
@@ -140,9 +144,9 @@ def bands_table(
         order = order[: max(limit, len([c for c in first if c in wide.index]))]
     cols = [(m, h) for m, h in BAND_COLUMNS if m in wide.columns]
     table = Table(title=title, caption="median [5th, 95th percentile] over converged draws")
-    table.add_column("country")
+    table.add_column("country", no_wrap=True)
     for _, header in cols:
-        table.add_column(header, justify="right")
+        table.add_column(header, justify="right", no_wrap=True)
     lookup = {
         (str(c), str(m)): (float(p50), float(p05), float(p95))
         for c, m, p50, p05, p95 in zip(
@@ -154,7 +158,7 @@ def bands_table(
         for metric, _ in cols:
             if (country, metric) in lookup:
                 mid, low, high = lookup[(country, metric)]
-                cells.append(f"{mid:+.3f} [{low:+.3f}, {high:+.3f}]")
+                cells.append(f"{mid:+.3f}\n[{low:+.3f}, {high:+.3f}]")
             else:
                 cells.append("")
         table.add_row(country, *cells)
@@ -171,7 +175,7 @@ def failures_table(runs: Sequence[RunRecord], *, title: str, limit: int = 20) ->
         caption=f"{len(failed)} failed" + (f", first {limit} shown" if len(failed) > limit else ""),
     )
     for col in ("run id", "parameters", "error"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col, overflow="fold", no_wrap=col == "run id")
     for r in failed[:limit]:
         table.add_row(r.run_id, _short(r.settings), r.error)
     return table
@@ -199,7 +203,7 @@ def sweep_table(summary: pd.DataFrame, *, title: str, countries: Sequence[str]) 
     table = Table(title=title, caption="welfare change, %")
     settings = [c for c in summary.columns if c not in {"run_id", "status", *countries}]
     for col in ("point", *settings, "status", *countries):
-        table.add_column(col, justify="right" if col in countries else "left")
+        table.add_column(col, justify="right" if col in countries else "left", no_wrap=True)
     for k, row in summary.iterrows():
         table.add_row(
             str(k),

@@ -67,7 +67,7 @@ def montecarlo(
     from dataclasses import replace
 
     from tradewinds.cli._common import console, open_store, progress_bar, read_text, write_records
-    from tradewinds.cli._display import bands_table, failures_table
+    from tradewinds.cli._display import BAND_DROP, bands_table, failures_table, print_table
     from tradewinds.core.errors import ScenarioError
     from tradewinds.scenarios import load_scenario
     from tradewinds.scenarios.cluster import dask_client
@@ -109,16 +109,15 @@ def montecarlo(
     out = console()
     described = result.record.settings.get("prior", {})
     out.print(f"[dim]prior: {_describe(described)}[/]")
-    out.print(
-        bands_table(
-            result.bands,
-            title=f"{spec.title}: {result.converged} of {len(result.draws)} draws converged",
-            first=FIRST,
-            limit=None if all_countries else 15,
-        )
+    table = bands_table(
+        result.bands,
+        title=f"{spec.title}: {result.converged} of {len(result.draws)} draws converged",
+        first=FIRST,
+        limit=None if all_countries else 15,
     )
+    print_table(out, table, drop=BAND_DROP)
     if result.failed:
-        out.print(failures_table(result.draws, title="draws that did not solve"))
+        print_table(out, failures_table(result.draws, title="draws that did not solve"))
     if sink is not None:
         how = "served from the store; --force to solve again" if result.cached else "recorded"
         out.print(f"run id: [bold]{result.record.run_id}[/] ({how}; store {sink.directory})")

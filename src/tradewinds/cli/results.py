@@ -70,7 +70,13 @@ def show(
     from rich.markup import escape
 
     from tradewinds.cli._common import console, open_store
-    from tradewinds.cli._display import bands_table, failures_table, print_table, sweep_table
+    from tradewinds.cli._display import (
+        BAND_DROP,
+        bands_table,
+        failures_table,
+        print_table,
+        sweep_table,
+    )
     from tradewinds.cli.run import print_sectors
     from tradewinds.reporting.tables import SECONDARY, frame_table, headline_frame
     from tradewinds.scenarios.sweeps import SweepResult
@@ -105,9 +111,9 @@ def show(
             record=run, points=sink.children(run.run_id), results=sink.child_results(run.run_id)
         )
         present = [c for c in FIRST if c in set(sweep.results["country"])]
-        out.print(sweep_table(sweep.summary(present), title=run.title, countries=present))
+        print_table(out, sweep_table(sweep.summary(present), title=run.title, countries=present))
         if sweep.failed:
-            out.print(failures_table(sweep.points, title="grid points that did not solve"))
+            print_table(out, failures_table(sweep.points, title="grid points that did not solve"))
         return
     records = sink.results(run.run_id)
     if len(records):
@@ -122,10 +128,11 @@ def show(
         print_table(out, table, wide=wide, drop=SECONDARY)
         print_sectors(out, records, wide=wide)
     if run.kind == "montecarlo":
-        out.print(bands_table(sink.bands(run.run_id), title="bands", first=FIRST, limit=limit))
+        bands = bands_table(sink.bands(run.run_id), title="bands", first=FIRST, limit=limit)
+        print_table(out, bands, wide=wide, drop=BAND_DROP)
         draws = sink.children(run.run_id)
         if any(d.status != "ok" for d in draws):
-            out.print(failures_table(draws, title="draws that did not solve"))
+            print_table(out, failures_table(draws, title="draws that did not solve"))
     out.print("[dim]scenario:[/]")
     out.print(run.scenario_yaml or run.scenario_json, markup=False, highlight=False)
 

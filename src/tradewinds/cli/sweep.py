@@ -51,7 +51,7 @@ def sweep(
     Example: tradewinds sweep s.yaml --set model.eps=2,4,6,8 --set model.closure=fixed,balanced
     """
     from tradewinds.cli._common import console, open_store, progress_bar, read_text, write_records
-    from tradewinds.cli._display import failures_table, sweep_table
+    from tradewinds.cli._display import failures_table, print_table, sweep_table
     from tradewinds.core.errors import ScenarioError
     from tradewinds.scenarios import load_scenario
     from tradewinds.scenarios.cluster import dask_client
@@ -78,9 +78,9 @@ def sweep(
         )
     out = console()
     present = [c for c in FIRST if c in set(result.results["country"])]
-    out.print(sweep_table(result.summary(present), title=spec.title, countries=present))
+    print_table(out, sweep_table(result.summary(present), title=spec.title, countries=present))
     if result.failed:
-        out.print(failures_table(result.points, title="grid points that did not solve"))
+        print_table(out, failures_table(result.points, title="grid points that did not solve"))
     if sink is not None:
         how = "served from the store; --force to solve again" if result.cached else "recorded"
         out.print(f"run id: [bold]{result.record.run_id}[/] ({how}; store {sink.directory})")
