@@ -57,6 +57,9 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("table", "--format", help="table or json."),
         batch: Path | None = typer.Option(None, "--batch", help="CSV of shipment lines."),
         output: Path | None = typer.Option(None, "--output", help="Output CSV for --batch."),
+        wide: bool = typer.Option(
+            False, "--wide", help="Show every column at full width, even past the terminal."
+        ),
     ) -> None:
         """Stacked duty of a shipment, layer by layer, with legal basis and Chapter 99 heading."""
         from tradewinds.measures.registry import load_registry
@@ -99,7 +102,7 @@ def register(app: typer.Typer) -> None:
             if fmt == "json":
                 typer.echo(json.dumps(result.to_dict(), indent=2))
             else:
-                _print_table(result)
+                _print_table(result, wide)
             from rich.console import Console
 
             err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -128,7 +131,7 @@ def _run_batch(path: Path, output: Path | None, registry: object) -> None:
     )
 
 
-def _print_table(result: object) -> None:
+def _print_table(result: object, wide: bool = False) -> None:
     from rich.table import Table
 
     from tradewinds.cli._display import print_table
@@ -152,7 +155,7 @@ def _print_table(result: object) -> None:
         amount = "not computed" if layer.amount is None else f"{layer.amount:,.2f}"
         table.add_row(layer.measure_id, layer.legal_basis, layer.heading or "-", rate, base, amount)
     out = console()
-    print_table(out, table, drop=("heading", "base"))
+    print_table(out, table, wide=wide, drop=("heading", "base"))
     out.print(
         f"MFN duty US$ {result.mfn_duty:,.2f}; additional US$ {result.additional_duty:,.2f} "
         f"({result.additional_duty / value:.2%}); total US$ {result.total_duty:,.2f}; "

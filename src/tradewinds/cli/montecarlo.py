@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from tradewinds.cli._common import STORE_HELP
+from tradewinds.cli._display import WIDE_HELP
 from tradewinds.cli.sweep import SCHEDULER_HELP, WORKERS_HELP
 from tradewinds.core.errors import TradewindsError
 
@@ -54,6 +55,7 @@ def montecarlo(
         None, "--output", "-o", help="Write the bands of every output record (CSV/JSON)."
     ),
     all_countries: bool = typer.Option(False, "--all", help="Show every country."),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
     store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
     force: bool = typer.Option(False, "--force", help="Solve again even if stored."),
     no_store: bool = typer.Option(False, "--no-store", help="Do not read or write the store."),
@@ -115,7 +117,7 @@ def montecarlo(
         first=FIRST,
         limit=None if all_countries else 15,
     )
-    print_table(out, table, drop=BAND_DROP)
+    print_table(out, table, wide=wide, drop=BAND_DROP)
     if result.failed:
         print_table(out, failures_table(result.draws, title="draws that did not solve"))
     if sink is not None:

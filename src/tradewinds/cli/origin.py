@@ -35,6 +35,9 @@ def check(
     output_format: OutputFormat = typer.Option(
         OutputFormat.table, "--format", "-f", help="table (readable) or json (one object)."
     ),
+    wide: bool = typer.Option(
+        False, "--wide", help="Show every column at full width, even past the terminal."
+    ),
     report_only: bool = typer.Option(
         False, "--report-only", help="Always exit 0, whether or not the good qualifies."
     ),
@@ -61,13 +64,13 @@ def check(
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(result.to_dict(), indent=1))
     else:
-        _print_table(result)
+        _print_table(result, wide)
     del strict  # the default since exit codes were added; the option is kept for old scripts
     if not result.qualifies and not report_only:
         raise typer.Exit(1)
 
 
-def _print_table(result: OriginResult) -> None:
+def _print_table(result: OriginResult, wide: bool = False) -> None:
     from rich.table import Table
 
     from tradewinds.cli._common import console
@@ -97,7 +100,7 @@ def _print_table(result: OriginResult) -> None:
             {"pass": "[green]pass[/]", "fail": "[red]fail[/]"}.get(c.outcome, c.outcome),
             c.article,
         )
-    print_table(out, table, drop=("basis",))
+    print_table(out, table, wide=wide, drop=("basis",))
     for c in result.checks:
         text = "; ".join(x for x in (c.lever.rstrip("."), c.note) if x)
         if text:
