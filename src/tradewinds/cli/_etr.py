@@ -110,6 +110,7 @@ def _summary(frame: object, output: Path | None, plot: Path | None) -> None:
     from rich.table import Table
 
     from tradewinds.cli._common import console
+    from tradewinds.cli._display import print_table
 
     assert isinstance(frame, pd.DataFrame)
     overall = frame[frame["sector"] == "all"] if (frame["sector"] == "all").any() else frame
@@ -118,13 +119,13 @@ def _summary(frame: object, output: Path | None, plot: Path | None) -> None:
     changes = wide[(wide.diff().abs() > 1e-9).any(axis=1) | (wide.index == wide.index[0])]
     table = Table(title="Effective rate at each change (import-weighted)")
     for col, justify in (("from", "left"), ("total", "right"), ("by authority", "left")):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+        table.add_column(col, justify=justify, no_wrap=col != "by authority")  # type: ignore[arg-type]
     for day, row in changes.iterrows():
         parts = row.drop("total").sort_values(ascending=False)
         text = ", ".join(f"{k} {100 * v:.2f}" for k, v in parts.items() if v > 5e-5)
         table.add_row(str(day), f"{100 * row['total']:.2f}%", text)
     out = console()
-    out.print(table)
+    print_table(out, table)
     if output:
         out.print(f"wrote {output}: {len(frame)} rows")
     if plot:
