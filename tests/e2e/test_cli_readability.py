@@ -263,3 +263,50 @@ def test_report_goes_to_the_store_with_tables_and_solver(
         "closure: balanced",  # the scenario text as written
     ):
         assert needle in page
+
+
+def test_policy_progress_callbacks_count_solves_and_best_responses() -> None:
+    """The callbacks the API reuses: solves for an optimum, best responses for a war."""
+    from tradewinds.policy.nash import nash_tariffs
+    from tradewinds.policy.optimal import optimal_tariffs
+    from tradewinds.scenarios import load_scenario
+    from tradewinds.scenarios.strategy import tariff_problem
+
+    problem, _ = tariff_problem(load_scenario(ANNOUNCED))
+    solves: list[tuple[int, int | None]] = []
+    result = optimal_tariffs(
+        problem, [problem.instrument("MEX", None)], progress=lambda d, t: solves.append((d, t))
+    )
+    done = [d for d, _ in solves]
+    assert done == sorted(done)
+    assert 0 < done[-1] <= result.evaluations
+    assert {t for _, t in solves} == {None}
+    steps: list[int] = []
+    players = ["USA", "CAN", "MEX"]
+    war = nash_tariffs(
+        problem,
+        [problem.instrument(p, [q for q in players if q != p]) for p in players],
+        progress=lambda d, t: steps.append(d),
+    )
+    assert steps[-1] == 3 * len(war.path)  # one per player and round
+
+
+@pytest.mark.parametrize("width", [80, 60])
+def test_scenarios_list_and_duty_keep_names_whole(
+    width: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    monkeypatch.chdir(ROOT)
+    assert main(["scenarios", "list"]) == 0
+    shown = capsys.readouterr().out
+    for path in (ROOT / "scenarios").glob("*.yaml"):
+        assert path.name in shown
+    args = ["duty", "--hts", "8703.23.0190", "--origin", "CAN", "--date", "2025-09-01"]
+    args += ["--value", "30000"]
+    assert main([*args, "--format", "json"]) == 0
+    layers = json.loads(capsys.readouterr().out)["layers"]
+    assert main(args) == 0
+    shown = capsys.readouterr().out
+    for layer in layers:
+        assert layer["measure_id"] in shown
+        assert f"{layer['amount']:,.2f}" in shown

@@ -122,7 +122,7 @@ def optimal(
     With several rates (--by-sector or a coalition) the gradient's coordinates run in parallel
     when --workers or --scheduler is given.
     """
-    from tradewinds.cli._common import console, solving, write_records
+    from tradewinds.cli._common import console, progress_bar, write_records
     from tradewinds.cli._display import print_table
     from tradewinds.core import dims
     from tradewinds.policy.optimal import optimal_tariffs, uniform_tariff_formula
@@ -138,8 +138,13 @@ def optimal(
     instruments = [
         problem.instrument(c, partners, by_sector=by_sector, sectors=chosen) for c in members
     ]
-    with solving("searching for the optimal tariffs"), _mapper(workers, scheduler) as mapper:
-        result = optimal_tariffs(problem, instruments, _weights(weights), bounds=box, mapper=mapper)
+    with (
+        progress_bar("optimal tariffs", "model solves") as update,
+        _mapper(workers, scheduler) as mapper,
+    ):
+        result = optimal_tariffs(
+            problem, instruments, _weights(weights), bounds=box, mapper=mapper, progress=update
+        )
     closed = None
     inst = instruments[0]
     if (
