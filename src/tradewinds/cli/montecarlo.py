@@ -93,7 +93,7 @@ def montecarlo(
         dist = replace(EPS_PRIOR, **{k: v for k, v in custom.items() if v is not None})
         prior = ScalarElasticity(distribution=TruncatedNormal(**vars(dist)), source="user-given")
     sink = open_store(store, enabled=not no_store)
-    with progress_bar(f"{draws} draws") as update, dask_client(workers, scheduler) as client:
+    with progress_bar("Monte Carlo", "draws") as update, dask_client(workers, scheduler) as client:
         result = run_montecarlo(
             spec,
             draws=draws,

@@ -63,7 +63,7 @@ def sweep(
         raise ScenarioError("Give at least one --set PATH=V1,V2,..., e.g. --set model.eps=2,4,6.")
     axes = [parse_set_option(option) for option in set_ or []]
     sink = open_store(store, enabled=not no_store)
-    with progress_bar("sweep") as update, dask_client(workers, scheduler) as client:
+    with progress_bar("sweep", "grid points") as update, dask_client(workers, scheduler) as client:
         result = run_sweep(
             spec,
             axes,
