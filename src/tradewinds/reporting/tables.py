@@ -97,6 +97,8 @@ def frame_table(
     if limit is not None:
         ordered = ordered.iloc[: max(limit, len(top))]
     units = short_units(units)
+    if sort == "size" and "income" not in frame.columns:
+        sort = None  # no size measure in these records: welfare order, as before --sort
     how = {None: "", "size": "; then by size", "country": "; then A-Z"}.get(
         sort, f"; then by {sort}"
     )
