@@ -310,3 +310,16 @@ def test_scenarios_list_and_duty_keep_names_whole(
     for layer in layers:
         assert layer["measure_id"] in shown
         assert f"{layer['amount']:,.2f}" in shown
+
+
+def test_results_show_repeats_the_baseline_data_notes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(tmp_path / "s")
+    assert main(["run", ANNOUNCED, "--store", store]) == 0
+    run = capsys.readouterr().out
+    assert "GMB" not in run  # not on every run ...
+    run_id = next(ln for ln in run.splitlines() if ln.startswith("run id")).split()[2]
+    assert main(["results", "show", run_id, "--store", store]) == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "baseline data note: exports exceed GDP for GMB, MHL" in shown  # ... but recorded

@@ -141,7 +141,7 @@ def _baseline_notes(attrs: dict[str, object]) -> list[str]:
     """Data notes of the run's baseline (as ``baseline info`` lists them) from its provenance."""
     import json
 
-    from tradewinds.cli.baseline import data_notes
+    from tradewinds.reporting.baseline_info import data_notes
 
     raw = attrs.get("provenance")
     try:
