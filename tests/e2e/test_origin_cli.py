@@ -36,12 +36,25 @@ def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert any("out of scope" in n for n in data["notes"])
 
 
-def test_failing_good_exits_zero_unless_strict(capsys: pytest.CaptureFixture[str]) -> None:
+def test_failing_good_exits_one_unless_report_only(capsys: pytest.CaptureFixture[str]) -> None:
     path = str(EXAMPLES / "light_truck_fails.yaml")
-    assert main(["origin", "check", path]) == 0
+    assert main(["origin", "check", path]) == 1
     assert "DOES NOT QUALIFY" in capsys.readouterr().out
-    assert main(["origin", "check", path, "--strict"]) == 1
-    assert main(["origin", "check", str(EXAMPLES / "water_boiler.yaml"), "--strict"]) == 0
+    assert main(["origin", "check", path, "--report-only"]) == 0
+    assert main(["origin", "check", path, "--strict"]) == 1  # old spelling still accepted
+    assert main(["origin", "check", str(EXAMPLES / "water_boiler.yaml")]) == 0
+
+
+def test_amounts_carry_the_currency(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(EXAMPLES / "light_truck_fails.yaml")
+    assert main(["origin", "check", path, "--report-only"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Amounts in USD" in out
+    assert "USD 1,950.00 to spare" in out
+    assert main(["origin", "check", path, "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["currency"] == "USD"
+    assert "USD " in data["pivot"]
 
 
 def test_malformed_bom_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

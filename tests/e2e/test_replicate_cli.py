@@ -26,7 +26,8 @@ def test_cp2015_nafta_writes_records(
     assert "MEX" in printed
     assert "terms of" in printed
     records = pd.read_csv(out)
-    assert list(records.columns) == ["country", "partner", "sector", "metric", "value", "unit"]
+    cols = ["country", "partner", "sector", "sector_name", "metric", "value", "unit"]
+    assert list(records.columns) == cols
     mex = records[(records["country"] == "MEX") & (records["metric"] == "welfare_pct")]
     assert len(mex) == 1
     assert {"tot_pct", "vot_pct", "real_income_pct", "gross_output_pct"} <= set(records["metric"])

@@ -20,7 +20,8 @@ def test_replicate_case_1_writes_tidy_records(tmp_path, shared_data):
     code = main(["replicate", "ignatenko2025", "--case", "1", "--data", str(data), "-o", str(out)])
     assert code == 0
     records = pd.read_csv(out, keep_default_na=False)
-    assert list(records.columns) == ["country", "partner", "sector", "metric", "value", "unit"]
+    cols = ["country", "partner", "sector", "sector_name", "metric", "value", "unit"]
+    assert list(records.columns) == cols
     assert set(records["metric"]) == {
         "welfare_pct",
         "deficit_pct",

@@ -18,12 +18,15 @@ if TYPE_CHECKING:
 
 def console() -> Console:
     """Console for results on stdout."""
+    import os
     import sys
 
     from rich.console import Console
 
-    # Piped or redirected output gets a width that fits the widest tables instead of 80.
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 132)
+    # Piped or redirected output gets a width that fits the widest tables instead of 80, unless
+    # COLUMNS says otherwise (as it does for a user who sets it, and in the width tests).
+    wide = sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit()
+    return Console(highlight=False, width=None if wide else 132)
 
 
 def check_output(path: Path | None, suffixes: tuple[str, ...] = (".csv", ".json")) -> None:
@@ -63,9 +66,16 @@ def check_output(path: Path | None, suffixes: tuple[str, ...] = (".csv", ".json"
 
 
 def write_records(records: pd.DataFrame, path: Path) -> None:
-    """Write tidy records as CSV or JSON, chosen by the file extension."""
+    """Write tidy records as CSV or JSON, chosen by the file extension.
+
+    Records with a ``sector`` column get a ``sector_name`` beside it (``c15`` ->
+    ``transport equipment``; see :mod:`tradewinds.reporting.sectors`).
+    """
     check_output(path)
     suffix = path.suffix.lower()
+    from tradewinds.reporting.sectors import with_sector_names
+
+    records = with_sector_names(records)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if suffix == ".csv":
@@ -96,10 +106,22 @@ def read_text(path: Path) -> str:
     return read_text_file(path, "scenario file")
 
 
-@contextmanager
-def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A Rich progress bar on stderr; yields ``update(done, total)``."""
+def _stderr() -> Console:
     from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def progress_bar(description: str, unit: str = "") -> Iterator[Callable[[int, int | None], None]]:
+    """A Rich progress bar on stderr; yields ``update(done, total)`` (``total`` None: unknown).
+
+    The bar is drawn only when stderr is a terminal; either way one summary line (what, how
+    many, how long) goes to stderr at the end, so redirected output and ``--format json`` on
+    stdout stay clean.
+    """
+    import time
+
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -109,17 +131,40 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
         TimeRemainingColumn,
     )
 
+    err = _stderr()
+    state = {"done": 0, "total": None}
+    start = time.perf_counter()
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        TextColumn(unit),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
     ) as bar:
         task = bar.add_task(description, total=None)
 
-        def update(done: int, total: int) -> None:
+        def update(done: int, total: int | None) -> None:
+            state["done"], state["total"] = done, total
             bar.update(task, completed=done, total=total)
 
         yield update
+    seconds = time.perf_counter() - start
+    of = f" of {state['total']}" if state["total"] is not None else ""
+    err.print(
+        f"[dim]{description}: {state['done']}{of} {unit} in {seconds:.1f} s[/]".replace("  ", " ")
+    )
+
+
+@contextmanager
+def solving(description: str) -> Iterator[None]:
+    """A spinner with the elapsed time on stderr while a single long step runs (terminals only)."""
+    err = _stderr()
+    if not err.is_terminal:
+        yield
+        return
+    with err.status(f"[bold]{description}[/]…", spinner="dots"):
+        yield

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from tradewinds.cli._display import WIDE_HELP
 from tradewinds.core.errors import ScenarioError
 
 
@@ -29,6 +30,7 @@ def etr(
     fmt: str = typer.Option("table", "--format", help="table or json."),
     output: Path | None = typer.Option(None, "--output", help="Write the series (.csv/.json)."),
     plot: Path | None = typer.Option(None, "--plot", help="Plot to FILE.html or FILE.png."),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
     """Import-weighted effective US tariff rate on CAN or MEX, by authority and sector."""
     from tradewinds.cli._common import check_output
@@ -40,13 +42,18 @@ def etr(
     from tradewinds.cli._warnings import printed_warnings
     from tradewinds.measures import etr as etr_mod
     from tradewinds.measures.registry import load_registry
+    from tradewinds.reporting.sectors import sector_name, with_sector_names
 
     if fmt not in ("table", "json"):
         raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
     with printed_warnings():
         registry = load_registry()
         if date is not None:
-            result = etr_mod.point(country, _date(date, "--date"), usmca_shares, registry)
+            result = etr_mod.point(country, _date(date, "--date"), usmca_shares, registry, by=by)
+            sectors = result.get("by_sector")
+            if isinstance(sectors, list):
+                for entry in sectors:
+                    entry["sector_name"] = sector_name(entry["sector"])
             if fmt == "json":
                 typer.echo(json.dumps(result, indent=2))
             else:
@@ -59,6 +66,12 @@ def etr(
                 assert isinstance(by_auth, dict)
                 for key, value in by_auth.items():
                     out.print(f"  {key:<20} {value:.2%}")
+                if isinstance(sectors, list):
+                    rows = [
+                        (e["sector"], e["effective_rate"], e["import_share"], e["by_authority"])
+                        for e in sectors
+                    ]
+                    _sectors(rows, f"by {by} sector on {result['date']}", wide)
             return
         last = _date(end, "--to") if end else registry.coverage_date
         frame = etr_mod.series(
@@ -77,9 +90,21 @@ def etr(
 
             plot_series(frame, plot, title=f"US effective tariff rate on {country.upper()}")
         if fmt == "json":
-            typer.echo(frame.to_json(orient="records"))
+            named = with_sector_names(frame) if by is not None else frame
+            typer.echo(named.to_json(orient="records"))
             return
         _summary(frame, output, plot)
+        if by is not None:
+            last_day = frame["date"].max()
+            rows = []
+            at = frame[(frame["date"] == last_day) & (frame["sector"] != "all")]
+            wide_rows = at.pivot_table(
+                index="sector", columns="authority", values="rate", aggfunc="mean"
+            ).fillna(0.0)
+            for sector, row in wide_rows.sort_values("total", ascending=False).iterrows():
+                parts = {str(k): float(v) for k, v in row.drop("total").items() if abs(v) > 0}
+                rows.append((str(sector), float(row["total"]), None, parts))
+            _sectors(rows, f"by {by} sector on {last_day}", wide)
 
 
 def _summary(frame: object, output: Path | None, plot: Path | None) -> None:
@@ -87,6 +112,7 @@ def _summary(frame: object, output: Path | None, plot: Path | None) -> None:
     from rich.table import Table
 
     from tradewinds.cli._common import console
+    from tradewinds.cli._display import print_table
 
     assert isinstance(frame, pd.DataFrame)
     overall = frame[frame["sector"] == "all"] if (frame["sector"] == "all").any() else frame
@@ -95,14 +121,53 @@ def _summary(frame: object, output: Path | None, plot: Path | None) -> None:
     changes = wide[(wide.diff().abs() > 1e-9).any(axis=1) | (wide.index == wide.index[0])]
     table = Table(title="Effective rate at each change (import-weighted)")
     for col, justify in (("from", "left"), ("total", "right"), ("by authority", "left")):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+        table.add_column(col, justify=justify, no_wrap=col != "by authority")  # type: ignore[arg-type]
     for day, row in changes.iterrows():
         parts = row.drop("total").sort_values(ascending=False)
         text = ", ".join(f"{k} {100 * v:.2f}" for k, v in parts.items() if v > 5e-5)
         table.add_row(str(day), f"{100 * row['total']:.2f}%", text)
     out = console()
-    out.print(table)
+    print_table(out, table)
     if output:
         out.print(f"wrote {output}: {len(frame)} rows")
     if plot:
         out.print(f"wrote {plot}")
+
+
+#: Sector rows printed by ``etr --by`` (all of them go to --output and --format json).
+SECTOR_ROWS = 25
+
+
+def _sectors(
+    rows: list[tuple[str, float, float | None, dict[str, float]]], title: str, wide: bool
+) -> None:
+    """Table of (sector, rate, import share or None, rate by authority), largest rate first."""
+    from rich.table import Table
+
+    from tradewinds.cli._common import console
+    from tradewinds.cli._display import print_table
+    from tradewinds.reporting.sectors import sector_name
+
+    shown = rows[:SECTOR_ROWS]
+    caption = "rates in % of import value; highest first"
+    if len(shown) < len(rows):
+        caption += f"; {len(shown)} of {len(rows)} sectors (--format json or --output for all)"
+    table = Table(title=f"Effective rate {title}", caption=caption)
+    table.add_column("sector", no_wrap=True)
+    named = any(sector_name(sector) != sector for sector, *_ in shown)
+    if named:
+        table.add_column("name")
+    table.add_column("rate", justify="right", no_wrap=True)
+    shares = any(share is not None for _, _, share, _ in rows)
+    if shares:
+        table.add_column("share of\nimports", justify="right", no_wrap=True)
+    table.add_column("by authority")
+    for sector, rate, share, parts in shown:
+        ordered = sorted(parts.items(), key=lambda kv: -kv[1])
+        text = ", ".join(f"{k} {100 * v:.2f}" for k, v in ordered if v > 5e-5)
+        name = sector_name(sector)
+        cells = [sector, *([name if name != sector else ""] if named else []), f"{100 * rate:.2f}%"]
+        if shares:
+            cells.append(f"{100 * (share or 0.0):.1f}%")
+        table.add_row(*cells, text)
+    print_table(console(), table, wide=wide, drop=("by authority", "name"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from tradewinds.cli._display import WIDE_HELP
+
 baseline_app = typer.Typer(help="Inspect baselines.", no_args_is_help=True)
 
 
@@ -15,52 +17,81 @@ def register(app: typer.Typer) -> None:
 @baseline_app.command("info")
 def info(
     name: str = typer.Argument("default", help="Bundled baseline name or path."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the summary and the full provenance record as JSON."
+    ),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
-    """Describe a baseline: source, year, units, size, provenance and key flows."""
+    """Describe a baseline: source, year, units, size, largest economies and data notes.
+
+    Multi-sector baselines (with input-output shares) report value added (GDP) and gross
+    output; one-sector baselines report income (= GDP) and expenditure. Adjustments made while
+    building the baseline (such as exports above GDP) are listed as data notes; --json prints
+    the full provenance record.
+    """
     import json
 
     from rich.table import Table
 
     from tradewinds.cli._common import console
-    from tradewinds.core import dims
-    from tradewinds.data import countries, expenditure, income, load_baseline
+    from tradewinds.cli._display import print_table
+    from tradewinds.data import load_baseline
+    from tradewinds.reporting.baseline_info import baseline_summary
 
     ds = load_baseline(name)
+    summary = baseline_summary(ds, name)
+    if as_json:
+        summary["provenance"] = json.loads(ds.attrs.get("provenance", "{}"))
+        typer.echo(json.dumps(summary, indent=1))
+        return
     out = console()
-    labels = countries(ds)
-    out.print(f"[bold]{ds.attrs.get('source', name)}[/] ({name})")
-    out.print(f"year {ds.attrs.get('year')}, units: {ds.attrs.get('units')}")
+    out.print(f"[bold]{summary['source']}[/] ({name})")
+    out.print(f"year {summary['year']}; money in {summary['units']}")
     out.print(
-        f"{len(labels)} countries, {ds.sizes[dims.SECTOR]} sectors; "
-        f"variables: {', '.join(sorted(map(str, ds.data_vars)))}"
+        f"{summary['countries']} countries x {summary['sectors']} sectors; "
+        f"variables: {', '.join(summary['variables'])}"
     )
-    y = income(ds)
-    e = expenditure(ds)
-    trade = ds[dims.TRADE].sum(dims.SECTOR)
-    table = Table(title="largest economies")
-    for col in ("country", "income", "expenditure", "exports", "imports", "deficit"):
-        table.add_column(col, justify="right" if col != "country" else "left")
-    order = sorted(labels, key=lambda c: -float(y.sel({dims.EXPORTER: c})))
-    for c in order[:12]:
-        exports = float(trade.sel({dims.EXPORTER: c}).sum()) - float(
-            trade.sel({dims.EXPORTER: c, dims.IMPORTER: c})
-        )
-        imports = float(trade.sel({dims.IMPORTER: c}).sum()) - float(
-            trade.sel({dims.EXPORTER: c, dims.IMPORTER: c})
-        )
-        table.add_row(
-            c,
-            f"{float(y.sel({dims.EXPORTER: c})):,.0f}",
-            f"{float(e.sel({dims.IMPORTER: c})):,.0f}",
-            f"{exports:,.0f}",
-            f"{imports:,.0f}",
-            f"{float(ds[dims.DEFICIT].sel({dims.IMPORTER: c})):,.0f}",
-        )
-    out.print(table)
-    if {"CAN", "MEX"} <= set(labels):
-        two_way = float(trade.sel({dims.EXPORTER: "CAN", dims.IMPORTER: "MEX"})) + float(
-            trade.sel({dims.EXPORTER: "MEX", dims.IMPORTER: "CAN"})
-        )
+    economies = summary["largest_economies"]
+    headers = summary["columns"]
+    table = Table(title=f"largest economies ({len(economies)} of {summary['countries']})")
+    table.add_column("country", no_wrap=True)
+    for key in headers:
+        table.add_column(COLUMN_HEADERS[key], justify="right", no_wrap=True)
+    for row in economies:
+        table.add_row(row["country"], *(f"{row[key]:,.0f}" for key in headers))
+    print_table(out, table, wide=wide, drop=("deficit",))
+    out.print(f"[dim]{COLUMN_NOTES[summary['kind']]}[/]")
+    if summary.get("canada_mexico_two_way_trade") is not None:
+        two_way = float(summary["canada_mexico_two_way_trade"])
         out.print(f"Canada–Mexico two-way trade: US${two_way / 1e3:,.1f} bn")
-    out.print("provenance:")
-    out.print_json(json.dumps(json.loads(ds.attrs.get("provenance", "{}"))))
+    notes = summary["data_notes"]
+    if notes:
+        out.print("data notes (properties of this baseline, recorded in every run's provenance):")
+        for note in notes:
+            out.print(f"  - {note}", markup=False)
+    built = summary.get("built_by")
+    out.print(
+        f"[dim]provenance: {summary['raw_files']} raw files hashed"
+        + (f"; built by `{built}`" if built else "")
+        + "; --json for the full record[/]"
+    )
+
+
+#: Headers of the economies table.
+COLUMN_HEADERS = {
+    "value_added": "GDP\n(value added)",
+    "gross_output": "gross\noutput",
+    "income": "GDP\n(income)",
+    "expenditure": "expenditure",
+    "exports": "exports",
+    "imports": "imports",
+    "deficit": "deficit",
+}
+
+#: What the economies table measures, by kind of baseline.
+COLUMN_NOTES = {
+    "multi-sector": "gross output = sales of all sectors to all buyers (intermediate and final "
+    "use); GDP = value added; exports and imports are gross flows, excluding domestic sales.",
+    "one-sector": "income = GDP (sales at producer prices); expenditure includes tariffs; "
+    "exports and imports exclude domestic absorption.",
+}

@@ -35,6 +35,7 @@ def compare(
 
     check_output(output)
     from tradewinds.cli._common import console, open_store, read_text, write_records
+    from tradewinds.cli._display import print_table
     from tradewinds.core.errors import ScenarioError
     from tradewinds.reporting.compare import compare_headlines, difference_table
     from tradewinds.scenarios import load_scenario
@@ -61,7 +62,7 @@ def compare(
     if a.record.baseline_hash != b.record.baseline_hash:
         out.print("[yellow]note: A and B were solved on different baselines.[/]")
     table = difference_table(diff, units=a.units, first=FIRST, limit=None if all_countries else 15)
-    out.print(table)
+    print_table(out, table)
     if output is not None:
         write_records(diff, output)
         out.print(f"Wrote {output}")

@@ -63,6 +63,9 @@ def register(app: typer.Typer) -> None:
         output: Path | None = typer.Option(
             None, "--output", help="Output CSV for --batch ('-' for stdout)."
         ),
+        wide: bool = typer.Option(
+            False, "--wide", help="Show every column at full width, even past the terminal."
+        ),
     ) -> None:
         """Stacked duty of a shipment, layer by layer, with legal basis and Chapter 99 heading."""
         from tradewinds.measures.registry import load_registry
@@ -105,7 +108,7 @@ def register(app: typer.Typer) -> None:
             if fmt == "json":
                 typer.echo(json.dumps(result.to_dict(), indent=2))
             else:
-                _print_table(result)
+                _print_table(result, wide)
             from rich.console import Console
 
             err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -160,9 +163,10 @@ def console_stderr() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def _print_table(result: object) -> None:
+def _print_table(result: object, wide: bool = False) -> None:
     from rich.table import Table
 
+    from tradewinds.cli._display import print_table
     from tradewinds.measures.duty import DutyResult
 
     assert isinstance(result, DutyResult)
@@ -172,14 +176,18 @@ def _print_table(result: object) -> None:
         f"customs value US$ {value:,.2f}"
     )
     for col in ("measure", "legal basis", "heading", "rate", "base", "amount"):
-        table.add_column(col, justify="right" if col in ("rate", "base", "amount") else "left")
+        table.add_column(
+            col,
+            justify="right" if col in ("rate", "base", "amount") else "left",
+            no_wrap=col in ("measure", "rate", "base", "amount"),
+        )
     for layer in result.layers:
         rate = f"{layer.rate:.2%}" if isinstance(layer.rate, float) else str(layer.rate)
         base = "-" if layer.base_value is None else f"{layer.base_value:,.2f}"
         amount = "not computed" if layer.amount is None else f"{layer.amount:,.2f}"
         table.add_row(layer.measure_id, layer.legal_basis, layer.heading or "-", rate, base, amount)
     out = console()
-    out.print(table)
+    print_table(out, table, wide=wide, drop=("heading", "base"))
     out.print(
         f"MFN duty US$ {result.mfn_duty:,.2f}; additional US$ {result.additional_duty:,.2f} "
         f"({result.additional_duty / value:.2%}); total US$ {result.total_duty:,.2f}; "

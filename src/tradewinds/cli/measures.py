@@ -7,7 +7,11 @@ from pathlib import Path
 import typer
 
 from tradewinds.cli._common import console
+from tradewinds.cli._display import WIDE_HELP
 from tradewinds.cli._warnings import printed_warnings
+
+#: Columns left out first when ``measures list`` does not fit the terminal.
+DROP = ("status", "heading", "USMCA", "basis", "authority")
 
 
 def register(app: typer.Typer) -> None:
@@ -22,12 +26,15 @@ def register(app: typer.Typer) -> None:
         as_of: str | None = typer.Option(None, "--as-of", help="Date YYYY-MM-DD (default: all)."),
         measures: list[Path] = typer.Option([], "--measures", help="Extra measure YAML file(s)."),
         fmt: str = typer.Option("table", "--format", help="table or json."),
+        wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
     ) -> None:
         """Measures in force on a date (or all records), optionally for one target country."""
         import json
 
         from rich.table import Table
 
+        from tradewinds.cli._display import print_table
+        from tradewinds.core.errors import ScenarioError
         from tradewinds.measures.registry import load_registry
 
         with printed_warnings():
@@ -54,18 +61,10 @@ def register(app: typer.Typer) -> None:
                 f" targeting {target.upper()}" if target else ""
             )
             table = Table(title=title)
-            for col in (
-                "id",
-                "authority",
-                "heading",
-                "rate",
-                "basis",
-                "from",
-                "to",
-                "USMCA",
-                "status",
-            ):
-                table.add_column(col)
+            for col in ("id", "authority", "heading", "rate", "basis", "from", "to"):
+                table.add_column(col, no_wrap=col in ("id", "rate", "from", "to"))
+            table.add_column("USMCA", no_wrap=True)
+            table.add_column("status", no_wrap=True)
             for m in rows:
                 rate = "per HTS line" if m.programme == "mfn" else f"{m.rate:.2%}"
                 basis = f"{m.metal} content" if m.metal else "full value"
@@ -81,7 +80,7 @@ def register(app: typer.Typer) -> None:
                     m.status,
                 )
             out = console()
-            out.print(table)
+            print_table(out, table, wide=wide, drop=DROP)
             out.print(
                 f"{len(rows)} measure(s); registry coverage date {registry.coverage_date}; "
                 "~ marks an approximate product scope."

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from tradewinds.cli._common import STORE_HELP
+from tradewinds.cli._display import WIDE_HELP
 from tradewinds.cli.sweep import SCHEDULER_HELP, WORKERS_HELP
 from tradewinds.core.errors import TradewindsError
 
@@ -54,6 +55,7 @@ def montecarlo(
         None, "--output", "-o", help="Write the bands of every output record (CSV/JSON)."
     ),
     all_countries: bool = typer.Option(False, "--all", help="Show every country."),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
     store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
     force: bool = typer.Option(False, "--force", help="Solve again even if stored."),
     no_store: bool = typer.Option(False, "--no-store", help="Do not read or write the store."),
@@ -70,7 +72,7 @@ def montecarlo(
     from dataclasses import replace
 
     from tradewinds.cli._common import console, open_store, progress_bar, read_text, write_records
-    from tradewinds.cli._display import bands_table, failures_table
+    from tradewinds.cli._display import BAND_DROP, bands_table, failures_table, print_table
     from tradewinds.core.errors import ScenarioError
     from tradewinds.scenarios import load_scenario
     from tradewinds.scenarios.cluster import dask_client
@@ -97,7 +99,7 @@ def montecarlo(
     from tradewinds.scenarios.cluster import choose_workers, time_one_solve
 
     workers = choose_workers(workers, scheduler, draws + 1, lambda: time_one_solve(spec, baseline))
-    with progress_bar(f"{draws} draws") as update, dask_client(workers, scheduler) as client:
+    with progress_bar("Monte Carlo", "draws") as update, dask_client(workers, scheduler) as client:
         result = run_montecarlo(
             spec,
             draws=draws,
@@ -115,16 +117,15 @@ def montecarlo(
     out = console()
     described = result.record.settings.get("prior", {})
     out.print(f"[dim]prior: {_describe(described)}[/]")
-    out.print(
-        bands_table(
-            result.bands,
-            title=f"{spec.title}: {result.converged} of {len(result.draws)} draws converged",
-            first=FIRST,
-            limit=None if all_countries else 15,
-        )
+    table = bands_table(
+        result.bands,
+        title=f"{spec.title}: {result.converged} of {len(result.draws)} draws converged",
+        first=FIRST,
+        limit=None if all_countries else 15,
     )
+    print_table(out, table, wide=wide, drop=BAND_DROP)
     if result.failed:
-        out.print(failures_table(result.draws, title="draws that did not solve"))
+        print_table(out, failures_table(result.draws, title="draws that did not solve"))
     if sink is not None:
         how = "served from the store; --force to solve again" if result.cached else "recorded"
         out.print(f"run id: [bold]{result.record.run_id}[/] ({how}; store {sink.directory})")

@@ -35,16 +35,24 @@ def check(
     output_format: OutputFormat = typer.Option(
         OutputFormat.table, "--format", "-f", help="table (readable) or json (one object)."
     ),
+    wide: bool = typer.Option(
+        False, "--wide", help="Show every column at full width, even past the terminal."
+    ),
+    report_only: bool = typer.Option(
+        False, "--report-only", help="Always exit 0, whether or not the good qualifies."
+    ),
     strict: bool = typer.Option(
-        False, "--strict", help="Exit with code 1 when the good does not qualify."
+        False, "--strict", hidden=True, help="Kept for old scripts: exiting 1 is the default now."
     ),
 ) -> None:
     """Check whether the good in BOM qualifies as originating under the USMCA.
 
     Computes the regional value content by the transaction-value and net-cost methods (Article
     4.5), the automotive tests of the appendix to Annex 4-B and the de minimis rule (Article
-    4.12). Product-specific tariff-shift rules are out of scope. Exits 0 whether or not the good
-    qualifies (the answer is in the output) unless --strict is given.
+    4.12). Product-specific tariff-shift rules are out of scope.
+
+    Exit codes, as for other checking commands: 0 the good qualifies, 1 it does not (the output
+    says why), 2 or 3 the BOM or the command line is wrong. --report-only always exits 0.
     """
     import json
 
@@ -56,15 +64,17 @@ def check(
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(result.to_dict(), indent=1))
     else:
-        _print_table(result)
-    if strict and not result.qualifies:
+        _print_table(result, wide)
+    del strict  # the default since exit codes were added; the option is kept for old scripts
+    if not result.qualifies and not report_only:
         raise typer.Exit(1)
 
 
-def _print_table(result: OriginResult) -> None:
+def _print_table(result: OriginResult, wide: bool = False) -> None:
     from rich.table import Table
 
     from tradewinds.cli._common import console
+    from tradewinds.cli._display import print_table
 
     out = console()
     verdict = "[bold green]QUALIFIES[/]" if result.qualifies else "[bold red]DOES NOT QUALIFY[/]"
@@ -72,11 +82,13 @@ def _print_table(result: OriginResult) -> None:
         f"[bold]{result.description or result.hts}[/] (HTS {result.hts}, {result.category}, "
         f"claim date {result.claim_date.isoformat()}): {verdict}"
     )
-    out.print(f"Requirement: {result.reason}.")
+    out.print(f"Requirement: {result.reason}. Amounts in {result.currency}.")
     table = Table()
     for col in ("test", "value", "threshold", "margin", "result", "basis"):
         table.add_column(
-            col, justify="right" if col in ("value", "threshold", "margin") else "left"
+            col,
+            justify="right" if col in ("value", "threshold", "margin") else "left",
+            no_wrap=col in ("value", "threshold", "margin", "result"),
         )
     for c in result.checks:
         sign = ">=" if c.at_least else "<="
@@ -88,7 +100,7 @@ def _print_table(result: OriginResult) -> None:
             {"pass": "[green]pass[/]", "fail": "[red]fail[/]"}.get(c.outcome, c.outcome),
             c.article,
         )
-    out.print(table)
+    print_table(out, table, wide=wide, drop=("basis",))
     for c in result.checks:
         text = "; ".join(x for x in (c.lever.rstrip("."), c.note) if x)
         if text:

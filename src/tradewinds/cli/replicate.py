@@ -43,7 +43,7 @@ def ignatenko2025(
     check_output(output)
     from rich.table import Table
 
-    from tradewinds.cli._common import console, write_records
+    from tradewinds.cli._common import console, solving, write_records
     from tradewinds.replication.ignatenko2025 import (
         CASES,
         METRICS,
@@ -52,7 +52,8 @@ def ignatenko2025(
         run_case,
     )
 
-    eq = run_case(case, data)
+    with solving(f"solving case {case} on 194 countries"):
+        eq = run_case(case, data)
     records = case_records(eq)
     out = console()
     table = Table(title=f"Ignatenko et al. (2025), case {case}: {CASES[case]}")
@@ -132,7 +133,7 @@ def run_cp2015_nafta(closure: str, output: Path | None, data: Path | None) -> No
     check_output(output)
     from rich.table import Table
 
-    from tradewinds.cli._common import console, write_records
+    from tradewinds.cli._common import console, solving, write_records
     from tradewinds.core.errors import ScenarioError
     from tradewinds.replication.cp2015 import PUBLISHED, run_nafta
 
@@ -144,7 +145,8 @@ def run_cp2015_nafta(closure: str, output: Path | None, data: Path | None) -> No
     if closure not in closures:
         raise ScenarioError(f"--closure must be 'balanced', 'fixed' or 'ratio', not {closure!r}.")
     chosen = closures[closure]
-    result = run_nafta(data, closure=chosen)
+    with solving("solving the NAFTA counterfactual"):
+        result = run_nafta(data, closure=chosen)
     out = console()
     title = f"Caliendo & Parro (2015) NAFTA, Table 2 quantities ({DEFICITS[chosen]})"
     table = Table(title=title, caption="percent; [dim](paper)[/] shown for the headline closure")

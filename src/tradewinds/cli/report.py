@@ -17,11 +17,18 @@ def register(app: typer.Typer) -> None:
 def report(
     run_id: str = typer.Argument(..., help="Run id (a unique prefix is enough)."),
     output: Path | None = typer.Option(
-        None, "--output", "-o", help="HTML file to write (default report-<run id>.html)."
+        None,
+        "--output",
+        "-o",
+        help="HTML file to write (default: reports/report-<run id>.html in the store folder).",
     ),
     store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
 ) -> None:
-    """Write an HTML page with Plotly charts of a run; it works offline (plotly.js is inline)."""
+    """Write an HTML report of a run: headline table, sector view, solver report, charts, scenario.
+
+    The page works offline (plotly.js is inline). Without --output it goes to the store folder,
+    never into the current directory; the path written is printed.
+    """
     from tradewinds.cli._common import check_output
 
     check_output(output, (".html", ".htm"))
@@ -32,10 +39,10 @@ def report(
     sink = open_store(store)
     assert sink is not None
     run = sink.get_run(run_id)
-    path = output or Path(f"report-{run.run_id}.html")
+    path = output or sink.directory / "reports" / f"report-{run.run_id}.html"
     if path.suffix.lower() not in {".html", ".htm"}:
         raise ScenarioError(f"Report file {str(path)!r} must end in .html.")
     page = render_run(sink, run.run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
-    console().print(f"Wrote {path} ({len(page) / 1e6:.1f} MB)")
+    console().print(f"Wrote {path} ({len(page) / 1e6:.1f} MB)", soft_wrap=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from tradewinds.cli._common import STORE_HELP
+from tradewinds.cli._display import WIDE_HELP
 
 results_app = typer.Typer(help="Read the results store.", no_args_is_help=True)
 
@@ -26,19 +27,21 @@ def list_runs(
     children: bool = typer.Option(
         False, "--children", help="Also list sweep points and Monte Carlo draws."
     ),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
     store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
 ) -> None:
     """List runs, newest first."""
     from rich.table import Table
 
     from tradewinds.cli._common import console, open_store
+    from tradewinds.cli._display import print_table
 
     sink = open_store(store)
     assert sink is not None
     frame = sink.list_runs(limit=limit, children=children)
     table = Table(title=f"runs in {sink.directory}", caption=f"{len(frame)} shown")
     for col in ("run id", "created (UTC)", "kind", "status", "model", "title", "children"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col, no_wrap=col in ("run id", "created (UTC)"))
     for row in frame.to_dict(orient="records"):
         n, bad = int(row["children"]), int(row["failed_children"])
         kids = (f"{n}" + (f" ({bad} failed)" if bad else "")) if n else ""
@@ -48,21 +51,34 @@ def list_runs(
             *(str(row[k]) for k in ("kind", "status", "model", "title")),
             kids,
         )
-    console().print(table)
+    print_table(console(), table, wide=wide, drop=("children", "model", "status", "kind", "title"))
 
 
 @results_app.command("show")
 def show(
     run_id: str = typer.Argument(..., help="Run id (a unique prefix is enough)."),
     all_countries: bool = typer.Option(False, "--all", help="Show every country."),
+    sort: str = typer.Option(
+        "size", "--sort", help="Order after CAN, MEX, USA: size, country or a metric name."
+    ),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
     store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
 ) -> None:
     """Show a run: scenario, provenance, solver report, timings and headline results."""
     import json
 
+    from rich.markup import escape
+
     from tradewinds.cli._common import console, open_store
-    from tradewinds.cli._display import bands_table, failures_table, sweep_table
-    from tradewinds.reporting.tables import frame_table, headline_frame
+    from tradewinds.cli._display import (
+        BAND_DROP,
+        bands_table,
+        failures_table,
+        print_table,
+        sweep_table,
+    )
+    from tradewinds.cli.run import print_sectors
+    from tradewinds.reporting.tables import SECONDARY, frame_table, headline_frame
     from tradewinds.scenarios.sweeps import SweepResult
 
     sink = open_store(store)
@@ -87,34 +103,52 @@ def show(
     for key, value in facts.items():
         if value:
             out.print(f"[dim]{key}:[/] {value}")
+    for note in _baseline_notes(prov):
+        out.print(f"[dim]baseline data note:[/] {escape(note)}")
     limit = None if all_countries else 15
     if run.kind == "sweep":
         sweep = SweepResult(
             record=run, points=sink.children(run.run_id), results=sink.child_results(run.run_id)
         )
         present = [c for c in FIRST if c in set(sweep.results["country"])]
-        out.print(sweep_table(sweep.summary(present), title=run.title, countries=present))
+        print_table(out, sweep_table(sweep.summary(present), title=run.title, countries=present))
         if sweep.failed:
-            out.print(failures_table(sweep.points, title="grid points that did not solve"))
+            print_table(out, failures_table(sweep.points, title="grid points that did not solve"))
         return
     records = sink.results(run.run_id)
     if len(records):
-        out.print(
-            frame_table(
-                headline_frame(records),
-                units=str(prov.get("units", "")),
-                title=run.title,
-                first=FIRST,
-                limit=limit,
-            )
+        table = frame_table(
+            headline_frame(records),
+            units=str(prov.get("units", "")),
+            title=run.title,
+            first=FIRST,
+            limit=limit,
+            sort=sort,
         )
+        print_table(out, table, wide=wide, drop=SECONDARY)
+        print_sectors(out, records, wide=wide)
     if run.kind == "montecarlo":
-        out.print(bands_table(sink.bands(run.run_id), title="bands", first=FIRST, limit=limit))
+        bands = bands_table(sink.bands(run.run_id), title="bands", first=FIRST, limit=limit)
+        print_table(out, bands, wide=wide, drop=BAND_DROP)
         draws = sink.children(run.run_id)
         if any(d.status != "ok" for d in draws):
-            out.print(failures_table(draws, title="draws that did not solve"))
+            print_table(out, failures_table(draws, title="draws that did not solve"))
     out.print("[dim]scenario:[/]")
     out.print(run.scenario_yaml or run.scenario_json, markup=False, highlight=False)
+
+
+def _baseline_notes(attrs: dict[str, object]) -> list[str]:
+    """Data notes of the run's baseline (as ``baseline info`` lists them) from its provenance."""
+    import json
+
+    from tradewinds.reporting.baseline_info import data_notes
+
+    raw = attrs.get("provenance")
+    try:
+        record = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return []
+    return data_notes(record) if isinstance(record, dict) else []
 
 
 @results_app.command("export")

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING
 import typer
 
 from tradewinds.cli._common import STORE_HELP
+from tradewinds.cli._display import WIDE_HELP
 
 if TYPE_CHECKING:
     import pandas as pd
+    from rich.console import Console
 
 #: Countries shown first in headline tables.
 FIRST = ("CAN", "MEX", "USA")
@@ -38,6 +40,37 @@ def camx_trade(records: pd.DataFrame) -> tuple[float, float] | None:
     return float(before), float(new.sum())
 
 
+def closure_note(headline: pd.DataFrame, params: dict[str, object]) -> str:
+    """A line naming the closure when it explains a pattern of the headline table."""
+    closure = params.get("closure")
+    if closure is None or not {"exports_pct", "imports_pct"} <= set(headline.columns):
+        return ""
+    gap = (headline["exports_pct"] - headline["imports_pct"]).abs().max()
+    if closure == "balanced" and gap < 1e-6:
+        return (
+            "closure balanced: every country's trade is balanced before and after, so its "
+            "exports % equal its imports %."
+        )
+    return ""
+
+
+def print_sectors(out: Console, records: pd.DataFrame, *, wide: bool = False) -> None:
+    """The sectors of CAN, MEX and USA whose output gains and loses most (multi-sector runs)."""
+    from tradewinds.cli._display import print_table
+    from tradewinds.reporting.sectors import sector_movers
+    from tradewinds.reporting.tables import sector_table
+
+    movers = sector_movers(records, FIRST)
+    if movers.empty:
+        return
+    table = sector_table(
+        movers,
+        title="Sectors that gain and lose most (gross output)",
+        caption="percent changes; exports are sales to other countries",
+    )
+    print_table(out, table, wide=wide, drop=("prices\n%",))
+
+
 def run(
     scenario: Path = typer.Argument(..., help="Scenario YAML file."),
     output: Path | None = typer.Option(
@@ -49,6 +82,13 @@ def run(
     all_countries: bool = typer.Option(
         False, "--all", help="Show every country, not just the first rows."
     ),
+    sort: str = typer.Option(
+        "size",
+        "--sort",
+        help="Order after CAN, MEX, USA: size (largest economies), country, or a metric "
+        "such as welfare_pct (ascending).",
+    ),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
     store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
     force: bool = typer.Option(
         False, "--force", help="Solve again even if the store holds this exact run."
@@ -63,24 +103,31 @@ def run(
     from tradewinds.cli._common import check_output
 
     check_output(output)
-    from tradewinds.cli._common import console, open_store, read_text, write_records
-    from tradewinds.reporting.tables import frame_table, headline_frame
+    from tradewinds.cli._common import console, open_store, read_text, solving, write_records
+    from tradewinds.cli._display import print_table
+    from tradewinds.reporting.tables import SECONDARY, frame_table, headline_frame
     from tradewinds.scenarios import load_scenario
     from tradewinds.scenarios.execute import execute
 
     spec = load_scenario(scenario)
     sink = open_store(store, enabled=not no_store)
-    result = execute(spec, text=read_text(scenario), baseline=baseline, sink=sink, force=force)
+    with solving(f"solving {scenario.name}"):
+        result = execute(spec, text=read_text(scenario), baseline=baseline, sink=sink, force=force)
     out = console()
-    out.print(
-        frame_table(
-            headline_frame(result.records),
-            units=result.units,
-            title=spec.title,
-            first=FIRST,
-            limit=None if all_countries else 15,
-        )
+    headline = headline_frame(result.records)
+    table = frame_table(
+        headline,
+        units=result.units,
+        title=spec.title,
+        first=FIRST,
+        limit=None if all_countries else 15,
+        sort=sort,
     )
+    print_table(out, table, wide=wide, drop=SECONDARY)
+    note = closure_note(headline, result.record.params)
+    if note:
+        out.print(f"[dim]{note}[/]")
+    print_sectors(out, result.records, wide=wide)
     pair = camx_trade(result.records)
     if pair is not None:
         before, after = pair
@@ -111,7 +158,11 @@ def run(
         title = f"{spec.title}\nminus {spec.compare_against}: {other.title}"
         diff = compare_headlines(base.records, result.records)
         limit = None if all_countries else 15
-        out.print(difference_table(diff, units=result.units, title=title, first=FIRST, limit=limit))
+        print_table(
+            out,
+            difference_table(diff, units=result.units, title=title, first=FIRST, limit=limit),
+            wide=wide,
+        )
     if output is not None:
         write_records(result.records, output)
         out.print(f"Wrote {output}")

@@ -17,11 +17,15 @@ def register(app: typer.Typer) -> None:
 @scenarios_app.command("list")
 def list_scenarios(
     folder: Path = typer.Option(Path("scenarios"), "--dir", help="Folder of scenario files."),
+    wide: bool = typer.Option(
+        False, "--wide", help="Show every column at full width, even past the terminal."
+    ),
 ) -> None:
     """List the scenario files in a folder with their model and title."""
     from rich.table import Table
 
     from tradewinds.cli._common import console
+    from tradewinds.cli._display import print_table
     from tradewinds.core.errors import ScenarioError
     from tradewinds.scenarios import load_scenario
 
@@ -37,4 +41,4 @@ def list_scenarios(
     for path in sorted(folder.glob("*.yaml")):
         spec = load_scenario(path)
         table.add_row(path.name, spec.model.name, spec.title)
-    console().print(table)
+    print_table(console(), table, wide=wide, drop=("model",))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from tradewinds.cli._display import WIDE_HELP
 from tradewinds.core.errors import ScenarioError
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ WORKERS = typer.Option(
     0, "--workers", help="Local Dask workers for parallel searches; 0 runs in-process."
 )
 SCHEDULER = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler.")
+WIDE = typer.Option(False, "--wide", help=WIDE_HELP)
 
 
 @strategy_app.command("optimal")
@@ -116,6 +118,7 @@ def optimal(
     scheduler: str | None = SCHEDULER,
     baseline: str | None = BASELINE,
     output: Path | None = OUTPUT,
+    wide: bool = WIDE,
 ) -> None:
     """Tariffs that maximise a country's (or coalition's) welfare, others' tariffs fixed.
 
@@ -125,7 +128,8 @@ def optimal(
     from tradewinds.cli._common import check_output
 
     check_output(output)
-    from tradewinds.cli._common import console, write_records
+    from tradewinds.cli._common import console, progress_bar, write_records
+    from tradewinds.cli._display import print_table
     from tradewinds.core import dims
     from tradewinds.policy.optimal import optimal_tariffs, uniform_tariff_formula
     from tradewinds.reporting.strategy import optimal_tables
@@ -140,8 +144,13 @@ def optimal(
     instruments = [
         problem.instrument(c, partners, by_sector=by_sector, sectors=chosen) for c in members
     ]
-    with _mapper(workers, scheduler) as mapper:
-        result = optimal_tariffs(problem, instruments, _weights(weights), bounds=box, mapper=mapper)
+    with (
+        progress_bar("optimal tariffs", "model solves") as update,
+        _mapper(workers, scheduler) as mapper,
+    ):
+        result = optimal_tariffs(
+            problem, instruments, _weights(weights), bounds=box, mapper=mapper, progress=update
+        )
     closed = None
     inst = instruments[0]
     if (
@@ -155,7 +164,7 @@ def optimal(
         closed = uniform_tariff_formula(result.equilibrium, tariff, inst.country, problem.eps)
     out = console()
     for table in optimal_tables(result, bounds=box, closed_form=closed):
-        out.print(table)
+        print_table(out, table, wide=wide, drop=("note", "name", "against"))
     if output is not None:
         write_records(result.to_records(), output)
         out.print(f"Wrote {output}")
@@ -182,12 +191,14 @@ def nash(
     scheduler: str | None = SCHEDULER,
     baseline: str | None = BASELINE,
     output: Path | None = OUTPUT,
+    wide: bool = WIDE,
 ) -> None:
     """Iterate best responses of PLAYERS until none gains more than --tol, or report a cycle."""
     from tradewinds.cli._common import check_output
 
     check_output(output)
-    from tradewinds.cli._common import console, write_records
+    from tradewinds.cli._common import console, progress_bar, write_records
+    from tradewinds.cli._display import print_table
     from tradewinds.core.errors import ConvergenceError
     from tradewinds.core.solver import SolverReport
     from tradewinds.policy.nash import nash_tariffs
@@ -205,7 +216,10 @@ def nash(
         )
         for p in who
     ]
-    with _mapper(workers, scheduler) as mapper:
+    with (
+        progress_bar("tariff war", "best responses") as update,
+        _mapper(workers, scheduler) as mapper,
+    ):
         result = nash_tariffs(
             problem,
             instruments,
@@ -214,10 +228,11 @@ def nash(
             bounds=box,
             mapper=mapper,
             order="sequential" if sequential else "simultaneous",
+            progress=update,
         )
     out = console()
     for table in nash_tables(result):
-        out.print(table)
+        print_table(out, table, wide=wide, drop=("name", "against"))
     if output is not None:
         write_records(result.to_records(), output)
         out.print(f"Wrote {output}")
@@ -252,6 +267,7 @@ def united_front_cmd(
     baseline: str | None = BASELINE,
     output: Path | None = OUTPUT,
     html: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML chart."),
+    wide: bool = WIDE,
 ) -> None:
     """The 4x4 game of two partners facing a threat: accept, alone, joint or deal."""
     from tradewinds.cli._common import check_output
@@ -259,7 +275,8 @@ def united_front_cmd(
     check_output(output)
     import pandas as pd
 
-    from tradewinds.cli._common import console, write_records
+    from tradewinds.cli._common import console, progress_bar, solving, write_records
+    from tradewinds.cli._display import print_table
     from tradewinds.policy.united_front import draw_elasticities, united_front
     from tradewinds.reporting.strategy import united_front_html, united_front_tables
     from tradewinds.scenarios import load_scenario
@@ -279,19 +296,25 @@ def united_front_cmd(
         "deal_rate": deal_rate,
     }
     problem, threat = tariff_problem(spec, baseline, status_quo="baseline")
-    game = united_front(problem, threat, **options)  # type: ignore[arg-type]
+    with solving("solving the 4x4 game"):
+        game = united_front(problem, threat, **options)  # type: ignore[arg-type]
     sens = None
     if draws > 0:
         lo, hi = _pair(eps_range, "--eps-range")
         eps = draw_elasticities(draws, seed, lo, hi)
         if baseline is not None:
             spec = spec.model_copy(update={"baseline": baseline})
-        with _mapper(workers, scheduler) as mapper:
-            sens = united_front_sensitivity(spec, list(eps), mapper=mapper, **options)
+        with (
+            progress_bar("elasticity draws", "draws") as update,
+            _mapper(workers, scheduler) as mapper,
+        ):
+            sens = united_front_sensitivity(
+                spec, list(eps), mapper=mapper, progress=update, **options
+            )
     out = console()
     freq = sens.frequencies if sens is not None else None
     for table in united_front_tables(game, freq, len(sens.games) if sens else 0):
-        out.print(table)
+        print_table(out, table, wide=wide)
     if sens is not None and sens.failures:
         bad = ", ".join(f"{e:.3f}" for e, _ in sens.failures)
         out.print(f"[bold red]{len(sens.failures)} draws did not converge[/] (eps = {bad})")

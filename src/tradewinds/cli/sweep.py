@@ -57,7 +57,7 @@ def sweep(
 
     check_output(output)
     from tradewinds.cli._common import console, open_store, progress_bar, read_text, write_records
-    from tradewinds.cli._display import failures_table, sweep_table
+    from tradewinds.cli._display import failures_table, print_table, sweep_table
     from tradewinds.core.errors import ScenarioError
     from tradewinds.scenarios import load_scenario
     from tradewinds.scenarios.cluster import dask_client
@@ -75,7 +75,7 @@ def sweep(
 
     points = math.prod(len(values) for _, values in axes)
     workers = choose_workers(workers, scheduler, points, lambda: time_one_solve(spec, baseline))
-    with progress_bar("sweep") as update, dask_client(workers, scheduler) as client:
+    with progress_bar("sweep", "grid points") as update, dask_client(workers, scheduler) as client:
         result = run_sweep(
             spec,
             axes,
@@ -90,9 +90,9 @@ def sweep(
         )
     out = console()
     present = [c for c in FIRST if c in set(result.results["country"])]
-    out.print(sweep_table(result.summary(present), title=spec.title, countries=present))
+    print_table(out, sweep_table(result.summary(present), title=spec.title, countries=present))
     if result.failed:
-        out.print(failures_table(result.points, title="grid points that did not solve"))
+        print_table(out, failures_table(result.points, title="grid points that did not solve"))
     if sink is not None:
         how = "served from the store; --force to solve again" if result.cached else "recorded"
         out.print(f"run id: [bold]{result.record.run_id}[/] ({how}; store {sink.directory})")

@@ -162,7 +162,9 @@ def load_liberation_day(folder: Path) -> xr.Dataset:
     domestic = gdp - exports
     clipped = {iso[k]: float(domestic[k]) for k in np.flatnonzero(domestic < 0)}
     for country, value in clipped.items():
-        log.warning(
+        # A property of the data, not of a run: recorded in the provenance and shown by
+        # `tradewinds baseline info`, not printed every time the baseline loads.
+        log.info(
             "%s: exports exceed GDP by US$%.0f m; domestic absorption set to zero", country, -value
         )
     np.fill_diagonal(flows, np.maximum(domestic, 0.0))

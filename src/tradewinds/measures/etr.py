@@ -219,18 +219,53 @@ def series(
 
 
 def point(
-    country: str, date: dt.date, usmca_shares: str = "2025h2", registry: Registry | None = None
+    country: str,
+    date: dt.date,
+    usmca_shares: str = "2025h2",
+    registry: Registry | None = None,
+    by: str | None = None,
 ) -> dict[str, object]:
-    """``{country, date, usmca_shares, effective_rate, by_authority}`` for one date."""
+    """``{country, date, usmca_shares, effective_rate, by_authority}`` for one date.
+
+    With ``by`` (as in :func:`rates`) the answer adds ``by``, and ``by_sector``: one entry per
+    sector with its ``sector``, ``effective_rate``, ``import_share`` (of the country's US
+    imports) and ``by_authority``, largest rate first.
+    """
     registry = registry or load_registry()
     registry.check_date(date)
-    row = rates(snapshot(country, date, usmca_shares, registry)).loc["all"]
+    snap = snapshot(country, date, usmca_shares, registry)
+    row = rates(snap).loc["all"]
     values = {str(k): float(v) for k, v in row.astype(float).to_dict().items()}
     total = values.pop("total")
-    return {
+    out: dict[str, object] = {
         "country": country.upper(),
         "date": date.isoformat(),
         "usmca_shares": usmca_shares,
         "effective_rate": round(total, 6),
         "by_authority": {k: round(v, 6) for k, v in values.items() if abs(v) > 0},
     }
+    if by is not None:
+        table = rates(snap, by)
+        share = _import_shares(snap, by)
+        sectors = []
+        for sector, rates_row in table.sort_values("total", ascending=False).iterrows():
+            parts = rates_row.drop("total").astype(float)
+            sectors.append(
+                {
+                    "sector": str(sector),
+                    "effective_rate": round(float(rates_row["total"]), 6),
+                    "import_share": round(float(share.get(sector, 0.0)), 6),
+                    "by_authority": {str(k): round(v, 6) for k, v in parts.items() if abs(v) > 0},
+                }
+            )
+        out["by"] = by
+        out["by_sector"] = sectors
+    return out
+
+
+def _import_shares(snap: Snapshot, by: str) -> pd.Series:
+    """Each sector's share of the snapshot's imports, with the grouping of :func:`rates`."""
+    col = {"hs2": "hs2", "gtap": "gtap", "sector": "gtap", "wiod": "wiod", "cp2015": "cp2015"}
+    groups = snap.lines[col[by]].fillna("unmapped").astype(str).reset_index(drop=True)
+    imports = pd.Series(np.asarray(snap.imports, dtype=float)).groupby(groups.to_numpy()).sum()
+    return imports / imports.sum()

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar
 
@@ -200,6 +201,7 @@ class OriginResult:
     checks: tuple[Check, ...]
     pivot: str
     notes: tuple[str, ...]
+    currency: str = "USD"
 
     def check(self, name: str) -> Check:
         """The check called ``name``; :class:`KeyError` if it was not run."""
@@ -216,6 +218,7 @@ class OriginResult:
             "category": self.category,
             "claim_date": self.claim_date.isoformat(),
             "qualifies": self.qualifies,
+            "currency": self.currency,
             "reason": self.reason,
             "pivot": self.pivot,
             "checks": [c.to_dict() for c in self.checks],
@@ -250,8 +253,13 @@ def regional_value_content(base: float, vnm: float) -> float:
     return (base - vnm) / base
 
 
+#: Currency of the BOM being checked, set by :func:`check_origin` for :func:`_money`.
+_CURRENCY: ContextVar[str] = ContextVar("origin_currency", default="USD")
+
+
 def _money(x: float) -> str:
-    return f"{x:,.2f}"
+    """An amount with the BOM's currency, e.g. ``USD 1,950.00``."""
+    return f"{_CURRENCY.get()} {x:,.2f}"
 
 
 def _pct(x: float) -> str:
@@ -717,7 +725,18 @@ def _pivot(checks: Sequence[Check], qualifies: bool) -> str:
 
 
 def check_origin(bom: BillOfMaterials) -> OriginResult:
-    """Run every origin test that applies to the BOM's good on its claim date."""
+    """Run every origin test that applies to the BOM's good on its claim date.
+
+    Amounts in the explanations carry the BOM's currency (``currency``, USD by default).
+    """
+    token = _CURRENCY.set(bom.currency)
+    try:
+        return replace(_check_origin(bom), currency=bom.currency)
+    finally:
+        _CURRENCY.reset(token)
+
+
+def _check_origin(bom: BillOfMaterials) -> OriginResult:
     date, good, rule = bom.claim_date, bom.good, bom.rule
     if date < ENTRY_INTO_FORCE:
         raise ScenarioError(

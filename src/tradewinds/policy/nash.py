@@ -26,7 +26,7 @@ from tradewinds.core import dims
 from tradewinds.core.errors import ScenarioError
 from tradewinds.models.equilibrium import Equilibrium
 from tradewinds.policy.optimal import XTOL, OptimalTariffs, optimal_tariffs
-from tradewinds.policy.parallel import Mapper, serial_map
+from tradewinds.policy.parallel import Mapper, Progress, map_with_progress, serial_map
 from tradewinds.policy.problem import (
     DEFAULT_BOUNDS,
     Array,
@@ -92,7 +92,10 @@ class NashResult:
         """One line saying how the war ended."""
         n = len(self.path)
         if self.status == "converged":
-            return f"Nash equilibrium after {n} rounds: no player gains more than {self.tol:.0e}."
+            return (
+                f"Nash equilibrium after {n} rounds: no player gains more than "
+                f"{100 * self.tol:.0e} pp of welfare by deviating (--tol {self.tol:.0e})."
+            )
         if self.status == "cycle":
             return (
                 f"No equilibrium: best responses cycle with period {self.cycle_length} "
@@ -100,7 +103,8 @@ class NashResult:
             )
         return (
             f"No equilibrium within {n} rounds: the largest gain from deviating is still "
-            f"{max(self.path[-1].gain.values()):.2e} > {self.tol:.0e}. Raise --max-rounds."
+            f"{100 * max(self.path[-1].gain.values()):.2e} pp > {100 * self.tol:.0e} pp "
+            f"(--tol {self.tol:.0e}). Raise --max-rounds."
         )
 
     def tariff_records(self) -> pd.DataFrame:
@@ -220,6 +224,7 @@ def nash_tariffs(
     xtol: float = XTOL,
     mapper: Mapper = serial_map,
     order: Order = "simultaneous",
+    progress: Progress | None = None,
 ) -> NashResult:
     """Iterate best responses of the instruments' owners (one each).
 
@@ -244,6 +249,10 @@ def nash_tariffs(
         ``simultaneous`` (Jacobi: everyone answers the same profile, in parallel) or
         ``sequential`` (Gauss–Seidel: players answer in turn, each seeing the moves made
         before it in the round; serial, and often converges where Jacobi oscillates).
+    progress
+        Called as ``progress(done, None)`` after each best response (each one a search of
+        many model solves; the number of rounds is not known in advance, hence ``None``).
+        With a parallel mapper it is called once per round.
     """
     if order not in ("simultaneous", "sequential"):
         raise ScenarioError(f"order {order!r} must be 'simultaneous' or 'sequential'.")
@@ -260,13 +269,17 @@ def nash_tariffs(
     path: list[NashRound] = []
     status: Status = "max_rounds"
     cycle = None
+    done = 0
     for k in range(1, max_rounds + 1):
         if order == "simultaneous":
             tasks = [
                 _Task(problem, profile, instruments, j, bounds, xtol)
                 for j in range(len(instruments))
             ]
-            responses: list[OptimalTariffs] = mapper(_best_response, tasks)
+            responses: list[OptimalTariffs] = map_with_progress(
+                mapper, _best_response, tasks, progress, done, None
+            )
+            done += len(tasks)
         else:
             current = dict(profile)
             responses = []
@@ -274,6 +287,9 @@ def nash_tariffs(
                 task = _Task(problem, dict(current), instruments, j, bounds, xtol)
                 responses.append(_best_response(task))
                 current[p] = responses[-1].values
+                done += 1
+                if progress is not None:
+                    progress(done, None)
         gains = {p: r.gain for p, r in zip(players, responses, strict=True)}
         best = {p: r.values for p, r in zip(players, responses, strict=True)}
         path.append(NashRound(k, profile, responses[0].welfare_start, best, gains))

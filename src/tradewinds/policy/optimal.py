@@ -30,7 +30,7 @@ from tradewinds.core import dims
 from tradewinds.core.errors import ConvergenceError, ScenarioError
 from tradewinds.core.solver import SolverReport
 from tradewinds.models.equilibrium import Equilibrium
-from tradewinds.policy.parallel import Mapper, serial_map
+from tradewinds.policy.parallel import Mapper, Progress, serial_map
 from tradewinds.policy.problem import (
     DEFAULT_BOUNDS,
     Array,
@@ -176,6 +176,7 @@ def optimal_tariffs(
     xtol: float = XTOL,
     max_iter: int = 200,
     mapper: Mapper = serial_map,
+    progress: Progress | None = None,
 ) -> OptimalTariffs:
     """Maximise the weighted welfare of the instruments' owners over their tariffs.
 
@@ -200,6 +201,9 @@ def optimal_tariffs(
         are several rates: serially, or in parallel on Dask (:mod:`.parallel`). Each task
         carries the problem with its current warm start. Unused when the problem has its own
         gradient (one solve gives every coordinate).
+    progress
+        Called as ``progress(solves, None)`` after each objective (and gradient) evaluation,
+        with the number of model solves so far; the total is not known in advance.
     """
     lo, hi = _check_bounds(bounds)
     w = _weights(instruments, weights)
@@ -222,11 +226,16 @@ def optimal_tariffs(
             exc.report,
         )
 
+    def tick() -> None:
+        if progress is not None:
+            progress(problem.evaluations - used0, None)
+
     def value(x: Array) -> float:
         try:
             eq = problem.evaluate(apply_all(base, instruments, x))
         except ConvergenceError as exc:
             raise failed(x, exc) from exc
+        tick()
         return -problem.objective(eq, w)
 
     def value_and_gradient(x: Array) -> tuple[float, Array]:
@@ -234,6 +243,7 @@ def optimal_tariffs(
             eq, g = problem.evaluate_gradient(apply_all(base, instruments, x), w)
         except ConvergenceError as exc:
             raise failed(x, exc) from exc
+        tick()
         return -problem.objective(eq, w), -np.concatenate([i.project(g) for i in instruments])
 
     if start.size == 1:
@@ -256,6 +266,7 @@ def optimal_tariffs(
             tasks = [_Partial(problem, base, instruments, w, x, k, lo, hi) for k in range(x.size)]
             used = mapper(_partial, tasks)
             problem.evaluations += 2 * x.size
+            tick()
             return -np.asarray(used, dtype=float)
 
         # Diagonal preconditioning: welfare's curvature in a rate grows with the trade it taxes,

@@ -16,6 +16,11 @@ from typing import Any
 #: (function, items) -> [function(item) for item in items], in order.
 Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
 
+#: Progress callback of the long policy searches: ``progress(done, total)``, with ``total``
+#: ``None`` when it is not known in advance. The CLI draws it with Rich; the API reports it as
+#: job progress.
+Progress = Callable[[int, int | None], None]
+
 
 def serial_map(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
     """Apply ``fn`` to each item in this process."""
@@ -34,3 +39,30 @@ def client_mapper(client: Any) -> Mapper:
         return list(client.gather(futures))
 
     return run
+
+
+def map_with_progress(
+    mapper: Mapper,
+    fn: Callable[[Any], Any],
+    items: Sequence[Any],
+    progress: Progress | None,
+    done: int = 0,
+    total: int | None = None,
+) -> list[Any]:
+    """``mapper(fn, items)``, calling ``progress(done + k, total)`` as items finish.
+
+    In-process (:func:`serial_map`) each item reports as it finishes; another mapper (Dask)
+    returns everything at once, so progress is reported once at the end.
+    """
+    if progress is None:
+        return mapper(fn, items)
+    progress(done, total)
+    if mapper is serial_map:
+        out = []
+        for k, item in enumerate(items, start=1):
+            out.append(fn(item))
+            progress(done + k, total)
+        return out
+    results = mapper(fn, items)
+    progress(done + len(items), total)
+    return results

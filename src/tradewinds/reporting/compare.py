@@ -13,12 +13,12 @@ from tradewinds.reporting.tables import order_countries, short_units
 #: Differences shown: (metric, header).
 DIFF_COLUMNS = (
     ("welfare_pct", "Δ welfare\npp"),
-    ("real_income_pct", "Δ real income\npp"),
-    ("real_wage_pct", "Δ real wage\npp"),
+    ("real_income_pct", "Δ real\nincome pp"),
+    ("real_wage_pct", "Δ real\nwage pp"),
     ("price_index_pct", "Δ prices\npp"),
     ("exports_pct", "Δ exports\npp"),
     ("imports_pct", "Δ imports\npp"),
-    ("tariff_revenue", "Δ tariff revenue\n{units}"),
+    ("tariff_revenue", "Δ tariff\nrevenue\n{units}"),
 )
 
 
@@ -66,10 +66,10 @@ def difference_table(
         caption=f"difference, B minus A (percent metrics in points); {len(order)} of "
         f"{len(wide)} countries; {short}",
     )
-    table.add_column("country")
+    table.add_column("country", no_wrap=True)
     cols = [(m, h) for m, h in DIFF_COLUMNS if m in wide.columns]
     for _, header in cols:
-        table.add_column(header.format(units=short), justify="right")
+        table.add_column(header.format(units=short), justify="right", no_wrap=True)
     values = {str(c): {str(k): v for k, v in row.items()} for c, row in wide.iterrows()}
     for country in order:
         table.add_row(

@@ -67,7 +67,96 @@ def render_run(sink: ResultsSink, run_id: str) -> str:
             f"{len(draws) - len(failed)} of {len(draws)} draws converged; bars show the central "
             "answer and whiskers the 5th–95th percentile of the draws."
         )
-    return _page(run, figures, notes, failed)
+    tables = _result_tables(records, str(run.baseline_attrs.get("units", "")))
+    return _page(run, figures, notes, failed, tables)
+
+
+def _result_tables(records: pd.DataFrame, units: str) -> list[tuple[str, str]]:
+    """(title, HTML) of the headline table and, for multi-sector runs, the sector movers."""
+    from tradewinds.reporting.sectors import sector_movers
+    from tradewinds.reporting.tables import COLUMNS, headline_frame, order_countries
+
+    out: list[tuple[str, str]] = []
+    if not len(records):
+        return out
+    frame = headline_frame(records)
+    if len(frame):
+        units = short_units(units)
+        cols = [c for c in COLUMNS if c[0] in frame.columns]
+        heads = [h.format(units=units).replace("\n", " ") for _, h, _ in cols]
+        rows = [
+            [str(c), *(fmt.format(frame.loc[c, key]) for key, _, fmt in cols)]
+            for c in order_countries(frame, FIRST, "size")
+        ]
+        shown, rest = rows[:HEADLINE_ROWS], rows[HEADLINE_ROWS:]
+        body = _html_table(["country", *heads], shown)
+        if rest:
+            body += (
+                f"<details><summary>{len(rest)} more countries</summary>"
+                f"{_html_table(['country', *heads], rest)}</details>"
+            )
+        out.append(("Headline results (CAN, MEX, USA, then the largest economies)", body))
+    movers = sector_movers(records, FIRST)
+    if not movers.empty:
+        metrics = [
+            (c, h)
+            for c, h in (
+                ("output_pct", "output %"),
+                ("exports_pct", "exports %"),
+                ("price_pct", "prices %"),
+            )
+            if c in movers.columns
+        ]
+        rows = [
+            [
+                str(r["country"]),
+                str(r["move"]),
+                str(r["sector"]),
+                str(r["sector_name"]),
+                *(f"{r[c]:+.2f}" for c, _ in metrics),
+            ]
+            for r in movers.to_dict(orient="records")
+        ]
+        heads = ["country", "", "sector", "name", *(h for _, h in metrics)]
+        out.append(("Sectors that gain and lose most (gross output)", _html_table(heads, rows)))
+    return out
+
+
+#: Countries in the headline table before the rest fold away.
+HEADLINE_ROWS = 15
+
+
+def _html_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    esc = html.escape
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    return f"<table class='results'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _solver_lines(run: RunRecord) -> list[str]:
+    """The solver report as readable lines."""
+    solver = run.solver or {}
+    if not solver:
+        return []
+    status = "converged" if solver.get("converged", True) else "did NOT converge"
+    line = f"{solver.get('method', 'solver')} {status}"
+    if solver.get("iterations") is not None:
+        line += f" after {solver['iterations']} iterations"
+    if solver.get("max_residual") is not None:
+        line += f"; max residual {float(solver['max_residual']):.3g}"
+    if solver.get("tolerance") is not None:
+        line += f" (tolerance {float(solver['tolerance']):.3g})"
+    if solver.get("seconds") is not None:
+        line += f"; {float(solver['seconds']):.3f} s"
+    lines = [line]
+    lines += [f"{k}: {v}" for k, v in solver.items() if k not in SOLVER_KEYS]
+    return lines
+
+
+#: Solver report fields that :func:`_solver_lines` writes into its first line.
+SOLVER_KEYS = ("method", "converged", "iterations", "max_residual", "tolerance", "seconds")
 
 
 def _attach(results: pd.DataFrame, points: Sequence[RunRecord]) -> pd.DataFrame:
@@ -138,7 +227,7 @@ def sector_figure(records: pd.DataFrame) -> Any | None:
     fig = go.Figure(
         go.Heatmap(
             z=wide.to_numpy(),
-            x=[str(c) for c in wide.columns],
+            x=[_sector_label(str(c)) for c in wide.columns],
             y=countries,
             colorscale="RdBu",
             zmid=0,
@@ -151,6 +240,14 @@ def sector_figure(records: pd.DataFrame) -> Any | None:
         margin={"l": 60, "r": 20, "t": 50, "b": 120},
     )
     return fig
+
+
+def _sector_label(code: str) -> str:
+    """``c15 transport equipment`` for a coded sector, the label itself otherwise."""
+    from tradewinds.reporting.sectors import sector_name
+
+    name = sector_name(code)
+    return code if name == code else f"{code} {name}"
 
 
 def trade_figure(records: pd.DataFrame, units: str, top: int = 25) -> Any | None:
@@ -253,11 +350,18 @@ h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 
 table.meta td { padding: 2px 10px; vertical-align: top; } table.meta td:first-child { color: #666; }
 pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 0.85em; }
 .note { color: #555; } .failed { color: #b2182b; }
+table.results { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+table.results th, table.results td { padding: 2px 8px; border-bottom: 1px solid #ddd; }
+table.results td + td { text-align: right; }
 """
 
 
 def _page(
-    run: RunRecord, figures: list[tuple[str, Any]], notes: list[str], failed: list[RunRecord]
+    run: RunRecord,
+    figures: list[tuple[str, Any]],
+    notes: list[str],
+    failed: list[RunRecord],
+    tables: Sequence[tuple[str, str]] = (),
 ) -> str:
     esc = html.escape
     attrs = run.baseline_attrs
@@ -284,6 +388,13 @@ def _page(
         "</table>",
         *(f"<p class='note'>{esc(n)}</p>" for n in notes),
     ]
+    solver = _solver_lines(run)
+    if solver:
+        parts.append("<h2>Solver report</h2>")
+        parts.append("<pre>" + esc("\n".join(solver)) + "</pre>")
+    for title, body in tables:
+        parts.append(f"<h2>{esc(title)}</h2>")
+        parts.append(body)
     for k, (title, fig) in enumerate(figures):
         parts.append(f"<h2>{esc(title)}</h2>")
         parts.append(

@@ -9,6 +9,7 @@ from rich.table import Table
 from tradewinds.policy.nash import NashResult
 from tradewinds.policy.optimal import OptimalTariffs
 from tradewinds.policy.united_front import STRATEGIES, Cell, UnitedFront
+from tradewinds.reporting.sectors import sector_name
 
 #: Countries listed first in welfare tables.
 FIRST = ("CAN", "MEX", "USA")
@@ -16,6 +17,12 @@ FIRST = ("CAN", "MEX", "USA")
 
 def _pct(x: float) -> str:
     return f"{100 * x:+.3f}"
+
+
+def _names(labels: Sequence[str]) -> list[str]:
+    """``["name"]`` when some sector label has a readable name other than itself, else ``[]``."""
+    plain = ("all", "TOTAL")
+    return ["name"] if any(sector_name(x) != x for x in labels if x not in plain) else []
 
 
 def _ordered(countries: Sequence[str], first: Sequence[str]) -> list[str]:
@@ -28,9 +35,13 @@ def optimal_tables(
 ) -> list[Table]:
     """Tariff table and welfare table of an optimal-tariff search."""
     tariffs = Table(title="Optimal tariffs", caption=result.method)
-    for col in ("country", "against", "sector", "start %", "optimal %", "note"):
-        tariffs.add_column(col, justify="right" if "%" in col else "left")
-    for row in result.tariff_records().to_dict("records"):
+    records = result.tariff_records().to_dict("records")
+    named = _names([r["sector"] for r in records])
+    for col in ("country", "against", "sector", *named, "start %", "optimal %", "note"):
+        tariffs.add_column(
+            col, justify="right" if "%" in col else "left", no_wrap=col not in ("note", "name")
+        )
+    for row in records:
         note = ""
         if abs(row["optimal"] - bounds[1]) < 1e-4:
             note = "at upper bound"
@@ -40,6 +51,7 @@ def optimal_tables(
             row["country"],
             row["against"] if len(row["against"]) < 40 else "all others",
             row["sector"],
+            *(named and [sector_name(row["sector"])]),
             f"{100 * row['start']:.3f}",
             f"{100 * row['optimal']:.3f}",
             note,
@@ -49,7 +61,7 @@ def optimal_tables(
         caption += f"; closed-form uniform tariff at the optimum {100 * closed_form:.3f}%"
     welfare = Table(title="Welfare change, % (scenario tariffs -> optimum)", caption=caption)
     for col in ("country", "scenario", "optimum", "difference (pp)"):
-        welfare.add_column(col, justify="left" if col == "country" else "right")
+        welfare.add_column(col, justify="left" if col == "country" else "right", no_wrap=True)
     players = {i.country for i in result.instruments}
     partners = {p for i in result.instruments for p in i.against}
     for c in _ordered(list(result.welfare), list(dict.fromkeys([*result.weights, *FIRST]))):
@@ -64,19 +76,30 @@ def nash_tables(result: NashResult) -> list[Table]:
     """Equilibrium (or last) tariffs with welfare, and the path of best responses."""
     head = "Nash equilibrium" if result.converged else f"NOT an equilibrium ({result.status})"
     table = Table(title=f"Tariff war: {head}", caption=result.message())
-    for col in ("player", "against", "sector", "tariff %", "welfare %"):
-        table.add_column(col, justify="right" if "%" in col else "left")
-    for row in result.tariff_records().to_dict("records"):
+    records = result.tariff_records().to_dict("records")
+    named = _names([r["sector"] for r in records])
+    for col in ("player", "against", "sector", *named, "tariff %", "welfare %"):
+        table.add_column(
+            col, justify="right" if "%" in col else "left", no_wrap=col not in ("against", "name")
+        )
+    for row in records:
         table.add_row(
             row["country"],
             row["against"],
             row["sector"],
+            *(named and [sector_name(row["sector"])]),
             f"{100 * row['tariff']:.3f}",
             _pct(result.welfare[row["country"]]),
         )
-    path = Table(title="Path of best responses")
+    path = Table(
+        title="Path of best responses",
+        caption=f"gain pp = welfare a player gains by moving to its best response, in "
+        f"percentage points; equilibrium when every gain <= {100 * result.tol:.0e} pp",
+    )
     for col in ("round", "player", "sector", "tariff %", "best response %", "welfare %", "gain pp"):
-        path.add_column(col, justify="left" if col in ("player", "sector") else "right")
+        path.add_column(
+            col, justify="left" if col in ("player", "sector") else "right", no_wrap=True
+        )
     for row in result.path_records().to_dict("records"):
         path.add_row(
             str(row["round"]),
@@ -106,9 +129,9 @@ def united_front_tables(
             title=f"{who}: welfare change % (* = pure Nash equilibrium)",
             caption=f"rows: {a}; columns: {b}; retaliation alone = {game.retaliation}",
         )
-        matrix.add_column(f"{a} \\ {b}")
+        matrix.add_column(f"{a} \\ {b}", no_wrap=True)
         for s in STRATEGIES:
-            matrix.add_column(s, justify="right")
+            matrix.add_column(s, justify="right", no_wrap=True)
         for r in STRATEGIES:
             cells = [
                 _pct(game.welfare[(r, c)][who]) + (" *" if (r, c) in game.equilibria else "  ")
@@ -118,20 +141,22 @@ def united_front_tables(
         tables.append(matrix)
     summary = Table(
         title="By partner: retaliation rates %, welfare change %",
-        caption="(J,J) = both joint; coord. value = (J,J) minus best unilateral alternative; "
-        "disagr. = disagreement payoff (no deal, no coordination); vs disagr. = (J,J) minus it",
+        caption="alone %, joint % = retaliation rate when alone / jointly; (J,J) = welfare "
+        "when both retaliate jointly; best unil. = best unilateral alternative (best pure "
+        "equilibrium without coordinating); coord. value = (J,J) minus best unil.; disagr. = "
+        "disagreement payoff (no deal, no coordination); vs disagr. = (J,J) minus disagr.",
     )
     for col in (
         "partner",
-        "alone %",
-        "joint %",
+        "alone\n%",
+        "joint\n%",
         "(J,J)",
-        "best unil.",
-        "coord. value",
+        "best\nunil.",
+        "coord.\nvalue",
         "disagr.",
-        "vs disagr.",
+        "vs\ndisagr.",
     ):
-        summary.add_column(col, justify="left" if col == "partner" else "right")
+        summary.add_column(col, justify="left" if col == "partner" else "right", no_wrap=True)
     jj = game.welfare[("joint", "joint")]
     for p in game.partners:
         summary.add_row(

@@ -23,7 +23,13 @@ from tradewinds.core import dims
 from tradewinds.core.errors import ConvergenceError, ScenarioError
 from tradewinds.data.loaders import load_baseline
 from tradewinds.models.equilibrium import Equilibrium
-from tradewinds.policy.parallel import Mapper, client_mapper, serial_map
+from tradewinds.policy.parallel import (
+    Mapper,
+    Progress,
+    client_mapper,
+    map_with_progress,
+    serial_map,
+)
 from tradewinds.policy.problem import Array, TariffProblem
 from tradewinds.policy.united_front import (
     Cell,
@@ -292,10 +298,16 @@ def united_front_sensitivity(
     eps: Sequence[float],
     *,
     mapper: Mapper = serial_map,
+    progress: Progress | None = None,
     **options: Any,
 ) -> Sensitivity:
-    """Solve the united-front game of ``scenario`` at each trade elasticity in ``eps``."""
-    results = mapper(_united_front_draw, [(scenario, float(e), options) for e in eps])
+    """Solve the united-front game of ``scenario`` at each trade elasticity in ``eps``.
+
+    ``progress(done, total)`` is called as draws finish (see
+    :func:`tradewinds.policy.parallel.map_with_progress`).
+    """
+    tasks = [(scenario, float(e), options) for e in eps]
+    results = map_with_progress(mapper, _united_front_draw, tasks, progress, 0, len(tasks))
     games = [r for r in results if isinstance(r, UnitedFront)]
     failures = [(float(e), r) for e, r in zip(eps, results, strict=True) if isinstance(r, str)]
     return Sensitivity(
