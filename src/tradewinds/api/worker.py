@@ -36,6 +36,7 @@ PRELOAD = [
     "tradewinds.scenarios.montecarlo",
     "tradewinds.scenarios.strategy",
     "tradewinds.store",
+    "tradewinds.api._warm",
 ]
 
 

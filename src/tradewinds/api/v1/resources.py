@@ -421,7 +421,9 @@ def _baseline_info(name: str, *, full: bool = True) -> dict[str, Any]:
         out["sector_labels"] = [str(s) for s in ds[dims.SECTOR].values]
         out["variables"] = sorted(map(str, ds.data_vars))
         out["provenance"] = json.loads(ds.attrs.get("provenance", "{}"))
-    return out
+    from tradewinds.scenarios.recording import to_json
+
+    return dict(json.loads(to_json(out)))
 
 
 @router.get("/baselines/{name}", tags=["baselines"])
