@@ -17,8 +17,8 @@ from pydantic import BaseModel, Field
 
 from tradewinds.api.deps import bounded, iso_date, require_read, settings, with_notes
 from tradewinds.api.inputs import field_errors, measure_registry, scenario_input, yaml_data
-from tradewinds.api.security import LimitError, check_count, plain_name, scenario_error
-from tradewinds.core.errors import ScenarioError, TradewindsError, UnknownLabelError
+from tradewinds.api.security import check_count, plain_name, scenario_error
+from tradewinds.core.errors import TradewindsError, UnknownLabelError
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_read)])
 
@@ -523,7 +523,7 @@ async def validate_scenario(request: Request, body: ValidateRequest) -> dict[str
             given = scenario_input(body.scenario, files=body.files, limits=limits)
             with given.materialised() as spec:
                 digest = spec.digest()
-        except (ScenarioError, LimitError, UnknownLabelError) as exc:
+        except TradewindsError as exc:
             problem = {
                 "field": getattr(exc, "field", None),
                 "message": exc.message,
