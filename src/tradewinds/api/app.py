@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 import tradewinds
 from tradewinds.core.errors import ScenarioError, TradewindsError
 from tradewinds.core.inputs import parse_yaml
+from tradewinds.web import mount as mount_dashboard
 
 
 class RunRequest(BaseModel):
@@ -154,4 +155,5 @@ def create_app() -> FastAPI:
         bom = parse_bom(_data(request.bom, "bill of materials"), "bill of materials")
         return dict(check_origin(bom).to_dict())
 
+    mount_dashboard(app)
     return app
