@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-#: Okabe–Ito colours (distinguishable with the common colour-vision deficiencies).
+#: Okabe–Ito colours, then Tol's muted scheme (distinguishable with common colour-vision
+#: deficiencies), enough for every authority of the registry.
 PALETTE = (
     "#0072B2",
     "#D55E00",
@@ -18,10 +19,24 @@ PALETTE = (
     "#CC79A7",
     "#E69F00",
     "#56B4E9",
-    "#F0E442",
     "#000000",
+    "#882255",
+    "#44AA99",
+    "#999933",
+    "#AA4499",
+    "#332288",
+    "#DDCC77",
+    "#117733",
+    "#88CCEE",
+    "#661100",
 )
-COUNTRY_COLOURS = {"CAN": "#D55E00", "MEX": "#009E73", "USA": "#0072B2"}
+COUNTRY_COLOURS = {
+    "CAN": "#D55E00",
+    "MEX": "#009E73",
+    "USA": "#0072B2",
+    "Canada": "#D55E00",
+    "Mexico": "#009E73",
+}
 NEGATIVE, POSITIVE = "#B2182B", "#2166AC"
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
 

@@ -215,7 +215,8 @@ def rates(
         table = table[table["imports"] > 0].sort_values("total", ascending=False)
         authorities = [a for a in table.columns if a not in ("total", "imports")]
         authorities = [a for a in authorities if table[a].abs().max() > 0]
-        top = table.head(20)
+        # The chart shows the highest rates among sectors with at least 0.1% of the imports.
+        top = table[table["imports"] >= 1e-3 * table["imports"].sum()].head(20)
         panels.append(
             {
                 "country": c,
@@ -224,7 +225,7 @@ def rates(
                 "sectors": charts.vbars(
                     [str(s) for s in top.index],
                     [100 * float(v) for v in top["total"]],
-                    ytitle=f"effective rate on {day.isoformat()}",
+                    ytitle="effective rate",
                 ),
                 "authorities": authorities,
                 "rows": [
