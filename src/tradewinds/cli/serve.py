@@ -1,8 +1,12 @@
-"""``tradewinds serve``: the HTTP API on a local port."""
+"""``tradewinds serve``: the HTTP API (and the dashboard, when installed) on a local port."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from tradewinds.cli._common import STORE_HELP
 
 
 def register(app: typer.Typer) -> None:
@@ -11,12 +15,60 @@ def register(app: typer.Typer) -> None:
 
 
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (loopback)."),
     port: int = typer.Option(8000, "--port", help="TCP port."),
+    store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
+    workers: int = typer.Option(1, "--workers", help="Jobs that run at the same time."),
+    token_file: Path | None = typer.Option(
+        None, "--token-file", help="File with the bearer token for jobs and store writes."
+    ),
+    private: bool = typer.Option(
+        False, "--private", help="Require the token for read-only endpoints too."
+    ),
+    cors: list[str] = typer.Option(
+        [], "--cors", help="Allow cross-origin requests from ORIGIN (repeatable); off by default."
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Run jobs' draws and searches on this Dask scheduler."
+    ),
+    scenarios: Path | None = typer.Option(
+        None, "--scenarios", help="Folder of library scenarios (default: the repository's)."
+    ),
+    open_browser: bool = typer.Option(False, "--open", help="Open the page in a browser."),
 ) -> None:
-    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    """Serve the HTTP API at /api/v1 (docs at /docs, offline) and the dashboard at /.
+
+    Jobs (scenario runs, Monte Carlo, strategy) run in child processes and are recorded in the
+    results store. On a non-loopback --host a --token-file is required.
+    """
     import uvicorn
 
     from tradewinds.api.app import create_app
+    from tradewinds.api.security import Settings, read_token
+    from tradewinds.core.errors import ScenarioError
 
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    if workers < 1:
+        raise ScenarioError(f"--workers {workers}: give at least 1.")
+    if private and token_file is None:
+        raise ScenarioError("--private needs --token-file (the token readers must send).")
+    settings = Settings(
+        host=host,
+        store=store,
+        token=read_token(token_file) if token_file is not None else None,
+        private=private,
+        cors=tuple(cors),
+        scheduler=scheduler,
+        workers=workers,
+        scenario_dir=scenarios,
+    )
+    app = create_app(settings)
+    if open_browser:
+        import importlib.util
+        import threading
+        import webbrowser
+
+        shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
+        page = "/" if importlib.util.find_spec("tradewinds.web") else "/docs"
+        url = f"http://{shown}:{port}{page}"
+        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -1,0 +1,96 @@
+"""Shared pieces of the API routes: settings, the job manager, auth, bounded synchronous work."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import anyio
+from fastapi import Request
+
+from tradewinds.api.security import Settings, check_token
+from tradewinds.core.errors import ScenarioError, TradewindsError
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from tradewinds.api.jobs import JobManager
+    from tradewinds.store import ResultsStore
+
+T = TypeVar("T")
+
+
+class RequestTimeoutError(TradewindsError, TimeoutError):
+    """A synchronous request computed past the server's per-request limit."""
+
+    http_status = 504
+
+
+def settings(request: Request) -> Settings:
+    """The server's settings."""
+    value = request.app.state.settings
+    assert isinstance(value, Settings)
+    return value
+
+
+def manager(request: Request) -> JobManager:
+    """The server's job manager."""
+    from tradewinds.api.jobs import JobManager
+
+    value = request.app.state.jobs
+    assert isinstance(value, JobManager)
+    return value
+
+
+def require_read(request: Request) -> None:
+    """Dependency: reads need the token only on a ``--private`` server."""
+    check_token(settings(request), request.headers.get("authorization"), write=False)
+
+
+def require_write(request: Request) -> None:
+    """Dependency: launching jobs and writing to the store need the token when configured."""
+    check_token(settings(request), request.headers.get("authorization"), write=True)
+
+
+def store(request: Request) -> ResultsStore:
+    """The results store the server reads and records to."""
+    from tradewinds.store import ResultsStore
+
+    return ResultsStore(settings(request).store)
+
+
+async def bounded(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``fn`` in a worker thread, answering 504 past the per-request time limit."""
+    limit = settings(request).limits.request_seconds
+
+    def call() -> T:
+        return fn(*args, **kwargs)
+
+    with anyio.move_on_after(limit) as scope:
+        return await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
+    assert scope.cancelled_caught
+    raise RequestTimeoutError(
+        f"The request took longer than this server's limit of {limit:g} s; narrow it, or use a "
+        "job for long work."
+    )
+
+
+def with_notes(fn: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, list[str]]:
+    """Call ``fn`` and return its result and the texts of the warnings it raised."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = fn(*args, **kwargs)
+    return out, [str(w.message) for w in caught]
+
+
+def iso_date(text: str, field: str) -> dt.date:
+    """An ISO date, or a 422 naming the field."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        error = ScenarioError(f"{field}: {text!r} is not a date YYYY-MM-DD.")
+        error.field = field  # type: ignore[attr-defined]
+        raise error from None

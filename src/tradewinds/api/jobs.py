@@ -1,0 +1,340 @@
+"""Jobs: long work (scenario runs, Monte Carlo, strategy) queued, run in child processes, tracked.
+
+A :class:`JobManager` keeps a bounded queue (a full queue is refused with 429), a fixed number
+of runner threads, and the state of recent jobs. Each runner takes the next job and runs it in
+a fresh child process (:mod:`tradewinds.api.worker`), reading progress from a pipe. Cancelling
+sets a flag the child checks between solves or draws; a child that does not stop within a grace
+period, or that passes the per-job time limit, is terminated. States go ``queued -> running ->
+done | failed | cancelled``; every change bumps a version number that the SSE stream waits on.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import logging
+import multiprocessing
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from tradewinds.api.security import LimitError
+from tradewinds.core.errors import TradewindsError, UnknownLabelError
+
+if TYPE_CHECKING:
+    from tradewinds.api.worker import JobSpec
+
+log = logging.getLogger(__name__)
+
+TERMINAL = ("done", "failed", "cancelled")
+
+#: Seconds a cancelled child has to stop by itself before it is terminated.
+CANCEL_GRACE = 2.0
+
+#: Finished jobs kept in memory for their results (oldest dropped first).
+KEEP_FINISHED = 200
+
+
+class QueueFullError(TradewindsError, RuntimeError):
+    """The job queue is full; try again when a job has finished."""
+
+    http_status = 429
+
+
+class JobNotReadyError(TradewindsError, RuntimeError):
+    """A job's result was asked for before the job finished."""
+
+    http_status = 409
+
+
+class JobTimeoutError(TradewindsError, TimeoutError):
+    """A job ran past the server's per-job time limit and was stopped."""
+
+    http_status = 504
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+@dataclass
+class Job:
+    """One job's state as the API reports it."""
+
+    job_id: str
+    kind: str
+    spec: JobSpec
+    state: str = "queued"
+    done: int = 0
+    total: int | None = None
+    unit: str = "solves"
+    run_id: str | None = None
+    error: dict[str, Any] | None = None
+    result: dict[str, Any] | None = None
+    created: str = field(default_factory=_now)
+    started: str | None = None
+    finished: str | None = None
+    version: int = 0
+    cancel: Any = None  # multiprocessing Event, set when cancelled
+
+    def to_dict(self) -> dict[str, Any]:
+        """The job as ``GET /api/v1/jobs/{id}`` returns it."""
+        return {
+            "job_id": self.job_id,
+            "kind": self.kind,
+            "state": self.state,
+            "progress": {"done": self.done, "total": self.total, "unit": self.unit},
+            "run_id": self.run_id,
+            "error": self.error,
+            "created": self.created,
+            "started": self.started,
+            "finished": self.finished,
+        }
+
+    def links(self) -> dict[str, str]:
+        """URLs of the job, its event stream and its result."""
+        base = f"/api/v1/jobs/{self.job_id}"
+        return {"self": base, "events": f"{base}/events", "result": f"{base}/result"}
+
+
+class JobManager:
+    """Bounded queue, runner threads and the table of jobs of one API process."""
+
+    def __init__(self, *, workers: int = 1, max_queue: int = 8, job_seconds: float = 1800.0):
+        self.workers = max(1, workers)
+        self.max_queue = max_queue
+        self.job_seconds = job_seconds
+        self._jobs: collections.OrderedDict[str, Job] = collections.OrderedDict()
+        self._queue: collections.deque[str] = collections.deque()
+        self._lock = threading.Condition()
+        self._threads: list[threading.Thread] = []
+        self._stopping = False
+        self._ctx = _context()
+
+    # -- public API -------------------------------------------------------------------------
+
+    def submit(self, kind: str, spec: JobSpec) -> Job:
+        """Queue a job; :class:`QueueFullError` (429) when the queue is full."""
+        with self._lock:
+            if len(self._queue) >= self.max_queue:
+                raise QueueFullError(
+                    f"The job queue is full ({self.max_queue} jobs waiting); try again when one "
+                    "has finished, or cancel one."
+                )
+            self._start_threads()
+            job = Job(
+                job_id=secrets.token_hex(8),
+                kind=kind,
+                spec=spec,
+                unit="draws" if kind == "montecarlo" else "solves",
+                total=spec.draws if kind == "montecarlo" else None,
+                cancel=self._ctx.Event(),
+            )
+            self._jobs[job.job_id] = job
+            self._queue.append(job.job_id)
+            self._trim()
+            self._lock.notify_all()
+            return job
+
+    def get(self, job_id: str) -> Job:
+        """The job with this id; :class:`UnknownLabelError` (404) otherwise."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is None:
+            raise UnknownLabelError("job", job_id, [], "the job table")
+        return job
+
+    def list(self) -> list[dict[str, Any]]:
+        """Every known job, newest first."""
+        with self._lock:
+            return [j.to_dict() for j in reversed(self._jobs.values())]
+
+    def cancel(self, job_id: str) -> Job:
+        """Cancel a job: a queued one at once, a running one at its next check (or killed)."""
+        with self._lock:
+            job = self.get(job_id)
+            if job.state == "queued":
+                self._queue.remove(job_id)
+                self._finish(job, "cancelled")
+            elif job.state == "running":
+                job.cancel.set()
+            return job
+
+    def wait(self, job_id: str, version: int, timeout: float) -> Job:
+        """Block until the job's version passes ``version`` or ``timeout`` seconds pass."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            job = self.get(job_id)
+            while job.version <= version and job.state not in TERMINAL:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._lock.wait(left)
+            return job
+
+    def snapshot(self, job_id: str) -> tuple[int, dict[str, Any]]:
+        """The job's version and its JSON, read together."""
+        with self._lock:
+            job = self.get(job_id)
+            return job.version, job.to_dict()
+
+    def shutdown(self) -> None:
+        """Cancel everything and stop the runner threads (used at server shutdown)."""
+        with self._lock:
+            self._stopping = True
+            for job_id in list(self._queue):
+                self._finish(self._jobs[job_id], "cancelled")
+            self._queue.clear()
+            for job in self._jobs.values():
+                if job.state == "running":
+                    job.cancel.set()
+            self._lock.notify_all()
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _start_threads(self) -> None:
+        while len(self._threads) < self.workers:
+            thread = threading.Thread(
+                target=self._runner, name=f"tradewinds-job-{len(self._threads)}", daemon=True
+            )
+            self._threads.append(thread)
+            thread.start()
+
+    def _trim(self) -> None:
+        finished = [k for k, j in self._jobs.items() if j.state in TERMINAL]
+        for key in finished[: max(0, len(finished) - KEEP_FINISHED)]:
+            del self._jobs[key]
+
+    def _bump(self, job: Job) -> None:
+        job.version += 1
+        self._lock.notify_all()
+
+    def _finish(self, job: Job, state: str, error: dict[str, Any] | None = None) -> None:
+        job.state = state
+        job.error = error
+        job.finished = _now()
+        self._bump(job)
+
+    def _runner(self) -> None:
+        while True:
+            with self._lock:
+                while not self._queue and not self._stopping:
+                    self._lock.wait()
+                if self._stopping:
+                    return
+                job = self._jobs[self._queue.popleft()]
+                job.state = "running"
+                job.started = _now()
+                self._bump(job)
+            try:
+                self._run(job)
+            except Exception:  # pragma: no cover - a bug in the runner itself
+                log.exception("job %s: runner failed", job.job_id)
+                with self._lock:
+                    self._finish(job, "failed", _internal())
+
+    def _run(self, job: Job) -> None:
+        from tradewinds.api import worker
+
+        parent, child = self._ctx.Pipe(duplex=False)
+        proc = self._ctx.Process(
+            target=worker.main, args=(job.spec, child, job.cancel), daemon=True
+        )
+        proc.start()
+        child.close()
+        start = time.monotonic()
+        cancelled_at: float | None = None
+        outcome: tuple[str, Any] | None = None
+        try:
+            while outcome is None:
+                if parent.poll(0.1):
+                    try:
+                        kind, payload = parent.recv()
+                    except EOFError:
+                        break
+                    if kind == "progress":
+                        with self._lock:
+                            job.done = int(payload["done"])
+                            job.total = payload["total"]
+                            job.unit = str(payload["unit"])
+                            self._bump(job)
+                    else:
+                        outcome = (kind, payload)
+                    continue
+                if not proc.is_alive() and not parent.poll(0):
+                    break
+                now = time.monotonic()
+                if job.cancel.is_set():
+                    cancelled_at = cancelled_at or now
+                    if now - cancelled_at > CANCEL_GRACE:
+                        outcome = ("cancelled", None)
+                elif now - start > self.job_seconds:
+                    outcome = ("failed", _timeout(self.job_seconds))
+        finally:
+            if proc.is_alive() and outcome is not None and outcome[0] != "done":
+                proc.terminate()
+            proc.join(timeout=5)
+            if proc.is_alive():  # pragma: no cover - a child that ignores SIGTERM
+                proc.kill()
+                proc.join()
+            parent.close()
+        with self._lock:
+            if outcome is None:
+                self._finish(job, "failed", _internal("The job's process ended unexpectedly."))
+            elif outcome[0] == "done":
+                job.result = outcome[1]
+                job.run_id = outcome[1].get("run_id")
+                if job.total is not None:
+                    job.done = job.total
+                self._finish(job, "done")
+            elif outcome[0] == "cancelled" or job.cancel.is_set():
+                self._finish(job, "cancelled")
+            else:
+                self._finish(job, "failed", outcome[1])
+
+
+def _internal(message: str = "The job failed with an internal error.") -> dict[str, Any]:
+    return {"error": "InternalError", "message": message, "field": None, "status": 500}
+
+
+def _timeout(seconds: float) -> dict[str, Any]:
+    return {
+        "error": "JobTimeoutError",
+        "message": f"The job ran past this server's per-job limit of {seconds:g} s and was "
+        "stopped.",
+        "field": None,
+        "status": 504,
+    }
+
+
+_CONTEXT: Any = None
+
+
+def _context() -> Any:
+    """The multiprocessing context for job processes: a warm ``forkserver``.
+
+    Forking the API process itself would copy its threads' locks mid-flight; a forkserver is a
+    clean single-threaded process that imports the numerical stack once and forks from there.
+    """
+    global _CONTEXT
+    if _CONTEXT is None:
+        from tradewinds.api.worker import PRELOAD
+
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(PRELOAD)
+        _CONTEXT = ctx
+    return _CONTEXT
+
+
+def check_draws(draws: int | None, limit: int, field: str = "draws") -> None:
+    """Refuse a draw count outside ``1..limit``."""
+    if draws is None:
+        return
+    if draws < 1:
+        raise LimitError(f"{field}: give at least one draw (got {draws}).", field, status=422)
+    if draws > limit:
+        raise LimitError(
+            f"{field}: {draws:,} draws is more than this server's limit of {limit:,}.", field
+        )

@@ -1,0 +1,289 @@
+"""``/api/v1``: scenario runs, Monte Carlo and strategy as jobs; job state, events, results."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, Field
+
+from tradewinds.api.deps import manager, require_read, require_write, settings
+from tradewinds.api.inputs import scenario_input
+from tradewinds.api.jobs import TERMINAL, Job, JobNotReadyError, check_draws
+from tradewinds.api.security import scenario_error
+from tradewinds.api.worker import JobSpec
+from tradewinds.store.location import resolve_store_dir
+
+router = APIRouter(prefix="/api/v1", tags=["jobs"])
+
+ScenarioPayload = str | dict[str, Any]
+FILES: Any = Field(
+    default_factory=dict,
+    description="Files the scenario names (measure files, compare_against): file name -> YAML "
+    "text. The API never reads server files.",
+)
+
+
+class RunRequest(BaseModel):
+    """A scenario to run as a job; with ``draws`` it is a Monte Carlo."""
+
+    scenario: ScenarioPayload = Field(description="Scenario YAML text or the same as JSON.")
+    baseline: str | None = Field(default=None, description="Bundled baseline name (overrides).")
+    bilateral: bool = Field(default=False, description="Include bilateral trade records.")
+    draws: int | None = Field(default=None, description="Monte Carlo draws of elasticities.")
+    seed: int | None = Field(default=None, description="Seed of the draws (default 0).")
+    files: dict[str, str] = FILES
+
+
+class StrategyCommon(BaseModel):
+    """Options every strategy job shares."""
+
+    scenario: ScenarioPayload = Field(description="Scenario YAML text or the same as JSON.")
+    baseline: str | None = None
+    files: dict[str, str] = FILES
+
+
+class OptimalRequest(StrategyCommon):
+    """``tradewinds strategy optimal``."""
+
+    country: list[str] = Field(min_length=1, description="Country, or coalition members.")
+    against: list[str] | None = None
+    weights: dict[str, float] | None = None
+    by_sector: bool = False
+    sectors: list[str] | None = None
+    bounds: tuple[float, float] = (0.0, 2.0)
+
+
+class NashRequest(StrategyCommon):
+    """``tradewinds strategy nash``."""
+
+    players: list[str] = Field(default=["USA", "CAN", "MEX"], min_length=1)
+    against_all: bool = False
+    by_sector: bool = False
+    sectors: list[str] | None = None
+    tol: float = Field(default=1e-7, gt=0)
+    max_rounds: int = Field(default=30, ge=1, le=200)
+    sequential: bool = False
+    bounds: tuple[float, float] = (0.0, 2.0)
+
+
+class UnitedFrontRequest(StrategyCommon):
+    """``tradewinds strategy united-front`` (the game at the scenario's elasticity)."""
+
+    threatener: str = "USA"
+    partners: list[str] = Field(default=["CAN", "MEX"], min_length=2, max_length=2)
+    retaliation: Literal["mirror", "optimal"] = "mirror"
+    weights: dict[str, float] | None = None
+    deal_rate: float | None = Field(default=None, ge=0)
+
+
+class JobAccepted(BaseModel):
+    """Answer to a job submission (202)."""
+
+    job_id: str
+    state: str
+    links: dict[str, str]
+
+
+def _accepted(job: Job) -> JSONResponse:
+    body = {"job_id": job.job_id, "state": job.state, "links": job.links()}
+    return JSONResponse(status_code=202, content=body, headers={"Location": job.links()["self"]})
+
+
+def _bounds(bounds: tuple[float, float]) -> tuple[float, float]:
+    lo, hi = bounds
+    if not (0 <= lo < hi <= 10):
+        raise scenario_error(
+            f"bounds: {list(bounds)} must satisfy 0 <= low < high <= 10 (rates, 1 = 100%).",
+            "bounds",
+        )
+    return lo, hi
+
+
+def submit_run(request: Request, body: RunRequest) -> Job:
+    """Validate a run request and queue it (shared with the ``/run`` alias)."""
+    conf = settings(request)
+    check_draws(body.draws, conf.limits.max_draws)
+    given = scenario_input(
+        body.scenario, files=body.files, baseline=body.baseline, limits=conf.limits
+    )
+    kind = "montecarlo" if body.draws is not None else "run"
+    spec = JobSpec(
+        kind=kind,
+        scenario=given,
+        store=resolve_store_dir(conf.store),
+        scheduler=conf.scheduler,
+        bilateral=body.bilateral,
+        draws=body.draws,
+        seed=body.seed,
+    )
+    return manager(request).submit(kind, spec)
+
+
+@router.post(
+    "/scenarios/run",
+    status_code=202,
+    response_model=JobAccepted,
+    dependencies=[Depends(require_write)],
+    summary="Run a scenario (or a Monte Carlo with draws) as a job",
+)
+def run_scenario_job(request: Request, body: RunRequest) -> JSONResponse:
+    """Queue a scenario run; it is recorded in the results store as ``tradewinds run`` does."""
+    return _accepted(submit_run(request, body))
+
+
+def _strategy(request: Request, kind: str, body: StrategyCommon, options: dict[str, Any]) -> Job:
+    conf = settings(request)
+    given = scenario_input(
+        body.scenario, files=body.files, baseline=body.baseline, limits=conf.limits
+    )
+    spec = JobSpec(
+        kind=kind,
+        scenario=given,
+        store=resolve_store_dir(conf.store),
+        scheduler=conf.scheduler,
+        options=options,
+    )
+    return manager(request).submit(kind, spec)
+
+
+@router.post(
+    "/strategy/optimal",
+    status_code=202,
+    response_model=JobAccepted,
+    dependencies=[Depends(require_write)],
+)
+def strategy_optimal(request: Request, body: OptimalRequest) -> JSONResponse:
+    """Optimal tariffs of a country or coalition, others' tariffs fixed (a job)."""
+    options = body.model_dump(exclude={"scenario", "baseline", "files"})
+    options["bounds"] = _bounds(body.bounds)
+    return _accepted(_strategy(request, "optimal", body, options))
+
+
+@router.post(
+    "/strategy/nash",
+    status_code=202,
+    response_model=JobAccepted,
+    dependencies=[Depends(require_write)],
+)
+def strategy_nash(request: Request, body: NashRequest) -> JSONResponse:
+    """A Nash tariff war by iterated best responses (a job)."""
+    options = body.model_dump(exclude={"scenario", "baseline", "files"})
+    options["bounds"] = _bounds(body.bounds)
+    return _accepted(_strategy(request, "nash", body, options))
+
+
+@router.post(
+    "/strategy/united-front",
+    status_code=202,
+    response_model=JobAccepted,
+    dependencies=[Depends(require_write)],
+)
+def strategy_united_front(request: Request, body: UnitedFrontRequest) -> JSONResponse:
+    """The 4x4 united-front game of two partners facing a threat (a job)."""
+    options = body.model_dump(exclude={"scenario", "baseline", "files"})
+    return _accepted(_strategy(request, "united-front", body, options))
+
+
+@router.get("/jobs", dependencies=[Depends(require_read)])
+def list_jobs(request: Request) -> dict[str, Any]:
+    """Jobs of this server process, newest first."""
+    return {"jobs": manager(request).list()}
+
+
+@router.get("/jobs/{job_id}", dependencies=[Depends(require_read)])
+def get_job(request: Request, job_id: str) -> dict[str, Any]:
+    """State and progress of a job."""
+    return manager(request).get(job_id).to_dict()
+
+
+@router.delete("/jobs/{job_id}", dependencies=[Depends(require_write)])
+def cancel_job(request: Request, job_id: str) -> dict[str, Any]:
+    """Cancel a job (queued: at once; running: at its next solve or draw, or stopped)."""
+    return manager(request).cancel(job_id).to_dict()
+
+
+@router.get(
+    "/jobs/{job_id}/events",
+    dependencies=[Depends(require_read)],
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def job_events(request: Request, job_id: str) -> StreamingResponse:
+    """Server-sent events: one ``data: <job JSON>`` per change, ending after a terminal state."""
+    jobs = manager(request)
+    jobs.get(job_id)  # 404 before the stream starts
+
+    async def stream() -> Any:
+        seen = -1
+        while True:
+            version, state = jobs.snapshot(job_id)
+            if version != seen:
+                seen = version
+                yield f"data: {json.dumps(state)}\n\n"
+                if state["state"] in TERMINAL:
+                    return
+            if await request.is_disconnected():
+                return
+            await asyncio.sleep(0.1)
+
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+
+
+def frame_of(records: list[dict[str, Any]]) -> Any:
+    """Records as a pandas DataFrame."""
+    import pandas as pd
+
+    return pd.DataFrame.from_records(records)
+
+
+def tabular(
+    records: list[dict[str, Any]], fmt: str, name: str
+) -> Response:  # shared with the runs routes
+    """Records as CSV or Parquet bytes."""
+    frame = frame_of(records)
+    if fmt == "csv":
+        return Response(
+            frame.to_csv(index=False),
+            media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    import polars as pl
+
+    columns = {
+        str(c): frame[c].to_numpy().tolist() if frame[c].dtype == object else frame[c].to_numpy()
+        for c in frame.columns
+    }
+    buffer = io.BytesIO()
+    pl.DataFrame(columns).write_parquet(buffer)
+    return Response(
+        buffer.getvalue(),
+        media_type="application/vnd.apache.parquet",
+        headers={"Content-Disposition": f'attachment; filename="{name}.parquet"'},
+    )
+
+
+@router.get("/jobs/{job_id}/result", dependencies=[Depends(require_read)])
+def job_result(
+    request: Request,
+    job_id: str,
+    format: Literal["json", "csv", "parquet"] = Query("json"),
+    table: Literal["records", "bands"] = Query("records"),
+) -> Any:
+    """The job's answer: JSON (run id, solver, records), or one table as CSV or Parquet."""
+    job = manager(request).get(job_id)
+    if job.state != "done" or job.result is None:
+        raise JobNotReadyError(
+            f"Job {job_id} is {job.state}; its result is available once it is done"
+            + (" (see its 'error')." if job.state == "failed" else ".")
+        )
+    if format == "json":
+        return job.result
+    if table == "bands" and "bands" not in job.result:
+        raise scenario_error("table: only Monte Carlo jobs have 'bands'.", "table")
+    return tabular(job.result[table], format, f"{job.kind}-{job.run_id or job.job_id}")

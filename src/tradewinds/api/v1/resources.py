@@ -1,0 +1,558 @@
+"""``/api/v1``: measures, duties, effective rates, baselines, scenario library, origin check.
+
+The CLI's answers as JSON, computed by the same functions. Each computation runs in a worker
+thread under the per-request time limit.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from tradewinds.api.deps import bounded, iso_date, require_read, settings, with_notes
+from tradewinds.api.inputs import field_errors, measure_registry, scenario_input, yaml_data
+from tradewinds.api.security import check_count, plain_name, scenario_error
+from tradewinds.core.errors import TradewindsError, UnknownLabelError
+
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_read)])
+
+METALS = ("steel", "aluminum", "copper")
+
+
+# -- health ----------------------------------------------------------------------------------
+
+
+@router.get("/health", tags=["meta"])
+def health() -> dict[str, str]:
+    """Liveness and version."""
+    import tradewinds
+
+    return {"status": "ok", "version": tradewinds.__version__}
+
+
+# -- measures --------------------------------------------------------------------------------
+
+
+def _measures(
+    as_of: str | None, target: str | None, imposing: str | None, authority: str | None
+) -> list[dict[str, Any]]:
+    from tradewinds.measures.registry import load_registry
+
+    registry = load_registry()
+    if as_of is not None:
+        date = iso_date(as_of, "as_of")
+        registry.check_date(date)
+        rows = registry.in_force(
+            date, target=target and target.upper(), imposing=imposing and imposing.upper()
+        )
+    else:
+        rows = tuple(
+            m
+            for m in registry.measures
+            if (target is None or m.targets_country(target.upper()))
+            and (imposing is None or m.imposing == imposing.upper())
+        )
+    if authority is not None:
+        rows = tuple(m for m in rows if authority in {m.authority, m.programme})
+    return [m.model_dump(mode="json") for m in rows]
+
+
+@router.get("/measures", tags=["measures"])
+async def list_measures(
+    request: Request,
+    as_of: str | None = Query(None, description="Date YYYY-MM-DD (default: every record)."),
+    target: str | None = Query(None, description="Targeted country (ISO3)."),
+    imposing: str | None = Query(None, description="Imposing country (ISO3)."),
+    authority: str | None = Query(None, description="Authority or programme, e.g. ieepa."),
+) -> dict[str, Any]:
+    """Measures in force on a date (or every record), as ``tradewinds measures list``."""
+    rows = await bounded(request, _measures, as_of, target, imposing, authority)
+    return {"count": len(rows), "measures": rows}
+
+
+def _measure(measure_id: str) -> dict[str, Any]:
+    from tradewinds.measures.registry import load_registry
+    from tradewinds.measures.sources import source_url
+
+    registry = load_registry()
+    m = registry.get(measure_id)
+    data: dict[str, Any] = m.model_dump(mode="json", exclude_defaults=False)
+    for src in data["sources"]:
+        src["url"] = src.get("url") or source_url(src["key"])
+    data["file"] = registry.origin.get(m.id)
+    return data
+
+
+@router.get("/measures/{measure_id}", tags=["measures"])
+async def show_measure(request: Request, measure_id: str) -> dict[str, Any]:
+    """One measure in full with its sources, as ``tradewinds measures show``."""
+    return await bounded(request, _measure, measure_id)
+
+
+# -- duty ------------------------------------------------------------------------------------
+
+
+class DutyRequest(BaseModel):
+    """One shipment, with every option of ``tradewinds duty``."""
+
+    hts: str = Field(description="HTS10 code, e.g. 8703.23.0190.")
+    origin: str = Field(description="Country of origin (ISO3).")
+    date: str = Field(description="Entry date YYYY-MM-DD.")
+    value: float = Field(gt=0, description="Customs value in US$.")
+    usmca: bool = False
+    us_content: float | None = Field(default=None, ge=0, le=1)
+    metal_content: dict[str, float] = Field(
+        default_factory=dict, description="Metal share of value, e.g. {'steel': 0.8}."
+    )
+    quantity: float | None = Field(default=None, ge=0)
+    unit: str | None = None
+    transshipped: bool = False
+    importer: str = "USA"
+    measure_files: dict[str, str] = Field(
+        default_factory=dict, description="Extra measure files: name -> YAML text."
+    )
+
+
+def _duty(body: DutyRequest) -> dict[str, Any]:
+    import math
+
+    from tradewinds.measures.duty import calculate
+
+    for name, share in body.metal_content.items():
+        if name not in METALS:
+            raise scenario_error(
+                f"metal_content: unknown metal {name!r}; use one of {list(METALS)}.",
+                f"metal_content.{name}",
+            )
+        if not (math.isfinite(share) and 0 <= share <= 1):
+            raise scenario_error(
+                f"metal_content.{name}: share {share!r} must be in [0, 1].",
+                f"metal_content.{name}",
+            )
+    if not math.isfinite(body.value):
+        raise scenario_error(f"value: {body.value!r} must be a finite amount.", "value")
+    iso_date(body.date, "date")
+    with measure_registry(body.measure_files) as registry:
+        result, caught = with_notes(
+            calculate,
+            body.hts,
+            body.origin.upper(),
+            body.date,
+            body.value,
+            importer=body.importer.upper(),
+            usmca=body.usmca,
+            us_content=body.us_content,
+            metal_content=body.metal_content,
+            quantity=body.quantity,
+            unit=body.unit,
+            transshipped=body.transshipped,
+            registry=registry,
+        )
+    out: dict[str, Any] = result.to_dict()
+    out["notes"] = list(result.notes) + caught
+    return out
+
+
+async def duty_line(
+    request: Request,
+    *,
+    hts: str,
+    origin: str,
+    date: str,
+    value: float,
+    usmca: bool = False,
+    us_content: float | None = None,
+    steel: float | None = None,
+    aluminum: float | None = None,
+    copper: float | None = None,
+    quantity: float | None = None,
+    unit: str | None = None,
+    importer: str = "USA",
+    transshipped: bool = False,
+) -> dict[str, Any]:
+    """The duty of one shipment from query parameters (shared with the ``/duty`` alias)."""
+    metals = {
+        k: v
+        for k, v in (("steel", steel), ("aluminum", aluminum), ("copper", copper))
+        if v is not None
+    }
+    body = DutyRequest(
+        hts=hts,
+        origin=origin,
+        date=date,
+        value=value,
+        usmca=usmca,
+        us_content=us_content,
+        metal_content=metals,
+        quantity=quantity,
+        unit=unit,
+        importer=importer,
+        transshipped=transshipped,
+    )
+    return await bounded(request, _duty, body)
+
+
+@router.get("/duty", tags=["duty"])
+async def duty_get(
+    request: Request,
+    hts: str,
+    origin: str,
+    date: str,
+    value: float = Query(gt=0),
+    usmca: bool = False,
+    us_content: float | None = Query(None, ge=0, le=1),
+    steel: float | None = Query(None, ge=0, le=1),
+    aluminum: float | None = Query(None, ge=0, le=1),
+    copper: float | None = Query(None, ge=0, le=1),
+    quantity: float | None = Query(None, ge=0),
+    unit: str | None = None,
+    importer: str = "USA",
+    transshipped: bool = False,
+) -> dict[str, Any]:
+    """Stacked duty of one shipment, layer by layer (the CLI's ``--format json`` object)."""
+    return await duty_line(
+        request,
+        hts=hts,
+        origin=origin,
+        date=date,
+        value=value,
+        usmca=usmca,
+        us_content=us_content,
+        steel=steel,
+        aluminum=aluminum,
+        copper=copper,
+        quantity=quantity,
+        unit=unit,
+        importer=importer,
+        transshipped=transshipped,
+    )
+
+
+@router.post("/duty", tags=["duty"])
+async def duty_post(request: Request, body: DutyRequest) -> dict[str, Any]:
+    """The same as ``GET /duty``, with extra measure files sent as content."""
+    return await bounded(request, _duty, body)
+
+
+def batch_duties(lines: Any, registry: Any) -> Any:
+    """The one call into the batch calculator (row-level errors come back in its frame)."""
+    from tradewinds.measures.batch import calculate_batch
+
+    return calculate_batch(lines, registry=registry, where="the uploaded batch")
+
+
+def _batch(data: bytes, limit: int) -> str:
+    import pandas as pd
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise scenario_error("body: the batch must be UTF-8 CSV text.", "body") from None
+    if not text.strip():
+        raise scenario_error("body: the batch is empty; send a CSV with a header line.", "body")
+    check_count(text.count("\n"), limit, "lines", "body")
+    try:
+        lines = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise scenario_error(f"body: cannot read the batch CSV: {exc}", "body") from None
+    if lines.empty:
+        raise scenario_error("body: the batch has a header but no lines.", "body")
+    with measure_registry(None) as registry:
+        result = batch_duties(lines, registry)
+    out: str = result.to_csv(index=False)
+    return out
+
+
+@router.post(
+    "/duty/batch",
+    tags=["duty"],
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+    openapi_extra={
+        "requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}
+    },
+)
+async def duty_batch(request: Request) -> Response:
+    """Duties of a CSV of shipment lines (as ``tradewinds duty --batch``); CSV back.
+
+    Send the CSV as the body (``Content-Type: text/csv``) or as a multipart file upload.
+    """
+    limit = settings(request).limits.max_batch_lines
+    kind = request.headers.get("content-type", "")
+    if kind.startswith("multipart/form-data"):
+        form = await request.form()
+        upload = next((v for v in form.values() if hasattr(v, "read")), None)
+        if upload is None:
+            raise scenario_error("body: the form has no file field with the batch CSV.", "body")
+        data = await upload.read()
+    else:
+        data = await request.body()
+    csv = await bounded(request, _batch, data, limit)
+    return Response(
+        csv,
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="duties.csv"'},
+    )
+
+
+# -- effective rates -------------------------------------------------------------------------
+
+UsmcaMode = Literal["2024", "2025", "2025h2", "none"]
+Breakdown = Literal["hs2", "gtap", "sector", "wiod", "cp2015"]
+
+
+def _point(country: str, date: str, usmca_shares: str, by: str | None) -> dict[str, Any]:
+    from tradewinds.measures import etr as etr_mod
+
+    day = iso_date(date, "date")
+    out, notes = with_notes(etr_mod.point, country, day, usmca_shares)
+    out = dict(out)
+    if by is not None:
+        frame = etr_mod.series(country, day, day, usmca_shares=usmca_shares, by=by)
+        frame = frame[frame["sector"] != "all"]
+        out["by"] = by
+        out["sectors"] = [
+            {
+                "sector": str(sector),
+                **{str(k): float(v) for k, v in zip(g["authority"], g["rate"], strict=True)},
+            }
+            for sector, g in frame.groupby("sector")
+        ]
+    out["notes"] = notes
+    return out
+
+
+async def etr_point(
+    request: Request,
+    *,
+    country: str,
+    date: str,
+    usmca_shares: str = "2025h2",
+    by: str | None = None,
+) -> dict[str, Any]:
+    """The effective rate on one date (shared with the ``/etr`` alias)."""
+    return await bounded(request, _point, country, date, usmca_shares, by)
+
+
+@router.get("/etr", tags=["effective rates"])
+async def etr_get(
+    request: Request,
+    country: str = Query(description="CAN or MEX."),
+    date: str = Query(description="Date YYYY-MM-DD."),
+    usmca_shares: UsmcaMode = "2025h2",
+    by: Breakdown | None = Query(None, description="Sector breakdown on that date."),
+) -> dict[str, Any]:
+    """Import-weighted effective US tariff rate on one date, by authority (and sector)."""
+    return await etr_point(request, country=country, date=date, usmca_shares=usmca_shares, by=by)
+
+
+def _series(
+    country: str, start: str, end: str | None, usmca_shares: str, by: str | None, freq: str
+) -> Any:
+    from tradewinds.measures import etr as etr_mod
+    from tradewinds.measures.registry import load_registry
+
+    registry = load_registry()
+    last = iso_date(end, "end") if end else registry.coverage_date
+    return etr_mod.series(
+        country,
+        iso_date(start, "start"),
+        last,
+        usmca_shares=usmca_shares,
+        by=by,
+        freq=freq,
+        registry=registry,
+    )
+
+
+@router.get("/etr/series", tags=["effective rates"])
+async def etr_series(
+    request: Request,
+    country: str = Query(description="CAN or MEX."),
+    start: str = Query("2025-01-01", description="First date."),
+    end: str | None = Query(None, description="Last date (default: the coverage date)."),
+    usmca_shares: UsmcaMode = "2025h2",
+    by: Breakdown | None = None,
+    freq: Literal["daily", "monthly"] = "daily",
+    format: Literal["json", "csv"] = "json",
+) -> Any:
+    """The series ``date, country, sector, authority, rate``, as ``tradewinds etr``."""
+    frame = await bounded(request, _series, country, start, end, usmca_shares, by, freq)
+    if format == "csv":
+        return Response(frame.to_csv(index=False), media_type="text/csv")
+    return {"count": len(frame), "records": frame.to_dict(orient="records")}
+
+
+# -- baselines -------------------------------------------------------------------------------
+
+
+@router.get("/baselines", tags=["baselines"])
+def list_baselines() -> dict[str, Any]:
+    """The bundled baselines, with source, year and size."""
+    from tradewinds.data.loaders import bundled_names
+
+    return {"baselines": [_baseline_info(name, full=False) for name in bundled_names()]}
+
+
+@functools.cache
+def _baseline_info(name: str, *, full: bool = True) -> dict[str, Any]:
+    import json
+
+    from tradewinds.core import dims
+    from tradewinds.data import countries, load_baseline
+
+    ds = load_baseline(name)
+    out: dict[str, Any] = {
+        "name": name,
+        "source": ds.attrs.get("source", name),
+        "year": ds.attrs.get("year"),
+        "units": ds.attrs.get("units"),
+        "countries": len(countries(ds)),
+        "sectors": int(ds.sizes[dims.SECTOR]),
+    }
+    if full:
+        out["country_codes"] = [str(c) for c in countries(ds)]
+        out["sector_labels"] = [str(s) for s in ds[dims.SECTOR].values]
+        out["variables"] = sorted(map(str, ds.data_vars))
+        out["provenance"] = json.loads(ds.attrs.get("provenance", "{}"))
+    from tradewinds.scenarios.recording import to_json
+
+    return dict(json.loads(to_json(out)))
+
+
+@router.get("/baselines/{name}", tags=["baselines"])
+async def baseline_info(request: Request, name: str) -> dict[str, Any]:
+    """One bundled baseline: source, year, units, labels and provenance."""
+    from tradewinds.api.security import bundled_baseline
+
+    bundled_baseline(name, "name")
+    return await bounded(request, _baseline_info, name)
+
+
+# -- scenarios: library and validation -------------------------------------------------------
+
+
+def library_dir(request: Request) -> Path:
+    """The folder of library scenarios (``--scenarios``, else the repository's)."""
+    chosen = settings(request).scenario_dir
+    if chosen is not None:
+        return chosen
+    here = Path(__file__).resolve().parents[4] / "scenarios"
+    return here if here.is_dir() else Path.cwd() / "scenarios"
+
+
+def _library(folder: Path) -> list[dict[str, Any]]:
+    from tradewinds.scenarios import load_scenario
+
+    out = []
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        try:
+            spec = load_scenario(path)
+        except TradewindsError:
+            continue
+        out.append(
+            {
+                "name": path.stem,
+                "title": spec.title,
+                "model": spec.model.name,
+                "baseline": spec.baseline,
+                "description": spec.description,
+            }
+        )
+    return out
+
+
+@router.get("/scenarios", tags=["scenarios"])
+async def list_scenarios(request: Request) -> dict[str, Any]:
+    """The scenario library: name, title, model and baseline of each."""
+    return {"scenarios": await bounded(request, _library, library_dir(request))}
+
+
+@router.get("/scenarios/{name}", tags=["scenarios"])
+async def show_scenario(request: Request, name: str) -> dict[str, Any]:
+    """One library scenario: its YAML as written and its canonical form."""
+    from tradewinds.scenarios import load_scenario
+
+    plain_name(name, "name")
+    folder = library_dir(request)
+    stem = name.removesuffix(".yaml")
+    path = folder / f"{stem}.yaml"
+    if not path.is_file():
+        known = [p.stem for p in folder.glob("*.yaml")] if folder.is_dir() else []
+        raise UnknownLabelError("scenario", stem, known, "the scenario library")
+    spec = load_scenario(path)
+    files = {
+        rel: (folder / rel).read_text(encoding="utf-8")
+        for rel in spec.shocks.overrides.measure_files
+        if "/" not in rel and (folder / rel).is_file()
+    }
+    return {
+        "name": stem,
+        "title": spec.title,
+        "model": spec.model.name,
+        "yaml": path.read_text(encoding="utf-8"),
+        "canonical": spec.canonical(),
+        "files": files,
+    }
+
+
+class ValidateRequest(BaseModel):
+    """A scenario to check without running it."""
+
+    scenario: str | dict[str, Any]
+    files: dict[str, str] = Field(default_factory=dict)
+
+
+@router.post("/scenarios/validate", tags=["scenarios"])
+async def validate_scenario(request: Request, body: ValidateRequest) -> dict[str, Any]:
+    """Validate a scenario: ``{"valid", "errors": [{field, message, type}], "scenario_hash"}``."""
+    limits = settings(request).limits
+
+    def check() -> dict[str, Any]:
+        data = yaml_data(body.scenario, "scenario")
+        errors = field_errors(data)
+        if errors:
+            return {"valid": False, "errors": errors, "scenario_hash": None}
+        try:
+            given = scenario_input(body.scenario, files=body.files, limits=limits)
+            with given.materialised() as spec:
+                digest = spec.digest()
+        except TradewindsError as exc:
+            problem = {
+                "field": getattr(exc, "field", None),
+                "message": exc.message,
+                "type": type(exc).__name__,
+            }
+            return {"valid": False, "errors": [problem], "scenario_hash": None}
+        return {"valid": True, "errors": [], "scenario_hash": digest}
+
+    return await bounded(request, check)
+
+
+# -- origin ----------------------------------------------------------------------------------
+
+
+class OriginRequest(BaseModel):
+    """A bill of materials, as YAML text or the same data as JSON."""
+
+    bom: str | dict[str, Any]
+
+
+def _origin(bom: str | dict[str, Any]) -> dict[str, Any]:
+    from tradewinds.measures.origin import check_origin
+    from tradewinds.measures.origin_schema import parse_bom
+
+    spec = parse_bom(yaml_data(bom, "bill of materials"), "bill of materials")
+    return dict(check_origin(spec).to_dict())
+
+
+@router.post("/origin/check", tags=["origin"])
+async def origin_check(request: Request, body: OriginRequest) -> dict[str, Any]:
+    """USMCA rules-of-origin checks on a bill of materials, as ``tradewinds origin check``."""
+    return await bounded(request, _origin, body.bom)

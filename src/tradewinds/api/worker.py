@@ -1,0 +1,328 @@
+"""The body of a job, run in its own process: the same runners and recorders as the CLI.
+
+The API process forks one child per job (from a ``forkserver`` that has already imported the
+numerical stack, so a child starts in milliseconds). The child reports progress and its answer
+over a pipe and checks a cancel flag between solves or draws; the parent can also end it at
+once, which a results store survives (each run is one DuckDB transaction). Running jobs in
+processes keeps the API's own threads free: a Monte Carlo never holds the GIL that a duty
+request needs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tradewinds.core.errors import TradewindsError
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.synchronize import Event
+
+    import pandas as pd
+
+    from tradewinds.api.inputs import ScenarioInput
+    from tradewinds.policy.problem import TariffProblem
+
+#: Modules the forkserver imports once, so that each job's process starts warm.
+PRELOAD = [
+    "tradewinds.api.worker",
+    "tradewinds.api.inputs",
+    "tradewinds.scenarios.execute",
+    "tradewinds.scenarios.montecarlo",
+    "tradewinds.scenarios.strategy",
+    "tradewinds.store",
+    "tradewinds.api._warm",
+]
+
+
+class JobCancelled(Exception):
+    """Raised inside a job when its cancel flag is set."""
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """What a job does: its kind, its scenario and options (picklable)."""
+
+    kind: str
+    scenario: ScenarioInput
+    store: Path | None = None
+    scheduler: str | None = None
+    bilateral: bool = False
+    draws: int | None = None
+    seed: int | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def error_payload(exc: BaseException) -> dict[str, Any]:
+    """The API error shape of an exception raised inside a job."""
+    if isinstance(exc, TradewindsError):
+        return {
+            "error": type(exc).__name__,
+            "message": exc.message.splitlines()[0] if exc.message else type(exc).__name__,
+            "field": getattr(exc, "field", None),
+            "status": int(getattr(exc, "status", exc.http_status)),
+        }
+    return {
+        "error": "InternalError",
+        "message": "The job failed with an internal error; the server log has the details.",
+        "field": None,
+        "status": 500,
+    }
+
+
+def main(spec: JobSpec, conn: Connection, cancel: Event) -> None:
+    """Child-process entry point: run ``spec``, send progress, then one final message."""
+    import logging
+
+    logging.getLogger("distributed").setLevel(logging.WARNING)
+
+    def progress(done: int, total: int | None, unit: str) -> None:
+        if cancel.is_set():
+            raise JobCancelled
+        conn.send(("progress", {"done": done, "total": total, "unit": unit}))
+
+    try:
+        if cancel.is_set():
+            raise JobCancelled
+        result = run(spec, progress)
+        conn.send(("done", result))
+    except JobCancelled:
+        conn.send(("cancelled", None))
+    except TradewindsError as exc:
+        conn.send(("failed", error_payload(exc)))
+    except Exception as exc:  # a bug: logged in full on the server, never sent to the client
+        logging.getLogger(__name__).error("job failed:\n%s", traceback.format_exc())
+        conn.send(("failed", error_payload(exc)))
+    finally:
+        conn.close()
+
+
+Progress = Callable[[int, "int | None", str], None]
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    import numpy as np
+
+    clean = frame.replace([np.inf, -np.inf], np.nan).astype(object)
+    clean = clean.where(clean.notna(), None)
+    return [{str(k): v for k, v in row.items()} for row in clean.to_dict(orient="records")]
+
+
+def run(spec: JobSpec, progress: Progress) -> dict[str, Any]:
+    """Run a job in this process and return its JSON-able result."""
+    if spec.kind == "run":
+        return _run(spec, progress)
+    if spec.kind == "montecarlo":
+        return _montecarlo(spec, progress)
+    return _strategy(spec, progress)
+
+
+def _sink(spec: JobSpec) -> Any:
+    from tradewinds.store import ResultsStore
+
+    return ResultsStore(spec.store)
+
+
+def _run(spec: JobSpec, progress: Progress) -> dict[str, Any]:
+    from tradewinds.scenarios.execute import execute
+
+    sink = _sink(spec)
+    progress(0, 1, "solves")
+    with spec.scenario.materialised() as scenario:
+        result = execute(
+            scenario, text=spec.scenario.text, baseline=spec.scenario.baseline, sink=sink
+        )
+        out: dict[str, Any] = {
+            "run_id": result.run_id,
+            "cached": result.cached,
+            "title": result.record.title,
+            "scenario_hash": result.record.scenario_hash,
+            "model": result.record.model,
+            "units": result.units,
+            "solver": result.record.solver or {},
+            "records": _records(result.records),
+        }
+        if spec.bilateral and result.equilibrium is not None:
+            out["records"] = _records(result.equilibrium.to_records(bilateral=True))
+        other = scenario.comparison()
+        if other is not None:
+            from tradewinds.reporting.compare import compare_headlines
+
+            name = scenario.compare_against or ""
+            base = execute(
+                other,
+                text=spec.scenario.files.get(name),
+                baseline=spec.scenario.baseline,
+                sink=sink,
+            )
+            out["comparison"] = {
+                "run_id": base.run_id,
+                "title": base.record.title,
+                "records": _records(compare_headlines(base.records, result.records)),
+            }
+    progress(1, 1, "solves")
+    return out
+
+
+def _montecarlo(spec: JobSpec, progress: Progress) -> dict[str, Any]:
+    from tradewinds.scenarios.cluster import dask_client
+    from tradewinds.scenarios.montecarlo import run_montecarlo
+
+    draws = int(spec.draws or 0)
+    progress(0, draws, "draws")
+    sink = _sink(spec)
+    workers = 0 if spec.scheduler is None else None
+    with spec.scenario.materialised() as scenario, dask_client(workers, spec.scheduler) as client:
+        result = run_montecarlo(
+            scenario,
+            draws=draws,
+            seed=int(spec.seed or 0),
+            text=spec.scenario.text,
+            baseline=spec.scenario.baseline,
+            sink=sink,
+            client=client,
+            bilateral=spec.bilateral,
+            chunk_size=None if client is not None else max(1, min(25, draws // 20 or 1)),
+            progress=lambda done, total: progress(done, total, "draws"),
+        )
+    return {
+        "run_id": result.record.run_id,
+        "cached": result.cached,
+        "title": result.record.title,
+        "scenario_hash": result.record.scenario_hash,
+        "model": result.record.model,
+        "units": str(result.record.baseline_attrs.get("units", "")),
+        "solver": result.record.solver or {},
+        "converged": result.converged,
+        "failed": len(result.failed),
+        "records": _records(result.central),
+        "bands": _records(result.bands),
+    }
+
+
+@contextlib.contextmanager
+def _mapper(spec: JobSpec) -> Iterator[Any]:
+    from tradewinds.policy.parallel import serial_map
+    from tradewinds.scenarios.strategy import dask_mapper
+
+    if spec.scheduler is None:
+        yield serial_map
+        return
+    with dask_mapper(None, spec.scheduler) as mapper:
+        yield mapper
+
+
+def _counting(problem: TariffProblem, progress: Progress) -> None:
+    """Count the problem's solves (progress) and check the cancel flag before each."""
+    solve, gradient = problem.solve, problem.gradient
+    done = 0
+
+    def counted_solve(tariff: Any, warm: Any) -> Any:
+        nonlocal done
+        progress(done, None, "solves")
+        done += 1
+        return solve(tariff, warm)
+
+    def counted_gradient(tariff: Any, weights: Any, warm: Any) -> Any:
+        nonlocal done
+        progress(done, None, "solves")
+        done += 1
+        assert gradient is not None
+        return gradient(tariff, weights, warm)
+
+    problem.solve = counted_solve
+    if gradient is not None:
+        problem.gradient = counted_gradient
+
+
+def _codes(values: list[str] | None) -> list[str] | None:
+    return None if values is None else [str(v).upper() for v in values]
+
+
+def _strategy(spec: JobSpec, progress: Progress) -> dict[str, Any]:
+    from tradewinds.scenarios.strategy import tariff_problem
+
+    opts = spec.options
+    bounds = tuple(opts.get("bounds") or (0.0, 2.0))
+    with spec.scenario.materialised() as scenario:
+        about = {
+            "run_id": None,
+            "title": scenario.title,
+            "scenario_hash": scenario.digest(),
+            "model": scenario.model.name,
+        }
+        status_quo = "baseline" if spec.kind == "united-front" else "scenario"
+        problem, threat = tariff_problem(scenario, spec.scenario.baseline, status_quo=status_quo)
+        _counting(problem, progress)
+        solver: dict[str, Any]
+        if spec.kind == "optimal":
+            from tradewinds.policy.optimal import optimal_tariffs
+
+            members = _codes(opts["country"]) or []
+            instruments = [
+                problem.instrument(
+                    c,
+                    _codes(opts.get("against")),
+                    by_sector=bool(opts.get("by_sector")),
+                    sectors=opts.get("sectors"),
+                )
+                for c in members
+            ]
+            with _mapper(spec) as mapper:
+                result: Any = optimal_tariffs(
+                    problem, instruments, opts.get("weights"), bounds=bounds, mapper=mapper
+                )
+            solver = {"converged": True}
+        elif spec.kind == "nash":
+            from tradewinds.policy.nash import nash_tariffs
+
+            who = _codes(opts.get("players")) or ["USA", "CAN", "MEX"]
+            instruments = [
+                problem.instrument(
+                    p,
+                    None if opts.get("against_all") else [q for q in who if q != p],
+                    by_sector=bool(opts.get("by_sector")),
+                    sectors=opts.get("sectors"),
+                )
+                for p in who
+            ]
+            with _mapper(spec) as mapper:
+                result = nash_tariffs(
+                    problem,
+                    instruments,
+                    tol=float(opts.get("tol", 1e-7)),
+                    max_rounds=int(opts.get("max_rounds", 30)),
+                    bounds=bounds,
+                    mapper=mapper,
+                    order="sequential" if opts.get("sequential") else "simultaneous",
+                )
+            solver = {
+                "converged": result.converged,
+                "status": result.status,
+                "rounds": len(result.path),
+                "message": result.message(),
+            }
+        else:
+            from tradewinds.policy.united_front import united_front
+
+            partners = _codes(opts.get("partners")) or ["CAN", "MEX"]
+            result = united_front(
+                problem,
+                threat,
+                threatener=str(opts.get("threatener", "USA")).upper(),
+                partners=(partners[0], partners[1]),
+                retaliation=opts.get("retaliation", "mirror"),
+                weights=opts.get("weights"),
+                deal_rate=opts.get("deal_rate"),
+            )
+            solver = {"converged": True, "equilibria": [list(c) for c in result.equilibria]}
+    return {
+        **about,
+        "solver": solver,
+        "records": _records(result.to_records()),
+    }
