@@ -54,12 +54,11 @@ def serve(store_dir: Path) -> Iterator[str]:
     import uvicorn
 
     from tradewinds.api.app import create_app
-    from tradewinds.store import ResultsStore
+    from tradewinds.api.security import Settings
 
     old = os.environ.get("TRADEWINDS_STORE")
     os.environ["TRADEWINDS_STORE"] = str(store_dir)
-    app = create_app()
-    app.state.store = ResultsStore(store_dir)
+    app = create_app(Settings(store=store_dir))
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)

@@ -38,6 +38,8 @@ COUNTRY_COLOURS = {
     "Mexico": "#009E73",
 }
 NEGATIVE, POSITIVE = "#B2182B", "#2166AC"
+#: Losses red, gains blue, zero light grey (the bars' colours).
+DIVERGING = [[0.0, NEGATIVE], [0.5, "#F2F2F2"], [1.0, POSITIVE]]
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
 
 
@@ -169,8 +171,6 @@ def hbars(
         "y": list(labels),
         "marker": {"color": [NEGATIVE if v < 0 else POSITIVE for v in values]},
         "hovertemplate": f"%{{y}}: %{{x:{fmt}}}{suffix}<extra></extra>",
-        "text": [f"{v:+{fmt}}{suffix}" for v in values],
-        "textposition": "auto",
     }
     if errors is not None:
         trace["error_x"] = {
@@ -206,7 +206,7 @@ def world_map(values: Mapping[str, float], names: Mapping[str, str], title: str)
                 "text": [names.get(c, c) for c in iso],
                 "zmin": -bound,
                 "zmax": bound,
-                "colorscale": "RdBu",
+                "colorscale": DIVERGING,
                 "marker": {"line": {"color": "#fff", "width": 0.4}},
                 "colorbar": {"title": {"text": title}, "ticksuffix": "%", "len": 0.8},
                 "hovertemplate": "%{text}: %{z:+.3f}%<extra></extra>",
@@ -243,7 +243,7 @@ def heatmap(
                 "z": [list(r) for r in z],
                 "x": list(cols),
                 "y": list(rows),
-                "colorscale": "RdBu",
+                "colorscale": DIVERGING,
                 "zmid": 0,
                 "colorbar": {"title": {"text": title}, "ticksuffix": "%"},
                 "hovertemplate": "%{y}, %{x}: %{z:+.2f}%<extra></extra>",

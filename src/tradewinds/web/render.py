@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
@@ -81,10 +82,15 @@ def fragment(template: str, **context: Any) -> str:
 
 
 def store_of(request: Request) -> ResultsStore:
-    """The results store the app serves (``app.state.store``), else the default store."""
+    """The results store the server records jobs to (``tradewinds serve --store``)."""
     from tradewinds.store import ResultsStore
 
-    store = getattr(request.app.state, "store", None)
-    if isinstance(store, ResultsStore):
-        return store
-    return ResultsStore(None)
+    settings = getattr(request.app.state, "settings", None)
+    return ResultsStore(getattr(settings, "store", None))
+
+
+def scenario_dir_of(request: Request) -> Path | None:
+    """The scenario library folder the server was given (``--scenarios``), if any."""
+    settings = getattr(request.app.state, "settings", None)
+    folder = getattr(settings, "scenario_dir", None)
+    return Path(folder) if folder is not None else None

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
 from tradewinds.web import charts
-from tradewinds.web.render import fragment, page
+from tradewinds.web.render import fragment, page, scenario_dir_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,10 +51,14 @@ USMCA = {
 }
 
 
-def library_dir() -> Path:
-    """The scenario library: ``$TRADEWINDS_SCENARIOS``, ``./scenarios``, or the repository's."""
+def library_dir(given: Path | None = None) -> Path:
+    """The scenario library folder (first found of the candidates below).
+
+    ``given`` (``serve --scenarios``), ``$TRADEWINDS_SCENARIOS``, ``./scenarios``, the repository's.
+    """
     env = os.environ.get(LIBRARY_ENV)
-    candidates = [Path(env)] if env else []
+    candidates = [given] if given is not None else []
+    candidates += [Path(env)] if env else []
     candidates += [Path.cwd() / "scenarios", Path(__file__).resolve().parents[3] / "scenarios"]
     for folder in candidates:
         if folder.is_dir():
@@ -75,21 +79,21 @@ def _library(folder: Path) -> tuple[tuple[str, str, str], ...]:
     return tuple(out)
 
 
-def library() -> list[dict[str, str]]:
+def library(given: Path | None = None) -> list[dict[str, str]]:
     """Library scenarios: file name, model and title."""
     try:
-        folder = library_dir()
+        folder = library_dir(given)
     except ScenarioError:
         return []
     return [{"file": f, "model": m, "title": t} for f, m, t in _library(folder)]
 
 
-def library_text(name: str) -> str:
+def library_text(name: str, given: Path | None = None) -> str:
     """The text of a library scenario, by file name (no path from the request reaches the disk)."""
-    files = {s["file"]: s for s in library()}
+    files = {s["file"]: s for s in library(given)}
     if name not in files:
         raise UnknownLabelError("library scenario", name, sorted(files), "the scenario library")
-    return (library_dir() / name).read_text(encoding="utf-8")
+    return (library_dir(given) / name).read_text(encoding="utf-8")
 
 
 class Levers(BaseModel):
@@ -133,7 +137,7 @@ def _s122_rate() -> float:
     return float(max(rates))
 
 
-def build_scenario(levers: Levers) -> dict[str, Any]:
+def build_scenario(levers: Levers, given: Path | None = None) -> dict[str, Any]:
     """The scenario (plain data) of a base file with the levers applied, validated."""
     from tradewinds.core.inputs import parse_yaml
     from tradewinds.scenarios.schema import parse_scenario
@@ -143,7 +147,7 @@ def build_scenario(levers: Levers) -> dict[str, Any]:
         source = "uploaded scenario"
     else:
         name = levers.library or "measures-2025-09-01.yaml"
-        data = parse_yaml(library_text(name), name)
+        data = parse_yaml(library_text(name, given), name)
         source = name
     if not isinstance(data, dict):
         raise ScenarioError(f"{source}: a scenario must be a mapping of keys.")
@@ -235,7 +239,7 @@ def explorer(request: Request, scenario: str = "") -> HTMLResponse:
         request,
         "explorer.html",
         title="Scenario explorer",
-        library=library(),
+        library=library(scenario_dir_of(request)),
         chosen=scenario or "measures-2025-09-01.yaml",
         models=MODELS,
         retaliation=RETALIATION,
@@ -246,9 +250,9 @@ def explorer(request: Request, scenario: str = "") -> HTMLResponse:
 
 
 @router.post("/explorer/build")
-def explorer_build(levers: Levers) -> dict[str, Any]:
+def explorer_build(request: Request, levers: Levers) -> dict[str, Any]:
     """The scenario the explorer's form describes, as YAML (validated)."""
-    data = build_scenario(levers)
+    data = build_scenario(levers, scenario_dir_of(request))
     return {"yaml": scenario_yaml(data), "title": data.get("title", "")}
 
 
@@ -265,15 +269,15 @@ def strategy(request: Request) -> HTMLResponse:
         request,
         "strategy.html",
         title="Strategy",
-        library=[s for s in library() if s["model"] != "multi-sector"],
+        library=[s for s in library(scenario_dir_of(request)) if s["model"] != "multi-sector"],
         chosen="threat-escalation.yaml",
     )
 
 
 @router.get("/strategy/scenario", response_class=PlainTextResponse)
-def strategy_scenario(name: str = Query(max_length=200)) -> str:
+def strategy_scenario(request: Request, name: str = Query(max_length=200)) -> str:
     """A library scenario's text (sent to the strategy job as content)."""
-    return library_text(name)
+    return library_text(name, scenario_dir_of(request))
 
 
 class JobResult(BaseModel):
@@ -370,14 +374,17 @@ def united_front_view(result: JobResult) -> HTMLResponse:
     return HTMLResponse(fragment("_united_front.html", run_id=result.run_id, **ctx))
 
 
-def tariff_curve(scenario_name: str, country: str, points: int) -> dict[str, Any]:
+def tariff_curve(
+    scenario_name: str, country: str, points: int, given: Path | None = None
+) -> dict[str, Any]:
     """``country``'s welfare against its uniform tariff on every partner, and the optimum."""
     from tradewinds.core.inputs import parse_yaml
     from tradewinds.policy.optimal import optimal_tariffs
     from tradewinds.scenarios.schema import parse_scenario
     from tradewinds.scenarios.strategy import tariff_problem
 
-    spec = parse_scenario(parse_yaml(library_text(scenario_name), scenario_name), scenario_name)
+    text = library_text(scenario_name, given)
+    spec = parse_scenario(parse_yaml(text, scenario_name), scenario_name)
     if spec.model.name == "multi-sector":
         raise ScenarioError("The curve page takes one-sector scenarios (a few solves each).")
     problem, _ = tariff_problem(spec)
@@ -404,12 +411,13 @@ def tariff_curve(scenario_name: str, country: str, points: int) -> dict[str, Any
 
 @router.get("/strategy/curve/view", response_class=HTMLResponse)
 def curve_view(
+    request: Request,
     scenario: str = Query(default="threat-escalation.yaml", max_length=200),
     country: str = Query(default="CAN", pattern=r"^[A-Za-z]{3}$"),
     points: int = Query(default=21, ge=5, le=41),
 ) -> HTMLResponse:
     """The optimal tariff curve of one country as a chart fragment."""
-    curve = tariff_curve(scenario, country, points)
+    curve = tariff_curve(scenario, country, points, scenario_dir_of(request))
     figure: dict[str, Any] = {
         "data": [
             {
