@@ -66,7 +66,7 @@ def map_values(values: dict[str, float]) -> dict[str, float]:
         if code in map_countries():
             out[code] = value
     for country, region in members.items():
-        if region in values and country not in out and region != country:
+        if region in values and country not in out and country in map_countries():
             out[country] = values[region]
     if "ROW" in values:
         for code in map_countries():
