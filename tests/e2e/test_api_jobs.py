@@ -199,3 +199,52 @@ def test_cancel_queue_and_time_limit() -> None:
     state = wait(quick, job["job_id"], timeout=30)
     assert state["state"] == "failed"
     assert state["error"]["error"] == "JobTimeoutError"
+
+
+def test_united_front_job_with_a_draw(client: TestClient) -> None:
+    from tradewinds.policy.united_front import united_front
+    from tradewinds.scenarios.strategy import tariff_problem
+
+    path = ROOT / "scenarios" / "united-front-joint-retaliation.yaml"
+    body = {"scenario": path.read_text(), "draws": 1, "seed": 7}
+    job = client.post("/api/v1/strategy/united-front", json=body).json()
+    state = wait(client, job["job_id"])
+    assert state["state"] == "done", state
+    assert state["progress"] == {"done": 1, "total": 1, "unit": "draws"}
+    result = client.get(f"/api/v1/jobs/{job['job_id']}/result").json()
+    problem, threat = tariff_problem(load_scenario(path), status_quo="baseline")
+    game = united_front(problem, threat, partners=("CAN", "MEX"))
+    assert result["solver"]["equilibria"] == [list(c) for c in game.equilibria]
+    got = pd.DataFrame(result["records"])
+    direct = game.to_records()
+    head = got.iloc[: len(direct)]
+    assert head["metric"].tolist() == direct["metric"].tolist()
+    assert head["value"].tolist() == pytest.approx(direct["value"].tolist(), rel=1e-9)
+    assert "equilibrium_share" in set(got["metric"])
+    assert result["solver"]["draws"] == 1
+
+
+@pytest.mark.slow
+def test_montecarlo_job_on_a_dask_scheduler() -> None:
+    """With --scheduler the draws run on Dask and give the in-process numbers."""
+    from distributed import LocalCluster
+
+    from tradewinds.scenarios.montecarlo import run_montecarlo
+
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp://",
+        host="127.0.0.1",
+        dashboard_address=":0",
+    ) as cluster:
+        client = TestClient(create_app(Settings(scheduler=cluster.scheduler_address)))
+        body = {"scenario": ANNOUNCED.read_text(), "draws": 4, "seed": 11}
+        job = client.post("/api/v1/scenarios/run", json=body).json()
+        state = wait(client, job["job_id"])
+    assert state["state"] == "done", state
+    result = client.get(f"/api/v1/jobs/{job['job_id']}/result").json()
+    local = run_montecarlo(load_scenario(ANNOUNCED), draws=4, seed=11).bands
+    got = pd.DataFrame(result["bands"])
+    assert got["p50"].tolist() == pytest.approx(local["p50"].tolist(), rel=1e-12, nan_ok=True)

@@ -2,7 +2,7 @@
 
 The forkserver imports this module before it forks any job process, so each job starts with
 the package's code fingerprint (part of every run's cache key), the packaged measure registry
-and its hash already in memory instead of spending a second on them.
+and its hash in memory and the baseline readers imported instead of spending a second on them.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ log = logging.getLogger(__name__)
 def warm() -> None:
     """Fill the per-process caches the runners use."""
     from tradewinds.core.errors import TradewindsError
+    from tradewinds.data.loaders import load_baseline
     from tradewinds.measures.registry import load_registry
     from tradewinds.scenarios.recording import code_fingerprint
     from tradewinds.scenarios.registry_shocks import packaged_registry_sha256
 
     code_fingerprint()
+    load_baseline("default")  # imports the file backends a baseline read needs
     try:
         load_registry()
         packaged_registry_sha256()

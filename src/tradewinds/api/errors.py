@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tradewinds.core.errors import TradewindsError
@@ -58,7 +59,10 @@ def install(app: FastAPI) -> None:
         return JSONResponse(status_code=content["status"], content=content)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    @app.exception_handler(ValidationError)
+    async def _invalid(
+        request: Request, exc: RequestValidationError | ValidationError
+    ) -> JSONResponse:
         errors = list(exc.errors())
         first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
         where = _loc(tuple(first.get("loc", ())))

@@ -246,6 +246,8 @@ class JobManager:
         child.close()
         start = time.monotonic()
         cancelled_at: float | None = None
+        # A single solve has no point at which to stop by itself: it is ended at once.
+        grace = 0.0 if job.kind == "run" else CANCEL_GRACE
         outcome: tuple[str, Any] | None = None
         try:
             while outcome is None:
@@ -268,7 +270,7 @@ class JobManager:
                 now = time.monotonic()
                 if job.cancel.is_set():
                     cancelled_at = cancelled_at or now
-                    if now - cancelled_at > CANCEL_GRACE:
+                    if now - cancelled_at >= grace:
                         outcome = ("cancelled", None)
                 elif now - start > self.job_seconds:
                     outcome = ("failed", _timeout(self.job_seconds))

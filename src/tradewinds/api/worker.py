@@ -321,8 +321,54 @@ def _strategy(spec: JobSpec, progress: Progress) -> dict[str, Any]:
                 deal_rate=opts.get("deal_rate"),
             )
             solver = {"converged": True, "equilibria": [list(c) for c in result.equilibria]}
+            draws = int(opts.get("draws") or 0)
+            if draws > 0:
+                return {**about, **_sensitivity(spec, scenario, result, solver, progress)}
     return {
         **about,
         "solver": solver,
         "records": _records(result.to_records()),
     }
+
+
+def _sensitivity(
+    spec: JobSpec, scenario: Any, game: Any, solver: dict[str, Any], progress: Progress
+) -> dict[str, Any]:
+    """The united-front game across elasticity draws, as ``strategy united-front --draws``."""
+    import pandas as pd
+
+    from tradewinds.policy.united_front import draw_elasticities
+    from tradewinds.scenarios.strategy import united_front_sensitivity
+
+    opts = spec.options
+    draws = int(opts["draws"])
+    lo, hi = opts.get("eps_range") or (3.0, 8.0)
+    eps = draw_elasticities(draws, int(opts.get("seed", 7)), float(lo), float(hi))
+    if spec.scenario.baseline is not None:
+        scenario = scenario.model_copy(update={"baseline": spec.scenario.baseline})
+    partners = _codes(opts.get("partners")) or ["CAN", "MEX"]
+    options = {
+        "threatener": str(opts.get("threatener", "USA")).upper(),
+        "partners": (partners[0], partners[1]),
+        "retaliation": opts.get("retaliation", "mirror"),
+        "weights": opts.get("weights"),
+        "deal_rate": opts.get("deal_rate"),
+    }
+    done = 0
+
+    def counted(fn: Callable[[Any], Any], items: Any) -> list[Any]:
+        nonlocal done
+        out = []
+        for item in items:
+            progress(done, draws, "draws")
+            out.append(fn(item))
+            done += 1
+        return out
+
+    with _mapper(spec) as mapper:
+        chosen = counted if spec.scheduler is None else mapper
+        sens = united_front_sensitivity(scenario, list(eps), mapper=chosen, **options)
+    progress(draws, draws, "draws")
+    records = pd.concat([game.to_records(), sens.to_records(game.partners)], ignore_index=True)
+    solver = {**solver, "draws": draws, "failed_draws": len(sens.failures)}
+    return {"solver": solver, "records": _records(records)}

@@ -79,6 +79,9 @@ class UnitedFrontRequest(StrategyCommon):
     retaliation: Literal["mirror", "optimal"] = "mirror"
     weights: dict[str, float] | None = None
     deal_rate: float | None = Field(default=None, ge=0)
+    draws: int = Field(default=0, ge=0, description="Elasticity draws for the sensitivity.")
+    seed: int = 7
+    eps_range: tuple[float, float] = (3.0, 8.0)
 
 
 class JobAccepted(BaseModel):
@@ -184,7 +187,13 @@ def strategy_nash(request: Request, body: NashRequest) -> JSONResponse:
     dependencies=[Depends(require_write)],
 )
 def strategy_united_front(request: Request, body: UnitedFrontRequest) -> JSONResponse:
-    """The 4x4 united-front game of two partners facing a threat (a job)."""
+    """The 4x4 united-front game of two partners facing a threat (a job), with draws."""
+    check_draws(body.draws or None, settings(request).limits.max_draws)
+    lo, hi = body.eps_range
+    if not 0 < lo < hi:
+        raise scenario_error(
+            f"eps_range: {list(body.eps_range)} must be 0 < low < high.", "eps_range"
+        )
     options = body.model_dump(exclude={"scenario", "baseline", "files"})
     return _accepted(_strategy(request, "united-front", body, options))
 

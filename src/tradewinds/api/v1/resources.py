@@ -120,9 +120,9 @@ class DutyRequest(BaseModel):
 
 
 def _duty(body: DutyRequest) -> dict[str, Any]:
+    """The duty of one shipment: checked here, computed (or served) by :func:`_duty_answer`."""
+    import copy
     import math
-
-    from tradewinds.measures.duty import calculate
 
     for name, share in body.metal_content.items():
         if name not in METALS:
@@ -138,6 +138,22 @@ def _duty(body: DutyRequest) -> dict[str, Any]:
     if not math.isfinite(body.value):
         raise scenario_error(f"value: {body.value!r} must be a finite amount.", "value")
     iso_date(body.date, "date")
+    if body.measure_files:  # a registry of the request's own: computed, never cached
+        return _duty_answer(body)
+    key = body.model_dump_json(exclude={"measure_files"})
+    return copy.deepcopy(_cached_duty(key))
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_duty(key: str) -> dict[str, Any]:
+    """Answers for the packaged registry, which does not change while the server runs."""
+    return _duty_answer(DutyRequest.model_validate_json(key))
+
+
+def _duty_answer(body: DutyRequest) -> dict[str, Any]:
+    """The one call into the duty calculator."""
+    from tradewinds.measures.duty import calculate
+
     with measure_registry(body.measure_files) as registry:
         result, caught = with_notes(
             calculate,

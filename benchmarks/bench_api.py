@@ -1,0 +1,190 @@
+"""HTTP API on loopback: duty throughput and latency, alone and beside a Monte Carlo job.
+
+Usage: ``python benchmarks/bench_api.py [--requests 2000] [--clients 8] [--draws 1000]``.
+
+Starts ``tradewinds serve`` in a subprocess on a free loopback port with a temporary store and
+drives it with ``--clients`` concurrent asyncio clients (bounded: ``--requests`` per phase).
+Phases:
+
+1. duty, *repeated lines*: requests drawn from 64 shipment lines, so after the first pass the
+   server answers from its cache of duty answers (the common case of a calculator page);
+2. duty, *distinct lines*: every request a new line (value varies), so every one is computed;
+3. both again while a ``--draws`` Monte Carlo job of the default baseline runs;
+4. ``/health`` latency during the Monte Carlo;
+5. a default-baseline scenario submitted and finished (median of 5, each a new scenario so the
+   store cannot serve it).
+
+Targets (issue 11): >= 300 req/s and p99 <= 50 ms on 2 cores; p99 <= 100 ms beside the
+Monte Carlo; a default-baseline scenario in <= 1 s. The load average is printed with the
+figures: this machine's 2 cores are shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx2 as httpx
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+LINES = [
+    ("8703.23.0190", "MEX", "2025-05-01", {"usmca": "true", "us_content": "0.4"}),
+    ("7308.90.9590", "CAN", "2025-09-01", {"steel": "0.6"}),
+    ("0101.21.0010", "CAN", "2025-04-10", {}),
+    ("8471.30.0100", "MEX", "2026-03-01", {}),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def params(k: int, distinct: bool) -> dict[str, str]:
+    hts, origin, date, extra = LINES[k % len(LINES)]
+    value = 1000 + (k if distinct else k % 16)
+    return {"hts": hts, "origin": origin, "date": date, "value": str(value), **extra}
+
+
+async def load(url: str, n: int, clients: int, distinct: bool, offset: int) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    counter = iter(range(n))
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        nonlocal errors
+        for k in counter:
+            start = time.perf_counter()
+            response = await client.get(f"{url}/api/v1/duty", params=params(offset + k, distinct))
+            latencies.append(time.perf_counter() - start)
+            errors += response.status_code != 200
+
+    start = time.perf_counter()
+    async with httpx.AsyncClient(timeout=60) as client:
+        await asyncio.gather(*(worker(client) for _ in range(clients)))
+    wall = time.perf_counter() - start
+    latencies.sort()
+    return {
+        "req/s": n / wall,
+        "p50 ms": 1000 * latencies[len(latencies) // 2],
+        "p99 ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))],
+        "errors": errors,
+    }
+
+
+def show(label: str, row: dict[str, float]) -> None:
+    print(
+        f"{label:<44} {row['req/s']:8.1f} req/s   p50 {row['p50 ms']:7.1f} ms   "
+        f"p99 {row['p99 ms']:7.1f} ms   errors {int(row['errors'])}"
+    )
+
+
+def wait_job(url: str, job_id: str, limit: float = 3600) -> dict[str, Any]:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        state = httpx.get(f"{url}/api/v1/jobs/{job_id}", timeout=30).json()
+        if state["state"] in {"done", "failed", "cancelled"}:
+            return dict(state)
+        time.sleep(0.02)
+    raise SystemExit(f"job {job_id} did not finish in {limit} s")
+
+
+def health_during(url: str, job_id: str, limit: int = 400) -> list[float]:
+    out = []
+    with httpx.Client(timeout=30) as client:
+        for _ in range(limit):
+            if client.get(f"{url}/api/v1/jobs/{job_id}").json()["state"] != "running":
+                break
+            start = time.perf_counter()
+            client.get(f"{url}/health")
+            out.append(time.perf_counter() - start)
+            time.sleep(0.05)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--draws", type=int, default=1000)
+    args = parser.parse_args()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    scenario = (ROOT / "scenarios" / "announced-2025-02.yaml").read_text()
+    with tempfile.TemporaryDirectory() as store:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "tradewinds", "serve", "--port", str(port), "--store", store],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        )
+        try:
+            for _ in range(300):
+                try:
+                    httpx.get(f"{url}/health", timeout=1)
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            print(f"load average before: {os.getloadavg()}")
+            asyncio.run(load(url, 64, args.clients, False, 0))  # warm-up (fills the cache)
+            n, c = args.requests, args.clients
+            show("duty, repeated lines", asyncio.run(load(url, n, c, False, 0)))
+            show("duty, distinct lines", asyncio.run(load(url, n // 4, c, True, 10**6)))
+
+            job = httpx.post(
+                f"{url}/api/v1/scenarios/run",
+                json={"scenario": scenario, "draws": args.draws},
+                timeout=30,
+            ).json()["job_id"]
+            time.sleep(1.0)  # let the job start
+            show(
+                f"duty, repeated, beside {args.draws}-draw MC",
+                asyncio.run(load(url, n, c, False, 0)),
+            )
+            show(
+                f"duty, distinct, beside {args.draws}-draw MC",
+                asyncio.run(load(url, n // 4, c, True, 2 * 10**6)),
+            )
+            health = sorted(health_during(url, job))
+            if health:
+                print(
+                    f"/health during the MC: median {1000 * statistics.median(health):.1f} ms, "
+                    f"max {1000 * health[-1]:.1f} ms ({len(health)} probes)"
+                )
+            start = time.perf_counter()
+            state = wait_job(url, job)
+            print(f"MC job {state['state']} ({time.perf_counter() - start:.1f} s after the probes)")
+
+            times = []
+            for k in range(5):
+                data = {**yaml.safe_load(scenario), "title": f"bench {k} {time.time()}"}
+                start = time.perf_counter()
+                response = httpx.post(
+                    f"{url}/api/v1/scenarios/run", json={"scenario": data}, timeout=30
+                )
+                state = wait_job(url, response.json()["job_id"])
+                times.append(time.perf_counter() - start)
+                assert state["state"] == "done", state
+            print(
+                f"default-baseline scenario submitted -> done: median "
+                f"{statistics.median(times):.3f} s (runs: {', '.join(f'{t:.3f}' for t in times)})"
+            )
+            print(f"load average after: {os.getloadavg()}")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""Schemathesis against the OpenAPI schema: no input the schema allows gives a 500.
+
+Requests are generated from the schema of every read-only and synchronous endpoint (a bounded
+number per operation, so the module runs in well under a minute). Job-launching endpoints are
+left out: each job forks a process, and their validation is covered by the job tests. Every
+error answer must have the one error shape.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from tradewinds.api.app import create_app
+from tradewinds.api.security import Limits, Settings
+
+pytestmark = [pytest.mark.e2e, pytest.mark.property]
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = create_app(
+    Settings(scenario_dir=ROOT / "scenarios", limits=Limits(request_seconds=10, max_queue=1))
+)
+JOBS = r"^/(run|api/v1/scenarios/run|api/v1/strategy/.*)$"
+schema = schemathesis.openapi.from_asgi("/openapi.json", APP).exclude(path_regex=JOBS)
+
+
+@schema.parametrize()
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+def test_no_server_errors(case: schemathesis.Case) -> None:
+    response = case.call()
+    assert response.status_code < 500, (case.path, response.text[:300])
+    if response.status_code >= 400:
+        body = response.json()
+        assert set(body) == {"error", "message", "field", "status"}, body
+        assert body["status"] == response.status_code
