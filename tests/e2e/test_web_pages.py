@@ -251,3 +251,67 @@ def test_united_front_view_from_records() -> None:
     assert deal["eq"] is True
     assert ctx["equilibria"] == ["CAN: deal / MEX: deal"]
     assert json.dumps(ctx)  # plain data
+
+
+def test_private_server_closes_the_pages(tmp_path: Path) -> None:
+    app = create_app(Settings(store=tmp_path, token="t" * 20, private=True))
+    client = TestClient(app)
+    assert client.get("/").status_code == 401
+    assert client.get("/api/v1/hts/search", params={"q": "8703"}).status_code == 401
+    ok = client.get(
+        "/api/v1/hts/search", params={"q": "8703"}, headers={"Authorization": "Bearer " + "t" * 20}
+    )
+    assert ok.status_code == 200
+    assert client.get("/static/app.css").status_code == 200  # assets carry no data
+
+
+def test_token_server_asks_for_the_token_to_run_jobs(tmp_path: Path) -> None:
+    client = TestClient(create_app(Settings(store=tmp_path, token="s" * 20)))
+    page = client.get("/explorer")
+    assert page.status_code == 200  # reads stay open
+    assert 'class="api-token"' in page.text
+    assert (
+        'class="api-token"'
+        not in TestClient(create_app(Settings(store=tmp_path))).get("/explorer").text
+    )
+
+
+def test_multi_sector_run_has_a_readable_sector_heatmap(client: TestClient) -> None:
+    from tradewinds.scenarios import load_scenario
+    from tradewinds.scenarios.execute import execute
+    from tradewinds.store import ResultsStore
+
+    store = ResultsStore(client.app.state.settings.store)  # type: ignore[attr-defined]
+    run = execute(load_scenario(ROOT / "scenarios" / "wiod-25pct-can-mex-goods.yaml"), sink=store)
+    html = client.get(f"/runs/{run.run_id}/view").text
+    assert "By sector:" in html
+    figure = re.search(r'id="heat-[^"]+-data">(.*?)</script>', html, re.S)
+    assert figure is not None
+    heat = json.loads(figure.group(1))["data"][0]
+    assert "transport equipment" in heat["x"]  # WIOD c15, by name
+    assert heat["y"][:3] == ["CAN", "MEX", "USA"]
+
+
+def test_monte_carlo_job_shows_bands(client: TestClient) -> None:
+    import time
+
+    text = (ROOT / "scenarios" / "announced-2025-02.yaml").read_text()
+    job = client.post("/api/v1/scenarios/run", json={"scenario": text, "draws": 4, "seed": 3})
+    assert job.status_code == 202
+    url = job.json()["links"]["self"]
+    deadline = time.monotonic() + 120
+    state = client.get(url).json()
+    while state["state"] not in ("done", "failed", "cancelled") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        state = client.get(url).json()
+    assert state["state"] == "done", state
+    html = client.get(f"/runs/{state['run_id']}/view").text
+    assert "5th–95th percentiles" in html
+    bands = client.get(f"/api/v1/runs/{state['run_id']}/results", params={"table": "bands"})
+    rows = bands.json()["records"]
+    can = next(
+        r
+        for r in rows
+        if r["country"] == "CAN" and r["metric"] == "welfare_pct" and not r["partner"]
+    )
+    assert f"CAN {can['p05']:+.3f} to {can['p95']:+.3f}" in html

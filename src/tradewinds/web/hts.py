@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
-router = APIRouter(prefix="/api/v1", tags=["hts"])
+from tradewinds.api.deps import require_read
+
+router = APIRouter(prefix="/api/v1", tags=["hts"], dependencies=[Depends(require_read)])
 
 
 @router.get("/hts/search")

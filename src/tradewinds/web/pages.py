@@ -6,15 +6,16 @@ import datetime as dt
 import warnings
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from tradewinds.api.deps import require_read
 from tradewinds.core.errors import ScenarioError, TradewindsError
 from tradewinds.web import charts
 from tradewinds.web import queries as q
 from tradewinds.web.render import page
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read)])
 
 #: Sector breakdowns offered on the effective-rate page: key -> label.
 BREAKDOWNS = {"gtap": "GTAP sector", "hs2": "HS chapter", "wiod": "WIOD industry"}

@@ -16,15 +16,16 @@ from typing import Any
 
 import numpy as np
 import yaml
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from tradewinds.api.deps import require_read
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
 from tradewinds.web import charts
 from tradewinds.web.render import fragment, page, scenario_dir_of
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read)])
 
 #: Environment variable naming the scenario library folder.
 LIBRARY_ENV = "TRADEWINDS_SCENARIOS"
@@ -49,6 +50,12 @@ USMCA = {
     "2024": "2024 claim shares",
     "none": "no USMCA preference (exemption removed)",
 }
+
+
+def writes_need_token(request: Request) -> bool:
+    """Whether launching jobs on this server needs the bearer token (``--token-file``)."""
+    settings = getattr(request.app.state, "settings", None)
+    return bool(getattr(settings, "writes_need_token", False))
 
 
 def library_dir(given: Path | None = None) -> Path:
@@ -246,6 +253,7 @@ def explorer(request: Request, scenario: str = "") -> HTMLResponse:
         usmca=USMCA,
         baselines=bundled_names(),
         max_upload=MAX_UPLOAD,
+        needs_token=writes_need_token(request),
     )
 
 
@@ -271,6 +279,7 @@ def strategy(request: Request) -> HTMLResponse:
         title="Strategy",
         library=[s for s in library(scenario_dir_of(request)) if s["model"] != "multi-sector"],
         chosen="threat-escalation.yaml",
+        needs_token=writes_need_token(request),
     )
 
 
@@ -349,7 +358,13 @@ def united_front_context(records: list[dict[str, Any]]) -> dict[str, Any]:
             row[metric] = float(sel["value"].iloc[0]) if len(sel) else float("nan")
         summary.append(row)
     equilibria = [e.replace(";", " / ").replace("=", ": ") for e in sorted(eq)]
+    shares = frame[frame["metric"] == "equilibrium_share"]
+    draws = [
+        {"cell": str(p).replace(";", " / ").replace("=", ": "), "share": float(v)}
+        for p, v in zip(shares["partner"], shares["value"], strict=True)
+    ]
     return {
+        "draws": draws,
         "partners": (a, b),
         "strategies": STRATEGIES,
         "matrices": matrices,
@@ -410,14 +425,18 @@ def tariff_curve(
 
 
 @router.get("/strategy/curve/view", response_class=HTMLResponse)
-def curve_view(
+async def curve_view(
     request: Request,
     scenario: str = Query(default="threat-escalation.yaml", max_length=200),
     country: str = Query(default="CAN", pattern=r"^[A-Za-z]{3}$"),
     points: int = Query(default=21, ge=5, le=41),
 ) -> HTMLResponse:
     """The optimal tariff curve of one country as a chart fragment."""
-    curve = tariff_curve(scenario, country, points, scenario_dir_of(request))
+    from tradewinds.api.deps import bounded
+
+    curve = await bounded(
+        request, tariff_curve, scenario, country, points, scenario_dir_of(request)
+    )
     figure: dict[str, Any] = {
         "data": [
             {

@@ -114,10 +114,17 @@
       source.onerror = async function () {
         source.close();
         if (done) return;
-        const resp = await fetch(job.links.self);  // stream closed early: ask once more
-        const state = await resp.json();
-        onUpdate(state);
-        resolve(state);
+        // The stream closed early (a proxy, a network blip): poll until the job ends.
+        for (;;) {
+          const resp = await fetch(job.links.self);
+          const state = await resp.json();
+          onUpdate(state);
+          if (!resp.ok || ["done", "failed", "cancelled"].indexOf(state.state) >= 0) {
+            resolve(state);
+            return;
+          }
+          await new Promise(function (r) { setTimeout(r, 1000); });
+        }
       };
     });
   }
@@ -138,20 +145,25 @@
     catch (e) { return resp.status + " " + resp.statusText; }
   }
 
+  function authHeaders() {
+    const field = document.querySelector(".api-token");
+    const headers = {"Content-Type": "application/json"};
+    if (field && field.value) headers.Authorization = "Bearer " + field.value;
+    return headers;
+  }
+
   async function submitJob(url, body, box, onDone) {
     box.hidden = false;
     const err = box.querySelector(".job-error");
     err.textContent = "";
-    const resp = await fetch(url, {
-      method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body),
-    });
+    const resp = await fetch(url, {method: "POST", headers: authHeaders(), body: JSON.stringify(body)});
     if (resp.status !== 202) { err.textContent = await errorText(resp); return; }
     const job = await resp.json();
     box.dataset.jobId = job.job_id;
     const cancel = box.querySelector(".cancel");
     if (cancel) {
       cancel.hidden = false;
-      cancel.onclick = function () { fetch(job.links.self, {method: "DELETE"}); };
+      cancel.onclick = function () { fetch(job.links.self, {method: "DELETE", headers: authHeaders()}); };
     }
     showProgress(box, job);
     const final = await watchJob(job, function (s) { showProgress(box, s); });
@@ -221,7 +233,8 @@
       const resp = await fetch("/strategy/scenario?name=" + encodeURIComponent(data.scenario));
       if (!resp.ok) { jobBox.hidden = false; jobBox.querySelector(".job-error").textContent = await errorText(resp); return; }
       const text = await resp.text();
-      const body = {scenario: text, partners: ["CAN", "MEX"], threatener: "USA", retaliation: data.retaliation};
+      const body = {scenario: text, partners: ["CAN", "MEX"], threatener: "USA", retaliation: data.retaliation,
+                    draws: parseInt(data.draws || "0", 10)};
       await submitJob("/api/v1/strategy/united-front", body, jobBox, async function (state, job) {
         const res = await fetch(job.links.result + "?format=json");
         const result = await res.json();
