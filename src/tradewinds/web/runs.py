@@ -180,6 +180,22 @@ def _sector_heat(records: pd.DataFrame) -> dict[str, Any] | None:
     return {"metric": metric, "figure": figure}
 
 
+def _solver_text(solver: dict[str, Any] | None) -> str:
+    """``method: converged in N iterations, max residual R (tolerance T), S s``."""
+    if not solver or "converged" not in solver:
+        return json.dumps(solver) if solver else ""
+    try:
+        state = "converged" if solver.get("converged") else "did NOT converge"
+        return (
+            f"{solver.get('method', '')}: {state} in {solver.get('iterations')} iterations, "
+            f"max residual {float(solver.get('max_residual', float('nan'))):.2e} "
+            f"(tolerance {float(solver.get('tolerance', float('nan'))):.0e}), "
+            f"{float(solver.get('seconds', float('nan'))):.3f} s"
+        )
+    except (TypeError, ValueError):
+        return json.dumps(solver)
+
+
 def run_context(store: Any, run_id: str) -> dict[str, Any]:
     """Everything a run's page shows: provenance, charts, North American trade, tidy table."""
     run = store.get_run(run_id)
@@ -194,7 +210,7 @@ def run_context(store: Any, run_id: str) -> dict[str, Any]:
         f"{run.baseline_attrs.get('year', '')}); hash {run.baseline_hash[:16]}",
         "model": f"{run.model} {json.dumps(run.params)}",
         "tradewinds": run.package_version,
-        "solver": json.dumps(run.solver) if run.solver else "",
+        "solver": _solver_text(run.solver),
         "settings": json.dumps(run.settings) if run.settings else "",
         "error": run.error,
     }

@@ -231,6 +231,36 @@ def build_scenario(levers: Levers, given: Path | None = None) -> dict[str, Any]:
     return data
 
 
+def summary(data: dict[str, Any]) -> str:
+    """One line on what a built scenario does (shown beside the levers)."""
+    shocks = data.get("shocks") or {}
+    overrides = shocks.get("overrides") or {}
+    model = data.get("model") or {}
+    parts = []
+    if shocks.get("tariffs_as_of"):
+        parts.append(f"US measures in force on {shocks['tariffs_as_of']}")
+        if overrides.get("remove_usmca_exemption"):
+            parts.append("no USMCA preference")
+        elif shocks.get("usmca_shares"):
+            parts.append(f"USMCA claim shares {shocks['usmca_shares']}")
+    for country, rate in (overrides.get("ieepa_rate") or {}).items():
+        parts.append(f"IEEPA {100 * float(rate):g}% on {country}")
+    if "s122" in (overrides.get("scale_programmes") or {}):
+        parts.append(f"Section 122 × {overrides['scale_programmes']['s122']:g}")
+    if shocks.get("tariffs"):
+        parts.append(f"{len(shocks['tariffs'])} explicit tariff change(s)")
+    retaliation = shocks.get("retaliation") or []
+    parts.append(f"{len(retaliation)} retaliation rule(s)" if retaliation else "no retaliation")
+    for cost in shocks.get("trade_costs") or []:
+        where = "–".join(cost.get("between") or []) or "a directed pair"
+        parts.append(f"trade costs {100 * float(cost['change']):+g}% {where}")
+    elasticity = model.get("theta", model.get("eps"))
+    name = model.get("name", "one-sector")
+    parts.append(f"model {name}" + (f", elasticity {elasticity}" if elasticity else ""))
+    parts.append(f"baseline {data.get('baseline', 'default')}")
+    return "; ".join(parts) + "."
+
+
 def scenario_yaml(data: dict[str, Any]) -> str:
     """YAML text of a built scenario, keys in the order of the file."""
     text: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
@@ -261,7 +291,7 @@ def explorer(request: Request, scenario: str = "") -> HTMLResponse:
 def explorer_build(request: Request, levers: Levers) -> dict[str, Any]:
     """The scenario the explorer's form describes, as YAML (validated)."""
     data = build_scenario(levers, scenario_dir_of(request))
-    return {"yaml": scenario_yaml(data), "title": data.get("title", "")}
+    return {"yaml": scenario_yaml(data), "title": data.get("title", ""), "summary": summary(data)}
 
 
 # -- strategy --------------------------------------------------------------------------------

@@ -196,6 +196,7 @@
       if (!resp.ok) { err.textContent = await errorText(resp); return null; }
       const body = await resp.json();
       yamlBox.textContent = body.yaml;
+      document.getElementById("explorer-summary").textContent = "Will run: " + body.summary;
       return body;
     }
     form.addEventListener("change", function (e) {
