@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from tradewinds.api.jobs import JobManager
     from tradewinds.api.security import BodyLimit
     from tradewinds.api.v1 import jobs, resources, runs
+    from tradewinds.web import mount as mount_dashboard
 
     settings = settings or Settings()
     settings.check()
@@ -68,4 +69,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(runs.router)
     app.include_router(legacy.router)
     docs.install(app)
+    mount_dashboard(app)
     return app

@@ -1,0 +1,23 @@
+"""``GET /api/v1/hts/search``: HTS lines by code prefix or words of the description."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+
+from tradewinds.api.deps import require_read
+
+router = APIRouter(prefix="/api/v1", tags=["hts"], dependencies=[Depends(require_read)])
+
+
+@router.get("/hts/search")
+def hts_search(
+    q: str = Query(min_length=1, max_length=200, description="Code digits or description words."),
+    limit: int = Query(default=20, ge=1, le=100),
+) -> dict[str, Any]:
+    """HTS lines the duty calculator knows, matching a code prefix or every word given."""
+    from tradewinds.web.queries import hts_search as search
+
+    hits = search(q, limit)
+    return {"query": q, "count": len(hits), "results": hits}

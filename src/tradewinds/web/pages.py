@@ -1,0 +1,282 @@
+"""Pages on measures and duties: overview, duty calculator, effective rates (with CSV)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from tradewinds.api.deps import require_read
+from tradewinds.core.errors import ScenarioError, TradewindsError
+from tradewinds.web import charts
+from tradewinds.web import queries as q
+from tradewinds.web.render import page
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read)])
+
+#: Sector breakdowns offered on the effective-rate page: key -> label.
+BREAKDOWNS = {"gtap": "GTAP sector", "hs2": "HS chapter", "wiod": "WIOD industry"}
+USMCA_LABELS = {
+    "2025h2": "July–December 2025 claim shares",
+    "2025": "2025 claim shares",
+    "2024": "2024 claim shares",
+    "none": "no USMCA claims",
+}
+
+
+def _coverage() -> dt.date:
+    from tradewinds.measures.registry import load_registry
+
+    return load_registry().coverage_date
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request) -> HTMLResponse:
+    """Today's effective rates, the timeline of events, Canada–Mexico trade, measures in force."""
+    coverage = _coverage()
+    day = q.today(coverage)
+    start = dt.date(2025, 1, 1)
+    points = {c: q.etr_point(c, day) for c in q.PARTNERS}
+    lines = {}
+    for c in q.PARTNERS:
+        wide = q.series_by_change(q.etr_series(c, start, coverage, "2025h2"))
+        lines[q.NAMES[c]] = {"dates": wide["dates"], "values": wide["total"]}
+    figure = charts.step_lines(
+        lines, q.event_marks(start, coverage), ytitle="effective US tariff rate"
+    )
+    return page(
+        request,
+        "overview.html",
+        title="Overview",
+        day=day.isoformat(),
+        coverage=coverage.isoformat(),
+        points=points,
+        names=q.NAMES,
+        figure=figure,
+        events=q.timeline(start),
+        trade=q.camx_trade("default"),
+        measures=q.measures_in_force(day),
+    )
+
+
+@router.get("/calculator", response_class=HTMLResponse)
+def duty(
+    request: Request,
+    hts: str = "",
+    origin: str = "MEX",
+    date: str = "",
+    value: str = "",
+    usmca: bool = False,
+    us_content: str = "",
+    steel: str = "",
+    aluminum: str = "",
+    copper: str = "",
+) -> HTMLResponse:
+    """The duty calculator: form, layer table and the line's rate over time."""
+    coverage = _coverage()
+    form = {
+        "hts": hts,
+        "origin": origin.upper(),
+        "date": date or q.today(coverage).isoformat(),
+        "value": value,
+        "usmca": usmca,
+        "us_content": us_content,
+        "steel": steel,
+        "aluminum": aluminum,
+        "copper": copper,
+    }
+    result: dict[str, Any] | None = None
+    layers: list[dict[str, Any]] = []
+    figure: dict[str, Any] | None = None
+    error = ""
+    status = 200
+    if hts:
+        try:
+            result, layers, figure = _compute_duty(form, coverage)
+        except TradewindsError as exc:
+            error, status = str(exc), exc.http_status
+    return page(
+        request,
+        "duty.html",
+        status_code=status,
+        title="Duty calculator",
+        form=form,
+        result=result,
+        layers=layers,
+        figure=figure,
+        error=error,
+        origins=("CAN", "MEX", "CHN", "DEU", "JPN", "KOR", "GBR", "BRA", "IND"),
+    )
+
+
+def _number(text: str, what: str, *, share: bool = False) -> float | None:
+    if not text.strip():
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise ScenarioError(f"{what} {text!r} is not a number.") from None
+    if share and not 0 <= value <= 1:
+        raise ScenarioError(f"{what} {value!r} must be a share between 0 and 1 (0.4 for 40%).")
+    return value
+
+
+def _compute_duty(
+    form: dict[str, Any], coverage: dt.date
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
+    from tradewinds.measures import calculate
+
+    value = _number(str(form["value"]), "Customs value")
+    if value is None or value <= 0:
+        raise ScenarioError("Give the customs value in US$ (a positive number).")
+    us_content = _number(str(form["us_content"]), "US content", share=True)
+    metals = {
+        m: v
+        for m in ("steel", "aluminum", "copper")
+        if (v := _number(str(form[m]), f"{m.capitalize()} content", share=True)) is not None
+    }
+    date = q.parse_date(str(form["date"]), coverage, "entry date")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = calculate(
+            str(form["hts"]),
+            str(form["origin"]),
+            date,
+            value,
+            usmca=bool(form["usmca"]),
+            us_content=us_content,
+            metal_content=metals,
+        )
+    out = res.to_dict()
+    out["notes"] = list(res.notes) + [str(w.message) for w in caught]
+    out["description"] = next(
+        (h["description"] for h in q.hts_search(res.hts, 1) if h["code"] == res.hts), ""
+    )
+    layers = [{**x.to_dict(), "title": x.title, "legal_basis": x.legal_basis} for x in res.layers]
+    strip = q.duty_strip(
+        res.hts,
+        res.origin,
+        value,
+        usmca=bool(form["usmca"]),
+        us_content=us_content,
+        metal_content=metals,
+        end=max(coverage, date),
+    )
+    figure = charts.step_lines(
+        {f"{res.hts} from {res.origin}": {"dates": strip["dates"], "values": strip["rate"]}},
+        strip["events"],
+        ytitle="duty as % of value",
+    )
+    figure["data"].append(
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": [res.date.isoformat()],
+            "y": [100 * res.total_duty / value],
+            "marker": {"size": 11, "color": "#000", "symbol": "diamond"},
+            "name": "this entry",
+            "hovertemplate": "entry %{x}: %{y:.2f}%<extra></extra>",
+        }
+    )
+    return out, layers, figure
+
+
+@router.get("/rates", response_class=HTMLResponse)
+def rates(
+    request: Request,
+    date: str = "",
+    by: str = "gtap",
+    usmca_shares: str = Query(default="2025h2", alias="usmca"),
+) -> HTMLResponse:
+    """Canada and Mexico side by side over time, and a sector breakdown on one date."""
+    coverage = _coverage()
+    error = ""
+    status = 200
+    start = dt.date(2025, 1, 1)
+    try:
+        day = q.parse_date(date, q.today(coverage), "date")
+        if by not in BREAKDOWNS:
+            raise ScenarioError(f"Breakdown {by!r} must be one of {sorted(BREAKDOWNS)}.")
+        if usmca_shares not in USMCA_LABELS:
+            raise ScenarioError(
+                f"USMCA shares {usmca_shares!r} must be one of {list(USMCA_LABELS)}."
+            )
+    except TradewindsError as exc:
+        error, status = str(exc), exc.http_status
+        day, by, usmca_shares = q.today(coverage), "gtap", "2025h2"
+    panels = []
+    for c in q.PARTNERS:
+        wide = q.series_by_change(q.etr_series(c, start, coverage, usmca_shares))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            table = q.sector_rates(c, day, by, usmca_shares)
+        table = table[table["imports"] > 0].sort_values("total", ascending=False)
+        authorities = [a for a in table.columns if a not in ("total", "imports")]
+        authorities = [a for a in authorities if table[a].abs().max() > 0]
+        # The chart shows the highest rates among sectors with at least 0.1% of the imports.
+        top = table[table["imports"] >= 1e-3 * table["imports"].sum()].head(20)
+        panels.append(
+            {
+                "country": c,
+                "name": q.NAMES[c],
+                "figure": charts.stacked_rates(wide, q.event_marks(start, coverage)),
+                "sectors": charts.vbars(
+                    [str(s) for s in top.index],
+                    [100 * float(v) for v in top["total"]],
+                    ytitle="effective rate",
+                ),
+                "authorities": authorities,
+                "rows": [
+                    {
+                        "sector": str(s),
+                        "imports": float(row["imports"]) / 1e6,
+                        "total": float(row["total"]),
+                        **{a: float(row[a]) for a in authorities},
+                    }
+                    for s, row in table.iterrows()
+                ],
+                "point": q.etr_point(c, day, usmca_shares),
+            }
+        )
+    return page(
+        request,
+        "rates.html",
+        status_code=status,
+        title="Effective rates",
+        panels=panels,
+        day=day.isoformat(),
+        by=by,
+        breakdowns=BREAKDOWNS,
+        usmca=usmca_shares,
+        usmca_labels=USMCA_LABELS,
+        coverage=coverage.isoformat(),
+        error=error,
+    )
+
+
+@router.get("/rates.csv")
+def rates_csv(
+    country: str = "CAN",
+    start: str = Query(default="2025-01-01", alias="from"),
+    end: str = Query(default="", alias="to"),
+    by: str | None = None,
+    usmca_shares: str = Query(default="2025h2", alias="usmca"),
+) -> Response:
+    """The ``tradewinds etr --output`` series as CSV (daily, by authority, optional sectors)."""
+    from tradewinds.measures.etr import series
+
+    coverage = _coverage()
+    first = q.parse_date(start, dt.date(2025, 1, 1), "from date")
+    last = q.parse_date(end, coverage, "to date")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame = series(country, first, last, usmca_shares=usmca_shares, by=by or None)
+    name = f"etr-{country.upper()}-{first.isoformat()}-{last.isoformat()}.csv"
+    return Response(
+        frame.to_csv(index=False),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,0 +1,301 @@
+"""What the dashboard pages show, computed by the functions the CLI calls.
+
+Each function here returns plain data (dicts, lists, frames) for one part of a page: the
+effective rates come from :mod:`tradewinds.measures.etr`, duties from
+:func:`tradewinds.measures.calculate`, measures and events from the registry, trade from the
+bundled baseline. Results that depend only on packaged data are cached per process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from typing import Any
+
+import pandas as pd
+
+from tradewinds.core.errors import ScenarioError
+
+#: The two partners every page is about.
+PARTNERS = ("CAN", "MEX")
+NAMES = {"CAN": "Canada", "MEX": "Mexico", "USA": "United States"}
+
+
+def today(registry_coverage: dt.date) -> dt.date:
+    """The date the dashboard calls "today": the real date, capped at the registry's coverage."""
+    return min(dt.date.today(), registry_coverage)
+
+
+def parse_date(text: str | None, default: dt.date, what: str = "date") -> dt.date:
+    """An ISO date from a form field, or ``default`` when the field is empty."""
+    if not text:
+        return default
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ScenarioError(f"The {what} {text!r} is not a date YYYY-MM-DD.") from None
+
+
+# -- measures and events ---------------------------------------------------------------------
+
+
+def measures_in_force(date: dt.date, target: str | None = None) -> list[dict[str, Any]]:
+    """US measures on Canadian or Mexican goods in force on ``date``, with source links."""
+    from tradewinds.measures.registry import load_registry
+    from tradewinds.measures.sources import source_url
+
+    registry = load_registry()
+    out = []
+    for m in registry.in_force(date, imposing="USA"):
+        targets = [c for c in PARTNERS if m.targets_country(c)]
+        if not targets or (target is not None and target not in targets):
+            continue
+        if m.programme == "mfn":
+            continue  # MFN is the base layer, not a measure of 2025
+        out.append(
+            {
+                "id": m.id,
+                "title": m.title,
+                "authority": m.authority,
+                "legal_basis": m.legal_basis,
+                "heading": m.heading or "",
+                "rate": m.rate,
+                "value_basis": m.value_basis,
+                "usmca": m.usmca,
+                "targets": targets,
+                "from": m.effective_from.isoformat(),
+                "to": m.effective_to.isoformat() if m.effective_to else "",
+                "sources": [
+                    {"key": s.key, "url": s.url or source_url(s.key) or ""} for s in m.sources
+                ],
+            }
+        )
+    return sorted(out, key=lambda r: (r["authority"], r["from"], r["id"]))
+
+
+def timeline(start: dt.date = dt.date(2025, 1, 1)) -> list[dict[str, Any]]:
+    """Dated events since ``start``: measures on or by Canada and Mexico starting or ending.
+
+    One row per date and measure, ``{date, change, id, title, imposing, targets, rate}``,
+    sorted by date. Read straight from the measure registry; a dedicated
+    ``tradewinds measures timeline`` can replace this function without changing its callers.
+    """
+    from tradewinds.measures.registry import load_registry
+
+    rows: list[dict[str, Any]] = []
+    for m in load_registry().measures:
+        if m.status != "in_force" or m.programme == "mfn":
+            continue
+        involved = {m.imposing, *m.targets} & {"CAN", "MEX"} or (
+            "*" in m.targets and m.imposing == "USA"
+        )
+        if not involved:
+            continue
+        targets = [c for c in (*PARTNERS, "USA") if m.targets_country(c) and c != m.imposing]
+        for when, change in ((m.effective_from, "starts"), (m.effective_to, "ends")):
+            if when is None or when < start:
+                continue
+            rows.append(
+                {
+                    "date": when.isoformat(),
+                    "change": change,
+                    "id": m.id,
+                    "title": m.title,
+                    "imposing": m.imposing,
+                    "targets": targets,
+                    "rate": m.rate,
+                }
+            )
+    return sorted(rows, key=lambda r: (r["date"], r["change"] != "ends", r["id"]))
+
+
+def event_marks(start: dt.date, end: dt.date) -> list[dict[str, str]]:
+    """Short event labels for charts (those of ``tradewinds etr --plot``) between two dates."""
+    from tradewinds.reporting.etr_plot import EVENTS
+
+    return [
+        {"date": day, "label": label}
+        for day, label in EVENTS
+        if start <= dt.date.fromisoformat(day) <= end
+    ]
+
+
+# -- effective rates -------------------------------------------------------------------------
+
+
+@functools.cache
+def etr_point(country: str, date: dt.date, usmca_shares: str = "2025h2") -> dict[str, Any]:
+    """``tradewinds etr --date`` for one country and date (cached)."""
+    from tradewinds.measures.etr import point
+
+    return dict(point(country, date, usmca_shares))
+
+
+@functools.cache
+def etr_series(country: str, start: dt.date, end: dt.date, usmca_shares: str) -> pd.DataFrame:
+    """``tradewinds etr`` overall series by authority (cached): columns date, authority, rate."""
+    from tradewinds.measures.etr import series
+
+    frame = series(country, start, end, usmca_shares=usmca_shares)
+    return frame[frame["sector"] == "all"].reset_index(drop=True)
+
+
+def series_by_change(frame: pd.DataFrame) -> dict[str, Any]:
+    """A daily series reduced to the days it changes (and its last day), wide by authority."""
+    wide = frame.pivot_table(index="date", columns="authority", values="rate", aggfunc="mean")
+    wide = wide.fillna(0.0)
+    keep = (wide.diff().abs() > 1e-12).any(axis=1)
+    keep.iloc[0] = True
+    keep.iloc[-1] = True
+    wide = wide[keep]
+    parts = [c for c in wide.columns if c != "total" and wide[c].abs().max() > 0]
+    return {
+        "dates": [str(d) for d in wide.index],
+        "total": [round(float(v), 6) for v in wide["total"]],
+        "parts": {str(c): [round(float(v), 6) for v in wide[c]] for c in parts},
+    }
+
+
+def sector_rates(
+    country: str, date: dt.date, by: str = "gtap", usmca_shares: str = "2025h2"
+) -> pd.DataFrame:
+    """Effective rates by sector on one date, with each sector's 2024 imports (US$)."""
+    from tradewinds.measures.etr import rates, snapshot
+
+    snap = snapshot(country, date, usmca_shares)
+    table = rates(snap, by)
+    col = {"gtap": "gtap", "hs2": "hs2", "wiod": "wiod", "cp2015": "cp2015"}[by]
+    imports = (
+        pd.Series(snap.imports, index=snap.lines.index)
+        .groupby(snap.lines[col].fillna("unmapped").astype(str))
+        .sum()
+    )
+    table["imports"] = imports.reindex(table.index).fillna(0.0)
+    return table
+
+
+# -- duty calculator -------------------------------------------------------------------------
+
+
+@functools.cache
+def hts_text() -> pd.DataFrame:
+    """HTS10 and HTS8 lines with the full description path (ancestors joined by " › ")."""
+    from importlib import resources
+
+    ref = resources.files("tradewinds.web").joinpath("data/hts_text.csv.gz")
+    with resources.as_file(ref) as path:
+        raw = pd.read_csv(path, dtype={"code": str}, keep_default_na=False)
+    stack: list[str] = []
+    rows = []
+    for code, indent, text in raw.itertuples(index=False):
+        del stack[int(indent) :]
+        stack.append(str(text).rstrip(":"))
+        if len(code) in (8, 10):
+            rows.append((code, " › ".join(stack)))
+    return pd.DataFrame(rows, columns=["code", "description"]).drop_duplicates("code")
+
+
+def hts_search(query: str, limit: int = 20) -> list[dict[str, str]]:
+    """HTS lines whose code starts with the digits of ``query`` or whose text has its words.
+
+    Codes are matched on digits only (dots and spaces ignored). Otherwise every word of the
+    query (case-insensitive) must occur in the line's description path; only codes the duty
+    calculator knows are returned, 10-digit lines first.
+    """
+    from tradewinds.measures.products import dotted, hts_universe
+
+    text = query.strip()[:200]
+    if not text:
+        return []
+    table = hts_universe().table[["code", "mfn_text"]]
+    table = table.merge(hts_text(), on="code", how="left").fillna({"description": ""})
+    digits = re.sub(r"[.\s]", "", text)
+    if digits.isdigit():
+        hits = table[table["code"].str.startswith(digits)]
+    else:
+        lower = table["description"].str.lower()
+        mask = pd.Series(True, index=table.index)
+        for word in [w for w in re.split(r"\W+", text.lower()) if w][:8]:
+            mask &= lower.str.contains(word, regex=False)
+        hits = table[mask]
+    hits = hits.assign(_len=hits["code"].str.len()).sort_values(
+        ["_len", "code"], ascending=[False, True]
+    )
+    return [
+        {"code": dotted(str(code)), "description": str(desc), "mfn": str(mfn)}
+        for code, mfn, desc in hits[["code", "mfn_text", "description"]]
+        .head(limit)
+        .itertuples(index=False)
+    ]
+
+
+def duty_strip(
+    hts: str,
+    origin: str,
+    value: float,
+    *,
+    usmca: bool,
+    us_content: float | None,
+    metal_content: dict[str, float],
+    end: dt.date,
+) -> dict[str, Any]:
+    """A shipment's effective duty rate at every regime change from 2025-01-01 to ``end``."""
+    import warnings
+
+    from tradewinds.measures.batch import calculate_batch
+    from tradewinds.measures.registry import START_DATE, load_registry
+
+    registry = load_registry()
+    days = sorted({START_DATE, *(d for d in registry.boundaries() if START_DATE < d <= end)})
+    lines = pd.DataFrame(
+        {
+            "hts": hts,
+            "origin": origin,
+            "date": [d.isoformat() for d in days],
+            "value": value,
+            "usmca": usmca,
+            "us_content": us_content,
+            **metal_content,
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = calculate_batch(lines, registry=registry, where="the shipment")
+    points = list(zip(out["date"], out["effective_rate"].astype(float), strict=True))
+    # Step chart: each rate holds until the next change; close the line at ``end``.
+    points.append((end.isoformat(), points[-1][1]))
+    return {
+        "dates": [d for d, _ in points],
+        "rate": [round(r, 6) for _, r in points],
+        "events": event_marks(START_DATE, end),
+    }
+
+
+# -- baselines -------------------------------------------------------------------------------
+
+
+@functools.cache
+def camx_trade(name: str = "default") -> dict[str, Any]:
+    """Canada–Mexico trade in a bundled baseline: both directions and the two-way total."""
+    from tradewinds.core import dims
+    from tradewinds.data import load_baseline
+
+    ds = load_baseline(name)
+    trade = ds[dims.TRADE].sum(dims.SECTOR)
+
+    def flow(a: str, b: str) -> float:
+        return float(trade.sel({dims.EXPORTER: a, dims.IMPORTER: b}))
+
+    can_mex, mex_can = flow("CAN", "MEX"), flow("MEX", "CAN")
+    partners = {p: {"exports": flow(p, "USA"), "imports": flow("USA", p)} for p in ("CAN", "MEX")}
+    return {
+        "baseline": name,
+        "source": str(ds.attrs.get("source", name)),
+        "year": str(ds.attrs.get("year", "")),
+        "units": str(ds.attrs.get("units", "")),
+        "can_to_mex": can_mex,
+        "mex_to_can": mex_can,
+        "two_way": can_mex + mex_can,
+        "with_usa": partners,
+    }

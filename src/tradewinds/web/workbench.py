@@ -1,0 +1,500 @@
+"""The scenario explorer and the strategy page.
+
+Both run their long work as jobs of the HTTP API (``POST /api/v1/scenarios/run`` and
+``/api/v1/strategy/united-front``, progress over server-sent events); this module builds the
+scenario YAML from a library file or an upload and the levers, and renders results. The optimal
+tariff curve of one country is a bounded set of solves on the scenario's own model, computed
+here on request (a few dozen one-sector solves).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from tradewinds.api.deps import require_read
+from tradewinds.core.errors import ScenarioError, UnknownLabelError
+from tradewinds.web import charts
+from tradewinds.web.render import fragment, page, scenario_dir_of
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read)])
+
+#: Environment variable naming the scenario library folder.
+LIBRARY_ENV = "TRADEWINDS_SCENARIOS"
+#: Largest uploaded scenario accepted (bytes of YAML).
+MAX_UPLOAD = 256 * 1024
+MODELS = {
+    "one-sector": "one-sector (Eaton–Kortum/Armington)",
+    "ignatenko2025": "Ignatenko et al. (2025), with employment",
+    "multi-sector": "multi-sector Caliendo–Parro (WIOD 2011)",
+}
+RETALIATION = {
+    "keep": "as in the scenario",
+    "none": "none",
+    "canada": "Canada's countermeasures in force on the measures date",
+    "mirror-can": "Canada mirrors US tariffs",
+    "mirror-both": "Canada and Mexico mirror US tariffs",
+}
+USMCA = {
+    "keep": "as in the scenario",
+    "2025h2": "July–December 2025 claim shares",
+    "2025": "2025 claim shares",
+    "2024": "2024 claim shares",
+    "none": "no USMCA preference (exemption removed)",
+}
+
+
+def writes_need_token(request: Request) -> bool:
+    """Whether launching jobs on this server needs the bearer token (``--token-file``)."""
+    settings = getattr(request.app.state, "settings", None)
+    return bool(getattr(settings, "writes_need_token", False))
+
+
+def library_dir(given: Path | None = None) -> Path:
+    """The scenario library folder (first found of the candidates below).
+
+    ``given`` (``serve --scenarios``), ``$TRADEWINDS_SCENARIOS``, ``./scenarios``, the repository's.
+    """
+    env = os.environ.get(LIBRARY_ENV)
+    candidates = [given] if given is not None else []
+    candidates += [Path(env)] if env else []
+    candidates += [Path.cwd() / "scenarios", Path(__file__).resolve().parents[3] / "scenarios"]
+    for folder in candidates:
+        if folder.is_dir():
+            return folder
+    raise ScenarioError(
+        f"No scenario library found; set ${LIBRARY_ENV} to the folder of scenario files."
+    )
+
+
+@functools.cache
+def _library(folder: Path) -> tuple[tuple[str, str, str], ...]:
+    from tradewinds.scenarios import load_scenario
+
+    out = []
+    for path in sorted(folder.glob("*.yaml")):
+        spec = load_scenario(path)
+        out.append((path.name, spec.model.name, spec.title))
+    return tuple(out)
+
+
+def library(given: Path | None = None) -> list[dict[str, str]]:
+    """Library scenarios: file name, model and title."""
+    try:
+        folder = library_dir(given)
+    except ScenarioError:
+        return []
+    return [{"file": f, "model": m, "title": t} for f, m, t in _library(folder)]
+
+
+def library_text(name: str, given: Path | None = None) -> str:
+    """The text of a library scenario, by file name (no path from the request reaches the disk)."""
+    files = {s["file"]: s for s in library(given)}
+    if name not in files:
+        raise UnknownLabelError("library scenario", name, sorted(files), "the scenario library")
+    return (library_dir(given) / name).read_text(encoding="utf-8")
+
+
+class Levers(BaseModel):
+    """The explorer form: a base scenario and the levers applied to it (empty = keep)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    library: str = ""
+    base_text: str = Field(default="", max_length=MAX_UPLOAD)
+    as_of: str = ""
+    ieepa_can: str = ""
+    ieepa_mex: str = ""
+    s122: str = ""
+    usmca: str = "keep"
+    retaliation: str = "keep"
+    camx: str = ""
+    model: str = "keep"
+    eps: str = ""
+    draws: str = ""
+
+
+def _percent(text: str, what: str, low: float = 0.0, high: float = 1000.0) -> float | None:
+    if not text.strip():
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise ScenarioError(f"{what} {text!r} is not a number (a percentage).") from None
+    if not low <= value <= high:
+        raise ScenarioError(f"{what} {value:g}% is outside {low:g}%–{high:g}%.")
+    return value / 100
+
+
+@functools.cache
+def _s122_rate() -> float:
+    from tradewinds.measures.registry import load_registry
+
+    rates = [m.rate for m in load_registry().measures if m.programme == "s122"]
+    if not rates:
+        raise ScenarioError("The registry has no Section 122 measure to scale.")
+    return float(max(rates))
+
+
+def build_scenario(levers: Levers, given: Path | None = None) -> dict[str, Any]:
+    """The scenario (plain data) of a base file with the levers applied, validated."""
+    from tradewinds.core.inputs import parse_yaml
+    from tradewinds.scenarios.schema import parse_scenario
+
+    if levers.base_text.strip():
+        data = parse_yaml(levers.base_text, "uploaded scenario")
+        source = "uploaded scenario"
+    else:
+        name = levers.library or "measures-2025-09-01.yaml"
+        data = parse_yaml(library_text(name, given), name)
+        source = name
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{source}: a scenario must be a mapping of keys.")
+    data.pop("compare_against", None)  # the explorer runs one scenario
+    shocks = dict(data.get("shocks") or {})
+    overrides = dict(shocks.get("overrides") or {})
+    if overrides.get("measure_files"):
+        raise ScenarioError(
+            f"{source}: shocks.overrides.measure_files names files on disk; the explorer takes "
+            "scenarios as content only. Put the measures in the registry or run it with the CLI."
+        )
+    if levers.as_of:
+        shocks["tariffs_as_of"] = levers.as_of
+    ieepa = dict(overrides.get("ieepa_rate") or {})
+    for country, text in (("CAN", levers.ieepa_can), ("MEX", levers.ieepa_mex)):
+        rate = _percent(text, f"IEEPA rate on {country}", 0, 200)
+        if rate is not None:
+            ieepa[country] = rate
+    if ieepa:
+        overrides["ieepa_rate"] = ieepa
+    s122 = _percent(levers.s122, "Section 122 rate", 0, 15)
+    if s122 is not None:
+        scale = dict(overrides.get("scale_programmes") or {})
+        scale["s122"] = round(s122 / _s122_rate(), 6)
+        overrides["scale_programmes"] = scale
+    if levers.usmca not in USMCA:
+        raise ScenarioError(f"USMCA mode {levers.usmca!r} must be one of {list(USMCA)}.")
+    if levers.usmca == "none":
+        overrides["remove_usmca_exemption"] = True
+    elif levers.usmca != "keep":
+        overrides["remove_usmca_exemption"] = False
+        shocks["usmca_shares"] = levers.usmca
+    if overrides:
+        shocks["overrides"] = overrides
+    if levers.retaliation not in RETALIATION:
+        raise ScenarioError(
+            f"Retaliation {levers.retaliation!r} must be one of {list(RETALIATION)}."
+        )
+    if levers.retaliation == "none":
+        shocks.pop("retaliation", None)
+    elif levers.retaliation == "canada":
+        date = shocks.get("tariffs_as_of") or levers.as_of or "2025-09-01"
+        shocks["retaliation"] = [{"by": "CAN", "countermeasures_as_of": date}]
+    elif levers.retaliation == "mirror-can":
+        shocks["retaliation"] = [{"by": "CAN", "mirror": True}]
+    elif levers.retaliation == "mirror-both":
+        shocks["retaliation"] = [{"by": ["CAN", "MEX"], "mirror": True}]
+    camx = _percent(levers.camx, "Canada–Mexico trade-cost change", -90, 100)
+    if camx is not None:
+        costs = [c for c in shocks.get("trade_costs") or [] if c.get("between") != ["CAN", "MEX"]]
+        if camx != 0:
+            costs.append({"between": ["CAN", "MEX"], "change": camx})
+        shocks["trade_costs"] = costs
+    data["shocks"] = shocks
+    model = dict(data.get("model") or {"name": "one-sector"})
+    if levers.model not in ("keep", *MODELS):
+        raise ScenarioError(f"Model {levers.model!r} must be one of {list(MODELS)}.")
+    if levers.model != "keep" and levers.model != model.get("name"):
+        model = {"name": levers.model}
+        if levers.model == "multi-sector":
+            data["baseline"] = "wiod2011"
+        elif data.get("baseline") == "wiod2011":
+            data["baseline"] = "default"
+    if levers.eps.strip():
+        try:
+            eps = float(levers.eps)
+        except ValueError:
+            raise ScenarioError(f"Elasticity {levers.eps!r} is not a number.") from None
+        if not 0 < eps <= 50:
+            raise ScenarioError(f"Elasticity {eps:g} must be above 0 and at most 50.")
+        model["theta" if model.get("name") == "multi-sector" else "eps"] = eps
+    data["model"] = model
+    parse_scenario(data, "the explorer's scenario")  # validates; raises one clear message
+    return data
+
+
+def summary(data: dict[str, Any]) -> str:
+    """One line on what a built scenario does (shown beside the levers)."""
+    shocks = data.get("shocks") or {}
+    overrides = shocks.get("overrides") or {}
+    model = data.get("model") or {}
+    parts = []
+    if shocks.get("tariffs_as_of"):
+        parts.append(f"US measures in force on {shocks['tariffs_as_of']}")
+        if overrides.get("remove_usmca_exemption"):
+            parts.append("no USMCA preference")
+        elif shocks.get("usmca_shares"):
+            parts.append(f"USMCA claim shares {shocks['usmca_shares']}")
+    for country, rate in (overrides.get("ieepa_rate") or {}).items():
+        parts.append(f"IEEPA {100 * float(rate):g}% on {country}")
+    if "s122" in (overrides.get("scale_programmes") or {}):
+        parts.append(f"Section 122 × {overrides['scale_programmes']['s122']:g}")
+    if shocks.get("tariffs"):
+        parts.append(f"{len(shocks['tariffs'])} explicit tariff change(s)")
+    retaliation = shocks.get("retaliation") or []
+    parts.append(f"{len(retaliation)} retaliation rule(s)" if retaliation else "no retaliation")
+    for cost in shocks.get("trade_costs") or []:
+        where = "–".join(cost.get("between") or []) or "a directed pair"
+        parts.append(f"trade costs {100 * float(cost['change']):+g}% {where}")
+    elasticity = model.get("theta", model.get("eps"))
+    name = model.get("name", "one-sector")
+    parts.append(f"model {name}" + (f", elasticity {elasticity}" if elasticity else ""))
+    parts.append(f"baseline {data.get('baseline', 'default')}")
+    return "; ".join(parts) + "."
+
+
+def scenario_yaml(data: dict[str, Any]) -> str:
+    """YAML text of a built scenario, keys in the order of the file."""
+    text: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return text
+
+
+@router.get("/explorer", response_class=HTMLResponse)
+def explorer(request: Request, scenario: str = "") -> HTMLResponse:
+    """The scenario explorer page."""
+    from tradewinds.data.loaders import bundled_names
+
+    return page(
+        request,
+        "explorer.html",
+        title="Scenario explorer",
+        library=library(scenario_dir_of(request)),
+        chosen=scenario or "measures-2025-09-01.yaml",
+        models=MODELS,
+        retaliation=RETALIATION,
+        usmca=USMCA,
+        baselines=bundled_names(),
+        max_upload=MAX_UPLOAD,
+        needs_token=writes_need_token(request),
+    )
+
+
+@router.post("/explorer/build")
+def explorer_build(request: Request, levers: Levers) -> dict[str, Any]:
+    """The scenario the explorer's form describes, as YAML (validated)."""
+    data = build_scenario(levers, scenario_dir_of(request))
+    return {"yaml": scenario_yaml(data), "title": data.get("title", ""), "summary": summary(data)}
+
+
+# -- strategy --------------------------------------------------------------------------------
+
+
+STRATEGIES = ("accept", "alone", "joint", "deal")
+
+
+@router.get("/strategy", response_class=HTMLResponse)
+def strategy(request: Request) -> HTMLResponse:
+    """The united-front game and the optimal tariff curve."""
+    return page(
+        request,
+        "strategy.html",
+        title="Strategy",
+        library=[s for s in library(scenario_dir_of(request)) if s["model"] != "multi-sector"],
+        chosen="threat-escalation.yaml",
+        needs_token=writes_need_token(request),
+    )
+
+
+@router.get("/strategy/scenario", response_class=PlainTextResponse)
+def strategy_scenario(request: Request, name: str = Query(max_length=200)) -> str:
+    """A library scenario's text (sent to the strategy job as content)."""
+    return library_text(name, scenario_dir_of(request))
+
+
+class JobResult(BaseModel):
+    """A job result as the API returns it (only the records are used here)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    run_id: str | None = None
+    records: list[dict[str, Any]] = Field(max_length=100_000)
+
+
+def united_front_context(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Payoff matrices, equilibria and the partners' summary from the game's tidy records."""
+    import pandas as pd
+
+    frame = pd.DataFrame(records)
+    if frame.empty:
+        raise ScenarioError("The united-front result has no records.")
+    frame["partner"] = frame["partner"].fillna("")
+    cells = frame[(frame["metric"] == "welfare_pct") & frame["partner"].str.contains("=")]
+    if cells.empty:
+        raise ScenarioError("The result has no payoff cells (metric welfare_pct by cell).")
+    first = str(cells["partner"].iloc[0])
+    a, b = (part.split("=")[0] for part in first.split(";"))
+    eq = set(frame.loc[frame["metric"] == "nash_equilibrium", "partner"])
+    players = [a, b] + [c for c in ("USA",) if c in set(cells["country"])]
+    payoff = {
+        (str(p), str(c)): float(v)
+        for p, c, v in cells[["partner", "country", "value"]].itertuples(index=False)
+    }
+    matrices = []
+    for who in players:
+        values = [
+            [payoff.get((f"{a}={r};{b}={c}", who), float("nan")) for c in STRATEGIES]
+            for r in STRATEGIES
+        ]
+        bound = max(abs(v) for row in values for v in row if v == v) or 1.0
+        matrices.append(
+            {
+                "who": who,
+                "rows": [
+                    {
+                        "strategy": r,
+                        "cells": [
+                            {
+                                "value": v,
+                                "eq": f"{a}={r};{b}={c}" in eq,
+                                "style": _heat(v, bound),
+                            }
+                            for c, v in zip(STRATEGIES, row, strict=True)
+                        ],
+                    }
+                    for r, row in zip(STRATEGIES, values, strict=True)
+                ],
+            }
+        )
+    summary = []
+    for p in (a, b):
+        row: dict[str, Any] = {"partner": p}
+        for metric in (
+            "coordination_value_pct",
+            "coordination_vs_disagreement_pct",
+            "best_unilateral_pct",
+            "disagreement_pct",
+            "alone_rate",
+            "joint_rate",
+        ):
+            sel = frame[(frame["metric"] == metric) & (frame["country"] == p)]
+            row[metric] = float(sel["value"].iloc[0]) if len(sel) else float("nan")
+        summary.append(row)
+    equilibria = [e.replace(";", " / ").replace("=", ": ") for e in sorted(eq)]
+    shares = frame[frame["metric"] == "equilibrium_share"]
+    draws = [
+        {"cell": str(p).replace(";", " / ").replace("=", ": "), "share": float(v)}
+        for p, v in zip(shares["partner"], shares["value"], strict=True)
+    ]
+    return {
+        "draws": draws,
+        "partners": (a, b),
+        "strategies": STRATEGIES,
+        "matrices": matrices,
+        "summary": summary,
+        "equilibria": equilibria,
+    }
+
+
+def _heat(value: float, bound: float) -> str:
+    """Background colour of a payoff cell: blue gains, red losses (text stays dark)."""
+    if value != value:
+        return ""
+    share = min(abs(value) / bound, 1.0) * 0.55
+    colour = "33,102,172" if value >= 0 else "178,24,43"
+    return f"background-color: rgba({colour},{share:.2f})"
+
+
+@router.post("/strategy/united-front/view", response_class=HTMLResponse)
+def united_front_view(result: JobResult) -> HTMLResponse:
+    """The game's heat tables from a finished job's result."""
+    ctx = united_front_context(result.records)
+    return HTMLResponse(fragment("_united_front.html", run_id=result.run_id, **ctx))
+
+
+def tariff_curve(
+    scenario_name: str, country: str, points: int, given: Path | None = None
+) -> dict[str, Any]:
+    """``country``'s welfare against its uniform tariff on every partner, and the optimum."""
+    from tradewinds.core.inputs import parse_yaml
+    from tradewinds.policy.optimal import optimal_tariffs
+    from tradewinds.scenarios.schema import parse_scenario
+    from tradewinds.scenarios.strategy import tariff_problem
+
+    text = library_text(scenario_name, given)
+    spec = parse_scenario(parse_yaml(text, scenario_name), scenario_name)
+    if spec.model.name == "multi-sector":
+        raise ScenarioError("The curve page takes one-sector scenarios (a few solves each).")
+    problem, _ = tariff_problem(spec)
+    inst = problem.instrument(country.upper(), None)
+    best = optimal_tariffs(problem, [inst], bounds=(0.0, 2.0))
+    top = max(0.6, 2.2 * float(best.values[0]))
+    grid = np.linspace(0.0, top, points)
+    welfare = []
+    for t in grid:
+        eq = problem.evaluate(inst.apply(problem.tariff, np.array([t])))
+        welfare.append(100 * problem.welfare(eq)[inst.country])
+    t_star = float(best.values[0])
+    w_star = 100 * best.welfare[inst.country]
+    return {
+        "country": inst.country,
+        "title": spec.title,
+        "grid": grid.tolist(),
+        "welfare": welfare,
+        "optimum": t_star,
+        "optimum_welfare": w_star,
+        "start": float(best.start[0]),
+    }
+
+
+@router.get("/strategy/curve/view", response_class=HTMLResponse)
+async def curve_view(
+    request: Request,
+    scenario: str = Query(default="threat-escalation.yaml", max_length=200),
+    country: str = Query(default="CAN", pattern=r"^[A-Za-z]{3}$"),
+    points: int = Query(default=21, ge=5, le=41),
+) -> HTMLResponse:
+    """The optimal tariff curve of one country as a chart fragment."""
+    from tradewinds.api.deps import bounded
+
+    curve = await bounded(
+        request, tariff_curve, scenario, country, points, scenario_dir_of(request)
+    )
+    figure: dict[str, Any] = {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "x": [100 * t for t in curve["grid"]],
+                "y": curve["welfare"],
+                "name": f"{curve['country']} welfare",
+                "line": {"color": charts.COUNTRY_COLOURS.get(curve["country"], "#0072B2")},
+                "hovertemplate": "tariff %{x:.1f}%: welfare %{y:+.3f}%<extra></extra>",
+            },
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [100 * curve["optimum"]],
+                "y": [curve["optimum_welfare"]],
+                "name": "optimum",
+                "marker": {"size": 13, "symbol": "star", "color": "#000"},
+                "hovertemplate": "optimum %{x:.2f}%: %{y:+.3f}%<extra></extra>",
+            },
+        ],
+        "layout": charts._layout(
+            xaxis={
+                "title": {"text": f"{curve['country']} uniform tariff on all partners"},
+                "ticksuffix": "%",
+            },
+            yaxis={"title": {"text": "welfare change"}, "ticksuffix": "%"},
+            height=380,
+        ),
+    }
+    return HTMLResponse(fragment("_curve.html", curve=curve, figure=figure))
