@@ -42,7 +42,13 @@ BATCH_COLUMNS = (
     "quantity",
     "unit",
     "transshipped",
+    "civil_aircraft",
+    "named_article",
+    "us_metal",
+    "semiconductor",
 )
+#: Boolean declarations a line may carry (see ``stacking.Lines.declared``).
+DECLARATIONS = ("civil_aircraft", "named_article", "us_metal", "semiconductor")
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,7 @@ class Layer:
     amount: float | None
     title: str = ""
     legal_basis: str = ""
+    basis: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON fields of a layer."""
@@ -126,7 +133,11 @@ def _on_uniques(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
 
 
 def _metal_defaults(
-    frame: pd.DataFrame, codes: np.ndarray, registry: Registry, strict: bool
+    frame: pd.DataFrame,
+    codes: np.ndarray,
+    registry: Registry,
+    strict: bool,
+    window: tuple[dt.date, dt.date] | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Fill undeclared metal shares: full value where one metal programme can cover the line.
 
@@ -140,7 +151,7 @@ def _metal_defaults(
     for metal in METALS:
         mask = np.zeros(len(universe_codes), dtype=bool)
         for m in registry.measures:
-            if m.metal == metal and m.status == "in_force":
+            if m.metal == metal and m.status == "in_force" and _overlaps(m, window):
                 mask |= scope_mask(m.scope)
         covered[metal] = mask[codes]
     declared = np.column_stack([frame[m].notna().to_numpy() for m in METALS])
@@ -167,6 +178,14 @@ def _metal_defaults(
             "and copper are shares of the customs value and must sum to at most 1."
         )
     return frame, notes
+
+
+def _overlaps(m: Measure, window: tuple[dt.date, dt.date] | None) -> bool:
+    """Whether ``m``'s window meets the dates ``window`` (first, last), inclusive."""
+    if window is None:
+        return True
+    first, last = window
+    return m.effective_from <= last and (m.effective_to is None or m.effective_to > first)
 
 
 def _quantity_in_rate_unit(frame: pd.DataFrame, codes: np.ndarray, strict: bool) -> np.ndarray:
@@ -205,14 +224,16 @@ def prepare_lines(
             f"{where} has unknown column(s) {unknown}; allowed: {list(BATCH_COLUMNS)}."
         )
     frame = frame.copy()
-    for col, default in (
+    defaults: list[tuple[str, Any]] = [
         ("importer", "USA"),
         ("usmca", False),
         ("us_content", np.nan),
         ("quantity", np.nan),
         ("unit", ""),
         ("transshipped", False),
-    ):
+        *((name, False) for name in DECLARATIONS),
+    ]
+    for col, default in defaults:
         if col not in frame.columns:
             frame[col] = default
     for metal in METALS:
@@ -261,7 +282,10 @@ def prepare_lines(
         )
     frame["usmca"] = _as_bool(frame["usmca"])
     frame["transshipped"] = _as_bool(frame["transshipped"])
-    frame, notes = _metal_defaults(frame, codes, registry, strict)
+    for name in DECLARATIONS:
+        frame[name] = _as_bool(frame[name])
+    frame["metal_declared"] = frame[list(METALS)].notna().any(axis=1).to_numpy()
+    frame, notes = _metal_defaults(frame, codes, registry, strict, (first, last))
     frame["quantity"] = _quantity_in_rate_unit(frame, codes, strict)
     return frame, codes, notes
 
@@ -288,6 +312,9 @@ def _lines(frame: pd.DataFrame, codes: np.ndarray) -> Lines:
         copper=frame["copper"].to_numpy(dtype=float),
         transshipped=frame["transshipped"].to_numpy(dtype=bool),
         quantity=frame["quantity"].to_numpy(dtype=float),
+        declared={
+            name: frame[name].to_numpy(dtype=bool) for name in (*DECLARATIONS, "metal_declared")
+        },
     )
 
 
@@ -334,7 +361,28 @@ def _layer(m: Measure, rate: float, base: float, amount: float) -> Layer:
         amount=round(amount, 2),
         title=m.title,
         legal_basis=m.legal_basis,
+        basis=_basis(m),
     )
+
+
+def _basis(m: Measure) -> str:
+    """The part of the value a measure's rate applies to, and its regime, in words."""
+    if m.programme == MFN:
+        return "full value"
+    if m.value_basis == "metal_content":
+        text = f"{m.metal} content"
+    elif m.value_basis == "non_us_content" or m.usmca == "non_us_content":
+        text = "full value (non-US content if declared under USMCA)"
+    else:
+        text = "full value"
+    if m.floor:
+        text += f", floor: MFN + duty = {m.rate:.0%}"
+    return f"{text}; {m.regime}" if m.regime else text
+
+
+def _covers(measures: list[Measure], codes: np.ndarray) -> bool:
+    """Whether the scope of any of ``measures`` covers the (first) HTS index of ``codes``."""
+    return any(bool(scope_mask(m.scope)[int(codes[0])]) for m in measures)
 
 
 def calculate(
@@ -351,6 +399,10 @@ def calculate(
     unit: str | None = None,
     transshipped: bool = False,
     registry: Registry | None = None,
+    civil_aircraft: bool = False,
+    named_article: bool = False,
+    us_metal: bool = False,
+    semiconductor: bool = False,
 ) -> DutyResult:
     """Stacked duty of one shipment; every layer cites its measure, legal basis and heading."""
     registry = registry or load_registry()
@@ -376,6 +428,10 @@ def calculate(
         "quantity": np.nan if quantity is None else quantity,
         "unit": unit or "",
         "transshipped": transshipped,
+        "civil_aircraft": civil_aircraft,
+        "named_article": named_article,
+        "us_metal": us_metal,
+        "semiconductor": semiconductor,
         **{m: metal_content.get(m, np.nan) for m in METALS},
     }
     frame, codes, notes = prepare_lines(
@@ -428,6 +484,21 @@ def calculate(
         notes.append("--us-content only matters with a USMCA claim (--usmca); it was not used.")
     if mfn is not None and table["mfn_kind"] != "free" and mfn_free:
         notes.append("MFN: free under USMCA (special program S/S+ of this line).")
+    regimes = sorted({m.regime for m in ev.measures if m.id in applied and m.regime})
+    if regimes:
+        notes.append(f"Regime applied: {'; '.join(regimes)}.")
+    threshold = [
+        m
+        for j, m in enumerate(ev.measures)
+        if m.metal_threshold is not None and not ev.applies[0, j] and metal_content
+    ]
+    share = sum(metal_content.values())
+    if threshold and share <= (threshold[0].metal_threshold or 0) and _covers(threshold, codes):
+        notes.append(
+            f"Declared metal content {share:.0%} is at or below "
+            f"{threshold[0].metal_threshold:.0%}: the article is outside the 2026 Section 232 "
+            "metals regime (U.S. note 16(c) to chapter 99)."
+        )
     if any(m.scope.approximate for m in ev.measures if m.id in applied):
         notes.append("Some layers use a product scope flagged approximate in the registry.")
     return DutyResult(
