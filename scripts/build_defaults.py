@@ -221,25 +221,56 @@ def _s122_lists(notes: Path) -> dict[str, list[str]]:
     }
 
 
-def _metal_annexes(annex_csv: Path, universe: list[str]) -> dict[str, list[str]]:
+def _metal_annexes(notes: Path, universe: list[str]) -> dict[str, list[str]]:
     """The April-2026 Section 232 metal annexes as disjoint lists of HTS codes of the universe.
 
-    The Budget Lab's ``s232_annex_products.csv`` parses the lists of U.S. note 16(c) to
-    subchapter III of chapter 99 into prefixes by annex (1a, 1b, 2 = removed, 3). Some prefixes
-    nest across annexes (e.g. 7325.10 in I-B, 7325.10.0010 in I-A); each code of the universe
-    takes the annex of its longest matching prefix, so the lists do not overlap.
+    U.S. note 16(c) to subchapter III of chapter 99 (2026 Rev. 6) lists the provisions of
+    headings 9903.82.02-.19 in ten subdivisions: (i)-(v) articles of aluminium, steel and copper
+    and their close derivatives (Annex I-A, 50%), (vi)-(viii) derivatives and insulated copper
+    wire (Annex I-B, 25%), (ix)-(x) metal-intensive equipment (Annex III, 15% floor). The lists
+    are printed in interleaved columns, so only the annex boundaries are used: (c) to (vi), (vi)
+    to (ix), (ix) to (d). Each code of the universe takes the annex of its longest matching
+    provision, and a code is listed only if no code under it falls in another annex (or none),
+    so the lists are disjoint as prefix sets.
     """
-    table = pd.read_csv(annex_csv, dtype=str)
+    text = notes.read_text(encoding="latin-1")
+    start = text.index("16. (a)  Except as provided in headings 9903.85.67")
+    c = text.index("(c) Headings 9903.82.02", start)
+    vi = text.index("(vi) Derivative aluminum articles:", c)
+    ix = text.index("(ix) Derivative aluminum articles:", vi)
+    d = text.index("(d) Headings 9903.82.04 and 9903.82.05", ix)
+
+    def provisions(block: str) -> set[str]:
+        found = re.findall(_CODE, block)
+        return {_hts_digits(x) for x in found if not x.startswith("99") and not x.startswith("20")}
+
     prefixes = sorted(
-        zip(table["hts_prefix"], table["annex"], strict=True), key=lambda r: -len(r[0])
+        [(p, "1a") for p in provisions(text[c:vi])]
+        + [(p, "1b") for p in provisions(text[vi:ix])]
+        + [(p, "3") for p in provisions(text[ix:d])],
+        key=lambda r: -len(r[0]),
     )
-    out: dict[str, list[str]] = {"1a": [], "1b": [], "2": [], "3": []}
+    annex_of: dict[str, str] = {}
     for code in universe:
         for prefix, annex in prefixes:
             if code.startswith(prefix):
-                out[annex].append(code)
+                annex_of[code] = annex
                 break
-    return {f"s232_2026_annex_{k}": v for k, v in out.items() if k != "2"}
+    codes = sorted(universe)
+    out: dict[str, list[str]] = {"1a": [], "1b": [], "3": []}
+    for k, code in enumerate(codes):
+        if code not in annex_of:
+            continue
+        # list entries are prefixes: keep an 8-digit code only if no code under it has another
+        # annex (or none), else its 10-digit codes stand for it
+        below = []
+        for other in codes[k + 1 :]:
+            if not other.startswith(code):
+                break
+            below.append(annex_of.get(other))
+        if all(a == annex_of[code] for a in below):
+            out[annex_of[code]].append(code)
+    return {f"s232_2026_annex_{k}": v for k, v in out.items()}
 
 
 def build_measures(shared: Path, command: str) -> None:
@@ -296,7 +327,7 @@ def build_measures(shared: Path, command: str) -> None:
     add = pd.DataFrame({"code": extra, "edition": "2025 rev 32"})
     hts = pd.concat([mfn, add], ignore_index=True).sort_values("code").reset_index(drop=True)
 
-    annexes = _metal_annexes(src(tracker / "s232_annex_products.csv"), list(hts["code"]))
+    annexes = _metal_annexes(notes, list(hts["code"]))
     for name, codes in annexes.items():
         lists += [(name, c) for c in codes]
     frame = pd.DataFrame(lists, columns=["list", "hts_prefix"]).drop_duplicates()

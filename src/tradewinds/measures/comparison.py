@@ -24,6 +24,7 @@ Budget Lab figure we can compare.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -62,7 +63,7 @@ def budget_lab_registry(
         if energy_rate is not None and m.scope.lists == ("ieepa_energy_ca",):
             m = m.model_copy(update={"rate": energy_rate})
         measures.append(m)
-    return Registry(tuple(measures), registry.rules, registry.coverage_date, dict(registry.origin))
+    return dataclasses.replace(registry, measures=tuple(measures))
 
 
 def change_by_authority(

@@ -75,6 +75,7 @@ class Registry:
     rules: tuple[PrecedenceRule, ...]
     coverage_date: dt.date
     origin: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    open_questions: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "measures", tuple(sorted(self.measures, key=lambda m: m.id)))
@@ -97,10 +98,15 @@ class Registry:
                 "starts on 2025-01-01. Use a date in 2025 or later."
             )
         if date > self.coverage_date:
+            still_open = (
+                f" Open at that date: {'; '.join(self.open_questions)}."
+                if self.open_questions
+                else ""
+            )
             warn(
                 f"Date {date.isoformat()} is past the registry coverage date "
                 f"{self.coverage_date.isoformat()}: the result assumes no measure changed "
-                "after it.",
+                f"after it.{still_open}",
                 CoverageWarning,
             )
 
@@ -221,7 +227,7 @@ def build_registry(
             f"Precedence file {str(precedence)!r} is invalid at {_validation_message(exc)}."
         ) from exc
     _check_rules(prec.rules, {m.programme for m in measures} | {"mfn"})
-    return Registry(tuple(measures), prec.rules, prec.coverage_date, origin)
+    return Registry(tuple(measures), prec.rules, prec.coverage_date, origin, prec.open_questions)
 
 
 @functools.cache

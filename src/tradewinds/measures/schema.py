@@ -23,6 +23,7 @@ Authority = Literal[
     "adcvd",
     "canada_surtax",
     "mexico_tariff",
+    "section_301",
 ]
 
 #: Which part of the customs value a rate applies to: all of it, the declared share of one metal,
