@@ -18,7 +18,6 @@ The applied US tariffs per model sector come from :func:`tradewinds.measures.sho
 from __future__ import annotations
 
 import dataclasses
-
 import datetime as dt
 import functools
 import hashlib
