@@ -146,12 +146,15 @@ class Registry:
         return sorted({m.programme for m in self.measures})
 
 
-def check_conflicts(measures: Sequence[Measure], origin: dict[str, str]) -> None:
-    """Raise :class:`MeasureConflictError` for duplicate ids or overlapping records."""
+def find_conflicts(
+    measures: Sequence[Measure], origin: dict[str, str], *, only: set[str] | None = None
+) -> list[str]:
+    """Messages for duplicate ids and overlapping records (``only``: pairs touching these ids)."""
+    problems: list[str] = []
     seen: dict[str, Measure] = {}
     for m in measures:
-        if m.id in seen:
-            raise MeasureConflictError(
+        if m.id in seen and (only is None or m.id in only):
+            problems.append(
                 f"Measure id {m.id!r} is defined twice: in {origin.get(m.id, '?')} and again. "
                 "Give the new record its own id."
             )
@@ -169,6 +172,8 @@ def check_conflicts(measures: Sequence[Measure], origin: dict[str, str]) -> None
         by_key.setdefault((m.programme, m.imposing), []).append(m)
     for group in by_key.values():
         for a, b in itertools.combinations(sorted(group, key=lambda m: m.id), 2):
+            if only is not None and a.id not in only and b.id not in only:
+                continue
             if a.condition != b.condition or not _windows_overlap(a, b):
                 continue
             if not _targets_overlap(a, b) or a.metal != b.metal:
@@ -178,12 +183,20 @@ def check_conflicts(measures: Sequence[Measure], origin: dict[str, str]) -> None
                 from tradewinds.measures.products import dotted, hts_universe
 
                 example = dotted(str(hts_universe().codes[np.flatnonzero(shared)[0]]))
-                raise MeasureConflictError(
+                problems.append(
                     f"Measures {a.id!r} ({origin.get(a.id, '?')}) and {b.id!r} "
                     f"({origin.get(b.id, '?')}) overlap: same programme {a.programme!r}, "
                     f"overlapping windows and products (e.g. {example}). End one before the "
                     "other starts, or narrow a scope."
                 )
+    return problems
+
+
+def check_conflicts(measures: Sequence[Measure], origin: dict[str, str]) -> None:
+    """Raise :class:`MeasureConflictError` for duplicate ids or overlapping records."""
+    problems = find_conflicts(measures, origin)
+    if problems:
+        raise MeasureConflictError(problems[0])
 
 
 def _check_rules(rules: Sequence[PrecedenceRule], programmes: Iterable[str]) -> None:
