@@ -144,16 +144,133 @@ def _mfn_table(hts_csv: Path) -> pd.DataFrame:
     return table.rename(columns={"general": "mfn_text"}).drop(columns="special")
 
 
-def _s122_exempt(notes: Path) -> list[str]:
-    """Subheadings exempt from the Section 122 surcharge.
+_NOTE33 = "33. (a)  Except as provided for in headings 9903.94.02"
+_CODE = r"(?<![\d.])(\d{4}(?:\.\d{2}(?:\.\d{2}(?:\d{2})?)?)?)(?![\d.])"
 
-    U.S. note 2(aa)(ii)-(iv) to subchapter III of HTSUS chapter 99.
+
+def _code_lines(block: str) -> list[str]:
+    """HTS numbers of the list lines of a note (lines holding nothing but numbers)."""
+    out: list[str] = []
+    for line in block.splitlines():
+        if line.strip() and re.fullmatch(r"[\d.;\s]+", line):
+            out += [_hts_digits(c) for c in re.findall(_CODE, line)]
+    return out
+
+
+def _auto_parts(notes: Path) -> tuple[list[str], list[str]]:
+    """Automobile parts of U.S. note 33 to subchapter III of chapter 99 (2026 Rev. 6 text).
+
+    Subdivision (g) names the HTS provisions whose *parts of passenger vehicles and light trucks*
+    pay heading 9903.94.05; subdivision (h)(ii) sends articles of those provisions that are not
+    such parts to 9903.94.06 (no duty). A provision of (g) given at 8 or 10 digits is kept. A
+    bare heading or 6-digit subheading of (g) is replaced by the statistical reporting numbers
+    that the published parts list of subdivision (j) names under it; a provision under which (j)
+    names none (heading 8471, subheadings 8537.10 and 8537.20) is left out, because listing it
+    whole would sweep in every article of the heading (computers, switchboards). Returns the list
+    and the provisions left out.
     """
     text = notes.read_text(encoding="latin-1")
-    start = text.index("(ii) As provided in heading 9903.03.03")
-    end = text.index("(v) As provided in heading 9903.03.06")
-    codes = re.findall(r"\b(\d{4}\.\d{2}(?:\.\d{2}(?:\.\d{2})?)?)\b", text[start:end])
-    return sorted({_hts_digits(c) for c in codes if not c.startswith(("98", "99"))})
+    start = text.index(_NOTE33)
+    g0 = text.index("(g) Subject to a manufacturer's import adjustment offset", start)
+    g1 = text.index("(h) Heading 9903.94.06 applies", g0)
+    j0 = text.index("(j) Heading 9903.94.32 sets forth", g1)
+    j1 = text.index("Any automotive part, except those eligible", j0)
+    listed = _code_lines(text[g0:g1])
+    published = sorted(set(re.findall(_CODE, text[j0:j1].replace(";", " "))))
+    published = [_hts_digits(c) for c in published]
+    parts: list[str] = []
+    dropped: list[str] = []
+    for code in listed:
+        if len(code) >= 8:
+            parts.append(code)
+            continue
+        under = [c for c in published if c.startswith(code)]
+        if under:
+            parts += under
+        else:
+            dropped.append(code)
+    return sorted(set(parts)), dropped
+
+
+def _s122_lists(notes: Path) -> dict[str, list[str]]:
+    """The three lists of U.S. note 2(aa) to subchapter III of chapter 99, split by their rule.
+
+    ``s122_exempt``: list (ii), every article of the subheadings, plus chapter 88 and heading
+    8411 of list (iv) (aircraft, their engines and turbines: civil use is the rule).
+    ``s122_exempt_named``: list (iii), particular named articles within a subheading (etrogs,
+    articles for religious purposes ...), exempt only when the shipment declares the article.
+    ``s122_exempt_civil_aircraft``: the rest of list (iv) (seats, lamps, rubber and plastic
+    articles ...), exempt only when declared as civil-aircraft articles meeting general note 6.
+    """
+    text = notes.read_text(encoding="latin-1")
+    ii = text.index("(ii) As provided in heading 9903.03.03")
+    iii = text.index("(iii) As provided in heading 9903.03.04", ii)
+    iv = text.index("(iv) As provided in heading 9903.03.05", iii)
+    v = text.index("(v) As provided in heading 9903.03.06", iv)
+
+    def codes(block: str) -> list[str]:
+        found = re.findall(r"\b(\d{4}\.\d{2}(?:\.\d{2}(?:\.\d{2})?)?)\b", block)
+        return sorted({_hts_digits(c) for c in found if not c.startswith(("98", "99"))})
+
+    aircraft = codes(text[iv:v])
+    default = [c for c in aircraft if c.startswith(("88", "8411"))]
+    return {
+        "s122_exempt": sorted(set(codes(text[ii:iii])) | set(default)),
+        "s122_exempt_named": codes(text[iii:iv]),
+        "s122_exempt_civil_aircraft": [c for c in aircraft if c not in default],
+    }
+
+
+def _metal_annexes(notes: Path, universe: list[str]) -> dict[str, list[str]]:
+    """The April-2026 Section 232 metal annexes as disjoint lists of HTS codes of the universe.
+
+    U.S. note 16(c) to subchapter III of chapter 99 (2026 Rev. 6) lists the provisions of
+    headings 9903.82.02-.19 in ten subdivisions: (i)-(v) articles of aluminium, steel and copper
+    and their close derivatives (Annex I-A, 50%), (vi)-(viii) derivatives and insulated copper
+    wire (Annex I-B, 25%), (ix)-(x) metal-intensive equipment (Annex III, 15% floor). The lists
+    are printed in interleaved columns, so only the annex boundaries are used: (c) to (vi), (vi)
+    to (ix), (ix) to (d). Each code of the universe takes the annex of its longest matching
+    provision, and a code is listed only if no code under it falls in another annex (or none),
+    so the lists are disjoint as prefix sets.
+    """
+    text = notes.read_text(encoding="latin-1")
+    start = text.index("16. (a)  Except as provided in headings 9903.85.67")
+    c = text.index("(c) Headings 9903.82.02", start)
+    vi = text.index("(vi) Derivative aluminum articles:", c)
+    ix = text.index("(ix) Derivative aluminum articles:", vi)
+    d = text.index("(d) Headings 9903.82.04 and 9903.82.05", ix)
+
+    def provisions(block: str) -> set[str]:
+        found = re.findall(_CODE, block)
+        return {_hts_digits(x) for x in found if not x.startswith("99") and not x.startswith("20")}
+
+    prefixes = sorted(
+        [(p, "1a") for p in provisions(text[c:vi])]
+        + [(p, "1b") for p in provisions(text[vi:ix])]
+        + [(p, "3") for p in provisions(text[ix:d])],
+        key=lambda r: -len(r[0]),
+    )
+    annex_of: dict[str, str] = {}
+    for code in universe:
+        for prefix, annex in prefixes:
+            if code.startswith(prefix):
+                annex_of[code] = annex
+                break
+    codes = sorted(universe)
+    out: dict[str, list[str]] = {"1a": [], "1b": [], "3": []}
+    for k, code in enumerate(codes):
+        if code not in annex_of:
+            continue
+        # list entries are prefixes: keep an 8-digit code only if no code under it has another
+        # annex (or none), else its 10-digit codes stand for it
+        below = []
+        for other in codes[k + 1 :]:
+            if not other.startswith(code):
+                break
+            below.append(annex_of.get(other))
+        if all(a == annex_of[code] for a in below):
+            out[annex_of[code]].append(code)
+    return {f"s232_2026_annex_{k}": v for k, v in out.items()}
 
 
 def build_measures(shared: Path, command: str) -> None:
@@ -180,12 +297,14 @@ def build_measures(shared: Path, command: str) -> None:
             lists += [(f"s232_{metal}_derivatives{suffix}", h) for h in part.loc[sel, "hts_prefix"]]
     copper = pd.read_csv(src(tracker / "s232_copper_products.csv"), dtype=str)
     lists += [("s232_copper", h) for h in copper["hts10"]]
-    for name, file in (
-        ("s232_auto_parts", "s232_auto_parts.txt"),
-        ("s232_mhdv_parts", "s232_mhd_parts.txt"),
-    ):
-        codes = src(tracker / file).read_text().split()
-        lists += [(name, c) for c in codes]
+    notes = src(by / "tariff_rate_tracker" / "us_notes" / "chapter99_2026_rev_6.txt")
+    parts, dropped = _auto_parts(notes)
+    print(f"auto parts: {len(parts)} codes; whole provisions left out: {dropped}")
+    lists += [("s232_auto_parts", c) for c in parts]
+    codes = src(tracker / "s232_mhd_parts.txt").read_text().split()
+    lists += [("s232_mhdv_parts", c) for c in codes]
+    semis = pd.read_csv(src(tracker / "s232_semi_products.csv"), dtype=str)
+    lists += [("s232_semiconductors", c) for c in semis["hts10"]]
     carve = pd.read_csv(src(tracker / "fentanyl_carveout_products.csv"), dtype=str)
     for category, name in (
         ("energy_ca", "ieepa_energy_ca"),
@@ -193,11 +312,8 @@ def build_measures(shared: Path, command: str) -> None:
         ("potash_mx", "ieepa_potash_mx"),
     ):
         lists += [(name, h) for h in carve.loc[carve["category"] == category, "hts8"]]
-    notes = src(by / "tariff_rate_tracker" / "us_notes" / "chapter99_2026_rev_6.txt")
-    lists += [("s122_exempt", c) for c in _s122_exempt(notes)]
-    frame = pd.DataFrame(lists, columns=["list", "hts_prefix"]).drop_duplicates()
-    frame = frame.sort_values(["list", "hts_prefix"])
-    frame.to_csv(MEASURES_OUT / "product_lists.csv", index=False)
+    for name, codes in _s122_lists(notes).items():
+        lists += [(name, c) for c in codes]
 
     # HTS universe and MFN rates: 2025 basic edition, plus HTS10 codes from later revisions.
     mfn = _mfn_table(src(etrs / "hts_2025_basic_edition.csv"))
@@ -210,6 +326,13 @@ def build_measures(shared: Path, command: str) -> None:
     mfn["edition"] = "2025 basic"
     add = pd.DataFrame({"code": extra, "edition": "2025 rev 32"})
     hts = pd.concat([mfn, add], ignore_index=True).sort_values("code").reset_index(drop=True)
+
+    annexes = _metal_annexes(notes, list(hts["code"]))
+    for name, codes in annexes.items():
+        lists += [(name, c) for c in codes]
+    frame = pd.DataFrame(lists, columns=["list", "hts_prefix"]).drop_duplicates()
+    frame = frame.sort_values(["list", "hts_prefix"])
+    frame.to_csv(MEASURES_OUT / "product_lists.csv", index=False)
     hts.to_csv(MEASURES_OUT / "hts.csv.gz", index=False, compression={"method": "gzip", "mtime": 0})
 
     # Import weights for Canada and Mexico, with USMCA claim and metal-content shares.

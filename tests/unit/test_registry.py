@@ -119,9 +119,18 @@ def test_unknown_key_in_user_file_is_one_line_error(tmp_path):
 
 
 def test_query_past_coverage_warns_at_caller():
-    with pytest.warns(CoverageWarning, match="coverage date") as record:
-        calculate("6109.10.0012", "CAN", "2026-06-01", 100.0)
+    # coverage moved from 2026-03-15 to 2026-07-03 with the 2026 update sheet
+    with pytest.warns(CoverageWarning, match="coverage date 2026-07-03") as record:
+        calculate("6109.10.0012", "CAN", "2026-08-01", 100.0)
     assert record[0].filename == __file__
+    text = str(record[0].message)
+    for question in ("Section 122", "2026-07-24", "pharmaceutical", "Section 301"):
+        assert question in text
+
+
+def test_no_warning_up_to_the_coverage_date(recwarn):
+    calculate("6109.10.0012", "CAN", "2026-07-03", 100.0)
+    assert not [w for w in recwarn if issubclass(w.category, CoverageWarning)]
 
 
 def test_date_before_2025_is_refused():

@@ -57,6 +57,26 @@ def register(app: typer.Typer) -> None:
         importer: str = typer.Option(
             "USA", "--importer", help="Importing country (USA, CAN, MEX)."
         ),
+        civil_aircraft: bool = typer.Option(
+            False,
+            "--civil-aircraft",
+            help="Civil-aircraft article meeting general note 6 (Section 122 note 2(aa)(iv)).",
+        ),
+        named_article: bool = typer.Option(
+            False,
+            "--named-article",
+            help="One of the particular articles named in Section 122 note 2(aa)(iii).",
+        ),
+        us_metal: bool = typer.Option(
+            False,
+            "--us-metal",
+            help="Metal melted/smelted in the US (2026 Section 232 metals, 10% tier).",
+        ),
+        semiconductor: bool = typer.Option(
+            False,
+            "--semiconductor",
+            help="A covered semiconductor article of U.S. note 39 (Proclamation 11002, 25%).",
+        ),
         measures: list[Path] = typer.Option([], "--measures", help="Extra measure YAML file(s)."),
         fmt: str = typer.Option("table", "--format", help="table or json."),
         batch: Path | None = typer.Option(None, "--batch", help="CSV of shipment lines."),
@@ -104,6 +124,10 @@ def register(app: typer.Typer) -> None:
                 unit=unit,
                 transshipped=transshipped,
                 registry=registry,
+                civil_aircraft=civil_aircraft,
+                named_article=named_article,
+                us_metal=us_metal,
+                semiconductor=semiconductor,
             )
             if fmt == "json":
                 typer.echo(json.dumps(result.to_dict(), indent=2))
@@ -175,7 +199,7 @@ def _print_table(result: object, wide: bool = False) -> None:
         title=f"{result.hts} from {result.origin}, entered {result.date.isoformat()}, "
         f"customs value US$ {value:,.2f}"
     )
-    for col in ("measure", "legal basis", "heading", "rate", "base", "amount"):
+    for col in ("measure", "legal basis", "heading", "basis", "rate", "base", "amount"):
         table.add_column(
             col,
             justify="right" if col in ("rate", "base", "amount") else "left",
@@ -185,7 +209,15 @@ def _print_table(result: object, wide: bool = False) -> None:
         rate = f"{layer.rate:.2%}" if isinstance(layer.rate, float) else str(layer.rate)
         base = "-" if layer.base_value is None else f"{layer.base_value:,.2f}"
         amount = "not computed" if layer.amount is None else f"{layer.amount:,.2f}"
-        table.add_row(layer.measure_id, layer.legal_basis, layer.heading or "-", rate, base, amount)
+        table.add_row(
+            layer.measure_id,
+            layer.legal_basis,
+            layer.heading or "-",
+            layer.basis or "-",
+            rate,
+            base,
+            amount,
+        )
     out = console()
     print_table(out, table, wide=wide, drop=("heading", "base"))
     out.print(

@@ -1,4 +1,4 @@
-"""``tradewinds measures list|show``: what is in force, and one record in full."""
+"""``tradewinds measures list|show|timeline|validate|diff``: the registry and its upkeep."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ def register(app: typer.Typer) -> None:
     """Add the ``measures`` command group."""
     group = typer.Typer(help="Tariff measures in the registry: what is in force, and why.")
     app.add_typer(group, name="measures")
+    register_tools(group)
 
     @group.command("list")
     def list_(
@@ -104,3 +105,98 @@ def register(app: typer.Typer) -> None:
             src["url"] = src.get("url") or source_url(src["key"])
         data["file"] = registry.origin.get(m.id)
         typer.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
+
+
+def register_tools(group: typer.Typer) -> None:
+    """Add ``measures timeline``, ``measures validate`` and ``measures diff``."""
+
+    @group.command("timeline")
+    def timeline_(
+        target: str = typer.Option(..., "--target", help="Country: CAN or MEX (or USA)."),
+        measures: list[Path] = typer.Option([], "--measures", help="Extra measure YAML file(s)."),
+        fmt: str = typer.Option("table", "--format", help="table or json."),
+    ) -> None:
+        """Every change of rate or status on (or by) a country, by date, with sources."""
+        import json
+
+        from rich.table import Table
+
+        from tradewinds.core.errors import ScenarioError
+        from tradewinds.measures.registry import load_registry
+        from tradewinds.measures.timeline import timeline
+
+        if fmt not in ("table", "json"):
+            raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
+        with printed_warnings():
+            rows = timeline(target, load_registry(measures))
+        if fmt == "json":
+            typer.echo(json.dumps(rows, indent=1))
+            return
+        table = Table(title=f"Measures on or by {target.upper()}, by date")
+        for col in ("date", "change", "id", "rate", "imposing", "sources"):
+            table.add_column(col)
+        for r in rows:
+            rate = "-" if r["rate"] is None else f"{r['rate']:.0%}"
+            keys = ", ".join(s["key"] for s in r["sources"])
+            table.add_row(r["date"], r["kind"], r["title"], rate, r["imposing"], keys)
+        console().print(table)
+
+    @group.command("validate")
+    def validate_(
+        file: Path = typer.Argument(..., help="Measure YAML file to check."),
+    ) -> None:
+        """Check a measure file: schema, precedence rules, conflicts with existing records."""
+        from rich.console import Console
+
+        from tradewinds.measures.validate import validate_file
+
+        with printed_warnings():
+            problems = validate_file(file)
+        err = Console(stderr=True, highlight=False, soft_wrap=True)
+        errors = [p for p in problems if p.level == "error"]
+        for p in problems:
+            err.print(f"{file}: {p.level}: {p}", markup=False)
+        if errors:
+            raise typer.Exit(code=2)
+        console().print(f"{file}: valid ({len(problems)} note(s)).")
+
+    @group.command("diff")
+    def diff_(
+        old: Path = typer.Argument(..., help="Older Chapter 99 text or heading table (CSV)."),
+        new: Path = typer.Argument(..., help="Newer Chapter 99 text or heading table (CSV)."),
+        fmt: str = typer.Option("table", "--format", help="table or json."),
+        only_registry: bool = typer.Option(
+            False, "--only-registry", help="Show only headings that registry records name."
+        ),
+    ) -> None:
+        """Headings added, removed and changed between two Chapter 99 editions."""
+        import dataclasses
+        import json
+
+        from rich.table import Table
+
+        from tradewinds.core.errors import ScenarioError
+        from tradewinds.measures import ch99diff
+
+        if fmt not in ("table", "json"):
+            raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
+        with printed_warnings():
+            changes = ch99diff.diff(ch99diff.read(old), ch99diff.read(new))
+        if only_registry:
+            changes = [c for c in changes if c.records]
+        if fmt == "json":
+            typer.echo(json.dumps([dataclasses.asdict(c) for c in changes], indent=1))
+            return
+        table = Table(title=f"Chapter 99: {old.name} -> {new.name}")
+        for col in ("heading", "change", "what", "registry records"):
+            table.add_column(col)
+        for c in changes:
+            what = c.describe()
+            table.add_row(c.code, c.kind, what, ", ".join(c.records) or "-")
+        out = console()
+        out.print(table)
+        kinds = {k: sum(c.kind == k for c in changes) for k in ("added", "removed", "changed")}
+        out.print(
+            f"{kinds['added']} added, {kinds['removed']} removed, {kinds['changed']} changed; "
+            f"{sum(bool(c.records) for c in changes)} touch registry records."
+        )

@@ -17,14 +17,28 @@ from typing import Any
 import numpy as np
 
 from tradewinds.core.errors import ScenarioError
-from tradewinds.measures.lines import BATCH_COLUMNS, METALS, PreparedLines, prepare
+from tradewinds.measures.lines import (
+    BATCH_COLUMNS,
+    DECLARATIONS,
+    METALS,
+    PreparedLines,
+    prepare,
+)
 from tradewinds.measures.mfn import normalise_unit
-from tradewinds.measures.products import dotted, hts_universe, normalise_hts
+from tradewinds.measures.products import dotted, hts_universe, normalise_hts, scope_mask
 from tradewinds.measures.registry import Registry, load_registry, scope_masks
 from tradewinds.measures.schema import Measure
 from tradewinds.measures.stacking import MFN, Evaluation, Lines, evaluate
 
-__all__ = ["BATCH_COLUMNS", "METALS", "DutyResult", "Layer", "calculate", "prepare_lines"]
+__all__ = [
+    "BATCH_COLUMNS",
+    "DECLARATIONS",
+    "METALS",
+    "DutyResult",
+    "Layer",
+    "calculate",
+    "prepare_lines",
+]
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,7 @@ class Layer:
     amount: float | None
     title: str = ""
     legal_basis: str = ""
+    basis: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON fields of a layer."""
@@ -134,6 +149,7 @@ def _lines(cols: Mapping[str, np.ndarray], codes: np.ndarray, part: np.ndarray |
         copper=take("copper"),
         transshipped=take("transshipped"),
         quantity=take("quantity"),
+        declared={name: take(name) for name in (*DECLARATIONS, "metal_declared")},
     )
 
 
@@ -204,7 +220,28 @@ def _layer(m: Measure, rate: float, base: float, amount: float) -> Layer:
         amount=round(amount, 2),
         title=m.title,
         legal_basis=m.legal_basis,
+        basis=_basis(m),
     )
+
+
+def _basis(m: Measure) -> str:
+    """The part of the value a measure's rate applies to, and its regime, in words."""
+    if m.programme == MFN:
+        return "full value"
+    if m.value_basis == "metal_content":
+        text = f"{m.metal} content"
+    elif m.value_basis == "non_us_content" or m.usmca == "non_us_content":
+        text = "full value (non-US content if declared under USMCA)"
+    else:
+        text = "full value"
+    if m.floor:
+        text += f", floor: MFN + duty = {m.rate:.0%}"
+    return f"{text}; {m.regime}" if m.regime else text
+
+
+def _covers(measures: list[Measure], codes: np.ndarray) -> bool:
+    """Whether the scope of any of ``measures`` covers the (first) HTS index of ``codes``."""
+    return any(bool(scope_mask(m.scope)[int(codes[0])]) for m in measures)
 
 
 def calculate(
@@ -221,6 +258,10 @@ def calculate(
     unit: str | None = None,
     transshipped: bool = False,
     registry: Registry | None = None,
+    civil_aircraft: bool = False,
+    named_article: bool = False,
+    us_metal: bool = False,
+    semiconductor: bool = False,
 ) -> DutyResult:
     """Stacked duty of one shipment; every layer cites its measure, legal basis and heading."""
     registry = registry or load_registry()
@@ -246,6 +287,10 @@ def calculate(
         "quantity": quantity,
         "unit": unit or "",
         "transshipped": transshipped,
+        "civil_aircraft": civil_aircraft,
+        "named_article": named_article,
+        "us_metal": us_metal,
+        "semiconductor": semiconductor,
         **{m: metal_content.get(m) for m in METALS},
     }
     prepared = prepare_lines(
@@ -302,6 +347,21 @@ def calculate(
         notes.append("--us-content only matters with a USMCA claim (--usmca); it was not used.")
     if mfn is not None and table["mfn_kind"] != "free" and mfn_free:
         notes.append("MFN: free under USMCA (special program S/S+ of this line).")
+    regimes = sorted({m.regime for m in ev.measures if m.id in applied and m.regime})
+    if regimes:
+        notes.append(f"Regime applied: {'; '.join(regimes)}.")
+    threshold = [
+        m
+        for j, m in enumerate(ev.measures)
+        if m.metal_threshold is not None and not ev.applies[0, j] and metal_content
+    ]
+    share = sum(metal_content.values())
+    if threshold and share <= (threshold[0].metal_threshold or 0) and _covers(threshold, codes):
+        notes.append(
+            f"Declared metal content {share:.0%} is at or below "
+            f"{threshold[0].metal_threshold:.0%}: the article is outside the 2026 Section 232 "
+            "metals regime (U.S. note 16(c) to chapter 99)."
+        )
     if any(m.scope.approximate for m in ev.measures if m.id in applied):
         notes.append("Some layers use a product scope flagged approximate in the registry.")
     return DutyResult(

@@ -43,7 +43,14 @@ BATCH_COLUMNS = (
     "quantity",
     "unit",
     "transshipped",
+    "civil_aircraft",
+    "named_article",
+    "us_metal",
+    "semiconductor",
 )
+#: Boolean declarations a line may carry (see ``stacking.Lines.declared``): the use or origin of
+#: an article that an exemption or a narrow measure depends on.
+DECLARATIONS = ("civil_aircraft", "named_article", "us_metal", "semiconductor")
 REQUIRED = ("hts", "origin", "date", "value")
 #: Spellings of yes and no accepted for a flag (``usmca``, ``transshipped``), case-insensitive,
 #: blanks around them ignored; an empty field means no. Anything else is refused.
@@ -413,7 +420,7 @@ def prepare(
         if "quantity" in cols
         else np.full(n, np.nan)
     )
-    for name in ("usmca", "transshipped"):
+    for name in ("usmca", "transshipped", *DECLARATIONS):
         out[name] = _flags(cols[name], name, check) if name in cols else np.zeros(n, dtype=bool)
     unit_inv, unit_uniq = (
         _factor(cols["unit"]) if "unit" in cols else (np.zeros(n, np.intp), [None])
@@ -432,6 +439,9 @@ def prepare(
     if not keep.all():
         out = {k: v[rows] for k, v in out.items()}
         codes = codes[rows]
+    # a declared metal content (before undeclared shares default) selects the 2026 metals
+    # regime's exclusion of articles at or below its content threshold
+    out["metal_declared"] = np.column_stack([~np.isnan(out[m]) for m in METALS]).any(axis=1)
     notes = _metal_defaults(out, codes, registry, strict, check, rows)
     keep = ~check.errors.bad_rows(n)[rows]  # shares that add up to more than 1
     if not keep.all():
@@ -467,25 +477,45 @@ def _check_dates(dates: np.ndarray, registry: Registry, check: _Check) -> None:
         registry.check_date(dt.date.fromisoformat(str(dates[late].max())))
 
 
-def _coverage(registry: Registry) -> dict[str, np.ndarray]:
-    """Per metal, which HTS codes some in-force metal programme can cover."""
+def _coverage(
+    registry: Registry, window: tuple[dt.date, dt.date] | None = None
+) -> dict[str, np.ndarray]:
+    """Per metal, which HTS codes some in-force metal programme valid in ``window`` can cover.
+
+    ``window`` is the (first, last) date of the lines, inclusive; ``None`` takes every date.
+    """
     from tradewinds.measures.registry import scope_masks
 
     masks = scope_masks(registry)
     size = len(hts_universe().codes)
     cover = {}
     for metal in METALS:
-        if f"\0{metal}" in masks:  # kept beside the measures' masks (no id holds a NUL)
-            cover[metal] = masks[f"\0{metal}"]
+        ids = [
+            m.id
+            for m in registry.measures
+            if m.metal == metal and m.status == "in_force" and _overlaps(m, window)
+        ]
+        # kept beside the measures' masks (no id holds a NUL); few distinct sets of measures
+        key = "\0" + metal + "\0" + ",".join(ids)
+        if key in masks:
+            cover[metal] = masks[key]
             continue
         mask = np.zeros(size, dtype=bool)
-        for m in registry.measures:
-            if m.metal == metal and m.status == "in_force":
-                if m.id not in masks:
-                    masks[m.id] = scope_mask(m.scope, where=f"measure {m.id!r}")
-                mask |= masks[m.id]
-        cover[metal] = masks[f"\0{metal}"] = mask
+        for mid in ids:
+            if mid not in masks:
+                measure = registry.get(mid)
+                masks[mid] = scope_mask(measure.scope, where=f"measure {mid!r}")
+            mask |= masks[mid]
+        cover[metal] = masks[key] = mask
     return cover
+
+
+def _overlaps(m: Any, window: tuple[dt.date, dt.date] | None) -> bool:
+    """Whether measure ``m``'s half-open window meets the dates ``window`` (first, last)."""
+    if window is None:
+        return True
+    first, last = window
+    return bool(m.effective_from <= last and (m.effective_to is None or m.effective_to > first))
 
 
 def _metal_defaults(
@@ -503,7 +533,9 @@ def _metal_defaults(
     value equally between them.
     """
     notes: list[str] = []
-    covered = _coverage(registry)
+    dates = out["date"][~np.isnat(out["date"])]
+    window = (dates.min().astype(dt.date), dates.max().astype(dt.date)) if len(dates) else None
+    covered = _coverage(registry, window)
     declared = np.column_stack([~np.isnan(out[m]) for m in METALS])
     cover = np.column_stack([covered[m][codes] for m in METALS])
     undeclared_all = ~declared.any(axis=1)

@@ -191,6 +191,8 @@ def scope_mask(scope: Scope, where: str = "") -> np.ndarray:
     excluded = list(scope.exclude_prefixes)
     for name in scope.exclude_lists:
         excluded += list_prefixes(name, where)
+    for ex in scope.declared_exclusions:
+        list_prefixes(ex.list, where)  # checked here; applied per line by the stacking engine
     mask = universe.mask(prefixes)
     if excluded:
         mask &= ~universe.mask(excluded)

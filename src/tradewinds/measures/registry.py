@@ -69,6 +69,7 @@ class Registry:
     rules: tuple[PrecedenceRule, ...]
     coverage_date: dt.date
     origin: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    open_questions: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "measures", tuple(sorted(self.measures, key=lambda m: m.id)))
@@ -91,10 +92,15 @@ class Registry:
                 "starts on 2025-01-01. Use a date in 2025 or later."
             )
         if date > self.coverage_date:
+            still_open = (
+                f" Open at that date: {'; '.join(self.open_questions)}."
+                if self.open_questions
+                else ""
+            )
             warn(
                 f"Date {date.isoformat()} is past the registry coverage date "
                 f"{self.coverage_date.isoformat()}: the result assumes no measure changed "
-                "after it.",
+                f"after it.{still_open}",
                 CoverageWarning,
             )
 
@@ -134,12 +140,15 @@ class Registry:
         return sorted({m.programme for m in self.measures})
 
 
-def check_conflicts(measures: Sequence[Measure], origin: dict[str, str]) -> None:
-    """Raise :class:`MeasureConflictError` for duplicate ids or overlapping records."""
+def find_conflicts(
+    measures: Sequence[Measure], origin: dict[str, str], *, only: set[str] | None = None
+) -> list[str]:
+    """Messages for duplicate ids and overlapping records (``only``: pairs touching these ids)."""
+    problems: list[str] = []
     seen: dict[str, Measure] = {}
     for m in measures:
-        if m.id in seen:
-            raise MeasureConflictError(
+        if m.id in seen and (only is None or m.id in only):
+            problems.append(
                 f"Measure id {m.id!r} is defined twice: in {origin.get(m.id, '?')} and again. "
                 "Give the new record its own id."
             )
@@ -157,6 +166,8 @@ def check_conflicts(measures: Sequence[Measure], origin: dict[str, str]) -> None
         by_key.setdefault((m.programme, m.imposing), []).append(m)
     for group in by_key.values():
         for a, b in itertools.combinations(sorted(group, key=lambda m: m.id), 2):
+            if only is not None and a.id not in only and b.id not in only:
+                continue
             if a.condition != b.condition or not _windows_overlap(a, b):
                 continue
             if not _targets_overlap(a, b) or a.metal != b.metal:
@@ -166,12 +177,20 @@ def check_conflicts(measures: Sequence[Measure], origin: dict[str, str]) -> None
                 from tradewinds.measures.products import dotted, hts_universe
 
                 example = dotted(str(hts_universe().codes[np.flatnonzero(shared)[0]]))
-                raise MeasureConflictError(
+                problems.append(
                     f"Measures {a.id!r} ({origin.get(a.id, '?')}) and {b.id!r} "
                     f"({origin.get(b.id, '?')}) overlap: same programme {a.programme!r}, "
                     f"overlapping windows and products (e.g. {example}). End one before the "
                     "other starts, or narrow a scope."
                 )
+    return problems
+
+
+def check_conflicts(measures: Sequence[Measure], origin: dict[str, str]) -> None:
+    """Raise :class:`MeasureConflictError` for duplicate ids or overlapping records."""
+    problems = find_conflicts(measures, origin)
+    if problems:
+        raise MeasureConflictError(problems[0])
 
 
 def _check_rules(rules: Sequence[PrecedenceRule], programmes: Iterable[str]) -> None:
@@ -215,7 +234,7 @@ def build_registry(
             f"Precedence file {str(precedence)!r} is invalid at {_validation_message(exc)}."
         ) from exc
     _check_rules(prec.rules, {m.programme for m in measures} | {"mfn"})
-    return Registry(tuple(measures), prec.rules, prec.coverage_date, origin)
+    return Registry(tuple(measures), prec.rules, prec.coverage_date, origin, prec.open_questions)
 
 
 @functools.cache

@@ -25,6 +25,7 @@ Authority = Literal[
     "adcvd",
     "canada_surtax",
     "mexico_tariff",
+    "section_301",
 ]
 
 #: Which part of the customs value a rate applies to: all of it, the declared share of one metal,
@@ -38,10 +39,19 @@ UsmcaTreatment = Literal["none", "exempt", "non_us_content"]
 
 Metal = Literal["steel", "aluminum", "copper"]
 
-Status = Literal["in_force", "announced", "paused"]
+#: ``investigation``: an inquiry with no tariff (recorded for the timeline, never applies).
+Status = Literal["in_force", "announced", "paused", "investigation"]
 
-#: A condition the shipment must meet for the measure to apply (declared with the shipment).
-Condition = Literal["transshipment"]
+#: A condition the shipment must meet for the measure to apply (declared with the shipment):
+#: ``transshipment`` (CBP found the goods transshipped), ``us_metal`` (the metal was melted or
+#: smelted in the US, Section 232 metals 2026), ``semiconductor`` (a covered semiconductor
+#: article of U.S. note 39, Proclamation 11002).
+Condition = Literal["transshipment", "us_metal", "semiconductor"]
+
+#: Uses a shipment may declare to claim an exemption that depends on the article, not its code:
+#: ``civil_aircraft`` (U.S. note 2(aa)(iv), articles meeting general note 6) and
+#: ``named_article`` (the particular articles named in U.S. note 2(aa)(iii)).
+Declaration = Literal["civil_aircraft", "named_article"]
 
 
 class _Frozen(BaseModel):
@@ -65,6 +75,13 @@ class Choice(_Frozen):
     reason: str
 
 
+class DeclaredExclusion(_Frozen):
+    """Codes of ``list`` are outside the scope only when the shipment declares ``declaration``."""
+
+    list: str
+    declaration: Declaration
+
+
 class Scope(_Frozen):
     """Products a measure covers.
 
@@ -77,6 +94,7 @@ class Scope(_Frozen):
     lists: tuple[str, ...] = ()
     exclude_prefixes: tuple[str, ...] = ()
     exclude_lists: tuple[str, ...] = ()
+    declared_exclusions: tuple[DeclaredExclusion, ...] = ()
     description: str = ""
     approximate: bool = False
 
@@ -118,6 +136,15 @@ class Measure(_Frozen):
     effective_to: dt.date | None = None
     usmca: UsmcaTreatment = "none"
     condition: Condition | None = None
+    #: The rate is a floor on MFN plus this duty: the additional rate is ``max(0, rate - MFN)``
+    #: (e.g. Section 232 metals Annex III, heading 9903.82.10: "will total 15 percent").
+    floor: bool = False
+    #: Applies only when the declared metal content (steel + aluminium + copper) exceeds this
+    #: share; undeclared content counts as above it, and chapters 72, 73, 74 and 76 are always
+    #: covered (Section 232 metals 2026, U.S. note 16(c): 15%).
+    metal_threshold: float | None = Field(default=None, ge=0, le=1)
+    #: Label of the legal regime shown with the duty (e.g. "2026 full value, Annex I-B").
+    regime: str = ""
     sources: tuple[Source, ...] = Field(min_length=1)
     choice: tuple[Choice, ...] = ()
     notes: str = ""
@@ -193,8 +220,9 @@ class MeasureFile(_Frozen):
 
 
 class PrecedenceFile(_Frozen):
-    """The precedence table and the registry's coverage date."""
+    """The precedence table, the registry's coverage date and the questions open at that date."""
 
     coverage_date: dt.date
     coverage_note: str = ""
+    open_questions: tuple[str, ...] = ()
     rules: tuple[PrecedenceRule, ...]

@@ -13,18 +13,23 @@ in which measures or rules were loaded:
 3. *Content precedence.* A rule "W over L (content)" removes W's content share (e.g. the steel
    share) from the base of L's full-value measures on the lines where W applies.
 4. *Amount.* ``amount = rate · value · base_share``; the MFN programme takes its rate per line from
-   the HTS (ad valorem part; the specific part needs a quantity in the rate's unit).
+   the HTS (ad valorem part; the specific part needs a quantity in the rate's unit). A ``floor``
+   measure's rate is ``max(0, rate − MFN rate of the line)``.
+
+Declarations (``Lines.declared``) switch conditional measures on (``condition``), take declared
+articles out of a scope (``scope.declared_exclusions``) and, with ``metal_declared``, let a declared
+metal content at or below a measure's ``metal_threshold`` take the article out of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from tradewinds.core.errors import MeasureConflictError
-from tradewinds.measures.products import hts_universe, scope_mask
+from tradewinds.measures.products import hts_universe, list_prefixes, scope_mask
 from tradewinds.measures.schema import Measure, PrecedenceRule
 
 MFN = "mfn"
@@ -49,9 +54,20 @@ class Lines:
     copper: np.ndarray
     transshipped: np.ndarray
     quantity: np.ndarray
+    #: Declarations by name (``civil_aircraft``, ``named_article``, ``us_metal``,
+    #: ``semiconductor``, ``metal_declared``: the metal shares were declared by the importer),
+    #: boolean arrays of length n; a missing name means no line declares it.
+    declared: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.code)
+
+    def flag(self, name: str) -> np.ndarray:
+        """Boolean array of declaration ``name`` (all False when not given)."""
+        value = self.declared.get(name)
+        if value is None:
+            return np.zeros(len(self.code), dtype=bool)
+        return np.asarray(value, dtype=bool)
 
     def metal(self, name: str) -> np.ndarray:
         """Content share of ``name`` (steel, aluminum or copper)."""
@@ -96,8 +112,17 @@ def programme_order(rules: Sequence[PrecedenceRule], programmes: Sequence[str]) 
     return order
 
 
+def _primary_metal_mask() -> np.ndarray:
+    """Codes of chapters 72, 73, 74 and 76 (always inside the 2026 metals regime)."""
+    return hts_universe().mask(["72", "73", "74", "76"])
+
+
 def _candidates(
-    m: Measure, lines: Lines, code_mask: np.ndarray, memo: dict[object, np.ndarray] | None = None
+    m: Measure,
+    lines: Lines,
+    code_mask: np.ndarray,
+    masks: dict[str, np.ndarray],
+    memo: dict[object, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     # country tests depend on a few distinct target lists: computed once per list (``memo``)
     memo = {} if memo is None else memo
@@ -118,6 +143,19 @@ def _candidates(
         cover &= ~country(("origin", excluded), lambda: np.isin(lines.origin, excluded))
     if m.condition == "transshipment":
         cover &= lines.transshipped
+    elif m.condition is not None:
+        cover &= lines.flag(m.condition)
+    for ex in m.scope.declared_exclusions:
+        key = f"list:{ex.list}"
+        if key not in masks:
+            masks[key] = hts_universe().mask(list_prefixes(ex.list, f"measure {m.id!r}"))
+        cover &= ~(masks[key][lines.code] & lines.flag(ex.declaration))
+    if m.metal_threshold is not None:
+        if "chapters:primary-metals" not in masks:
+            masks["chapters:primary-metals"] = _primary_metal_mask()
+        content = lines.metal("steel") + lines.metal("aluminum") + lines.metal("copper")
+        below = lines.flag("metal_declared") & (np.nan_to_num(content) <= m.metal_threshold)
+        cover &= ~(below & ~masks["chapters:primary-metals"][lines.code])
     share: np.ndarray | None = None
     if m.usmca == "exempt":
         cover &= ~lines.usmca
@@ -150,7 +188,7 @@ def evaluate(
     for j, m in enumerate(ms):
         if m.id not in masks:
             masks[m.id] = scope_mask(m.scope, where=f"measure {m.id!r}")
-        applies[:, j], part = _candidates(m, lines, masks[m.id], memo)
+        applies[:, j], part = _candidates(m, lines, masks[m.id], masks, memo)
         if part is not None:  # None: the whole value
             share[:, j] = part
         rate[:, j] = m.rate
@@ -191,5 +229,10 @@ def evaluate(
         needs = applies[:, j] & ~free & (specific > 0)
         mfn_spec = np.where(needs, specific * lines.quantity, 0.0)
         incomplete = (needs & np.isnan(lines.quantity)) | (applies[:, j] & ~free & other)
+    floors = [j for j, m in enumerate(ms) if m.floor]
+    if floors:
+        mfn_rate = np.where(free, 0.0, adval)
+        for j in floors:
+            rate[:, j] = np.clip(ms[j].rate - mfn_rate, 0.0, None)
     amount = rate * share * applies * lines.value[:, None]
     return Evaluation(ms, applies, share, rate, amount, mfn_spec, incomplete)

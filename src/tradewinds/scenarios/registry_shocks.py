@@ -17,6 +17,7 @@ The applied US tariffs per model sector come from :func:`tradewinds.measures.sho
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -71,6 +72,16 @@ def apply_overrides(
     if overrides.is_empty():
         return registry
     measures: list[Measure] = list(registry.measures)
+    known = {m.id for m in measures}
+    for measure_id in overrides.activate:
+        if measure_id not in known:
+            raise UnknownLabelError(
+                "measure", measure_id, sorted(known), "shocks.overrides.activate"
+            )
+    measures = [
+        m.model_copy(update={"status": "in_force"}) if m.id in overrides.activate else m
+        for m in measures
+    ]
     if overrides.remove_usmca_exemption:
         measures = [
             m.model_copy(update={"usmca": "none"}) if m.imposing == "USA" else m for m in measures
@@ -113,7 +124,7 @@ def apply_overrides(
                 m.model_copy(update={"rate": m.rate * factor}) if m.programme == programme else m
                 for m in measures
             ]
-    return Registry(tuple(measures), registry.rules, registry.coverage_date, dict(registry.origin))
+    return dataclasses.replace(registry, measures=tuple(measures))
 
 
 def usmca_mode(scenario: Scenario) -> str:

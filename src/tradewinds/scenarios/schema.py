@@ -137,6 +137,10 @@ class RegistryOverrides(_Strict):
     scale_programmes: dict[str, Annotated[Number, Field(ge=0)]] = Field(
         default_factory=dict, description="Multiply a programme's rates; 0 removes it."
     )
+    activate: list[str] = Field(
+        default_factory=list,
+        description="Measure ids to put in force (e.g. scheduled pharmaceutical duties).",
+    )
 
     def is_empty(self) -> bool:
         """Whether no override is set."""
