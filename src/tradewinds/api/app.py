@@ -154,4 +154,7 @@ def create_app() -> FastAPI:
         bom = parse_bom(_data(request.bom, "bill of materials"), "bill of materials")
         return dict(check_origin(bom).to_dict())
 
+    from tradewinds.api.routes_gravity import router as gravity_router
+
+    app.include_router(gravity_router)
     return app

@@ -35,8 +35,8 @@ Derived variables, made on demand when a specification names them:
 
 Fixed-effect names: ``exporter_year``, ``importer_year``, ``pair`` (one per unordered country
 pair; each intra-national flow has its own), ``intra`` (one per country's intra-national flow,
-one for all international flows), ``exporter``, ``importer``, ``year``. ``pair`` is also the
-default cluster.
+one for all international flows), ``pair_directed`` (one per ordered pair, as Stata's
+``exp#imp``), ``exporter``, ``importer``, ``year``. ``pair`` is also the default cluster.
 """
 
 from __future__ import annotations
@@ -57,7 +57,16 @@ BUNDLED: dict[str, Path] = {
 }
 
 #: Fixed-effect names a specification may use.
-FIXED_EFFECTS = ("exporter_year", "importer_year", "pair", "intra", "exporter", "importer", "year")
+FIXED_EFFECTS = (
+    "exporter_year",
+    "importer_year",
+    "pair",
+    "pair_directed",
+    "intra",
+    "exporter",
+    "importer",
+    "year",
+)
 
 _YEARLY = re.compile(r"^(ln_dist|intl_border)_(\d{4})$")
 
@@ -155,6 +164,8 @@ def add_variables(frame: pd.DataFrame, names: list[str], outcome: str) -> pd.Dat
             out[name] = out["importer"].astype(str) + "_" + year.astype(str)
         elif name == "pair":
             out[name] = _pair_key(out)
+        elif name == "pair_directed":
+            out[name] = out["exporter"].astype(str) + ">" + out["importer"].astype(str)
         elif name == "intra":
             out[name] = np.where(intra, out["exporter"].astype(str), "international")
         elif name in {"exporter", "importer", "year"}:
