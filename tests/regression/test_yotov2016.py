@@ -8,8 +8,8 @@ the tables as reproduced, column by column and to the same three decimals, by th
 replication of the book, ``pachadotdev/tradepolicy`` (Vargas Sepúlveda, with Yotov as thesis
 advisor; commit 2ff22faa, ``_freeze/01-traditional-gravity/execute-results/html.json``), whose
 text states that its estimates match the book's Table 1. The book's PDF itself was not available
-to this project, so the lead should check them against its pages 45, 48 and 53 (see
-``docs/gravity.md``). Nothing here is taken from our own output.
+to this project, so the values should be checked against its Applications 1-3 (pages 41-55;
+see ``docs/gravity.md``). Nothing here is taken from our own output.
 
 Tolerances
 ----------
