@@ -88,6 +88,17 @@ def test_integrate_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert "beyond the bracket" in capsys.readouterr().err
 
 
+def test_integrate_offsets_the_2025_09_01_measures(tmp_path: Path) -> None:
+    scenario = Path(__file__).resolve().parents[2] / "scenarios" / "measures-2025-09-01.yaml"
+    out = tmp_path / "offset.json"
+    args = ["integrate", "--pair", "CAN,MEX", "--target", "offset:CAN", "--scenario"]
+    assert main([*args, str(scenario), "-o", str(out)]) == 0
+    records = pd.DataFrame(json.loads(out.read_text()))
+    welfare = records.query("metric == 'welfare_pct' and country == 'CAN'")["value"].item()
+    assert welfare == pytest.approx(0.0, abs=1e-6)
+    assert records.query("metric == 'trade_cost_change_pct'")["value"].item() < 0
+
+
 def test_replicate_and_potential_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "t1.csv"
     assert main(["replicate", "yotov2016", "--table", "1", "-o", str(out)]) == 0

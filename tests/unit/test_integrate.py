@@ -123,3 +123,22 @@ def test_multi_sector_mission_sectors():
     assert result.two_way_after / result.two_way_before == pytest.approx(1.5, rel=1e-8)
     assert "c14" in result.sectors
     assert "c2" not in result.sectors
+
+
+def test_non_us_partners_offset_on_a_scenario(default):
+    """The diversification question: one uniform cut with several non-US partners that gives
+    Canada back its loss from a US tariff scenario (scenarios.integration.integrate_on)."""
+    from tradewinds.scenarios.integration import integrate_on
+
+    scenario = parse_scenario(
+        {
+            "title": "US 25% on Canada",
+            "shocks": {"tariffs": [{"importer": "USA", "exporter": "CAN", "rate": 0.25}]},
+        }
+    )
+    partners = [("CAN", p) for p in ("MEX", "EU27", "JPN", "KOR")]
+    result = integrate_on(partners, "offset:CAN", scenario=scenario, baseline=default)
+    assert result.equilibrium.country["welfare_hat"].sel(country="CAN") == pytest.approx(1, 1e-9)
+    alone = integrate_on([("CAN", "MEX")], "offset:CAN", scenario=scenario, baseline=default)
+    assert alone.d_hat < result.d_hat < 1  # more partners, smaller cut
+    assert len(result.to_records().query("metric == 'trade_cost_change_pct'")) == 4

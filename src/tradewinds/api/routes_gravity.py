@@ -96,9 +96,7 @@ def replicate_yotov2016(table: int = Query(ge=1, le=3)) -> dict[str, Any]:
 @router.post("/integrate")
 def integrate(request: IntegrateRequest) -> dict[str, Any]:
     """The uniform trade-cost cut on the pairs that reaches the target, and its equilibrium."""
-    from tradewinds.integration.integrate import solve_cut
-    from tradewinds.models.multisector import MultiSectorModel
-    from tradewinds.models.onesector import OneSectorModel
+    from tradewinds.scenarios.integration import integrate_on
 
     pairs = []
     for text in request.pairs:
@@ -106,34 +104,21 @@ def integrate(request: IntegrateRequest) -> dict[str, Any]:
         if len(parts) != 2:
             raise ScenarioError(f"Pair {text!r} must name two countries, as 'CAN,MEX'.")
         pairs.append((parts[0], parts[1]))
-    new_tariff = cost = None
-    model: OneSectorModel | MultiSectorModel
+    scen = None
     if request.scenario is not None:
-        from tradewinds.scenarios.runner import build_shocks
-        from tradewinds.scenarios.schema import MultiSectorSpec, OneSectorSpec, parse_scenario
+        from tradewinds.scenarios.schema import parse_scenario
 
         raw = request.scenario
         scen = parse_scenario(parse_yaml(raw, "scenario") if isinstance(raw, str) else raw)
-        baseline = _bundled_baseline(request.baseline or scen.baseline)
-        new_tariff, cost = build_shocks(scen, baseline)
-        if isinstance(scen.model, OneSectorSpec):
-            model = OneSectorModel(eps=scen.model.eps, closure=scen.model.closure)
-        elif isinstance(scen.model, MultiSectorSpec):
-            model = MultiSectorModel(closure=scen.model.closure, theta=scen.model.theta)
-        else:
-            raise ScenarioError("integrate runs on the one-sector or multi-sector model.")
-    else:
-        default = "wiod2011" if request.model == "multi-sector" else "default"
-        baseline = _bundled_baseline(request.baseline or default)
-        model = OneSectorModel() if request.model == "one-sector" else MultiSectorModel()
-    result = solve_cut(
-        baseline,
+    name = request.baseline or (scen.baseline if scen is not None else None)
+    baseline = _bundled_baseline(name) if name is not None else None
+    result = integrate_on(
         pairs,
         request.target,
-        model=model,
+        scenario=scen,
+        baseline=baseline,
+        model=request.model,
         sectors=request.sectors,
-        new_tariff=new_tariff,
-        trade_cost_hat=cost,
     )
     return {
         "summary": result.summary(),

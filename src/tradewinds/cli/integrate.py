@@ -37,10 +37,6 @@ def integrate(
 
     from tradewinds.cli._common import console, write_records
     from tradewinds.core.errors import ScenarioError
-    from tradewinds.data.loaders import load_baseline
-    from tradewinds.integration.integrate import solve_cut
-    from tradewinds.models.multisector import MultiSectorModel
-    from tradewinds.models.onesector import OneSectorModel
 
     pairs = []
     for text in pair:
@@ -48,39 +44,15 @@ def integrate(
         if len(parts) != 2:
             raise ScenarioError(f"--pair {text!r} must name two countries, as CAN,MEX.")
         pairs.append((parts[0], parts[1]))
-    new_tariff = cost = None
-    chosen: OneSectorModel | MultiSectorModel
+    from tradewinds.scenarios.integration import integrate_on
+
+    scen = None
     if scenario is not None:
-        from tradewinds.scenarios.runner import build_shocks
-        from tradewinds.scenarios.schema import MultiSectorSpec, OneSectorSpec, load_scenario
+        from tradewinds.scenarios.schema import load_scenario
 
         scen = load_scenario(scenario)
-        base = load_baseline(baseline or scen.baseline)
-        new_tariff, cost = build_shocks(scen, base)
-        spec = scen.model
-        if isinstance(spec, OneSectorSpec):
-            chosen = OneSectorModel(eps=spec.eps, closure=spec.closure)
-        elif isinstance(spec, MultiSectorSpec):
-            chosen = MultiSectorModel(closure=spec.closure, theta=spec.theta)
-        else:
-            raise ScenarioError(
-                f"integrate runs on the one-sector or multi-sector model; {scenario} uses "
-                f"{spec.name!r}."
-            )
-    else:
-        if model not in {"one-sector", "multi-sector"}:
-            raise ScenarioError(f"--model {model!r}: choose one-sector or multi-sector.")
-        default = "wiod2011" if model == "multi-sector" else "default"
-        base = load_baseline(baseline or default)
-        chosen = OneSectorModel() if model == "one-sector" else MultiSectorModel()
-    result = solve_cut(
-        base,
-        pairs,
-        target,
-        model=chosen,
-        sectors=sectors or None,
-        new_tariff=new_tariff,
-        trade_cost_hat=cost,
+    result = integrate_on(
+        pairs, target, scenario=scen, baseline=baseline, model=model, sectors=sectors or None
     )
     eq = result.equilibrium
     out = console()

@@ -56,6 +56,11 @@ BUNDLED: dict[str, Path] = {
     "wiod0014": Path("gegravity_zylkin_wiod0014") / "TradeData0014.csv",
 }
 
+#: CEPII GeoDist (``shared/data/cepii_geodist``, SOURCES.md section 12) columns used when the
+#: gravity data lacks them: population-weighted distance and the usual dummies.
+GEODIST = Path("cepii_geodist") / "dist_cepii.csv"
+GEODIST_COLUMNS = {"distw": "dist", "contig": "cntg", "comlang_off": "lang", "colony": "clny"}
+
 #: Fixed-effect names a specification may use.
 FIXED_EFFECTS = (
     "exporter_year",
@@ -118,6 +123,31 @@ def load_gravity_data(name_or_path: str | Path) -> pd.DataFrame:
     return frame
 
 
+def with_geodist(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add ``dist, cntg, lang, clny`` from CEPII GeoDist where the data lacks them.
+
+    Distance is CEPII's population-weighted ``distw`` (km; intra-national flows get the
+    country's internal distance), the dummies are ``contig``, ``comlang_off`` and ``colony``.
+    Pairs CEPII does not know (such as WIOD's ``ROW``) get missing values and drop out of any
+    regression that uses them.
+    """
+    missing = [new for new in GEODIST_COLUMNS.values() if new not in frame.columns]
+    if not missing:
+        return frame
+    path = shared_data_dir() / GEODIST
+    try:
+        geo = pd.read_csv(path, sep=";", usecols=["iso_o", "iso_d", *GEODIST_COLUMNS])
+    except (OSError, ValueError) as exc:
+        raise DataError(f"Cannot read CEPII GeoDist at {str(path)!r}: {exc}") from None
+    geo = geo.rename(columns={"iso_o": "exporter", "iso_d": "importer", **GEODIST_COLUMNS})
+    for col in GEODIST_COLUMNS.values():
+        geo[col] = pd.to_numeric(geo[col], errors="coerce")  # CEPII marks gaps with "."
+    if "ROU" in set(frame["exporter"]):  # CEPII keeps Romania's old code
+        geo[["exporter", "importer"]] = geo[["exporter", "importer"]].replace("ROM", "ROU")
+    keep = ["exporter", "importer", *missing]
+    return frame.merge(geo[keep], on=["exporter", "importer"], how="left")
+
+
 def _pair_key(frame: pd.DataFrame) -> pd.Series:
     a = frame["exporter"].astype(str)
     b = frame["importer"].astype(str)
@@ -135,7 +165,10 @@ def add_variables(frame: pd.DataFrame, names: list[str], outcome: str) -> pd.Dat
     def need(col: str) -> pd.Series:
         if col not in out.columns:
             raise DataError(f"Variable {col!r} needs column {col!r}, which the data lacks.")
-        return out[col]
+        values = pd.to_numeric(out[col], errors="coerce")
+        if values.notna().sum() < out[col].notna().sum():
+            raise DataError(f"Column {col!r} of the gravity data holds non-numbers.")
+        return values
 
     for name in dict.fromkeys(names):
         if name in out.columns and name not in FIXED_EFFECTS:

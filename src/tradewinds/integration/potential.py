@@ -2,7 +2,9 @@
 
 The model is PPML on international flows of one year with exporter and importer effects and
 the standard gravity covariates (log distance, contiguity, common language, colonial ties and an
-RTA dummy), as in Table 3, column PPML, of Yotov et al. (2016) restricted to one year. Its
+agreement dummy: ``rta``, or ``FTA`` in ``wiod0014``), as in Table 3, column PPML, of Yotov et
+al. (2016) restricted to one year. Data without distance and the dummies (``wiod0014``) get them
+from CEPII GeoDist (:func:`~tradewinds.integration.gravity_data.with_geodist`). Its
 prediction for a pair is the trade that pair "should" have given the two economies' sizes, their
 multilateral resistance, distance and ties; the gap ``100 (actual / predicted - 1)`` says how far
 below (negative) or above (positive) that potential the pair trades.
@@ -19,7 +21,7 @@ import pandas as pd
 
 from tradewinds.core.errors import DataError, UnknownLabelError
 from tradewinds.integration.gravity import GravityResult, GravitySpec, estimate
-from tradewinds.integration.gravity_data import load_gravity_data
+from tradewinds.integration.gravity_data import load_gravity_data, with_geodist
 
 #: Pairs shown beside the one asked about.
 COMPARISON = [
@@ -31,14 +33,17 @@ COMPARISON = [
     ("MEX", "CHL"),
 ]
 
-REGRESSORS = ["ln_dist", "cntg", "lang", "clny", "rta"]
+REGRESSORS = ["ln_dist", "cntg", "lang", "clny"]
+
+#: The agreement dummy, by the name each dataset gives it.
+AGREEMENT = ("rta", "FTA")
 
 
-def potential_spec(year: int) -> GravitySpec:
+def potential_spec(year: int, agreement: str = "rta") -> GravitySpec:
     """The cross-section PPML specification used for potential trade."""
     return GravitySpec(
         name=f"potential-{year}",
-        regressors=REGRESSORS,
+        regressors=[*REGRESSORS, agreement],
         fixed_effects=["exporter", "importer"],
         years=[year],
         cluster="pair",
@@ -58,13 +63,17 @@ def trade_potential(
 
     Returns records ``exporter, importer, year, actual, predicted, gap_pct, role`` and the fit.
     """
-    frame = load_gravity_data(data)
+    frame = with_geodist(load_gravity_data(data))
+    frame = frame[frame["dist"].notna()]
+    agreement = next((c for c in AGREEMENT if c in frame.columns), None)
+    if agreement is None:
+        raise DataError(f"Gravity data {data!r} has no agreement dummy (rta or FTA).")
     year = int(year if year is not None else frame["year"].max())
     known = sorted(set(frame["exporter"].astype(str)))
     for c in (a, b):
         if c not in known:
             raise UnknownLabelError("country", c, known, f"gravity data {data!r}")
-    result = estimate(frame, potential_spec(year), label=data)
+    result = estimate(frame, potential_spec(year, agreement), label=data)
     fitted = result.fitted
     if fitted is None:  # pragma: no cover - PPML always returns fitted values
         raise DataError("The potential model returned no fitted values.")
