@@ -87,3 +87,17 @@ def test_from_gravity_validation():
         _scenario({"from_gravity": {"run": "x", "variable": "rta", "pairs": ["CANMEX"]}})
     with pytest.raises(ScenarioError, match="change"):
         _scenario([{"between": ["CAN", "MEX"]}])
+
+
+def test_identity(recorded, tmp_path):
+    plain = _scenario([{"between": ["CAN", "MEX"], "change": -0.1}])
+    # Scenarios without from_gravity keep the canonical form (and digest) they had before it.
+    assert "from_gravity" not in plain.canonical()["shocks"]["trade_costs"][0]
+    gravity = _scenario(
+        {"from_gravity": {"run": recorded.run_id, "variable": "rta", "pairs": ["CAN-MEX"]}}
+    )
+    assert gravity.inputs()["gravity_runs_sha256"][0] is not None
+    before = gravity.digest()
+    path = tmp_path / f"{recorded.run_id}.json"
+    path.write_text(path.read_text().replace("0.557", "0.6"))
+    assert gravity.digest() != before  # re-estimating the run changes the scenario's identity

@@ -298,10 +298,15 @@ def save_run(result: GravityResult, folder: str | Path | None = None) -> Path:
     return path
 
 
+def run_path(run_id: str, folder: str | Path | None = None) -> Path:
+    """The JSON file of a recorded run: ``run_id`` itself if it is a ``.json`` path."""
+    candidate = Path(run_id).expanduser()
+    return candidate if candidate.suffix == ".json" else runs_dir(folder) / f"{run_id}.json"
+
+
 def load_run(run_id: str, folder: str | Path | None = None) -> GravityResult:
     """A recorded run by id, or by the path of its JSON file."""
-    candidate = Path(run_id).expanduser()
-    path = candidate if candidate.suffix == ".json" else runs_dir(folder) / f"{run_id}.json"
+    path = run_path(run_id, folder)
     if not path.is_file():
         raise DataError(
             f"No recorded gravity run {run_id!r} in {str(runs_dir(folder))!r}. Run "

@@ -17,8 +17,10 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    SerializerFunctionWrapHandler,
     ValidationError,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -114,6 +116,15 @@ class TradeCostShock(_Strict):
         if value is not None and value <= -1:
             raise ValueError(f"change {value!r} would make trade costs non-positive; use > -1")
         return value
+
+    @model_serializer(mode="wrap")
+    def _drop_unused_gravity(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Scenarios written before ``from_gravity`` existed keep their canonical form (and so
+        # their digest, the run's identity in the store).
+        data: dict[str, Any] = handler(self)
+        if data.get("from_gravity") is None:
+            data.pop("from_gravity", None)
+        return data
 
     @model_validator(mode="after")
     def _pairs(self) -> TradeCostShock:
@@ -358,6 +369,12 @@ class Scenario(_Strict):
             from tradewinds.scenarios.registry_shocks import packaged_registry_sha256
 
             out["registry_sha256"] = packaged_registry_sha256()
+        gravity = [tc.from_gravity.run for tc in self.shocks.trade_costs if tc.from_gravity]
+        if gravity:
+            from tradewinds.integration.gravity import run_path
+
+            paths = [run_path(run) for run in gravity]
+            out["gravity_runs_sha256"] = [_sha256(p) if p.is_file() else None for p in paths]
         return out
 
     def digest(self) -> str:
