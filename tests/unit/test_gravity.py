@@ -111,3 +111,12 @@ def test_potential_on_wiod_uses_geodist(shared_data):
     assert len(asked) == 2
     assert (records["predicted"] > 0).all()
     assert "FTA" in set(result.coefficients["variable"])
+
+
+def test_estimate_from_a_csv_path(tmp_path):
+    path = tmp_path / "flows.csv"
+    synthetic(n=12, years=2).to_csv(path, index=False)
+    spec = GravitySpec(regressors=["rta"], fixed_effects=["exporter_year", "importer_year"])
+    result = estimate(path, spec)
+    assert result.data == str(path)
+    assert result.n_obs == 12 * 12 * 2
