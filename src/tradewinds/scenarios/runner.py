@@ -160,6 +160,17 @@ def build_shocks(scenario: Scenario, baseline: xr.Dataset) -> tuple[xr.DataArray
     for k, tc in enumerate(scenario.shocks.trade_costs):
         where = f"shocks.trade_costs.{k}"
         secs = sector_index(tc.sectors, where)
+        if tc.from_gravity is not None:
+            _apply_gravity(
+                scenario,
+                baseline,
+                cost_values,
+                (exporters, importers),
+                tc.from_gravity,
+                (secs, [sectors[s] for s in secs]),
+                where,
+            )
+            continue
         if tc.between is not None:
             exp = index(tc.between, exporters, where)
             imp = index(tc.between, importers, where)
@@ -168,9 +179,59 @@ def build_shocks(scenario: Scenario, baseline: xr.Dataset) -> tuple[xr.DataArray
             assert tc.importer is not None
             exp = index(tc.exporter, exporters, where)
             imp = index(tc.importer, importers, where)
+        assert tc.change is not None
         block = np.ix_(exp, imp, secs)
         cost_values[block] *= np.where(off_diagonal(exp, imp), 1 + tc.change, 1.0)
     return tariff, cost.copy(data=cost_values)
+
+
+def trade_elasticities(scenario: Scenario, baseline: xr.Dataset, secs: list[str]) -> np.ndarray:
+    """The model's trade elasticity for each sector in ``secs`` (eps, or theta by sector)."""
+    spec = scenario.model
+    if isinstance(spec, MultiSectorSpec):
+        theta = spec.theta
+        if isinstance(theta, int | float):
+            return np.full(len(secs), float(theta))
+        if dims.TRADE_ELASTICITY not in baseline:
+            raise ScenarioError(
+                "The multi-sector model needs trade elasticities: give model.theta or use a "
+                "baseline with trade_elasticity."
+            )
+        base = baseline[dims.TRADE_ELASTICITY]
+        return np.array(
+            [float((theta or {}).get(s, base.sel({dims.SECTOR: s}))) for s in secs], dtype=float
+        )
+    return np.full(len(secs), float(spec.eps))
+
+
+def _apply_gravity(
+    scenario: Scenario,
+    baseline: xr.Dataset,
+    cost_values: np.ndarray,
+    positions: tuple[dict[str, int], dict[str, int]],
+    source: Any,
+    sectors: tuple[np.ndarray, list[str]],
+    where: str,
+) -> None:
+    """Multiply the pairs' costs by ``exp(-scale * beta / eps)`` from a recorded gravity run.
+
+    ``positions`` are the exporter and importer positions of ``cost_values``; ``sectors`` the
+    sector positions and their labels.
+    """
+    from tradewinds.integration.gravity import load_run
+
+    exporters, importers = positions
+    secs, labels = sectors
+    beta = load_run(source.run).coefficient(source.variable)
+    eps = trade_elasticities(scenario, baseline, labels)
+    factor = np.exp(-source.scale * beta / eps)
+    known = sorted(exporters)
+    for a, b in source.pair_tuples():
+        for c in (a, b):
+            if c not in exporters or c not in importers:
+                raise UnknownLabelError("country", c, known, f"{where}.from_gravity.pairs")
+        for x, y in ((a, b), (b, a)):
+            cost_values[exporters[x], importers[y], secs] *= factor
 
 
 def run_scenario(

@@ -1,0 +1,127 @@
+"""HTTP routes (prefix ``/api/v1``) for gravity, potential, replication and integration.
+
+Data and baselines are named, never given as server paths: gravity data is ``yotov2016`` or
+``wiod0014`` and a baseline is a bundled name, so a request cannot make the server read a file.
+The functions called are the ones the CLI calls, so both return the same numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from tradewinds.core.errors import ScenarioError
+from tradewinds.core.inputs import parse_yaml
+
+router = APIRouter(prefix="/api/v1", tags=["gravity"])
+
+GravityData = Literal["yotov2016", "wiod0014"]
+
+
+class EstimateRequest(BaseModel):
+    """A gravity specification (YAML text or object) and a bundled dataset name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    spec: str | dict[str, Any] = Field(description="Specification YAML text or object.")
+    data: GravityData = "yotov2016"
+
+
+class IntegrateRequest(BaseModel):
+    """Pairs, a target and the model; optionally a tariff scenario to cut on top of."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pairs: list[str] = Field(min_length=1, description="Pairs such as 'CAN,MEX'.")
+    target: str = Field(description="2x, +50%, US$60bn or offset:CAN.")
+    model: Literal["one-sector", "multi-sector"] = "one-sector"
+    sectors: list[str] | None = None
+    scenario: str | dict[str, Any] | None = Field(
+        default=None, description="Scenario YAML text or object (its tariffs and model)."
+    )
+    baseline: str | None = Field(default=None, description="Bundled baseline name.")
+    bilateral: bool = False
+
+
+def _bundled_baseline(name: str) -> Any:
+    from tradewinds.data.loaders import bundled_names, load_baseline
+
+    if name not in bundled_names():
+        known = ", ".join(bundled_names())
+        raise ScenarioError(f"Baseline {name!r} is not a bundled name; the API accepts {known}.")
+    return load_baseline(name)
+
+
+@router.post("/gravity/estimate")
+def gravity_estimate(request: EstimateRequest) -> dict[str, Any]:
+    """Estimate a specification; returns the run id and tidy coefficient records."""
+    from tradewinds.integration.gravity import estimate, parse_spec, save_run
+
+    raw = parse_yaml(request.spec, "spec") if isinstance(request.spec, str) else request.spec
+    spec = parse_spec(raw, "spec")
+    result = estimate(request.data, spec)
+    save_run(result)
+    return {
+        "run_id": result.run_id,
+        "data": request.data,
+        "n_obs": result.n_obs,
+        "records": result.to_records().to_dict(orient="records"),
+    }
+
+
+@router.get("/gravity/potential")
+def gravity_potential(
+    country: str,
+    partner: str,
+    data: GravityData = "yotov2016",
+    year: int | None = None,
+) -> dict[str, Any]:
+    """Predicted against actual trade for the pair and the comparison pairs."""
+    from tradewinds.integration.potential import trade_potential
+
+    records, result = trade_potential(country.upper(), partner.upper(), data=data, year=year)
+    return {"run_id": result.run_id, "records": records.to_dict(orient="records")}
+
+
+@router.get("/replicate/yotov2016")
+def replicate_yotov2016(table: int = Query(ge=1, le=3)) -> dict[str, Any]:
+    """Every column of Table 1, 2 or 3 of Yotov et al. (2016), Chapter 1."""
+    from tradewinds.integration.yotov2016 import replicate_table
+
+    return {"records": replicate_table(table).to_dict(orient="records")}
+
+
+@router.post("/integrate")
+def integrate(request: IntegrateRequest) -> dict[str, Any]:
+    """The uniform trade-cost cut on the pairs that reaches the target, and its equilibrium."""
+    from tradewinds.scenarios.integration import integrate_on
+
+    pairs = []
+    for text in request.pairs:
+        parts = [p.strip().upper() for p in text.split(",")]
+        if len(parts) != 2:
+            raise ScenarioError(f"Pair {text!r} must name two countries, as 'CAN,MEX'.")
+        pairs.append((parts[0], parts[1]))
+    scen = None
+    if request.scenario is not None:
+        from tradewinds.scenarios.schema import parse_scenario
+
+        raw = request.scenario
+        scen = parse_scenario(parse_yaml(raw, "scenario") if isinstance(raw, str) else raw)
+    name = request.baseline or (scen.baseline if scen is not None else None)
+    baseline = _bundled_baseline(name) if name is not None else None
+    result = integrate_on(
+        pairs,
+        request.target,
+        scenario=scen,
+        baseline=baseline,
+        model=request.model,
+        sectors=request.sectors,
+    )
+    return {
+        "summary": result.summary(),
+        "solver": result.equilibrium.report.to_dict(),
+        "records": result.to_records(bilateral=request.bilateral).to_dict(orient="records"),
+    }
