@@ -154,4 +154,7 @@ def create_app() -> FastAPI:
         bom = parse_bom(_data(request.bom, "bill of materials"), "bill of materials")
         return dict(check_origin(bom).to_dict())
 
+    from tradewinds.api import routes_corridors
+
+    app.include_router(routes_corridors.router)
     return app

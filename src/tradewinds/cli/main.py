@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "origin",
     "serve",
     "strategy",
+    "corridors",
 )
 
 app = typer.Typer(
