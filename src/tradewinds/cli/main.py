@@ -33,6 +33,8 @@ COMMAND_MODULES = (
     "origin",
     "serve",
     "strategy",
+    "gravity",
+    "integrate",
     "corridors",
 )
 

@@ -171,3 +171,44 @@ def run_cp2015_nafta(closure: str, output: Path | None, data: Path | None) -> No
     if output is not None:
         write_records(result.equilibrium.to_records(), output)
         out.print(f"Wrote {output}")
+
+
+@replicate_app.command("yotov2016")
+def yotov2016(
+    table: int = typer.Option(..., "--table", "-t", help="1, 2 or 3 (Chapter 1)."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write tidy records (CSV or JSON, by extension)."
+    ),
+) -> None:
+    """Yotov et al. (2016), *An Advanced Guide to Trade Policy Analysis*, ch. 1, Tables 1-3.
+
+    Re-estimates every column of the printed table on the book's data (PPML through pyfixest)
+    and writes records table, column, variable, estimate, std_error, n_obs.
+    """
+    from rich.table import Table
+
+    from tradewinds.cli._common import console, write_records
+    from tradewinds.integration.yotov2016 import COLUMNS, replicate_table
+
+    records = replicate_table(table)
+    wide = Table(title=f"Yotov et al. (2016), Table {table} (standard errors clustered by pair)")
+    wide.add_column("variable")
+    for col in COLUMNS[table]:
+        wide.add_column(col, justify="right")
+    for variable in dict.fromkeys(records["variable"]):
+        cells = []
+        for col in COLUMNS[table]:
+            hit = records[(records["column"] == col) & (records["variable"] == variable)]
+            cells.append(
+                ""
+                if hit.empty
+                else f"{hit['estimate'].iloc[0]:.3f}\n({hit['std_error'].iloc[0]:.3f})"
+            )
+        wide.add_row(variable, *cells)
+    n_obs = [
+        f"{int(records.loc[records['column'] == c, 'n_obs'].iloc[0]):,}" for c in COLUMNS[table]
+    ]
+    wide.add_row("N", *n_obs)
+    console().print(wide)
+    if output is not None:
+        write_records(records, output)

@@ -132,6 +132,9 @@ def build_shocks(scenario: Scenario, baseline: xr.Dataset) -> tuple[xr.DataArray
     for k, tc in enumerate(scenario.shocks.trade_costs):
         where = f"shocks.trade_costs.{k}"
         secs = _sector_list(tc.sectors, sectors, where)
+        if tc.from_gravity is not None:
+            _apply_gravity(scenario, baseline, cost, tc.from_gravity, secs, known, where)
+            continue
         if tc.between is not None:
             group = resolve_countries(tc.between, known, scenario.groups, where)
             pairs = [(a, b) for a in group for b in group if a != b]
@@ -141,9 +144,53 @@ def build_shocks(scenario: Scenario, baseline: xr.Dataset) -> tuple[xr.DataArray
             exps = resolve_countries(tc.exporter, known, scenario.groups, where)
             imps = resolve_countries(tc.importer, known, scenario.groups, where)
             pairs = [(a, b) for a in exps for b in imps if a != b]
+        assert tc.change is not None
         for a, b in pairs:
             cost.loc[{dims.EXPORTER: a, dims.IMPORTER: b, dims.SECTOR: secs}] *= 1 + tc.change
     return tariff, cost
+
+
+def trade_elasticities(scenario: Scenario, baseline: xr.Dataset, secs: list[str]) -> np.ndarray:
+    """The model's trade elasticity for each sector in ``secs`` (eps, or theta by sector)."""
+    spec = scenario.model
+    if isinstance(spec, MultiSectorSpec):
+        theta = spec.theta
+        if isinstance(theta, int | float):
+            return np.full(len(secs), float(theta))
+        if dims.TRADE_ELASTICITY not in baseline:
+            raise ScenarioError(
+                "The multi-sector model needs trade elasticities: give model.theta or use a "
+                "baseline with trade_elasticity."
+            )
+        base = baseline[dims.TRADE_ELASTICITY]
+        return np.array(
+            [float((theta or {}).get(s, base.sel({dims.SECTOR: s}))) for s in secs], dtype=float
+        )
+    return np.full(len(secs), float(spec.eps))
+
+
+def _apply_gravity(
+    scenario: Scenario,
+    baseline: xr.Dataset,
+    cost: xr.DataArray,
+    source: Any,
+    secs: list[str],
+    known: list[str],
+    where: str,
+) -> None:
+    """Multiply the pairs' costs by ``exp(-scale * beta / eps)`` from a recorded gravity run."""
+    from tradewinds.integration.gravity import load_run
+
+    beta = load_run(source.run).coefficient(source.variable)
+    eps = trade_elasticities(scenario, baseline, secs)
+    factor = np.exp(-source.scale * beta / eps)
+    for a, b in source.pair_tuples():
+        for c in (a, b):
+            if c not in known:
+                raise UnknownLabelError("country", c, known, f"{where}.from_gravity.pairs")
+        for x, y in ((a, b), (b, a)):
+            cell = {dims.EXPORTER: x, dims.IMPORTER: y, dims.SECTOR: secs}
+            cost.loc[cell] = cost.loc[cell] * factor
 
 
 def run_scenario(

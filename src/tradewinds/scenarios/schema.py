@@ -63,30 +63,70 @@ class TariffShock(_Strict):
         return self
 
 
+class FromGravity(_Strict):
+    """A trade-cost change taken from an estimated gravity coefficient.
+
+    ``run`` is the id printed by ``tradewinds gravity estimate`` (or the path of its JSON
+    record); ``variable`` names the coefficient (``rta``); ``pairs`` are country pairs such as
+    ``CAN-MEX``, each changed in both directions. A coefficient ``beta`` on a dummy multiplies
+    trade by ``exp(beta)``; with the model's trade elasticity ``eps`` (``theta`` by sector in the
+    multi-sector model) the iceberg cost factor is ``d_hat = exp(-scale * beta / eps)``.
+    """
+
+    run: str
+    variable: str
+    pairs: list[str] = Field(min_length=1)
+    scale: float = Field(default=1.0, description="Share of the estimated effect applied.")
+
+    @field_validator("pairs")
+    @classmethod
+    def _pair_names(cls, value: list[str]) -> list[str]:
+        for pair in value:
+            parts = pair.split("-")
+            if len(parts) != 2 or not all(parts) or parts[0] == parts[1]:
+                raise ValueError(f"pair {pair!r} must name two countries as 'CAN-MEX'")
+        return value
+
+    def pair_tuples(self) -> list[tuple[str, str]]:
+        """The pairs as (country, country) tuples."""
+        return [(a, b) for a, b in (p.split("-") for p in self.pairs)]
+
+
 class TradeCostShock(_Strict):
     """A proportional change in iceberg trade costs, ``change = -0.10`` for 10% lower.
 
     ``between`` applies to both directions among the listed countries; ``exporter`` and
-    ``importer`` give one direction.
+    ``importer`` give one direction. ``from_gravity`` instead takes the change from an
+    estimated gravity coefficient on the pairs it names (see :class:`FromGravity`).
     """
 
-    change: float
+    change: float | None = None
     between: list[str] | None = None
     exporter: CountrySet | None = None
     importer: CountrySet | None = None
+    from_gravity: FromGravity | None = None
     sectors: Literal["all"] | list[str] = "all"
     note: str = ""
 
     @field_validator("change")
     @classmethod
-    def _above_minus_one(cls, value: float) -> float:
-        if value <= -1:
+    def _above_minus_one(cls, value: float | None) -> float | None:
+        if value is not None and value <= -1:
             raise ValueError(f"change {value!r} would make trade costs non-positive; use > -1")
         return value
 
     @model_validator(mode="after")
     def _pairs(self) -> TradeCostShock:
         directed = self.exporter is not None or self.importer is not None
+        if self.from_gravity is not None:
+            if self.change is not None or self.between is not None or directed:
+                raise ValueError(
+                    "'from_gravity' names its own pairs and change: drop 'change', 'between', "
+                    "'exporter' and 'importer'"
+                )
+            return self
+        if self.change is None:
+            raise ValueError("give 'change' (-0.10 for 10% lower) or 'from_gravity'")
         if (self.between is None) == (not directed):
             if self.between is None:
                 raise ValueError("give 'between' or both 'exporter' and 'importer'")
@@ -187,6 +227,12 @@ class Shocks(_Strict):
     tariffs: list[TariffShock] = Field(default_factory=list)
     retaliation: list[Retaliation] = Field(default_factory=list)
     trade_costs: list[TradeCostShock] = Field(default_factory=list)
+
+    @field_validator("trade_costs", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        # ``trade_costs: {from_gravity: ...}`` is a list of one.
+        return [value] if isinstance(value, dict) else value
 
     @field_validator("tariffs_as_of")
     @classmethod

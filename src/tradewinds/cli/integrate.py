@@ -1,0 +1,116 @@
+"""``tradewinds integrate``: the trade-cost cut that reaches a two-way trade or welfare target."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``integrate`` command."""
+    app.command("integrate")(integrate)
+
+
+def integrate(
+    pair: list[str] = typer.Option(
+        ..., "--pair", help="Two countries, e.g. CAN,MEX (repeat for more pairs)."
+    ),
+    target: str = typer.Option(
+        ..., "--target", help="2x, +50%, US$60bn, or offset:CAN (welfare back to zero)."
+    ),
+    model: str = typer.Option("one-sector", "--model", help="one-sector or multi-sector."),
+    sectors: list[str] | None = typer.Option(
+        None, "--sectors", help="Sectors cut (WIOD codes or mission names such as ict, mission)."
+    ),
+    scenario: Path | None = typer.Option(
+        None, "--scenario", help="A tariff scenario the cut comes on top of."
+    ),
+    baseline: str | None = typer.Option(
+        None, "--baseline", help="Bundled baseline name or path (default: the scenario's)."
+    ),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write records (CSV/JSON)."),
+    plot: Path | None = typer.Option(None, "--plot", help="Write an offline HTML figure."),
+) -> None:
+    """Solve for the uniform trade-cost cut on the pairs that reaches the target in GE."""
+    from rich.table import Table
+
+    from tradewinds.cli._common import console, write_records
+    from tradewinds.core.errors import ScenarioError
+    from tradewinds.data.loaders import load_baseline
+    from tradewinds.integration.integrate import solve_cut
+    from tradewinds.models.multisector import MultiSectorModel
+    from tradewinds.models.onesector import OneSectorModel
+
+    pairs = []
+    for text in pair:
+        parts = [p.strip().upper() for p in text.split(",")]
+        if len(parts) != 2:
+            raise ScenarioError(f"--pair {text!r} must name two countries, as CAN,MEX.")
+        pairs.append((parts[0], parts[1]))
+    new_tariff = cost = None
+    chosen: OneSectorModel | MultiSectorModel
+    if scenario is not None:
+        from tradewinds.scenarios.runner import build_shocks
+        from tradewinds.scenarios.schema import MultiSectorSpec, OneSectorSpec, load_scenario
+
+        scen = load_scenario(scenario)
+        base = load_baseline(baseline or scen.baseline)
+        new_tariff, cost = build_shocks(scen, base)
+        spec = scen.model
+        if isinstance(spec, OneSectorSpec):
+            chosen = OneSectorModel(eps=spec.eps, closure=spec.closure)
+        elif isinstance(spec, MultiSectorSpec):
+            chosen = MultiSectorModel(closure=spec.closure, theta=spec.theta)
+        else:
+            raise ScenarioError(
+                f"integrate runs on the one-sector or multi-sector model; {scenario} uses "
+                f"{spec.name!r}."
+            )
+    else:
+        if model not in {"one-sector", "multi-sector"}:
+            raise ScenarioError(f"--model {model!r}: choose one-sector or multi-sector.")
+        default = "wiod2011" if model == "multi-sector" else "default"
+        base = load_baseline(baseline or default)
+        chosen = OneSectorModel() if model == "one-sector" else MultiSectorModel()
+    result = solve_cut(
+        base,
+        pairs,
+        target,
+        model=chosen,
+        sectors=sectors or None,
+        new_tariff=new_tariff,
+        trade_cost_hat=cost,
+    )
+    eq = result.equilibrium
+    out = console()
+    names = ", ".join("-".join(p) for p in pairs)
+    out.print(
+        f"[bold]{names}[/]: trade costs {result.trade_cost_change_pct:+.2f}% "
+        f"(d_hat = {result.d_hat:.4f}) reach {result.target.text} "
+        f"in {result.evaluations} solves; two-way trade {result.two_way_before:,.0f} -> "
+        f"{result.two_way_after:,.0f} ({eq.units})."
+    )
+    table = Table(title="Effects by country (percent)")
+    for col in ("country", "welfare", "real wage", "exports", "imports"):
+        table.add_column(col, justify="left" if col == "country" else "right")
+    for c in [str(x) for x in eq.country["country"].values]:
+        row = eq.country.sel(country=c)
+        table.add_row(
+            c,
+            *(
+                f"{(float(row[v]) - 1) * 100:+.3f}"
+                for v in ("welfare_hat", "real_wage_hat", "exports_hat", "imports_hat")
+            ),
+        )
+    out.print(table)
+    from tradewinds.integration.integrate import diversion
+
+    for c, hub, metric, value in diversion(eq, pairs):
+        out.print(f"{c} {metric.replace('_', ' ')} ({hub}): {value:+,.0f}")
+    if output is not None:
+        write_records(result.to_records(), output)
+    if plot is not None:
+        from tradewinds.reporting.gravity_plots import integrate_figure, write_html
+
+        write_html(integrate_figure(result), plot)
