@@ -1,4 +1,4 @@
-"""Corridor model: sea distances, land legs, the US-transit rule, parameters and the AVE conversion."""
+"""Corridor model: sea distances, land legs, the US-transit rule, parameters, the AVE."""
 
 from __future__ import annotations
 
@@ -118,9 +118,7 @@ def test_can_mex_overland_transits_the_us_and_crosses_two_borders():
 def test_pacific_coastal_route_passes_us_waters_but_is_not_us_transit():
     # Vancouver leaves by the Strait of Juan de Fuca, whose boundary runs mid-channel, and the
     # coastal lane passes close to southern California: US waters, no US port call.
-    route = next(
-        r for r in routes_between("CAN", "MEX", "direct") if r.origin_port == "CAVAN"
-    )
+    route = next(r for r in routes_between("CAN", "MEX", "direct") if r.origin_port == "CAVAN")
     assert not route.us_transit
     assert {"Port Angeles", "Los Angeles"} <= set(route.us_waters)
 
@@ -157,7 +155,9 @@ def test_totals_add_up_the_legs():
     r = routes_between("MEX", "KOR", "CAN")[0]
     d = r.to_dict()
     assert d["distance_km"] == pytest.approx(sum(leg["distance_km"] for leg in d["legs"]), abs=1)
-    assert d["cost_usd_per_teu"] == pytest.approx(sum(x["cost_usd_per_teu"] for x in d["legs"]), abs=1)
+    assert d["cost_usd_per_teu"] == pytest.approx(
+        sum(x["cost_usd_per_teu"] for x in d["legs"]), abs=1
+    )
     assert [leg["mode"] for leg in d["legs"]] == [
         "rail", "port", "sea", "transshipment", "sea", "port",
     ]  # fmt: skip
@@ -181,7 +181,8 @@ def test_every_parameter_has_a_source():
     table = packaged_table()
     assert set(table) == set(CorridorParams.model_fields)
     for name, row in table.items():
-        assert row.get("source") and row.get("unit"), name
+        assert row.get("source"), name
+        assert row.get("unit"), name
 
 
 def test_params_override_and_validation(tmp_path):

@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "gravity",
     "integrate",
     "corridors",
+    "diversify",
 )
 
 app = typer.Typer(
