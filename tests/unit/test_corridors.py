@@ -41,6 +41,25 @@ def test_sea_distance_within_great_circle_bounds(a, b, detour):
     assert sea <= gc * detour
 
 
+@pytest.mark.parametrize(("a", "b"), [("CAPRR", "CNSHA"), ("MXLZC", "SGSIN"), ("CNSHA", "CAVAN")])
+def test_sea_path_is_what_searoute_returns(a, b):
+    # One single-source search per port replaces searoute's pairwise search: same network,
+    # same end points, same length as searoute.searoute(..., append_orig_dest=True).
+    import searoute
+
+    net.clear_caches()
+    pa, pb = net.place(a), net.place(b)
+    feature = searoute.searoute([pa.lon, pa.lat], [pb.lon, pb.lat], units="km",
+                                append_orig_dest=True)  # fmt: skip
+    path = net.sea_path(a, b)
+    # Ties between equally long paths (MARNET weights are rounded to 0.1 km) may be broken
+    # differently: 1e-4 relative is 1 km on 10,000 km.
+    assert path.distance_km == pytest.approx(feature["properties"]["length"], rel=1e-4)
+    assert path.coords[0][1] == pa.lat
+    assert path.coords[-1][1] == pb.lat
+    assert (path.coords[0][0] - pa.lon) % 360 == pytest.approx(0)
+
+
 def test_sea_path_symmetric_and_cached():
     ab, ba = net.sea_path("CAHAL", "MXVER"), net.sea_path("MXVER", "CAHAL")
     assert ab.distance_km == ba.distance_km

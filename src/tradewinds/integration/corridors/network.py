@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tradewinds.core.errors import UnknownLabelError
+from tradewinds.core.errors import DataError, UnknownLabelError
 
 #: Mean Earth radius, km (IUGG).
 EARTH_RADIUS_KM = 6371.0088
@@ -91,11 +91,16 @@ def origin_hubs() -> dict[str, str]:
 
 def gateways(country: str, coast: str | None = None) -> list[str]:
     """Ports of ``country`` (on ``coast`` if given), in table order."""
+    return list(_gateways(country, coast))
+
+
+@functools.cache
+def _gateways(country: str, coast: str | None) -> tuple[str, ...]:
     table = ports()
     rows = table[table["country"] == country]
     if coast is not None:
         rows = rows[rows["coast"] == coast]
-    return [str(p) for p in rows.index]
+    return tuple(str(p) for p in rows.index)
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -191,43 +196,117 @@ class SeaPath:
 def sea_path(origin: str, destination: str) -> SeaPath:
     """Shortest sea path between two ports (cached per process, in either direction).
 
-    The path runs from the port's position to the nearest network node, over the network and
-    on to the other port (``append_orig_dest``); the Northwest Passage is closed, as in
-    searoute's default.
+    The path runs from the port's position to the nearest node of searoute's MARNET graph, over
+    the graph and on to the other port, exactly as ``searoute.searoute(...,
+    append_orig_dest=True)`` builds it, with the Northwest Passage closed as in searoute's
+    default. Instead of one bidirectional search per pair, one single-source Dijkstra search
+    from a port serves every destination (the tests check the lengths against
+    ``searoute.searoute``).
     """
-    if origin <= destination:
-        return _sea_path(origin, destination)
-    path = _sea_path(destination, origin)
+    key = (origin, destination) if origin <= destination else (destination, origin)
+    if key not in _SEA:
+        a, b = key
+        source = a if a in _TREES or (b not in _TREES and place(a).country in _HOMES) else b
+        path = _path_from(source, b if source == a else a)
+        _SEA[key] = path if source == a else _reverse(path)
+    path = _SEA[key]
+    return path if key == (origin, destination) else _reverse(path)
+
+
+#: North American ports are the preferred sources of single-source searches (every compared
+#: sea leg has one at an end).
+_HOMES = ("CAN", "MEX", "USA")
+_SEA: dict[tuple[str, str], SeaPath] = {}
+_TREES: dict[str, np.ndarray] = {}
+
+
+def clear_caches() -> None:
+    """Forget the sea paths and searches computed so far (the searoute graph stays built)."""
+    _SEA.clear()
+    _TREES.clear()
+    _us_waters.cache_clear()
+    _land_graph.cache_clear()
+
+
+def _reverse(path: SeaPath) -> SeaPath:
     return SeaPath(path.distance_km, path.coords[::-1], path.passages[::-1])
 
 
-@functools.cache
-def _sea_path(origin: str, destination: str) -> SeaPath:
+def _marnet() -> Any:
     import searoute
 
-    po, pd_ = place(origin), place(destination)
-    feature = searoute.searoute(
-        [po.lon, po.lat],
-        [pd_.lon, pd_.lat],
-        units="km",
-        append_orig_dest=True,
-        return_passages=True,
-    )
-    props = feature["properties"]
-    coords = tuple((float(x), float(y)) for x, y in feature["geometry"]["coordinates"])
-    return SeaPath(
-        float(props["length"]), coords, tuple(str(p) for p in props.get("traversed_passages", []))
-    )
+    return searoute.setup_M()  # searoute caches the built graph for the process
 
 
 @functools.cache
-def _us_ports() -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+def _matrix() -> tuple[list[Any], dict[Any, int], Any]:
+    """MARNET as a sparse matrix of edge weights (km), Northwest Passage edges left out."""
+    from scipy.sparse import coo_matrix
+    from searoute.classes.passages import Passage
+
+    graph = _marnet()
+    nodes = list(graph.nodes)
+    index = {n: k for k, n in enumerate(nodes)}
+    rows, cols, weights = [], [], []
+    for u, v, data in graph.edges(data=True):
+        if data.get("passage") == Passage.northwest:
+            continue
+        rows.append(index[u])
+        cols.append(index[v])
+        weights.append(float(data["weight"]))
+    n = len(nodes)
+    matrix = coo_matrix((weights, (rows, cols)), shape=(n, n)).tocsr()
+    return nodes, index, matrix
+
+
+def _tree(port: str) -> np.ndarray:
+    """Predecessors of the single-source shortest paths from the graph node nearest ``port``."""
+    if port not in _TREES:
+        from scipy.sparse.csgraph import dijkstra
+
+        _, index, matrix = _matrix()
+        p = place(port)
+        node = index[_marnet().kdtree.query([p.lon, p.lat])]
+        _, pred = dijkstra(matrix, directed=False, indices=node, return_predecessors=True)
+        _TREES[port] = pred
+    return _TREES[port]
+
+
+def _path_from(source: str, target: str) -> SeaPath:
+    from searoute.utils import distance_length, process_route
+
+    graph = _marnet()
+    nodes, index, _ = _matrix()
+    pred = _tree(source)
+    ps, pt = place(source), place(target)
+    start = index[graph.kdtree.query([ps.lon, ps.lat])]
+    k = index[graph.kdtree.query([pt.lon, pt.lat])]
+    chain = [k]
+    while k != start:
+        k = int(pred[k])
+        if k < 0:
+            raise DataError(f"No sea path from {source} to {target} on the MARNET network.")
+        chain.append(k)
+    route = [(ps.lon, ps.lat), *(nodes[j] for j in reversed(chain)), (pt.lon, pt.lat)]
+    line, passages = process_route(route, graph, True)
+    coords = tuple((float(x), float(y)) for x, y in line)
+    km = float(distance_length(line, units="km"))
+    return SeaPath(km, coords, tuple(str(p) for p in passages or []))
+
+
+@functools.cache
+def _us_ports() -> tuple[Any, tuple[str, ...]]:
+    """A KD-tree of the US ports on the unit sphere, and their names."""
+    from scipy.spatial import cKDTree
+
     table = _table("us_ports.csv")
-    return (
-        np.radians(table["lat"].to_numpy(dtype=float)),
-        np.radians(table["lon"].to_numpy(dtype=float)),
-        tuple(table["name"].astype(str)),
-    )
+    lat = np.radians(table["lat"].to_numpy(dtype=float))
+    lon = np.radians(table["lon"].to_numpy(dtype=float))
+    return cKDTree(_unit(lat, lon)), tuple(table["name"].astype(str))
+
+
+def _unit(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
 
 
 def _densify(coords: tuple[tuple[float, float], ...], step_deg: float = 0.1) -> np.ndarray:
@@ -257,17 +336,13 @@ def us_waters(origin: str, destination: str, within_km: float) -> list[str]:
 @functools.cache
 def _us_waters(origin: str, destination: str, within_km: float) -> tuple[str, ...]:
     path = sea_path(origin, destination)
-    lat, lon, names = _us_ports()
+    tree, names = _us_ports()
     pts = np.radians(_densify(path.coords))
-    margin = np.radians(within_km / EARTH_RADIUS_KM * 180 / np.pi * 3)
-    box = (lat >= pts[:, 1].min() - margin) & (lat <= pts[:, 1].max() + margin)
-    idx = np.flatnonzero(box)
-    if idx.size == 0:
+    # Great-circle distance d <-> chord 2 sin(d / 2R) on the unit sphere.
+    chord = 2 * np.sin(within_km / (2 * EARTH_RADIUS_KM))
+    xyz = _unit(pts[:, 1], pts[:, 0])
+    hits = sorted({k for near in tree.query_ball_point(xyz, r=chord) for k in near})
+    if not hits:
         return ()
-    plat, plon = pts[:, 1][:, None], pts[:, 0][:, None]
-    la, lo = lat[idx], lon[idx]
-    h = np.sin((la - plat) / 2) ** 2 + np.cos(plat) * np.cos(la) * np.sin((lo - plon) / 2) ** 2
-    dist = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-    closest = dist.min(axis=0)
-    near = np.flatnonzero(closest <= within_km)
-    return tuple(names[idx[k]] for k in near[np.argsort(closest[near])])
+    gap = np.linalg.norm(xyz[:, None, :] - tree.data[hits][None, :, :], axis=2).min(axis=0)
+    return tuple(names[hits[k]] for k in np.argsort(gap, kind="stable"))
