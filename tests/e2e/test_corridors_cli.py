@@ -120,6 +120,24 @@ def test_diversify_markets_and_offset(capsys):
     assert body["trade_cost_change_pct"] < 0
 
 
+def test_diversify_markets_from_a_recorded_run(tmp_path, capsys):
+    scenario = str(ROOT / "scenarios" / "measures-2025-09-01.yaml")
+    store = str(tmp_path / "store")
+    assert main(["run", scenario, "--store", store]) == 0
+    capsys.readouterr()
+    from tradewinds.store import ResultsStore
+
+    run_id = str(ResultsStore(store).list_runs()["run_id"].iloc[0])
+    args = ["diversify", "markets", "--run", run_id[:12], "--store", store, "--country", "CAN"]
+    assert main([*args, "--format", "json"]) == 0
+    from_store = {r["destination"]: r["after"] for r in json.loads(capsys.readouterr().out)}
+    assert main(["diversify", "markets", scenario, "--no-store", "--format", "json"]) == 0
+    solved = {r["destination"]: r["after"] for r in json.loads(capsys.readouterr().out)}
+    assert from_store == pytest.approx(solved, rel=1e-9)
+    assert main(["diversify", "markets", "--country", "CAN"]) == 2
+    assert "one of the two" in capsys.readouterr().err
+
+
 # --- HTTP ----------------------------------------------------------------------------------
 
 

@@ -116,8 +116,11 @@ def _exposure_table(rows: pd.DataFrame, by: str, title: str) -> object:
 
 @diversify_app.command("markets")
 def markets(
-    scenario: Path = typer.Argument(..., help="Tariff scenario YAML file."),
+    scenario: Path | None = typer.Argument(None, help="Tariff scenario YAML file (or --run)."),
     country: str = typer.Option("CAN", "--country", help="Exporter whose markets are shown."),
+    run_id: str | None = typer.Option(
+        None, "--run", help="Use the records of a run in the results store instead."
+    ),
     baseline: str | None = typer.Option(None, "--baseline", "-b", help="Baseline override."),
     store: Path | None = typer.Option(None, "--store", help="Results store (default: the usual)."),
     no_store: bool = typer.Option(False, "--no-store", help="Do not read or write the store."),
@@ -126,7 +129,8 @@ def markets(
 ) -> None:
     """Where COUNTRY's exports go before and after the scenario, by destination (GE model).
 
-    The scenario is solved (or served from the results store) with bilateral records.
+    The scenario is solved (or served from the results store) with bilateral records; --run
+    RUN_ID reads the records of a recorded run instead.
     """
     from rich.table import Table
 
@@ -137,16 +141,29 @@ def markets(
 
     if fmt not in ("table", "json"):
         raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
-    spec = load_scenario(scenario)
-    sink = open_store(store, enabled=not no_store)
-    result = execute(spec, text=read_text(scenario), baseline=baseline, sink=sink)
-    frame = destinations(result.records, country)
+    if (scenario is None) == (run_id is None):
+        raise ScenarioError("Give a scenario file or --run RUN_ID (one of the two).")
+    if run_id is not None:
+        recorded = open_store(store)
+        assert recorded is not None
+        full_id = recorded.resolve_id(run_id)
+        records = recorded.results(full_id)
+        trade_units = records.loc[records["metric"] == "trade", "unit"]
+        units = str(trade_units.iloc[0]) if len(trade_units) else ""
+        title, run_label = f"run {full_id}", full_id
+    else:
+        assert scenario is not None
+        spec = load_scenario(scenario)
+        sink = open_store(store, enabled=not no_store)
+        result = execute(spec, text=read_text(scenario), baseline=baseline, sink=sink)
+        records, units, title, run_label = result.records, result.units, spec.title, result.run_id
+    frame = destinations(records, country)
     if output is not None:
         write_records(frame, output)
     if fmt == "json":
         typer.echo(frame.to_json(orient="records", indent=1))
         return
-    table = Table(title=f"{country.upper()} exports by destination: {spec.title}")
+    table = Table(title=f"{country.upper()} exports by destination: {title}")
     for col in ("destination", "before", "after", "change %", "share before", "share after"):
         table.add_column(col, justify="left" if col == "destination" else "right")
     for row in frame.to_dict(orient="records"):
@@ -156,7 +173,7 @@ def markets(
         )  # fmt: skip
     out = console()
     out.print(table)
-    out.print(f"{result.units}; run id {result.run_id}")
+    out.print(f"{units}; run id {run_label}")
 
 
 @diversify_app.command("offset")
