@@ -22,7 +22,7 @@ from tradewinds.api.security import Settings
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application (one per process; the registry and baselines load lazily)."""
-    from tradewinds.api import docs, errors, legacy, routes_gravity
+    from tradewinds.api import docs, errors, legacy, routes_corridors, routes_gravity
     from tradewinds.api.jobs import JobManager
     from tradewinds.api.security import BodyLimit
     from tradewinds.api.v1 import jobs, resources, runs
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(runs.router)
     app.include_router(legacy.router)
     app.include_router(routes_gravity.router)
+    app.include_router(routes_corridors.router)
     docs.install(app)
     mount_dashboard(app)
     return app

@@ -35,6 +35,8 @@ COMMAND_MODULES = (
     "strategy",
     "gravity",
     "integrate",
+    "corridors",
+    "diversify",
 )
 
 app = typer.Typer(

@@ -293,3 +293,44 @@ def _read_gdp(path: Path) -> pd.Series:
 def provenance_of(ds: xr.Dataset) -> dict[str, Any]:
     """The provenance record of a baseline, decoded."""
     return dict(json.loads(ds.attrs.get("provenance", "{}")))
+
+
+def read_baci_flows(
+    path: Path, *, country_codes: Path | None = None, year: int | None = None
+) -> pd.DataFrame:
+    """Product-level flows of a BACI HS6 file: ``year, exporter, importer, hs6, value_usd``.
+
+    Same file and country-code table as :func:`load_baci` (``v`` in thousands of USD, codes
+    mapped to ISO3), without aggregation: the product-level view used by ``tradewinds diversify
+    products``.
+    """
+    path = Path(path)
+    try:
+        raw = pd.read_csv(path, dtype={"k": str}, skipinitialspace=True)
+    except (OSError, pd.errors.ParserError) as exc:
+        raise DataError(f"Cannot read BACI file {str(path)!r}: {exc}") from exc
+    raw.columns = [c.strip() for c in raw.columns]
+    need = {"t", "i", "j", "k", "v"}
+    if not need <= set(raw.columns):
+        raise DataError(
+            f"{str(path)!r} is not a BACI file: columns {list(raw.columns)}, expected t,i,j,k,v,q."
+        )
+    if year is not None:
+        raw = raw[raw["t"] == year]
+    codes = _baci_codes(path, country_codes)
+    for col in ("i", "j"):
+        unknown = sorted(set(raw[col].astype(int)) - set(codes))
+        if unknown:
+            raise DataError(
+                f"BACI country code {unknown[0]} (column {col}) is not in the country-code table; "
+                "pass the country_codes file of the same BACI release."
+            )
+    return pd.DataFrame(
+        {
+            "year": raw["t"].astype(int),
+            "exporter": raw["i"].astype(int).map(codes),
+            "importer": raw["j"].astype(int).map(codes),
+            "hs6": raw["k"].astype(str).str.strip().str.zfill(6),
+            "value_usd": pd.to_numeric(raw["v"], errors="coerce").fillna(0.0) * 1e3,
+        }
+    )

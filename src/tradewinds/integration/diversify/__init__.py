@@ -1,0 +1,1 @@
+"""Diversification away from the US market: exposure by product and alternative markets."""

@@ -1,0 +1,99 @@
+"""The uniform trade-cost cut with non-US partners that offsets a country's loss from US tariffs.
+
+On top of a tariff scenario (for example the measures of 2025-09-01), the integration solver
+(:func:`tradewinds.integration.integrate.solve_cut`) finds the iceberg factor ``d_hat``, the same
+on every pair (country, partner) in both directions, at which the country's welfare (or its total
+exports) is back at its baseline level. Partners are countries or regions of the baseline; the
+group ``CPTPP`` expands to the members the baseline has on their own (on the default baseline:
+Japan, Mexico and the United Kingdom).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from tradewinds.core import dims
+from tradewinds.core.errors import ScenarioError, UnknownLabelError
+
+#: CPTPP parties (ISO3) as of 2025, the United Kingdom included (in force December 2024).
+CPTPP = (
+    "AUS", "BRN", "CAN", "CHL", "GBR", "JPN", "MEX", "MYS", "NZL", "PER", "SGP", "VNM",
+)  # fmt: skip
+#: Partners used when none are named.
+DEFAULT_PARTNERS = ("MEX", "EU27", "JPN", "KOR", "CPTPP")
+
+Offset = Literal["welfare", "exports"]
+
+
+def expand_partners(names: Sequence[str], country: str, known: Sequence[str]) -> list[str]:
+    """Partner labels of the baseline: ``CPTPP`` expanded, the country itself and the US left out.
+
+    Naming the US is an error (the point is to offset the US loss elsewhere).
+    """
+    out: list[str] = []
+    for raw in names:
+        name = raw.strip().upper()
+        if name == "CPTPP":
+            out.extend(c for c in CPTPP if c in known)
+        elif name == "USA":
+            raise ScenarioError("Partners are non-US markets; leave USA out of --partners.")
+        elif name not in known:
+            raise UnknownLabelError("partner", name, [*known, "CPTPP"], "the baseline")
+        else:
+            out.append(name)
+    partners = [p for p in dict.fromkeys(out) if p not in (country, "USA")]
+    if not partners:
+        raise ScenarioError(f"No partner of {country} left in {list(names)} on this baseline.")
+    return partners
+
+
+def offset_cut(
+    scenario: str | Path,
+    country: str,
+    partners: Sequence[str] = DEFAULT_PARTNERS,
+    *,
+    baseline: str | None = None,
+    offset: Offset = "welfare",
+) -> tuple[Any, list[str]]:
+    """Solve for the cut; returns the :class:`IntegrationResult` and the partner list used."""
+    from tradewinds.data.loaders import load_baseline
+    from tradewinds.integration.integrate import WelfareOffset, solve_cut
+    from tradewinds.models.multisector import MultiSectorModel
+    from tradewinds.models.onesector import OneSectorModel
+    from tradewinds.scenarios.runner import build_shocks
+    from tradewinds.scenarios.schema import MultiSectorSpec, OneSectorSpec, load_scenario
+
+    if offset not in ("welfare", "exports"):
+        raise ScenarioError(f"--offset {offset!r} must be 'welfare' or 'exports'.")
+    country = country.upper()
+    scen = load_scenario(scenario)
+    base = load_baseline(baseline or scen.baseline)
+    known = [str(c) for c in base[dims.EXPORTER].values]
+    if country not in known:
+        raise UnknownLabelError("country", country, known, "the baseline")
+    chosen = expand_partners(partners, country, known)
+    spec = scen.model
+    model: OneSectorModel | MultiSectorModel
+    if isinstance(spec, OneSectorSpec):
+        model = OneSectorModel(eps=spec.eps, closure=spec.closure)
+    elif isinstance(spec, MultiSectorSpec):
+        model = MultiSectorModel(closure=spec.closure, theta=spec.theta)
+    else:
+        raise ScenarioError(
+            f"The offset runs on the one-sector or multi-sector model; {scenario} uses "
+            f"{spec.name!r}."
+        )
+    new_tariff, cost = build_shocks(scen, base)
+    metric = "welfare_hat" if offset == "welfare" else "exports_hat"
+    target = WelfareOffset(country, metric, f"{country}'s {offset} back to its baseline level")
+    result = solve_cut(
+        base,
+        [(country, p) for p in chosen],
+        target,
+        model=model,
+        new_tariff=new_tariff,
+        trade_cost_hat=cost,
+    )
+    return result, chosen

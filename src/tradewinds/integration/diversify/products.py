@@ -1,0 +1,65 @@
+"""Product-level alternative markets: world import demand by HS6 outside the US (BACI).
+
+World import demand by HS6 needs CEPII's BACI flows, which the repository does not ship: the user
+downloads a BACI HS6 file and names it with ``--baci FILE`` or the ``TRADEWINDS_BACI`` environment
+variable (the country-code table CEPII ships beside it is found next to the file). Without one,
+:func:`baci_path` returns None and the command says so.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from tradewinds.core.errors import DataError
+
+#: Environment variable naming a BACI HS6 file.
+BACI_ENV = "TRADEWINDS_BACI"
+#: What to tell a user who has no BACI file configured.
+NO_BACI = (
+    "No BACI HS6 file configured: product-level world import demand is not shown. Download a "
+    "BACI HS6 file (t,i,j,k,v,q) and its country_codes table from CEPII and pass --baci FILE "
+    f"or set {BACI_ENV}. See docs/diversify.md."
+)
+
+
+def baci_path(given: Path | None = None) -> Path | None:
+    """The BACI file: ``given``, else ``$TRADEWINDS_BACI``, else None (missing file: error)."""
+    path = given or (Path(os.environ[BACI_ENV]) if os.environ.get(BACI_ENV) else None)
+    if path is not None and not path.is_file():
+        raise DataError(f"BACI file {str(path)!r} does not exist (from --baci or ${BACI_ENV}).")
+    return path
+
+
+def world_demand(
+    flows: pd.DataFrame, hs6: list[str], country: str, *, exclude: tuple[str, ...] = ("USA",)
+) -> pd.DataFrame:
+    """Imports of each HS6 code by the world outside ``exclude``, and who buys them.
+
+    For each code: the total, the top three importers with their shares, and ``country``'s
+    exports to those importers and its share. Columns ``hs6, world_imports_usd,
+    top_importers, country_exports_usd, country_share``.
+    """
+    country = country.upper()
+    sel = flows[flows["hs6"].isin(hs6) & ~flows["importer"].isin(exclude)]
+    sel = sel[sel["exporter"] != sel["importer"]]
+    total = sel.groupby("hs6")["value_usd"].sum()
+    own = sel[sel["exporter"] == country].groupby("hs6")["value_usd"].sum()
+    by_importer = sel.groupby(["hs6", "importer"])["value_usd"].sum().reset_index()
+    by_importer = by_importer.sort_values(["hs6", "value_usd"], ascending=[True, False])
+    top: dict[str, str] = {}
+    for code, group in by_importer.groupby("hs6"):
+        whole = float(total.get(code, 0.0)) or 1.0
+        head = group.head(3)
+        pairs = zip(head["importer"], head["value_usd"], strict=True)
+        top[str(code)] = ", ".join(f"{imp} {100 * v / whole:.0f}%" for imp, v in pairs)
+    out = pd.DataFrame({"hs6": list(dict.fromkeys(hs6))})
+    out["world_imports_usd"] = out["hs6"].map(total).fillna(0.0)
+    out["top_importers"] = out["hs6"].map(top).fillna("")
+    out["country_exports_usd"] = out["hs6"].map(own).fillna(0.0)
+    out["country_share"] = (out["country_exports_usd"] / out["world_imports_usd"]).where(
+        out["world_imports_usd"] > 0
+    )
+    return out
