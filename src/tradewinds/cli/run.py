@@ -97,6 +97,9 @@ def run(
 ) -> None:
     """Solve SCENARIO and print welfare, real wages, trade and tariff revenue by country.
 
+    CAN, MEX and USA come first, then the largest economies (--sort, --all); a multi-sector run
+    adds the sectors of CAN, MEX and USA whose output gains and loses most.
+
     The run is recorded in the results store and its run id printed; a scenario already run
     on the same baseline by the same tradewinds version is served from the store.
     """
