@@ -35,7 +35,6 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
 
         from tradewinds.cli._display import print_table
-        from tradewinds.core.errors import ScenarioError
         from tradewinds.measures.registry import load_registry
 
         with printed_warnings():

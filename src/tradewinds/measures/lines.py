@@ -441,7 +441,9 @@ def prepare(
         codes = codes[rows]
     # a declared metal content (before undeclared shares default) selects the 2026 metals
     # regime's exclusion of articles at or below its content threshold
-    out["metal_declared"] = np.column_stack([~np.isnan(out[m]) for m in METALS]).any(axis=1)
+    out["metal_declared"] = np.asarray(
+        np.column_stack([~np.isnan(out[m]) for m in METALS]).any(axis=1), dtype=bool
+    )
     notes = _metal_defaults(out, codes, registry, strict, check, rows)
     keep = ~check.errors.bad_rows(n)[rows]  # shares that add up to more than 1
     if not keep.all():
