@@ -120,3 +120,40 @@ def test_negative_add_is_refused_naming_the_entry() -> None:
     )
     with pytest.raises(ScenarioError, match=r"shocks\.tariffs\.0: the change makes a tariff"):
         build_shocks(spec, load_baseline("default"))
+
+
+def _registry_reference(scenario: Scenario, baseline: xr.Dataset) -> xr.DataArray:
+    """The cell-by-cell loop ``apply_registry_tariffs`` used before it was vectorised."""
+    from tradewinds.scenarios.registry_shocks import scenario_registry_tariffs
+
+    table = scenario_registry_tariffs(scenario, baseline)
+    tariff = baseline[dims.TARIFF].copy()
+    for exporter in table[dims.EXPORTER].values:
+        for sector in table[dims.SECTOR].values:
+            cell = {dims.EXPORTER: exporter, dims.IMPORTER: "USA", dims.SECTOR: sector}
+            rate = float(table.sel(cell))
+            if rate == rate:
+                tariff.loc[cell] = rate
+    return tariff
+
+
+@pytest.mark.parametrize(
+    ("name", "model"), [("default", "one-sector"), ("wiod2011", "multi-sector")]
+)
+def test_registry_tariffs_match_the_cell_loop(name: str, model: str) -> None:
+    from tradewinds.scenarios.registry_shocks import apply_registry_tariffs
+
+    baseline = load_baseline(name)
+    spec = parse_scenario(
+        {
+            "title": "t",
+            "baseline": name,
+            "model": {"name": model},
+            "shocks": {"tariffs_as_of": "2025-06-01"},
+        }
+    )
+    new = apply_registry_tariffs(spec, baseline, baseline[dims.TARIFF].copy())
+    ref = _registry_reference(spec, baseline)
+    assert new.dims == ref.dims
+    np.testing.assert_array_equal(new.values, ref.values)
+    assert (new.values != baseline[dims.TARIFF].values).any()

@@ -25,6 +25,7 @@ import json
 import logging
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 import xarray as xr
 
@@ -249,11 +250,16 @@ def apply_registry_tariffs(
     if scenario.shocks.tariffs_as_of is None:
         return tariff
     table = scenario_registry_tariffs(scenario, baseline)
-    tariff = tariff.copy()
-    for exporter in table[dims.EXPORTER].values:
-        for sector in table[dims.SECTOR].values:
-            cell = {dims.EXPORTER: exporter, dims.IMPORTER: "USA", dims.SECTOR: sector}
-            rate = float(table.sel(cell))
-            if rate == rate:  # not NaN: the registry has lines for this sector
-                tariff.loc[cell] = rate
-    return tariff
+    order = (dims.EXPORTER, dims.IMPORTER, dims.SECTOR)
+    out = tariff.transpose(*order).copy()
+    rates = table.sel({dims.IMPORTER: "USA"}).transpose(dims.EXPORTER, dims.SECTOR).values
+    exporters = {str(c): k for k, c in enumerate(out[dims.EXPORTER].values)}
+    sectors = {str(c): k for k, c in enumerate(out[dims.SECTOR].values)}
+    e = np.array([exporters[str(c)] for c in table[dims.EXPORTER].values], dtype=np.intp)
+    s = np.array([sectors[str(c)] for c in table[dims.SECTOR].values], dtype=np.intp)
+    usa = np.array([[str(c) for c in out[dims.IMPORTER].values].index("USA")], dtype=np.intp)
+    values = np.array(out.values, dtype=float)
+    cells = np.ix_(e, usa, s)
+    # A NaN rate means the registry has no lines for that sector: the baseline rate stays.
+    values[cells] = np.where(np.isnan(rates), values[cells][:, 0, :], rates)[:, None, :]
+    return out.copy(data=values).transpose(*tariff.dims)

@@ -16,7 +16,7 @@ from tradewinds.core import dims
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
 from tradewinds.data.baseline import countries
 from tradewinds.data.loaders import load_baseline
-from tradewinds.models.equilibrium import Equilibrium
+from tradewinds.models.equilibrium import LEVEL_METRICS, PCT_METRICS, Equilibrium
 from tradewinds.scenarios.schema import (
     AllExcept,
     CountrySet,
@@ -275,13 +275,19 @@ _BASE_OF = {
 }
 
 
+def _reported(var: str) -> bool:
+    """Whether a country variable reaches the tidy records (``Equilibrium.to_records``)."""
+    return var in PCT_METRICS or var in LEVEL_METRICS or var.endswith(("_pct", "_share"))
+
+
 def check_finite(eq: Equilibrium, params: dict[str, Any] | None = None) -> None:
     """:class:`ConvergenceError` if an answer holds NaN or infinity where a number is defined.
 
     An extreme parameter (an elasticity of 1e-300, say) can overflow the model's power terms
     while the residual still looks solved; such an answer is refused rather than returned with
-    NaN welfare. Ratios over a zero baseline level (a flow or sector that does not exist) are
-    undefined and allowed; the tidy records omit them.
+    NaN welfare. Checked: every country variable the tidy records report, and every sector and
+    bilateral variable. Ratios over a zero baseline level (a flow or sector that does not exist)
+    are undefined and allowed; the tidy records omit them.
     """
     bad: list[str] = []
     for name in ("country", "sector", "bilateral"):
@@ -289,7 +295,7 @@ def check_finite(eq: Equilibrium, params: dict[str, Any] | None = None) -> None:
         if ds is None:
             continue
         for var in ds.data_vars:
-            if ds[var].dtype.kind not in "fc":
+            if ds[var].dtype.kind not in "fc" or (name == "country" and not _reported(str(var))):
                 continue
             mask = ~np.isfinite(np.asarray(ds[var].values))
             base = _BASE_OF.get(str(var))

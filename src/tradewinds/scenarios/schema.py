@@ -150,7 +150,7 @@ class TradeCostShock(_Strict):
 #: Most entries a scenario may list in ``shocks.tariffs`` (and, separately, in
 #: ``shocks.trade_costs``); building them takes about 15 microseconds each.
 MAX_TARIFF_ENTRIES = 10_000
-#: Most entries in ``shocks.retaliation`` and most groups in ``groups``.
+#: Most entries in ``shocks.retaliation``.
 MAX_OTHER_ENTRIES = 1_000
 
 #: Named USMCA claim-share modes of the measure registry (see ``docs/etr-methods.md``).
