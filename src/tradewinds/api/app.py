@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from tradewinds.api import docs, errors, legacy
     from tradewinds.api.jobs import JobManager
     from tradewinds.api.security import BodyLimit
-    from tradewinds.api.v1 import jobs, resources, runs
+    from tradewinds.api.v1 import duty, jobs, resources, runs
 
     settings = settings or Settings()
     settings.check()
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Routers: other helpers add ONE include_router line each below.
     app.include_router(resources.router)
+    app.include_router(duty.router)
     app.include_router(jobs.router)
     app.include_router(runs.router)
     app.include_router(legacy.router)

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from tradewinds.api.deps import require_read, require_write, settings
 from tradewinds.api.jobs import TERMINAL
+from tradewinds.api.v1 import duty as duty_routes
 from tradewinds.api.v1 import resources
 from tradewinds.api.v1.jobs import RunRequest, submit_run
 
@@ -87,7 +88,7 @@ async def duty(
     importer: str = "USA",
 ) -> Response:
     """Alias of ``GET /api/v1/duty``."""
-    return await resources.duty_line(
+    return await duty_routes.duty_line(
         request,
         hts=hts,
         origin=origin,
