@@ -69,4 +69,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(runs.router)
     app.include_router(legacy.router)
     docs.install(app)
+    # Dashboard: tradewinds.web is mounted at "/" here (last, so /api/v1 and /docs win).
     return app
