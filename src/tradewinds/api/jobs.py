@@ -275,13 +275,19 @@ class JobManager:
                 elif now - start > self.job_seconds:
                     outcome = ("failed", _timeout(self.job_seconds))
         finally:
-            if proc.is_alive() and outcome is not None and outcome[0] != "done":
-                proc.terminate()
+            if outcome is not None and outcome[0] == "done":
+                self._conclude(job, outcome)  # the answer is in: report before the child exits
+            elif proc.is_alive():
+                proc.terminate()  # stopped before any cancelled or failed state is reported
             proc.join(timeout=5)
             if proc.is_alive():  # pragma: no cover - a child that ignores SIGTERM
                 proc.kill()
                 proc.join()
             parent.close()
+        if outcome is None or outcome[0] != "done":
+            self._conclude(job, outcome)
+
+    def _conclude(self, job: Job, outcome: tuple[str, Any] | None) -> None:
         with self._lock:
             if outcome is None:
                 self._finish(job, "failed", _internal("The job's process ended unexpectedly."))
