@@ -218,10 +218,33 @@ async def duty_post(request: Request, body: DutyRequest) -> Response:
 
 
 def batch_duties(lines: Any, registry: Any) -> Any:
-    """The one call into the batch calculator (row-level errors come back in its frame)."""
-    from tradewinds.measures.batch import calculate_batch
+    """The one call into the batch calculator: a frame with one row per input line.
 
-    return calculate_batch(lines, registry=registry, where="the uploaded batch")
+    Where the calculator reports bad lines row by row (``duty_batch``, a table of good lines
+    and a table of field errors), the bad lines come back in the same CSV with an ``error``
+    column naming the field and the problem; otherwise the first bad line fails the request.
+    """
+    from tradewinds.measures import batch
+
+    where = "the uploaded batch"
+    if not hasattr(batch, "duty_batch"):
+        return batch.calculate_batch(lines, registry=registry, where=where)
+    import pandas as pd
+
+    result = batch.duty_batch(lines, registry=registry, where=where)
+    table = pd.DataFrame({c: result.table.get_column(c).to_numpy() for c in result.table.columns})
+    errors = pd.DataFrame(
+        {c: result.errors.get_column(c).to_numpy() for c in result.errors.columns}
+    )
+    if "date" in table and not pd.api.types.is_string_dtype(table["date"]):
+        table["date"] = pd.to_datetime(table["date"]).dt.strftime("%Y-%m-%d")
+    table["error"] = ""
+    if len(errors):
+        text = errors["field"].astype(str) + " " + errors["value"].astype(str).map(repr) + ": "
+        text += errors["error"].astype(str)
+        bad = text.groupby(errors["row"]).agg("; ".join).rename("error").reset_index()
+        table = pd.concat([table, bad], ignore_index=True).sort_values("row", kind="stable")
+    return table.reset_index(drop=True)
 
 
 def _batch(data: bytes, limit: int) -> str:
