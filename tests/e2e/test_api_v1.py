@@ -300,3 +300,36 @@ def test_per_request_time_limit() -> None:
     body = error(hurried.get("/api/v1/etr/series", params=params), 504, "RequestTimeoutError")
     assert "limit" in body["message"]
     assert hurried.get("/health").status_code == 200
+
+
+def test_batch_with_row_level_errors(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A calculator that reports bad lines row by row: they come back in the CSV, named."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    import polars as pl
+
+    from tradewinds.measures import batch
+
+    def duty_batch(lines: Any, *, registry: Any = None, where: str = "") -> Any:
+        table = pl.DataFrame(
+            {
+                "row": [1, 3],
+                "hts": ["8703230190", "0101210010"],
+                "date": [dt.date(2025, 5, 1), dt.date(2025, 5, 2)],
+                "total_duty": [4500.0, 10.0],
+            }
+        )
+        errors = pl.DataFrame(
+            {"row": [2], "field": ["us_content"], "value": ["abc"], "error": ["not a share"]}
+        )
+        return SimpleNamespace(table=table, errors=errors, n_input=3)
+
+    monkeypatch.setattr(batch, "duty_batch", duty_batch, raising=False)
+    csv = "hts,origin,date,value\n" + "8703.23.0190,MEX,2025-05-01,100\n" * 3
+    response = client.post("/api/v1/duty/batch", content=csv)
+    assert response.status_code == 200, response.text
+    got = pd.read_csv(io.StringIO(response.text), keep_default_na=False)
+    assert got["row"].tolist() == [1, 2, 3]
+    assert got["error"].tolist() == ["", "us_content 'abc': not a share", ""]
+    assert got["date"].tolist()[0] == "2025-05-01"

@@ -1,6 +1,6 @@
 """Imported once by the job forkserver: computes what every job process would compute again.
 
-The forkserver imports this module before it forks any job process, so each job starts with
+The forkserver imports this module before it forks any worker process, so each starts with
 the package's code fingerprint (part of every run's cache key), the packaged measure registry
 and its hash in memory and the baseline readers imported instead of spending a second on them.
 """

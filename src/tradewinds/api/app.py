@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from tradewinds.api import docs, errors, legacy, routes_corridors, routes_gravity
     from tradewinds.api.jobs import JobManager
     from tradewinds.api.security import BodyLimit
-    from tradewinds.api.v1 import jobs, resources, runs
+    from tradewinds.api.v1 import duty, jobs, resources, runs
     from tradewinds.web import mount as mount_dashboard
 
     settings = settings or Settings()
@@ -65,11 +65,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Routers: other helpers add ONE include_router line each below.
     app.include_router(resources.router)
+    app.include_router(duty.router)
     app.include_router(jobs.router)
     app.include_router(runs.router)
     app.include_router(legacy.router)
     app.include_router(routes_gravity.router)
     app.include_router(routes_corridors.router)
     docs.install(app)
+    # Dashboard: tradewinds.web is mounted at "/" here (last, so /api/v1 and /docs win).
     mount_dashboard(app)
     return app

@@ -176,9 +176,11 @@ def scenario_input(
             "scenario.shocks",
         )
     spec = parse_request_scenario(data)
+    bundled_baseline(baseline, "baseline")
     if baseline is None:
         bundled_baseline(spec.baseline, "scenario.baseline")
-    bundled_baseline(baseline, "baseline")
+    else:  # overridden, never read; still no path in any field
+        plain_name(spec.baseline, "scenario.baseline")
     for k, rel in enumerate(spec.shocks.overrides.measure_files):
         where = f"scenario.shocks.overrides.measure_files.{k}"
         plain_name(rel, where)

@@ -1,11 +1,12 @@
-"""Jobs: long work (scenario runs, Monte Carlo, strategy) queued, run in child processes, tracked.
+"""Jobs: long work (scenario runs, Monte Carlo, strategy) queued, run in worker processes, tracked.
 
 A :class:`JobManager` keeps a bounded queue (a full queue is refused with 429), a fixed number
-of runner threads, and the state of recent jobs. Each runner takes the next job and runs it in
-a fresh child process (:mod:`tradewinds.api.worker`), reading progress from a pipe. Cancelling
-sets a flag the child checks between solves or draws; a child that does not stop within a grace
-period, or that passes the per-job time limit, is terminated. States go ``queued -> running ->
-done | failed | cancelled``; every change bumps a version number that the SSE stream waits on.
+of runner threads, each with one warm worker process (:mod:`tradewinds.api.worker`), and the
+state of recent jobs. A runner sends the next job to its worker and reads progress from the
+pipe. Cancelling sets a flag the worker checks between solves or draws; a worker that does not
+stop within a grace period, or that passes the per-job time limit, is terminated and replaced.
+States go ``queued -> running -> done | failed | cancelled``; every change bumps a version
+number that the SSE stream watches.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ TERMINAL = ("done", "failed", "cancelled")
 
 #: Seconds a cancelled child has to stop by itself before it is terminated.
 CANCEL_GRACE = 2.0
+
+#: Seconds a warm worker process may sit idle before it is stopped (restarted on demand).
+IDLE_SECONDS = 300.0
 
 #: Finished jobs kept in memory for their results (oldest dropped first).
 KEEP_FINISHED = 200
@@ -77,7 +81,8 @@ class Job:
     started: str | None = None
     finished: str | None = None
     version: int = 0
-    cancel: Any = None  # multiprocessing Event, set when cancelled
+    cancel_requested: bool = False
+    slot: _Slot | None = None  # the worker process running the job
 
     def to_dict(self) -> dict[str, Any]:
         """The job as ``GET /api/v1/jobs/{id}`` returns it."""
@@ -110,6 +115,7 @@ class JobManager:
         self._queue: collections.deque[str] = collections.deque()
         self._lock = threading.Condition()
         self._threads: list[threading.Thread] = []
+        self._slots: list[_Slot] = []
         self._stopping = False
         self._ctx = _context()
 
@@ -130,7 +136,6 @@ class JobManager:
                 spec=spec,
                 unit="draws" if kind == "montecarlo" else "solves",
                 total=spec.draws if kind == "montecarlo" else None,
-                cancel=self._ctx.Event(),
             )
             self._jobs[job.job_id] = job
             self._queue.append(job.job_id)
@@ -159,7 +164,9 @@ class JobManager:
                 self._queue.remove(job_id)
                 self._finish(job, "cancelled")
             elif job.state == "running":
-                job.cancel.set()
+                job.cancel_requested = True
+                if job.slot is not None:
+                    job.slot.cancel.set()
             return job
 
     def wait(self, job_id: str, version: int, timeout: float) -> Job:
@@ -189,15 +196,24 @@ class JobManager:
             self._queue.clear()
             for job in self._jobs.values():
                 if job.state == "running":
-                    job.cancel.set()
+                    job.cancel_requested = True
+                    if job.slot is not None:
+                        job.slot.cancel.set()
             self._lock.notify_all()
+        for slot in self._slots:
+            slot.stop()
 
     # -- internals --------------------------------------------------------------------------
 
     def _start_threads(self) -> None:
         while len(self._threads) < self.workers:
+            slot = _Slot(self._ctx)
+            self._slots.append(slot)
             thread = threading.Thread(
-                target=self._runner, name=f"tradewinds-job-{len(self._threads)}", daemon=True
+                target=self._runner,
+                args=(slot,),
+                name=f"tradewinds-job-{len(self._threads)}",
+                daemon=True,
             )
             self._threads.append(thread)
             thread.start()
@@ -217,71 +233,66 @@ class JobManager:
         job.finished = _now()
         self._bump(job)
 
-    def _runner(self) -> None:
+    def _runner(self, slot: _Slot) -> None:
         while True:
             with self._lock:
                 while not self._queue and not self._stopping:
-                    self._lock.wait()
+                    if not self._lock.wait(IDLE_SECONDS):
+                        slot.stop()  # idle: give the worker's memory back
                 if self._stopping:
                     return
                 job = self._jobs[self._queue.popleft()]
                 job.state = "running"
                 job.started = _now()
+                job.slot = slot
+                slot.cancel.clear()
                 self._bump(job)
             try:
-                self._run(job)
+                self._run(job, slot)
             except Exception:  # pragma: no cover - a bug in the runner itself
                 log.exception("job %s: runner failed", job.job_id)
                 with self._lock:
                     self._finish(job, "failed", _internal())
 
-    def _run(self, job: Job) -> None:
-        from tradewinds.api import worker
-
-        parent, child = self._ctx.Pipe(duplex=False)
-        proc = self._ctx.Process(
-            target=worker.main, args=(job.spec, child, job.cancel), daemon=True
-        )
-        proc.start()
-        child.close()
+    def _run(self, job: Job, slot: _Slot) -> None:
+        conn = slot.connect()
+        conn.send(job.spec)
         start = time.monotonic()
         cancelled_at: float | None = None
         # A single solve has no point at which to stop by itself: it is ended at once.
         grace = 0.0 if job.kind == "run" else CANCEL_GRACE
         outcome: tuple[str, Any] | None = None
-        try:
-            while outcome is None:
-                if parent.poll(0.1):
-                    try:
-                        kind, payload = parent.recv()
-                    except EOFError:
-                        break
-                    if kind == "progress":
-                        with self._lock:
-                            job.done = int(payload["done"])
-                            job.total = payload["total"]
-                            job.unit = str(payload["unit"])
-                            self._bump(job)
-                    else:
-                        outcome = (kind, payload)
-                    continue
-                if not proc.is_alive() and not parent.poll(0):
+        stop = False
+        while outcome is None:
+            try:
+                ready = conn.poll(0.1)
+                message = conn.recv() if ready else None
+            except (EOFError, OSError):
+                slot.stop()  # the process died
+                break
+            if message is not None:
+                kind, payload = message
+                if kind != "progress":
+                    outcome = (kind, payload)
                     break
-                now = time.monotonic()
-                if job.cancel.is_set():
-                    cancelled_at = cancelled_at or now
-                    if now - cancelled_at >= grace:
-                        outcome = ("cancelled", None)
-                elif now - start > self.job_seconds:
-                    outcome = ("failed", _timeout(self.job_seconds))
-        finally:
-            if proc.is_alive() and outcome is not None and outcome[0] != "done":
-                proc.terminate()
-            proc.join(timeout=5)
-            if proc.is_alive():  # pragma: no cover - a child that ignores SIGTERM
-                proc.kill()
-                proc.join()
-            parent.close()
+                with self._lock:
+                    job.done = int(payload["done"])
+                    job.total = payload["total"]
+                    job.unit = str(payload["unit"])
+                    self._bump(job)
+                continue
+            now = time.monotonic()
+            if job.cancel_requested:
+                cancelled_at = cancelled_at or now
+                if now - cancelled_at >= grace:
+                    outcome, stop = ("cancelled", None), True
+            elif now - start > self.job_seconds:
+                outcome, stop = ("failed", _timeout(self.job_seconds)), True
+        if stop:
+            slot.stop()  # ended before any cancelled or failed state is reported
+        self._conclude(job, outcome)
+
+    def _conclude(self, job: Job, outcome: tuple[str, Any] | None) -> None:
         with self._lock:
             if outcome is None:
                 self._finish(job, "failed", _internal("The job's process ended unexpectedly."))
@@ -291,10 +302,49 @@ class JobManager:
                 if job.total is not None:
                     job.done = job.total
                 self._finish(job, "done")
-            elif outcome[0] == "cancelled" or job.cancel.is_set():
+            elif outcome[0] == "cancelled" or job.cancel_requested:
                 self._finish(job, "cancelled")
             else:
                 self._finish(job, "failed", outcome[1])
+
+
+class _Slot:
+    """One warm worker process (started on first use, restarted after it is stopped)."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+        self.cancel = ctx.Event()
+        self.proc: Any = None
+        self.conn: Any = None
+
+    def connect(self) -> Any:
+        """The pipe to a live worker process, starting one if needed."""
+        from tradewinds.api import worker
+
+        if self.proc is None or not self.proc.is_alive():
+            self.stop()
+            parent, child = self.ctx.Pipe(duplex=True)
+            self.proc = self.ctx.Process(
+                target=worker.serve, args=(child, self.cancel), daemon=True
+            )
+            self.proc.start()
+            child.close()
+            self.conn = parent
+        return self.conn
+
+    def stop(self) -> None:
+        """End the worker process at once (a store write is atomic, so nothing is half-done)."""
+        if self.proc is not None:
+            if self.proc.is_alive():
+                self.proc.terminate()
+            self.proc.join(timeout=5)
+            if self.proc.is_alive():  # pragma: no cover - a child that ignores SIGTERM
+                self.proc.kill()
+                self.proc.join()
+        if self.conn is not None:
+            self.conn.close()
+        self.proc = None
+        self.conn = None
 
 
 def _internal(message: str = "The job failed with an internal error.") -> dict[str, Any]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 
 from tradewinds.api.deps import require_read, require_write, settings
 from tradewinds.api.jobs import TERMINAL
+from tradewinds.api.v1 import duty as duty_routes
 from tradewinds.api.v1 import resources
 from tradewinds.api.v1.jobs import RunRequest, submit_run
 
@@ -69,7 +71,7 @@ async def run(request: Request, body: RunRequest) -> Any:
     return done.result
 
 
-@router.get("/duty", dependencies=[Depends(require_read)])
+@router.get("/duty", dependencies=[Depends(require_read)], response_class=Response)
 async def duty(
     request: Request,
     hts: str,
@@ -84,9 +86,9 @@ async def duty(
     quantity: float | None = None,
     unit: str | None = None,
     importer: str = "USA",
-) -> dict[str, Any]:
+) -> Response:
     """Alias of ``GET /api/v1/duty``."""
-    return await resources.duty_line(
+    return await duty_routes.duty_line(
         request,
         hts=hts,
         origin=origin,

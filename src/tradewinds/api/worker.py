@@ -1,11 +1,12 @@
-"""The body of a job, run in its own process: the same runners and recorders as the CLI.
+"""The body of a job, run in a worker process: the same runners and recorders as the CLI.
 
-The API process forks one child per job (from a ``forkserver`` that has already imported the
-numerical stack, so a child starts in milliseconds). The child reports progress and its answer
-over a pipe and checks a cancel flag between solves or draws; the parent can also end it at
-once, which a results store survives (each run is one DuckDB transaction). Running jobs in
-processes keeps the API's own threads free: a Monte Carlo never holds the GIL that a duty
-request needs.
+Each job runner of the API keeps one warm worker process, forked from a ``forkserver`` that has
+already imported the numerical stack (:data:`PRELOAD`). The worker runs the jobs sent over its
+pipe one after another, reports progress and answers, and checks a cancel flag between solves
+or draws; the parent ends the process at once when a job must stop now (a results store
+survives that: each run is one DuckDB transaction) and starts a fresh one for the next job.
+Running jobs in processes keeps the API's own threads free: a Monte Carlo never holds the GIL
+that a duty request needs.
 """
 
 from __future__ import annotations
@@ -75,11 +76,27 @@ def error_payload(exc: BaseException) -> dict[str, Any]:
     }
 
 
-def main(spec: JobSpec, conn: Connection, cancel: Event) -> None:
-    """Child-process entry point: run ``spec``, send progress, then one final message."""
+def serve(conn: Connection, cancel: Event) -> None:
+    """Child-process entry point: run the jobs sent over ``conn`` one after another.
+
+    For each job: progress messages, then one final message (``done``, ``failed`` or
+    ``cancelled``). The process stays warm for the next job; the parent ends it when a job must
+    be stopped at once.
+    """
     import logging
 
     logging.getLogger("distributed").setLevel(logging.WARNING)
+    while True:
+        try:
+            spec = conn.recv()
+        except (EOFError, OSError):
+            return
+        main(spec, conn, cancel)
+
+
+def main(spec: JobSpec, conn: Connection, cancel: Event) -> None:
+    """Run one job and send its progress and final message."""
+    import logging
 
     def progress(done: int, total: int | None, unit: str) -> None:
         if cancel.is_set():
@@ -98,8 +115,6 @@ def main(spec: JobSpec, conn: Connection, cancel: Event) -> None:
     except Exception as exc:  # a bug: logged in full on the server, never sent to the client
         logging.getLogger(__name__).error("job failed:\n%s", traceback.format_exc())
         conn.send(("failed", error_payload(exc)))
-    finally:
-        conn.close()
 
 
 Progress = Callable[[int, "int | None", str], None]

@@ -93,7 +93,8 @@ class JobAccepted(BaseModel):
 
 
 def _accepted(job: Job) -> JSONResponse:
-    body = {"job_id": job.job_id, "state": job.state, "links": job.links()}
+    # "queued" is the state it was accepted in (a free runner may have started it since).
+    body = {"job_id": job.job_id, "state": "queued", "links": job.links()}
     return JSONResponse(status_code=202, content=body, headers={"Location": job.links()["self"]})
 
 

@@ -1,4 +1,4 @@
-"""``/api/v1``: measures, duties, effective rates, baselines, scenario library, origin check.
+"""``/api/v1``: measures, effective rates, baselines, scenario library, origin check.
 
 The CLI's answers as JSON, computed by the same functions. Each computation runs in a worker
 thread under the per-request time limit.
@@ -7,7 +7,7 @@ thread under the per-request time limit.
 from __future__ import annotations
 
 import functools
-import io
+import json
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,13 +16,11 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from tradewinds.api.deps import bounded, iso_date, require_read, settings, with_notes
-from tradewinds.api.inputs import field_errors, measure_registry, scenario_input, yaml_data
-from tradewinds.api.security import check_count, plain_name, scenario_error
+from tradewinds.api.inputs import field_errors, scenario_input, yaml_data
+from tradewinds.api.security import plain_name
 from tradewinds.core.errors import TradewindsError, UnknownLabelError
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_read)])
-
-METALS = ("steel", "aluminum", "copper")
 
 
 # -- health ----------------------------------------------------------------------------------
@@ -93,228 +91,6 @@ def _measure(measure_id: str) -> dict[str, Any]:
 async def show_measure(request: Request, measure_id: str) -> dict[str, Any]:
     """One measure in full with its sources, as ``tradewinds measures show``."""
     return await bounded(request, _measure, measure_id)
-
-
-# -- duty ------------------------------------------------------------------------------------
-
-
-class DutyRequest(BaseModel):
-    """One shipment, with every option of ``tradewinds duty``."""
-
-    hts: str = Field(description="HTS10 code, e.g. 8703.23.0190.")
-    origin: str = Field(description="Country of origin (ISO3).")
-    date: str = Field(description="Entry date YYYY-MM-DD.")
-    value: float = Field(gt=0, description="Customs value in US$.")
-    usmca: bool = False
-    us_content: float | None = Field(default=None, ge=0, le=1)
-    metal_content: dict[str, float] = Field(
-        default_factory=dict, description="Metal share of value, e.g. {'steel': 0.8}."
-    )
-    quantity: float | None = Field(default=None, ge=0)
-    unit: str | None = None
-    transshipped: bool = False
-    importer: str = "USA"
-    measure_files: dict[str, str] = Field(
-        default_factory=dict, description="Extra measure files: name -> YAML text."
-    )
-
-
-def _duty(body: DutyRequest) -> dict[str, Any]:
-    """The duty of one shipment: checked here, computed (or served) by :func:`_duty_answer`."""
-    import copy
-    import math
-
-    for name, share in body.metal_content.items():
-        if name not in METALS:
-            raise scenario_error(
-                f"metal_content: unknown metal {name!r}; use one of {list(METALS)}.",
-                f"metal_content.{name}",
-            )
-        if not (math.isfinite(share) and 0 <= share <= 1):
-            raise scenario_error(
-                f"metal_content.{name}: share {share!r} must be in [0, 1].",
-                f"metal_content.{name}",
-            )
-    if not math.isfinite(body.value):
-        raise scenario_error(f"value: {body.value!r} must be a finite amount.", "value")
-    iso_date(body.date, "date")
-    if body.measure_files:  # a registry of the request's own: computed, never cached
-        return _duty_answer(body)
-    key = body.model_dump_json(exclude={"measure_files"})
-    return copy.deepcopy(_cached_duty(key))
-
-
-@functools.lru_cache(maxsize=4096)
-def _cached_duty(key: str) -> dict[str, Any]:
-    """Answers for the packaged registry, which does not change while the server runs."""
-    return _duty_answer(DutyRequest.model_validate_json(key))
-
-
-def _duty_answer(body: DutyRequest) -> dict[str, Any]:
-    """The one call into the duty calculator."""
-    from tradewinds.measures.duty import calculate
-
-    with measure_registry(body.measure_files) as registry:
-        result, caught = with_notes(
-            calculate,
-            body.hts,
-            body.origin.upper(),
-            body.date,
-            body.value,
-            importer=body.importer.upper(),
-            usmca=body.usmca,
-            us_content=body.us_content,
-            metal_content=body.metal_content,
-            quantity=body.quantity,
-            unit=body.unit,
-            transshipped=body.transshipped,
-            registry=registry,
-        )
-    out: dict[str, Any] = result.to_dict()
-    out["notes"] = list(result.notes) + caught
-    return out
-
-
-async def duty_line(
-    request: Request,
-    *,
-    hts: str,
-    origin: str,
-    date: str,
-    value: float,
-    usmca: bool = False,
-    us_content: float | None = None,
-    steel: float | None = None,
-    aluminum: float | None = None,
-    copper: float | None = None,
-    quantity: float | None = None,
-    unit: str | None = None,
-    importer: str = "USA",
-    transshipped: bool = False,
-) -> dict[str, Any]:
-    """The duty of one shipment from query parameters (shared with the ``/duty`` alias)."""
-    metals = {
-        k: v
-        for k, v in (("steel", steel), ("aluminum", aluminum), ("copper", copper))
-        if v is not None
-    }
-    body = DutyRequest(
-        hts=hts,
-        origin=origin,
-        date=date,
-        value=value,
-        usmca=usmca,
-        us_content=us_content,
-        metal_content=metals,
-        quantity=quantity,
-        unit=unit,
-        importer=importer,
-        transshipped=transshipped,
-    )
-    return await bounded(request, _duty, body)
-
-
-@router.get("/duty", tags=["duty"])
-async def duty_get(
-    request: Request,
-    hts: str,
-    origin: str,
-    date: str,
-    value: float = Query(gt=0),
-    usmca: bool = False,
-    us_content: float | None = Query(None, ge=0, le=1),
-    steel: float | None = Query(None, ge=0, le=1),
-    aluminum: float | None = Query(None, ge=0, le=1),
-    copper: float | None = Query(None, ge=0, le=1),
-    quantity: float | None = Query(None, ge=0),
-    unit: str | None = None,
-    importer: str = "USA",
-    transshipped: bool = False,
-) -> dict[str, Any]:
-    """Stacked duty of one shipment, layer by layer (the CLI's ``--format json`` object)."""
-    return await duty_line(
-        request,
-        hts=hts,
-        origin=origin,
-        date=date,
-        value=value,
-        usmca=usmca,
-        us_content=us_content,
-        steel=steel,
-        aluminum=aluminum,
-        copper=copper,
-        quantity=quantity,
-        unit=unit,
-        importer=importer,
-        transshipped=transshipped,
-    )
-
-
-@router.post("/duty", tags=["duty"])
-async def duty_post(request: Request, body: DutyRequest) -> dict[str, Any]:
-    """The same as ``GET /duty``, with extra measure files sent as content."""
-    return await bounded(request, _duty, body)
-
-
-def batch_duties(lines: Any, registry: Any) -> Any:
-    """The one call into the batch calculator (row-level errors come back in its frame)."""
-    from tradewinds.measures.batch import calculate_batch
-
-    return calculate_batch(lines, registry=registry, where="the uploaded batch")
-
-
-def _batch(data: bytes, limit: int) -> str:
-    import pandas as pd
-
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise scenario_error("body: the batch must be UTF-8 CSV text.", "body") from None
-    if not text.strip():
-        raise scenario_error("body: the batch is empty; send a CSV with a header line.", "body")
-    check_count(text.count("\n"), limit, "lines", "body")
-    try:
-        lines = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise scenario_error(f"body: cannot read the batch CSV: {exc}", "body") from None
-    if lines.empty:
-        raise scenario_error("body: the batch has a header but no lines.", "body")
-    with measure_registry(None) as registry:
-        result = batch_duties(lines, registry)
-    out: str = result.to_csv(index=False)
-    return out
-
-
-@router.post(
-    "/duty/batch",
-    tags=["duty"],
-    response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}},
-    openapi_extra={
-        "requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}
-    },
-)
-async def duty_batch(request: Request) -> Response:
-    """Duties of a CSV of shipment lines (as ``tradewinds duty --batch``); CSV back.
-
-    Send the CSV as the body (``Content-Type: text/csv``) or as a multipart file upload.
-    """
-    limit = settings(request).limits.max_batch_lines
-    kind = request.headers.get("content-type", "")
-    if kind.startswith("multipart/form-data"):
-        form = await request.form()
-        upload = next((v for v in form.values() if hasattr(v, "read")), None)
-        if upload is None:
-            raise scenario_error("body: the form has no file field with the batch CSV.", "body")
-        data = await upload.read()
-    else:
-        data = await request.body()
-    csv = await bounded(request, _batch, data, limit)
-    return Response(
-        csv,
-        media_type="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="duties.csv"'},
-    )
 
 
 # -- effective rates -------------------------------------------------------------------------
@@ -418,7 +194,6 @@ def list_baselines() -> dict[str, Any]:
 
 @functools.cache
 def _baseline_info(name: str, *, full: bool = True) -> dict[str, Any]:
-    import json
 
     from tradewinds.core import dims
     from tradewinds.data import countries, load_baseline
