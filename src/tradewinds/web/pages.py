@@ -198,6 +198,10 @@ def rates(
     start = dt.date(2025, 1, 1)
     try:
         day = q.parse_date(date, q.today(coverage), "date")
+        if day < start:
+            raise ScenarioError(
+                f"The date {day.isoformat()} is before 2025-01-01, where the registry starts."
+            )
         if by not in BREAKDOWNS:
             raise ScenarioError(f"Breakdown {by!r} must be one of {sorted(BREAKDOWNS)}.")
         if usmca_shares not in USMCA_LABELS:

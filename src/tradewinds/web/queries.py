@@ -126,10 +126,16 @@ def event_marks(start: dt.date, end: dt.date) -> list[dict[str, str]]:
 
 @functools.cache
 def etr_point(country: str, date: dt.date, usmca_shares: str = "2025h2") -> dict[str, Any]:
-    """``tradewinds etr --date`` for one country and date (cached)."""
+    """``tradewinds etr --date`` for one country and date (cached), warnings as ``notes``."""
+    import warnings
+
     from tradewinds.measures.etr import point
 
-    return dict(point(country, date, usmca_shares))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = dict(point(country, date, usmca_shares))
+    out["notes"] = sorted({str(w.message) for w in caught})
+    return out
 
 
 @functools.cache
