@@ -326,3 +326,11 @@ def test_rates_page_dates_outside_the_registry(client: TestClient) -> None:
     late = client.get("/rates", params={"date": "2027-01-01"})
     assert late.status_code == 200
     assert "past the registry coverage date" in late.text
+
+
+def test_rates_page_names_the_sectors(client: TestClient) -> None:
+    html = client.get("/rates", params={"date": "2025-09-01", "by": "gtap"}).text
+    assert "Ferrous metals" in html  # GTAP I_S
+    assert "Motor vehicles and parts" in html  # GTAP MVH
+    wiod = client.get("/rates", params={"date": "2025-09-01", "by": "wiod"}).text
+    assert "transport equipment" in wiod

@@ -228,7 +228,7 @@ def rates(
                 "name": q.NAMES[c],
                 "figure": charts.stacked_rates(wide, q.event_marks(start, coverage)),
                 "sectors": charts.vbars(
-                    [str(s) for s in top.index],
+                    [_short(q.sector_label(by, str(s))) for s in top.index],
                     [100 * float(v) for v in top["total"]],
                     ytitle="effective rate",
                 ),
@@ -236,6 +236,7 @@ def rates(
                 "rows": [
                     {
                         "sector": str(s),
+                        "name": q.sector_label(by, str(s)),
                         "imports": float(row["imports"]) / 1e6,
                         "total": float(row["total"]),
                         **{a: float(row[a]) for a in authorities},
@@ -259,6 +260,10 @@ def rates(
         coverage=coverage.isoformat(),
         error=error,
     )
+
+
+def _short(text: str, width: int = 24) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @router.get("/rates.csv")

@@ -181,6 +181,32 @@ def sector_rates(
     return table
 
 
+@functools.cache
+def sector_labels(by: str) -> dict[str, str]:
+    """Readable names of the sector codes of an effective-rate breakdown (upper-case keys)."""
+    from importlib import resources
+
+    if by == "gtap":
+        ref = resources.files("tradewinds.web").joinpath("data/gtap_sectors.csv")
+        with resources.as_file(ref) as path:
+            table = pd.read_csv(path, dtype=str)
+        return dict(zip(table["code"], table["name"], strict=True))
+    if by == "wiod":
+        ref = resources.files("tradewinds").joinpath("defaults/wiod2011_sectors.csv")
+        with resources.as_file(ref) as path:
+            table = pd.read_csv(path, dtype=str)
+        names = table["name"].str.replace("_", " ")
+        return dict(zip(table["wiod_code"].str.upper(), names, strict=True))
+    return {}
+
+
+def sector_label(by: str, code: str) -> str:
+    """``code`` with its name (``"I_S"`` -> ``"Ferrous metals"``), or the code if unnamed."""
+    if by == "hs2" and code.isdigit():
+        return f"HS chapter {code}"
+    return sector_labels(by).get(code.upper(), code)
+
+
 # -- duty calculator -------------------------------------------------------------------------
 
 
