@@ -84,3 +84,13 @@ def test_origin_check(client: TestClient) -> None:
     response = client.post("/origin/check", json={"bom": bom})
     assert response.status_code == 200
     assert response.json()["qualifies"] is True
+
+
+def test_run_alias_keeps_bilateral_records(client: TestClient) -> None:
+    path = ROOT / "scenarios" / "announced-2025-02.yaml"
+    expected = run_scenario(load_scenario(path)).to_records(bilateral=True)
+    for _ in range(2):  # solved, then served from the store: both give the bilateral flows
+        body = client.post("/run", json={"scenario": path.read_text(), "bilateral": True}).json()
+        assert len(body["records"]) == len(expected)
+        pairs = {(r["country"], r["partner"]) for r in body["records"] if r["partner"]}
+        assert ("CAN", "USA") in pairs

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -213,3 +214,19 @@ def test_serve_refuses_a_public_host_without_token(capsys: pytest.CaptureFixture
     code = main(["serve", "--host", "0.0.0.0", "--port", "1"])
     assert code == 2
     assert "token-file" in capsys.readouterr().err
+
+
+def test_streamed_body_over_the_limit() -> None:
+    small = TestClient(create_app(Settings(limits=Limits(max_body=1000))))
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"scenario": "'
+        for _ in range(20):
+            yield b"x" * 100
+        yield b'"}'
+
+    response = small.post(
+        "/api/v1/scenarios/validate", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["error"] == "LimitError"

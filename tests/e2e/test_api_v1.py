@@ -290,3 +290,13 @@ def test_alias_bomb_is_refused_at_once(client: TestClient) -> None:
     body = error(client.post("/api/v1/scenarios/validate", json={"scenario": bomb}), 422)
     assert "aliases" in body["message"]
     assert time.perf_counter() - start < 2
+
+
+def test_per_request_time_limit() -> None:
+    from tradewinds.api.security import Limits
+
+    hurried = TestClient(create_app(Settings(limits=Limits(request_seconds=0.001))))
+    params = {"country": "CAN", "start": "2025-01-01", "end": "2025-12-31", "by": "hs2"}
+    body = error(hurried.get("/api/v1/etr/series", params=params), 504, "RequestTimeoutError")
+    assert "limit" in body["message"]
+    assert hurried.get("/health").status_code == 200

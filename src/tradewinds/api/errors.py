@@ -75,6 +75,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        from tradewinds.api.security import TOO_LARGE, too_large_body
+
+        if TOO_LARGE in request.scope:
+            limit = int(request.scope[TOO_LARGE])
+            return JSONResponse(status_code=413, content=too_large_body(limit))
         names = {404: "NotFound", 405: "MethodNotAllowed", 401: "AuthError", 413: "LimitError"}
         message = {
             404: f"No endpoint at {request.url.path[:200]!r}; see /docs for the API.",

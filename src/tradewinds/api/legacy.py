@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 
 from tradewinds.api.deps import require_read, require_write, settings
 from tradewinds.api.jobs import TERMINAL
@@ -69,7 +70,7 @@ async def run(request: Request, body: RunRequest) -> Any:
     return done.result
 
 
-@router.get("/duty", dependencies=[Depends(require_read)])
+@router.get("/duty", dependencies=[Depends(require_read)], response_class=Response)
 async def duty(
     request: Request,
     hts: str,
@@ -84,7 +85,7 @@ async def duty(
     quantity: float | None = None,
     unit: str | None = None,
     importer: str = "USA",
-) -> dict[str, Any]:
+) -> Response:
     """Alias of ``GET /api/v1/duty``."""
     return await resources.duty_line(
         request,

@@ -200,6 +200,20 @@ ASGIApp = Callable[
 ]
 
 
+#: Scope key set when a streamed body passes the limit (FastAPI turns the read error into a 400).
+TOO_LARGE = "tradewinds.body_too_large"
+
+
+def too_large_body(limit: int) -> dict[str, Any]:
+    """The error body of a request over the size limit."""
+    return {
+        "error": "LimitError",
+        "message": f"The request body is larger than the server's limit of {limit:,} bytes.",
+        "field": None,
+        "status": 413,
+    }
+
+
 class BodyLimit:
     """ASGI middleware: a body over ``max_body`` bytes is answered 413 without reading on."""
 
@@ -231,6 +245,7 @@ class BodyLimit:
                 seen += len(message.get("body", b""))
                 if seen > self.max_body:
                     refused = True
+                    scope[TOO_LARGE] = self.max_body  # for a handler that catches it first
                     raise _BodyTooLarge
             return message
 
@@ -252,14 +267,7 @@ class _BodyTooLarge(Exception):
 async def _too_large(send: Callable[[Any], Awaitable[None]], limit: int) -> None:
     import json
 
-    body = json.dumps(
-        {
-            "error": "LimitError",
-            "message": f"The request body is larger than the server's limit of {limit:,} bytes.",
-            "field": None,
-            "status": 413,
-        }
-    ).encode()
+    body = json.dumps(too_large_body(limit)).encode()
     await send(
         {
             "type": "http.response.start",

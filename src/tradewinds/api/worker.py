@@ -147,8 +147,11 @@ def _run(spec: JobSpec, progress: Progress) -> dict[str, Any]:
             "solver": result.record.solver or {},
             "records": _records(result.records),
         }
-        if spec.bilateral and result.equilibrium is not None:
-            out["records"] = _records(result.equilibrium.to_records(bilateral=True))
+        if spec.bilateral:  # the store keeps the headline records; bilateral ones are solved
+            from tradewinds.scenarios.runner import run_scenario
+
+            eq = result.equilibrium or run_scenario(scenario, spec.scenario.baseline)
+            out["records"] = _records(eq.to_records(bilateral=True))
         other = scenario.comparison()
         if other is not None:
             from tradewinds.reporting.compare import compare_headlines

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import functools
 import io
+import json
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Literal
 
@@ -119,9 +122,8 @@ class DutyRequest(BaseModel):
     )
 
 
-def _duty(body: DutyRequest) -> dict[str, Any]:
-    """The duty of one shipment: checked here, computed (or served) by :func:`_duty_answer`."""
-    import copy
+def _check_duty(body: DutyRequest) -> None:
+    """Checks the calculator does not make itself, each naming its field."""
     import math
 
     for name, share in body.metal_content.items():
@@ -138,16 +140,45 @@ def _duty(body: DutyRequest) -> dict[str, Any]:
     if not math.isfinite(body.value):
         raise scenario_error(f"value: {body.value!r} must be a finite amount.", "value")
     iso_date(body.date, "date")
-    if body.measure_files:  # a registry of the request's own: computed, never cached
-        return _duty_answer(body)
-    key = body.model_dump_json(exclude={"measure_files"})
-    return copy.deepcopy(_cached_duty(key))
 
 
-@functools.lru_cache(maxsize=4096)
-def _cached_duty(key: str) -> dict[str, Any]:
-    """Answers for the packaged registry, which does not change while the server runs."""
-    return _duty_answer(DutyRequest.model_validate_json(key))
+#: Encoded answers for the packaged registry, newest last. The registry does not change while
+#: the server runs, so an answer is a pure function of the request; a hit costs no thread and
+#: no serialisation.
+_DUTY_CACHE: OrderedDict[str, bytes] = OrderedDict()
+_DUTY_CACHE_SIZE = 4096
+_DUTY_LOCK = threading.Lock()
+
+
+def _encode(content: Any) -> bytes:
+    return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode(
+        "utf-8"
+    )
+
+
+def _duty_bytes(body: DutyRequest, key: str | None) -> bytes:
+    _check_duty(body)
+    data = _encode(_duty_answer(body))
+    if key is not None:
+        with _DUTY_LOCK:
+            _DUTY_CACHE[key] = data
+            while len(_DUTY_CACHE) > _DUTY_CACHE_SIZE:
+                _DUTY_CACHE.popitem(last=False)
+    return data
+
+
+async def duty_response(request: Request, body: DutyRequest) -> Response:
+    """The duty of one shipment as JSON, from the cache when the same line was asked before."""
+    key = None if body.measure_files else body.model_dump_json(exclude={"measure_files"})
+    if key is not None:
+        with _DUTY_LOCK:
+            hit = _DUTY_CACHE.get(key)
+            if hit is not None:
+                _DUTY_CACHE.move_to_end(key)
+        if hit is not None:
+            return Response(hit, media_type="application/json")
+    data = await bounded(request, _duty_bytes, body, key)
+    return Response(data, media_type="application/json")
 
 
 def _duty_answer(body: DutyRequest) -> dict[str, Any]:
@@ -175,6 +206,11 @@ def _duty_answer(body: DutyRequest) -> dict[str, Any]:
     return out
 
 
+DUTY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {"schema": {"type": "object"}}}}
+}
+
+
 async def duty_line(
     request: Request,
     *,
@@ -191,7 +227,7 @@ async def duty_line(
     unit: str | None = None,
     importer: str = "USA",
     transshipped: bool = False,
-) -> dict[str, Any]:
+) -> Response:
     """The duty of one shipment from query parameters (shared with the ``/duty`` alias)."""
     metals = {
         k: v
@@ -211,10 +247,10 @@ async def duty_line(
         importer=importer,
         transshipped=transshipped,
     )
-    return await bounded(request, _duty, body)
+    return await duty_response(request, body)
 
 
-@router.get("/duty", tags=["duty"])
+@router.get("/duty", tags=["duty"], response_class=Response, responses=DUTY_RESPONSES)
 async def duty_get(
     request: Request,
     hts: str,
@@ -230,7 +266,7 @@ async def duty_get(
     unit: str | None = None,
     importer: str = "USA",
     transshipped: bool = False,
-) -> dict[str, Any]:
+) -> Response:
     """Stacked duty of one shipment, layer by layer (the CLI's ``--format json`` object)."""
     return await duty_line(
         request,
@@ -250,10 +286,10 @@ async def duty_get(
     )
 
 
-@router.post("/duty", tags=["duty"])
-async def duty_post(request: Request, body: DutyRequest) -> dict[str, Any]:
+@router.post("/duty", tags=["duty"], response_class=Response, responses=DUTY_RESPONSES)
+async def duty_post(request: Request, body: DutyRequest) -> Response:
     """The same as ``GET /duty``, with extra measure files sent as content."""
-    return await bounded(request, _duty, body)
+    return await duty_response(request, body)
 
 
 def batch_duties(lines: Any, registry: Any) -> Any:
