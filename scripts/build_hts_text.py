@@ -1,4 +1,4 @@
-"""Build the HTS description table the dashboard searches (``web/data/hts_text.csv.gz``).
+"""Build the dashboard's text tables: HTS descriptions and GTAP sector names (``web/data``).
 
 HTSUS descriptions are a tree: a 10-digit line often says only "Other", and means it under its
 indented ancestors ("Motor cars ...", "With only spark-ignition ...", "Other"). The table keeps
@@ -6,8 +6,11 @@ each row's own text and indent in file order (headings without a number included
 dashboard rebuilds the full path of any line. Chapters 98 and 99 are left out, as in the
 packaged MFN table.
 
-Input: USITC HTSUS 2025 Basic Edition CSV in ``../shared/data/budgetlab_yale`` (see its
-SOURCES.md). Run from the repository root::
+The GTAP sector names (``gtap_sectors.csv``: code, name) label the effective-rate page's
+sector breakdown; they come from the Budget Lab's ``mappings/gtap_sectors.csv``.
+
+Inputs: USITC HTSUS 2025 Basic Edition CSV and the GTAP sector table in
+``../shared/data/budgetlab_yale`` (see its SOURCES.md). Run from the repository root::
 
     python scripts/build_hts_text.py
 """
@@ -24,6 +27,23 @@ import pandas as pd
 
 SOURCE = Path("../shared/data/budgetlab_yale/tariff_etrs/resources/hts_2025_basic_edition.csv")
 OUT = Path("src/tradewinds/web/data/hts_text.csv.gz")
+GTAP = Path("../shared/data/budgetlab_yale/tariff_model/resources/mappings/gtap_sectors.csv")
+
+
+def build_gtap(source: Path, out: Path) -> dict[str, object]:
+    """Write ``code,name`` of the GTAP sectors (codes upper case); return its provenance."""
+    table = pd.read_csv(source, dtype=str)
+    names = pd.DataFrame(
+        {"code": table["gtap_code"].str.upper(), "name": table["description"].str.strip()}
+    )
+    names.to_csv(out, index=False)
+    return {
+        "output": out.name,
+        "output_sha256": hashlib.sha256(out.read_bytes()).hexdigest(),
+        "rows": len(names),
+        "source_file": str(source),
+        "source_sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
+    }
 
 
 def build(source: Path, out: Path) -> dict[str, object]:
@@ -51,6 +71,7 @@ def build(source: Path, out: Path) -> dict[str, object]:
         "source_sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
         "licence": "US government work (public domain)",
         "command": "python scripts/build_hts_text.py",
+        "gtap_sectors": build_gtap(GTAP, out.with_name("gtap_sectors.csv")),
     }
     out.with_name("hts_text.provenance.json").write_text(
         json.dumps(record, indent=2) + "\n", encoding="utf-8"

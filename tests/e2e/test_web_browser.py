@@ -214,3 +214,35 @@ def test_strategy_game_and_curve(session: tuple[Any, Watch], base_url: str) -> N
     wait_for_charts(page)
     page.screenshot(path=str(SHOTS / "strategy-result.png"), full_page=True)
     _clean(watch)
+
+
+def test_explorer_takes_an_uploaded_scenario(
+    session: tuple[Any, Watch], base_url: str, tmp_path: Path
+) -> None:
+    page, watch = session
+    page.goto(base_url + "/explorer")
+    page.wait_for_function("document.getElementById('scenario-yaml').textContent.length > 0")
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(
+        "title: My uploaded test scenario\nbaseline: default\n"
+        "shocks:\n  tariffs:\n    - {importer: USA, exporter: CAN, rate: 0.1}\n",
+        encoding="utf-8",
+    )
+    page.set_input_files("#upload", str(mine))
+    page.wait_for_function(
+        "document.getElementById('scenario-yaml').textContent.includes('My uploaded test')"
+    )
+    assert page.input_value("#library") == ""
+    page.fill("#camx", "-5")
+    page.dispatch_event("#camx", "change")
+    page.wait_for_function(
+        "document.getElementById('explorer-summary').textContent.includes('-5%')"
+    )
+    assert "between:" in page.inner_text("#scenario-yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: x\nshocks: {nope: 1}\n", encoding="utf-8")
+    page.set_input_files("#upload", str(bad))
+    page.wait_for_function("document.getElementById('explorer-error').textContent.length > 0")
+    assert "unknown key" in page.inner_text("#explorer-error")
+    watch.console_errors = [e for e in watch.console_errors if "422" not in e]
+    _clean(watch)

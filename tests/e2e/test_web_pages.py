@@ -317,3 +317,20 @@ def test_monte_carlo_job_shows_bands(client: TestClient) -> None:
         if r["country"] == "CAN" and r["metric"] == "welfare_pct" and not r["partner"]
     )
     assert f"CAN {can['p05']:+.3f} to {can['p95']:+.3f}" in html
+
+
+def test_rates_page_dates_outside_the_registry(client: TestClient) -> None:
+    early = client.get("/rates", params={"date": "2024-06-01"})
+    assert early.status_code == 422
+    assert "before 2025-01-01" in early.text
+    late = client.get("/rates", params={"date": "2027-01-01"})
+    assert late.status_code == 200
+    assert "past the registry coverage date" in late.text
+
+
+def test_rates_page_names_the_sectors(client: TestClient) -> None:
+    html = client.get("/rates", params={"date": "2025-09-01", "by": "gtap"}).text
+    assert "Ferrous metals" in html  # GTAP I_S
+    assert "Motor vehicles and parts" in html  # GTAP MVH
+    wiod = client.get("/rates", params={"date": "2025-09-01", "by": "wiod"}).text
+    assert "transport equipment" in wiod

@@ -198,6 +198,10 @@ def rates(
     start = dt.date(2025, 1, 1)
     try:
         day = q.parse_date(date, q.today(coverage), "date")
+        if day < start:
+            raise ScenarioError(
+                f"The date {day.isoformat()} is before 2025-01-01, where the registry starts."
+            )
         if by not in BREAKDOWNS:
             raise ScenarioError(f"Breakdown {by!r} must be one of {sorted(BREAKDOWNS)}.")
         if usmca_shares not in USMCA_LABELS:
@@ -224,7 +228,7 @@ def rates(
                 "name": q.NAMES[c],
                 "figure": charts.stacked_rates(wide, q.event_marks(start, coverage)),
                 "sectors": charts.vbars(
-                    [str(s) for s in top.index],
+                    [_short(q.sector_label(by, str(s))) for s in top.index],
                     [100 * float(v) for v in top["total"]],
                     ytitle="effective rate",
                 ),
@@ -232,6 +236,7 @@ def rates(
                 "rows": [
                     {
                         "sector": str(s),
+                        "name": q.sector_label(by, str(s)),
                         "imports": float(row["imports"]) / 1e6,
                         "total": float(row["total"]),
                         **{a: float(row[a]) for a in authorities},
@@ -255,6 +260,10 @@ def rates(
         coverage=coverage.isoformat(),
         error=error,
     )
+
+
+def _short(text: str, width: int = 24) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @router.get("/rates.csv")

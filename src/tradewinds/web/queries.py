@@ -126,10 +126,16 @@ def event_marks(start: dt.date, end: dt.date) -> list[dict[str, str]]:
 
 @functools.cache
 def etr_point(country: str, date: dt.date, usmca_shares: str = "2025h2") -> dict[str, Any]:
-    """``tradewinds etr --date`` for one country and date (cached)."""
+    """``tradewinds etr --date`` for one country and date (cached), warnings as ``notes``."""
+    import warnings
+
     from tradewinds.measures.etr import point
 
-    return dict(point(country, date, usmca_shares))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = dict(point(country, date, usmca_shares))
+    out["notes"] = sorted({str(w.message) for w in caught})
+    return out
 
 
 @functools.cache
@@ -175,6 +181,32 @@ def sector_rates(
     return table
 
 
+@functools.cache
+def sector_labels(by: str) -> dict[str, str]:
+    """Readable names of the sector codes of an effective-rate breakdown (upper-case keys)."""
+    from importlib import resources
+
+    if by == "gtap":
+        ref = resources.files("tradewinds.web").joinpath("data/gtap_sectors.csv")
+        with resources.as_file(ref) as path:
+            table = pd.read_csv(path, dtype=str)
+        return dict(zip(table["code"], table["name"], strict=True))
+    if by == "wiod":
+        ref = resources.files("tradewinds").joinpath("defaults/wiod2011_sectors.csv")
+        with resources.as_file(ref) as path:
+            table = pd.read_csv(path, dtype=str)
+        names = table["name"].str.replace("_", " ")
+        return dict(zip(table["wiod_code"].str.upper(), names, strict=True))
+    return {}
+
+
+def sector_label(by: str, code: str) -> str:
+    """``code`` with its name (``"I_S"`` -> ``"Ferrous metals"``), or the code if unnamed."""
+    if by == "hs2" and code.isdigit():
+        return f"HS chapter {code}"
+    return sector_labels(by).get(code.upper(), code)
+
+
 # -- duty calculator -------------------------------------------------------------------------
 
 
@@ -196,31 +228,46 @@ def hts_text() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["code", "description"]).drop_duplicates("code")
 
 
+@functools.cache
+def _search_table() -> pd.DataFrame:
+    from tradewinds.measures.products import hts_universe
+
+    table = hts_universe().table[["code", "mfn_text"]]
+    table = table.merge(hts_text(), on="code", how="left").fillna({"description": ""})
+    return table.assign(lower=table["description"].str.lower())
+
+
 def hts_search(query: str, limit: int = 20) -> list[dict[str, str]]:
     """HTS lines whose code starts with the digits of ``query`` or whose text has its words.
 
     Codes are matched on digits only (dots and spaces ignored). Otherwise every word of the
-    query (case-insensitive) must occur in the line's description path; only codes the duty
-    calculator knows are returned, 10-digit lines first.
+    query (case-insensitive) must start a word of the line's description path; lines whose own
+    text has more of the words come first. Only codes the duty calculator knows are returned,
+    10-digit lines before 8-digit ones.
     """
-    from tradewinds.measures.products import dotted, hts_universe
+    from tradewinds.measures.products import dotted
 
     text = query.strip()[:200]
     if not text:
         return []
-    table = hts_universe().table[["code", "mfn_text"]]
-    table = table.merge(hts_text(), on="code", how="left").fillna({"description": ""})
+    table = _search_table()
     digits = re.sub(r"[.\s]", "", text)
     if digits.isdigit():
-        hits = table[table["code"].str.startswith(digits)]
+        hits = table[table["code"].str.startswith(digits)].assign(_score=0)
     else:
-        lower = table["description"].str.lower()
-        mask = pd.Series(True, index=table.index)
-        for word in [w for w in re.split(r"\W+", text.lower()) if w][:8]:
-            mask &= lower.str.contains(word, regex=False)
-        hits = table[mask]
+        words = [w for w in re.split(r"\W+", text.lower()) if w][:8]
+        patterns = [r"\b" + re.escape(w) for w in words]  # words starting with the query's
+        hits = table
+        for word in words:  # plain substring search first (fast), then word starts on the rest
+            hits = hits[hits["lower"].str.contains(word, regex=False)]
+        for pattern in patterns:
+            hits = hits[hits["lower"].str.contains(pattern, regex=True)]
+        # Lines whose own text (the last steps of the path) has the words rank first.
+        own = hits["lower"].str.split(" › ").str[-2:].str.join(" › ")
+        score = sum(own.str.contains(p, regex=True).astype(int) for p in patterns)
+        hits = hits.assign(_score=score)
     hits = hits.assign(_len=hits["code"].str.len()).sort_values(
-        ["_len", "code"], ascending=[False, True]
+        ["_score", "_len", "code"], ascending=[False, False, True]
     )
     return [
         {"code": dotted(str(code)), "description": str(desc), "mfn": str(mfn)}

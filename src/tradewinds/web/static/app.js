@@ -15,10 +15,24 @@
       if (!source || el.dataset.drawn) return;
       const fig = JSON.parse(source.textContent);
       el.dataset.drawn = "1";
+      if (window.matchMedia("(max-width: 640px)").matches) narrow(fig.layout);
       if (window.Plotly) {
         window.Plotly.newPlot(el, fig.data, fig.layout, PLOT_CONFIG);
       }
     });
+  }
+
+  /* Phones: event labels would cover the lines (the dotted markers stay), legends shrink. */
+  function narrow(layout) {
+    if (layout.shapes && layout.annotations) layout.annotations = [];
+    layout.margin = Object.assign({}, layout.margin || {}, {l: 44, r: 8});
+    if (layout.yaxis && layout.yaxis.ticksuffix) {  // "%" on the ticks says enough
+      layout.yaxis = Object.assign({}, layout.yaxis, {title: {text: ""}});
+    }
+    if (layout.legend) {
+      layout.legend = Object.assign({}, layout.legend, {font: {size: 10}, y: -0.25});
+      layout.height = (layout.height || 380) + 60;
+    }
   }
 
   function cellValue(row, index) {
