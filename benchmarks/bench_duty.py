@@ -32,12 +32,12 @@ from tradewinds.measures.products import hts_universe
 from tradewinds.measures.registry import load_registry
 
 
-def make_lines(n: int, seed: int = 0) -> pd.DataFrame:
+def make_lines(n: int, seed: int = 0, days_span: int = 439) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     w = weights()
     w = w[w["hts10"].isin(hts_universe().codes)]  # 2024 codes still valid in 2025
     rows = rng.integers(0, len(w), n)
-    days = rng.integers(0, 439, n)
+    days = rng.integers(0, days_span, n)
     dates = (np.datetime64("2025-01-01") + days.astype("timedelta64[D]")).astype(str)
     return pd.DataFrame(
         {
@@ -88,13 +88,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--end",
+        default="2026-03-15",
+        help="last entry date (2026-07-03, the coverage date, also exercises the 2026 regimes)",
+    )
     args = parser.parse_args()
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"one warm line in-process: {warm_line(max(args.repeat, 5)):.3f} ms (target <= 0.2 ms)")
     registry = load_registry()
+    span = int((np.datetime64(args.end) - np.datetime64("2025-01-01")).astype(int)) + 1
     with tempfile.TemporaryDirectory() as tmp:
         src, dst = Path(tmp) / "lines.csv", Path(tmp) / "out.csv"
-        make_lines(args.lines).to_csv(src, index=False)
+        make_lines(args.lines, days_span=span).to_csv(src, index=False)
         lines = read_csv(src)
         duty_batch(lines.head(1000), registry=registry)  # warm caches (scope masks, tables)
         times = []
