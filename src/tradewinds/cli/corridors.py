@@ -54,9 +54,11 @@ def compare(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write one row per route (.csv or .json)."
     ),
-    map_file: Path | None = typer.Option(None, "--map", help="Write a map to FILE.html."),
+    map_file: Path | None = typer.Option(
+        None, "--map", help="Write a map of the best routes (every one with --all) to FILE.html."
+    ),
     all_routes: bool = typer.Option(
-        False, "--all", help="Table: every port alternative, not only the best of each routing."
+        False, "--all", help="Table and map: every port alternative, not only the best ones."
     ),
 ) -> None:
     """Distance, days, cost per TEU and US transit of each route, by routing.
@@ -82,7 +84,7 @@ def compare(
     if map_file is not None:
         from tradewinds.reporting.corridors_map import write_corridor_map
 
-        write_corridor_map(routes, map_file)
+        write_corridor_map(routes if all_routes else [r for r in routes if r.best], map_file)
     if fmt == "json":
         typer.echo(json.dumps([r.to_dict() for r in routes], indent=1, ensure_ascii=False))
         return
