@@ -17,7 +17,7 @@ from tradewinds.measures import etr
 pytestmark = pytest.mark.e2e
 
 KEYS = {"origin_port", "destination_port", "legs", "distance_km", "days", "cost_usd_per_teu",
-        "us_transit"}  # fmt: skip
+        "us_transit", "ports"}  # fmt: skip
 
 
 def test_compare_json_one_object_per_route(capsys):
@@ -30,6 +30,8 @@ def test_compare_json_one_object_per_route(capsys):
         assert set(r) >= KEYS
         assert r["us_transit"] == (r["via"] == "USA")
         assert r["legs"][0]["from"] == "MEX_CITY"
+        assert r["ports"][0]["port"] == r["origin_port"]
+        assert r["ports"][0]["harbor_size"] in {"Very Small", "Small", "Medium", "Large"}
 
 
 def test_compare_can_mex_table_csv_and_map(tmp_path, capsys):

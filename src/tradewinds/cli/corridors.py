@@ -10,7 +10,9 @@ import typer
 from tradewinds.core.errors import ScenarioError
 
 if TYPE_CHECKING:
-    from tradewinds.integration.corridors import CorridorParams
+    from rich.table import Table
+
+    from tradewinds.integration.corridors import CorridorParams, Route
 
 corridors_app = typer.Typer(
     help="Corridors: direct sea routes, routes through the US and via Canadian or Mexican ports.",
@@ -101,7 +103,7 @@ def compare(
             out.print(f"wrote {what} to {path}")
 
 
-def _table(routes: list) -> object:  # type: ignore[type-arg]
+def _table(routes: list[Route]) -> Table:
     from rich.table import Table
 
     table = Table(title="Corridors compared (door to door, per TEU)")
