@@ -263,3 +263,13 @@ def test_route_shift_scenario_solves():
     to_mex = float(flows[flows["partner"] == "MEX"]["value"].iloc[0])
     # Trade costs move one way, CAN->MEX trade the other way.
     assert to_mex * shift.change[0] < 0
+
+
+def test_route_shift_picks_the_cheapest_of_a_kind_and_names_the_kinds():
+    params = load_params()
+    shift = route_shift("CAN", "MEX", to_kind="sea-pacific")
+    pacific = [r for r in routes_between("CAN", "MEX", "direct") if r.kind == "sea-pacific"]
+    best = min(pacific, key=lambda r: r.generalized_cost(params))
+    assert shift.new[0].name == best.name
+    with pytest.raises(ScenarioError, match="kinds: \\['sea-atlantic', 'sea-pacific'\\]"):
+        route_shift("CAN", "MEX", to_kind="sea-arctic")
