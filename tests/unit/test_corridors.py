@@ -273,3 +273,20 @@ def test_route_shift_picks_the_cheapest_of_a_kind_and_names_the_kinds():
     assert shift.new[0].name == best.name
     with pytest.raises(ScenarioError, match="kinds: \\['sea-atlantic', 'sea-pacific'\\]"):
         route_shift("CAN", "MEX", to_kind="sea-arctic")
+
+
+@pytest.mark.parametrize("package", ["corridors", "diversify"])
+def test_derived_tables_match_their_provenance(package, shared_data: Path):
+    # Built by scripts/build_corridor_data.py; the record names the raw files and the outputs.
+    import json
+    from importlib import resources
+
+    from tradewinds.data.loaders import file_sha256
+
+    base = Path(str(resources.files(f"tradewinds.integration.{package}").joinpath("data")))
+    prov = json.loads((base / "provenance.json").read_text())
+    assert "build_corridor_data.py" in prov["built_by"]
+    for name, digest in prov["outputs"].items():
+        assert file_sha256(base / name) == digest, name
+    for rel, digest in prov["raw_files"].items():
+        assert file_sha256(shared_data / rel) == digest, rel
