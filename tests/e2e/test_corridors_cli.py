@@ -65,8 +65,8 @@ def test_compare_errors_are_one_line(tmp_path, capsys):
 
 def test_scenario_written_and_solved(tmp_path, capsys):
     path = tmp_path / "direct.yaml"
-    code = main(["corridors", "scenario", "--pair", "CAN,MEX", "--to", "direct", "--from", "USA",
-                 "--to-kind", "sea-pacific", "--time-cost", "high", "-o", str(path)])  # fmt: skip
+    code = main(["corridors", "scenario", "--pair", "CAN,MEX", "--new", "direct", "--old", "USA",
+                 "--new-kind", "sea-pacific", "--time-cost", "high", "-o", str(path)])  # fmt: skip
     assert code == 0
     assert "trade costs" in capsys.readouterr().out
     assert main(["run", str(path), "--no-store"]) == 0

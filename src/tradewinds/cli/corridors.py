@@ -127,13 +127,13 @@ def _table(routes: list[Route]) -> Table:
 @corridors_app.command("scenario")
 def scenario(
     pair: str = typer.Option("CAN,MEX", "--pair", help="Two countries, e.g. CAN,MEX."),
-    to_via: str = typer.Option("direct", "--to", help="New routing: direct, CAN, MEX or USA."),
-    from_via: str = typer.Option("USA", "--from", help="Old routing: direct, CAN, MEX or USA."),
+    to_via: str = typer.Option("direct", "--new", help="New routing: direct, CAN, MEX or USA."),
+    from_via: str = typer.Option("USA", "--old", help="Old routing: direct, CAN, MEX or USA."),
     to_kind: str | None = typer.Option(
-        None, "--to-kind", help="Restrict the new routing, e.g. sea-pacific or sea-atlantic."
+        None, "--new-kind", help="Restrict the new routing, e.g. sea-pacific or sea-atlantic."
     ),
     from_kind: str | None = typer.Option(
-        None, "--from-kind", help="Restrict the old routing, e.g. overland-rail."
+        None, "--old-kind", help="Restrict the old routing, e.g. overland-rail."
     ),
     time_cost: str = typer.Option(
         "low", "--time-cost", help="low (0.6%/day) or high (2.1%/day), Hummels–Schaur (2013)."
@@ -162,7 +162,7 @@ def scenario(
     if len(codes) != 2:
         raise ScenarioError(f"--pair {pair!r} must name two countries, e.g. CAN,MEX.")
     vias = []
-    for value, option in ((to_via, "--to"), (from_via, "--from")):
+    for value, option in ((to_via, "--new"), (from_via, "--old")):
         v = value.strip()
         v = v.lower() if v.lower() == "direct" else v.upper()
         if v not in ("direct", "CAN", "MEX", "USA"):
