@@ -17,7 +17,7 @@ from tradewinds.measures import etr
 pytestmark = pytest.mark.e2e
 
 KEYS = {"origin_port", "destination_port", "legs", "distance_km", "days", "cost_usd_per_teu",
-        "us_transit"}  # fmt: skip
+        "us_transit", "ports"}  # fmt: skip
 
 
 def test_compare_json_one_object_per_route(capsys):
@@ -30,6 +30,8 @@ def test_compare_json_one_object_per_route(capsys):
         assert set(r) >= KEYS
         assert r["us_transit"] == (r["via"] == "USA")
         assert r["legs"][0]["from"] == "MEX_CITY"
+        assert r["ports"][0]["port"] == r["origin_port"]
+        assert r["ports"][0]["harbor_size"] in {"Very Small", "Small", "Medium", "Large"}
 
 
 def test_compare_can_mex_table_csv_and_map(tmp_path, capsys):
@@ -63,8 +65,8 @@ def test_compare_errors_are_one_line(tmp_path, capsys):
 
 def test_scenario_written_and_solved(tmp_path, capsys):
     path = tmp_path / "direct.yaml"
-    code = main(["corridors", "scenario", "--pair", "CAN,MEX", "--to", "direct", "--from", "USA",
-                 "--to-kind", "sea-pacific", "--time-cost", "high", "-o", str(path)])  # fmt: skip
+    code = main(["corridors", "scenario", "--pair", "CAN,MEX", "--new", "direct", "--old", "USA",
+                 "--new-kind", "sea-pacific", "--time-cost", "high", "-o", str(path)])  # fmt: skip
     assert code == 0
     assert "trade costs" in capsys.readouterr().out
     assert main(["run", str(path), "--no-store"]) == 0

@@ -263,3 +263,30 @@ def test_route_shift_scenario_solves():
     to_mex = float(flows[flows["partner"] == "MEX"]["value"].iloc[0])
     # Trade costs move one way, CAN->MEX trade the other way.
     assert to_mex * shift.change[0] < 0
+
+
+def test_route_shift_picks_the_cheapest_of_a_kind_and_names_the_kinds():
+    params = load_params()
+    shift = route_shift("CAN", "MEX", to_kind="sea-pacific")
+    pacific = [r for r in routes_between("CAN", "MEX", "direct") if r.kind == "sea-pacific"]
+    best = min(pacific, key=lambda r: r.generalized_cost(params))
+    assert shift.new[0].name == best.name
+    with pytest.raises(ScenarioError, match="kinds: \\['sea-atlantic', 'sea-pacific'\\]"):
+        route_shift("CAN", "MEX", to_kind="sea-arctic")
+
+
+@pytest.mark.parametrize("package", ["corridors", "diversify"])
+def test_derived_tables_match_their_provenance(package, shared_data: Path):
+    # Built by scripts/build_corridor_data.py; the record names the raw files and the outputs.
+    import json
+    from importlib import resources
+
+    from tradewinds.data.loaders import file_sha256
+
+    base = Path(str(resources.files(f"tradewinds.integration.{package}").joinpath("data")))
+    prov = json.loads((base / "provenance.json").read_text())
+    assert "build_corridor_data.py" in prov["built_by"]
+    for name, digest in prov["outputs"].items():
+        assert file_sha256(base / name) == digest, name
+    for rel, digest in prov["raw_files"].items():
+        assert file_sha256(shared_data / rel) == digest, rel

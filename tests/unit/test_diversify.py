@@ -188,3 +188,16 @@ def test_baci_path_from_option_or_environment(tmp_path, monkeypatch):
     assert baci_path(None) == path
     with pytest.raises(DataError, match="does not exist"):
         baci_path(tmp_path / "missing.csv")
+
+
+def test_offset_of_exports():
+    from tradewinds.integration.diversify.offset import offset_cut
+
+    result, partners = offset_cut(
+        ROOT / "scenarios" / "measures-2025-09-01.yaml", "MEX", ["EU27"], offset="exports"
+    )
+    assert partners == ["EU27"]
+    exports = float(result.equilibrium.country["exports_hat"].sel(country="MEX"))
+    assert exports == pytest.approx(1.0, abs=1e-8)
+    with pytest.raises(ScenarioError, match="welfare' or 'exports"):
+        offset_cut(ROOT / "scenarios" / "measures-2025-09-01.yaml", "MEX", ["EU27"], offset="gdp")  # type: ignore[arg-type]

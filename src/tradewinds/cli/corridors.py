@@ -10,7 +10,9 @@ import typer
 from tradewinds.core.errors import ScenarioError
 
 if TYPE_CHECKING:
-    from tradewinds.integration.corridors import CorridorParams
+    from rich.table import Table
+
+    from tradewinds.integration.corridors import CorridorParams, Route
 
 corridors_app = typer.Typer(
     help="Corridors: direct sea routes, routes through the US and via Canadian or Mexican ports.",
@@ -54,9 +56,11 @@ def compare(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write one row per route (.csv or .json)."
     ),
-    map_file: Path | None = typer.Option(None, "--map", help="Write a map to FILE.html."),
+    map_file: Path | None = typer.Option(
+        None, "--map", help="Write a map of the best routes (every one with --all) to FILE.html."
+    ),
     all_routes: bool = typer.Option(
-        False, "--all", help="Table: every port alternative, not only the best of each routing."
+        False, "--all", help="Table and map: every port alternative, not only the best ones."
     ),
 ) -> None:
     """Distance, days, cost per TEU and US transit of each route, by routing.
@@ -82,7 +86,7 @@ def compare(
     if map_file is not None:
         from tradewinds.reporting.corridors_map import write_corridor_map
 
-        write_corridor_map(routes, map_file)
+        write_corridor_map(routes if all_routes else [r for r in routes if r.best], map_file)
     if fmt == "json":
         typer.echo(json.dumps([r.to_dict() for r in routes], indent=1, ensure_ascii=False))
         return
@@ -99,7 +103,7 @@ def compare(
             out.print(f"wrote {what} to {path}")
 
 
-def _table(routes: list) -> object:  # type: ignore[type-arg]
+def _table(routes: list[Route]) -> Table:
     from rich.table import Table
 
     table = Table(title="Corridors compared (door to door, per TEU)")
@@ -123,13 +127,13 @@ def _table(routes: list) -> object:  # type: ignore[type-arg]
 @corridors_app.command("scenario")
 def scenario(
     pair: str = typer.Option("CAN,MEX", "--pair", help="Two countries, e.g. CAN,MEX."),
-    to_via: str = typer.Option("direct", "--to", help="New routing: direct, CAN, MEX or USA."),
-    from_via: str = typer.Option("USA", "--from", help="Old routing: direct, CAN, MEX or USA."),
+    to_via: str = typer.Option("direct", "--new", help="New routing: direct, CAN, MEX or USA."),
+    from_via: str = typer.Option("USA", "--old", help="Old routing: direct, CAN, MEX or USA."),
     to_kind: str | None = typer.Option(
-        None, "--to-kind", help="Restrict the new routing, e.g. sea-pacific or sea-atlantic."
+        None, "--new-kind", help="Restrict the new routing, e.g. sea-pacific or sea-atlantic."
     ),
     from_kind: str | None = typer.Option(
-        None, "--from-kind", help="Restrict the old routing, e.g. overland-rail."
+        None, "--old-kind", help="Restrict the old routing, e.g. overland-rail."
     ),
     time_cost: str = typer.Option(
         "low", "--time-cost", help="low (0.6%/day) or high (2.1%/day), Hummels–Schaur (2013)."
@@ -158,7 +162,7 @@ def scenario(
     if len(codes) != 2:
         raise ScenarioError(f"--pair {pair!r} must name two countries, e.g. CAN,MEX.")
     vias = []
-    for value, option in ((to_via, "--to"), (from_via, "--from")):
+    for value, option in ((to_via, "--new"), (from_via, "--old")):
         v = value.strip()
         v = v.lower() if v.lower() == "direct" else v.upper()
         if v not in ("direct", "CAN", "MEX", "USA"):

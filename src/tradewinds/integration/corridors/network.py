@@ -89,6 +89,29 @@ def origin_hubs() -> dict[str, str]:
     return dict(zip(rows["country"].astype(str), rows["hub"].astype(str), strict=True))
 
 
+#: World Port Index attributes reported with each port of a route.
+PORT_ATTRIBUTES = (
+    "wpi_number", "harbor_size", "harbor_type", "channel_depth_m", "cargo_pier_depth_m",
+    "max_vessel_length_m",
+)  # fmt: skip
+
+
+@functools.cache
+def port_attributes(port: str) -> dict[str, Any]:
+    """A port's name, country and World Port Index attributes (0 m in the index: not given)."""
+    row = {str(k): v for k, v in ports().loc[port].to_dict().items()}
+    out: dict[str, Any] = {"port": port, "name": str(row["name"]), "country": str(row["country"])}
+    for key in PORT_ATTRIBUTES:
+        value = row[key]
+        if key.endswith("_m"):
+            out[key] = float(value) if float(value) > 0 else None
+        elif key == "wpi_number":
+            out[key] = int(value)
+        else:
+            out[key] = str(value)
+    return out
+
+
 def gateways(country: str, coast: str | None = None) -> list[str]:
     """Ports of ``country`` (on ``coast`` if given), in table order."""
     return list(_gateways(country, coast))

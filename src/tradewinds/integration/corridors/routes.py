@@ -23,11 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
 from tradewinds.integration.corridors import network as net
 from tradewinds.integration.corridors.params import CorridorParams, default_params
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Routing names accepted by :func:`compare` besides the North American country codes.
 DIRECT = "direct"
@@ -156,6 +159,7 @@ class Route:
             "us_transit": self.us_transit,
             "us_waters": self.us_waters,
             "best": self.best,
+            "ports": [net.port_attributes(p) for p in dict.fromkeys(self.ports)],
             "legs": [leg.to_dict() for leg in self.legs],
         }
 
@@ -369,7 +373,7 @@ def compare(
     return out
 
 
-def routes_frame(routes: Sequence[Route]) -> Any:
+def routes_frame(routes: Sequence[Route]) -> pd.DataFrame:
     """One row per route (tidy output for ``--output``)."""
     import pandas as pd
 
@@ -377,6 +381,7 @@ def routes_frame(routes: Sequence[Route]) -> Any:
     for r in routes:
         d = r.to_dict()
         d.pop("legs")
+        d.pop("ports")
         d["transshipment"] = ";".join(d["transshipment"])
         d["us_waters"] = ";".join(d["us_waters"])
         d["legs"] = " | ".join(

@@ -114,13 +114,14 @@ class RouteShift:
         }
 
 
-def _best(routes: list[Route], kind: str | None, which: str) -> Route:
+def _best(routes: list[Route], kind: str | None, which: str, params: CorridorParams) -> Route:
+    """The route of lowest generalized cost (of ``kind`` if given)."""
     pool = [r for r in routes if kind is None or r.kind == kind]
     if not pool:
         raise ScenarioError(
             f"No {which} route of kind {kind!r}; kinds: {sorted({r.kind for r in routes})}."
         )
-    return next((r for r in pool if r.best), min(pool, key=lambda r: r.cost_usd_per_teu))
+    return min(pool, key=lambda r: r.generalized_cost(params))
 
 
 def route_shift(
@@ -147,8 +148,8 @@ def route_shift(
         if not before or not after:
             missing = from_via if not before else to_via
             raise ScenarioError(f"No route from {o} to {d} via {missing!r}.")
-        r_old = _best(before, from_kind, "old")
-        r_new = _best(after, to_kind, "new")
+        r_old = _best(before, from_kind, "old", params)
+        r_new = _best(after, to_kind, "new", params)
         old.append(r_old)
         new.append(r_new)
         change.append(ave_change(r_old, r_new, params, which))
