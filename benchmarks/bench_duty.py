@@ -67,8 +67,11 @@ def warm_line(repeat: int) -> float:
     return statistics.median(times)
 
 
-def cli_batch(src: Path, dst: Path) -> tuple[float, float | None]:
-    """Wall seconds and peak resident MiB of ``tradewinds duty --batch`` in its own process."""
+def cli_batch(src: Path, dst: Path) -> tuple[float, float | None, float | None]:
+    """Wall seconds, peak resident MiB and CPU seconds of ``tradewinds duty --batch``.
+
+    The batch runs in its own process; memory and CPU time come from ``/usr/bin/time -v``.
+    """
     exe = Path(sys.executable).with_name("tradewinds")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "tradewinds"]
     cmd += ["duty", "--batch", str(src), "--output", str(dst)]
@@ -81,7 +84,11 @@ def cli_batch(src: Path, dst: Path) -> tuple[float, float | None]:
     if proc.returncode != 0:
         raise SystemExit(f"tradewinds duty --batch failed:\n{proc.stderr[-2000:]}")
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-    return seconds, (int(peak.group(1)) / 1024 if peak else None)
+    cpu = [
+        re.search(rf"{kind} time \(seconds\): ([\d.]+)", proc.stderr) for kind in ("User", "System")
+    ]
+    cpu_s = sum(float(m.group(1)) for m in cpu if m) if all(cpu) else None
+    return seconds, (int(peak.group(1)) / 1024 if peak else None), cpu_s
 
 
 def main() -> None:
@@ -117,9 +124,12 @@ def main() -> None:
     cli = statistics.median(r[0] for r in runs)
     peaks = [r[1] for r in runs if r[1] is not None]
     peak = f"{max(peaks):,.0f} MiB" if peaks else "n/a (no /usr/bin/time)"
+    cpus = [r[2] for r in runs if r[2] is not None]
+    cpu = f"{statistics.median(cpus):.2f} s" if cpus else "n/a"
     print(
         f"end to end (tradewinds duty --batch: read CSV, compute, write CSV): median {cli:.2f} s "
-        f"({', '.join(f'{r[0]:.2f}' for r in runs)}); peak resident {peak} (targets 4 s, 600 MB)"
+        f"({', '.join(f'{r[0]:.2f}' for r in runs)}), CPU (user + system) {cpu}; "
+        f"peak resident {peak} (targets 4 s, 600 MB)"
     )
     print(
         f"lines: {args.lines:,}; compute median {statistics.median(times):.2f} s "

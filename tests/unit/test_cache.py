@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 
@@ -40,14 +41,18 @@ def test_second_call_is_served_from_the_file(cache_dir, tmp_path):
     assert len(list(cache_dir.glob("thing-*.pickle"))) == 1
 
 
-def test_changed_source_contents_rebuild_and_replace_the_file(cache_dir, tmp_path):
+def test_changed_source_contents_rebuild_and_old_versions_are_pruned(cache_dir, tmp_path):
     src = tmp_path / "a.yaml"
     src.write_text("x: 1\n")
     _, build = _counter()
     cache.cached("thing", [src], build)
     src.write_text("x: 2\n")
     assert cache.cached("thing", [src], build) == {"built": 2}
-    assert len(list(cache_dir.glob("thing-*.pickle"))) == 1  # the stale file is removed
+    for k in range(3, 3 + cache.KEEP):
+        src.write_text(f"x: {k}\n")
+        cache.cached("thing", [src], build)
+    # a few versions are kept (checkouts sharing the cache), the oldest are removed
+    assert len(list(cache_dir.glob("thing-*.pickle"))) == cache.KEEP
 
 
 def test_key_covers_contents_code_and_extra_not_timestamps(tmp_path):
@@ -126,31 +131,38 @@ def test_hts_universe_from_cache_equals_a_fresh_parse(cache_dir):
         products.hts_universe.cache_clear()
 
 
-def _modules_after(code: str) -> set[str]:
+def _modules_after(code: str, env: dict[str, str] | None = None) -> set[str]:
     out = subprocess.run(
         [sys.executable, "-c", f"{code}\nimport sys; print(' '.join(sorted(sys.modules)))"],
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     )
     return set(out.stdout.split())
 
 
-def test_bundled_baseline_loads_without_dask_or_scipy():
-    loaded = _modules_after(
-        "from tradewinds.data.loaders import load_baseline; load_baseline('default')"
-    )
-    assert "xarray" in loaded
-    assert not {m for m in loaded if m == "dask" or m.startswith("dask.")}
-    assert "scipy.io" not in loaded
+def test_bundled_baseline_loads_without_dask_or_scipy(tmp_path):
+    env = {**os.environ, cache.ENV_VAR: str(tmp_path / "cache")}
+    load = "from tradewinds.data.loaders import load_baseline; load_baseline('default')"
+    cold = _modules_after(load, env)  # decodes the netCDF file (scipy.io) and caches it
+    warm = _modules_after(load, env)
+    for loaded in (cold, warm):
+        assert "xarray" in loaded
+        assert not {m for m in loaded if m == "dask" or m.startswith("dask.")}
+    assert "scipy.io" in cold
+    assert "scipy.io" not in warm
 
 
-def test_one_duty_line_does_not_import_pandas():
-    loaded = _modules_after(
+def test_one_duty_line_does_not_import_pandas(tmp_path):
+    env = {**os.environ, cache.ENV_VAR: str(tmp_path / "cache")}
+    duty = (
         "from tradewinds.cli.main import main\n"
         "main(['duty', '--hts', '6109.10.0012', '--origin', 'CAN', '--date', '2025-08-15', "
         "'--value', '1000', '--format', 'json'])"
     )
+    _modules_after(duty, env)  # a cold cache parses the HTS table (with pandas) once
+    loaded = _modules_after(duty, env)
     assert "tradewinds.measures.duty" in loaded
     assert "pandas" not in loaded
 

@@ -99,12 +99,26 @@ def cached(
     return value
 
 
+#: Versions of one object kept side by side (several checkouts or versions may share the cache).
+KEEP = 4
+
+
+def _prune(directory: Path, name: str) -> None:
+    """Remove all but the ``KEEP - 1`` most recently used versions of ``name``."""
+    versions = []
+    for old in directory.glob(f"{name}-*.pickle"):
+        try:
+            versions.append((old.stat().st_mtime, old))
+        except OSError:  # removed meanwhile by another process
+            continue
+    for _, old in sorted(versions, reverse=True)[KEEP - 1 :]:
+        old.unlink(missing_ok=True)
+
+
 def _store(directory: Path, name: str, path: Path, value: object) -> None:
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        for old in directory.glob(f"{name}-*.pickle"):  # earlier versions of the same object
-            if old != path:
-                old.unlink(missing_ok=True)
+        _prune(directory, name)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}-", suffix=".tmp")
     except OSError as exc:
         logger.info("Cannot write cache file %s (%s); continuing without it.", path, exc)

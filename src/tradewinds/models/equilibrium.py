@@ -83,23 +83,23 @@ class Equilibrium:
         undefined (the percent change of a sector with zero baseline output) are omitted, so no
         record is NaN.
         """
-        frames = []
         countries = [str(c) for c in self.country[dims.COUNTRY].values]
+        parts: list[tuple[str, np.ndarray[Any, Any], str]] = []  # metric, values, unit
         for var, name in PCT_METRICS.items():
             if var in self.country:
-                frames.append(
-                    _country_frame(countries, name, (self.country[var].values - 1) * 100, "percent")
-                )
+                parts.append((name, (self.country[var].values - 1) * 100, "percent"))
         for var in LEVEL_METRICS:
             if var in self.country:
-                frames.append(_country_frame(countries, var, self.country[var].values, self.units))
+                parts.append((var, self.country[var].values, self.units))
         for extra in self.country.data_vars:
             key = str(extra)
             if key not in PCT_METRICS and key not in LEVEL_METRICS and key.endswith("_pct"):
-                frames.append(_country_frame(countries, key, self.country[key].values, "percent"))
+                parts.append((key, self.country[key].values, "percent"))
             elif key.endswith("_share") and key not in LEVEL_METRICS:
                 unit = str(self.country[key].attrs.get("units", "fraction"))
-                frames.append(_country_frame(countries, key, self.country[key].values, unit))
+                parts.append((key, self.country[key].values, unit))
+        # one frame for every country metric (a frame per metric cost more than the solve)
+        frames = [_country_frames(countries, parts)] if parts else []
         if self.sector is not None:
             for svar in self.sector.data_vars:
                 da = self.sector[svar]
@@ -148,16 +148,18 @@ class Equilibrium:
         return pd.concat(frames, ignore_index=True)
 
 
-def _country_frame(
-    countries: list[str], metric: str, values: np.ndarray[Any, Any], unit: str
+def _country_frames(
+    countries: list[str], parts: list[tuple[str, np.ndarray[Any, Any], str]]
 ) -> pd.DataFrame:
+    """Country records of several metrics, metric by metric, as one frame."""
+    n = len(countries)
     return pd.DataFrame(
         {
-            "country": countries,
+            "country": np.tile(np.array(countries, dtype=object), len(parts)),
             "partner": "",
             "sector": dims.TOTAL_SECTOR,
-            "metric": metric,
-            "value": values,
-            "unit": unit,
+            "metric": np.repeat(np.array([p[0] for p in parts], dtype=object), n),
+            "value": np.concatenate([np.asarray(p[1], dtype=float).reshape(n) for p in parts]),
+            "unit": np.repeat(np.array([p[2] for p in parts], dtype=object), n),
         }
     )

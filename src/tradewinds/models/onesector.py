@@ -267,14 +267,20 @@ def _same_labels(baseline: xr.Dataset, arr: xr.DataArray) -> Array | None:
     xarray, whose error names the mismatch. Comparing two label arrays costs microseconds;
     ``xr.align`` costs milliseconds per call, which dominated a draw of the small models.
     """
-    if set(arr.dims) != {dims.EXPORTER, dims.IMPORTER}:
+    pair = {dims.EXPORTER, dims.IMPORTER}
+    if set(arr.dims) not in (pair, pair | {dims.SECTOR}):
         return None
     for dim in (dims.EXPORTER, dims.IMPORTER):
         mine, theirs = arr.indexes.get(dim), baseline.indexes.get(dim)
         if mine is None or theirs is None or not mine.equals(theirs):
             return None
-    values = arr.values if arr.dims == (dims.EXPORTER, dims.IMPORTER) else arr.values.T
-    return np.asarray(values, dtype=float)
+    values = np.asarray(arr.values, dtype=float)
+    if dims.SECTOR in arr.dims:  # one sector (checked by the caller): drop that axis
+        values = np.take(values, 0, axis=arr.get_axis_num(dims.SECTOR))
+        order = [d for d in arr.dims if d != dims.SECTOR]
+    else:
+        order = list(arr.dims)
+    return values if order == [dims.EXPORTER, dims.IMPORTER] else values.T
 
 
 def _matrix(baseline: xr.Dataset, arr: xr.DataArray | None, fill: float, name: str) -> Array:
@@ -282,15 +288,15 @@ def _matrix(baseline: xr.Dataset, arr: xr.DataArray | None, fill: float, name: s
     if arr is None:
         n = baseline.sizes[dims.EXPORTER]
         return np.full((n, n), fill)
-    if dims.SECTOR in arr.dims:
-        if arr.sizes[dims.SECTOR] != 1:
-            raise ScenarioError(
-                f"{name} has {arr.sizes[dims.SECTOR]} sectors; the one-sector model needs one."
-            )
-        arr = arr.isel({dims.SECTOR: 0}, drop=True)
+    if dims.SECTOR in arr.dims and arr.sizes[dims.SECTOR] != 1:
+        raise ScenarioError(
+            f"{name} has {arr.sizes[dims.SECTOR]} sectors; the one-sector model needs one."
+        )
     fast = _same_labels(baseline, arr)
     if fast is not None:
         return fast
+    if dims.SECTOR in arr.dims:
+        arr = arr.isel({dims.SECTOR: 0}, drop=True)
     ref = baseline[dims.TRADE].isel({dims.SECTOR: 0}, drop=True)
     try:
         ref, arr = xr.align(ref, arr, join="exact")

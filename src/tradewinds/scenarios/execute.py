@@ -9,6 +9,7 @@ version is served from the store unless ``force=True``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from dataclasses import dataclass, replace
@@ -137,10 +138,12 @@ def execute(
     t_base = time.perf_counter()
     skeleton = describe(scenario, text=text, baseline=ds, baseline_name=name)
     if sink is not None and not force:
-        hit = sink.find_cached(skeleton.cache_key)
-        if hit is not None:
-            log.info("serving %r from the store (run %s)", scenario.title, hit)
-            return RunResult(record=sink.get_run(hit), records=sink.results(hit), cached=True)
+        reading = getattr(sink, "reading", contextlib.nullcontext)  # one connection for a hit
+        with reading():
+            hit = sink.find_cached(skeleton.cache_key)
+            if hit is not None:
+                log.info("serving %r from the store (run %s)", scenario.title, hit)
+                return RunResult(record=sink.get_run(hit), records=sink.results(hit), cached=True)
     try:
         eq = run_scenario(scenario, ds)
         if not eq.report.converged:  # a solver must raise; never record such an answer as ok

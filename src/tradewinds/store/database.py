@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -128,6 +129,7 @@ class ResultsStore:
         self.directory = resolve_store_dir(path)
         self.db_path = self.directory / DB_NAME
         self.lock_path = self.directory / LOCK_NAME
+        self._shared = threading.local()  # the read connection of a ``reading()`` block
         env = os.environ.get(LOCK_TIMEOUT_ENV)
         self.lock_timeout = float(lock_timeout if lock_timeout is not None else env or 600.0)
 
@@ -139,6 +141,10 @@ class ResultsStore:
     @contextmanager
     def _connect(self, *, write: bool) -> Iterator[duckdb.DuckDBPyConnection | None]:
         """Lock, open and yield a connection; ``None`` when reading a store that does not exist."""
+        shared = getattr(self._shared, "con", None)
+        if not write and shared is not None:  # inside reading(): reuse its connection
+            yield shared
+            return
         if self.directory.exists() and not self.directory.is_dir():
             raise StoreError(
                 f"The results store {str(self.directory)!r} is a file, not a folder; point "
@@ -286,6 +292,23 @@ class ResultsStore:
             time.sleep(seconds)
 
     # -- reading -----------------------------------------------------------------------------
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Share one read connection (and one lock) among the reads made inside the block.
+
+        Opening the database costs tens of milliseconds; serving a run from the store makes
+        several reads. Per thread: other threads open their own connections as before.
+        """
+        if getattr(self._shared, "con", None) is not None:
+            yield
+            return
+        with self._connect(write=False) as con:
+            self._shared.con = con
+            try:
+                yield
+            finally:
+                self._shared.con = None
 
     def find_cached(self, key: str) -> str | None:
         """Newest successful top-level run with this cache key, or ``None``."""
