@@ -9,7 +9,6 @@ column) write nothing and give one message naming the file.
 from __future__ import annotations
 
 import csv
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +19,6 @@ from tradewinds.cli.main import main
 HEADER = "hts,origin,date,value,importer,usmca,us_content,steel,aluminum,quantity,unit,transshipped"
 GOOD = "8703.23.0190,MEX,2025-05-01,30000,USA,1,0.4,,,,,0"
 FIELDS = HEADER.split(",")
-
-HAS_COUNTRY_LIST = importlib.util.find_spec("tradewinds.core.countries") is not None
 
 
 def _line(**changes: str) -> str:
@@ -111,7 +108,6 @@ def test_bad_line_is_reported_and_good_line_computed(tmp_path, capsys, case):
     assert f"row 2: {case.field}" in err
 
 
-@pytest.mark.skipif(not HAS_COUNTRY_LIST, reason="needs the ISO 3166 list (hardening branch)")
 def test_unknown_origin_is_reported(tmp_path, capsys):
     code, out = _run(tmp_path, f"{HEADER}\n{GOOD}\n{_line(origin='XYZ')}\n")
     assert code == 2

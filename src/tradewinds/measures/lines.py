@@ -140,7 +140,7 @@ def _columns(lines: Any) -> dict[str, Any]:
     if hasattr(lines, "to_numpy") and hasattr(lines, "columns"):  # a pandas DataFrame
         out = {}
         for name in lines.columns:  # pandas marks a missing field with NaN: make it None
-            values = lines[name].to_numpy(dtype=object)
+            values = lines[name].to_numpy(dtype=object, copy=True)
             values[lines[name].isna().to_numpy()] = None
             out[str(name)] = values
         return out
@@ -257,16 +257,11 @@ def _hts(col: Any, check: _Check) -> np.ndarray:
 
 
 @functools.cache
-def _known_origins() -> frozenset[str] | None:
-    """ISO 3166 alpha-3 codes, when the package's country list is available."""
-    import importlib
+def _known_origins() -> frozenset[str]:
+    """ISO 3166 alpha-3 codes (the package's country list)."""
+    from tradewinds.core.countries import ISO3_CODES
 
-    try:
-        module = importlib.import_module("tradewinds.core.countries")
-    except ImportError:
-        return None
-    codes = getattr(module, "ISO3_CODES", None)
-    return frozenset(codes) if codes is not None else None
+    return frozenset(ISO3_CODES)
 
 
 def _country(
