@@ -189,6 +189,18 @@ def test_public_host_needs_a_token(tmp_path: Path) -> None:
         create_app(Settings(host="0.0.0.0"))
     app = TestClient(create_app(Settings(host="0.0.0.0", token=TOKEN)))
     assert app.post("/api/v1/scenarios/run", json={"scenario": {"title": "t"}}).status_code == 401
+    # on a public host every endpoint but /health needs the token (issue 14) ...
+    assert app.get("/api/v1/measures/ieepa-ca-35").status_code == 401
+    assert app.get("/health").status_code == 200
+    authorised = {"Authorization": f"Bearer {TOKEN}"}
+    assert app.get("/api/v1/measures/ieepa-ca-35", headers=authorised).status_code == 200
+    # ... unless the operator opens the read-only endpoints
+    open_reads = TestClient(create_app(Settings(host="0.0.0.0", token=TOKEN, public_reads=True)))
+    assert open_reads.get("/api/v1/measures/ieepa-ca-35").status_code == 200
+    assert (
+        open_reads.post("/api/v1/scenarios/run", json={"scenario": {"title": "t"}}).status_code
+        == 401
+    )
     from tradewinds.api.security import read_token
 
     short = tmp_path / "short"

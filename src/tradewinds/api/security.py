@@ -85,6 +85,7 @@ class Settings:
     store: Path | None = None
     token: str | None = None
     private: bool = False
+    public_reads: bool = False
     cors: tuple[str, ...] = ()
     scheduler: str | None = None
     workers: int = 1
@@ -100,6 +101,15 @@ class Settings:
     def writes_need_token(self) -> bool:
         """Launching jobs and writing to the store need the token."""
         return self.token is not None or not self.loopback
+
+    @property
+    def reads_need_token(self) -> bool:
+        """Whether read-only endpoints need the token (``/health`` never does).
+
+        They do on a ``--private`` server, and on a non-loopback host unless ``--public-reads``
+        opens them.
+        """
+        return self.private or (not self.loopback and not self.public_reads)
 
     def check(self) -> None:
         """Refuse a configuration that would expose the server (public host, no token)."""
@@ -139,10 +149,10 @@ def read_token(path: Path) -> str:
 def check_token(settings: Settings, authorization: str | None, *, write: bool) -> None:
     """Raise :class:`AuthError` unless the request may proceed.
 
-    Writes (jobs, store) need the token when :attr:`Settings.writes_need_token`; reads need it
-    only on a ``--private`` server.
+    Writes (jobs, store) need the token when :attr:`Settings.writes_need_token`; reads when
+    :attr:`Settings.reads_need_token`.
     """
-    needed = settings.writes_need_token if write else settings.private
+    needed = settings.writes_need_token if write else settings.reads_need_token
     if not needed:
         return
     scheme, _, given = (authorization or "").partition(" ")

@@ -25,6 +25,12 @@ def serve(
     private: bool = typer.Option(
         False, "--private", help="Require the token for read-only endpoints too."
     ),
+    public_reads: bool = typer.Option(
+        False,
+        "--public-reads",
+        help="On a non-loopback --host, leave read-only endpoints and pages open "
+        "(by default everything but /health needs the token there).",
+    ),
     cors: list[str] = typer.Option(
         [], "--cors", help="Allow cross-origin requests from ORIGIN (repeatable); off by default."
     ),
@@ -39,7 +45,8 @@ def serve(
     """Serve the HTTP API at /api/v1 (docs at /docs, offline) and the dashboard at /.
 
     Jobs (scenario runs, Monte Carlo, strategy) run in child processes and are recorded in the
-    results store. On a non-loopback --host a --token-file is required.
+    results store. On a non-loopback --host a --token-file is required, and every endpoint but
+    /health needs the token unless --public-reads is given.
     """
     import uvicorn
 
@@ -56,6 +63,7 @@ def serve(
         store=store,
         token=read_token(token_file) if token_file is not None else None,
         private=private,
+        public_reads=public_reads,
         cors=tuple(cors),
         scheduler=scheduler,
         workers=workers,
