@@ -70,6 +70,12 @@ def test_timeline_comes_from_the_registry() -> None:
     ids = {e["id"] for e in events}
     assert any(i.startswith("ieepa-ca") for i in ids)
     assert all(e["date"] >= "2025-01-01" for e in events)
+    # the same records as `tradewinds measures timeline`, status events included
+    from tradewinds.measures.timeline import timeline as registry_timeline
+
+    listed = {r["id"] for p in ("CAN", "MEX") for r in registry_timeline(p)}
+    assert ids <= listed
+    assert any(e["change"] == "event" for e in events)
 
 
 def test_hts_search_by_code_and_words(client: TestClient) -> None:

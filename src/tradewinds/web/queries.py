@@ -75,39 +75,44 @@ def measures_in_force(date: dt.date, target: str | None = None) -> list[dict[str
 
 
 def timeline(start: dt.date = dt.date(2025, 1, 1)) -> list[dict[str, Any]]:
-    """Dated events since ``start``: measures on or by Canada and Mexico starting or ending.
+    """Dated changes since ``start`` on or by Canada and Mexico, for the overview table.
 
-    One row per date and measure, ``{date, change, id, title, imposing, targets, rate}``,
-    sorted by date. Read straight from the measure registry; a dedicated
-    ``tradewinds measures timeline`` can replace this function without changing its callers.
+    Built on :func:`tradewinds.measures.timeline.timeline` (the ``tradewinds measures timeline``
+    command), merged over both partners: measures starting and ending, measures recorded with
+    another status (announced, investigation) and status events such as the USMCA joint review.
+    One row per date, change and record, ``{date, change, id, title, imposing, targets, rate}``.
     """
     from tradewinds.measures.registry import load_registry
+    from tradewinds.measures.timeline import timeline as registry_timeline
 
-    rows: list[dict[str, Any]] = []
-    for m in load_registry().measures:
-        if m.status != "in_force" or m.programme == "mfn":
-            continue
-        involved = {m.imposing, *m.targets} & {"CAN", "MEX"} or (
-            "*" in m.targets and m.imposing == "USA"
-        )
-        if not involved:
-            continue
-        targets = [c for c in (*PARTNERS, "USA") if m.targets_country(c) and c != m.imposing]
-        for when, change in ((m.effective_from, "starts"), (m.effective_to, "ends")):
-            if when is None or when < start:
+    registry = load_registry()
+    by_id = {m.id: m for m in registry.measures}
+    words = {"start": "starts", "end": "ends", "event": "event"}
+    rows: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for partner in PARTNERS:
+        for r in registry_timeline(partner, registry):
+            if r["date"] < start.isoformat():
                 continue
-            rows.append(
-                {
-                    "date": when.isoformat(),
-                    "change": change,
-                    "id": m.id,
-                    "title": m.title,
-                    "imposing": m.imposing,
-                    "targets": targets,
-                    "rate": m.rate,
-                }
-            )
-    return sorted(rows, key=lambda r: (r["date"], r["change"] != "ends", r["id"]))
+            m = by_id.get(r["id"]) if r["kind"] != "event" else None
+            if m is not None and m.programme == "mfn":
+                continue
+            if m is not None:
+                targets = [c for c in (*PARTNERS, "USA") if m.targets_country(c)]
+            else:
+                targets = [
+                    c for c in (*PARTNERS, "USA") if c in r["targets"] or "*" in r["targets"]
+                ]
+            rows[(r["date"], r["kind"], r["id"])] = {
+                "date": r["date"],
+                "change": words.get(r["kind"], r["kind"]),
+                "id": r["id"],
+                "title": r["title"],
+                "imposing": r["imposing"],
+                "targets": [c for c in targets if c != r["imposing"]],
+                "rate": r["rate"],
+            }
+    order = {"ends": 0, "event": 1, "starts": 2}
+    return sorted(rows.values(), key=lambda r: (r["date"], order.get(r["change"], 3), r["id"]))
 
 
 def event_marks(start: dt.date, end: dt.date) -> list[dict[str, str]]:
