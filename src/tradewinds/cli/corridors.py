@@ -62,6 +62,9 @@ def compare(
     all_routes: bool = typer.Option(
         False, "--all", help="Table and map: every port alternative, not only the best ones."
     ),
+    wide: bool = typer.Option(
+        False, "--wide", help="Show every column at full width, even past the terminal."
+    ),
 ) -> None:
     """Distance, days, cost per TEU and US transit of each route, by routing.
 
@@ -90,8 +93,11 @@ def compare(
     if fmt == "json":
         typer.echo(json.dumps([r.to_dict() for r in routes], indent=1, ensure_ascii=False))
         return
+    from tradewinds.cli._display import print_table
+
     out = console()
-    out.print(_table(routes if all_routes else [r for r in routes if r.best]))
+    table = _table(routes if all_routes else [r for r in routes if r.best])
+    print_table(out, table, wide=wide, drop=("US waters", "kind"))
     out.print(
         f"{len(routes)} route(s); "
         + ("all shown. " if all_routes else "best of each routing shown, --all for every one. ")
@@ -107,12 +113,15 @@ def _table(routes: list[Route]) -> Table:
     from rich.table import Table
 
     table = Table(title="Corridors compared (door to door, per TEU)")
-    for col, justify in (
-        ("from", "left"), ("to", "left"), ("via", "left"), ("kind", "left"), ("ports", "left"),
-        ("km", "right"), ("days", "right"), ("US$/TEU", "right"), ("US transit", "left"),
-        ("US waters", "left"),
+    # codes, routings and numbers are never cut (tradewinds.cli._display.print_table); the
+    # port chain and the US waters wrap
+    for col, justify, whole in (
+        ("from", "left", True), ("to", "left", True), ("via", "left", True),
+        ("kind", "left", True), ("ports", "left", False), ("km", "right", True),
+        ("days", "right", True), ("US$/TEU", "right", True), ("US transit", "left", True),
+        ("US waters", "left", False),
     ):  # fmt: skip
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+        table.add_column(col, justify=justify, no_wrap=whole)  # type: ignore[arg-type]
     for r in routes:
         waters = ", ".join(r.us_waters[:2]) + (" …" if len(r.us_waters) > 2 else "")
         table.add_row(
@@ -206,7 +215,7 @@ def show_params(params: Path | None = PARAMS) -> None:
     values = _params(params).model_dump()
     table = Table(title="Corridor cost and time parameters")
     for col in ("parameter", "value", "unit", "source"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col, no_wrap=col in ("parameter", "value"), overflow="fold")
     for name, row in packaged_table().items():
         changed = values[name] != row["value"]
         table.add_row(
@@ -215,4 +224,6 @@ def show_params(params: Path | None = PARAMS) -> None:
             str(row.get("unit", "")),
             "--params file" if changed else str(row.get("source", "")),
         )
-    console().print(table)
+    from tradewinds.cli._display import print_table
+
+    print_table(console(), table)

@@ -12,6 +12,7 @@ from tradewinds.core.errors import ScenarioError
 
 if TYPE_CHECKING:
     import pandas as pd
+    from rich.table import Table
 
 diversify_app = typer.Typer(
     help="Diversification: what is exposed to US duties, and where else it could go.",
@@ -80,31 +81,39 @@ def exposure(
         write_records(table, output)
     out = console()
     imports, duty = float(frame["imports_usd"].sum()), float(frame["duty_usd"].sum())
-    out.print(_exposure_table(table.head(top), by, f"{country.upper()} exports to the US, duties "
-                              f"on {day} (top {min(top, len(table))} by {sort})"))  # fmt: skip
+    from tradewinds.cli._display import print_table
+
+    drop = ("USMCA", "authority", "description")
+    shown = min(top, len(table))
+    title = f"{country.upper()} exports to the US, duties on {day} (top {shown} by {sort})"
+    print_table(out, _exposure_table(table.head(top), by, title), drop=drop)
     out.print(
         f"All {len(frame):,} lines: US${_money(imports)} of 2024 imports, duty US${_money(duty)} "
         f"({duty / imports:.2%} effective); USMCA claim shares {usmca_shares}."
     )
-    out.print(_exposure_table(rollup(frame, "mission"), "mission", "Trade mission sectors"))
+    print_table(
+        out,
+        _exposure_table(rollup(frame, "mission"), "mission", "Trade mission sectors"),
+        drop=drop,
+    )
     if output is not None:
         out.print(f"wrote {len(table)} rows to {output}")
 
 
-def _exposure_table(rows: pd.DataFrame, by: str, title: str) -> object:
+def _exposure_table(rows: pd.DataFrame, by: str, title: str) -> Table:
     from rich.table import Table
 
     table = Table(title=title)
     key = "hts10" if by == "hts10" else "group"
     cols = [(key, "left"), ("description", "left"), ("value at stake", "right"), ("duty", "right"),
             ("rate", "right"), ("authority", "left"), ("USMCA", "right")]  # fmt: skip
-    for name, justify in cols:
-        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for name, justify in cols:  # codes and numbers are never cut; descriptions wrap
+        whole = name != "description"
+        table.add_column(name, justify=justify, no_wrap=whole)  # type: ignore[arg-type]
     for row in rows.to_dict(orient="records"):
-        text = str(row["description"])
         table.add_row(
             str(row[key]),
-            text if len(text) <= 44 else text[:43] + "…",
+            str(row["description"]),
             _money(float(row["imports_usd"])),
             _money(float(row["duty_usd"])),
             f"{float(row['rate']):.1%}",
@@ -165,14 +174,16 @@ def markets(
         return
     table = Table(title=f"{country.upper()} exports by destination: {title}")
     for col in ("destination", "before", "after", "change %", "share before", "share after"):
-        table.add_column(col, justify="left" if col == "destination" else "right")
+        table.add_column(col, justify="left" if col == "destination" else "right", no_wrap=True)
     for row in frame.to_dict(orient="records"):
         table.add_row(
             str(row["destination"]), f"{row['before']:,.0f}", f"{row['after']:,.0f}",
             f"{row['change_pct']:+.1f}", f"{row['share_before']:.1%}", f"{row['share_after']:.1%}",
         )  # fmt: skip
+    from tradewinds.cli._display import print_table
+
     out = console()
-    out.print(table)
+    print_table(out, table, drop=("share before", "share after"))
     out.print(f"{units}; run id {run_label}")
 
 
@@ -275,17 +286,19 @@ def products(
     cols = ["hs6", "description", "to US", "duty"]
     if path is not None:
         cols += ["world imports (ex. US)", "top importers", f"{country.upper()} share"]
-    for col in cols:
-        table.add_column(col, overflow="fold")
+    for col in cols:  # codes and amounts whole, text wraps
+        table.add_column(col, no_wrap=col not in ("description", "top importers"))
     for row in hs6.to_dict(orient="records"):
-        cells = [str(row["hs6"]), str(row["description"])[:50], _money(row["imports_usd"]),
+        cells = [str(row["hs6"]), str(row["description"]), _money(row["imports_usd"]),
                  _money(row["duty_usd"])]  # fmt: skip
         if path is not None:
             share = row["country_share"]
             cells += [_money(float(row["world_imports_usd"])), str(row["top_importers"]),
                       "" if share != share else f"{share:.1%}"]  # fmt: skip
         table.add_row(*cells)
+    from tradewinds.cli._display import print_table
+
     out = console()
-    out.print(table)
+    print_table(out, table, drop=("top importers", "description"))
     if path is None:
         out.print(f"[bold yellow]{NO_BACI}[/]")

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 gravity_app = typer.Typer(
     help="Structural gravity: PPML with fixed effects, trade potential.", no_args_is_help=True
@@ -16,12 +20,12 @@ def register(app: typer.Typer) -> None:
     app.add_typer(gravity_app, name="gravity")
 
 
-def _coefficient_table(title: str, records: object) -> object:
+def _coefficient_table(title: str, records: object) -> Table:
     from rich.table import Table
 
     table = Table(title=title)
     for col in ("variable", "estimate", "std. error", "p-value"):
-        table.add_column(col, justify="left" if col == "variable" else "right")
+        table.add_column(col, justify="left" if col == "variable" else "right", no_wrap=True)
     for rec in records.itertuples():  # type: ignore[attr-defined]
         table.add_row(
             str(rec.variable), f"{rec.estimate:.3f}", f"({rec.std_error:.3f})", f"{rec.p_value:.3f}"
@@ -53,7 +57,9 @@ def estimate_cmd(
     result = estimate(data, parsed)
     out = console()
     title = f"{parsed.name or spec.stem}: {parsed.estimator.upper()} on {data}"
-    out.print(_coefficient_table(title, result.coefficients))
+    from tradewinds.cli._display import print_table
+
+    print_table(out, _coefficient_table(title, result.coefficients))
     out.print(f"observations: {result.n_obs:,}; standard errors clustered by {parsed.cluster}")
     path = save_run(result, runs)
     out.print(f"run id: [bold]{result.run_id}[/] (recorded in {path})")
@@ -80,7 +86,9 @@ def potential_cmd(
     table = Table(title=f"Trade potential ({data}, {int(records['year'].iloc[0])}, US$ millions)")
     for col in ("exporter", "importer", "actual", "predicted", "gap %", "role"):
         table.add_column(
-            col, justify="right" if col in {"actual", "predicted", "gap %"} else "left"
+            col,
+            justify="right" if col in {"actual", "predicted", "gap %"} else "left",
+            no_wrap=col != "role",
         )
     for r in records.to_dict("records"):
         table.add_row(
@@ -91,8 +99,10 @@ def potential_cmd(
             f"{float(r['gap_pct']):+.1f}",
             str(r["role"]),
         )
+    from tradewinds.cli._display import print_table
+
     out = console()
-    out.print(table)
+    print_table(out, table, drop=("role",))
     out.print("gap: 100 (actual / predicted - 1); negative is trade below its gravity potential.")
     if output is not None:
         write_records(records, output)

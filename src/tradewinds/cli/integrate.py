@@ -65,7 +65,7 @@ def integrate(
     )
     table = Table(title="Effects by country (percent)")
     for col in ("country", "welfare", "real wage", "exports", "imports"):
-        table.add_column(col, justify="left" if col == "country" else "right")
+        table.add_column(col, justify="left" if col == "country" else "right", no_wrap=True)
     for c in [str(x) for x in eq.country["country"].values]:
         row = eq.country.sel(country=c)
         table.add_row(
@@ -75,7 +75,9 @@ def integrate(
                 for v in ("welfare_hat", "real_wage_hat", "exports_hat", "imports_hat")
             ),
         )
-    out.print(table)
+    from tradewinds.cli._display import print_table
+
+    print_table(out, table)
     from tradewinds.integration.integrate import diversion
 
     for c, hub, metric, value in diversion(eq, pairs):

@@ -114,6 +114,9 @@ def register_tools(group: typer.Typer) -> None:
         target: str = typer.Option(..., "--target", help="Country: CAN or MEX (or USA)."),
         measures: list[Path] = typer.Option([], "--measures", help="Extra measure YAML file(s)."),
         fmt: str = typer.Option("table", "--format", help="table or json."),
+        wide: bool = typer.Option(
+            False, "--wide", help="Show every column at full width, even past the terminal."
+        ),
     ) -> None:
         """Every change of rate or status on (or by) a country, by date, with sources."""
         import json
@@ -131,14 +134,17 @@ def register_tools(group: typer.Typer) -> None:
         if fmt == "json":
             typer.echo(json.dumps(rows, indent=1))
             return
+        from tradewinds.cli._display import print_table
+
         table = Table(title=f"Measures on or by {target.upper()}, by date")
-        for col in ("date", "change", "id", "rate", "imposing", "sources"):
-            table.add_column(col)
+        # dates, changes, ids and rates are never cut; titles and source keys wrap
+        for col in ("date", "change", "id", "title", "rate", "by", "sources"):
+            table.add_column(col, no_wrap=col in ("date", "change", "id", "rate", "by"))
         for r in rows:
             rate = "-" if r["rate"] is None else f"{r['rate']:.0%}"
             keys = ", ".join(s["key"] for s in r["sources"])
-            table.add_row(r["date"], r["kind"], r["title"], rate, r["imposing"], keys)
-        console().print(table)
+            table.add_row(r["date"], r["kind"], r["id"], r["title"], rate, r["imposing"], keys)
+        print_table(console(), table, wide=wide, drop=("sources", "by", "title"))
 
     @group.command("validate")
     def validate_(
