@@ -66,7 +66,10 @@ def integrate(
     table = Table(title="Effects by country (percent)")
     for col in ("country", "welfare", "real wage", "exports", "imports"):
         table.add_column(col, justify="left" if col == "country" else "right", no_wrap=True)
-    for c in [str(x) for x in eq.country["country"].values]:
+    labels = [str(x) for x in eq.country["country"].values]
+    first = list(dict.fromkeys([*(c for p in pairs for c in p), "CAN", "MEX", "USA"]))
+    ordered = [c for c in first if c in labels] + sorted(c for c in labels if c not in first)
+    for c in ordered:
         row = eq.country.sel(country=c)
         table.add_row(
             c,
@@ -80,8 +83,16 @@ def integrate(
     print_table(out, table)
     from tradewinds.integration.integrate import diversion
 
+    moves: dict[tuple[str, str], dict[str, float]] = {}
     for c, hub, metric, value in diversion(eq, pairs):
-        out.print(f"{c} {metric.replace('_', ' ')} ({hub}): {value:+,.0f}")
+        moves.setdefault((c, hub), {})["exports" if metric.startswith("exports") else "imports"] = (
+            value
+        )
+    for (c, hub), move in moves.items():
+        out.print(
+            f"Trade diverted, {c} with {hub}: exports to {hub} {move.get('exports', 0.0):+,.0f}, "
+            f"imports from {hub} {move.get('imports', 0.0):+,.0f} ({eq.units})."
+        )
     if output is not None:
         write_records(result.to_records(), output)
     if plot is not None:
