@@ -87,7 +87,7 @@ def test_land_links_are_sourced_or_flagged_as_estimated():
     # an estimate and says so in its source.
     links = net.land_links()
     sourced = [link for link in links if not link.estimated]
-    assert len(sourced) >= 9
+    assert len(sourced) >= 10
     for link in links:
         if link.estimated:
             assert link.source.startswith("estimate: great-circle x circuity"), link
