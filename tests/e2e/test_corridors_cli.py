@@ -183,3 +183,157 @@ def test_api_diversify_exposure(client):
     )
     bad = client.get("/api/v1/diversify/exposure", params={"country": "MEX", "date": "1 Sept"})
     assert bad.status_code == 422
+
+
+def test_api_corridors_scenario_is_the_cli_scenario(client):
+    from tradewinds.core.inputs import parse_yaml
+    from tradewinds.integration.corridors.trade_costs import route_shift
+    from tradewinds.scenarios.schema import parse_scenario
+
+    body = {"pair": "CAN,MEX", "new": "direct", "old": "usa", "new_kind": "sea-pacific",
+            "time_cost": "high"}  # fmt: skip
+    response = client.post("/api/v1/corridors/scenario", json=body)
+    assert response.status_code == 200
+    answer = response.json()
+    shift = route_shift("CAN", "MEX", to_via="direct", from_via="USA", to_kind="sea-pacific",
+                        which="high")  # fmt: skip
+    assert answer["scenario"] == shift.scenario()
+    assert answer["shift"] == shift.to_dict()
+    assert parse_yaml(answer["yaml"], "yaml") == answer["scenario"]
+    parse_scenario(answer["scenario"])  # a valid scenario, ready for POST /scenarios/run
+    default = client.get("/api/v1/corridors/scenario", params={"pair": "MEX,CAN"}).json()
+    assert default["shift"] == route_shift("MEX", "CAN").to_dict()
+
+
+def test_api_corridors_scenario_refusals(client):
+    bad = client.post("/api/v1/corridors/scenario", json={"new": "PAN"})
+    assert bad.status_code == 422
+    assert "must be direct, CAN, MEX or USA" in bad.json()["message"]
+    # No output file: the server never writes one.
+    written = client.post("/api/v1/corridors/scenario", json={"output": "/tmp/s.yaml"})
+    assert written.status_code == 422
+    assert written.json()["error"] == "RequestValidationError"
+    three = client.get("/api/v1/corridors/scenario", params={"pair": "CAN,MEX,USA"})
+    assert three.status_code == 422
+    kind = client.post("/api/v1/corridors/scenario", json={"new_kind": "sea-arctic"})
+    assert kind.status_code == 422
+    assert "sea-pacific" in kind.json()["message"]
+
+
+SCENARIO = "measures-2025-09-01"
+
+
+def test_api_diversify_markets_for_a_library_scenario(client):
+    from tradewinds.integration.diversify.markets import destinations
+    from tradewinds.scenarios import load_scenario
+    from tradewinds.scenarios.execute import execute
+
+    response = client.get("/api/v1/diversify/markets",
+                          params={"scenario": SCENARIO, "country": "MEX"})  # fmt: skip
+    assert response.status_code == 200
+    body = response.json()
+    assert body["run_id"] is None  # solved, not recorded
+    solved = execute(load_scenario(ROOT / "scenarios" / f"{SCENARIO}.yaml"))
+    expected = destinations(solved.records, "MEX")
+    got = {r["destination"]: r["after"] for r in body["rows"]}
+    assert got == pytest.approx(
+        dict(zip(expected["destination"], expected["after"], strict=True)), rel=1e-9
+    )
+    assert got["USA"] < {r["destination"]: r["before"] for r in body["rows"]}["USA"]
+
+
+def test_api_diversify_markets_from_a_recorded_run(tmp_path, capsys):
+    from tradewinds.api.security import Settings
+    from tradewinds.store import ResultsStore
+
+    store = tmp_path / "store"
+    assert main(["run", str(ROOT / "scenarios" / f"{SCENARIO}.yaml"), "--store", str(store)]) == 0
+    capsys.readouterr()
+    run_id = str(ResultsStore(store).list_runs()["run_id"].iloc[0])
+    local = TestClient(create_app(Settings(store=store)))
+    by_run = local.get("/api/v1/diversify/markets", params={"run": run_id[:12]}).json()
+    by_name = local.get("/api/v1/diversify/markets", params={"scenario": SCENARIO}).json()
+    assert by_run["run_id"] == run_id
+    assert {r["destination"]: r["after"] for r in by_run["rows"]} == pytest.approx(
+        {r["destination"]: r["after"] for r in by_name["rows"]}, rel=1e-9
+    )
+    unknown = local.get("/api/v1/diversify/markets", params={"run": "ffffffffffff"})
+    assert unknown.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"scenario": "../scenarios/measures-2025-09-01.yaml"}, 400),
+        ({"scenario": "/etc/passwd"}, 400),
+        ({"scenario": SCENARIO, "baseline": "/srv/secret.nc"}, 400),
+        ({"scenario": "no-such-scenario"}, 404),
+        ({"scenario": SCENARIO, "run": "abc"}, 422),
+        ({}, 422),
+    ],
+)
+def test_api_diversify_markets_refusals(client, params, status):
+    response = client.get("/api/v1/diversify/markets", params=params)
+    assert response.status_code == status
+    body = response.json()
+    assert set(body) == {"error", "message", "field", "status"}
+    if status == 400:
+        assert body["error"] == "ForbiddenPathError"
+
+
+def test_api_diversify_offset_matches_the_library(client):
+    from tradewinds.integration.diversify.offset import offset_cut
+
+    body = {"scenario": SCENARIO, "country": "CAN", "partners": ["MEX", "EU27"]}
+    response = client.post("/api/v1/diversify/offset", json=body)
+    assert response.status_code == 200
+    summary = response.json()["summary"]
+    result, chosen = offset_cut(ROOT / "scenarios" / f"{SCENARIO}.yaml", "CAN", ["MEX", "EU27"])
+    assert summary["partners"] == chosen == ["MEX", "EU27"]
+    assert summary["welfare_pct_CAN"] == pytest.approx(0.0, abs=1e-6)
+    assert summary["trade_cost_change_pct"] == pytest.approx(result.trade_cost_change_pct)
+    assert response.json()["records"]
+
+
+def test_api_diversify_offset_refusals(client):
+    url = "/api/v1/diversify/offset"
+    path = client.post(url, json={"scenario": "/work/main/scenarios/measures-2025-09-01.yaml"})
+    assert path.status_code == 400
+    assert path.json()["field"] == "scenario"
+    usa = client.post(url, json={"scenario": SCENARIO, "partners": ["USA"]})
+    assert usa.status_code == 422
+    assert "leave USA out" in usa.json()["message"]
+    extra = client.post(url, json={"scenario": SCENARIO, "scenario_file": "x.yaml"})
+    assert extra.status_code == 422
+
+
+def test_api_diversify_products_with_and_without_baci(tmp_path, monkeypatch, client):
+    monkeypatch.delenv("TRADEWINDS_BACI", raising=False)
+    params = {"country": "CAN", "date": "2025-09-01", "top": 5}
+    body = client.get("/api/v1/diversify/products", params=params).json()
+    assert body["baci_configured"] is False
+    assert "No BACI HS6 file is configured on this server" in body["note"]
+    assert len(body["rows"]) == 5
+    baci = write_baci(tmp_path)
+    monkeypatch.setenv("TRADEWINDS_BACI", str(baci))
+    body = client.get("/api/v1/diversify/products", params=params).json()
+    assert body["baci_configured"] is True
+    assert body["note"] is None
+    assert str(tmp_path) not in json.dumps(body)  # the server's path is not echoed
+    alu = [r for r in body["rows"] if r["hs6"] == "760110"]
+    assert alu[0]["world_imports_usd"] == pytest.approx(4.5e6)
+    refused = client.get("/api/v1/diversify/products", params={**params, "baci": str(baci)})
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "ForbiddenPathError"
+    assert str(baci) not in refused.text
+
+
+def test_api_corridors_and_diversify_need_the_token_on_a_private_server():
+    from tradewinds.api.security import Settings
+
+    token = "corridors-secret-0123456789"
+    private = TestClient(create_app(Settings(private=True, token=token)))
+    url = "/api/v1/corridors/scenario"
+    assert private.get(url).status_code == 401
+    ok = private.get(url, headers={"Authorization": f"Bearer {token}"})
+    assert ok.status_code == 200

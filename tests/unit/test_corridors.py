@@ -82,6 +82,76 @@ def test_land_legs_longer_than_the_straight_line():
             assert km >= _gc(link.a, link.b)
 
 
+def test_land_links_are_sourced_or_flagged_as_estimated():
+    # A published distance carries the address of the page it comes from; a leg without one is
+    # an estimate and says so in its source.
+    links = net.land_links()
+    sourced = [link for link in links if not link.estimated]
+    assert len(sourced) >= 10
+    for link in links:
+        if link.estimated:
+            assert link.source.startswith("estimate: great-circle x circuity"), link
+        else:
+            assert "http" in link.source, link
+            assert (link.distance_km or 0) > 0
+    # Within a pair, each mode has one row.
+    keys = [(link.a, link.b, mode) for link in links for mode in link.modes]
+    assert len(keys) == len(set(keys))
+
+
+def test_published_rail_distances_are_used_and_circuity_is_plausible():
+    params = load_params()
+    circuity = {"rail": params.circuity_rail, "truck": params.circuity_road}
+    # Toronto-Vancouver: VIA Rail's Canadian, 4,466 km on CN (docs/corridors.md).
+    leg = [(link, km) for link, km in net.land_path("TORONTO", "CAVAN", "rail", circuity)]
+    assert [km for _, km in leg] == [4466.0]
+    assert not leg[0][0].estimated
+    # The published route distances over the great circle: between 1.05 and 1.35 except
+    # Montreal-Halifax (1.71: the Intercolonial swings north through the Matapedia valley).
+    # The assumed circuity factors (1.2-1.25) sit inside that range, so
+    # the estimates are of the right size, if low for roundabout lines.
+    ratios = {}
+    for link in net.land_links():
+        if not link.estimated:
+            ratios[link.a, link.b] = float(link.distance_km or 0) / _gc(link.a, link.b)
+    assert ratios.pop(("CAMTR", "CAHAL")) == pytest.approx(1.71, abs=0.01)
+    assert all(1.05 < r < 1.35 for r in ratios.values()), ratios
+    assert min(ratios.values()) < params.circuity_road < params.circuity_rail < max(ratios.values())
+
+
+def test_legs_report_their_estimated_kilometres():
+    routes = compare(["CAN"], ["MEX"], ["direct", "USA"])
+    by_kind = {(r.kind, r.ports[0] if r.ports else ""): r for r in routes}
+    pacific = by_kind[("sea-pacific", "CAVAN")]
+    rail = next(leg for leg in pacific.legs if leg.mode == "rail")
+    assert rail.estimated_km == 0.0  # Toronto-Vancouver is published
+    assert rail.to_dict()["estimated_km"] == 0.0
+    overland = by_kind[("overland-rail", "")]
+    land = [leg for leg in overland.legs if leg.mode == "rail"]
+    assert sum(leg.estimated_km for leg in land) > 0  # the US legs are still estimates
+    assert all(0 <= leg.estimated_km <= leg.distance_km for leg in land)
+
+
+def test_land_link_flag_must_match_the_distance(monkeypatch):
+    import pandas as pd
+
+    from tradewinds.core.errors import DataError
+
+    bad = pd.DataFrame(
+        [{"a": "TORONTO", "b": "CAMTR", "modes": "rail", "border": "", "distance_km": "539",
+          "estimated": "yes", "source": "x"}]
+    )  # fmt: skip
+    net.places()  # ports and hubs are read (and cached) before the table is replaced
+    monkeypatch.setattr(net, "_table", lambda name, **kw: bad)
+    net.land_links.cache_clear()
+    try:
+        with pytest.raises(DataError, match="line 2: 'estimated' must be 'yes' exactly when"):
+            net.land_links()
+    finally:
+        monkeypatch.undo()
+        net.land_links.cache_clear()
+
+
 def test_packaged_searoute_data_is_the_shared_copy(shared_data: Path):
     # SOURCES.md §13: ../shared/data/ports_searoute is what PyPI searoute 1.6.0 ships.
     from importlib import resources

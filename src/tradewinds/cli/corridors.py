@@ -163,20 +163,14 @@ def scenario(
 
     import yaml
 
-    from tradewinds.integration.corridors.trade_costs import route_shift
+    from tradewinds.integration.corridors.trade_costs import parse_routing, route_shift
 
     if time_cost not in ("low", "high"):
         raise ScenarioError(f"--time-cost {time_cost!r} must be 'low' or 'high'.")
     codes = [c.upper() for c in _codes(pair, "--pair")]
     if len(codes) != 2:
         raise ScenarioError(f"--pair {pair!r} must name two countries, e.g. CAN,MEX.")
-    vias = []
-    for value, option in ((to_via, "--new"), (from_via, "--old")):
-        v = value.strip()
-        v = v.lower() if v.lower() == "direct" else v.upper()
-        if v not in ("direct", "CAN", "MEX", "USA"):
-            raise ScenarioError(f"{option} {value!r} must be direct, CAN, MEX or USA.")
-        vias.append(v)
+    vias = [parse_routing(to_via, "--new"), parse_routing(from_via, "--old")]
     shift = route_shift(
         codes[0], codes[1], to_via=vias[0], from_via=vias[1], to_kind=to_kind,
         from_kind=from_kind, which=time_cost, params=_params(params),  # type: ignore[arg-type]

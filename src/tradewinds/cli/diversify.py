@@ -260,20 +260,14 @@ def products(
 
     from tradewinds.cli._common import console, write_records
     from tradewinds.cli._warnings import printed_warnings
-    from tradewinds.data.loaders import read_baci_flows
-    from tradewinds.integration.diversify.exposure import exposure as lines
-    from tradewinds.integration.diversify.products import NO_BACI, baci_path, world_demand
+    from tradewinds.integration.diversify.products import NO_BACI, baci_path, exposed_products
 
     if fmt not in ("table", "json"):
         raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
-    with printed_warnings():
-        frame = lines(country, _date(date), usmca_shares=usmca_shares)
-    hs6 = frame.groupby(["hs6", "description"], as_index=False)[["imports_usd", "duty_usd"]].sum()
-    hs6 = hs6.sort_values("duty_usd", ascending=False, ignore_index=True).head(top)
+    day = _date(date)
     path = baci_path(baci)
-    if path is not None:
-        demand = world_demand(read_baci_flows(path), hs6["hs6"].tolist(), country)
-        hs6 = hs6.merge(demand, on="hs6", how="left")
+    with printed_warnings():
+        hs6 = exposed_products(country, day, top=top, usmca_shares=usmca_shares, baci=path)
     if output is not None:
         write_records(hs6, output)
     if fmt == "json":

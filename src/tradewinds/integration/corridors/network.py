@@ -3,8 +3,10 @@
 - Ports come from the packaged World Port Index extract (``data/ports.csv``, built by
   ``scripts/build_corridor_data.py``); inland hubs from ``data/hubs.csv``.
 - Land links (``data/land_links.csv``) join hubs and ports by rail and/or road. A link's route
-  distance is the table's ``distance_km`` when given, else the great-circle distance between its
-  ends times the circuity factor of the mode (a stated estimate, see ``docs/corridors.md``).
+  distance is the table's ``distance_km``, a published route distance cited in ``source``, when
+  given; else (``estimated`` is ``yes``) the great-circle distance between its ends times the
+  circuity factor of the mode (a stated estimate, see ``docs/corridors.md``). A pair may have one
+  row per mode when only one mode's distance is published.
 - Sea paths are shortest paths over the Eurostat MARNET maritime network shipped with the
   ``searoute`` package. The package builds its graph on first use and keeps it for the process;
   each port pair's path is cached here too.
@@ -145,6 +147,11 @@ class LandLink:
     distance_km: float | None
     source: str
 
+    @property
+    def estimated(self) -> bool:
+        """Whether the length is great-circle x circuity (no published route distance)."""
+        return self.distance_km is None
+
     def length_km(self, mode: str, circuity: dict[str, float]) -> float:
         """Route distance by ``mode``: the table's figure, else great-circle x circuity."""
         if self.distance_km is not None:
@@ -158,9 +165,15 @@ def land_links() -> tuple[LandLink, ...]:
     """The land-link table."""
     table = _table("land_links.csv", dtype=str, keep_default_na=False)
     out = []
-    for row in table.itertuples(index=False):
+    for k, row in enumerate(table.itertuples(index=False), start=2):
         place(str(row.a)), place(str(row.b))  # every end must be a known place
         dist = str(row.distance_km).strip()
+        flag = str(row.estimated).strip()
+        if flag not in ("yes", "no") or (flag == "yes") != (not dist):
+            raise DataError(
+                f"land_links.csv line {k}: 'estimated' must be 'yes' exactly when distance_km is "
+                f"empty (got estimated={flag!r}, distance_km={dist!r})."
+            )
         out.append(
             LandLink(
                 str(row.a), str(row.b), tuple(str(row.modes).split(";")), str(row.border),

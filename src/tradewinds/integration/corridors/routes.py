@@ -53,6 +53,8 @@ class Leg:
     borders: tuple[str, ...] = ()
     us_waters: tuple[str, ...] = ()
     coords: tuple[tuple[float, float], ...] = field(default=(), repr=False, compare=False)
+    #: Kilometres of a land leg that are great-circle x circuity estimates, not published.
+    estimated_km: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (without the geometry)."""
@@ -61,6 +63,7 @@ class Leg:
             "to": self.end,
             "mode": self.mode,
             "distance_km": round(self.distance_km, 1),
+            "estimated_km": round(self.estimated_km, 1),
             "days": round(self.days, 2),
             "cost_usd_per_teu": round(self.cost_usd_per_teu, 1),
             "countries": list(self.countries),
@@ -176,6 +179,7 @@ def land_leg(
     if path is None:
         return None
     km = sum(d for _, d in path)
+    estimated = sum(d for link, d in path if link.estimated)
     borders = tuple(link.border for link, _ in path if link.border)
     nodes = [start] + [
         link.b if link.a == prev else link.a
@@ -192,8 +196,9 @@ def land_leg(
     in_countries = tuple(dict.fromkeys(net.place(p).country for p in nodes))
     coords = tuple((net.place(p).lon, net.place(p).lat) for p in nodes)
     return Leg(
-        start, end, mode, km, days, cost, in_countries, "USA" in in_countries, borders, (), coords
-    )
+        start, end, mode, km, days, cost, in_countries, "USA" in in_countries, borders, (), coords,
+        estimated,
+    )  # fmt: skip
 
 
 def _walk(start: str, path: Sequence[tuple[net.LandLink, float]]) -> list[str]:

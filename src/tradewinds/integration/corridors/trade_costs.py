@@ -114,6 +114,19 @@ class RouteShift:
         }
 
 
+#: Routings a route shift can name.
+ROUTINGS = ("direct", "CAN", "MEX", "USA")
+
+
+def parse_routing(value: str, field: str) -> str:
+    """``direct`` or a country code of :data:`ROUTINGS` (case-insensitive); else one error."""
+    text = value.strip()
+    text = text.lower() if text.lower() == "direct" else text.upper()
+    if text not in ROUTINGS:
+        raise ScenarioError(f"{field} {value!r} must be direct, CAN, MEX or USA.")
+    return text
+
+
 def _best(routes: list[Route], kind: str | None, which: str, params: CorridorParams) -> Route:
     """The route of lowest generalized cost (of ``kind`` if given)."""
     pool = [r for r in routes if kind is None or r.kind == kind]

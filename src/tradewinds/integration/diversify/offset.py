@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from tradewinds.core import dims
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
+
+if TYPE_CHECKING:
+    from tradewinds.scenarios.schema import Scenario
 
 #: CPTPP parties (ISO3) as of 2025, the United Kingdom included (in force December 2024).
 CPTPP = (
@@ -50,25 +53,29 @@ def expand_partners(names: Sequence[str], country: str, known: Sequence[str]) ->
 
 
 def offset_cut(
-    scenario: str | Path,
+    scenario: str | Path | Scenario,
     country: str,
     partners: Sequence[str] = DEFAULT_PARTNERS,
     *,
     baseline: str | None = None,
     offset: Offset = "welfare",
 ) -> tuple[Any, list[str]]:
-    """Solve for the cut; returns the :class:`IntegrationResult` and the partner list used."""
+    """Solve for the cut; returns the :class:`IntegrationResult` and the partner list used.
+
+    ``scenario`` is a scenario file or an already parsed :class:`Scenario` (as the HTTP API
+    passes it, so that a request never names a server path).
+    """
     from tradewinds.data.loaders import load_baseline
     from tradewinds.integration.integrate import WelfareOffset, solve_cut
     from tradewinds.models.multisector import MultiSectorModel
     from tradewinds.models.onesector import OneSectorModel
     from tradewinds.scenarios.runner import build_shocks
-    from tradewinds.scenarios.schema import MultiSectorSpec, OneSectorSpec, load_scenario
+    from tradewinds.scenarios.schema import MultiSectorSpec, OneSectorSpec, Scenario, load_scenario
 
     if offset not in ("welfare", "exports"):
         raise ScenarioError(f"--offset {offset!r} must be 'welfare' or 'exports'.")
     country = country.upper()
-    scen = load_scenario(scenario)
+    scen = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     base = load_baseline(baseline or scen.baseline)
     known = [str(c) for c in base[dims.EXPORTER].values]
     if country not in known:
@@ -82,7 +89,7 @@ def offset_cut(
         model = MultiSectorModel(closure=spec.closure, theta=spec.theta)
     else:
         raise ScenarioError(
-            f"The offset runs on the one-sector or multi-sector model; {scenario} uses "
+            f"The offset runs on the one-sector or multi-sector model; {scen.title!r} uses "
             f"{spec.name!r}."
         )
     new_tariff, cost = build_shocks(scen, base)

@@ -8,6 +8,7 @@ variable (the country-code table CEPII ships beside it is found next to the file
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -22,6 +23,12 @@ NO_BACI = (
     "No BACI HS6 file configured: product-level world import demand is not shown. Download a "
     "BACI HS6 file (t,i,j,k,v,q) and its country_codes table from CEPII and pass --baci FILE "
     f"or set {BACI_ENV}. See docs/diversify.md."
+)
+#: The same, for the HTTP API (which never takes a file path from a request).
+NO_BACI_SERVER = (
+    "No BACI HS6 file is configured on this server: product-level world import demand is not "
+    f"shown. The server's operator can set {BACI_ENV} to a BACI HS6 file before starting it; "
+    "a request cannot name a file. See docs/diversify.md."
 )
 
 
@@ -63,3 +70,29 @@ def world_demand(
         out["world_imports_usd"] > 0
     )
     return out
+
+
+def exposed_products(
+    country: str,
+    date: dt.date,
+    *,
+    top: int = 20,
+    usmca_shares: str = "2025h2",
+    baci: Path | None = None,
+) -> pd.DataFrame:
+    """The ``top`` HS6 products of ``country`` by US duty on ``date``, with world demand.
+
+    Columns ``hs6, description, imports_usd, duty_usd`` (summed over HTS10 lines), plus the
+    columns of :func:`world_demand` when ``baci`` names a BACI file. ``tradewinds diversify
+    products`` and ``GET /api/v1/diversify/products`` both call this.
+    """
+    from tradewinds.data.loaders import read_baci_flows
+    from tradewinds.integration.diversify.exposure import exposure
+
+    frame = exposure(country, date, usmca_shares=usmca_shares)
+    hs6 = frame.groupby(["hs6", "description"], as_index=False)[["imports_usd", "duty_usd"]].sum()
+    hs6 = hs6.sort_values("duty_usd", ascending=False, ignore_index=True).head(top)
+    if baci is not None:
+        demand = world_demand(read_baci_flows(baci), hs6["hs6"].tolist(), country)
+        hs6 = hs6.merge(demand, on="hs6", how="left")
+    return hs6
