@@ -242,3 +242,14 @@ def test_streamed_body_over_the_limit() -> None:
     )
     assert response.status_code == 413
     assert response.json()["error"] == "LimitError"
+
+
+def test_gravity_routes_follow_the_token_rules() -> None:
+    public = TestClient(create_app(Settings(host="0.0.0.0", token=TOKEN)))
+    query = {"country": "CAN", "partner": "MEX"}
+    assert public.get("/api/v1/gravity/potential", params=query).status_code == 401
+    assert public.get("/api/v1/replicate/yotov2016", params={"table": 1}).status_code == 401
+    # estimating records a gravity run: a write, so the token is needed wherever one is set
+    local = TestClient(create_app(Settings(token=TOKEN)))
+    body = {"spec": {"outcome": "trade"}, "data": "yotov2016"}
+    assert local.post("/api/v1/gravity/estimate", json=body).status_code == 401

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from tradewinds.api.deps import bounded, require_read, require_write
 from tradewinds.core.errors import ScenarioError
 from tradewinds.core.inputs import parse_yaml
 
-router = APIRouter(prefix="/api/v1", tags=["gravity"])
+# Reads follow the server's read rule (open on loopback unless --private); estimating records a
+# gravity run, so it needs the write token. Every call runs under the per-request time limit.
+router = APIRouter(prefix="/api/v1", tags=["gravity"], dependencies=[Depends(require_read)])
 
 GravityData = Literal["yotov2016", "wiod0014"]
 
@@ -54,9 +57,13 @@ def _bundled_baseline(name: str) -> Any:
     return load_baseline(name)
 
 
-@router.post("/gravity/estimate")
-def gravity_estimate(request: EstimateRequest) -> dict[str, Any]:
+@router.post("/gravity/estimate", dependencies=[Depends(require_write)])
+async def gravity_estimate(http: Request, request: EstimateRequest) -> dict[str, Any]:
     """Estimate a specification; returns the run id and tidy coefficient records."""
+    return await bounded(http, _estimate, request)
+
+
+def _estimate(request: EstimateRequest) -> dict[str, Any]:
     from tradewinds.integration.gravity import estimate, parse_spec, save_run
 
     raw = parse_yaml(request.spec, "spec") if isinstance(request.spec, str) else request.spec
@@ -72,7 +79,8 @@ def gravity_estimate(request: EstimateRequest) -> dict[str, Any]:
 
 
 @router.get("/gravity/potential")
-def gravity_potential(
+async def gravity_potential(
+    http: Request,
     country: str,
     partner: str,
     data: GravityData = "yotov2016",
@@ -81,21 +89,28 @@ def gravity_potential(
     """Predicted against actual trade for the pair and the comparison pairs."""
     from tradewinds.integration.potential import trade_potential
 
-    records, result = trade_potential(country.upper(), partner.upper(), data=data, year=year)
+    records, result = await bounded(
+        http, trade_potential, country.upper(), partner.upper(), data=data, year=year
+    )
     return {"run_id": result.run_id, "records": records.to_dict(orient="records")}
 
 
 @router.get("/replicate/yotov2016")
-def replicate_yotov2016(table: int = Query(ge=1, le=3)) -> dict[str, Any]:
+async def replicate_yotov2016(http: Request, table: int = Query(ge=1, le=3)) -> dict[str, Any]:
     """Every column of Table 1, 2 or 3 of Yotov et al. (2016), Chapter 1."""
     from tradewinds.integration.yotov2016 import replicate_table
 
-    return {"records": replicate_table(table).to_dict(orient="records")}
+    frame = await bounded(http, replicate_table, table)
+    return {"records": frame.to_dict(orient="records")}
 
 
 @router.post("/integrate")
-def integrate(request: IntegrateRequest) -> dict[str, Any]:
+async def integrate(http: Request, request: IntegrateRequest) -> dict[str, Any]:
     """The uniform trade-cost cut on the pairs that reaches the target, and its equilibrium."""
+    return await bounded(http, _integrate, request)
+
+
+def _integrate(request: IntegrateRequest) -> dict[str, Any]:
     from tradewinds.scenarios.integration import integrate_on
 
     pairs = []
