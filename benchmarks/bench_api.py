@@ -16,7 +16,9 @@ Phases:
 
 Targets (issue 11): >= 300 req/s and p99 <= 50 ms on 2 cores; p99 <= 100 ms beside the
 Monte Carlo; a default-baseline scenario in <= 1 s. The load average is printed with the
-figures: this machine's 2 cores are shared.
+figures: this machine's 2 cores are shared. The duty phases alone also print the server
+process's CPU time per request (from ``/proc``), which other work on the machine moves much
+less than the wall-clock figures (the clients themselves run on the same cores).
 """
 
 from __future__ import annotations
@@ -83,10 +85,30 @@ async def load(url: str, n: int, clients: int, distinct: bool, offset: int) -> d
     }
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process so far (Linux ``/proc``; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured(pid: int, n: int, run: Any) -> dict[str, float]:
+    """Run one phase and add the server's CPU per request (robust to other load on the host)."""
+    before = cpu_seconds(pid)
+    row: dict[str, float] = asyncio.run(run)
+    after = cpu_seconds(pid)
+    if before is not None and after is not None:
+        row["cpu ms"] = 1000 * (after - before) / n
+    return row
+
+
 def show(label: str, row: dict[str, float]) -> None:
+    cpu = f"   server CPU {row['cpu ms']:5.2f} ms/req" if "cpu ms" in row else ""
     print(
         f"{label:<44} {row['req/s']:8.1f} req/s   p50 {row['p50 ms']:7.1f} ms   "
-        f"p99 {row['p99 ms']:7.1f} ms   errors {int(row['errors'])}"
+        f"p99 {row['p99 ms']:7.1f} ms   errors {int(row['errors'])}{cpu}"
     )
 
 
@@ -139,8 +161,9 @@ def main() -> None:
             print(f"load average before: {os.getloadavg()}")
             asyncio.run(load(url, 64, args.clients, False, 0))  # warm-up (fills the cache)
             n, c = args.requests, args.clients
-            show("duty, repeated lines", asyncio.run(load(url, n, c, False, 0)))
-            show("duty, distinct lines", asyncio.run(load(url, n // 4, c, True, 10**6)))
+            pid = server.pid
+            show("duty, repeated lines", measured(pid, n, load(url, n, c, False, 0)))
+            show("duty, distinct lines", measured(pid, n // 4, load(url, n // 4, c, True, 10**6)))
 
             job = httpx.post(
                 f"{url}/api/v1/scenarios/run",

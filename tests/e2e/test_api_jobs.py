@@ -144,6 +144,49 @@ def test_strategy_optimal_job_matches_the_library(client: TestClient) -> None:
     assert got["value"].tolist() == pytest.approx(direct["value"].tolist(), rel=1e-9)
 
 
+def test_optimal_curve_job_matches_the_library(client: TestClient) -> None:
+    """The strategy page's curve as a job: the optimum and every point as the library gives."""
+    import numpy as np
+
+    from tradewinds.policy.optimal import optimal_tariffs
+    from tradewinds.scenarios.strategy import tariff_problem
+
+    body = {"scenario": ANNOUNCED.read_text(), "country": "can", "points": 5}
+    response = client.post("/api/v1/strategy/optimal-curve", json=body)
+    assert response.status_code == 202
+    job = response.json()
+    with client.stream("GET", job["links"]["events"]) as stream:
+        events = [json.loads(line[5:]) for line in stream.iter_lines() if line.startswith("data:")]
+    assert events[-1]["state"] == "done", events[-1]
+    assert events[-1]["kind"] == "optimal-curve"
+    progress = events[-1]["progress"]
+    assert progress["unit"] == "solves"
+    assert progress["total"] is not None
+    assert progress["done"] == progress["total"] > 5
+    result = client.get(f"/api/v1/jobs/{job['job_id']}/result").json()
+    assert result["run_id"] is None
+    got = pd.DataFrame(result["records"])
+    problem, _ = tariff_problem(load_scenario(ANNOUNCED))
+    inst = problem.instrument("CAN", None)
+    best = optimal_tariffs(problem, [inst], bounds=(0.0, 2.0))
+    single = got[got["metric"] != "welfare_pct"].set_index("metric")["value"]
+    assert single["optimal_tariff"] == pytest.approx(float(best.values[0]), rel=1e-9)
+    assert single["optimal_welfare_pct"] == pytest.approx(100 * best.welfare["CAN"], rel=1e-9)
+    curve = got[got["metric"] == "welfare_pct"]
+    top = max(0.6, 2.2 * float(best.values[0]))
+    assert curve["tariff"].tolist() == pytest.approx(np.linspace(0, top, 5).tolist())
+    direct = [
+        100 * problem.welfare(problem.evaluate(inst.apply(problem.tariff, np.array([t]))))["CAN"]
+        for t in curve["tariff"]
+    ]
+    assert curve["value"].tolist() == pytest.approx(direct, rel=1e-6, abs=1e-9)
+    # the optimum is the top of the curve (no grid point does better)
+    assert max(direct) <= single["optimal_welfare_pct"] + 1e-9
+    bad = client.post("/api/v1/strategy/optimal-curve", json={**body, "points": 500})
+    assert bad.status_code == 422
+    assert bad.json()["error"] == "RequestValidationError"
+
+
 def test_job_errors(client: TestClient) -> None:
     missing = client.get("/api/v1/jobs/0123456789abcdef")
     assert missing.status_code == 404

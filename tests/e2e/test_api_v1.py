@@ -333,3 +333,30 @@ def test_batch_with_row_level_errors(client: TestClient, monkeypatch: pytest.Mon
     assert got["row"].tolist() == [1, 2, 3]
     assert got["error"].tolist() == ["", "us_content 'abc': not a share", ""]
     assert got["date"].tolist()[0] == "2025-05-01"
+
+
+def test_warm_duty_lines_on_the_event_loop_answer_as_the_calculator(client: TestClient) -> None:
+    """Once the registry is warm, new lines are computed on the event loop: same answers,
+    same error shape, and the calculator's warnings still come back as notes."""
+    import datetime as dt
+    import warnings
+
+    from tradewinds.api.v1 import duty as duty_routes
+    from tradewinds.measures.registry import load_registry
+
+    client.get("/api/v1/duty", params={**LINE, "value": 1234.5})  # warms, in a worker thread
+    assert duty_routes._WARM.is_set()
+    for value in (30001.25, 30002.5):  # new lines: not in the answer cache
+        got = client.get("/api/v1/duty", params={**LINE, "value": value}).json()
+        direct = calculate("8703.23.0190", "MEX", "2025-05-01", value, usmca=True, us_content=0.4)
+        assert got == {**direct.to_dict(), "notes": list(direct.notes)}
+    unknown = error(client.get("/api/v1/duty", params={**LINE, "hts": "8703.23.0199"}), 404)
+    assert unknown["error"] == "UnknownLabelError"
+    assert "8703.23.0190" in unknown["message"]
+    late = (load_registry().coverage_date + dt.timedelta(days=400)).isoformat()
+    answer = client.get("/api/v1/duty", params={**LINE, "date": late, "value": 777}).json()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        calculate("8703.23.0190", "MEX", late, 777, usmca=True, us_content=0.4)
+    assert caught
+    assert answer["notes"][-len(caught) :] == [str(w.message) for w in caught]

@@ -211,6 +211,14 @@ def test_strategy_game_and_curve(session: tuple[Any, Watch], base_url: str) -> N
     page.select_option("#curve-country", "CAN")
     page.click("#curve-form button[type=submit]")
     page.wait_for_selector("#curve-optimum", timeout=120_000)
+    assert page.inner_text("#curve-job .status").startswith("done")
+    job_id = page.get_attribute("#curve-job", "data-job-id")
+    job = _get_json(f"{base_url}/api/v1/jobs/{job_id}")
+    assert job["kind"] == "optimal-curve"
+    assert job["state"] == "done"
+    result = _get_json(f"{base_url}/api/v1/jobs/{job_id}/result")
+    optimum = next(r["value"] for r in result["records"] if r["metric"] == "optimal_tariff")
+    assert page.inner_text("#curve-optimum") == f"{100 * optimum:.2f}%"
     wait_for_charts(page)
     page.screenshot(path=str(SHOTS / "strategy-result.png"), full_page=True)
     _clean(watch)
@@ -245,4 +253,35 @@ def test_explorer_takes_an_uploaded_scenario(
     page.wait_for_function("document.getElementById('explorer-error').textContent.length > 0")
     assert "unknown key" in page.inner_text("#explorer-error")
     watch.console_errors = [e for e in watch.console_errors if "422" not in e]
+    _clean(watch)
+
+
+def test_explorer_cancel_ends_the_job(session: tuple[Any, Watch], base_url: str) -> None:
+    """A long Monte Carlo started from the explorer is cancelled by its button."""
+    page, watch = session
+    page.goto(base_url + "/explorer")
+    page.wait_for_function("document.getElementById('scenario-yaml').textContent.length > 0")
+    page.fill("#draws", "1000")
+    page.click("#run-button")
+    # running, with some draws done: the cancel button then has a job to stop
+    page.wait_for_function(
+        "document.querySelector('#explorer-job .status').textContent.startsWith('running')",
+        timeout=60_000,
+    )
+    job_id = page.get_attribute("#explorer-job", "data-job-id")
+    assert _get_json(f"{base_url}/api/v1/jobs/{job_id}")["state"] == "running"
+    cancel = page.locator("#explorer-job .cancel")
+    assert cancel.is_visible()
+    cancel.click()
+    page.wait_for_function(
+        "document.querySelector('#explorer-job .status').textContent.startsWith('cancelled')",
+        timeout=30_000,
+    )
+    job = _get_json(f"{base_url}/api/v1/jobs/{job_id}")
+    assert job["state"] == "cancelled"
+    assert job["progress"]["done"] < 1000
+    assert job["run_id"] is None
+    assert "nothing was recorded" in page.inner_text("#explorer-job .status")
+    assert not cancel.is_visible()
+    assert page.locator(".run-view").count() == 0
     _clean(watch)

@@ -340,3 +340,41 @@ def test_rates_page_names_the_sectors(client: TestClient) -> None:
     assert "Motor vehicles and parts" in html  # GTAP MVH
     wiod = client.get("/rates", params={"date": "2025-09-01", "by": "wiod"}).text
     assert "transport equipment" in wiod
+
+
+def test_curve_view_from_a_job_result(client: TestClient) -> None:
+    """The strategy page's curve fragment is drawn from an ``optimal-curve`` job's records."""
+    grid = [0.0, 0.1, 0.2, 0.3, 0.4]
+    records = [
+        {
+            "country": "MEX",
+            "partner": "",
+            "sector": "",
+            "metric": "welfare_pct",
+            "value": v,
+            "unit": "%",
+            "tariff": t,
+        }
+        for t, v in zip(grid, [0.0, 0.2, 0.25, 0.1, -0.2], strict=True)
+    ]
+    records += [
+        {
+            "country": "MEX",
+            "partner": "",
+            "sector": "",
+            "metric": m,
+            "value": v,
+            "unit": "",
+            "tariff": 0.18,
+        }
+        for m, v in (("optimal_tariff", 0.18), ("optimal_welfare_pct", 0.26), ("start_tariff", 0.0))
+    ]
+    ctx = workbench.curve_context(list(reversed(records)))
+    assert ctx["grid"] == grid
+    assert ctx["country"] == "MEX"
+    view = client.post("/strategy/curve/view", json={"title": "T", "records": records})
+    assert view.status_code == 200
+    assert 'id="curve-optimum">18.00%' in view.text
+    bad = client.post("/strategy/curve/view", json={"records": records[:5]})
+    assert bad.status_code == 422
+    assert "optimal_tariff" in bad.json()["message"]

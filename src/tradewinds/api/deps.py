@@ -43,12 +43,17 @@ def manager(request: Request) -> JobManager:
     return value
 
 
-def require_read(request: Request) -> None:
+# The two dependencies below are ``async`` on purpose: they only compare a header, and a plain
+# ``def`` dependency would be sent to a worker thread on every request (a thread hand-off that
+# cost more than the check itself).
+
+
+async def require_read(request: Request) -> None:
     """Dependency: reads need the token only on a ``--private`` server."""
     check_token(settings(request), request.headers.get("authorization"), write=False)
 
 
-def require_write(request: Request) -> None:
+async def require_write(request: Request) -> None:
     """Dependency: launching jobs and writing to the store need the token when configured."""
     check_token(settings(request), request.headers.get("authorization"), write=True)
 

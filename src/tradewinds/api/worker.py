@@ -134,6 +134,8 @@ def run(spec: JobSpec, progress: Progress) -> dict[str, Any]:
         return _run(spec, progress)
     if spec.kind == "montecarlo":
         return _montecarlo(spec, progress)
+    if spec.kind == "optimal-curve":
+        return _curve(spec, progress)
     return _strategy(spec, progress)
 
 
@@ -390,3 +392,87 @@ def _sensitivity(
     records = pd.concat([game.to_records(), sens.to_records(game.partners)], ignore_index=True)
     solver = {**solver, "draws": draws, "failed_draws": len(sens.failures)}
     return {"solver": solver, "records": _records(records)}
+
+
+def _curve(spec: JobSpec, progress: Progress) -> dict[str, Any]:
+    """One country's welfare against its uniform tariff on every partner, and the optimum.
+
+    The optimum is ``optimal_tariffs`` (as ``strategy optimal``); the curve is the country's
+    welfare at ``points`` evenly spaced uniform tariffs from 0 to a little over twice the optimum
+    (at least 60%), others' tariffs fixed at the scenario's. Progress counts solves; once the
+    optimum is found the total is known (the optimiser's solves plus one per point).
+    """
+    import numpy as np
+
+    from tradewinds.policy.optimal import optimal_tariffs
+    from tradewinds.scenarios.strategy import tariff_problem
+
+    opts = spec.options
+    points = int(opts.get("points", 21))
+    bounds = tuple(opts.get("bounds") or (0.0, 2.0))
+    with spec.scenario.materialised() as scenario:
+        about = {
+            "run_id": None,
+            "title": scenario.title,
+            "scenario_hash": scenario.digest(),
+            "model": scenario.model.name,
+        }
+        problem, _ = tariff_problem(scenario, spec.scenario.baseline)
+        count: dict[str, Any] = {"done": 0, "total": None}
+        solve, gradient = problem.solve, problem.gradient
+
+        def counted_solve(tariff: Any, warm: Any) -> Any:
+            progress(count["done"], count["total"], "solves")
+            count["done"] += 1
+            return solve(tariff, warm)
+
+        def counted_gradient(tariff: Any, weights: Any, warm: Any) -> Any:
+            progress(count["done"], count["total"], "solves")
+            count["done"] += 1
+            assert gradient is not None
+            return gradient(tariff, weights, warm)
+
+        problem.solve = counted_solve
+        if gradient is not None:
+            problem.gradient = counted_gradient
+        inst = problem.instrument(str(opts["country"]).upper(), None)
+        best = optimal_tariffs(problem, [inst], bounds=bounds)
+        t_star = float(best.values[0])
+        grid = np.linspace(0.0, max(0.6, 2.2 * t_star), points)
+        total = count["done"] + points
+        count["total"] = total
+        welfare = []
+        for t in grid:
+            eq = problem.evaluate(inst.apply(problem.tariff, np.array([t])))
+            welfare.append(100 * float(problem.welfare(eq)[inst.country]))
+        progress(total, total, "solves")
+    country = inst.country
+    records: list[dict[str, Any]] = [
+        {
+            "country": country,
+            "partner": "",
+            "sector": "",
+            "metric": "welfare_pct",
+            "value": w,
+            "unit": "%",
+            "tariff": float(t),
+        }
+        for t, w in zip(grid, welfare, strict=True)
+    ]
+    records += [
+        {
+            "country": country,
+            "partner": "",
+            "sector": "",
+            "metric": metric,
+            "value": value,
+            "unit": unit,
+            "tariff": t_star,
+        }
+        for metric, value, unit in (
+            ("optimal_tariff", t_star, "rate"),
+            ("optimal_welfare_pct", 100 * float(best.welfare[country]), "%"),
+            ("start_tariff", float(best.start[0]), "rate"),
+        )
+    ]
+    return {**about, "solver": {"converged": True, "solves": total}, "records": records}

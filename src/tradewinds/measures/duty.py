@@ -310,9 +310,11 @@ def calculate(
         if any(m.metal == metal and m.id in applied for m in ev.measures)
     ]
     table = {k: v[int(codes[0])] for k, v in hts_universe().columns.items()}
-    mfn = next((m for m in ev.measures if m.programme == MFN), None)
+    # the MFN measure's column (by position: comparing pydantic models with == is slow)
+    mfn_col = next((j for j, m in enumerate(ev.measures) if m.programme == MFN), None)
+    mfn = None if mfn_col is None else ev.measures[mfn_col]
     mfn_free = bool(frame["usmca"][0]) and bool(table["usmca_free"])
-    mfn_due = mfn is not None and bool(ev.applies[0, list(ev.measures).index(mfn)]) and not mfn_free
+    mfn_due = mfn_col is not None and bool(ev.applies[0, mfn_col]) and not mfn_free
     if mfn is not None and mfn_due and table["mfn_kind"] in ("specific", "compound"):
         qty = float(frame["quantity"][0])
         amount = None if math.isnan(qty) else round(float(ev.mfn_specific[0]), 2)

@@ -23,8 +23,10 @@ metal content at or below a measure's ``metal_threshold`` take the article out o
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -89,6 +91,16 @@ class Evaluation:
 
 def programme_order(rules: Sequence[PrecedenceRule], programmes: Sequence[str]) -> list[str]:
     """Programmes sorted so that every winner comes before its losers (ties by name)."""
+    edges = tuple((r.id, r.winner, tuple(r.losers)) for r in rules)
+    return list(_programme_order(edges, tuple(sorted(set(programmes)))))
+
+
+@functools.lru_cache(maxsize=256)
+def _programme_order(
+    edges: tuple[tuple[str, str, tuple[str, ...]], ...], programmes: tuple[str, ...]
+) -> tuple[str, ...]:
+    """:func:`programme_order` on the rules' (id, winner, losers), memoised (a few regimes)."""
+    rules = [_Edge(i, w, ls) for i, w, ls in edges]
     names = sorted(
         set(programmes) | {r.winner for r in rules} | {x for r in rules for x in r.losers}
     )
@@ -109,7 +121,13 @@ def programme_order(rules: Sequence[PrecedenceRule], programmes: Sequence[str]) 
             )
         order.append(ready[0])
         done.add(ready[0])
-    return order
+    return tuple(order)
+
+
+class _Edge(NamedTuple):
+    id: str
+    winner: str
+    losers: tuple[str, ...]
 
 
 def _primary_metal_mask() -> np.ndarray:

@@ -1,10 +1,9 @@
 """The scenario explorer and the strategy page.
 
-Both run their long work as jobs of the HTTP API (``POST /api/v1/scenarios/run`` and
-``/api/v1/strategy/united-front``, progress over server-sent events); this module builds the
-scenario YAML from a library file or an upload and the levers, and renders results. The optimal
-tariff curve of one country is a bounded set of solves on the scenario's own model, computed
-here on request (a few dozen one-sector solves).
+Both run their long work as jobs of the HTTP API (``POST /api/v1/scenarios/run``,
+``/api/v1/strategy/united-front`` and ``/api/v1/strategy/optimal-curve``, progress over
+server-sent events); this module builds the scenario YAML from a library file or an upload and
+the levers, and renders results from the jobs' records.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import yaml
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
@@ -419,54 +417,37 @@ def united_front_view(result: JobResult) -> HTMLResponse:
     return HTMLResponse(fragment("_united_front.html", run_id=result.run_id, **ctx))
 
 
-def tariff_curve(
-    scenario_name: str, country: str, points: int, given: Path | None = None
-) -> dict[str, Any]:
-    """``country``'s welfare against its uniform tariff on every partner, and the optimum."""
-    from tradewinds.core.inputs import parse_yaml
-    from tradewinds.policy.optimal import optimal_tariffs
-    from tradewinds.scenarios.schema import parse_scenario
-    from tradewinds.scenarios.strategy import tariff_problem
-
-    text = library_text(scenario_name, given)
-    spec = parse_scenario(parse_yaml(text, scenario_name), scenario_name)
-    if spec.model.name == "multi-sector":
-        raise ScenarioError("The curve page takes one-sector scenarios (a few solves each).")
-    problem, _ = tariff_problem(spec)
-    inst = problem.instrument(country.upper(), None)
-    best = optimal_tariffs(problem, [inst], bounds=(0.0, 2.0))
-    top = max(0.6, 2.2 * float(best.values[0]))
-    grid = np.linspace(0.0, top, points)
-    welfare = []
-    for t in grid:
-        eq = problem.evaluate(inst.apply(problem.tariff, np.array([t])))
-        welfare.append(100 * problem.welfare(eq)[inst.country])
-    t_star = float(best.values[0])
-    w_star = 100 * best.welfare[inst.country]
+def curve_context(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """The curve (grid, welfare) and the optimum from an ``optimal-curve`` job's records."""
+    points = [r for r in records if r.get("metric") == "welfare_pct" and "tariff" in r]
+    single = {str(r.get("metric")): r for r in records if r.get("metric") != "welfare_pct"}
+    missing = {"optimal_tariff", "optimal_welfare_pct", "start_tariff"} - set(single)
+    if not points or missing:
+        raise ScenarioError(
+            "The result is not an optimal tariff curve (it needs welfare_pct by tariff and "
+            "optimal_tariff, optimal_welfare_pct, start_tariff)."
+        )
+    points.sort(key=lambda r: float(r["tariff"]))
     return {
-        "country": inst.country,
-        "title": spec.title,
-        "grid": grid.tolist(),
-        "welfare": welfare,
-        "optimum": t_star,
-        "optimum_welfare": w_star,
-        "start": float(best.start[0]),
+        "country": str(points[0]["country"]),
+        "grid": [float(r["tariff"]) for r in points],
+        "welfare": [float(r["value"]) for r in points],
+        "optimum": float(single["optimal_tariff"]["value"]),
+        "optimum_welfare": float(single["optimal_welfare_pct"]["value"]),
+        "start": float(single["start_tariff"]["value"]),
     }
 
 
-@router.get("/strategy/curve/view", response_class=HTMLResponse)
-async def curve_view(
-    request: Request,
-    scenario: str = Query(default="threat-escalation.yaml", max_length=200),
-    country: str = Query(default="CAN", pattern=r"^[A-Za-z]{3}$"),
-    points: int = Query(default=21, ge=5, le=41),
-) -> HTMLResponse:
-    """The optimal tariff curve of one country as a chart fragment."""
-    from tradewinds.api.deps import bounded
+class CurveResult(JobResult):
+    """An ``optimal-curve`` job's result (its title and records are used)."""
 
-    curve = await bounded(
-        request, tariff_curve, scenario, country, points, scenario_dir_of(request)
-    )
+    title: str = ""
+
+
+@router.post("/strategy/curve/view", response_class=HTMLResponse)
+def curve_view(result: CurveResult) -> HTMLResponse:
+    """The optimal tariff curve of one country as a chart fragment, from a finished job."""
+    curve = {**curve_context(result.records), "title": result.title}
     figure: dict[str, Any] = {
         "data": [
             {

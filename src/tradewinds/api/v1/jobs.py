@@ -58,6 +58,14 @@ class OptimalRequest(StrategyCommon):
     bounds: tuple[float, float] = (0.0, 2.0)
 
 
+class CurveRequest(StrategyCommon):
+    """One country's optimal tariff curve (the dashboard's strategy page)."""
+
+    country: str = Field(pattern=r"^[A-Za-z]{3}$", description="ISO3 code of the country.")
+    points: int = Field(default=21, ge=5, le=41, description="Tariffs on the curve.")
+    bounds: tuple[float, float] = (0.0, 2.0)
+
+
 class NashRequest(StrategyCommon):
     """``tradewinds strategy nash``."""
 
@@ -166,6 +174,24 @@ def strategy_optimal(request: Request, body: OptimalRequest) -> JSONResponse:
     options = body.model_dump(exclude={"scenario", "baseline", "files"})
     options["bounds"] = _bounds(body.bounds)
     return _accepted(_strategy(request, "optimal", body, options))
+
+
+@router.post(
+    "/strategy/optimal-curve",
+    status_code=202,
+    response_model=JobAccepted,
+    dependencies=[Depends(require_write)],
+)
+def strategy_optimal_curve(request: Request, body: CurveRequest) -> JSONResponse:
+    """A country's welfare against its uniform tariff on every partner, and its optimum (a job).
+
+    Records: ``welfare_pct`` at each ``tariff`` of an even grid from 0 to a little over twice
+    the optimum, and ``optimal_tariff``, ``optimal_welfare_pct``, ``start_tariff``.
+    """
+    options = body.model_dump(exclude={"scenario", "baseline", "files"})
+    options["country"] = body.country.upper()
+    options["bounds"] = _bounds(body.bounds)
+    return _accepted(_strategy(request, "optimal-curve", body, options))
 
 
 @router.post(

@@ -177,11 +177,19 @@
     const cancel = box.querySelector(".cancel");
     if (cancel) {
       cancel.hidden = false;
-      cancel.onclick = function () { fetch(job.links.self, {method: "DELETE", headers: authHeaders()}); };
+      cancel.disabled = false;
+      cancel.onclick = async function () {
+        cancel.disabled = true;  // one request; the stream reports "cancelled" when it stops
+        const r = await fetch(job.links.self, {method: "DELETE", headers: authHeaders()});
+        if (!r.ok) { err.textContent = await errorText(r); cancel.disabled = false; }
+      };
     }
     showProgress(box, job);
     const final = await watchJob(job, function (s) { showProgress(box, s); });
     if (cancel) cancel.hidden = true;
+    if (final.state === "cancelled") {
+      box.querySelector(".status").textContent += " · stopped on request; nothing was recorded";
+    }
     if (final.state === "done") await onDone(final, job);
   }
 
@@ -262,14 +270,24 @@
     });
     const curve = document.getElementById("curve-form");
     if (curve) {
+      const curveBox = document.getElementById("curve-job");
       curve.addEventListener("submit", async function (e) {
         e.preventDefault();
         const box = document.getElementById("curve-result");
-        const data = new URLSearchParams(new FormData(curve));
-        box.textContent = "Solving…";
-        const resp = await fetch("/strategy/curve/view?" + data.toString());
-        box.innerHTML = resp.ok ? await resp.text() : "<p class=\"error\">" + (await errorText(resp)) + "</p>";
-        draw(box);
+        box.replaceChildren();
+        const data = Object.fromEntries(new FormData(curve).entries());
+        const resp = await fetch("/strategy/scenario?name=" + encodeURIComponent(data.scenario));
+        if (!resp.ok) { curveBox.hidden = false; curveBox.querySelector(".job-error").textContent = await errorText(resp); return; }
+        const body = {scenario: await resp.text(), country: data.country, points: 21};
+        await submitJob("/api/v1/strategy/optimal-curve", body, curveBox, async function (state, job) {
+          const res = await fetch(job.links.result + "?format=json");
+          const view = await fetch("/strategy/curve/view", {
+            method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(await res.json()),
+          });
+          if (!view.ok) { curveBox.querySelector(".job-error").textContent = await errorText(view); return; }
+          box.innerHTML = await view.text();
+          draw(box);
+        });
       });
     }
   }
