@@ -414,3 +414,30 @@ def test_replicate_nafta_table_fits_80_columns(
     wide = capsys.readouterr().out
     assert "real income" in wide
     assert "hidden at this width" not in wide
+
+
+def test_root_help_without_command_modules_matches_the_full_app(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``tradewinds --help`` from the table of ``cli._help`` is the full app's help, verbatim."""
+    import subprocess
+    import sys
+
+    from tradewinds.cli import main as cli
+
+    monkeypatch.setenv("COLUMNS", "100")
+    for args in (["--help"], [], ["-v"]):
+        code = cli.main(args)
+        lazy = capsys.readouterr()
+        cli._register()
+        with pytest.raises(SystemExit) as full:
+            cli.app(args=args, prog_name="tradewinds")
+        assert code == full.value.code
+        assert (lazy.out, lazy.err) == tuple(capsys.readouterr())
+    probe = (
+        "import sys\nfrom tradewinds.cli.main import main, COMMAND_MODULES\n"
+        "try:\n    main(['--help'])\nfinally:\n"
+        "    print([m for m in COMMAND_MODULES if 'tradewinds.cli.' + m in sys.modules])"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
