@@ -420,18 +420,26 @@ def test_root_help_without_command_modules_matches_the_full_app(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``tradewinds --help`` from the table of ``cli._help`` is the full app's help, verbatim."""
+    import importlib
     import subprocess
     import sys
 
+    import typer
+
     from tradewinds.cli import main as cli
 
+    # The full app as a fresh process builds it: every module, in COMMAND_MODULES order (the
+    # module-level app of this process holds whatever commands earlier tests registered).
+    fresh = typer.Typer(**cli.APP_SETTINGS)
+    fresh.callback()(cli._root)
+    for name in cli.COMMAND_MODULES:
+        importlib.import_module(f"tradewinds.cli.{name}").register(fresh)
     monkeypatch.setenv("COLUMNS", "100")
     for args in (["--help"], [], ["-v"]):
         code = cli.main(args)
         lazy = capsys.readouterr()
-        cli._register()
         with pytest.raises(SystemExit) as full:
-            cli.app(args=args, prog_name="tradewinds")
+            fresh(args=args, prog_name="tradewinds")
         assert code == full.value.code
         assert (lazy.out, lazy.err) == tuple(capsys.readouterr())
     probe = (
@@ -441,3 +449,14 @@ def test_root_help_without_command_modules_matches_the_full_app(
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_sector_movers_empty_for_one_sector_records() -> None:
+    """A one-sector run has no sector output records, so no movers (and no export sums)."""
+    from tradewinds.reporting.sectors import sector_movers
+    from tradewinds.scenarios import load_scenario
+    from tradewinds.scenarios.execute import execute
+
+    records = execute(load_scenario(ANNOUNCED)).records
+    assert "trade" in set(records["metric"])  # bilateral flows are there ...
+    assert sector_movers(records, ("CAN", "MEX", "USA")).empty  # ... but no sector results
