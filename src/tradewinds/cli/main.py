@@ -110,10 +110,10 @@ def _root_help_app(args: list[str]) -> typer.Typer | None:
 
     It prints the same help as the full app without importing every command module.
     """
-    from tradewinds.cli import _help
-
     if any(not arg.startswith("-") for arg in args) or _needed(args) == ():
         return None
+    from tradewinds.cli import _help
+
     if not _help.covers(COMMAND_MODULES):
         return None
     return _help.help_app(APP_SETTINGS, _root)
