@@ -323,3 +323,140 @@ def test_results_show_repeats_the_baseline_data_notes(
     assert main(["results", "show", run_id, "--store", store]) == 0
     shown = " ".join(capsys.readouterr().out.split())
     assert "baseline data note: exports exceed GDP for GMB, MHL" in shown  # ... but recorded
+
+
+def _first_column(text: str) -> list[str]:
+    """The first cell of every table row that has one (continuation lines have none)."""
+    cells = [ln.split("│")[1].strip() for ln in text.splitlines() if ln.startswith("│")]
+    return [c for c in cells if c]
+
+
+def test_compare_orders_like_the_run_and_keeps_numbers_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    joint = str(ROOT / "scenarios" / "announced-2025-02-joint-retaliation.yaml")
+    out = tmp_path / "diff.csv"
+    assert main(["compare", ANNOUNCED, joint, "--no-store", "-o", str(out)]) == 0
+    shown = capsys.readouterr().out
+    assert _lines_fit(shown, 80)
+    diff = pd.read_csv(out, keep_default_na=False)
+    income = diff.query("metric == 'income'").set_index("country")["b"]
+    rest = income.drop(index=["CAN", "MEX", "USA"]).sort_values(ascending=False)
+    assert _first_column(shown) == ["CAN", "MEX", "USA", *rest.index]
+    welfare = diff.query("metric == 'welfare_pct'").set_index("country")["difference"]
+    for country, value in welfare.items():
+        assert re.search(rf"│ {country}\s+│\s+{re.escape(f'{value:+.3f}')} │", shown)
+    assert main(["compare", ANNOUNCED, joint, "--no-store", "--sort", "country"]) == 0
+    rows = _first_column(capsys.readouterr().out)
+    assert rows[3:] == sorted(rows[3:])
+    assert main(["compare", ANNOUNCED, joint, "--no-store", "--sort", "welfare_pct"]) == 0
+    assert _first_column(capsys.readouterr().out)[3:] == list(
+        welfare.drop(index=["CAN", "MEX", "USA"]).sort_values().index
+    )
+
+
+def test_montecarlo_bands_ordered_by_size_and_wide(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    out = tmp_path / "bands.csv"
+    args = ["montecarlo", ANNOUNCED, "-n", "3", "--workers", "0", "--no-store"]
+    assert main([*args, "-o", str(out)]) == 0
+    shown = capsys.readouterr().out
+    assert _lines_fit(shown, 80)
+    bands = pd.read_csv(out, keep_default_na=False).query("partner == '' and sector == 'TOTAL'")
+    income = bands.query("metric == 'income'").set_index("country")["p50"]
+    rest = income.drop(index=["CAN", "MEX", "USA"]).sort_values(ascending=False)
+    assert _first_column(shown) == ["CAN", "MEX", "USA", *rest.index]
+    welfare = bands.query("metric == 'welfare_pct'").set_index("country")
+    for country in ("CAN", "USA"):
+        low, high = welfare.loc[country, "p05"], welfare.loc[country, "p95"]
+        assert f"[{low:+.3f}, {high:+.3f}]" in shown
+    assert "hidden at this width: imports %" in shown
+    assert main([*args, "--wide"]) == 0
+    wide = capsys.readouterr().out
+    assert "imports %" in wide
+    assert "hidden at this width" not in wide
+
+
+def test_sweep_table_keeps_settings_and_numbers_whole(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    args = ["sweep", ANNOUNCED, "--set", "model.eps=2,4", "--set", "model.closure=fixed,balanced"]
+    assert main([*args, "--workers", "0", "--no-store"]) == 0
+    shown = capsys.readouterr().out
+    rows = [ln for ln in shown.splitlines() if ln.startswith("│")]
+    assert len(rows) == 4
+    for row in rows:
+        cells = [c.strip() for c in row.split("│")[1:-1]]
+        assert cells[1] in {"fixed", "balanced"}
+        assert cells[2] in {"2", "4"}
+        assert all(re.fullmatch(r"[+-]\d+\.\d{3}", c) for c in cells[-3:]), row
+    assert main([*args, "--workers", "0", "--no-store", "--wide"]) == 0
+
+
+def test_replicate_nafta_table_fits_80_columns(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["replicate", "cp2015-nafta"]) == 0
+    shown = capsys.readouterr().out
+    assert _lines_fit(shown, 80)
+    assert "--wide shows every column" in " ".join(shown.split())
+    rows = [ln for ln in shown.splitlines() if ln.startswith("│")]
+    assert _first_column(shown) == ["CAN", "MEX", "USA"]
+    for row in rows:  # each cell is our figure and the paper's, both whole
+        for cell in row.split("│")[2:-1]:
+            assert re.fullmatch(r"\s*[+-]\d+\.\d+ \([+-][\d.]+\)\s*", cell), row
+    assert main(["replicate", "cp2015-nafta", "--wide"]) == 0
+    wide = capsys.readouterr().out
+    assert "real income" in wide
+    assert "hidden at this width" not in wide
+
+
+def test_root_help_without_command_modules_matches_the_full_app(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``tradewinds --help`` from the table of ``cli._help`` is the full app's help, verbatim."""
+    import importlib
+    import subprocess
+    import sys
+
+    import typer
+
+    from tradewinds.cli import main as cli
+
+    # The full app as a fresh process builds it: every module, in COMMAND_MODULES order (the
+    # module-level app of this process holds whatever commands earlier tests registered).
+    fresh = typer.Typer(**cli.APP_SETTINGS)
+    fresh.callback()(cli._root)
+    for name in cli.COMMAND_MODULES:
+        importlib.import_module(f"tradewinds.cli.{name}").register(fresh)
+    monkeypatch.setenv("COLUMNS", "100")
+    for args in (["--help"], [], ["-v"]):
+        code = cli.main(args)
+        lazy = capsys.readouterr()
+        with pytest.raises(SystemExit) as full:
+            fresh(args=args, prog_name="tradewinds")
+        assert code == full.value.code
+        assert (lazy.out, lazy.err) == tuple(capsys.readouterr())
+    probe = (
+        "import sys\nfrom tradewinds.cli.main import main, COMMAND_MODULES\n"
+        "try:\n    main(['--help'])\nfinally:\n"
+        "    print([m for m in COMMAND_MODULES if 'tradewinds.cli.' + m in sys.modules])"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_sector_movers_empty_for_one_sector_records() -> None:
+    """A one-sector run has no sector output records, so no movers (and no export sums)."""
+    from tradewinds.reporting.sectors import sector_movers
+    from tradewinds.scenarios import load_scenario
+    from tradewinds.scenarios.execute import execute
+
+    records = execute(load_scenario(ANNOUNCED)).records
+    assert "trade" in set(records["metric"])  # bilateral flows are there ...
+    assert sector_movers(records, ("CAN", "MEX", "USA")).empty  # ... but no sector results

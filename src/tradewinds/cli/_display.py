@@ -15,6 +15,12 @@ if TYPE_CHECKING:
 #: Help text of the ``--wide`` option of commands that print tables.
 WIDE_HELP = "Show every column at full width, even if lines run past the terminal."
 
+#: Help text of the ``--sort`` option of commands that print country tables.
+SORT_HELP = (
+    "Order after CAN, MEX, USA: size (largest economies), country, or a metric such as "
+    "welfare_pct (ascending)."
+)
+
 #: A text column (descriptions, titles) is never squeezed below this many characters.
 _TEXT_MIN = 10
 
@@ -130,20 +136,40 @@ BAND_DROP = ("imports %", "exports %")
 
 
 def bands_table(
-    bands: pd.DataFrame, *, title: str, first: Sequence[str], limit: int | None
+    bands: pd.DataFrame,
+    *,
+    title: str,
+    first: Sequence[str],
+    limit: int | None,
+    sort: str | None = None,
 ) -> Table:
-    """Median and 5–95% band of headline metrics by country."""
+    """Median and 5–95% band of headline metrics by country.
+
+    ``first`` come on top, then the rest as ``sort`` asks, on the medians (see
+    :func:`~tradewinds.reporting.tables.order_countries`: ``size`` by median income,
+    ``country``, or a metric ascending; ``None``: median welfare change, worst first).
+    """
     from rich.table import Table
 
     from tradewinds.reporting.tables import order_countries
 
     rows = bands[(bands["partner"] == "") & (bands["sector"] == "TOTAL")]
     wide = rows.pivot_table(index="country", columns="metric", values="p50", aggfunc="first")
-    order = order_countries(wide, first)
+    if sort == "size" and "income" not in wide.columns:
+        sort = None  # no size measure in these bands: welfare order
+    order = order_countries(wide, first, sort)
+    shown = len(order)
     if limit is not None:
         order = order[: max(limit, len([c for c in first if c in wide.index]))]
     cols = [(m, h) for m, h in BAND_COLUMNS if m in wide.columns]
-    table = Table(title=title, caption="median [5th, 95th percentile] over converged draws")
+    how = {None: "", "size": "; then by size", "country": "; then A-Z"}.get(
+        sort, f"; then by median {sort}"
+    )
+    caption = (
+        f"median [5th, 95th percentile] over converged draws; {len(order)} of {shown} "
+        f"countries{how}" + (" (--all for every country)" if len(order) < shown else "")
+    )
+    table = Table(title=title, caption=caption)
     table.add_column("country", no_wrap=True)
     for _, header in cols:
         table.add_column(header, justify="right", no_wrap=True)

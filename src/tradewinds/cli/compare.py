@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from tradewinds.cli._common import STORE_HELP
+from tradewinds.cli._display import SORT_HELP, WIDE_HELP
 
 FIRST = ("CAN", "MEX", "USA")
 
@@ -26,18 +27,23 @@ def compare(
         None, "--output", "-o", help="Write country, metric, unit, a, b, difference (CSV/JSON)."
     ),
     all_countries: bool = typer.Option(False, "--all", help="Show every country."),
+    sort: str = typer.Option("size", "--sort", help=SORT_HELP + " Metrics sort by B minus A."),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
     store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
     force: bool = typer.Option(False, "--force", help="Solve again even if stored."),
     no_store: bool = typer.Option(False, "--no-store", help="Do not read or write the store."),
 ) -> None:
-    """Run A and B through the same runner and show B minus A for the headline metrics."""
+    """Run A and B through the same runner and show B minus A for the headline metrics.
+
+    CAN, MEX and USA come first, then the largest economies of B (--sort, --all).
+    """
     from tradewinds.cli._common import check_output
 
     check_output(output)
     from tradewinds.cli._common import console, open_store, read_text, write_records
     from tradewinds.cli._display import print_table
     from tradewinds.core.errors import ScenarioError
-    from tradewinds.reporting.compare import compare_headlines, difference_table
+    from tradewinds.reporting.compare import DIFF_SECONDARY, compare_headlines, difference_table
     from tradewinds.scenarios import load_scenario
     from tradewinds.scenarios.execute import RunResult, execute, fetch
 
@@ -61,8 +67,9 @@ def compare(
     out.print(f"B: [bold]{b.record.title}[/] (run {b.run_id})")
     if a.record.baseline_hash != b.record.baseline_hash:
         out.print("[yellow]note: A and B were solved on different baselines.[/]")
-    table = difference_table(diff, units=a.units, first=FIRST, limit=None if all_countries else 15)
-    print_table(out, table)
+    limit = None if all_countries else 15
+    table = difference_table(diff, units=a.units, first=FIRST, limit=limit, sort=sort)
+    print_table(out, table, wide=wide, drop=DIFF_SECONDARY)
     if output is not None:
         write_records(diff, output)
         out.print(f"Wrote {output}")

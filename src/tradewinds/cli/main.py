@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+from typing import Any
 
 import typer
 
@@ -39,14 +40,17 @@ COMMAND_MODULES = (
     "diversify",
 )
 
-app = typer.Typer(
-    name="tradewinds",
-    help="North American trade policy in numbers: duties, effective rates and GE trade models.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
-)
+#: How the root app is made (also the placeholder app of the root help, ``cli._help``).
+APP_SETTINGS: dict[str, Any] = {
+    "name": "tradewinds",
+    "help": "North American trade policy in numbers: duties, effective rates and GE trade models.",
+    "no_args_is_help": True,
+    "add_completion": False,
+    "pretty_exceptions_enable": False,
+    "rich_markup_mode": "rich",
+}
+
+app = typer.Typer(**APP_SETTINGS)
 
 
 def _print_version(value: bool) -> None:
@@ -101,6 +105,20 @@ def _needed(argv: list[str]) -> tuple[str, ...]:
     return COMMAND_MODULES
 
 
+def _root_help_app(args: list[str]) -> typer.Typer | None:
+    """For a command line without a command (root help), the app of ``cli._help``, else None.
+
+    It prints the same help as the full app without importing every command module.
+    """
+    if any(not arg.startswith("-") for arg in args) or _needed(args) == ():
+        return None
+    from tradewinds.cli import _help
+
+    if not _help.covers(COMMAND_MODULES):
+        return None
+    return _help.help_app(APP_SETTINGS, _root)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the process exit code instead of raising.
 
@@ -108,9 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     inside a command arrive here as :class:`TradewindsError` and become one line on stderr.
     """
     args = sys.argv[1:] if argv is None else list(argv)
-    _register(_needed(args))
+    runner = _root_help_app(args) or _register(_needed(args))
     try:
-        app(args=args, prog_name="tradewinds", standalone_mode=True)
+        runner(args=args, prog_name="tradewinds", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from tradewinds.cli._common import STORE_HELP
-from tradewinds.cli._display import WIDE_HELP
+from tradewinds.cli._display import SORT_HELP, WIDE_HELP
 from tradewinds.cli.sweep import SCHEDULER_HELP, WORKERS_HELP
 from tradewinds.core.errors import TradewindsError
 
@@ -55,6 +55,7 @@ def montecarlo(
         None, "--output", "-o", help="Write the bands of every output record (CSV/JSON)."
     ),
     all_countries: bool = typer.Option(False, "--all", help="Show every country."),
+    sort: str = typer.Option("size", "--sort", help=SORT_HELP),
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
     store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
     force: bool = typer.Option(False, "--force", help="Solve again even if stored."),
@@ -122,10 +123,12 @@ def montecarlo(
         title=f"{spec.title}: {result.converged} of {len(result.draws)} draws converged",
         first=FIRST,
         limit=None if all_countries else 15,
+        sort=sort,
     )
     print_table(out, table, wide=wide, drop=BAND_DROP)
     if result.failed:
-        print_table(out, failures_table(result.draws, title="draws that did not solve"))
+        failed = failures_table(result.draws, title="draws that did not solve")
+        print_table(out, failed, wide=wide)
     if sink is not None:
         how = "served from the store; --force to solve again" if result.cached else "recorded"
         out.print(f"run id: [bold]{result.record.run_id}[/] ({how}; store {sink.directory})")

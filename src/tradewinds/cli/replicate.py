@@ -7,6 +7,8 @@ from typing import Literal
 
 import typer
 
+from tradewinds.cli._display import WIDE_HELP
+
 replicate_app = typer.Typer(help="Reproduce published results.", no_args_is_help=True)
 
 
@@ -31,6 +33,7 @@ def ignatenko2025(
         "--data",
         help="Folder liberation_day_ignatenko2025 (default: ../shared/data beside the checkout).",
     ),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
     """Ignatenko, Macedoni, Lashkaripour & Simonovska (2025), "Making America Great Again?".
 
@@ -44,6 +47,7 @@ def ignatenko2025(
     from rich.table import Table
 
     from tradewinds.cli._common import console, solving, write_records
+    from tradewinds.cli._display import print_table
     from tradewinds.replication.ignatenko2025 import (
         CASES,
         METRICS,
@@ -57,7 +61,7 @@ def ignatenko2025(
     records = case_records(eq)
     out = console()
     table = Table(title=f"Ignatenko et al. (2025), case {case}: {CASES[case]}")
-    table.add_column("country")
+    table.add_column("country", no_wrap=True)
     headers = {
         "welfare_pct": "welfare\n%",
         "deficit_pct": "deficit\n%",
@@ -68,22 +72,22 @@ def ignatenko2025(
         "tariff_revenue_share": "revenue\n/ E",
     }
     for metric in METRICS:
-        table.add_column(headers.get(metric, metric), justify="right")
-    wide = records.pivot(index="country", columns="metric", values="value")
+        table.add_column(headers.get(metric, metric), justify="right", no_wrap=True)
+    by_country = records.pivot(index="country", columns="metric", values="value")
     for country in ("USA", "CAN", "MEX", "CHN", "NON_USA"):
-        if country in wide.index:
-            row = wide.loc[country]
+        if country in by_country.index:
+            row = by_country.loc[country]
             cells = [
                 f"{row[m]:.4f}" if m == "tariff_revenue_share" else f"{row[m]:+.2f}"
                 for m in METRICS
             ]
             table.add_row(country, *cells)
-    out.print(table)
+    print_table(out, table, wide=wide, drop=("employ-\nment %", "prices\n%"))
     comparison = published_comparison(case, records)
     if len(comparison):
         check = Table(title="published vs reproduced (at the paper's printed rounding)")
         for col in ("country", "metric", "published", "reproduced", "match"):
-            check.add_column(col)
+            check.add_column(col, no_wrap=True)
         for _, r in comparison.iterrows():
             check.add_row(
                 r["country"],
@@ -92,7 +96,7 @@ def ignatenko2025(
                 f"{r['reproduced']:g}",
                 "yes" if r["match"] else "NO",
             )
-        out.print(check)
+        print_table(out, check, wide=wide)
     out.print(f"[dim]{eq.report.summary()}[/]")
     if output is not None:
         write_records(records, output)
@@ -121,12 +125,15 @@ def cp2015_nafta(
     data: Path | None = typer.Option(
         None, "--data", help="The cp2015_nafta/csv folder (default: found under ../shared)."
     ),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
     """Caliendo & Parro (2015) NAFTA: 1993 -> 2005 tariffs among CAN, MEX, USA (Table 2)."""
-    run_cp2015_nafta(closure, output, data)
+    run_cp2015_nafta(closure, output, data, wide=wide)
 
 
-def run_cp2015_nafta(closure: str, output: Path | None, data: Path | None) -> None:
+def run_cp2015_nafta(
+    closure: str, output: Path | None, data: Path | None, *, wide: bool = False
+) -> None:
     """Body of ``replicate cp2015-nafta``: solve, print Table 2 beside the paper, write records."""
     from tradewinds.cli._common import check_output
 
@@ -134,6 +141,7 @@ def run_cp2015_nafta(closure: str, output: Path | None, data: Path | None) -> No
     from rich.table import Table
 
     from tradewinds.cli._common import console, solving, write_records
+    from tradewinds.cli._display import print_table
     from tradewinds.core.errors import ScenarioError
     from tradewinds.replication.cp2015 import PUBLISHED, run_nafta
 
@@ -158,9 +166,9 @@ def run_cp2015_nafta(closure: str, output: Path | None, data: Path | None) -> No
         ("real_income_pct", "real income\n(exact)", None, "{:+.3f}"),
         ("intra_nafta_trade_pct", "imports from\nNAFTA", "intra_nafta_trade_pct", "{:+.1f}"),
     )
-    table.add_column("country")
+    table.add_column("country", no_wrap=True)
     for _, header, _, _ in columns:
-        table.add_column(header, justify="right")
+        table.add_column(header, justify="right", no_wrap=True)
     for country, row in result.table.iterrows():
         cells = []
         for key, _, paper, fmt in columns:
@@ -170,7 +178,8 @@ def run_cp2015_nafta(closure: str, output: Path | None, data: Path | None) -> No
                 cell += f" [dim]({printed:+g})[/]"
             cells.append(cell)
         table.add_row(str(country), *cells)
-    out.print(table)
+    drop = ("real income\n(exact)", "imports from\nNAFTA", "real wage")
+    print_table(out, table, wide=wide, drop=drop)
     out.print(
         "welfare = terms of trade + volume of trade (CP2015's decomposition); real income is "
         "the exact change in income deflated by the consumer price index."
@@ -187,6 +196,7 @@ def yotov2016(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write tidy records (CSV or JSON, by extension)."
     ),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
     """Yotov et al. (2016), *An Advanced Guide to Trade Policy Analysis*, ch. 1, Tables 1-3.
 
@@ -196,13 +206,14 @@ def yotov2016(
     from rich.table import Table
 
     from tradewinds.cli._common import console, write_records
+    from tradewinds.cli._display import print_table
     from tradewinds.integration.yotov2016 import COLUMNS, replicate_table
 
     records = replicate_table(table)
-    wide = Table(title=f"Yotov et al. (2016), Table {table} (standard errors clustered by pair)")
-    wide.add_column("variable")
+    grid = Table(title=f"Yotov et al. (2016), Table {table} (standard errors clustered by pair)")
+    grid.add_column("variable", no_wrap=True)
     for col in COLUMNS[table]:
-        wide.add_column(col, justify="right")
+        grid.add_column(col, justify="right", no_wrap=True)
     for variable in dict.fromkeys(records["variable"]):
         cells = []
         for col in COLUMNS[table]:
@@ -212,11 +223,11 @@ def yotov2016(
                 if hit.empty
                 else f"{hit['estimate'].iloc[0]:.3f}\n({hit['std_error'].iloc[0]:.3f})"
             )
-        wide.add_row(variable, *cells)
+        grid.add_row(variable, *cells)
     n_obs = [
         f"{int(records.loc[records['column'] == c, 'n_obs'].iloc[0]):,}" for c in COLUMNS[table]
     ]
-    wide.add_row("N", *n_obs)
-    console().print(wide)
+    grid.add_row("N", *n_obs)
+    print_table(console(), grid, wide=wide)
     if output is not None:
         write_records(records, output)

@@ -128,7 +128,9 @@ def show(
         print_table(out, table, wide=wide, drop=SECONDARY)
         print_sectors(out, records, wide=wide)
     if run.kind == "montecarlo":
-        bands = bands_table(sink.bands(run.run_id), title="bands", first=FIRST, limit=limit)
+        bands = bands_table(
+            sink.bands(run.run_id), title="bands", first=FIRST, limit=limit, sort=sort
+        )
         print_table(out, bands, wide=wide, drop=BAND_DROP)
         draws = sink.children(run.run_id)
         if any(d.status != "ok" for d in draws):

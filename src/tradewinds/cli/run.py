@@ -153,7 +153,11 @@ def run(
         out.print(f"run id: [bold]{result.run_id}[/] ({how}; store {sink.directory})")
     other = spec.comparison()
     if other is not None:
-        from tradewinds.reporting.compare import compare_headlines, difference_table
+        from tradewinds.reporting.compare import (
+            DIFF_SECONDARY,
+            compare_headlines,
+            difference_table,
+        )
 
         other_path = spec.comparison_path()
         assert other_path is not None
@@ -163,8 +167,11 @@ def run(
         limit = None if all_countries else 15
         print_table(
             out,
-            difference_table(diff, units=result.units, title=title, first=FIRST, limit=limit),
+            difference_table(
+                diff, units=result.units, title=title, first=FIRST, limit=limit, sort=sort
+            ),
             wide=wide,
+            drop=DIFF_SECONDARY,
         )
     if output is not None:
         write_records(result.records, output)

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from tradewinds.cli._common import STORE_HELP
+from tradewinds.cli._display import WIDE_HELP
 
 FIRST = ("CAN", "MEX", "USA")
 
@@ -45,6 +46,7 @@ def sweep(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write every point's records with its settings (CSV/JSON)."
     ),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
     store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
     force: bool = typer.Option(False, "--force", help="Solve again even if stored."),
     no_store: bool = typer.Option(False, "--no-store", help="Do not read or write the store."),
@@ -90,9 +92,11 @@ def sweep(
         )
     out = console()
     present = [c for c in FIRST if c in set(result.results["country"])]
-    print_table(out, sweep_table(result.summary(present), title=spec.title, countries=present))
+    table = sweep_table(result.summary(present), title=spec.title, countries=present)
+    print_table(out, table, wide=wide)
     if result.failed:
-        print_table(out, failures_table(result.points, title="grid points that did not solve"))
+        failed = failures_table(result.points, title="grid points that did not solve")
+        print_table(out, failed, wide=wide)
     if sink is not None:
         how = "served from the store; --force to solve again" if result.cached else "recorded"
         out.print(f"run id: [bold]{result.record.run_id}[/] ({how}; store {sink.directory})")

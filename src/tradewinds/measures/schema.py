@@ -55,7 +55,9 @@ Declaration = Literal["civil_aircraft", "named_article"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    # defer_build: the validators are built on first validation, not at import, so a command that
+    # reads the registry from its cache (unpickling, no validation) does not build them.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, defer_build=True)
 
 
 class Source(_Frozen):

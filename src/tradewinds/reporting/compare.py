@@ -21,6 +21,9 @@ DIFF_COLUMNS = (
     ("tariff_revenue", "Δ tariff\nrevenue\n{units}"),
 )
 
+#: Difference columns a narrow terminal leaves out first (their headers, as in DIFF_COLUMNS).
+DIFF_SECONDARY = ("Δ real\nincome pp", "Δ prices\npp")
+
 
 def country_metrics(records: pd.DataFrame) -> pd.DataFrame:
     """Country-level records (empty partner, sector ``TOTAL``) of tidy results."""
@@ -41,6 +44,10 @@ def compare_headlines(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     return out.loc[:, ["country", "metric", "unit", "a", "b", "difference"]].reset_index(drop=True)
 
 
+#: Caption words for the order of the rows after ``first``.
+_HOW = {None: "", "size": "; then by size", "country": "; then A-Z"}
+
+
 def difference_table(
     diff: pd.DataFrame,
     *,
@@ -48,23 +55,38 @@ def difference_table(
     title: str = "B minus A",
     first: Sequence[str] = (),
     limit: int | None = None,
+    sort: str | None = None,
 ) -> Table:
-    """Rich table of :func:`compare_headlines` output: B minus A by country, headline metrics."""
+    """Rich table of :func:`compare_headlines` output: B minus A by country, headline metrics.
+
+    ``first`` come on top, then the rest as ``sort`` asks (see
+    :func:`~tradewinds.reporting.tables.order_countries`): ``size`` by B's income, ``country``
+    alphabetically, a metric by its difference (ascending); ``None`` by B's welfare change.
+    """
     wide = diff.pivot_table(index="country", columns="metric", values="difference", aggfunc="first")
-    order = order_countries(
-        diff[diff["metric"] == "welfare_pct"]
-        .set_index("country")[["b"]]
-        .rename(columns={"b": "welfare_pct"}),
-        first,
-    )
+    if sort is None:
+        frame = (
+            diff[diff["metric"] == "welfare_pct"]
+            .set_index("country")[["b"]]
+            .rename(columns={"b": "welfare_pct"})
+        )
+    else:
+        frame = wide.drop(columns="income", errors="ignore")
+        income = diff[diff["metric"] == "income"].set_index("country")["b"]
+        if len(income):
+            frame = frame.assign(income=income.reindex(frame.index))
+        elif sort == "size":
+            sort = None  # no size measure in these records: welfare order
+    order = order_countries(frame, first, sort)
     order = [c for c in order if c in wide.index]
     if limit is not None:
-        order = order[:limit]
+        order = order[: max(limit, len([c for c in first if c in wide.index]))]
     short = short_units(units)
     table = Table(
         title=title,
         caption=f"difference, B minus A (percent metrics in points); {len(order)} of "
-        f"{len(wide)} countries; {short}",
+        f"{len(wide)} countries{_HOW.get(sort, f'; then by {sort}')}; {short}"
+        + (" (--all for every country)" if len(order) < len(wide) else ""),
     )
     table.add_column("country", no_wrap=True)
     cols = [(m, h) for m, h in DIFF_COLUMNS if m in wide.columns]

@@ -122,6 +122,15 @@ def sector_movers(
     """
     import pandas as pd
 
+    # Without sector output records (a one-sector run) no country has movers: say so before
+    # summing the bilateral flows into sector exports, which costs more than the rest of a run.
+    output = records[
+        (records["metric"] == "gross_output_pct")
+        & (records["partner"] == "")
+        & (records["sector"] != dims.TOTAL_SECTOR)
+    ]
+    if output.empty:
+        return pd.DataFrame()
     frames = []
     for country in countries:
         changes = sector_changes(records, country)
