@@ -39,21 +39,13 @@ def register(app: typer.Typer) -> None:
 
         with printed_warnings():
             registry = load_registry(measures)
+            date = None
             if as_of is not None:
                 from tradewinds.core.inputs import parse_date
 
                 date = parse_date(as_of, "--as-of")
                 registry.check_date(date)
-                rows = registry.in_force(
-                    date, target=target and target.upper(), imposing=imposing and imposing.upper()
-                )
-            else:
-                rows = tuple(
-                    m
-                    for m in registry.measures
-                    if (target is None or m.targets_country(target.upper()))
-                    and (imposing is None or m.imposing == imposing.upper())
-                )
+            rows = registry.select(date, target=target, imposing=imposing)
             if fmt == "json":
                 typer.echo(json.dumps([m.model_dump(mode="json") for m in rows], indent=1))
                 return

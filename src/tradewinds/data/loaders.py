@@ -184,6 +184,31 @@ def load_liberation_day(folder: Path) -> xr.Dataset:
     )
 
 
+def _read_baci(path: Path, need: set[str]) -> pd.DataFrame:
+    """The rows of a BACI HS6 file, with the columns ``need`` checked (one message if not)."""
+    try:
+        raw = pd.read_csv(path, dtype={"k": str}, skipinitialspace=True)
+    except (OSError, pd.errors.ParserError) as exc:
+        raise DataError(f"Cannot read BACI file {str(path)!r}: {exc}") from exc
+    raw.columns = [c.strip() for c in raw.columns]
+    if not need <= set(raw.columns):
+        raise DataError(
+            f"{str(path)!r} is not a BACI file: columns {list(raw.columns)}, expected t,i,j,k,v,q."
+        )
+    return raw
+
+
+def _check_baci_countries(raw: pd.DataFrame, codes: dict[int, str]) -> None:
+    """Every exporter and importer code of ``raw`` is in the release's country-code table."""
+    for col in ("i", "j"):
+        unknown = sorted(set(raw[col].astype(int)) - set(codes))
+        if unknown:
+            raise DataError(
+                f"BACI country code {unknown[0]} (column {col}) is not in the country-code table; "
+                "pass the country_codes file of the same BACI release."
+            )
+
+
 def load_baci(
     path: Path,
     *,
@@ -200,16 +225,7 @@ def load_baci(
     taken as zero, which no GE model can use, so a :class:`DataError` says what to pass.
     """
     path = Path(path)
-    try:
-        raw = pd.read_csv(path, dtype={"k": str}, skipinitialspace=True)
-    except (OSError, pd.errors.ParserError) as exc:
-        raise DataError(f"Cannot read BACI file {str(path)!r}: {exc}") from exc
-    raw.columns = [c.strip() for c in raw.columns]
-    need = {"t", "i", "j", "k", "v", "q"}
-    if not need <= set(raw.columns):
-        raise DataError(
-            f"{str(path)!r} is not a BACI file: columns {list(raw.columns)}, expected t,i,j,k,v,q."
-        )
+    raw = _read_baci(path, {"t", "i", "j", "k", "v", "q"})
     years = sorted(raw["t"].unique().tolist())
     if year is None:
         if len(years) != 1:
@@ -217,13 +233,7 @@ def load_baci(
         year = int(years[0])
     raw = raw[raw["t"] == year]
     codes = _baci_codes(path, country_codes)
-    for col in ("i", "j"):
-        unknown = sorted(set(raw[col].astype(int)) - set(codes))
-        if unknown:
-            raise DataError(
-                f"BACI country code {unknown[0]} (column {col}) is not in the country-code table; "
-                "pass the country_codes file of the same BACI release."
-            )
+    _check_baci_countries(raw, codes)
     raw = raw.assign(
         exporter=raw["i"].astype(int).map(codes), importer=raw["j"].astype(int).map(codes)
     )
@@ -305,26 +315,11 @@ def read_baci_flows(
     products``.
     """
     path = Path(path)
-    try:
-        raw = pd.read_csv(path, dtype={"k": str}, skipinitialspace=True)
-    except (OSError, pd.errors.ParserError) as exc:
-        raise DataError(f"Cannot read BACI file {str(path)!r}: {exc}") from exc
-    raw.columns = [c.strip() for c in raw.columns]
-    need = {"t", "i", "j", "k", "v"}
-    if not need <= set(raw.columns):
-        raise DataError(
-            f"{str(path)!r} is not a BACI file: columns {list(raw.columns)}, expected t,i,j,k,v,q."
-        )
+    raw = _read_baci(path, {"t", "i", "j", "k", "v"})
     if year is not None:
         raw = raw[raw["t"] == year]
     codes = _baci_codes(path, country_codes)
-    for col in ("i", "j"):
-        unknown = sorted(set(raw[col].astype(int)) - set(codes))
-        if unknown:
-            raise DataError(
-                f"BACI country code {unknown[0]} (column {col}) is not in the country-code table; "
-                "pass the country_codes file of the same BACI release."
-            )
+    _check_baci_countries(raw, codes)
     return pd.DataFrame(
         {
             "year": raw["t"].astype(int),

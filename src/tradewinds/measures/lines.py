@@ -257,6 +257,7 @@ def _hts(col: Any, check: _Check) -> np.ndarray:
 
 
 @functools.cache
+@functools.cache
 def _known_origins() -> frozenset[str]:
     """ISO 3166 alpha-3 codes (the package's country list)."""
     from tradewinds.core.countries import ISO3_CODES

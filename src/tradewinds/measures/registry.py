@@ -120,6 +120,30 @@ class Registry:
             and (imposing is None or m.imposing == imposing)
         )
 
+    def select(
+        self,
+        date: dt.date | None = None,
+        *,
+        target: str | None = None,
+        imposing: str | None = None,
+        authority: str | None = None,
+    ) -> tuple[Measure, ...]:
+        """Records in force on ``date`` (every record when ``None``), filtered.
+
+        Filters: target and imposing country (ISO3, any case), authority or programme name. This
+        is what ``tradewinds measures list`` and ``GET /api/v1/measures`` show.
+        """
+        target = target and target.upper()
+        imposing = imposing and imposing.upper()
+        return tuple(
+            m
+            for m in self.measures
+            if (date is None or m.in_force(date))
+            and (target is None or m.targets_country(target))
+            and (imposing is None or m.imposing == imposing)
+            and (authority is None or authority in {m.authority, m.programme})
+        )
+
     def rules_on(self, date: dt.date) -> tuple[PrecedenceRule, ...]:
         """Precedence rules in force on ``date``."""
         return tuple(r for r in self.rules if r.in_force(date))

@@ -148,7 +148,8 @@ def run_scenario_job(request: Request, body: RunRequest) -> JSONResponse:
     return _accepted(submit_run(request, body))
 
 
-def _strategy(request: Request, kind: str, body: StrategyCommon, options: dict[str, Any]) -> Job:
+def _strategy(request: Request, kind: str, body: StrategyCommon, **options: Any) -> Job:
+    """Queue a strategy job: the body's own fields, then ``options`` normalised by the route."""
     conf = settings(request)
     given = scenario_input(
         body.scenario, files=body.files, baseline=body.baseline, limits=conf.limits
@@ -158,7 +159,7 @@ def _strategy(request: Request, kind: str, body: StrategyCommon, options: dict[s
         scenario=given,
         store=resolve_store_dir(conf.store),
         scheduler=conf.scheduler,
-        options=options,
+        options=body.model_dump(exclude={"scenario", "baseline", "files"}) | options,
     )
     return manager(request).submit(kind, spec)
 
@@ -171,9 +172,7 @@ def _strategy(request: Request, kind: str, body: StrategyCommon, options: dict[s
 )
 def strategy_optimal(request: Request, body: OptimalRequest) -> JSONResponse:
     """Optimal tariffs of a country or coalition, others' tariffs fixed (a job)."""
-    options = body.model_dump(exclude={"scenario", "baseline", "files"})
-    options["bounds"] = _bounds(body.bounds)
-    return _accepted(_strategy(request, "optimal", body, options))
+    return _accepted(_strategy(request, "optimal", body, bounds=_bounds(body.bounds)))
 
 
 @router.post(
@@ -188,10 +187,15 @@ def strategy_optimal_curve(request: Request, body: CurveRequest) -> JSONResponse
     Records: ``welfare_pct`` at each ``tariff`` of an even grid from 0 to a little over twice
     the optimum, and ``optimal_tariff``, ``optimal_welfare_pct``, ``start_tariff``.
     """
-    options = body.model_dump(exclude={"scenario", "baseline", "files"})
-    options["country"] = body.country.upper()
-    options["bounds"] = _bounds(body.bounds)
-    return _accepted(_strategy(request, "optimal-curve", body, options))
+    return _accepted(
+        _strategy(
+            request,
+            "optimal-curve",
+            body,
+            country=body.country.upper(),
+            bounds=_bounds(body.bounds),
+        )
+    )
 
 
 @router.post(
@@ -202,9 +206,7 @@ def strategy_optimal_curve(request: Request, body: CurveRequest) -> JSONResponse
 )
 def strategy_nash(request: Request, body: NashRequest) -> JSONResponse:
     """A Nash tariff war by iterated best responses (a job)."""
-    options = body.model_dump(exclude={"scenario", "baseline", "files"})
-    options["bounds"] = _bounds(body.bounds)
-    return _accepted(_strategy(request, "nash", body, options))
+    return _accepted(_strategy(request, "nash", body, bounds=_bounds(body.bounds)))
 
 
 @router.post(
@@ -221,8 +223,7 @@ def strategy_united_front(request: Request, body: UnitedFrontRequest) -> JSONRes
         raise scenario_error(
             f"eps_range: {list(body.eps_range)} must be 0 < low < high.", "eps_range"
         )
-    options = body.model_dump(exclude={"scenario", "baseline", "files"})
-    return _accepted(_strategy(request, "united-front", body, options))
+    return _accepted(_strategy(request, "united-front", body))
 
 
 @router.get("/jobs", dependencies=[Depends(require_read)])

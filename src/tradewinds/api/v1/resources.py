@@ -43,21 +43,11 @@ def _measures(
     from tradewinds.measures.registry import load_registry
 
     registry = load_registry()
+    date = None
     if as_of is not None:
         date = iso_date(as_of, "as_of")
         registry.check_date(date)
-        rows = registry.in_force(
-            date, target=target and target.upper(), imposing=imposing and imposing.upper()
-        )
-    else:
-        rows = tuple(
-            m
-            for m in registry.measures
-            if (target is None or m.targets_country(target.upper()))
-            and (imposing is None or m.imposing == imposing.upper())
-        )
-    if authority is not None:
-        rows = tuple(m for m in rows if authority in {m.authority, m.programme})
+    rows = registry.select(date, target=target, imposing=imposing, authority=authority)
     return [m.model_dump(mode="json") for m in rows]
 
 

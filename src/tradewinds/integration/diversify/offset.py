@@ -66,11 +66,9 @@ def offset_cut(
     passes it, so that a request never names a server path).
     """
     from tradewinds.data.loaders import load_baseline
-    from tradewinds.integration.integrate import WelfareOffset, solve_cut
-    from tradewinds.models.multisector import MultiSectorModel
-    from tradewinds.models.onesector import OneSectorModel
-    from tradewinds.scenarios.runner import build_shocks
-    from tradewinds.scenarios.schema import MultiSectorSpec, OneSectorSpec, Scenario, load_scenario
+    from tradewinds.integration.integrate import WelfareOffset
+    from tradewinds.scenarios.integration import integrate_on
+    from tradewinds.scenarios.schema import Scenario, load_scenario
 
     if offset not in ("welfare", "exports"):
         raise ScenarioError(f"--offset {offset!r} must be 'welfare' or 'exports'.")
@@ -81,26 +79,8 @@ def offset_cut(
     if country not in known:
         raise UnknownLabelError("country", country, known, "the baseline")
     chosen = expand_partners(partners, country, known)
-    spec = scen.model
-    model: OneSectorModel | MultiSectorModel
-    if isinstance(spec, OneSectorSpec):
-        model = OneSectorModel(eps=spec.eps, closure=spec.closure)
-    elif isinstance(spec, MultiSectorSpec):
-        model = MultiSectorModel(closure=spec.closure, theta=spec.theta)
-    else:
-        raise ScenarioError(
-            f"The offset runs on the one-sector or multi-sector model; {scen.title!r} uses "
-            f"{spec.name!r}."
-        )
-    new_tariff, cost = build_shocks(scen, base)
     metric = "welfare_hat" if offset == "welfare" else "exports_hat"
     target = WelfareOffset(country, metric, f"{country}'s {offset} back to its baseline level")
-    result = solve_cut(
-        base,
-        [(country, p) for p in chosen],
-        target,
-        model=model,
-        new_tariff=new_tariff,
-        trade_cost_hat=cost,
-    )
+    # the scenario's shocks and model settings, as for `tradewinds integrate --scenario`
+    result = integrate_on([(country, p) for p in chosen], target, scenario=scen, baseline=base)
     return result, chosen
