@@ -157,3 +157,14 @@ def test_diff_refuses_a_file_without_headings(tmp_path):
     path.write_text("nothing here\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match="No 9903"):
         ch99diff.read(path)
+
+
+def test_validate_refuses_an_unreadable_file_in_one_line(tmp_path, capsys):
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes("measures:\n  - title: Québec\n".encode("latin-1"))
+    with pytest.raises(ScenarioError, match="not UTF-8"):
+        validate_file(latin1)
+    assert main(["measures", "validate", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "is a directory" in err
+    assert "Traceback" not in err

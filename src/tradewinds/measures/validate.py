@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from tradewinds.core.errors import ScenarioError, TradewindsError
+from tradewinds.core.errors import TradewindsError
 from tradewinds.core.inputs import parse_yaml
 from tradewinds.measures.products import scope_mask
 from tradewinds.measures.registry import find_conflicts, load_registry
@@ -148,10 +148,7 @@ def validate_text(text: str, source: str) -> list[Problem]:
 
 def validate_file(path: Path) -> list[Problem]:
     """Every problem of the measure file at ``path``."""
-    if not path.is_file():
-        raise ScenarioError(f"Measure file {str(path)!r} does not exist.")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError(f"Cannot read measure file {str(path)!r}: {exc.strerror}.") from None
-    return validate_text(text, str(path))
+    from tradewinds.core.inputs import read_text_file
+
+    # the shared reader: folders, size, BOMs and non-UTF-8 bytes get one line naming the file
+    return validate_text(read_text_file(path, "measure file"), str(path))
