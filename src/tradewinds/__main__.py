@@ -2,6 +2,6 @@
 
 import sys
 
-from tradewinds.cli.main import main
+from tradewinds.cli.entry import main
 
 sys.exit(main())

@@ -460,3 +460,47 @@ def test_sector_movers_empty_for_one_sector_records() -> None:
     records = execute(load_scenario(ANNOUNCED)).records
     assert "trade" in set(records["metric"])  # bilateral flows are there ...
     assert sector_movers(records, ("CAN", "MEX", "USA")).empty  # ... but no sector results
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"COLUMNS": "100"},
+        {"COLUMNS": "60"},
+        {"COLUMNS": "80", "FORCE_COLOR": "1"},
+        {"TERMINAL_WIDTH": "70", "PY_COLORS": "1"},
+        {"COLUMNS": "90", "FORCE_COLOR": "1", "_TYPER_FORCE_DISABLE_TERMINAL": "1"},
+    ],
+)
+def test_root_help_without_typer_matches_typer_byte_for_byte(env: dict[str, str]) -> None:
+    """The executable's root help (rich alone) is Typer's, in plain and in colour, and no
+    Typer or command module is imported for it."""
+    import os
+    import subprocess
+    import sys
+
+    from tradewinds.cli.main import COMMAND_MODULES
+
+    full = (
+        "import importlib, typer\nfrom tradewinds.cli import main as cli\n"
+        "app = typer.Typer(**cli.APP_SETTINGS)\napp.callback()(cli._root)\n"
+        f"for name in {list(COMMAND_MODULES)!r}:\n"
+        "    importlib.import_module('tradewinds.cli.' + name).register(app)\n"
+        "app(args=['--help'], prog_name='tradewinds')\n"
+    )
+    lean = (
+        "import sys\nfrom tradewinds.cli.entry import main\ncode = main(['-v', '--help'])\n"
+        "assert code == 0 and 'typer' not in sys.modules, sorted(sys.modules)\n"
+        "assert not [m for m in sys.modules if m.startswith('tradewinds.cli.') and "
+        "m not in ('tradewinds.cli.entry', 'tradewinds.cli._help')]\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "TERM")}
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, env={**clean, **env}, check=False
+        )
+        for code in (full, lean)
+    ]
+    assert outputs[1].returncode == 0, outputs[1].stderr.decode()[-2000:]
+    assert outputs[0].stdout == outputs[1].stdout
+    assert b"Commands" in outputs[1].stdout

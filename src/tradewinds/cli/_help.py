@@ -13,9 +13,13 @@ or a new command that is not added here fails it; a command module missing from 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import typer
+if TYPE_CHECKING:
+    import typer
+
+#: The root help's description (``APP_SETTINGS["help"]`` of ``cli.main``).
+ABOUT = "North American trade policy in numbers: duties, effective rates and GE trade models."
 
 #: (command, first paragraph of its help), in the order of ``tradewinds --help``.
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -74,8 +78,121 @@ def _placeholder() -> None:  # pragma: no cover - never invoked: a named command
 
 def help_app(settings: dict[str, Any], root: Callable[..., None]) -> typer.Typer:
     """An app made like the real one (``settings``, root callback) with placeholder commands."""
+    import typer
+
     app = typer.Typer(**settings)
     app.callback()(root)
     for name, text in COMMANDS:
         app.command(name, help=text)(_placeholder)
     return app
+
+
+#: The root options as ``tradewinds --help`` lists them: (long name, short name, help).
+ROOT_OPTIONS: tuple[tuple[str, str, str], ...] = (
+    ("--verbose", "-v", "Log progress to stderr."),
+    ("--version", "", "Print the tradewinds version and exit."),
+    ("--help", "", "Show this message and exit."),
+)
+
+
+def is_root_help(args: list[str]) -> bool:
+    """Whether ``args`` asks for the root help and nothing else (``--help``, maybe ``-v``)."""
+    return "--help" in args and all(arg in ("--help", "-v", "--verbose") for arg in args)
+
+
+def print_root_help(prog: str, about: str) -> None:
+    """Print the root help as Typer's rich formatter does, with rich alone.
+
+    Typer's formatter (``typer.rich_utils``) imports ``rich.markdown`` and its Markdown parser,
+    which the root help never uses; importing Typer, that formatter and the parser takes longer
+    than the whole help takes without them. The layout, styles, highlighting and environment
+    switches (``TERMINAL_WIDTH``, ``FORCE_COLOR``, ``PY_COLORS``, ``GITHUB_ACTIONS``,
+    ``_TYPER_FORCE_DISABLE_TERMINAL``) are Typer's; a test compares the output with Typer's,
+    in plain and in colour, byte for byte.
+    """
+    import os
+
+    from rich.align import Align
+    from rich.columns import Columns
+    from rich.console import Console, Group
+    from rich.highlighter import RegexHighlighter
+    from rich.padding import Padding
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+    from rich.theme import Theme
+
+    class Options(RegexHighlighter):
+        highlights = [  # noqa: RUF012 - rich's interface is a class attribute
+            r"(^|\W)(?P<switch>\-\w+)(?![a-zA-Z0-9])",
+            r"(^|\W)(?P<option>\-\-[\w\-]+)(?![a-zA-Z0-9])",
+            r"(?P<types>\<[^\>]+\>)",
+            r"(?P<usage>Usage: )",
+        ]
+
+    class Negative(RegexHighlighter):
+        highlights = [  # noqa: RUF012
+            r"(^|\W)(?P<negative_switch>\-\w+)(?![a-zA-Z0-9])",
+            r"(^|\W)(?P<negative_option>\-\-[\w\-]+)(?![a-zA-Z0-9])",
+        ]
+
+    class Types(RegexHighlighter):
+        highlights = [  # noqa: RUF012
+            r"^(?P<types_sep>(\[|<))",
+            r"(?P<types_sep>\|)",
+            r"(?P<types_sep>(\]|>))(\.\.\.)?$",
+        ]
+
+    options, negative, types = Options(), Negative(), Types()
+    width = os.environ.get("TERMINAL_WIDTH")
+    force = bool(os.environ.get("GITHUB_ACTIONS") or os.environ.get("FORCE_COLOR"))
+    force = force or bool(os.environ.get("PY_COLORS"))
+    console = Console(
+        theme=Theme(
+            {
+                "option": "bold cyan",
+                "switch": "bold green",
+                "negative_option": "bold magenta",
+                "negative_switch": "bold red",
+                "types": "bold yellow",
+                "types_sep": "dim",
+                "usage": "yellow",
+            }
+        ),
+        highlighter=options,
+        color_system="auto",
+        force_terminal=False if os.environ.get("_TYPER_FORCE_DISABLE_TERMINAL") else force or None,
+        width=int(width) if width else None,
+    )
+    usage = f"Usage: {prog} [OPTIONS] COMMAND [ARGS]..."
+    console.print(Padding(options(usage), 1), style="bold")
+    text = Group(options(Text.from_markup(about, style="")))
+    console.print(Padding(Align(text, pad=False), (0, 1, 1, 1)))
+    table = Table(highlight=True, show_header=False, expand=True, box=None, **_TABLE)
+    for long, short, about_option in ROOT_OPTIONS:
+        table.add_row(
+            options(long),
+            options(short),
+            negative(""),
+            negative(""),
+            types(Text(style="bold yellow", overflow="fold")),
+            Columns([options(Text.from_markup(about_option, style=""))]),
+        )
+    console.print(Panel(table, border_style="dim", title="Options", title_align="left"))
+    table = Table(highlight=False, show_header=False, expand=True, box=None, **_TABLE)
+    table.add_column(style="bold cyan", no_wrap=True, width=max(len(n) for n, _ in COMMANDS))
+    table.add_column("Description", justify="left", no_wrap=False, ratio=10)
+    for name, about_command in COMMANDS:
+        table.add_row(Text(name), options(Text.from_markup(about_command, style="")))
+    console.print(Panel(table, border_style="dim", title="Commands", title_align="left"))
+    print()  # Typer's help command then echoes its (empty) plain help: one more line
+
+
+_TABLE: dict[str, Any] = {
+    "show_lines": False,
+    "leading": 0,
+    "row_styles": None,
+    "border_style": None,
+    "pad_edge": False,
+    "padding": (0, 1),
+}

@@ -15,6 +15,7 @@ from typing import Any
 
 import typer
 
+from tradewinds.cli._help import ABOUT
 from tradewinds.core.errors import TradewindsError
 
 #: Modules of ``tradewinds.cli`` that register commands, in help order.
@@ -43,7 +44,7 @@ COMMAND_MODULES = (
 #: How the root app is made (also the placeholder app of the root help, ``cli._help``).
 APP_SETTINGS: dict[str, Any] = {
     "name": "tradewinds",
-    "help": "North American trade policy in numbers: duties, effective rates and GE trade models.",
+    "help": ABOUT,
     "no_args_is_help": True,
     "add_completion": False,
     "pretty_exceptions_enable": False,

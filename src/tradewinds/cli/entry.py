@@ -1,0 +1,24 @@
+"""The ``tradewinds`` executable: the root help straight away, anything else through Typer.
+
+``tradewinds --help`` is the command a new user types first. It needs neither the command
+modules nor Typer (whose help formatter also imports a Markdown parser), so it is printed by
+:func:`tradewinds.cli._help.print_root_help` before Typer is imported; every other command line
+goes to :func:`tradewinds.cli.main.main`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI for ``argv`` (default: the process arguments); return the exit code."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    from tradewinds.cli import _help
+
+    if _help.is_root_help(args):
+        _help.print_root_help("tradewinds", _help.ABOUT)
+        return 0
+    from tradewinds.cli.main import main as run
+
+    return run(args)
