@@ -504,3 +504,16 @@ def test_root_help_without_typer_matches_typer_byte_for_byte(env: dict[str, str]
     assert outputs[1].returncode == 0, outputs[1].stderr.decode()[-2000:]
     assert outputs[0].stdout == outputs[1].stdout
     assert b"Commands" in outputs[1].stdout
+
+
+def test_version_from_the_executable_matches_typer(capsys: pytest.CaptureFixture[str]) -> None:
+    """``tradewinds --version`` (answered before Typer is imported) prints what Typer's
+    eager ``--version`` option prints."""
+    from tradewinds.cli.entry import main as entry
+    from tradewinds.cli.main import main
+
+    assert entry(["--version"]) == 0
+    lean = capsys.readouterr()
+    assert main(["--version"]) == 0
+    assert lean == capsys.readouterr()
+    assert lean.out.startswith("tradewinds ")
