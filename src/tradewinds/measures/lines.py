@@ -21,41 +21,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
+from tradewinds.measures.fields import (
+    BATCH_COLUMNS,
+    DECLARATIONS,
+    FALSE_SPELLINGS,
+    METALS,
+    REQUIRED,
+    TRUE_SPELLINGS,
+)
 from tradewinds.measures.mfn import normalise_unit
 from tradewinds.measures.products import dotted, hts_universe, scope_mask
 
 if TYPE_CHECKING:
     from tradewinds.measures.registry import Registry
 
-METALS = ("steel", "aluminum", "copper")
-#: Columns a batch CSV may carry (``hts, origin, date, value`` are required).
-BATCH_COLUMNS = (
-    "hts",
-    "origin",
-    "date",
-    "value",
-    "importer",
-    "usmca",
-    "us_content",
-    "steel",
-    "aluminum",
-    "copper",
-    "quantity",
-    "unit",
-    "transshipped",
-    "civil_aircraft",
-    "named_article",
-    "us_metal",
-    "semiconductor",
-)
-#: Boolean declarations a line may carry (see ``stacking.Lines.declared``): the use or origin of
-#: an article that an exemption or a narrow measure depends on.
-DECLARATIONS = ("civil_aircraft", "named_article", "us_metal", "semiconductor")
-REQUIRED = ("hts", "origin", "date", "value")
-#: Spellings of yes and no accepted for a flag (``usmca``, ``transshipped``), case-insensitive,
-#: blanks around them ignored; an empty field means no. Anything else is refused.
-TRUE_SPELLINGS = frozenset({"1", "true", "yes", "y", "t"})
-FALSE_SPELLINGS = frozenset({"0", "false", "no", "n", "f", ""})
 _ISO3 = re.compile(r"[A-Z]{3}")
 _HTS = re.compile(r"\d{8}|\d{10}")
 
