@@ -282,15 +282,7 @@ def calculate(
     goes through the columnar validator and engine, which give the same answer or the error.
     """
     metal_content = dict(metal_content or {})
-    for name in metal_content:
-        if name not in METALS:
-            raise ScenarioError(
-                f"Unknown metal {name!r} in --metal-content; use one of {list(METALS)}."
-            )
-    if quantity is not None and not unit:
-        raise ScenarioError("--quantity needs --unit (the unit of the MFN rate, e.g. kg).")
-    if unit and normalise_unit(unit) is None:
-        raise ScenarioError(f"Unknown unit {unit!r}; use e.g. kg, liter, each, doz., pair, m2.")
+    _check_options(metal_content, quantity, unit)
     declared = {
         "civil_aircraft": civil_aircraft,
         "named_article": named_article,
@@ -342,6 +334,19 @@ def calculate(
     )
 
 
+def _check_options(metal_content: Mapping[str, float], quantity: object, unit: str | None) -> None:
+    """Checks of :func:`calculate`'s options that come before the line's own validation."""
+    for name in metal_content:
+        if name not in METALS:
+            raise ScenarioError(
+                f"Unknown metal {name!r} in --metal-content; use one of {list(METALS)}."
+            )
+    if quantity is not None and not unit:
+        raise ScenarioError("--quantity needs --unit (the unit of the MFN rate, e.g. kg).")
+    if unit and normalise_unit(unit) is None:
+        raise ScenarioError(f"Unknown unit {unit!r}; use e.g. kg, liter, each, doz., pair, m2.")
+
+
 def _calculate_columnar(
     hts: str,
     origin: str,
@@ -359,34 +364,27 @@ def _calculate_columnar(
     declared: dict[str, bool],
 ) -> DutyResult:
     """:func:`calculate` through the columnar validator and engine (a table of one line)."""
-    import numpy as np
-
-    from tradewinds.measures.products import hts_universe, normalise_hts, scope_mask
-    from tradewinds.measures.registry import load_registry
+    from tradewinds.measures.products import hts_universe, scope_mask
+    from tradewinds.measures.registry import load_registry, scope_masks
 
     registry = registry or load_registry()
-    code = normalise_hts(hts)
-    row = {
-        "hts": code,
-        "origin": origin,
-        "date": str(date),
-        "value": value,
-        "importer": importer,
-        "usmca": usmca,
-        "us_content": us_content,
-        "quantity": quantity,
-        "unit": unit or "",
-        "transshipped": transshipped,
-        **declared,
-        **{m: metal_content.get(m) for m in METALS},
-    }
-    prepared = prepare_lines(
-        {k: np.array([v], dtype=object) for k, v in row.items()},
-        registry,
-        strict=True,
-        where="the shipment",
+    prepared = prepare_one(
+        hts,
+        origin,
+        date,
+        value,
+        importer=importer,
+        usmca=usmca,
+        us_content=us_content,
+        metal_content=metal_content,
+        quantity=quantity,
+        unit=unit,
+        transshipped=transshipped,
+        registry=registry,
+        declared=declared,
     )
     ((_, ev),) = evaluate_frame(prepared, registry)
+    masks = scope_masks(registry)  # filled by the evaluation
     line = line_of(prepared)
     by_id = {m.id: m for m in ev.measures}
     index = int(prepared.codes[0])
@@ -408,7 +406,53 @@ def _calculate_columnar(
         usmca,
         us_content,
         metal_content,
-        lambda m: bool(scope_mask(by_id[m.id].scope)[index]),
+        lambda m: bool(
+            masks[m.id][index] if m.id in masks else scope_mask(by_id[m.id].scope)[index]
+        ),
+    )
+
+
+def prepare_one(
+    hts: str,
+    origin: str,
+    date: dt.date | str,
+    value: float,
+    *,
+    importer: str,
+    usmca: bool,
+    us_content: float | None,
+    metal_content: Mapping[str, float],
+    quantity: float | None,
+    unit: str | None,
+    transshipped: bool,
+    registry: Registry,
+    declared: Mapping[str, bool],
+) -> PreparedLines:
+    """One shipment validated strictly by :func:`~tradewinds.measures.lines.prepare`."""
+    import numpy as np
+
+    from tradewinds.measures.products import normalise_hts
+
+    code = normalise_hts(hts)
+    row = {
+        "hts": code,
+        "origin": origin,
+        "date": str(date),
+        "value": value,
+        "importer": importer,
+        "usmca": usmca,
+        "us_content": us_content,
+        "quantity": quantity,
+        "unit": unit or "",
+        "transshipped": transshipped,
+        **declared,
+        **{m: metal_content.get(m) for m in METALS},
+    }
+    return prepare_lines(
+        {k: np.array([v], dtype=object) for k, v in row.items()},
+        registry,
+        strict=True,
+        where="the shipment",
     )
 
 

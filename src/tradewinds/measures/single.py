@@ -440,9 +440,8 @@ def check_line(
         return None
     if unit is not None and not isinstance(unit, str):
         return None
-    unit_text = (unit or "").strip()
-    canonical = normalise_unit(unit_text) if unit_text else None
-    if unit_text and canonical is None:
+    canonical = normalise_unit(unit) if unit else None
+    if unit and canonical is None:
         return None
     qty = math.nan
     if quantity is not None:
