@@ -244,11 +244,6 @@ def _layer(m: MeasureRecord, rate: float, base: float, amount: float) -> Layer:
     )
 
 
-def _basis(m: Measure) -> str:
-    """The part of the value a measure's rate applies to, and its regime, in words."""
-    return single.basis_text(m)
-
-
 def _is_default(registry: Registry) -> bool:
     """Whether ``registry`` is the packaged registry (the one the snapshot is built from)."""
     from tradewinds.measures.registry import _default_registry

@@ -31,6 +31,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from tradewinds.core.countries import ISO3_CODES
 from tradewinds.measures.fields import DECLARATIONS, METALS, MFN, START_DATE
 from tradewinds.measures.mfn import normalise_unit
 
@@ -347,13 +348,6 @@ _ASCII_HTS = re.compile(r"[0-9]{8}|[0-9]{10}")
 _ASCII_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-@functools.cache
-def _known_origins() -> frozenset[str]:
-    from tradewinds.core.countries import ISO3_CODES
-
-    return frozenset(ISO3_CODES)
-
-
 def _number(value: object, low: float, high: float, low_open: bool) -> float | None:
     """``value`` as a float if it is a plain finite number in range, else None."""
     if type(value) is not float and type(value) is not int:
@@ -406,7 +400,7 @@ def check_line(
         return None
     origin_code = origin.strip().upper()
     importer_code = importer.strip().upper()
-    if origin_code not in _known_origins() or importer_code not in snap.importers:
+    if origin_code not in ISO3_CODES or importer_code not in snap.importers:
         return None
     text = str(date).strip()
     if not _ASCII_DATE.fullmatch(text):
