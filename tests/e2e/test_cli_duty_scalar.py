@@ -106,3 +106,11 @@ def test_one_line_imports_nothing_heavy_and_prints_the_same_json(
     assert warm.stdout == json.dumps(want.to_dict(), indent=2) + "\n"
     if date > "2026-07-03":
         assert "past the registry coverage date" in warm.stderr
+
+
+def test_table_output_imports_nothing_heavy(cache: Path) -> None:
+    args = ["--hts", "7208.10.1500", "--origin", "CAN", "--date", "2025-07-01", "--value", "900"]
+    warm = _duty(args, cache)
+    assert warm.returncode == 0, warm.stderr
+    assert "total US$ 450.00" in warm.stdout
+    assert warm.stderr.strip().splitlines()[-1] == "HEAVY="

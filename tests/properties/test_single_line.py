@@ -336,3 +336,12 @@ def test_fast_check_is_at_least_as_strict_as_prepare(
             continue
         a, b = getattr(line, name), getattr(want, name)
         assert a == b or (isinstance(a, float) and math.isnan(a) and math.isnan(b)), name
+
+
+def test_snapshot_key_covers_every_packaged_source() -> None:
+    """The snapshot is rebuilt when any file it is built from changes: all are in its key."""
+    from tradewinds.measures import products, registry
+
+    wanted = {*registry._packaged_files(), registry._precedence_path()}
+    wanted |= {products._path("hts.csv.gz"), products._path("product_lists.csv")}
+    assert wanted <= set(single._sources())
