@@ -6,6 +6,11 @@ field and value, and left out, while the good lines are computed). Columns arriv
 (a single shipment, or a Python mapping), polars Series (a batch CSV) or a pandas DataFrame (the
 Python API). String work is done once per *distinct* value of a column, so a million lines that
 use a few thousand HTS codes parse a few thousand codes.
+
+A single shipment on the packaged registry is first checked by the fast check of
+:mod:`tradewinds.measures.single`, which accepts only what this validator accepts (and leaves
+everything else to it); a rule made stricter here must be made at least as strict there, and
+``tests/properties/test_single_line.py`` checks it.
 """
 
 from __future__ import annotations
