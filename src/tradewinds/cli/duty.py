@@ -88,12 +88,15 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Stacked duty of a shipment, layer by layer, with legal basis and Chapter 99 heading."""
-        from tradewinds.measures.registry import load_registry
-
         if fmt not in ("table", "json"):
             raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
         with printed_warnings():
-            registry = load_registry(measures)
+            registry = None
+            if batch is not None or measures:
+                # the packaged registry alone is read by calculate() from its compact snapshot
+                from tradewinds.measures.registry import load_registry
+
+                registry = load_registry(measures)
             if batch is not None:
                 _run_batch(batch, output, registry)
                 return

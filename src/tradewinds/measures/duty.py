@@ -1,34 +1,45 @@
 """The duty calculator: stacked duties for one shipment or a table of shipment lines.
 
-One code path serves both: a single shipment is a batch of one line. Lines are grouped by
-*regime segment* (the dates between two consecutive start or end dates of any measure or rule), so
-the in-force set and the precedence rules are looked up once per segment, and each segment is
-evaluated with the vectorised engine of :mod:`tradewinds.measures.stacking`.
+A table of lines is grouped by *regime segment* (the dates between two consecutive start or end
+dates of any measure or rule), so the in-force set and the precedence rules are looked up once
+per segment, and each segment is evaluated with the vectorised engine of
+:mod:`tradewinds.measures.stacking`.
+
+A single shipment on the packaged registry takes the scalar path of
+:mod:`tradewinds.measures.single` (the same rules for one line, in plain Python, from a cached
+snapshot); inputs its fast check does not accept, and registries with user measure files, go
+through the columnar validator and engine as a table of one line. Both paths end in the same
+function (:func:`_result`), which builds the layers and the notes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from tradewinds.core.errors import ScenarioError
-from tradewinds.measures.lines import (
+from tradewinds.measures import single
+from tradewinds.measures.fields import (
     BATCH_COLUMNS,
     DECLARATIONS,
     METALS,
-    PreparedLines,
-    prepare,
+    MFN,
+    check_registry_date,
+    dotted,
 )
 from tradewinds.measures.mfn import normalise_unit
-from tradewinds.measures.products import dotted, hts_universe, normalise_hts, scope_mask
-from tradewinds.measures.registry import Registry, load_registry, scope_masks
-from tradewinds.measures.schema import Measure
-from tradewinds.measures.stacking import MFN, Evaluation, Lines, evaluate
+from tradewinds.measures.single import HtsRow, Line, LineEvaluation, MeasureRecord
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from tradewinds.measures.lines import PreparedLines
+    from tradewinds.measures.registry import Registry
+    from tradewinds.measures.schema import Measure
+    from tradewinds.measures.stacking import Evaluation, Lines
 
 __all__ = [
     "BATCH_COLUMNS",
@@ -114,10 +125,14 @@ def prepare_lines(
     lines: Any, registry: Registry, *, strict: bool = False, where: str = "the input"
 ) -> PreparedLines:
     """Validate and normalise a table of lines (see :func:`tradewinds.measures.lines.prepare`)."""
+    from tradewinds.measures.lines import prepare
+
     return prepare(lines, registry, strict=strict, where=where)
 
 
 def _segments(dates: np.ndarray, registry: Registry) -> tuple[np.ndarray, dict[int, dt.date]]:
+    import numpy as np
+
     owner, bounds = _BOUNDS.get(id(registry), (None, np.array([], dtype="datetime64[D]")))
     if owner is not registry:
         bounds = np.array(registry.boundaries(), dtype="datetime64[D]")
@@ -134,6 +149,8 @@ _BOUNDS: dict[int, tuple[Registry, np.ndarray]] = {}
 
 
 def _lines(cols: Mapping[str, np.ndarray], codes: np.ndarray, part: np.ndarray | None) -> Lines:
+    from tradewinds.measures.stacking import Lines
+
     def take(name: str) -> np.ndarray:
         return cols[name] if part is None else cols[name][part]
 
@@ -174,6 +191,11 @@ def evaluate_frame(
     Yields (line positions, evaluation) pairs; a chunk's (lines x measures) matrices are freed
     before the next is built, which bounds the memory of a large batch.
     """
+    import numpy as np
+
+    from tradewinds.measures.registry import scope_masks
+    from tradewinds.measures.stacking import evaluate
+
     cols, codes = prepared.columns, prepared.codes
     if len(codes) == 0:
         return
@@ -196,21 +218,19 @@ def evaluate_frame(
             yield part, evaluate(_lines(cols, codes, part), measures, rules, masks)
 
 
-def _layers(ev: Evaluation, i: int, value: float) -> list[Layer]:
-    """Layers of line ``i``: measures that apply to a positive part of its value (MFN always)."""
-    order = sorted(
-        range(len(ev.measures)), key=lambda j: (ev.measures[j].programme != MFN, ev.measures[j].id)
-    )
+def _layers(ev: LineEvaluation, value: float) -> list[Layer]:
+    """Layers of a line: measures that apply to a positive part of its value (MFN always)."""
+    ms = ev.measures
+    order = sorted(range(len(ms)), key=lambda j: (ms[j].programme != MFN, ms[j].id))
     layers = []
     for j in order:
-        m = ev.measures[j]
-        if ev.applies[i, j] and (ev.base_share[i, j] > 0 or m.programme == MFN):
-            base = value * float(ev.base_share[i, j])
-            layers.append(_layer(m, float(ev.rate[i, j]), base, float(ev.amount[i, j])))
+        m = ms[j]
+        if ev.applies[j] and (ev.share[j] > 0 or m.programme == MFN):
+            layers.append(_layer(m, ev.rate[j], value * ev.share[j], ev.amount[j]))
     return layers
 
 
-def _layer(m: Measure, rate: float, base: float, amount: float) -> Layer:
+def _layer(m: MeasureRecord, rate: float, base: float, amount: float) -> Layer:
     return Layer(
         measure_id=m.id,
         authority=m.authority,
@@ -220,28 +240,15 @@ def _layer(m: Measure, rate: float, base: float, amount: float) -> Layer:
         amount=round(amount, 2),
         title=m.title,
         legal_basis=m.legal_basis,
-        basis=_basis(m),
+        basis=m.basis,
     )
 
 
-def _basis(m: Measure) -> str:
-    """The part of the value a measure's rate applies to, and its regime, in words."""
-    if m.programme == MFN:
-        return "full value"
-    if m.value_basis == "metal_content":
-        text = f"{m.metal} content"
-    elif m.value_basis == "non_us_content" or m.usmca == "non_us_content":
-        text = "full value (non-US content if declared under USMCA)"
-    else:
-        text = "full value"
-    if m.floor:
-        text += f", floor: MFN + duty = {m.rate:.0%}"
-    return f"{text}; {m.regime}" if m.regime else text
+def _is_default(registry: Registry) -> bool:
+    """Whether ``registry`` is the packaged registry (the one the snapshot is built from)."""
+    from tradewinds.measures.registry import _default_registry
 
-
-def _covers(measures: list[Measure], codes: np.ndarray) -> bool:
-    """Whether the scope of any of ``measures`` covers the (first) HTS index of ``codes``."""
-    return any(bool(scope_mask(m.scope)[int(codes[0])]) for m in measures)
+    return registry is _default_registry()
 
 
 def calculate(
@@ -263,9 +270,67 @@ def calculate(
     us_metal: bool = False,
     semiconductor: bool = False,
 ) -> DutyResult:
-    """Stacked duty of one shipment; every layer cites its measure, legal basis and heading."""
-    registry = registry or load_registry()
+    """Stacked duty of one shipment; every layer cites its measure, legal basis and heading.
+
+    On the packaged registry (``registry`` None or :func:`load_registry`'s) a line that the fast
+    check of :mod:`tradewinds.measures.single` accepts is computed in plain Python; any other
+    goes through the columnar validator and engine, which give the same answer or the error.
+    """
     metal_content = dict(metal_content or {})
+    _check_options(metal_content, quantity, unit)
+    declared = {
+        "civil_aircraft": civil_aircraft,
+        "named_article": named_article,
+        "us_metal": us_metal,
+        "semiconductor": semiconductor,
+    }
+    if registry is None or _is_default(registry):
+        snap = single.snapshot()
+        line = single.check_line(
+            snap,
+            hts,
+            origin,
+            date,
+            value,
+            importer=importer,
+            usmca=usmca,
+            us_content=us_content,
+            metal_content=dict(metal_content),
+            quantity=quantity,
+            unit=unit,
+            transshipped=transshipped,
+            declared=dict(declared),
+        )
+        if line is not None:
+            check_registry_date(line.date, snap.coverage_date, snap.open_questions)
+            return _result(
+                single.evaluate_line(snap, line),
+                line,
+                value,
+                usmca,
+                us_content,
+                metal_content,
+                lambda m: single.covers(snap, m, line.code),
+            )
+    return _calculate_columnar(
+        hts,
+        origin,
+        date,
+        value,
+        importer=importer,
+        usmca=usmca,
+        us_content=us_content,
+        metal_content=metal_content,
+        quantity=quantity,
+        unit=unit,
+        transshipped=transshipped,
+        registry=registry,
+        declared=declared,
+    )
+
+
+def _check_options(metal_content: Mapping[str, float], quantity: object, unit: str | None) -> None:
+    """Checks of :func:`calculate`'s options that come before the line's own validation."""
     for name in metal_content:
         if name not in METALS:
             raise ScenarioError(
@@ -275,6 +340,94 @@ def calculate(
         raise ScenarioError("--quantity needs --unit (the unit of the MFN rate, e.g. kg).")
     if unit and normalise_unit(unit) is None:
         raise ScenarioError(f"Unknown unit {unit!r}; use e.g. kg, liter, each, doz., pair, m2.")
+
+
+def _calculate_columnar(
+    hts: str,
+    origin: str,
+    date: dt.date | str,
+    value: float,
+    *,
+    importer: str,
+    usmca: bool,
+    us_content: float | None,
+    metal_content: dict[str, float],
+    quantity: float | None,
+    unit: str | None,
+    transshipped: bool,
+    registry: Registry | None,
+    declared: dict[str, bool],
+) -> DutyResult:
+    """:func:`calculate` through the columnar validator and engine (a table of one line)."""
+    from tradewinds.measures.products import hts_universe, scope_mask
+    from tradewinds.measures.registry import load_registry, scope_masks
+
+    registry = registry or load_registry()
+    prepared = prepare_one(
+        hts,
+        origin,
+        date,
+        value,
+        importer=importer,
+        usmca=usmca,
+        us_content=us_content,
+        metal_content=metal_content,
+        quantity=quantity,
+        unit=unit,
+        transshipped=transshipped,
+        registry=registry,
+        declared=declared,
+    )
+    ((_, ev),) = evaluate_frame(prepared, registry)
+    masks = scope_masks(registry)  # filled by the evaluation
+    line = line_of(prepared)
+    by_id = {m.id: m for m in ev.measures}
+    index = int(prepared.codes[0])
+    table = hts_universe().columns
+    return _result(
+        evaluation_of(ev),
+        line._replace(
+            row=HtsRow(
+                0,
+                float(table["mfn_ad_valorem"][index]),
+                float(table["mfn_specific"][index]),
+                str(table["mfn_kind"][index]),
+                str(table["mfn_unit"][index]),
+                str(table["mfn_text"][index]),
+                bool(table["usmca_free"][index]),
+            )
+        ),
+        value,
+        usmca,
+        us_content,
+        metal_content,
+        lambda m: bool(
+            masks[m.id][index] if m.id in masks else scope_mask(by_id[m.id].scope)[index]
+        ),
+    )
+
+
+def prepare_one(
+    hts: str,
+    origin: str,
+    date: dt.date | str,
+    value: float,
+    *,
+    importer: str,
+    usmca: bool,
+    us_content: float | None,
+    metal_content: Mapping[str, float],
+    quantity: float | None,
+    unit: str | None,
+    transshipped: bool,
+    registry: Registry,
+    declared: Mapping[str, bool],
+) -> PreparedLines:
+    """One shipment validated strictly by :func:`~tradewinds.measures.lines.prepare`."""
+    import numpy as np
+
+    from tradewinds.measures.products import normalise_hts
+
     code = normalise_hts(hts)
     row = {
         "hts": code,
@@ -287,38 +440,81 @@ def calculate(
         "quantity": quantity,
         "unit": unit or "",
         "transshipped": transshipped,
-        "civil_aircraft": civil_aircraft,
-        "named_article": named_article,
-        "us_metal": us_metal,
-        "semiconductor": semiconductor,
+        **declared,
         **{m: metal_content.get(m) for m in METALS},
     }
-    prepared = prepare_lines(
+    return prepare_lines(
         {k: np.array([v], dtype=object) for k, v in row.items()},
         registry,
         strict=True,
         where="the shipment",
     )
-    frame, codes, notes = prepared.columns, prepared.codes, prepared.notes
-    ((_, ev),) = evaluate_frame(prepared, registry)
-    layers = _layers(ev, 0, float(frame["value"][0]))
+
+
+def evaluation_of(ev: Evaluation, i: int = 0) -> LineEvaluation:
+    """Line ``i`` of a columnar evaluation, in the scalar engine's form."""
+    return LineEvaluation(
+        tuple(single.measure_record(m, j, {}) for j, m in enumerate(ev.measures)),
+        [bool(x) for x in ev.applies[i]],
+        [float(x) for x in ev.base_share[i]],
+        [float(x) for x in ev.rate[i]],
+        [float(x) for x in ev.amount[i]],
+        float(ev.mfn_specific[i]),
+    )
+
+
+def line_of(prepared: PreparedLines, i: int = 0) -> Line:
+    """Line ``i`` of prepared lines, in the scalar path's form (without HTS row or regime)."""
+    cols = prepared.columns
+    return Line(
+        code=str(cols["hts"][i]),
+        row=HtsRow(0, 0.0, 0.0, "", "", "", False),
+        origin=str(cols["origin"][i]),
+        importer=str(cols["importer"][i]),
+        date=cols["date"][i].astype(dt.date),
+        value=float(cols["value"][i]),
+        usmca=bool(cols["usmca"][i]),
+        us_content=float(cols["us_content"][i]),
+        steel=float(cols["steel"][i]),
+        aluminum=float(cols["aluminum"][i]),
+        copper=float(cols["copper"][i]),
+        metal_declared=bool(cols["metal_declared"][i]),
+        quantity=float(cols["quantity"][i]),
+        transshipped=bool(cols["transshipped"][i]),
+        declared={k: bool(cols[k][i]) for k in (*DECLARATIONS, "metal_declared")},
+        filled=tuple(prepared.notes),
+        regime=single.Regime((), (), (), (0, 0, 0)),
+    )
+
+
+def _result(
+    ev: LineEvaluation,
+    line: Line,
+    value: float,
+    usmca: bool,
+    us_content: float | None,
+    metal_content: dict[str, float],
+    covers: Callable[[MeasureRecord], bool],
+) -> DutyResult:
+    """The result of a line: its layers and notes (``value`` .. ``metal_content`` as given)."""
+    layers = _layers(ev, line.value)
     applied = {x.measure_id for x in layers}
     notes = [
         f"{metal} content not declared: the Section 232 {metal} duty is assessed on the full "
         f"value (declare it with --metal-content {metal}=SHARE)."
-        for metal in notes
+        for metal in line.filled
         if any(m.metal == metal and m.id in applied for m in ev.measures)
     ]
-    table = {k: v[int(codes[0])] for k, v in hts_universe().columns.items()}
-    # the MFN measure's column (by position: comparing pydantic models with == is slow)
+    table = line.row
+    # the MFN measure's column
     mfn_col = next((j for j, m in enumerate(ev.measures) if m.programme == MFN), None)
     mfn = None if mfn_col is None else ev.measures[mfn_col]
-    mfn_free = bool(frame["usmca"][0]) and bool(table["usmca_free"])
-    mfn_due = mfn_col is not None and bool(ev.applies[0, mfn_col]) and not mfn_free
-    if mfn is not None and mfn_due and table["mfn_kind"] in ("specific", "compound"):
-        qty = float(frame["quantity"][0])
-        amount = None if math.isnan(qty) else round(float(ev.mfn_specific[0]), 2)
-        rate_text = f"{table['mfn_specific']:g} US$/{table['mfn_unit']}"
+    mfn_free = line.usmca and table.usmca_free
+    mfn_due = mfn_col is not None and ev.applies[mfn_col] and not mfn_free
+    if mfn is not None and mfn_due and table.mfn_kind in ("specific", "compound"):
+        qty = line.quantity
+        amount = None if math.isnan(qty) else round(ev.mfn_specific, 2)
+        rate_text = f"{table.mfn_specific:g} US$/{table.mfn_unit}"
         layers.append(
             Layer(
                 mfn.id,
@@ -333,12 +529,12 @@ def calculate(
         )
         if amount is None:
             notes.append(
-                f"MFN rate {table['mfn_text']!r} has a specific part: give --quantity and --unit "
-                f"{table['mfn_unit']} to compute it; the totals exclude it."
+                f"MFN rate {table.mfn_text!r} has a specific part: give --quantity and --unit "
+                f"{table.mfn_unit} to compute it; the totals exclude it."
             )
-    elif mfn_due and table["mfn_kind"] == "other":
+    elif mfn_due and table.mfn_kind == "other":
         notes.append(
-            f"MFN rate {table['mfn_text']!r} is not computed automatically; totals exclude it."
+            f"MFN rate {table.mfn_text!r} is not computed automatically; totals exclude it."
         )
     content_rule = [m for m in ev.measures if m.usmca == "non_us_content" and m.id in applied]
     if usmca and us_content is None and content_rule:
@@ -347,7 +543,7 @@ def calculate(
         )
     if us_content is not None and not usmca:
         notes.append("--us-content only matters with a USMCA claim (--usmca); it was not used.")
-    if mfn is not None and table["mfn_kind"] != "free" and mfn_free:
+    if mfn is not None and table.mfn_kind != "free" and mfn_free:
         notes.append("MFN: free under USMCA (special program S/S+ of this line).")
     regimes = sorted({m.regime for m in ev.measures if m.id in applied and m.regime})
     if regimes:
@@ -355,21 +551,25 @@ def calculate(
     threshold = [
         m
         for j, m in enumerate(ev.measures)
-        if m.metal_threshold is not None and not ev.applies[0, j] and metal_content
+        if m.metal_threshold is not None and not ev.applies[j] and metal_content
     ]
     share = sum(metal_content.values())
-    if threshold and share <= (threshold[0].metal_threshold or 0) and _covers(threshold, codes):
+    if (
+        threshold
+        and share <= (threshold[0].metal_threshold or 0)
+        and any(covers(m) for m in threshold)
+    ):
         notes.append(
             f"Declared metal content {share:.0%} is at or below "
             f"{threshold[0].metal_threshold:.0%}: the article is outside the 2026 Section 232 "
             "metals regime (U.S. note 16(c) to chapter 99)."
         )
-    if any(m.scope.approximate for m in ev.measures if m.id in applied):
+    if any(m.approximate for m in ev.measures if m.id in applied):
         notes.append("Some layers use a product scope flagged approximate in the registry.")
     return DutyResult(
-        hts=dotted(code),
-        origin=str(frame["origin"][0]),
-        date=frame["date"][0].astype(dt.date),
+        hts=dotted(line.code),
+        origin=line.origin,
+        date=line.date,
         customs_value=float(value),
         layers=tuple(layers),
         notes=tuple(notes),

@@ -6,6 +6,11 @@ field and value, and left out, while the good lines are computed). Columns arriv
 (a single shipment, or a Python mapping), polars Series (a batch CSV) or a pandas DataFrame (the
 Python API). String work is done once per *distinct* value of a column, so a million lines that
 use a few thousand HTS codes parse a few thousand codes.
+
+A single shipment on the packaged registry is first checked by the fast check of
+:mod:`tradewinds.measures.single`, which accepts only what this validator accepts (and leaves
+everything else to it); a rule made stricter here must be made at least as strict there, and
+``tests/properties/test_single_line.py`` checks it.
 """
 
 from __future__ import annotations
@@ -21,41 +26,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
+from tradewinds.measures.fields import (
+    BATCH_COLUMNS,
+    DECLARATIONS,
+    FALSE_SPELLINGS,
+    METALS,
+    REQUIRED,
+    TRUE_SPELLINGS,
+)
 from tradewinds.measures.mfn import normalise_unit
 from tradewinds.measures.products import dotted, hts_universe, scope_mask
 
 if TYPE_CHECKING:
     from tradewinds.measures.registry import Registry
 
-METALS = ("steel", "aluminum", "copper")
-#: Columns a batch CSV may carry (``hts, origin, date, value`` are required).
-BATCH_COLUMNS = (
-    "hts",
-    "origin",
-    "date",
-    "value",
-    "importer",
-    "usmca",
-    "us_content",
-    "steel",
-    "aluminum",
-    "copper",
-    "quantity",
-    "unit",
-    "transshipped",
-    "civil_aircraft",
-    "named_article",
-    "us_metal",
-    "semiconductor",
-)
-#: Boolean declarations a line may carry (see ``stacking.Lines.declared``): the use or origin of
-#: an article that an exemption or a narrow measure depends on.
-DECLARATIONS = ("civil_aircraft", "named_article", "us_metal", "semiconductor")
-REQUIRED = ("hts", "origin", "date", "value")
-#: Spellings of yes and no accepted for a flag (``usmca``, ``transshipped``), case-insensitive,
-#: blanks around them ignored; an empty field means no. Anything else is refused.
-TRUE_SPELLINGS = frozenset({"1", "true", "yes", "y", "t"})
-FALSE_SPELLINGS = frozenset({"0", "false", "no", "n", "f", ""})
 _ISO3 = re.compile(r"[A-Z]{3}")
 _HTS = re.compile(r"\d{8}|\d{10}")
 

@@ -20,14 +20,12 @@ from pathlib import Path
 import numpy as np
 from pydantic import ValidationError
 
-from tradewinds.core.errors import DataError, MeasureConflictError, ScenarioError, UnknownLabelError
+from tradewinds.core.errors import DataError, MeasureConflictError, UnknownLabelError
 from tradewinds.core.inputs import check_input_file, read_yaml, validation_error
+from tradewinds.measures.fields import START_DATE as START_DATE
+from tradewinds.measures.fields import check_registry_date
 from tradewinds.measures.products import scope_mask
 from tradewinds.measures.schema import Measure, MeasureFile, PrecedenceFile, PrecedenceRule
-from tradewinds.measures.warnings import CoverageWarning, warn
-
-#: Earliest date the registry answers for.
-START_DATE = dt.date(2025, 1, 1)
 
 
 def _read_yaml(path: Path) -> object:
@@ -86,23 +84,7 @@ class Registry:
 
     def check_date(self, date: dt.date) -> None:
         """Refuse dates before 2025; warn past the coverage date."""
-        if date < START_DATE:
-            raise ScenarioError(
-                f"Date {date.isoformat()!r} is before {START_DATE.isoformat()}: the registry "
-                "starts on 2025-01-01. Use a date in 2025 or later."
-            )
-        if date > self.coverage_date:
-            still_open = (
-                f" Open at that date: {'; '.join(self.open_questions)}."
-                if self.open_questions
-                else ""
-            )
-            warn(
-                f"Date {date.isoformat()} is past the registry coverage date "
-                f"{self.coverage_date.isoformat()}: the result assumes no measure changed "
-                f"after it.{still_open}",
-                CoverageWarning,
-            )
+        check_registry_date(date, self.coverage_date, self.open_questions)
 
     def in_force(
         self,

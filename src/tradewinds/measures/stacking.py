@@ -19,6 +19,10 @@ in which measures or rules were loaded:
 Declarations (``Lines.declared``) switch conditional measures on (``condition``), take declared
 articles out of a scope (``scope.declared_exclusions``) and, with ``metal_declared``, let a declared
 metal content at or below a measure's ``metal_threshold`` take the article out of it.
+
+A single shipment on the packaged registry is computed by the same rules written for one line in
+plain Python (:func:`tradewinds.measures.single.evaluate_line`); a change here must be made there
+too, and ``tests/properties/test_single_line.py`` fails until both agree.
 """
 
 from __future__ import annotations
@@ -31,10 +35,9 @@ from typing import NamedTuple
 import numpy as np
 
 from tradewinds.core.errors import MeasureConflictError
+from tradewinds.measures.fields import MFN as MFN
 from tradewinds.measures.products import hts_universe, list_prefixes, scope_mask
 from tradewinds.measures.schema import Measure, PrecedenceRule
-
-MFN = "mfn"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,77 @@
+"""Names and rules of a shipment line shared by the columnar validator and the scalar path.
+
+Plain Python (no numpy, pydantic or YAML), so that the one-line duty path can use them without
+importing the batch machinery: the columns a line may carry, the yes/no spellings, the registry's
+first date and its date check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from tradewinds.core.errors import ScenarioError
+
+#: Earliest date the registry answers for.
+START_DATE = dt.date(2025, 1, 1)
+#: The stacking programme of the MFN (column 1 general) measure.
+MFN = "mfn"
+METALS = ("steel", "aluminum", "copper")
+#: Columns a batch CSV may carry (``hts, origin, date, value`` are required).
+BATCH_COLUMNS = (
+    "hts",
+    "origin",
+    "date",
+    "value",
+    "importer",
+    "usmca",
+    "us_content",
+    "steel",
+    "aluminum",
+    "copper",
+    "quantity",
+    "unit",
+    "transshipped",
+    "civil_aircraft",
+    "named_article",
+    "us_metal",
+    "semiconductor",
+)
+#: Boolean declarations a line may carry (see ``stacking.Lines.declared``): the use or origin of
+#: an article that an exemption or a narrow measure depends on.
+DECLARATIONS = ("civil_aircraft", "named_article", "us_metal", "semiconductor")
+REQUIRED = ("hts", "origin", "date", "value")
+#: Spellings of yes and no accepted for a flag (``usmca``, ``transshipped``), case-insensitive,
+#: blanks around them ignored; an empty field means no. Anything else is refused.
+TRUE_SPELLINGS = frozenset({"1", "true", "yes", "y", "t"})
+FALSE_SPELLINGS = frozenset({"0", "false", "no", "n", "f", ""})
+
+
+def check_registry_date(
+    date: dt.date, coverage_date: dt.date, open_questions: Sequence[str] = ()
+) -> None:
+    """Refuse dates before 2025; warn past the registry's coverage date."""
+    if date < START_DATE:
+        raise ScenarioError(
+            f"Date {date.isoformat()!r} is before {START_DATE.isoformat()}: the registry "
+            "starts on 2025-01-01. Use a date in 2025 or later."
+        )
+    if date > coverage_date:
+        from tradewinds.measures.warnings import CoverageWarning, warn
+
+        still_open = f" Open at that date: {'; '.join(open_questions)}." if open_questions else ""
+        warn(
+            f"Date {date.isoformat()} is past the registry coverage date "
+            f"{coverage_date.isoformat()}: the result assumes no measure changed "
+            f"after it.{still_open}",
+            CoverageWarning,
+        )
+
+
+def dotted(code: str) -> str:
+    """``"8703230190"`` -> ``"8703.23.0190"`` (as ``products.dotted``, without numpy)."""
+    if len(code) <= 4:
+        return code
+    if len(code) <= 6:
+        return f"{code[:4]}.{code[4:]}"
+    return f"{code[:4]}.{code[4:6]}.{code[6:]}"
