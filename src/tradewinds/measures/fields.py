@@ -69,7 +69,7 @@ def check_registry_date(
 
 
 def dotted(code: str) -> str:
-    """``"8703230190"`` -> ``"8703.23.0190"`` (as ``products.dotted``, without numpy)."""
+    """``"8703230190"`` -> ``"8703.23.0190"`` (numpy-free; ``products`` re-exports it)."""
     if len(code) <= 4:
         return code
     if len(code) <= 6:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tradewinds.core.errors import DataError, UnknownLabelError
+from tradewinds.measures.fields import dotted as dotted  # re-exported: one HTS formatter
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -105,15 +106,6 @@ class HtsUniverse:
             if hits:
                 return [dotted(c) for c in hits[:n]]
         return []
-
-
-def dotted(code: str) -> str:
-    """``"8703230190"`` -> ``"8703.23.0190"``."""
-    if len(code) <= 4:
-        return code
-    if len(code) <= 6:
-        return f"{code[:4]}.{code[4:]}"
-    return f"{code[:4]}.{code[4:6]}.{code[6:]}"
 
 
 def normalise_hts(code: str) -> str:
