@@ -16,15 +16,16 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
-import pandas as pd
-import xarray as xr
-import yaml
 
 from tradewinds import __version__
 from tradewinds.scenarios.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import xarray as xr
 
 #: Kinds of run: a single scenario, a sweep and its grid points, a Monte Carlo and its draws.
 RunKind = Literal["run", "sweep", "point", "montecarlo", "draw"]
@@ -67,6 +68,8 @@ def _plain(value: Any) -> Any:
 
 def scenario_yaml(scenario: Scenario) -> str:
     """YAML text of a scenario's canonical form, for runs that have no file of their own."""
+    import yaml
+
     return yaml.safe_dump(scenario.canonical(), sort_keys=False, allow_unicode=True)
 
 

@@ -29,7 +29,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from filelock import FileLock, Timeout
 
 from tradewinds.core.errors import DataError, ScenarioError, StoreError, UnknownLabelError
@@ -45,6 +44,7 @@ from tradewinds.store.location import DB_NAME, LOCK_NAME, resolve_store_dir
 
 if TYPE_CHECKING:
     import duckdb
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -268,6 +268,8 @@ class ResultsStore:
         ``results`` has the columns of ``Equilibrium.to_records()``; ``child_results`` has the
         same plus ``run_id``; ``bands`` has ``country … unit, p05, p50, p95, mean, sd, n``.
         """
+        import pandas as pd
+
         runs = pd.DataFrame(
             [_run_row(r, seq) for seq, r in enumerate([run, *children])],
             columns=list(_RUN_COLUMNS),
@@ -343,6 +345,12 @@ class ResultsStore:
         if self.directory.exists() and not self.directory.is_dir():
             return None  # find_cached gives the error
         return index.lookup(self.directory, self.db_path, key)
+
+    def indexed_columns(self, key: str) -> tuple[RunRecord, dict[str, list[Any]]] | None:
+        """:meth:`indexed_run` with the results as plain columns (no pandas)."""
+        if self.directory.exists() and not self.directory.is_dir():
+            return None
+        return index.lookup_columns(self.directory, self.db_path, key)
 
     def find_cached(self, key: str) -> str | None:
         """Newest successful top-level run with this cache key, or ``None``."""
@@ -447,6 +455,8 @@ class ResultsStore:
         where = "" if children else "WHERE r.parent_id IS NULL"
         with self._connect(write=False) as con:
             if con is None:
+                import pandas as pd
+
                 return pd.DataFrame(
                     columns=[
                         "run_id",
@@ -485,7 +495,7 @@ def _record_from_row(row: Mapping[Any, Any]) -> RunRecord:
         if name == "seq":
             continue
         value = row.get(name)
-        if isinstance(value, float) and pd.isna(value):
+        if isinstance(value, float) and value != value:  # NaN: a missing value
             value = None
         if name in _JSON_COLUMNS:
             value = None if value is None and name == "solver" else json_dict(value)

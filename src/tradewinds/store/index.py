@@ -95,25 +95,35 @@ def current_runs(directory: Path, db_path: Path) -> dict[str, Any] | None:
 
 def lookup(directory: Path, db_path: Path, key: str) -> tuple[RunRecord, pd.DataFrame] | None:
     """The run a store hit on ``key`` returns, with its results, or None (ask DuckDB)."""
+    found = lookup_columns(directory, db_path, key)
+    if found is None:
+        return None
+    import pandas as pd
+
+    record, columns = found
+    frame = pd.DataFrame(columns)
+    frame["value"] = frame["value"].astype(float)
+    return record, frame
+
+
+def lookup_columns(
+    directory: Path, db_path: Path, key: str
+) -> tuple[RunRecord, dict[str, list[Any]]] | None:
+    """:func:`lookup` with the results as columns of plain values (no pandas)."""
     runs = current_runs(directory, db_path)
     entry = None if runs is None else runs.get(key)
     if not isinstance(entry, dict):
         return None
     try:
         record = RunRecord(**entry["run"])
-        results = _frame(entry["results"])
+        stored = entry["results"]
+        columns = {name: list(stored[name]) for name in RECORD_COLUMNS}
+        if len({len(values) for values in columns.values()}) != 1:
+            raise ValueError("columns of different lengths")
     except (KeyError, TypeError, ValueError) as exc:
         log.info("ignoring a damaged store index entry (%s)", exc)
         return None
-    return record, results
-
-
-def _frame(columns: dict[str, list[Any]]) -> pd.DataFrame:
-    import pandas as pd
-
-    frame = pd.DataFrame({name: columns[name] for name in RECORD_COLUMNS})
-    frame["value"] = frame["value"].astype(float)
-    return frame
+    return record, columns
 
 
 def _entry(run: RunRecord, results: pd.DataFrame) -> dict[str, Any] | None:
