@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import secrets
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,13 +110,56 @@ def code_fingerprint() -> str:
 
     The version number alone does not change between commits of a development tree, so a
     stored answer computed by older code would otherwise be served as current.
+
+    Reading and hashing every file costs more than a small solve, so the hash is kept in the
+    user cache (:mod:`tradewinds.core.cache`) under a key made of each file's path, size,
+    modification time and inode: any file that is added, removed, rewritten or touched gives a
+    new key and the contents are hashed again (the check ``make`` and git's index rely on).
+    While a file is younger than two seconds (it could change again within one tick of the
+    file system's clock), the contents are hashed every time and nothing is kept.
     """
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
+    return fingerprint(Path(__file__).resolve().parents[1])
+
+
+def fingerprint(root: Path) -> str:
+    """:func:`code_fingerprint` of the package files under ``root``."""
+    from tradewinds.core.cache import cached
+
+    files = _package_files(root)
+    listing = hashlib.sha256()
+    newest = 0
+    for path in files:
+        st = path.stat()
+        newest = max(newest, st.st_mtime_ns)
+        listing.update(
+            f"{path.relative_to(root)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode()
+        )
+    if time.time_ns() - newest < RACY_NS:
+        # a file written this recently could be written again within the same clock tick,
+        # keeping its size and time: hash the contents and keep nothing (as git's index does)
+        return _content_fingerprint(root, files)
+    return cached(
+        "code-fingerprint",
+        [],
+        lambda: _content_fingerprint(root, files),
+        extra=f"{root}|{listing.hexdigest()}",
+    )
+
+
+#: Files modified less than this long ago (ns) are hashed every time (see code_fingerprint).
+RACY_NS = 2_000_000_000
+
+
+def _package_files(root: Path) -> list[Path]:
     suffixes = {".py", ".yaml", ".csv", ".gz", ".nc", ".json"}
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in suffixes):
-        if "__pycache__" in path.parts:
-            continue
+    found = (p for p in root.rglob("*") if p.suffix in suffixes and "__pycache__" not in p.parts)
+    return sorted(p for p in found if p.is_file())
+
+
+def _content_fingerprint(root: Path, files: list[Path]) -> str:
+    """SHA-256 over the files' paths (relative to ``root``) and contents."""
+    digest = hashlib.sha256()
+    for path in files:
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -29,8 +29,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from filelock import FileLock, Timeout
-
 from tradewinds.core.errors import DataError, ScenarioError, StoreError, UnknownLabelError
 from tradewinds.scenarios.recording import (
     KEY_COLUMNS,
@@ -176,6 +174,8 @@ class ResultsStore:
             raise DataError(
                 f"Cannot create the results store at {str(self.directory)!r}: {exc}"
             ) from None
+        from filelock import FileLock, Timeout
+
         lock = FileLock(str(self.lock_path), timeout=self.lock_timeout)
         try:
             lock.acquire()
