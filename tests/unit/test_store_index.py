@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -156,3 +157,15 @@ def test_cli_hit_does_not_import_duckdb(tmp_path: Path) -> None:
     assert "(recorded;" in outs[0]
     assert "(served from the store;" in outs[1]
     assert outs[1].split()[-1] == "False"
+
+
+def test_the_index_keeps_the_newest_runs_within_its_row_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_index, "MAX_ROWS", 7)
+    store = ResultsStore(tmp_path)
+    for k in range(3):
+        rec = _record(f"20260101-00000{k}-0000000{k}", key=f"k{k}")
+        store.record(replace(rec, created_at=f"2026-01-01T00:00:0{k}+00:00"), _results(3))
+    assert [store.indexed_run(f"k{k}") is not None for k in range(3)] == [False, True, True]
+    assert store.find_cached("k0") == "20260101-000000-00000000"

@@ -46,9 +46,10 @@ log = logging.getLogger(__name__)
 INDEX_NAME = "results.index.json"
 #: Layout of the index file; another value is ignored.
 FORMAT = 1
-#: Runs with more result rows than this are served from DuckDB only (the index stays small).
-MAX_ROWS = 20_000
-#: Runs kept in the index, newest first.
+#: Result rows the index holds in all (newest runs first), so that reading it stays cheap;
+#: a run with more rows is served from DuckDB only. The 11-region default has about 400.
+MAX_ROWS = 5_000
+#: Runs kept in the index at most, newest first.
 MAX_RUNS = 32
 
 
@@ -174,7 +175,14 @@ def update(
         else:
             runs.pop(run.cache_key, None)  # the database now holds a newer run for this key
     newest = sorted(runs.items(), key=lambda kv: str(kv[1]["run"]["created_at"]), reverse=True)
-    data = {"format": FORMAT, "stamp": stamp(db_path), "runs": dict(newest[:MAX_RUNS])}
+    kept: dict[str, Any] = {}
+    rows = 0
+    for key, entry in newest[:MAX_RUNS]:
+        rows += len(entry["results"]["value"])
+        if rows > MAX_ROWS:
+            break
+        kept[key] = entry
+    data = {"format": FORMAT, "stamp": stamp(db_path), "runs": kept}
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".index-", suffix=".tmp")
         try:
