@@ -145,7 +145,12 @@ def run(
         out.print(f"run id: [bold]{result.run_id}[/] ({how}; store {sink.directory})")
     other = spec.comparison()
     if other is not None:
-        from tradewinds.reporting.compare import compare_headlines, difference_table
+        from tradewinds.cli._display import print_table
+        from tradewinds.reporting.compare import (
+            DIFF_SECONDARY,
+            compare_headlines,
+            difference_table,
+        )
 
         other_path = spec.comparison_path()
         assert other_path is not None
@@ -153,9 +158,6 @@ def run(
         title = f"{spec.title}\nminus {spec.compare_against}: {other.title}"
         diff = compare_headlines(base.records, result.records)
         limit = None if all_countries else 15
-        from tradewinds.cli._display import print_table
-        from tradewinds.reporting.compare import DIFF_SECONDARY
-
         print_table(
             out,
             difference_table(

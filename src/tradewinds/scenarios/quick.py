@@ -14,7 +14,7 @@ needs nothing those provide, the command answers from numpy arrays instead:
   (:func:`check_finite_arrays`) and the records' metric definitions.
 
 What is printed is built from the same columns whichever way they came (this module, the
-store's index, or tidy records of the full runner), by :func:`headline_columns`.
+store's index, or tidy records of the full runner), by :func:`headline_from_records`.
 """
 
 from __future__ import annotations
