@@ -12,7 +12,9 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import os
 import secrets
+import stat
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -125,15 +127,12 @@ def fingerprint(root: Path) -> str:
     """:func:`code_fingerprint` of the package files under ``root``."""
     from tradewinds.core.cache import cached
 
-    files = _package_files(root)
+    entries = _package_entries(root)
     listing = hashlib.sha256()
-    newest = 0
-    for path in files:
-        st = path.stat()
-        newest = max(newest, st.st_mtime_ns)
-        listing.update(
-            f"{path.relative_to(root)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode()
-        )
+    for parts, st in entries:
+        listing.update(f"{'/'.join(parts)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode())
+    files = [root.joinpath(*parts) for parts, _ in entries]
+    newest = max((st.st_mtime_ns for _, st in entries), default=0)
     if time.time_ns() - newest < RACY_NS:
         # a file written this recently could be written again within the same clock tick,
         # keeping its size and time: hash the contents and keep nothing (as git's index does)
@@ -148,12 +147,29 @@ def fingerprint(root: Path) -> str:
 
 #: Files modified less than this long ago (ns) are hashed every time (see code_fingerprint).
 RACY_NS = 2_000_000_000
+#: What counts as package code and data.
+_SUFFIXES = frozenset({".py", ".yaml", ".csv", ".gz", ".nc", ".json"})
+
+
+def _package_entries(root: Path) -> list[tuple[tuple[str, ...], os.stat_result]]:
+    """Path parts (relative to ``root``) and stat of each package file, in path order."""
+    out = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
+        rel = os.path.relpath(folder, root)
+        parts = () if rel == os.curdir else tuple(rel.split(os.sep))
+        for name in names:
+            if os.path.splitext(name)[1] in _SUFFIXES:
+                st = os.stat(os.path.join(folder, name))
+                if stat.S_ISREG(st.st_mode):
+                    out.append(((*parts, name), st))
+    out.sort(key=lambda entry: entry[0])
+    return out
 
 
 def _package_files(root: Path) -> list[Path]:
-    suffixes = {".py", ".yaml", ".csv", ".gz", ".nc", ".json"}
-    found = (p for p in root.rglob("*") if p.suffix in suffixes and "__pycache__" not in p.parts)
-    return sorted(p for p in found if p.is_file())
+    """The package files under ``root``, in path order."""
+    return [root.joinpath(*parts) for parts, _ in _package_entries(root)]
 
 
 def _content_fingerprint(root: Path, files: list[Path]) -> str:
