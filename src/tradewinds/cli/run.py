@@ -237,7 +237,7 @@ def _quick(
     run the store's index holds is printed from it. Everything else (and a store miss, which
     must be recorded) goes through :func:`~tradewinds.scenarios.execute.execute`.
     """
-    from tradewinds.cli._common import console, open_store, solving
+    from tradewinds.cli._common import console, solving
     from tradewinds.scenarios import quick
 
     arrays = quick.arrays_for(spec, baseline)
@@ -251,9 +251,13 @@ def _quick(
         print_camx(out, headline)
         out.print(f"[dim]{report.summary()}[/]")
         return True
-    sink = open_store(store)
-    assert sink is not None
-    found = sink.indexed_columns(quick.cache_key_for(spec, arrays))
+    from tradewinds.store.index import lookup_columns
+    from tradewinds.store.location import DB_NAME, resolve_store_dir
+
+    directory = resolve_store_dir(store)
+    if not directory.is_dir():  # no store yet, or a bad path: execute says what is wrong
+        return False
+    found = lookup_columns(directory, directory / DB_NAME, quick.cache_key_for(spec, arrays))
     if found is None:
         return False
     record, columns = found
@@ -264,5 +268,5 @@ def _quick(
     if record.solver:
         out.print(_recorded(record.solver, record.created_at))
     how = "served from the store; --force to solve again"
-    out.print(f"run id: [bold]{record.run_id}[/] ({how}; store {sink.directory})")
+    out.print(f"run id: [bold]{record.run_id}[/] ({how}; store {directory})")
     return True
