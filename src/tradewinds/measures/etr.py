@@ -49,20 +49,27 @@ def authority_key(m: Measure) -> str:
 def weights() -> pd.DataFrame:
     """Packaged 2024 US imports from Canada and Mexico by HTS10 with shares and sectors.
 
-    One row per line, the columns of :func:`weight_columns` (a pandas view of them).
+    One row per line, the columns of :func:`weight_columns`, with missing sector codes as NaN.
     """
     import pandas as pd
 
-    return pd.DataFrame(weight_columns())
+    columns: dict[str, np.ndarray] = {}
+    for name, values in weight_columns().items():
+        if values.dtype.kind == "U":  # "" marks a missing code; pandas keeps it as NaN
+            values = values.astype(object)
+            values[values == ""] = None
+        columns[name] = values
+    return pd.DataFrame(columns)
 
 
 @functools.cache
 def weight_columns() -> dict[str, np.ndarray]:
-    """The columns of :func:`weights` as numpy arrays (text columns hold ``str`` or NaN).
+    """The columns of :func:`weights` as numpy arrays; text as fixed-width strings, ``""`` missing.
 
     Built once and kept in the user cache (:mod:`tradewinds.core.cache`), keyed by the weight,
     sector and HTS files and this module's code. Plain arrays unpickle without pandas, so a
-    one-date rate (:func:`point`) never imports it.
+    one-date rate (:func:`point`) never imports it; fixed-width text unpickles as one buffer
+    rather than one object per cell.
     """
     from pathlib import Path
 
@@ -75,7 +82,9 @@ def weight_columns() -> dict[str, np.ndarray]:
     def build() -> dict[str, np.ndarray]:
         frame = _build_weights(files[0], files[1])
         return {
-            str(c): frame[c].to_numpy(dtype=object if frame[c].dtype.kind not in "biuf" else None)
+            str(c): frame[c].fillna("").to_numpy(dtype=str)
+            if frame[c].dtype.kind not in "biuf"
+            else frame[c].to_numpy()
             for c in frame.columns
         }
 
@@ -324,7 +333,7 @@ SECTOR_COLUMN = {"hs2": "hs2", "gtap": "gtap", "sector": "gtap", "wiod": "wiod",
 
 def _sector_labels(column: np.ndarray) -> np.ndarray:
     """Sector codes as text, ``unmapped`` where a line has none."""
-    return np.array([v if isinstance(v, str) else "unmapped" for v in column], dtype=object)
+    return np.where(column == "", "unmapped", column)
 
 
 def _row_total(duty: dict[str, np.ndarray], n: int) -> np.ndarray:
