@@ -346,12 +346,6 @@ class ResultsStore:
             return None  # find_cached gives the error
         return index.lookup(self.directory, self.db_path, key)
 
-    def indexed_columns(self, key: str) -> tuple[RunRecord, dict[str, list[Any]]] | None:
-        """:meth:`indexed_run` with the results as plain columns (no pandas)."""
-        if self.directory.exists() and not self.directory.is_dir():
-            return None
-        return index.lookup_columns(self.directory, self.db_path, key)
-
     def find_cached(self, key: str) -> str | None:
         """Newest successful top-level run with this cache key, or ``None``."""
         with self._connect(write=False) as con:
