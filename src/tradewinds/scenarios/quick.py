@@ -11,7 +11,8 @@ needs nothing those provide, the command answers from numpy arrays instead:
   (:mod:`tradewinds.scenarios.shock_cells`);
 - the solve is the model's own (:func:`tradewinds.models.onesector.solve_arrays` and
   :func:`~tradewinds.models.onesector.outcomes`), with the runner's finiteness check
-  (:func:`check_finite_arrays`) and the records' metric definitions.
+  (:func:`~tradewinds.scenarios.finite.check_finite_arrays`) and the records' metric
+  definitions.
 
 What is printed is built from the same columns whichever way they came (this module, the
 store's index, or tidy records of the full runner), by :func:`headline_from_records`.
@@ -74,6 +75,7 @@ def solve(scenario: Scenario, arrays: BaselineArrays) -> tuple[Headline, SolverR
     """
     from tradewinds.core.errors import ConvergenceError
     from tradewinds.models.onesector import OneSectorModel, outcomes, solve_arrays
+    from tradewinds.scenarios.finite import check_finite_arrays
     from tradewinds.scenarios.shock_cells import Cells, apply_tariffs, apply_trade_costs
 
     spec = scenario.model
@@ -184,53 +186,3 @@ def headline_from_records(records: Mapping[str, Sequence[Any]], units: str) -> H
         change = np.array([pct.get(key, np.nan) for key in new])
         camx = (float(np.nansum(after / (1 + change / 100))), float(np.nansum(after)))
     return Headline(labels, columns, camx, units)
-
-
-def check_finite_arrays(
-    arrays: Mapping[str, Mapping[str, np.ndarray]],
-    report: SolverReport,
-    params: dict[str, Any] | None = None,
-) -> None:
-    """:class:`ConvergenceError` if an answer holds NaN or infinity where a number is defined.
-
-    ``arrays`` holds the ``country``, ``sector`` and ``bilateral`` variables of an answer by
-    name. Checked: every country variable the tidy records report and every sector and
-    bilateral variable; ratios over a zero baseline level (a flow or sector that does not exist)
-    are undefined and allowed. See :func:`tradewinds.scenarios.runner.check_finite`.
-    """
-    from tradewinds.models.equilibrium import LEVEL_METRICS, PCT_METRICS
-
-    bad: list[str] = []
-    for name, variables in arrays.items():
-        for var, raw in variables.items():
-            values = np.asarray(raw)
-            reported = (
-                var in PCT_METRICS or var in LEVEL_METRICS or var.endswith(("_pct", "_share"))
-            )
-            if values.dtype.kind not in "fc" or (name == "country" and not reported):
-                continue
-            mask = ~np.isfinite(values)
-            base = _BASE_OF.get(var)
-            if base is not None and base in variables:
-                mask &= np.asarray(variables[base]) != 0
-            if mask.any():
-                bad.append(f"{name}.{var}")
-    if bad:
-        from tradewinds.core.errors import ConvergenceError
-
-        shown = ", ".join(bad[:4]) + (f" and {len(bad) - 4} more" if len(bad) > 4 else "")
-        settings = f" with {params}" if params else ""
-        raise ConvergenceError(
-            f"The model's answer{settings} holds NaN or infinite values ({shown}): the "
-            "parameters or shocks are outside the range it can evaluate numerically. Use "
-            "elasticities and tariffs of a plausible size",
-            report,
-        )
-
-
-#: Changes that are undefined (0/0), not wrong, where the matching baseline level is zero.
-_BASE_OF = {
-    "trade_hat": "trade_baseline",
-    "gross_output_hat": "gross_output_baseline",
-    "value_added_hat": "value_added_baseline",
-}

@@ -207,9 +207,9 @@ def check_finite(eq: Equilibrium, params: dict[str, Any] | None = None) -> None:
     NaN welfare. Checked: every country variable the tidy records report, and every sector and
     bilateral variable. Ratios over a zero baseline level (a flow or sector that does not exist)
     are undefined and allowed; the tidy records omit them. The check itself is
-    :func:`tradewinds.scenarios.quick.check_finite_arrays`.
+    :func:`tradewinds.scenarios.finite.check_finite_arrays`.
     """
-    from tradewinds.scenarios.quick import check_finite_arrays
+    from tradewinds.scenarios.finite import check_finite_arrays
 
     arrays = {}
     for name in ("country", "sector", "bilateral"):
