@@ -55,3 +55,58 @@ def test_series_by_sector_keeps_the_overall_rows():
     assert "87" in set(s["sector"])
     day = s[(s["date"] == "2025-05-02") & (s["authority"] == "total")].set_index("sector")["rate"]
     assert day["87"] > day["all"]
+
+
+@pytest.mark.parametrize("by", ["hs2", "wiod", "cp2015"])
+def test_point_by_sector_matches_the_pandas_rates(by):
+    """``point`` sums numpy columns; ``rates`` groups the snapshot with pandas: same numbers."""
+    day = dt.date(2025, 9, 1)
+    p = etr.point("MEX", day, by=by)
+    snap = etr.snapshot("MEX", day)
+    assert p["effective_rate"] == pytest.approx(etr.rates(snap).loc["all", "total"], abs=1e-6)
+    table = etr.rates(snap, by)
+    assert [s["sector"] for s in p["by_sector"]] == [
+        str(k) for k in table.sort_values("total", ascending=False).index
+    ]
+    for entry in p["by_sector"]:
+        row = table.loc[entry["sector"]]
+        assert entry["effective_rate"] == pytest.approx(row["total"], abs=1e-6)
+        for key, value in entry["by_authority"].items():
+            assert value == pytest.approx(row[key], abs=1e-6)
+    assert sum(s["import_share"] for s in p["by_sector"]) == pytest.approx(1, abs=1e-4)
+
+
+def test_weights_frame_is_the_cached_columns():
+    """The cached numpy columns give back the table built from the packaged CSV files."""
+    from importlib import resources
+    from pathlib import Path
+
+    import pandas as pd
+
+    base = Path(str(resources.files("tradewinds.measures").joinpath("data/derived")))
+    built = etr._build_weights(base / "weights_2024.csv.gz", base / "sectors.csv.gz")
+    pd.testing.assert_frame_equal(etr.weights(), built)
+    assert built["wiod"].isna().any()  # missing codes survive the round trip as NaN
+    assert len(etr.weight_columns()["code"]) == len(built) > 10_000
+
+
+def test_one_date_rate_does_not_import_pandas(tmp_path):
+    """``etr --date`` answers from cached numpy columns (issue 15: start-up)."""
+    import os
+    import subprocess
+    import sys
+
+    from tradewinds.core import cache
+
+    env = {**os.environ, cache.ENV_VAR: str(tmp_path / "cache")}
+    code = (
+        "from tradewinds.cli.main import main\n"
+        "main(['etr', '--country', 'CAN', '--date', '2025-06-01', '--by', 'hs2'])\n"
+        "import sys; print('pandas' in sys.modules)"
+    )
+    for _ in range(2):  # the first run builds the caches (with pandas), the second reads them
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+    assert "effective rate" in out.stdout
+    assert out.stdout.split()[-1] == "False"

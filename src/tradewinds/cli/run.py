@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,9 @@ if TYPE_CHECKING:
     import pandas as pd
     from rich.console import Console
 
+    from tradewinds.scenarios.quick import Headline
+    from tradewinds.scenarios.schema import Scenario
+
 #: Countries shown first in headline tables.
 FIRST = ("CAN", "MEX", "USA")
 
@@ -23,29 +27,37 @@ def register(app: typer.Typer) -> None:
     app.command("run")(run)
 
 
+def headline_of(records: pd.DataFrame, units: str) -> Headline:
+    """What ``run`` prints of tidy records: the country rows and the CAN–MEX flows."""
+    from tradewinds.core import dims
+    from tradewinds.scenarios.quick import CAMX, headline_from_records
+
+    keep = (records["partner"] == "") & (records["sector"] == dims.TOTAL_SECTOR)
+    keep |= records["country"].isin(CAMX) & records["partner"].isin(CAMX)
+    rows = records[keep]
+    columns = {c: rows[c].tolist() for c in ("country", "partner", "sector", "metric", "value")}
+    return headline_from_records(columns, units)
+
+
 def camx_trade(records: pd.DataFrame) -> tuple[float, float] | None:
     """Two-way Canada–Mexico trade before and after (all sectors) from tidy records.
 
     The records carry the new level (``trade``) and its change (``trade_pct``) of each flow, so
     the baseline level is ``trade / (1 + trade_pct / 100)``. Returns None when the flows are absent.
     """
-    pairs = (records["country"].isin(["CAN", "MEX"])) & (records["partner"].isin(["CAN", "MEX"]))
-    pairs &= records["country"] != records["partner"]
-    rows = records[pairs]
-    new = rows[rows["metric"] == "trade"].set_index(["country", "partner", "sector"])["value"]
-    pct = rows[rows["metric"] == "trade_pct"].set_index(["country", "partner", "sector"])["value"]
-    if new.empty:
-        return None
-    before = (new / (1 + pct.reindex(new.index) / 100)).sum()
-    return float(before), float(new.sum())
+    return headline_of(records, "").camx
 
 
-def closure_note(headline: pd.DataFrame, params: dict[str, object]) -> str:
+def closure_note(headline: Headline, params: dict[str, object]) -> str:
     """A line naming the closure when it explains a pattern of the headline table."""
+    import numpy as np
+
     closure = params.get("closure")
     if closure is None or not {"exports_pct", "imports_pct"} <= set(headline.columns):
         return ""
-    gap = (headline["exports_pct"] - headline["imports_pct"]).abs().max()
+    gaps = np.abs(headline.columns["exports_pct"] - headline.columns["imports_pct"])
+    known = gaps[~np.isnan(gaps)]  # the largest gap over countries that report both
+    gap = known.max() if known.size else np.nan
     if closure == "balanced" and gap < 1e-6:
         return (
             "closure balanced: every country's trade is balanced before and after, so its "
@@ -107,52 +119,33 @@ def run(
 
     check_output(output)
     from tradewinds.cli._common import console, open_store, read_text, solving, write_records
-    from tradewinds.cli._display import print_table
-    from tradewinds.reporting.tables import SECONDARY, frame_table, headline_frame
     from tradewinds.scenarios import load_scenario
-    from tradewinds.scenarios.execute import execute
 
     spec = load_scenario(scenario)
+    show = _Show(all_countries, sort, wide)
+    if output is None and not force and _quick(spec, scenario, baseline, store, no_store, show):
+        return
+    from tradewinds.scenarios.execute import execute
+
     sink = open_store(store, enabled=not no_store)
     with solving(f"solving {scenario.name}"):
         result = execute(spec, text=read_text(scenario), baseline=baseline, sink=sink, force=force)
     out = console()
-    headline = headline_frame(result.records)
-    table = frame_table(
-        headline,
-        units=result.units,
-        title=spec.title,
-        first=FIRST,
-        limit=None if all_countries else 15,
-        sort=sort,
-    )
-    print_table(out, table, wide=wide, drop=SECONDARY)
-    note = closure_note(headline, result.record.params)
-    if note:
-        out.print(f"[dim]{note}[/]")
+    headline = headline_of(result.records, result.units)
+    print_headline(out, headline, spec.title, result.record.params, show)
     print_sectors(out, result.records, wide=wide)
-    pair = camx_trade(result.records)
-    if pair is not None:
-        before, after = pair
-        out.print(
-            f"Canada–Mexico two-way trade: US${before / 1e3:,.1f} bn -> US${after / 1e3:,.1f} bn "
-            f"({(after / before - 1) * 100:+.1f}%)"
-            if "US dollars" in result.units
-            else f"Canada–Mexico two-way trade: {before:,.0f} -> {after:,.0f} {result.units}"
-        )
+    print_camx(out, headline)
     solver = result.record.solver or {}
     if result.equilibrium is not None:
         out.print(f"[dim]{result.equilibrium.report.summary()}[/]")
     elif solver:
-        out.print(
-            f"[dim]{solver.get('method')} converged after {solver.get('iterations')} iterations "
-            f"(recorded {result.record.created_at})[/]"
-        )
+        out.print(_recorded(solver, result.record.created_at))
     if sink is not None:
         how = "served from the store; --force to solve again" if result.cached else "recorded"
         out.print(f"run id: [bold]{result.run_id}[/] ({how}; store {sink.directory})")
     other = spec.comparison()
     if other is not None:
+        from tradewinds.cli._display import print_table
         from tradewinds.reporting.compare import (
             DIFF_SECONDARY,
             compare_headlines,
@@ -176,3 +169,104 @@ def run(
     if output is not None:
         write_records(result.records, output)
         out.print(f"Wrote {output}")
+
+
+@dataclass(frozen=True)
+class _Show:
+    """How the country table is shown (``--all``, ``--sort``, ``--wide``)."""
+
+    all_countries: bool
+    sort: str
+    wide: bool
+
+
+def print_headline(
+    out: Console, headline: Headline, title: str, params: dict[str, object], show: _Show
+) -> None:
+    """The country table of a run and, where it explains a pattern, the closure."""
+    from tradewinds.cli._display import print_table
+    from tradewinds.reporting.tables import SECONDARY, columns_table
+
+    table = columns_table(
+        headline.countries,
+        headline.columns,
+        units=headline.units,
+        title=title,
+        first=FIRST,
+        limit=None if show.all_countries else 15,
+        sort=show.sort,
+    )
+    print_table(out, table, wide=show.wide, drop=SECONDARY)
+    note = closure_note(headline, params)
+    if note:
+        out.print(f"[dim]{note}[/]")
+
+
+def print_camx(out: Console, headline: Headline) -> None:
+    """Canada–Mexico two-way trade before and after, when the run has those flows."""
+    if headline.camx is None:
+        return
+    before, after = headline.camx
+    out.print(
+        f"Canada–Mexico two-way trade: US${before / 1e3:,.1f} bn -> US${after / 1e3:,.1f} bn "
+        f"({(after / before - 1) * 100:+.1f}%)"
+        if "US dollars" in headline.units
+        else f"Canada–Mexico two-way trade: {before:,.0f} -> {after:,.0f} {headline.units}"
+    )
+
+
+def _recorded(solver: dict[str, object], created_at: str) -> str:
+    return (
+        f"[dim]{solver.get('method')} converged after {solver.get('iterations')} iterations "
+        f"(recorded {created_at})[/]"
+    )
+
+
+def _quick(
+    spec: Scenario,
+    path: Path,
+    baseline: str | None,
+    store: Path | None,
+    no_store: bool,
+    show: _Show,
+) -> bool:
+    """Print the run from numpy arrays or the store's index, if it can be; True if it did.
+
+    A one-sector scenario with explicit shocks on a bundled baseline is solved without xarray
+    and pandas (:mod:`tradewinds.scenarios.quick`) when the store is off; with the store on, a
+    run the store's index holds is printed from it. Everything else (and a store miss, which
+    must be recorded) goes through :func:`~tradewinds.scenarios.execute.execute`.
+    """
+    from tradewinds.cli._common import console, solving
+    from tradewinds.scenarios import quick
+
+    arrays = quick.arrays_for(spec, baseline)
+    if arrays is None:
+        return False
+    if no_store:
+        with solving(f"solving {path.name}"):
+            headline, report = quick.solve(spec, arrays)
+        out = console()
+        print_headline(out, headline, spec.title, spec.model.model_dump(), show)
+        print_camx(out, headline)
+        out.print(f"[dim]{report.summary()}[/]")
+        return True
+    from tradewinds.store.index import lookup_columns
+    from tradewinds.store.location import DB_NAME, resolve_store_dir
+
+    directory = resolve_store_dir(store)
+    if not directory.is_dir():  # no store yet, or a bad path: execute says what is wrong
+        return False
+    found = lookup_columns(directory, directory / DB_NAME, quick.cache_key_for(spec, arrays))
+    if found is None:
+        return False
+    record, columns = found
+    headline = quick.headline_from_records(columns, str(record.baseline_attrs.get("units", "")))
+    out = console()
+    print_headline(out, headline, spec.title, record.params, show)
+    print_camx(out, headline)
+    if record.solver:
+        out.print(_recorded(record.solver, record.created_at))
+    how = "served from the store; --force to solve again"
+    out.print(f"run id: [bold]{record.run_id}[/] ({how}; store {directory})")
+    return True

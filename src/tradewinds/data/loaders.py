@@ -25,6 +25,7 @@ import xarray as xr
 from tradewinds.core import dims
 from tradewinds.core.errors import DataError, UnknownLabelError
 from tradewinds.data._lazy_dask import install as _lazy_dask
+from tradewinds.data.arrays import BUNDLED as _BUNDLED
 from tradewinds.data.baseline import make_baseline, validate_baseline
 
 _lazy_dask()  # bundled baselines load without importing dask (see tradewinds.data._lazy_dask)
@@ -34,12 +35,9 @@ log = logging.getLogger(__name__)
 #: Money unit of every baseline this module builds.
 UNITS = "millions of current US dollars"
 
-#: Bundled baselines: name -> file in ``tradewinds/defaults``.
-BUNDLED = {
-    "default": "ld2023_regions.nc",
-    "ld2023-regions": "ld2023_regions.nc",
-    "wiod2011": "wiod2011.nc",
-}
+#: Bundled baselines: name -> file in ``tradewinds/defaults`` (listed in data.arrays, which
+#: serves their arrays without xarray).
+BUNDLED = _BUNDLED
 
 
 def bundled_names() -> list[str]:

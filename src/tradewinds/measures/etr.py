@@ -18,16 +18,18 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 from importlib import resources
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
 
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
 from tradewinds.measures.products import hts_universe
 from tradewinds.measures.registry import Registry, load_registry
 from tradewinds.measures.schema import Measure
 from tradewinds.measures.stacking import Lines, evaluate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 UsmcaShares = Literal["2024", "2025", "2025h2", "none"]
 #: Claim-share modes; ``none`` treats every line as non-claiming (no USMCA preference at all).
@@ -47,8 +49,27 @@ def authority_key(m: Measure) -> str:
 def weights() -> pd.DataFrame:
     """Packaged 2024 US imports from Canada and Mexico by HTS10 with shares and sectors.
 
+    One row per line, the columns of :func:`weight_columns`, with missing sector codes as NaN.
+    """
+    import pandas as pd
+
+    columns: dict[str, np.ndarray] = {}
+    for name, values in weight_columns().items():
+        if values.dtype.kind == "U":  # "" marks a missing code; pandas keeps it as NaN
+            values = values.astype(object)
+            values[values == ""] = None
+        columns[name] = values
+    return pd.DataFrame(columns)
+
+
+@functools.cache
+def weight_columns() -> dict[str, np.ndarray]:
+    """The columns of :func:`weights` as numpy arrays; text as fixed-width strings, ``""`` missing.
+
     Built once and kept in the user cache (:mod:`tradewinds.core.cache`), keyed by the weight,
-    sector and HTS files and this module's code.
+    sector and HTS files and this module's code. Plain arrays unpickle without pandas, so a
+    one-date rate (:func:`point`) never imports it; fixed-width text unpickles as one buffer
+    rather than one object per cell.
     """
     from pathlib import Path
 
@@ -57,16 +78,28 @@ def weights() -> pd.DataFrame:
 
     base = Path(str(resources.files("tradewinds.measures").joinpath("data/derived")))
     files = [base / "weights_2024.csv.gz", base / "sectors.csv.gz", _path("hts.csv.gz")]
+
+    def build() -> dict[str, np.ndarray]:
+        frame = _build_weights(files[0], files[1])
+        return {
+            str(c): frame[c].fillna("").to_numpy(dtype=str)
+            if frame[c].dtype.kind not in "biuf"
+            else frame[c].to_numpy()
+            for c in frame.columns
+        }
+
     return cached(
-        "etr-weights",
+        "etr-weight-columns",
         files,
-        lambda: _build_weights(files[0], files[1]),
+        build,
         code=[__name__, "tradewinds.measures.products"],
-        extra=f"pandas {pd.__version__}",
+        extra=f"numpy {np.__version__}",
     )
 
 
 def _build_weights(weights_path: object, sectors_path: object) -> pd.DataFrame:
+    import pandas as pd
+
     w = pd.read_csv(weights_path, dtype={"hts10": str})  # type: ignore[call-overload]
     sectors = pd.read_csv(sectors_path, dtype=str)  # type: ignore[call-overload]
     w = w.merge(sectors.drop(columns="hs6"), on="hts10", how="left")
@@ -108,28 +141,44 @@ def snapshot(
     country: str, date: dt.date, usmca_shares: str = "2025h2", registry: Registry | None = None
 ) -> Snapshot:
     """Blended duties of every 2024 import line from ``country`` on ``date``."""
+    import pandas as pd
+
     country = _check(country, usmca_shares)
-    registry = registry or load_registry()
+    rows, duty = _blended_duty(country, date, usmca_shares, registry or load_registry())
     w = weights()
     w = w[w["country"] == country]
-    n = len(w)
-    share = (
-        np.zeros(n) if usmca_shares == "none" else w[f"usmca_{usmca_shares}"].to_numpy(dtype=float)
-    )
+    return Snapshot(date, rows["imports"].astype(float), pd.DataFrame(duty), w)
+
+
+@functools.cache
+def _country_columns(country: str) -> dict[str, np.ndarray]:
+    """The :func:`weight_columns` rows of one country."""
+    columns = weight_columns()
+    keep = columns["country"] == country
+    return {name: values[keep] for name, values in columns.items()}
+
+
+def _blended_duty(
+    country: str, date: dt.date, usmca_shares: str, registry: Registry
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The country's weight rows and their blended duty by authority (in registry order)."""
+    w = _country_columns(country)
+    n = len(w["code"])
+    share = np.zeros(n) if usmca_shares == "none" else w[f"usmca_{usmca_shares}"].astype(float)
     measures = registry.in_force(date, target=country, imposing="USA")
     rules = registry.rules_on(date)
     out: dict[str, np.ndarray] = {}
     for claim, weight in ((True, share), (False, 1.0 - share)):
         lines = Lines(
-            code=w["code"].to_numpy(),
+            code=w["code"],
             origin=np.full(n, country),
             importer=np.full(n, "USA"),
-            value=w["imports"].to_numpy(dtype=float),
+            value=w["imports"].astype(float),
             usmca=np.full(n, claim),
             us_content=np.full(n, US_AUTO_CONTENT),
-            steel=w["steel"].to_numpy(dtype=float),
-            aluminum=w["aluminum"].to_numpy(dtype=float),
-            copper=w["copper"].to_numpy(dtype=float),
+            steel=w["steel"].astype(float),
+            aluminum=w["aluminum"].astype(float),
+            copper=w["copper"].astype(float),
             transshipped=np.zeros(n, dtype=bool),
             quantity=np.full(n, np.nan),
         )
@@ -137,7 +186,7 @@ def snapshot(
         for j, m in enumerate(ev.measures):
             key = authority_key(m)
             out[key] = out.get(key, np.zeros(n)) + weight * ev.amount[:, j]
-    return Snapshot(date, w["imports"].to_numpy(dtype=float), pd.DataFrame(out), w)
+    return w, out
 
 
 @functools.cache
@@ -156,16 +205,17 @@ def _masks() -> dict[str, np.ndarray]:
 
 def rates(snap: Snapshot, by: str | None = None) -> pd.DataFrame:
     """Effective rates: rows ``sector`` ("all" or a code), one column per authority and total."""
+    import pandas as pd
+
     duty = snap.duty.copy()
     duty["total"] = duty.sum(axis=1)
     duty["imports"] = snap.imports
     if by is None:
         groups = pd.Series("all", index=duty.index)
     else:
-        col = {"hs2": "hs2", "gtap": "gtap", "sector": "gtap", "wiod": "wiod", "cp2015": "cp2015"}
-        if by not in col:
+        if by not in SECTOR_COLUMN:
             raise ScenarioError(f"--by {by!r} must be one of hs2, gtap, sector, wiod, cp2015.")
-        groups = snap.lines[col[by]].fillna("unmapped").astype(str).reset_index(drop=True)
+        groups = snap.lines[SECTOR_COLUMN[by]].fillna("unmapped").astype(str).reset_index(drop=True)
     summed = duty.groupby(groups.to_numpy()).sum()
     out = summed.drop(columns="imports").div(summed["imports"], axis=0)
     out.index.name = "sector"
@@ -189,6 +239,8 @@ def series(
     The rate is evaluated once per regime segment (between consecutive start/end dates of any
     measure or rule) and repeated for each day; ``monthly`` averages the days of each month.
     """
+    import pandas as pd
+
     registry = registry or load_registry()
     if end < start:
         raise ScenarioError(f"--to {end} is before --from {start}.")
@@ -230,42 +282,84 @@ def point(
     With ``by`` (as in :func:`rates`) the answer adds ``by``, and ``by_sector``: one entry per
     sector with its ``sector``, ``effective_rate``, ``import_share`` (of the country's US
     imports) and ``by_authority``, largest rate first.
+
+    The same sums as :func:`rates`, on numpy columns: one date needs no pandas.
     """
     registry = registry or load_registry()
     registry.check_date(date)
-    snap = snapshot(country, date, usmca_shares, registry)
-    row = rates(snap).loc["all"]
-    values = {str(k): float(v) for k, v in row.astype(float).to_dict().items()}
-    total = values.pop("total")
+    if by is not None and by not in SECTOR_COLUMN:
+        raise ScenarioError(f"--by {by!r} must be one of hs2, gtap, sector, wiod, cp2015.")
+    rows, duty = _blended_duty(_check(country, usmca_shares), date, usmca_shares, registry)
+    imports = rows["imports"].astype(float)
+    total = _row_total(duty, len(imports))
+    values = {k: float(v.sum() / imports.sum()) for k, v in duty.items()}
     out: dict[str, object] = {
         "country": country.upper(),
         "date": date.isoformat(),
         "usmca_shares": usmca_shares,
-        "effective_rate": round(total, 6),
+        "effective_rate": round(float(total.sum() / imports.sum()), 6),
         "by_authority": {k: round(v, 6) for k, v in values.items() if abs(v) > 0},
     }
     if by is not None:
-        table = rates(snap, by)
-        share = _import_shares(snap, by)
-        sectors = []
-        for sector, rates_row in table.sort_values("total", ascending=False).iterrows():
-            parts = rates_row.drop("total").astype(float)
-            sectors.append(
-                {
-                    "sector": str(sector),
-                    "effective_rate": round(float(rates_row["total"]), 6),
-                    "import_share": round(float(share.get(sector, 0.0)), 6),
-                    "by_authority": {str(k): round(v, 6) for k, v in parts.items() if abs(v) > 0},
-                }
-            )
+        labels = _sector_labels(rows[SECTOR_COLUMN[by]])
+        sectors, group = np.unique(labels, return_inverse=True)
+        k = len(sectors)
+        sector_imports = np.bincount(group, weights=imports, minlength=k)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            parts = {
+                key: np.bincount(group, weights=v, minlength=k) / sector_imports
+                for key, v in duty.items()
+            }
+            sector_total = np.bincount(group, weights=total, minlength=k) / sector_imports
+        share = sector_imports / sector_imports.sum()
         out["by"] = by
-        out["by_sector"] = sectors
+        out["by_sector"] = [
+            {
+                "sector": str(sectors[i]),
+                "effective_rate": round(float(sector_total[i]), 6),
+                "import_share": round(float(share[i]), 6),
+                "by_authority": {
+                    key: round(float(v[i]), 6) for key, v in parts.items() if abs(v[i]) > 0
+                },
+            }
+            for i in _descending(sector_total)
+        ]
     return out
+
+
+#: Weight column of each ``by`` breakdown.
+SECTOR_COLUMN = {"hs2": "hs2", "gtap": "gtap", "sector": "gtap", "wiod": "wiod", "cp2015": "cp2015"}
+
+
+def _sector_labels(column: np.ndarray) -> np.ndarray:
+    """Sector codes as text, ``unmapped`` where a line has none."""
+    return np.where(column == "", "unmapped", column)
+
+
+def _row_total(duty: dict[str, np.ndarray], n: int) -> np.ndarray:
+    """Each line's duty summed over authorities, in their order (as ``DataFrame.sum(axis=1)``)."""
+    total = np.zeros(n)
+    for values in duty.values():
+        total = total + values
+    return total
+
+
+def _descending(values: np.ndarray) -> np.ndarray:
+    """Positions from largest to smallest, NaN last.
+
+    Ties come in the order of pandas' descending ``sort_values`` (reversed quicksort of the
+    reversed values), so the sector list reads as it did when it was built with pandas.
+    """
+    idx = np.arange(len(values))
+    ok = ~np.isnan(values)
+    order = idx[ok][::-1][values[ok][::-1].argsort(kind="quicksort")][::-1]
+    return np.concatenate([order, idx[~ok]])
 
 
 def _import_shares(snap: Snapshot, by: str) -> pd.Series:
     """Each sector's share of the snapshot's imports, with the grouping of :func:`rates`."""
-    col = {"hs2": "hs2", "gtap": "gtap", "sector": "gtap", "wiod": "wiod", "cp2015": "cp2015"}
-    groups = snap.lines[col[by]].fillna("unmapped").astype(str).reset_index(drop=True)
+    import pandas as pd
+
+    groups = snap.lines[SECTOR_COLUMN[by]].fillna("unmapped").astype(str).reset_index(drop=True)
     imports = pd.Series(np.asarray(snap.imports, dtype=float)).groupby(groups.to_numpy()).sum()
     return imports / imports.sum()

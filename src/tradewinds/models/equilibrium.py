@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
-import xarray as xr
 
 from tradewinds.core import dims
 from tradewinds.core.solver import SolverReport
+
+if TYPE_CHECKING:  # loaded by the methods that build frames (the metric names need neither)
+    import pandas as pd
+    import xarray as xr
 
 #: Country-level variables that are ratios (new / old), reported as percent changes.
 PCT_METRICS = {
@@ -63,6 +65,8 @@ class Equilibrium:
 
     def headline(self) -> pd.DataFrame:
         """Country table of the main percent changes and revenue, one row per country."""
+        import pandas as pd
+
         cols: dict[str, Any] = {}
         for var, name in PCT_METRICS.items():
             if var in self.country:
@@ -83,6 +87,8 @@ class Equilibrium:
         undefined (the percent change of a sector with zero baseline output) are omitted, so no
         record is NaN.
         """
+        import pandas as pd
+
         countries = [str(c) for c in self.country[dims.COUNTRY].values]
         parts: list[tuple[str, np.ndarray[Any, Any], str]] = []  # metric, values, unit
         for var, name in PCT_METRICS.items():
@@ -152,6 +158,8 @@ def _country_frames(
     countries: list[str], parts: list[tuple[str, np.ndarray[Any, Any], str]]
 ) -> pd.DataFrame:
     """Country records of several metrics, metric by metric, as one frame."""
+    import pandas as pd
+
     n = len(countries)
     return pd.DataFrame(
         {

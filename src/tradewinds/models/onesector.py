@@ -41,17 +41,20 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import xarray as xr
 
 from tradewinds.core import dims
 from tradewinds.core.errors import ConvergenceError, ScenarioError
 from tradewinds.core.solver import SolverReport
 from tradewinds.models._newton import Array, newton
 from tradewinds.models._threads import single_blas_thread
-from tradewinds.models.equilibrium import Equilibrium
+
+if TYPE_CHECKING:  # xarray (and pandas under it) load with the first labelled solve
+    import xarray as xr
+
+    from tradewinds.models.equilibrium import Equilibrium
 
 log = logging.getLogger(__name__)
 
@@ -295,6 +298,8 @@ def _matrix(baseline: xr.Dataset, arr: xr.DataArray | None, fill: float, name: s
     fast = _same_labels(baseline, arr)
     if fast is not None:
         return fast
+    import xarray as xr
+
     if dims.SECTOR in arr.dims:
         arr = arr.isel({dims.SECTOR: 0}, drop=True)
     ref = baseline[dims.TRADE].isel({dims.SECTOR: 0}, drop=True)
@@ -343,6 +348,24 @@ def solve_one_sector(
         _matrix(baseline, new_tariff, np.nan, "new tariff") if new_tariff is not None else tariff
     )
     d_hat = _matrix(baseline, trade_cost_hat, 1.0, "trade-cost change")
+    solved = solve_arrays(labels, trade, tariff, t_new, d_hat, model=model, wage_hat0=wage_hat0)
+    return _package(baseline, labels, *solved, model)
+
+
+def solve_arrays(
+    labels: list[str],
+    trade: Array,
+    tariff: Array,
+    t_new: Array,
+    d_hat: Array,
+    *,
+    model: OneSectorModel,
+    wage_hat0: Array | None = None,
+) -> tuple[_Base, Array, Array, Array, Array, Array, SolverReport]:
+    """:func:`solve_one_sector` on plain (exporter, importer) arrays in ``labels`` order.
+
+    Returns ``base, t_new, w_hat, lambda', E', P_hat, report`` (see :func:`outcomes`).
+    """
     if not np.all(np.isfinite(t_new)) or np.any(t_new <= -1):
         raise ScenarioError("New tariffs must be finite rates above -1 (0.25 for 25%).")
     if not np.all(np.isfinite(d_hat)) or np.any(d_hat <= 0):
@@ -405,7 +428,7 @@ def solve_one_sector(
             seconds=report.seconds + seconds,
             method=report.method,
         )
-    return _package(baseline, labels, base, t_new, w, lam_new, e_new, p_hat, report, model)
+    return base, t_new, w, lam_new, e_new, p_hat, report
 
 
 def _warm_start(wage_hat0: Array | None, n: int) -> Array | None:
@@ -433,6 +456,8 @@ def _templates(
     Building the indexes and merging the variables costs more than a small model's Newton
     solve; each solve fills a shallow copy of these with its own arrays instead.
     """
+    import xarray as xr
+
     n, k = len(labels), len(sectors)
     country = xr.Dataset(
         {name: (dims.COUNTRY, np.zeros(n)) for name in country_names},
@@ -450,22 +475,18 @@ def _templates(
     return country, bilateral
 
 
-def _package(
-    baseline: xr.Dataset,
-    labels: list[str],
-    base: _Base,
-    t_new: Array,
-    w: Array,
-    lam_new: Array,
-    e_new: Array,
-    p_hat: Array,
-    report: SolverReport,
-    model: OneSectorModel,
-) -> Equilibrium:
+def outcomes(
+    base: _Base, t_new: Array, w: Array, lam_new: Array, e_new: Array, p_hat: Array
+) -> tuple[dict[str, Array], dict[str, Array]]:
+    """Country variables (by country) and bilateral variables (exporter, importer) of a solve.
+
+    The arrays the :class:`Equilibrium` datasets hold, before labels are attached; front ends
+    that print a headline without xarray read them as they are.
+    """
     trade_new = lam_new * e_new / (1 + t_new)
     revenue_old = (base.trade * base.tariff).sum(axis=0)
     revenue_new = (trade_new * t_new).sum(axis=0)
-    off = ~np.eye(len(labels), dtype=bool)
+    off = ~np.eye(len(w), dtype=bool)
     exports_old = np.where(off, base.trade, 0).sum(axis=1)
     exports_new = np.where(off, trade_new, 0).sum(axis=1)
     imports_old = np.where(off, base.trade, 0).sum(axis=0)
@@ -488,12 +509,31 @@ def _package(
             "imports": imports_new,
             "income": income_new,
         }
-        shape = (*base.trade.shape, 1)
         bilateral_vars = {
-            "trade_baseline": base.trade.reshape(shape),
-            "trade": trade_new.reshape(shape),
-            "trade_hat": (trade_new / base.trade).reshape(shape),
+            "trade_baseline": base.trade,
+            "trade": trade_new,
+            "trade_hat": trade_new / base.trade,
         }
+    return country_vars, bilateral_vars
+
+
+def _package(
+    baseline: xr.Dataset,
+    labels: list[str],
+    base: _Base,
+    t_new: Array,
+    w: Array,
+    lam_new: Array,
+    e_new: Array,
+    p_hat: Array,
+    report: SolverReport,
+    model: OneSectorModel,
+) -> Equilibrium:
+    from tradewinds.models.equilibrium import Equilibrium
+
+    country_vars, pairs = outcomes(base, t_new, w, lam_new, e_new, p_hat)
+    shape = (*base.trade.shape, 1)
+    bilateral_vars = {name: values.reshape(shape) for name, values in pairs.items()}
     country_template, bilateral_template = _templates(
         tuple(labels),
         tuple(baseline.indexes[dims.SECTOR]),

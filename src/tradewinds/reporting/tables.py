@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
+import numpy as np
 from rich.table import Table
 
 from tradewinds.core import dims
-from tradewinds.models.equilibrium import Equilibrium
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tradewinds.models.equilibrium import Equilibrium
 
 #: Headline columns: (metric in Equilibrium.headline(), header, format).
 COLUMNS = (
@@ -57,21 +62,45 @@ def order_countries(
     (alphabetical), a metric column (ascending: worst first for welfare), or ``None`` for the
     welfare change, worst first (the order before ``--sort`` existed).
     """
-    top = [c for c in first if c in frame.index]
-    rest = frame.drop(index=top)
-    if sort == "size" and "income" in rest:
-        rest = rest.sort_values("income", ascending=False, kind="stable")
+    return order_labels(list(frame.index), _columns(frame), first, sort)
+
+
+def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    return {str(c): frame[c].to_numpy(dtype=float, na_value=np.nan) for c in frame.columns}
+
+
+def order_labels(
+    labels: Sequence[str],
+    columns: Mapping[str, np.ndarray],
+    first: Sequence[str] = (),
+    sort: str | None = None,
+) -> list[str]:
+    """:func:`order_countries` on plain columns (values in ``labels`` order).
+
+    Sorts are stable with missing values last, as pandas' ``sort_values(kind="stable")``.
+    """
+    top = [c for c in first if c in labels]
+    rest = [k for k, c in enumerate(labels) if c not in top]
+    if sort == "size" and "income" in columns:
+        rest = _stable(rest, columns["income"], descending=True)
     elif sort == "country":
-        rest = rest.sort_index()
+        rest = sorted(rest, key=lambda k: labels[k])
     elif sort is not None and sort not in ("size", "country"):
-        if sort not in rest:
+        if sort not in columns:
             from tradewinds.core.errors import UnknownLabelError
 
-            raise UnknownLabelError("sort", sort, SORT_KEYS + tuple(rest.columns), "--sort")
-        rest = rest.sort_values(sort, kind="stable")
-    elif "welfare_pct" in rest:
-        rest = rest.sort_values("welfare_pct", kind="stable")
-    return top + [str(c) for c in rest.index]
+            raise UnknownLabelError("sort", sort, SORT_KEYS + tuple(columns), "--sort")
+        rest = _stable(rest, columns[sort])
+    elif "welfare_pct" in columns:
+        rest = _stable(rest, columns["welfare_pct"])
+    return top + [str(labels[k]) for k in rest]
+
+
+def _stable(rows: list[int], values: np.ndarray, *, descending: bool = False) -> list[int]:
+    """``rows`` ordered by ``values[row]``; ties keep their order, NaN go last."""
+    known = [k for k in rows if not np.isnan(values[k])]
+    missing = [k for k in rows if np.isnan(values[k])]
+    return sorted(known, key=lambda k: float(values[k]), reverse=descending) + missing
 
 
 #: Orders of ``--sort`` besides a metric name.
@@ -92,26 +121,45 @@ def frame_table(
     Every column is ``no_wrap`` (codes and numbers are never cut); ``sort`` is as in
     :func:`order_countries`.
     """
-    top = [c for c in first if c in frame.index]
-    ordered = frame.loc[order_countries(frame, first, sort)]
+    labels = [str(c) for c in frame.index]
+    return columns_table(
+        labels, _columns(frame), units=units, title=title, first=first, limit=limit, sort=sort
+    )
+
+
+def columns_table(
+    labels: Sequence[str],
+    columns: Mapping[str, np.ndarray],
+    *,
+    units: str,
+    title: str,
+    first: Sequence[str] = (),
+    limit: int | None = None,
+    sort: str | None = None,
+) -> Table:
+    """:func:`frame_table` of plain columns: ``columns[metric][k]`` is country ``labels[k]``'s."""
+    top = [c for c in first if c in labels]
+    order = order_labels(labels, columns, first, sort)
     if limit is not None:
-        ordered = ordered.iloc[: max(limit, len(top))]
+        order = order[: max(limit, len(top))]
     units = short_units(units)
-    if sort == "size" and "income" not in frame.columns:
+    if sort == "size" and "income" not in columns:
         sort = None  # no size measure in these records: welfare order, as before --sort
     how = {None: "", "size": "; then by size", "country": "; then A-Z"}.get(
         sort, f"; then by {sort}"
     )
-    caption = f"{len(ordered)} of {len(frame)} countries{how}; {units}"
-    if len(ordered) < len(frame):
+    caption = f"{len(order)} of {len(labels)} countries{how}; {units}"
+    if len(order) < len(labels):
         caption += " (--all for every country)"
     table = Table(title=title, caption=caption)
     table.add_column("country", no_wrap=True)
-    cols = [c for c in COLUMNS if c[0] in ordered.columns]
+    cols = [c for c in COLUMNS if c[0] in columns]
     for _, header, _ in cols:
         table.add_column(header.format(units=units), justify="right", no_wrap=True)
-    for country, row in ordered.iterrows():
-        table.add_row(str(country), *(fmt.format(row[key]) for key, _, fmt in cols))
+    position = {c: k for k, c in enumerate(labels)}
+    for country in order:
+        k = position[country]
+        table.add_row(country, *(fmt.format(columns[key][k]) for key, _, fmt in cols))
     return table
 
 

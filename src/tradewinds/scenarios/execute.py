@@ -138,6 +138,11 @@ def execute(
     t_base = time.perf_counter()
     skeleton = describe(scenario, text=text, baseline=ds, baseline_name=name)
     if sink is not None and not force:
+        indexed = getattr(sink, "indexed_run", None)  # a hit without opening the database
+        served = indexed(skeleton.cache_key) if indexed is not None else None
+        if served is not None:
+            log.info("serving %r from the store index (run %s)", scenario.title, served[0].run_id)
+            return RunResult(record=served[0], records=served[1], cached=True)
         reading = getattr(sink, "reading", contextlib.nullcontext)  # one connection for a hit
         with reading():
             hit = sink.find_cached(skeleton.cache_key)

@@ -12,19 +12,23 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import os
 import secrets
+import stat
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
-import pandas as pd
-import xarray as xr
-import yaml
 
 from tradewinds import __version__
 from tradewinds.scenarios.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import xarray as xr
 
 #: Kinds of run: a single scenario, a sweep and its grid points, a Monte Carlo and its draws.
 RunKind = Literal["run", "sweep", "point", "montecarlo", "draw"]
@@ -67,6 +71,8 @@ def _plain(value: Any) -> Any:
 
 def scenario_yaml(scenario: Scenario) -> str:
     """YAML text of a scenario's canonical form, for runs that have no file of their own."""
+    import yaml
+
     return yaml.safe_dump(scenario.canonical(), sort_keys=False, allow_unicode=True)
 
 
@@ -106,13 +112,70 @@ def code_fingerprint() -> str:
 
     The version number alone does not change between commits of a development tree, so a
     stored answer computed by older code would otherwise be served as current.
+
+    Reading and hashing every file costs more than a small solve, so the hash is kept in the
+    user cache (:mod:`tradewinds.core.cache`) under a key made of each file's path, size,
+    modification time and inode: any file that is added, removed, rewritten or touched gives a
+    new key and the contents are hashed again (the check ``make`` and git's index rely on).
+    While a file is younger than two seconds (it could change again within one tick of the
+    file system's clock), the contents are hashed every time and nothing is kept.
     """
-    root = Path(__file__).resolve().parents[1]
+    return fingerprint(Path(__file__).resolve().parents[1])
+
+
+def fingerprint(root: Path) -> str:
+    """:func:`code_fingerprint` of the package files under ``root``."""
+    from tradewinds.core.cache import cached
+
+    entries = _package_entries(root)
+    listing = hashlib.sha256()
+    for parts, st in entries:
+        listing.update(f"{'/'.join(parts)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode())
+    files = [root.joinpath(*parts) for parts, _ in entries]
+    newest = max((st.st_mtime_ns for _, st in entries), default=0)
+    if time.time_ns() - newest < RACY_NS:
+        # a file written this recently could be written again within the same clock tick,
+        # keeping its size and time: hash the contents and keep nothing (as git's index does)
+        return _content_fingerprint(root, files)
+    return cached(
+        "code-fingerprint",
+        [],
+        lambda: _content_fingerprint(root, files),
+        extra=f"{root}|{listing.hexdigest()}",
+    )
+
+
+#: Files modified less than this long ago (ns) are hashed every time (see code_fingerprint).
+RACY_NS = 2_000_000_000
+#: What counts as package code and data.
+_SUFFIXES = frozenset({".py", ".yaml", ".csv", ".gz", ".nc", ".json"})
+
+
+def _package_entries(root: Path) -> list[tuple[tuple[str, ...], os.stat_result]]:
+    """Path parts (relative to ``root``) and stat of each package file, in path order."""
+    out = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
+        rel = os.path.relpath(folder, root)
+        parts = () if rel == os.curdir else tuple(rel.split(os.sep))
+        for name in names:
+            if os.path.splitext(name)[1] in _SUFFIXES:
+                st = os.stat(os.path.join(folder, name))
+                if stat.S_ISREG(st.st_mode):
+                    out.append(((*parts, name), st))
+    out.sort(key=lambda entry: entry[0])
+    return out
+
+
+def _package_files(root: Path) -> list[Path]:
+    """The package files under ``root``, in path order."""
+    return [root.joinpath(*parts) for parts, _ in _package_entries(root)]
+
+
+def _content_fingerprint(root: Path, files: list[Path]) -> str:
+    """SHA-256 over the files' paths (relative to ``root``) and contents."""
     digest = hashlib.sha256()
-    suffixes = {".py", ".yaml", ".csv", ".gz", ".nc", ".json"}
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in suffixes):
-        if "__pycache__" in path.parts:
-            continue
+    for path in files:
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

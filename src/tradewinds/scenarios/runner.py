@@ -16,15 +16,22 @@ from tradewinds.core import dims
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
 from tradewinds.data.baseline import countries
 from tradewinds.data.loaders import load_baseline
-from tradewinds.models.equilibrium import LEVEL_METRICS, PCT_METRICS, Equilibrium
+from tradewinds.models.equilibrium import Equilibrium
 from tradewinds.scenarios.schema import (
-    AllExcept,
-    CountrySet,
     IgnatenkoSpec,
     MultiSectorSpec,
     OneSectorSpec,
     Scenario,
 )
+from tradewinds.scenarios.shock_cells import (
+    Cells,
+    apply_tariffs,
+    apply_trade_costs,
+)
+
+# kept importable from here, where they lived before shock_cells
+from tradewinds.scenarios.shock_cells import resolve_countries as resolve_countries
+from tradewinds.scenarios.shock_cells import sector_list as _sector_list  # noqa: F401
 
 log = logging.getLogger(__name__)
 
@@ -67,40 +74,6 @@ MODELS: dict[str, Callable[[Any, xr.Dataset, xr.DataArray, xr.DataArray], Equili
 }
 
 
-def resolve_countries(
-    value: CountrySet, known: list[str], groups: dict[str, list[str]], where: str
-) -> list[str]:
-    """Expand ``all``, groups, lists and ``all_except`` into baseline country codes."""
-    if isinstance(value, AllExcept):
-        drop = set(resolve_countries(value.all_except, known, groups, where))
-        return [c for c in known if c not in drop]
-    names = [value] if isinstance(value, str) else list(value)
-    out: list[str] = []
-    for name in names:
-        if name == "all":
-            out.extend(known)
-        elif name in groups:
-            out.extend(resolve_countries(groups[name], known, groups, f"{where} (group {name})"))
-        elif name in known:
-            out.append(name)
-        else:
-            raise UnknownLabelError("country", name, [*known, *groups], where)
-    return list(dict.fromkeys(out))
-
-
-def _sector_list(value: Any, known: list[str], where: str) -> list[str]:
-    if value == "all":
-        return known
-    for s in value:
-        if s not in known:
-            raise UnknownLabelError("sector", s, known, where)
-    return list(value)
-
-
-def _positions(labels: list[str]) -> dict[str, int]:
-    return {label: k for k, label in enumerate(labels)}
-
-
 def build_shocks(scenario: Scenario, baseline: xr.Dataset) -> tuple[xr.DataArray, xr.DataArray]:
     """New tariffs and trade-cost changes on (exporter, importer, sector) for the baseline.
 
@@ -116,72 +89,31 @@ def build_shocks(scenario: Scenario, baseline: xr.Dataset) -> tuple[xr.DataArray
     order = (dims.EXPORTER, dims.IMPORTER, dims.SECTOR)
     tariff = apply_registry_tariffs(scenario, baseline, baseline[dims.TARIFF].copy())
     tariff = tariff.transpose(*order).copy()
-    exporters = _positions([str(c) for c in tariff[dims.EXPORTER].values])
-    importers = _positions([str(c) for c in tariff[dims.IMPORTER].values])
-    sector_pos = _positions(sectors)
-    resolved: dict[str, list[str]] = {}
-
-    def cells(value: Any, where: str) -> list[str]:
-        key = repr(value)
-        if key not in resolved:
-            resolved[key] = resolve_countries(value, known, scenario.groups, where)
-        return resolved[key]
-
-    def index(value: Any, pos: dict[str, int], where: str) -> np.ndarray:
-        return np.fromiter((pos[c] for c in cells(value, where)), dtype=np.intp)
-
-    def sector_index(value: Any, where: str) -> np.ndarray:
-        return np.fromiter(
-            (sector_pos[s] for s in _sector_list(value, sectors, where)), dtype=np.intp
-        )
-
-    e_labels = np.array(list(exporters), dtype=object)
-    i_labels = np.array(list(importers), dtype=object)
-
-    def off_diagonal(exp: np.ndarray, imp: np.ndarray) -> np.ndarray:
-        differ = np.not_equal.outer(e_labels[exp], i_labels[imp])
-        return np.asarray(differ, dtype=bool)[:, :, None]
-
+    axes = (
+        [str(c) for c in tariff[dims.EXPORTER].values],
+        [str(c) for c in tariff[dims.IMPORTER].values],
+        sectors,
+    )
+    cells = Cells(scenario, known, axes)
     values = np.array(tariff.values, dtype=float)
-    for k, shock in enumerate(scenario.shocks.tariffs):
-        where = f"shocks.tariffs.{k}"
-        exp = index(shock.exporter, exporters, where)
-        imp = index(shock.importer, importers, where)
-        block = np.ix_(exp, imp, sector_index(shock.sectors, where))
-        current = values[block]
-        new = shock.rate if shock.rate is not None else current + (shock.add or 0.0)
-        values[block] = np.where(off_diagonal(exp, imp), new, current)
-        if shock.add is not None and shock.add < 0 and (values[block] < 0).any():
-            raise ScenarioError(f"{where}: the change makes a tariff negative.")
+    apply_tariffs(cells, values)
     tariff = tariff.copy(data=values)
     cost = xr.ones_like(tariff)
     tariff = apply_retaliation(scenario, baseline, tariff)
     cost_values = np.ones(cost.shape)
-    for k, tc in enumerate(scenario.shocks.trade_costs):
-        where = f"shocks.trade_costs.{k}"
-        secs = sector_index(tc.sectors, where)
-        if tc.from_gravity is not None:
-            _apply_gravity(
-                scenario,
-                baseline,
-                cost_values,
-                (exporters, importers),
-                tc.from_gravity,
-                (secs, [sectors[s] for s in secs]),
-                where,
-            )
-            continue
-        if tc.between is not None:
-            exp = index(tc.between, exporters, where)
-            imp = index(tc.between, importers, where)
-        else:
-            assert tc.exporter is not None
-            assert tc.importer is not None
-            exp = index(tc.exporter, exporters, where)
-            imp = index(tc.importer, importers, where)
-        assert tc.change is not None
-        block = np.ix_(exp, imp, secs)
-        cost_values[block] *= np.where(off_diagonal(exp, imp), 1 + tc.change, 1.0)
+
+    def gravity(source: Any, secs: np.ndarray, where: str) -> None:
+        _apply_gravity(
+            scenario,
+            baseline,
+            cost_values,
+            (cells.exporters, cells.importers),
+            source,
+            (secs, [sectors[s] for s in secs]),
+            where,
+        )
+
+    apply_trade_costs(cells, cost_values, gravity)
     return tariff, cost.copy(data=cost_values)
 
 
@@ -267,19 +199,6 @@ def run_scenario(
     return eq
 
 
-#: Changes that are undefined (0/0), not wrong, where the matching baseline level is zero.
-_BASE_OF = {
-    "trade_hat": "trade_baseline",
-    "gross_output_hat": "gross_output_baseline",
-    "value_added_hat": "value_added_baseline",
-}
-
-
-def _reported(var: str) -> bool:
-    """Whether a country variable reaches the tidy records (``Equilibrium.to_records``)."""
-    return var in PCT_METRICS or var in LEVEL_METRICS or var.endswith(("_pct", "_share"))
-
-
 def check_finite(eq: Equilibrium, params: dict[str, Any] | None = None) -> None:
     """:class:`ConvergenceError` if an answer holds NaN or infinity where a number is defined.
 
@@ -287,30 +206,14 @@ def check_finite(eq: Equilibrium, params: dict[str, Any] | None = None) -> None:
     while the residual still looks solved; such an answer is refused rather than returned with
     NaN welfare. Checked: every country variable the tidy records report, and every sector and
     bilateral variable. Ratios over a zero baseline level (a flow or sector that does not exist)
-    are undefined and allowed; the tidy records omit them.
+    are undefined and allowed; the tidy records omit them. The check itself is
+    :func:`tradewinds.scenarios.finite.check_finite_arrays`.
     """
-    bad: list[str] = []
+    from tradewinds.scenarios.finite import check_finite_arrays
+
+    arrays = {}
     for name in ("country", "sector", "bilateral"):
         ds = getattr(eq, name, None)
-        if ds is None:
-            continue
-        for var in ds.data_vars:
-            if ds[var].dtype.kind not in "fc" or (name == "country" and not _reported(str(var))):
-                continue
-            mask = ~np.isfinite(np.asarray(ds[var].values))
-            base = _BASE_OF.get(str(var))
-            if base is not None and base in ds:
-                mask &= np.asarray(ds[base].values) != 0
-            if mask.any():
-                bad.append(f"{name}.{var}")
-    if bad:
-        from tradewinds.core.errors import ConvergenceError
-
-        shown = ", ".join(bad[:4]) + (f" and {len(bad) - 4} more" if len(bad) > 4 else "")
-        settings = f" with {params}" if params else ""
-        raise ConvergenceError(
-            f"The model's answer{settings} holds NaN or infinite values ({shown}): the "
-            "parameters or shocks are outside the range it can evaluate numerically. Use "
-            "elasticities and tariffs of a plausible size",
-            eq.report,
-        )
+        if ds is not None:
+            arrays[name] = {str(var): np.asarray(ds[var].values) for var in ds.data_vars}
+    check_finite_arrays(arrays, eq.report, params)

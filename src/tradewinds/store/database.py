@@ -13,6 +13,9 @@ Design (see ``docs/store.md``):
   The OS drops the lock of a killed process, so a crash never wedges the store. The lock is
   held only while reading or writing, never while solving. A database held open by a program
   that does not take the lock (the ``duckdb`` shell, say) is retried until the timeout.
+- **Hits without DuckDB.** Every write also rewrites ``results.index.json``
+  (:mod:`tradewinds.store.index`), from which a repeated run is served without importing DuckDB
+  while the index matches the database file.
 """
 
 from __future__ import annotations
@@ -24,11 +27,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-import duckdb
-import pandas as pd
-from filelock import FileLock, Timeout
+from typing import TYPE_CHECKING, Any
 
 from tradewinds.core.errors import DataError, ScenarioError, StoreError, UnknownLabelError
 from tradewinds.scenarios.recording import (
@@ -38,7 +37,12 @@ from tradewinds.scenarios.recording import (
     json_dict,
     to_json,
 )
+from tradewinds.store import index
 from tradewinds.store.location import DB_NAME, LOCK_NAME, resolve_store_dir
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -139,8 +143,19 @@ class ResultsStore:
     # -- connections -------------------------------------------------------------------------
 
     @contextmanager
-    def _connect(self, *, write: bool) -> Iterator[duckdb.DuckDBPyConnection | None]:
-        """Lock, open and yield a connection; ``None`` when reading a store that does not exist."""
+    def _connect(
+        self,
+        *,
+        write: bool,
+        written: tuple[Sequence[RunRecord], pd.DataFrame | None] | None = None,
+    ) -> Iterator[duckdb.DuckDBPyConnection | None]:
+        """Lock, open and yield a connection; ``None`` when reading a store that does not exist.
+
+        ``written``: the runs a write records (the first with its results), for the index
+        rewritten after the database is closed, under the lock.
+        """
+        import duckdb
+
         shared = getattr(self._shared, "con", None)
         if not write and shared is not None:  # inside reading(): reuse its connection
             yield shared
@@ -159,6 +174,8 @@ class ResultsStore:
             raise DataError(
                 f"Cannot create the results store at {str(self.directory)!r}: {exc}"
             ) from None
+        from filelock import FileLock, Timeout
+
         lock = FileLock(str(self.lock_path), timeout=self.lock_timeout)
         try:
             lock.acquire()
@@ -169,6 +186,7 @@ class ResultsStore:
                 f"raise ${LOCK_TIMEOUT_ENV}, or use another store with --store."
             ) from None
         try:
+            before = index.stamp(self.db_path) if write else None
             con = self._open_database()
             try:
                 if write:
@@ -181,6 +199,9 @@ class ResultsStore:
                     con.close()
                 except duckdb.Error:
                     log.warning("closing the results store %s failed", self.db_path)
+            if write:  # reached only when the block succeeded
+                runs, results = written or ((), None)
+                index.update(self.directory, self.db_path, before, runs, results)
         finally:
             lock.release()
 
@@ -195,6 +216,8 @@ class ResultsStore:
         )
 
     def _open_database(self) -> duckdb.DuckDBPyConnection:
+        import duckdb
+
         deadline = time.monotonic() + self.lock_timeout
         delay = 0.05
         while True:
@@ -245,6 +268,8 @@ class ResultsStore:
         ``results`` has the columns of ``Equilibrium.to_records()``; ``child_results`` has the
         same plus ``run_id``; ``bands`` has ``country … unit, p05, p50, p95, mean, sd, n``.
         """
+        import pandas as pd
+
         runs = pd.DataFrame(
             [_run_row(r, seq) for seq, r in enumerate([run, *children])],
             columns=list(_RUN_COLUMNS),
@@ -260,7 +285,7 @@ class ResultsStore:
             band_rows = bands.loc[:, list(BAND_COLUMNS)].reset_index(drop=True)
             band_rows.insert(0, "row", range(len(band_rows)))
             band_rows.insert(0, "run_id", run.run_id)
-        with self._connect(write=True) as con:
+        with self._connect(write=True, written=([run, *children], results)) as con:
             assert con is not None
             con.execute("BEGIN TRANSACTION")
             try:
@@ -309,6 +334,17 @@ class ResultsStore:
                 yield
             finally:
                 self._shared.con = None
+
+    def indexed_run(self, key: str) -> tuple[RunRecord, pd.DataFrame] | None:
+        """The run :meth:`find_cached` would find for ``key`` and its results, from the index.
+
+        None when the index does not hold it or does not match the database (then ask
+        :meth:`find_cached`). Takes no lock and does not open DuckDB; see
+        :mod:`tradewinds.store.index`.
+        """
+        if self.directory.exists() and not self.directory.is_dir():
+            return None  # find_cached gives the error
+        return index.lookup(self.directory, self.db_path, key)
 
     def find_cached(self, key: str) -> str | None:
         """Newest successful top-level run with this cache key, or ``None``."""
@@ -413,6 +449,8 @@ class ResultsStore:
         where = "" if children else "WHERE r.parent_id IS NULL"
         with self._connect(write=False) as con:
             if con is None:
+                import pandas as pd
+
                 return pd.DataFrame(
                     columns=[
                         "run_id",
@@ -451,7 +489,7 @@ def _record_from_row(row: Mapping[Any, Any]) -> RunRecord:
         if name == "seq":
             continue
         value = row.get(name)
-        if isinstance(value, float) and pd.isna(value):
+        if isinstance(value, float) and value != value:  # NaN: a missing value
             value = None
         if name in _JSON_COLUMNS:
             value = None if value is None and name == "solver" else json_dict(value)

@@ -1,0 +1,188 @@
+"""The headline of a one-sector run on a bundled baseline, without xarray or pandas.
+
+``tradewinds run`` on the 11-region default solves in a few milliseconds, while importing xarray
+and pandas (for labelled arrays and tidy records) costs several times that. When a scenario
+needs nothing those provide, the command answers from numpy arrays instead:
+
+- the model is ``one-sector`` and the baseline a bundled one-sector name
+  (:func:`tradewinds.data.arrays.bundled_arrays`);
+- the shocks are explicit ``tariffs`` and ``trade_costs`` (no registry date, no retaliation, no
+  gravity run), applied by the same functions as :func:`~tradewinds.scenarios.runner.build_shocks`
+  (:mod:`tradewinds.scenarios.shock_cells`);
+- the solve is the model's own (:func:`tradewinds.models.onesector.solve_arrays` and
+  :func:`~tradewinds.models.onesector.outcomes`), with the runner's finiteness check
+  (:func:`~tradewinds.scenarios.finite.check_finite_arrays`) and the records' metric
+  definitions.
+
+What is printed is built from the same columns whichever way they came (this module, the
+store's index, or tidy records of the full runner), by :func:`headline_from_records`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tradewinds.core import dims
+from tradewinds.core.solver import SolverReport
+from tradewinds.data.arrays import BaselineArrays, bundled_arrays
+from tradewinds.scenarios.schema import OneSectorSpec, Scenario
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What ``run`` prints for a solve: one value per country and metric, and two flows.
+
+    ``columns`` maps each headline metric (``welfare_pct``, ``income`` …, as in the tidy
+    records) to its values in ``countries`` order; ``camx`` is Canada–Mexico two-way trade
+    before and after, or None.
+    """
+
+    countries: list[str]
+    columns: dict[str, np.ndarray]
+    camx: tuple[float, float] | None
+    units: str
+
+
+def arrays_for(scenario: Scenario, baseline: str | None) -> BaselineArrays | None:
+    """The bundled baseline's arrays if the quick path can run ``scenario`` on it, else None."""
+    shocks = scenario.shocks
+    if not isinstance(scenario.model, OneSectorSpec) or scenario.compare_against is not None:
+        return None
+    if shocks.uses_registry() or shocks.retaliation:
+        return None
+    if any(tc.from_gravity is not None for tc in shocks.trade_costs):
+        return None
+    arrays = bundled_arrays(str(baseline or scenario.baseline))
+    return arrays if arrays is not None and len(arrays.sectors) == 1 else None
+
+
+def cache_key_for(scenario: Scenario, arrays: BaselineArrays) -> str:
+    """The store's cache key of ``scenario`` on this baseline (as ``execute`` computes it)."""
+    from tradewinds.scenarios.recording import cache_key
+
+    return cache_key("run", scenario.digest(), arrays.digest)
+
+
+def solve(scenario: Scenario, arrays: BaselineArrays) -> tuple[Headline, SolverReport]:
+    """Solve ``scenario`` on ``arrays``: the headline and the solver's report.
+
+    Raises as the runner does: :class:`~tradewinds.core.errors.ScenarioError` for a bad shock,
+    :class:`~tradewinds.core.errors.ConvergenceError` for no or a non-finite answer.
+    """
+    from tradewinds.core.errors import ConvergenceError
+    from tradewinds.models.onesector import OneSectorModel, outcomes, solve_arrays
+    from tradewinds.scenarios.finite import check_finite_arrays
+    from tradewinds.scenarios.shock_cells import Cells, apply_tariffs, apply_trade_costs
+
+    spec = scenario.model
+    assert isinstance(spec, OneSectorSpec)
+    labels = list(arrays.countries)
+    cells = Cells(scenario, labels, (labels, labels, list(arrays.sectors)))
+    tariff = arrays.tariff.copy()
+    apply_tariffs(cells, tariff)
+    cost = np.ones(tariff.shape)
+    apply_trade_costs(cells, cost)
+    model = OneSectorModel(eps=spec.eps, closure=spec.closure)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        solved = solve_arrays(
+            labels,
+            arrays.trade[:, :, 0],
+            arrays.tariff[:, :, 0],
+            tariff[:, :, 0],
+            cost[:, :, 0],
+            model=model,
+        )
+        country, pairs = outcomes(*solved[:-1])
+    report = solved[-1]
+    check_finite_arrays({"country": country, "bilateral": pairs}, report, spec.model_dump())
+    if not report.converged:  # a solver must raise; never print such an answer
+        raise ConvergenceError("one-sector returned an unconverged answer", report)
+    records = _records(labels, arrays.sectors[0], country, pairs)
+    return headline_from_records(records, arrays.units), report
+
+
+#: The pair whose two-way trade ``run`` prints.
+CAMX = ("CAN", "MEX")
+
+
+def _records(
+    labels: list[str],
+    sector: str,
+    country: Mapping[str, np.ndarray],
+    pairs: Mapping[str, np.ndarray],
+) -> dict[str, list[Any]]:
+    """The tidy records the headline reads: country metrics and the CAN–MEX flows.
+
+    Values as ``Equilibrium.to_records`` computes them: percent changes ``(x_hat - 1) * 100``,
+    levels as they are, flows with positive baseline trade, exporter first.
+    """
+    from tradewinds.models.equilibrium import LEVEL_METRICS, PCT_METRICS
+
+    metrics = [
+        (name, (country[var] - 1) * 100) for var, name in PCT_METRICS.items() if var in country
+    ]
+    metrics += [(var, country[var]) for var in LEVEL_METRICS if var in country]
+    rows: list[tuple[str, str, str, str, float]] = []
+    for metric, values in metrics:
+        rows += [
+            (label, "", dims.TOTAL_SECTOR, metric, values[k]) for k, label in enumerate(labels)
+        ]
+    flows = [
+        (i, j)
+        for i, a in enumerate(labels)
+        for j, b in enumerate(labels)
+        if a != b and {a, b} == set(CAMX) and pairs["trade_baseline"][i, j] > 0
+    ]
+    for metric, values in (
+        ("trade_pct", (pairs["trade_hat"] - 1) * 100),
+        ("trade", pairs["trade"]),
+    ):
+        rows += [(labels[i], labels[j], sector, metric, values[i, j]) for i, j in flows]
+    names = ("country", "partner", "sector", "metric", "value")
+    return {name: [row[k] for row in rows] for k, name in enumerate(names)}
+
+
+def headline_from_records(records: Mapping[str, Sequence[Any]], units: str) -> Headline:
+    """The headline of tidy records given as columns (``country … value``).
+
+    The country table is that of :func:`tradewinds.reporting.tables.headline_frame` (countries
+    in the order the records list them, one column per metric with a value, the first value of
+    each cell); Canada–Mexico trade is the sum over sectors of the two flows, the level before
+    being ``trade / (1 + trade_pct / 100)``.
+    """
+    order: dict[str, None] = {}
+    cells: dict[tuple[str, str], float] = {}
+    new: dict[tuple[str, str, str], float] = {}
+    pct: dict[tuple[str, str, str], float] = {}
+    rows = zip(
+        records["country"],
+        records["partner"],
+        records["sector"],
+        records["metric"],
+        records["value"],
+        strict=True,
+    )
+    for country, partner, sector, metric, raw in rows:
+        value = float(raw)
+        if partner == "" and sector == dims.TOTAL_SECTOR:
+            order.setdefault(str(country), None)
+            if value == value:  # the first value that is not NaN, as pivot_table's "first"
+                cells.setdefault((str(country), str(metric)), value)
+        elif metric in ("trade", "trade_pct") and {country, partner} == set(CAMX):
+            flows = new if metric == "trade" else pct
+            flows.setdefault((str(country), str(partner), str(sector)), value)
+    labels = list(order)
+    metrics = sorted({metric for _, metric in cells})
+    columns = {
+        m: np.array([cells.get((c, m), np.nan) for c in labels], dtype=float) for m in metrics
+    }
+    camx = None
+    if new:
+        after = np.array(list(new.values()))
+        change = np.array([pct.get(key, np.nan) for key in new])
+        camx = (float(np.nansum(after / (1 + change / 100))), float(np.nansum(after)))
+    return Headline(labels, columns, camx, units)

@@ -1,0 +1,140 @@
+"""Explicit shocks of a scenario as numpy assignments on (exporter, importer, sector) arrays.
+
+``shocks.tariffs`` and ``shocks.trade_costs`` name blocks of cells by country sets and sector
+lists. :func:`~tradewinds.scenarios.runner.build_shocks` applies them to labelled arrays and the
+quick ``run`` path (:mod:`tradewinds.scenarios.quick`) to plain arrays; both go through the
+functions here, so they give the same cells. No xarray or pandas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from tradewinds.core.errors import ScenarioError, UnknownLabelError
+from tradewinds.scenarios.schema import AllExcept, CountrySet, Scenario
+
+
+def resolve_countries(
+    value: CountrySet, known: list[str], groups: dict[str, list[str]], where: str
+) -> list[str]:
+    """Expand ``all``, groups, lists and ``all_except`` into baseline country codes."""
+    if isinstance(value, AllExcept):
+        drop = set(resolve_countries(value.all_except, known, groups, where))
+        return [c for c in known if c not in drop]
+    names = [value] if isinstance(value, str) else list(value)
+    out: list[str] = []
+    for name in names:
+        if name == "all":
+            out.extend(known)
+        elif name in groups:
+            out.extend(resolve_countries(groups[name], known, groups, f"{where} (group {name})"))
+        elif name in known:
+            out.append(name)
+        else:
+            raise UnknownLabelError("country", name, [*known, *groups], where)
+    return list(dict.fromkeys(out))
+
+
+def sector_list(value: Any, known: list[str], where: str) -> list[str]:
+    """``all`` or a list of sectors, checked against the baseline's."""
+    if value == "all":
+        return known
+    for s in value:
+        if s not in known:
+            raise UnknownLabelError("sector", s, known, where)
+    return list(value)
+
+
+def positions(labels: list[str]) -> dict[str, int]:
+    """Position of each label."""
+    return {label: k for k, label in enumerate(labels)}
+
+
+class Cells:
+    """Positions of the country sets and sector lists a scenario names, on one baseline.
+
+    ``exporters`` and ``importers`` are the label orders of the arrays' first two axes (the
+    baseline's countries, possibly in another order), ``sectors`` that of the third.
+    """
+
+    def __init__(
+        self, scenario: Scenario, known: list[str], axes: tuple[list[str], list[str], list[str]]
+    ) -> None:
+        self.scenario = scenario
+        self.known = known
+        self.exporters = positions(axes[0])
+        self.importers = positions(axes[1])
+        self.sector_labels = axes[2]
+        self.sectors = positions(axes[2])
+        self._resolved: dict[str, list[str]] = {}
+        self._e_labels = np.array(axes[0], dtype=object)
+        self._i_labels = np.array(axes[1], dtype=object)
+
+    def countries(self, value: Any, where: str) -> list[str]:
+        """The countries ``value`` names (resolved once per distinct value)."""
+        key = repr(value)
+        if key not in self._resolved:
+            self._resolved[key] = resolve_countries(value, self.known, self.scenario.groups, where)
+        return self._resolved[key]
+
+    def index(self, value: Any, pos: dict[str, int], where: str) -> np.ndarray:
+        """Positions in ``pos`` of the countries ``value`` names."""
+        return np.fromiter((pos[c] for c in self.countries(value, where)), dtype=np.intp)
+
+    def sector_index(self, value: Any, where: str) -> np.ndarray:
+        """Positions of the sectors ``value`` names."""
+        names = sector_list(value, self.sector_labels, where)
+        return np.fromiter((self.sectors[s] for s in names), dtype=np.intp)
+
+    def off_diagonal(self, exp: np.ndarray, imp: np.ndarray) -> np.ndarray:
+        """Which (exporter, importer) cells of the block are between different countries."""
+        differ = np.not_equal.outer(self._e_labels[exp], self._i_labels[imp])
+        return np.asarray(differ, dtype=bool)[:, :, None]
+
+
+def apply_tariffs(cells: Cells, values: np.ndarray) -> None:
+    """Apply ``shocks.tariffs`` in order to ``values`` (tariff rates, changed in place)."""
+    for k, shock in enumerate(cells.scenario.shocks.tariffs):
+        where = f"shocks.tariffs.{k}"
+        exp = cells.index(shock.exporter, cells.exporters, where)
+        imp = cells.index(shock.importer, cells.importers, where)
+        block = np.ix_(exp, imp, cells.sector_index(shock.sectors, where))
+        current = values[block]
+        new = shock.rate if shock.rate is not None else current + (shock.add or 0.0)
+        values[block] = np.where(cells.off_diagonal(exp, imp), new, current)
+        if shock.add is not None and shock.add < 0 and (values[block] < 0).any():
+            raise ScenarioError(f"{where}: the change makes a tariff negative.")
+
+
+def apply_trade_costs(
+    cells: Cells,
+    cost_values: np.ndarray,
+    gravity: Callable[[Any, np.ndarray, str], None] | None = None,
+) -> None:
+    """Multiply ``cost_values`` by ``shocks.trade_costs`` in order (in place).
+
+    ``gravity(entry.from_gravity, sector positions, where)`` applies an entry that reads a
+    recorded gravity run; without it such an entry is an error of the caller.
+    """
+    for k, tc in enumerate(cells.scenario.shocks.trade_costs):
+        where = f"shocks.trade_costs.{k}"
+        secs = cells.sector_index(tc.sectors, where)
+        if tc.from_gravity is not None:
+            if gravity is None:
+                raise ValueError(f"{where} reads a gravity run; use build_shocks")
+            gravity(tc.from_gravity, secs, where)
+            continue
+        if tc.between is not None:
+            exp = cells.index(tc.between, cells.exporters, where)
+            imp = cells.index(tc.between, cells.importers, where)
+        else:
+            assert tc.exporter is not None
+            assert tc.importer is not None
+            exp = cells.index(tc.exporter, cells.exporters, where)
+            imp = cells.index(tc.importer, cells.importers, where)
+        assert tc.change is not None
+        block = np.ix_(exp, imp, secs)
+        cost_values[block] *= np.where(cells.off_diagonal(exp, imp), 1 + tc.change, 1.0)

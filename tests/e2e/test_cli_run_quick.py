@@ -1,0 +1,132 @@
+"""``tradewinds run`` from numpy arrays and the store's index prints what the full runner prints.
+
+The quick path (:mod:`tradewinds.scenarios.quick`) answers a one-sector scenario with explicit
+shocks on a bundled baseline without xarray and pandas. Each case runs the command twice in
+process, once as it is and once with the quick path switched off, and compares the output
+(only the solver's elapsed milliseconds may differ).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tradewinds.cli.main import main
+from tradewinds.scenarios import quick
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "scenarios"
+
+
+def _output(capsys: pytest.CaptureFixture[str], args: list[str]) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr; the solver's milliseconds differ between runs, and stderr
+    is compared unwrapped (its line breaks move with the length of that number)."""
+    code = main(args)
+    out, err = capsys.readouterr()
+    return (
+        code,
+        re.sub(r"[0-9.]+ ms\b", "X ms", out),
+        re.sub(r"[0-9.]+ ms\b", "X ms", " ".join(err.split())),
+    )
+
+
+def _both(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> tuple[tuple[int, str, str], tuple[int, str, str]]:
+    fast = _output(capsys, args)
+    with monkeypatch.context() as m:
+        m.setattr(quick, "arrays_for", lambda *a, **k: None)
+        full = _output(capsys, args)
+    return fast, full
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "columns"),
+    [
+        ("announced-2025-02", [], "80"),
+        ("announced-2025-02", ["--sort", "country", "--all"], "200"),
+        ("camx-trade-costs-minus-10", ["--sort", "welfare_pct", "--wide"], "80"),
+        ("threat-separate-deal-mexico", ["--baseline", "ld2023-regions"], "100"),
+    ],
+)
+def test_quick_run_prints_what_the_runner_prints(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    options: list[str],
+    columns: str,
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    args = ["run", str(SCENARIOS / f"{name}.yaml"), "--no-store", *options]
+    fast, full = _both(capsys, monkeypatch, args)
+    assert fast == full
+    assert fast[0] == 0
+    assert "CAN" in fast[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "message"),
+    [
+        (
+            "model: {name: one-sector}\nshocks:\n  tariffs:\n"
+            "    - {importer: USA, exporter: MEXX, rate: 0.25}\n",
+            2,
+            "Did you mean 'MEX'",
+        ),
+        ("model: {name: one-sector, eps: 1.0e-300}\n", 4, "holds NaN or infinite values"),
+        (
+            "model: {name: one-sector}\nshocks:\n  tariffs:\n"
+            "    - {importer: USA, exporter: CAN, add: -5}\n",
+            2,
+            "shocks.tariffs.0: the change makes a tariff negative",
+        ),
+    ],
+)
+def test_quick_path_errors_as_the_runner_does(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    code: int,
+    message: str,
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: t\nbaseline: default\n" + text)
+    fast, full = _both(capsys, monkeypatch, ["run", str(bad), "--no-store"])
+    assert fast == full
+    assert fast[0] == code
+    assert message in " ".join(fast[2].split())
+
+
+def test_a_store_hit_from_the_index_prints_what_the_duckdb_hit_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+    args = ["run", str(SCENARIOS / "announced-2025-02.yaml"), "--store", str(tmp_path)]
+    first = _output(capsys, args)
+    assert "(recorded;" in first[1]
+    fast, full = _both(capsys, monkeypatch, args)
+    assert fast == full
+    assert "(served from the store;" in fast[1]
+
+
+def test_run_without_store_imports_neither_xarray_nor_pandas(tmp_path: Path) -> None:
+    code = (
+        "import sys\nfrom tradewinds.cli.main import main\n"
+        f"main(['run', {str(SCENARIOS / 'announced-2025-02.yaml')!r}, '--no-store'])\n"
+        "print(sorted(m for m in ('xarray', 'pandas', 'duckdb') if m in sys.modules))"
+    )
+    env = {**os.environ, "TRADEWINDS_CACHE": str(tmp_path / "cache")}
+    for _ in range(2):  # the first run fills the cache of the baseline's arrays
+        proc = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+    assert "welfare" in proc.stdout
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
