@@ -294,13 +294,18 @@ def check_finite(eq: Equilibrium, params: dict[str, Any] | None = None) -> None:
         ds = getattr(eq, name, None)
         if ds is None:
             continue
+        variables = ds.variables  # Variables, not DataArrays: no coordinates to build
         for var in ds.data_vars:
-            if ds[var].dtype.kind not in "fc" or (name == "country" and not _reported(str(var))):
+            values = variables[var].values
+            if values.dtype.kind not in "fc" or (name == "country" and not _reported(str(var))):
                 continue
-            mask = ~np.isfinite(np.asarray(ds[var].values))
+            finite = np.isfinite(values)
+            if finite.all():
+                continue
+            mask = ~finite
             base = _BASE_OF.get(str(var))
             if base is not None and base in ds:
-                mask &= np.asarray(ds[base].values) != 0
+                mask &= np.asarray(variables[base].values) != 0
             if mask.any():
                 bad.append(f"{name}.{var}")
     if bad:
