@@ -8,7 +8,9 @@ Usage: ``PYTHONPATH=src python benchmarks/bench_crossover.py [--workers 2] [--dr
    ``MODELS[name](spec, baseline, tariffs, costs)``) inside the draws themselves and in a loop
    of its own; the draws through ``run_draws`` in this process (scenario per draw, shocks
    lookup, solve, finiteness check, record values); and a whole ``run_montecarlo`` (which adds
-   the central run, the bands and the long results once per run). Overhead is time per draw
+   the central run, the bands and the long results once per run), and a ``run_sweep`` over
+   the same elasticities (each point a child run with its own scenario, hash and YAML, and
+   bilateral records, as ``tradewinds sweep`` records them). Overhead is time per draw
    over the solve in the draws, minus one; wall and CPU time are both shown.
    ``--large`` repeats this on the 194-country baseline (``../shared/data``).
 2. **Crossover** (skipped with ``--no-cluster``): the seconds from ``dask_client()`` to a
@@ -41,6 +43,7 @@ from tradewinds.scenarios.grid import apply_settings
 from tradewinds.scenarios.montecarlo import run_montecarlo
 from tradewinds.scenarios.runner import MODELS, build_shocks
 from tradewinds.scenarios.schema import Scenario
+from tradewinds.scenarios.sweeps import run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "announced-2025-02.yaml"
@@ -118,7 +121,7 @@ def overhead(
     """
     prior = default_prior(scenario, baseline)
     run_montecarlo(scenario, draws=3, seed=0, baseline=baseline)  # warm
-    names = ("solve in the draws", "solve alone", "run_draws", "run_montecarlo")
+    names = ("solve in the draws", "solve alone", "run_draws", "run_montecarlo", "run_sweep")
     rows: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
     for k in range(repeats):  # interleaved, so that a change of load hits all of them alike
         specs = prior.draws(draws, k)
@@ -135,19 +138,27 @@ def overhead(
                 partial(run_montecarlo, scenario, draws=draws, seed=k, baseline=baseline), draws
             )
         )
+        if "eps" in type(scenario.model).model_fields:  # the same values as a sweep's grid
+            axis = ("model.eps", [d.settings["model.eps"] for d in specs])
+            rows["run_sweep"].append(
+                _per_draw(partial(run_sweep, scenario, [axis], baseline=baseline), draws)
+            )
+    rows = {name: xs for name, xs in rows.items() if xs}
     wall = {name: statistics.median(w for w, _ in xs) for name, xs in rows.items()}
     cpu = {name: statistics.median(c for _, c in xs) for name, xs in rows.items()}
     ref = names[0]
     print(f"{label}, {draws} draws, median of {repeats} (load {_load()}):")
     print("  per draw               wall ms  overhead |  CPU ms  overhead")
-    for name in names:
+    for name in rows:
         print(
             f"  {name:<21s}{wall[name] * 1e3:8.3f}  {wall[name] / wall[ref] - 1:+7.0%} |"
             f"{cpu[name] * 1e3:8.3f}  {cpu[name] / cpu[ref] - 1:+7.0%}"
         )
     print(
         "  (overhead = time per draw / solve in the draws - 1; target for run_draws <= +25%; "
-        "run_montecarlo adds the central run, bands and results once per run)"
+        "run_montecarlo adds the central run, bands and results once per run; run_sweep solves "
+        "the same values as a grid, recorded as child runs with their own scenarios, "
+        "bilateral records included)"
     )
 
 

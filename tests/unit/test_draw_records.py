@@ -22,10 +22,10 @@ from tradewinds.data.loaders import load_baseline
 from tradewinds.models.equilibrium import Equilibrium
 from tradewinds.models.onesector import OneSectorModel
 from tradewinds.scenarios import load_scenario
-from tradewinds.scenarios.batch import _with_settings, solve_batch
+from tradewinds.scenarios.batch import solve_batch
 from tradewinds.scenarios.cluster import run_draws
 from tradewinds.scenarios.distributions import Draw, ScalarElasticity, sector_prior
-from tradewinds.scenarios.grid import apply_settings
+from tradewinds.scenarios.grid import _reparsed, apply_settings
 from tradewinds.scenarios.runner import build_shocks, run_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -158,7 +158,7 @@ def test_a_disagreement_between_values_and_records_is_a_bug(
         {"title": "other"},
     ],
 )
-def test_model_settings_give_the_scenario_and_errors_of_apply_settings(
+def test_model_settings_give_the_scenario_and_errors_of_a_full_parse(
     settings: dict[str, Any],
 ) -> None:
     scenario = load_scenario(ONE_SECTOR)
@@ -170,7 +170,7 @@ def test_model_settings_give_the_scenario_and_errors_of_apply_settings(
             return type(exc), str(exc)
         return made.canonical(), made.digest(), made.base_dir
 
-    fast, full = outcome(_with_settings), outcome(apply_settings)
+    fast, full = outcome(apply_settings), outcome(_reparsed)
     assert fast == full
     if settings.get("model.eps", 1) == -1.0:
         assert fast[0] is ScenarioError

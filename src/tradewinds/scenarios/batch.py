@@ -10,7 +10,6 @@ rejects) is returned with its parameters and error, never dropped.
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +18,6 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import xarray as xr
-from pydantic import TypeAdapter, ValidationError
 
 from tradewinds.core.errors import ConvergenceError, TradewindsError
 from tradewinds.models.equilibrium import Equilibrium
@@ -27,7 +25,7 @@ from tradewinds.scenarios.distributions import Draw
 from tradewinds.scenarios.grid import apply_settings
 from tradewinds.scenarios.recording import KEY_COLUMNS, to_json
 from tradewinds.scenarios.runner import build_shocks, run_scenario
-from tradewinds.scenarios.schema import ModelSpec, Scenario, parse_scenario
+from tradewinds.scenarios.schema import Scenario, parse_scenario
 
 
 @dataclass(frozen=True)
@@ -123,34 +121,6 @@ def _shock_key(scenario: Scenario) -> str:
     return to_json({k: v for k, v in scenario.canonical().items() if k != "model"})
 
 
-def _with_settings(base: Scenario, settings: dict[str, Any], source: str) -> Scenario:
-    """``base`` with ``settings`` applied, as :func:`~.grid.apply_settings` gives it.
-
-    Settings that change only model fields (every Monte Carlo draw) are validated on the model
-    block alone, through the same schema and errors, and the rest of ``base`` (validated when
-    it was parsed) is kept as it is, shocks included; anything else goes through
-    :func:`~.grid.apply_settings`.
-    """
-    if not settings:
-        return base
-    model = base.model.model_dump(mode="json")
-    fields = [path.split(".", 1) for path in settings]
-    if not all(len(f) == 2 and f[0] == "model" and f[1] in model for f in fields):
-        return apply_settings(base, settings, source)
-    for (_, name), value in zip(fields, settings.values(), strict=True):
-        model[name] = value
-    try:
-        spec = _model_spec().validate_python(model)
-    except ValidationError:  # the full path words the error as for any scenario
-        return apply_settings(base, settings, source)
-    return base.model_copy(update={"model": spec})
-
-
-@functools.cache
-def _model_spec() -> TypeAdapter[Any]:
-    return TypeAdapter(ModelSpec)
-
-
 def _new_layout(
     result: BatchResult, eq: Equilibrium, bilateral: bool, values: np.ndarray[Any, Any]
 ) -> int:
@@ -191,7 +161,9 @@ def solve_batch(
         c0 = time.process_time()
         params = draw.params()
         try:
-            scenario = _with_settings(base, draw.settings, f"draw {draw.index}")
+            scenario = (
+                apply_settings(base, draw.settings, f"draw {draw.index}") if draw.settings else base
+            )
             data = baseline
             if draw.baseline_vars:
                 data = baseline.assign(
