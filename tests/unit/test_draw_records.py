@@ -175,3 +175,27 @@ def test_model_settings_give_the_scenario_and_errors_of_a_full_parse(
     if settings.get("model.eps", 1) == -1.0:
         assert fast[0] is ScenarioError
         assert "draw 7: model.one-sector.eps" in fast[1]
+
+
+def test_point_yaml_is_the_scenarios_yaml_and_libyaml_writes_what_pyyaml_did() -> None:
+    import yaml
+
+    from tradewinds.scenarios.grid import grid_scenarios
+    from tradewinds.scenarios.recording import scenario_yaml
+    from tradewinds.scenarios.sweeps import _PointYaml
+
+    point_yaml = _PointYaml()
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        scenario = load_scenario(path)
+        # the text the pure-Python emitter wrote before libyaml's took over
+        python = yaml.safe_dump(scenario.canonical(), sort_keys=False, allow_unicode=True)
+        assert scenario_yaml(scenario) == python
+        assert point_yaml(scenario) == python
+    scenario = load_scenario(ONE_SECTOR)
+    axes = [
+        ("model.eps", [2, 3.5]),
+        ("title", ["a: b", "ünïcode"]),
+        ("shocks.tariffs.0.rate", [0.1]),
+    ]
+    for _, spec in grid_scenarios(scenario, axes):
+        assert point_yaml(spec) == scenario_yaml(spec)
