@@ -14,10 +14,11 @@ Usage: ``PYTHONPATH=src python benchmarks/bench_crossover.py [--workers 2] [--dr
    over the solve in the draws, minus one; wall and CPU time are both shown.
    ``--large`` repeats this on the 194-country baseline (``../shared/data``).
 2. **Crossover** (skipped with ``--no-cluster``): the seconds from ``dask_client()`` to a
-   cluster that holds the baseline, the per-draw time on that cluster, and the number of draws
-   above which the cluster is faster, ``start / (in-process per draw - cluster per draw)``.
-   ``choose_workers`` uses the model ``n * t * (1 - 1/workers) > CLUSTER_START_S``; the figures
-   here check that model.
+   cluster that holds the baseline and has solved a first draw on each worker (the workers
+   import tradewinds for their first task), the per-draw time on that cluster, and the number
+   of draws above which the cluster is faster, ``start / (in-process per draw - cluster per
+   draw)``. ``choose_workers`` uses the model ``n * t * (1 - 1/workers) > CLUSTER_START_S``
+   with ``t`` from ``time_one_solve``; the figures here check that model and its probe.
 
 Figures are medians over the repeats; the load average is printed at the start and the end.
 """
@@ -37,7 +38,7 @@ import xarray as xr
 
 from tradewinds.data.loaders import load_baseline
 from tradewinds.scenarios import load_scenario
-from tradewinds.scenarios.cluster import CLUSTER_START_S, dask_client, run_draws
+from tradewinds.scenarios.cluster import CLUSTER_START_S, dask_client, run_draws, time_one_solve
 from tradewinds.scenarios.distributions import default_prior
 from tradewinds.scenarios.grid import apply_settings
 from tradewinds.scenarios.montecarlo import run_montecarlo
@@ -170,10 +171,14 @@ def crossover(scenario: Scenario, baseline: xr.Dataset, args: argparse.Namespace
         run_montecarlo(scenario, draws=args.draws, seed=k, baseline=baseline, client=None)
         local.append((time.perf_counter() - start) / args.draws)
     starts, remote = [], []
+    prior = default_prior(scenario, baseline)
     for k in range(args.repeats):
         start = time.perf_counter()
         with dask_client(args.workers) as client:
             client.scatter([baseline], broadcast=True)
+            # a first draw on each worker: the workers import tradewinds for their first task
+            warm = prior.draws(args.workers, 10_000 + k)
+            run_draws(client, baseline, scenario, warm, bilateral=False, chunk_size=1)
             starts.append(time.perf_counter() - start)
             begin = time.perf_counter()
             run_montecarlo(scenario, draws=args.draws, seed=k, baseline=baseline, client=client)
@@ -189,6 +194,11 @@ def crossover(scenario: Scenario, baseline: xr.Dataset, args: argparse.Namespace
         print("  crossover: none; the cluster is not faster per draw at this size")
     model = CLUSTER_START_S / (t_local * (1 - 1 / args.workers))
     print(f"  choose_workers' model (start {CLUSTER_START_S} s) puts it at {model:,.0f} draws")
+    probe = time_one_solve(scenario, scenario.baseline)
+    print(
+        f"  its probe (time_one_solve) {probe * 1e3:.2f} ms, so the CLI starts a cluster above "
+        f"{CLUSTER_START_S / (probe * (1 - 1 / args.workers)):,.0f} draws"
+    )
 
 
 def main() -> None:
