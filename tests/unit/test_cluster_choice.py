@@ -60,7 +60,6 @@ def test_the_probe_times_a_warm_draw_with_shocks_built_beforehand(monkeypatch):
     def solve(spec, baseline, *, shocks=None):
         calls.append(shocks)
         time.sleep(0.05 if len(calls) == 1 else 0.0)  # the first solve pays one-time costs
-        return None
 
     monkeypatch.setattr(runner, "run_scenario", solve)
     seconds = cluster.time_one_solve(scenario, None)
