@@ -1,7 +1,7 @@
 """Per-draw overhead of Monte Carlo draws, and when a LocalCluster pays, in one run.
 
 Usage: ``PYTHONPATH=src python benchmarks/bench_crossover.py [--workers 2] [--draws 200]
-[--repeats 5] [--large] [--no-cluster]``.
+[--repeats 5] [--large] [--multi] [--no-cluster]``.
 
 1. **Per-draw overhead** (issue 15: at most 25% above the solve). For elasticity draws of the
    default scenario it times, per draw: the model's solve (the call ``run_scenario`` makes,
@@ -12,7 +12,8 @@ Usage: ``PYTHONPATH=src python benchmarks/bench_crossover.py [--workers 2] [--dr
    the same elasticities (each point a child run with its own scenario, hash and YAML, and
    bilateral records, as ``tradewinds sweep`` records them). Overhead is time per draw
    over the solve in the draws, minus one; wall and CPU time are both shown.
-   ``--large`` repeats this on the 194-country baseline (``../shared/data``).
+   ``--large`` repeats this on the 194-country baseline (``../shared/data``), ``--multi`` on a
+   multi-sector scenario (WIOD, 41 regions x 35 sectors, per-sector elasticity draws).
 2. **Crossover** (skipped with ``--no-cluster``): the seconds from ``dask_client()`` to a
    cluster that holds the baseline and has solved a first draw on each worker (the workers
    import tradewinds for their first task), the per-draw time on that cluster, and the number
@@ -48,6 +49,7 @@ from tradewinds.scenarios.sweeps import run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "announced-2025-02.yaml"
+MULTI = ROOT / "scenarios" / "canada-countermeasures-2025-04-10-wiod.yaml"
 LARGE = ROOT.parent / "shared" / "data" / "liberation_day_ignatenko2025"
 
 
@@ -207,6 +209,7 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--large", action="store_true", help="also the 194-country baseline")
+    parser.add_argument("--multi", action="store_true", help="also a multi-sector scenario")
     parser.add_argument("--no-cluster", action="store_true", help="skip the crossover")
     args = parser.parse_args()
     scenario = load_scenario(SCENARIO)
@@ -216,6 +219,15 @@ def main() -> None:
     if args.large:
         large = load_baseline(LARGE)
         overhead(scenario, large, max(20, args.draws // 4), args.repeats, "194 countries")
+    if args.multi:
+        multi = load_scenario(MULTI)
+        overhead(
+            multi,
+            load_baseline(multi.baseline),
+            10,
+            args.repeats,
+            f"{MULTI.stem}, per-sector theta",
+        )
     if not args.no_cluster:
         crossover(scenario, baseline, args)
     print(f"load average {_load()} at end")

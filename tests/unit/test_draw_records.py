@@ -199,3 +199,29 @@ def test_point_yaml_is_the_scenarios_yaml_and_libyaml_writes_what_pyyaml_did() -
     ]
     for _, spec in grid_scenarios(scenario, axes):
         assert point_yaml(spec) == scenario_yaml(spec)
+
+
+def test_bands_are_the_percentiles_of_each_records_draws() -> None:
+    from tradewinds.scenarios.montecarlo import percentile_bands
+
+    scenario = load_scenario(ONE_SECTOR)
+    base = load_baseline(scenario.baseline)
+    batch = run_draws(None, base, scenario, ScalarElasticity().draws(9, 4), bilateral=True)
+    bands = percentile_bands(batch)
+    # independently: every draw's tidy records stacked, then grouped by record
+    long = pd.concat([batch.records(d) for d in batch.draws], ignore_index=True)
+    keys = ["country", "partner", "sector", "metric", "unit"]
+    grouped = long.groupby(keys, sort=False)["value"]
+    expected = pd.DataFrame(
+        {
+            "p05": grouped.quantile(0.05),
+            "p50": grouped.quantile(0.5),
+            "p95": grouped.quantile(0.95),
+            "mean": grouped.mean(),
+            "sd": grouped.std(ddof=1),
+            "n": grouped.count(),
+        }
+    )
+    got = bands.set_index(keys)
+    assert list(got.index) == list(expected.index)  # the records' order
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False, rtol=1e-12)
