@@ -90,7 +90,8 @@ class _PointYaml:
     def __call__(self, scenario: Scenario) -> str:
         parts = []
         for name, value in scenario.canonical().items():
-            key = (name, to_json(value))
+            # repr of plain data keeps what YAML shows: key order, and 1 apart from 1.0 and True
+            key = (name, repr(value))
             text = self._entries.get(key)
             if text is None:
                 text = self._entries[key] = yaml_text({name: value})
