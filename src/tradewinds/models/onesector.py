@@ -109,7 +109,7 @@ def _shares(log_base: Array, x: Array, eps: float) -> tuple[Array, Array]:
 def solve_wages(
     base: _Base,
     new_tariff: Array,
-    trade_cost_hat: Array,
+    trade_cost_hat: Array | None,
     eps: float,
     *,
     deficit_new: Array,
@@ -140,7 +140,7 @@ def solve_wages(
     log_tariff = None
     if changed is not None and changed.any():
         log_tariff = np.log1p(new_tariff[changed]) - np.log1p(base.tariff[changed])
-    if not np.all(trade_cost_hat == 1):
+    if trade_cost_hat is not None and not np.all(trade_cost_hat == 1):
         log_tau = np.log(trade_cost_hat)
         if log_tariff is not None:
             log_tau[changed] += log_tariff
@@ -357,15 +357,17 @@ def solve_one_sector(
             f"{baseline.sizes[dims.SECTOR]} sectors. Aggregate it or use the multi-sector model."
         )
     labels = [str(c) for c in baseline.get_index(dims.EXPORTER).tolist()]
-    trade = np.asarray(baseline[dims.TRADE].values[:, :, 0], dtype=float)
-    tariff = np.asarray(baseline[dims.TARIFF].values[:, :, 0], dtype=float)
+    trade = np.asarray(baseline.variables[dims.TRADE].values[:, :, 0], dtype=float)
+    tariff = np.asarray(baseline.variables[dims.TARIFF].values[:, :, 0], dtype=float)
     t_new = (
         _matrix(baseline, new_tariff, np.nan, "new tariff") if new_tariff is not None else tariff
     )
-    d_hat = _matrix(baseline, trade_cost_hat, 1.0, "trade-cost change")
+    d_hat = None  # no trade-cost change: nothing to build, check or take the log of
+    if trade_cost_hat is not None:
+        d_hat = _matrix(baseline, trade_cost_hat, 1.0, "trade-cost change")
     if not np.all(np.isfinite(t_new)) or np.any(t_new <= -1):
         raise ScenarioError("New tariffs must be finite rates above -1 (0.25 for 25%).")
-    if not np.all(np.isfinite(d_hat)) or np.any(d_hat <= 0):
+    if d_hat is not None and (not np.all(np.isfinite(d_hat)) or np.any(d_hat <= 0)):
         raise ScenarioError("Trade-cost changes must be finite ratios above 0 (0.9 for -10%).")
 
     base = _base_from(trade, tariff)
@@ -376,7 +378,7 @@ def solve_one_sector(
         _w0, lam0, e0, _, rep0 = solve_wages(
             base,
             tariff,
-            np.ones_like(tariff),
+            None,
             model.eps,
             deficit_new=np.zeros_like(base.income),
             tol=model.tol,
