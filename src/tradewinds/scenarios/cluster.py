@@ -90,9 +90,10 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
         yield client
 
 
-#: Seconds a LocalCluster costs before its first answer: starting the worker processes (each
-#: imports numpy, xarray and tradewinds) and scattering the baseline. Measured 2.5-4.7 s on the
-#: 2-core development machine; see docs/sweeps.md.
+#: Seconds a LocalCluster costs before its first answers: starting the worker processes,
+#: scattering the baseline and a first task on each worker (which imports tradewinds there).
+#: On the 2-core development machine: 1.0-1.5 s to start and scatter (load 0.6-2.4), 3.6 s
+#: with the first tasks at load 3.1; see docs/sweeps.md and benchmarks/bench_crossover.py.
 CLUSTER_START_S = 3.0
 
 
