@@ -177,7 +177,7 @@ def crossover(scenario: Scenario, baseline: xr.Dataset, args: argparse.Namespace
     for k in range(args.repeats):
         start = time.perf_counter()
         with dask_client(args.workers) as client:
-            client.scatter([baseline], broadcast=True)
+            client.scatter([baseline], broadcast=True, hash=False)
             # a first draw on each worker: the workers import tradewinds for their first task
             warm = prior.draws(args.workers, 10_000 + k)
             run_draws(client, baseline, scenario, warm, bilateral=False, chunk_size=1)

@@ -211,7 +211,10 @@ def run_draws(
         log.info(
             "%d draws in %d tasks of up to %d on %d workers", total, len(parts), size, n_workers
         )
-        [shared] = client.scatter([baseline], broadcast=True)
+        # hash=False: a fresh key per run. Scattering the same data under its content hash
+        # right after a previous run released it races with the release (dask/distributed
+        # #8576): 8 of 15 back-to-back runs on one client lost the baseline and failed.
+        [shared] = client.scatter([baseline], broadcast=True, hash=False)
         futures = {
             client.submit(solve_batch, shared, data, part, bilateral, base_dir, pure=False): len(
                 part
