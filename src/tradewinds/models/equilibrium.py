@@ -143,8 +143,8 @@ class Equilibrium:
         (from the first draw's :meth:`to_records`) and keeps one vector of values per draw. The
         key holds the labels, the metrics with their units, and which sector and bilateral
         records exist (the records :meth:`to_records` omits depend on the values). No frame is
-        built: for a small model this costs a few microseconds against about half a
-        millisecond for the records.
+        built: on the 11-region default this costs about 30 microseconds against 0.2-0.4 ms
+        for the records.
         """
         countries = tuple(self._countries())
         parts = self._country_parts()
