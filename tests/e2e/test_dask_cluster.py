@@ -108,3 +108,26 @@ def test_external_scheduler_and_local_cluster_match_in_process(
         assert got[["country", "metric"]].equals(expected[["country", "metric"]])
         for col in ("p05", "p50", "p95", "mean", "sd"):
             np.testing.assert_allclose(got[col], expected[col], rtol=1e-12, atol=1e-12)
+
+
+def test_back_to_back_runs_on_one_client_keep_their_baseline() -> None:
+    """Each run scatters the baseline under a key of its own (dask/distributed #8576).
+
+    With the content-hash key, a run that scattered the same baseline just after the previous
+    run released it lost it: 8 of 15 back-to-back runs on one client failed with "lost
+    dependencies".
+    """
+    from tradewinds.data.loaders import load_baseline
+    from tradewinds.scenarios.cluster import dask_client, run_draws
+    from tradewinds.scenarios.distributions import ScalarElasticity
+
+    scenario = load_scenario(SCENARIO)
+    baseline = load_baseline(scenario.baseline)
+    with dask_client(2) as client:
+        for k in range(12):
+            draws = ScalarElasticity().draws(4, k)
+            remote = run_draws(client, baseline, scenario, draws, bilateral=False, chunk_size=1)
+            local = run_draws(None, baseline, scenario, draws, bilateral=False)
+            assert [d.status for d in remote.draws] == ["ok"] * 4
+            for a, b in zip(remote.draws, local.draws, strict=True):
+                np.testing.assert_array_equal(a.values, b.values)

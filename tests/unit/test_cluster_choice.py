@@ -45,3 +45,24 @@ def test_failing_probe_leaves_the_default(monkeypatch, error):
         raise error
 
     assert cluster.choose_workers(None, None, 10, probe) is None
+
+
+def test_the_probe_times_a_warm_draw_with_shocks_built_beforehand(monkeypatch):
+    """``time_one_solve`` times what each draw costs, not loading and shock building."""
+    import time
+    from pathlib import Path
+
+    from tradewinds.scenarios import load_scenario, runner
+
+    scenario = load_scenario(Path(__file__).parents[2] / "scenarios" / "announced-2025-02.yaml")
+    calls = []
+
+    def solve(spec, baseline, *, shocks=None):
+        calls.append(shocks)
+        time.sleep(0.05 if len(calls) == 1 else 0.0)  # the first solve pays one-time costs
+
+    monkeypatch.setattr(runner, "run_scenario", solve)
+    seconds = cluster.time_one_solve(scenario, None)
+    assert len(calls) == 2
+    assert all(shocks is not None for shocks in calls)  # built once, beforehand
+    assert seconds < 0.05

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -89,21 +90,8 @@ class Equilibrium:
         """
         import pandas as pd
 
-        countries = [str(c) for c in self.country[dims.COUNTRY].values]
-        parts: list[tuple[str, np.ndarray[Any, Any], str]] = []  # metric, values, unit
-        for var, name in PCT_METRICS.items():
-            if var in self.country:
-                parts.append((name, (self.country[var].values - 1) * 100, "percent"))
-        for var in LEVEL_METRICS:
-            if var in self.country:
-                parts.append((var, self.country[var].values, self.units))
-        for extra in self.country.data_vars:
-            key = str(extra)
-            if key not in PCT_METRICS and key not in LEVEL_METRICS and key.endswith("_pct"):
-                parts.append((key, self.country[key].values, "percent"))
-            elif key.endswith("_share") and key not in LEVEL_METRICS:
-                unit = str(self.country[key].attrs.get("units", "fraction"))
-                parts.append((key, self.country[key].values, unit))
+        countries = self._countries()
+        parts = self._country_parts()
         # one frame for every country metric (a frame per metric cost more than the solve)
         frames = [_country_frames(countries, parts)] if parts else []
         if self.sector is not None:
@@ -152,6 +140,77 @@ class Equilibrium:
                     )
                 )
         return pd.concat(frames, ignore_index=True)
+
+    def record_values(self, *, bilateral: bool = True) -> tuple[Hashable, np.ndarray[Any, Any]]:
+        """The ``value`` column of :meth:`to_records`, and a key for its other columns.
+
+        Two answers with equal keys have records with the same ``country, partner, sector,
+        metric, unit`` columns in the same order, so a batch of draws builds those columns once
+        (from the first draw's :meth:`to_records`) and keeps one vector of values per draw. The
+        key holds the labels, the metrics with their units, and which sector and bilateral
+        records exist (the records :meth:`to_records` omits depend on the values). No frame is
+        built: on the 11-region default this costs about 30 microseconds against 0.2-0.4 ms
+        for the records.
+        """
+        import pandas as pd
+
+        countries = tuple(self._countries())
+        parts = self._country_parts()
+        key: list[Hashable] = [countries, tuple((metric, unit) for metric, _, unit in parts)]
+        n = len(countries)
+        values = [np.asarray(v, dtype=float).reshape(n) for _, v, _ in parts]
+        if self.sector is not None:
+            for svar in self.sector.data_vars:
+                var = self.sector.variables[svar]
+                value = np.asarray(var.values).reshape(-1)
+                metric = str(svar)
+                unit = str(var.attrs.get("units", self.units))
+                if metric.endswith("_hat"):
+                    value = (value - 1) * 100
+                    metric, unit = metric[: -len("_hat")] + "_pct", "percent"
+                keep = ~pd.isna(value)
+                labels = tuple(tuple(self.sector.get_index(d).tolist()) for d in var.dims)
+                key.append((metric, unit, var.dims, labels, keep.tobytes()))
+                values.append(np.asarray(value[keep], dtype=float))
+        if bilateral:
+            ds = self.bilateral
+            order = list(ds.dims)  # the order of Dataset.to_dataframe's rows
+            sizes = {d: ds.sizes[d] for d in order}
+
+            def flat(name: str) -> np.ndarray[Any, Any]:
+                var = ds.variables[name]
+                if list(var.dims) != order:
+                    var = var.set_dims(sizes)  # type: ignore[no-untyped-call]
+                return np.asarray(var.values).reshape(-1)
+
+            mask = flat("trade_baseline") > 0
+            labels = tuple(tuple(ds.get_index(d).tolist()) for d in order)
+            key.append((tuple(order), labels, self.units, mask.tobytes()))
+            values.append(np.asarray((flat("trade_hat")[mask] - 1) * 100, dtype=float))
+            values.append(np.asarray(flat("trade")[mask], dtype=float))
+        return tuple(key), np.concatenate(values) if values else np.empty(0)
+
+    def _countries(self) -> list[str]:
+        return [str(c) for c in self.country.get_index(dims.COUNTRY).tolist()]
+
+    def _country_parts(self) -> list[tuple[str, np.ndarray[Any, Any], str]]:
+        """Country metrics as ``(metric, values, unit)`` in the order of the records."""
+        variables = self.country.variables  # Variables, not DataArrays: no coordinates to build
+        parts: list[tuple[str, np.ndarray[Any, Any], str]] = []
+        for var, name in PCT_METRICS.items():
+            if var in self.country:
+                parts.append((name, (variables[var].values - 1) * 100, "percent"))
+        for var in LEVEL_METRICS:
+            if var in self.country:
+                parts.append((var, variables[var].values, self.units))
+        for extra in self.country.data_vars:
+            key = str(extra)
+            if key not in PCT_METRICS and key not in LEVEL_METRICS and key.endswith("_pct"):
+                parts.append((key, variables[key].values, "percent"))
+            elif key.endswith("_share") and key not in LEVEL_METRICS:
+                unit = str(variables[key].attrs.get("units", "fraction"))
+                parts.append((key, variables[key].values, unit))
+        return parts
 
 
 def _country_frames(

@@ -75,6 +75,7 @@ class _Base:
     tariff: Array  # t_in
     deficit: Array  # D_n
     trade: Array  # X_in at producer prices
+    revenue: Array  # R_n
 
 
 def _base_from(trade: Array, tariff: Array) -> _Base:
@@ -89,6 +90,7 @@ def _base_from(trade: Array, tariff: Array) -> _Base:
         tariff=tariff,
         deficit=expenditure - income - revenue,
         trade=trade,
+        revenue=revenue,
     )
 
 
@@ -110,7 +112,7 @@ def _shares(log_base: Array, x: Array, eps: float) -> tuple[Array, Array]:
 def solve_wages(
     base: _Base,
     new_tariff: Array,
-    trade_cost_hat: Array,
+    trade_cost_hat: Array | None,
     eps: float,
     *,
     deficit_new: Array,
@@ -132,9 +134,22 @@ def solve_wages(
     """
     y = base.income
     m = new_tariff / (1 + new_tariff)
-    log_cost = -eps * (np.log1p(new_tariff) - np.log1p(base.tariff) + np.log(trade_cost_hat))
     with np.errstate(divide="ignore"):
-        log_base = np.log(base.lam) + log_cost
+        log_base = np.log(base.lam)
+    # minus eps log tau_hat_in, where tau_hat_in = (1 + t'_in) / (1 + t_in) d_hat_in. The
+    # tariff term is exactly zero where a tariff is unchanged (most pairs): only the changed
+    # cells are computed, and the cost term only when some cost changes.
+    changed = None if new_tariff is base.tariff else new_tariff != base.tariff
+    log_tariff = None
+    if changed is not None and changed.any():
+        log_tariff = np.log1p(new_tariff[changed]) - np.log1p(base.tariff[changed])
+    if trade_cost_hat is not None and not np.all(trade_cost_hat == 1):
+        log_tau = np.log(trade_cost_hat)
+        if log_tariff is not None:
+            log_tau[changed] += log_tariff
+        log_base -= eps * log_tau
+    elif log_tariff is not None:
+        log_base[changed] -= eps * log_tariff
     n = y.size
     world = y.sum()
     # Walras' law makes one market redundant; drop the largest, whose relative residual then
@@ -154,7 +169,7 @@ def solve_wages(
     def system(x: Array) -> tuple[Array, Callable[[], Array]]:
         w = np.exp(x)
         wy = w * y
-        lam_new, _ = _shares(log_base, x, eps)
+        lam_new, log_phat = _shares(log_base, x, eps)
         e_new, s, a = expenditure(lam_new, wy)
         if np.any(e_new <= 0):  # outside the domain: a surplus larger than income
             return np.full(n, np.inf), lambda: np.eye(n)
@@ -164,6 +179,7 @@ def solve_wages(
         f = sales / wy - 1
         numeraire = wy.sum() / world - 1
         last["x"], last["err"] = x, max(float(np.max(np.abs(f))), abs(numeraire))
+        last["answer"] = (lam_new, log_phat, e_new)
         f[top] = numeraire
 
         def jacobian() -> Array:
@@ -216,9 +232,12 @@ def solve_wages(
         what="one-sector equilibrium",
         fallback=tatonnement,
     )
-    lam_new, log_phat = _shares(log_base, x, eps)
     w = np.exp(x)
-    e_new = expenditure(lam_new, w * y)[0]
+    if last.get("x") is x:  # Newton's last evaluation was at the solution: reuse its arrays
+        lam_new, log_phat, e_new = last["answer"]
+    else:
+        lam_new, log_phat = _shares(log_base, x, eps)
+        e_new = expenditure(lam_new, w * y)[0]
     return w, lam_new, e_new, np.exp(log_phat), report
 
 
@@ -274,8 +293,9 @@ def _same_labels(baseline: xr.Dataset, arr: xr.DataArray) -> Array | None:
     if set(arr.dims) not in (pair, pair | {dims.SECTOR}):
         return None
     for dim in (dims.EXPORTER, dims.IMPORTER):
-        mine, theirs = arr.indexes.get(dim), baseline.indexes.get(dim)
-        if mine is None or theirs is None or not mine.equals(theirs):
+        if dim not in arr.coords or dim not in baseline.coords:
+            return None
+        if not arr.get_index(dim).equals(baseline.get_index(dim)):
             return None
     values = np.asarray(arr.values, dtype=float)
     if dims.SECTOR in arr.dims:  # one sector (checked by the caller): drop that axis
@@ -341,13 +361,15 @@ def solve_one_sector(
             f"The one-sector model needs a one-sector baseline; this one has "
             f"{baseline.sizes[dims.SECTOR]} sectors. Aggregate it or use the multi-sector model."
         )
-    labels = [str(c) for c in baseline[dims.EXPORTER].values]
-    trade = np.asarray(baseline[dims.TRADE].values[:, :, 0], dtype=float)
-    tariff = np.asarray(baseline[dims.TARIFF].values[:, :, 0], dtype=float)
+    labels = [str(c) for c in baseline.get_index(dims.EXPORTER).tolist()]
+    trade = np.asarray(baseline.variables[dims.TRADE].values[:, :, 0], dtype=float)
+    tariff = np.asarray(baseline.variables[dims.TARIFF].values[:, :, 0], dtype=float)
     t_new = (
         _matrix(baseline, new_tariff, np.nan, "new tariff") if new_tariff is not None else tariff
     )
-    d_hat = _matrix(baseline, trade_cost_hat, 1.0, "trade-cost change")
+    d_hat = None  # no trade-cost change: nothing to build, check or take the log of
+    if trade_cost_hat is not None:
+        d_hat = _matrix(baseline, trade_cost_hat, 1.0, "trade-cost change")
     solved = solve_arrays(labels, trade, tariff, t_new, d_hat, model=model, wage_hat0=wage_hat0)
     return _package(baseline, labels, *solved, model)
 
@@ -357,7 +379,7 @@ def solve_arrays(
     trade: Array,
     tariff: Array,
     t_new: Array,
-    d_hat: Array,
+    d_hat: Array | None,
     *,
     model: OneSectorModel,
     wage_hat0: Array | None = None,
@@ -368,7 +390,7 @@ def solve_arrays(
     """
     if not np.all(np.isfinite(t_new)) or np.any(t_new <= -1):
         raise ScenarioError("New tariffs must be finite rates above -1 (0.25 for 25%).")
-    if not np.all(np.isfinite(d_hat)) or np.any(d_hat <= 0):
+    if d_hat is not None and (not np.all(np.isfinite(d_hat)) or np.any(d_hat <= 0)):
         raise ScenarioError("Trade-cost changes must be finite ratios above 0 (0.9 for -10%).")
 
     base = _base_from(trade, tariff)
@@ -379,7 +401,7 @@ def solve_arrays(
         _w0, lam0, e0, _, rep0 = solve_wages(
             base,
             tariff,
-            np.ones_like(tariff),
+            None,
             model.eps,
             deficit_new=np.zeros_like(base.income),
             tol=model.tol,
@@ -389,7 +411,7 @@ def solve_arrays(
     ratio = None
     if model.closure == "ratio":
         # phi_n = (E_n - R_n) / Y_n = 1 + D_n / Y_n: spending at producer prices over output.
-        ratio = (base.expenditure - (base.trade * base.tariff).sum(axis=0)) / base.income
+        ratio = (base.expenditure - base.revenue) / base.income
     deficit_new = base.deficit if model.closure == "fixed" else np.zeros_like(base.income)
     try:
         w, lam_new, e_new, p_hat, report = solve_wages(
@@ -475,6 +497,13 @@ def _templates(
     return country, bilateral
 
 
+def _off_diagonal(flows: Array) -> Array:
+    """A copy of ``flows`` with domestic flows (the diagonal) set to zero."""
+    out = flows.copy()
+    np.fill_diagonal(out, 0.0)
+    return out
+
+
 def outcomes(
     base: _Base, t_new: Array, w: Array, lam_new: Array, e_new: Array, p_hat: Array
 ) -> tuple[dict[str, Array], dict[str, Array]]:
@@ -484,13 +513,14 @@ def outcomes(
     that print a headline without xarray read them as they are.
     """
     trade_new = lam_new * e_new / (1 + t_new)
-    revenue_old = (base.trade * base.tariff).sum(axis=0)
+    revenue_old = base.revenue
     revenue_new = (trade_new * t_new).sum(axis=0)
-    off = ~np.eye(len(w), dtype=bool)
-    exports_old = np.where(off, base.trade, 0).sum(axis=1)
-    exports_new = np.where(off, trade_new, 0).sum(axis=1)
-    imports_old = np.where(off, base.trade, 0).sum(axis=0)
-    imports_new = np.where(off, trade_new, 0).sum(axis=0)
+    foreign_old = _off_diagonal(base.trade)
+    foreign_new = _off_diagonal(trade_new)
+    exports_old = foreign_old.sum(axis=1)
+    exports_new = foreign_new.sum(axis=1)
+    imports_old = foreign_old.sum(axis=0)
+    imports_new = foreign_new.sum(axis=0)
     income_new = w * base.income + revenue_new
     income_old = base.income + revenue_old
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -11,7 +11,7 @@ rejects) is returned with its parameters and error, never dropped.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -20,11 +20,12 @@ import pandas as pd
 import xarray as xr
 
 from tradewinds.core.errors import ConvergenceError, TradewindsError
+from tradewinds.models.equilibrium import Equilibrium
 from tradewinds.scenarios.distributions import Draw
 from tradewinds.scenarios.grid import apply_settings
 from tradewinds.scenarios.recording import KEY_COLUMNS, to_json
 from tradewinds.scenarios.runner import build_shocks, run_scenario
-from tradewinds.scenarios.schema import parse_scenario
+from tradewinds.scenarios.schema import Scenario, parse_scenario
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,27 @@ def _keep_heap_memory() -> None:
         pass
 
 
+def _shock_key(scenario: Scenario) -> str:
+    """What the shocks depend on: the scenario without its model block."""
+    return to_json({k: v for k, v in scenario.canonical().items() if k != "model"})
+
+
+def _new_layout(
+    result: BatchResult, eq: Equilibrium, bilateral: bool, values: np.ndarray[Any, Any]
+) -> int:
+    """Add the label columns of ``eq``'s records to ``result``'s layouts; return their index.
+
+    The labels come from :meth:`Equilibrium.to_records`, and its values must equal
+    ``values`` (from :meth:`Equilibrium.record_values`): the two must never disagree.
+    """
+    records = eq.to_records(bilateral=bilateral)
+    if not np.array_equal(records["value"].to_numpy(dtype=float), values, equal_nan=True):
+        raise RuntimeError(
+            f"{eq.model}: Equilibrium.record_values disagrees with to_records; this is a bug"
+        )
+    return result.layout_of(records.loc[:, list(KEY_COLUMNS)])
+
+
 def solve_batch(
     baseline: xr.Dataset,
     scenario_data: dict[str, Any],
@@ -130,6 +152,10 @@ def solve_batch(
     base = parse_scenario(scenario_data, "batch scenario", base_dir=base_dir)
     result = BatchResult()
     shocks: dict[str, tuple[xr.DataArray, xr.DataArray]] = {}
+    # Record keys -> layout: the tidy records' label columns are built once per layout, not
+    # once per draw (that cost several times a small model's solve).
+    layouts: dict[Hashable, int] = {}
+    base_key = _shock_key(base)
     for draw in draws:
         t0 = time.perf_counter()
         c0 = time.process_time()
@@ -148,13 +174,13 @@ def solve_batch(
                 )
             # Shocks depend on the scenario without its model block and on the baseline's
             # tariffs and labels, which draws never change: build them once per specification.
-            key = to_json({k: v for k, v in scenario.canonical().items() if k != "model"})
+            key = base_key if scenario.shocks is base.shocks else _shock_key(scenario)
             if key not in shocks:
                 shocks[key] = build_shocks(scenario, baseline)
             eq = run_scenario(scenario, data, shocks=shocks[key])
             if not eq.report.converged:
                 raise ConvergenceError("the solver returned an unconverged answer", eq.report)
-            records = eq.to_records(bilateral=bilateral)
+            record_key, values = eq.record_values(bilateral=bilateral)
         except TradewindsError as exc:
             report = exc.report.to_dict() if isinstance(exc, ConvergenceError) else None
             result.draws.append(
@@ -169,7 +195,9 @@ def solve_batch(
                 )
             )
             continue
-        layout = result.layout_of(records.loc[:, list(KEY_COLUMNS)])
+        layout = layouts.get(record_key)
+        if layout is None:
+            layout = layouts[record_key] = _new_layout(result, eq, bilateral, values)
         result.draws.append(
             DrawOutcome(
                 index=draw.index,
@@ -179,7 +207,7 @@ def solve_batch(
                 seconds=time.perf_counter() - t0,
                 cpu_seconds=time.process_time() - c0,
                 layout=layout,
-                values=records["value"].to_numpy(dtype=float),
+                values=values,
             )
         )
     return result

@@ -90,9 +90,10 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
         yield client
 
 
-#: Seconds a LocalCluster costs before its first answer: starting the worker processes (each
-#: imports numpy, xarray and tradewinds) and scattering the baseline. Measured 2.5-4.7 s on the
-#: 2-core development machine; see docs/sweeps.md.
+#: Seconds a LocalCluster costs before its first answers: starting the worker processes,
+#: scattering the baseline and a first task on each worker (which imports tradewinds there).
+#: On the 2-core development machine: 1.0-1.5 s to start and scatter (load 0.6-2.4), 3.6 s
+#: with the first tasks at load 3.1; see docs/sweeps.md and benchmarks/bench_crossover.py.
 CLUSTER_START_S = 3.0
 
 
@@ -142,14 +143,27 @@ def choose_workers(
 
 
 def time_one_solve(scenario: Scenario, baseline: str | None) -> float:
-    """Seconds of one in-process solve of ``scenario`` (building its shocks included)."""
+    """Seconds of one in-process draw of ``scenario``: what each of many solves costs.
+
+    As in a batch of draws, the baseline is loaded and the shocks are built beforehand, once;
+    the faster of two solves is returned, since the first also pays one-time costs (lazy
+    imports, caches). Timing one cold solve with its baseline and shocks overstated a draw of
+    the default scenario forty-fold (58 ms against 1 ms), which started clusters that did not
+    pay.
+    """
     import time
 
-    from tradewinds.scenarios.runner import run_scenario
+    from tradewinds.data.loaders import load_baseline
+    from tradewinds.scenarios.runner import build_shocks, run_scenario
 
-    start = time.perf_counter()
-    run_scenario(scenario, baseline)
-    return time.perf_counter() - start
+    data = load_baseline(baseline or scenario.baseline)
+    shocks = build_shocks(scenario, data)
+    times = []
+    for _ in range(2):
+        start = time.perf_counter()
+        run_scenario(scenario, data, shocks=shocks)
+        times.append(time.perf_counter() - start)
+    return min(times)
 
 
 def chunk(draws: Sequence[Draw], size: int) -> list[list[Draw]]:
@@ -197,7 +211,10 @@ def run_draws(
         log.info(
             "%d draws in %d tasks of up to %d on %d workers", total, len(parts), size, n_workers
         )
-        [shared] = client.scatter([baseline], broadcast=True)
+        # hash=False: a fresh key per run. Scattering the same data under its content hash
+        # right after a previous run released it races with the release (dask/distributed
+        # #8576): 8 of 15 back-to-back runs on one client lost the baseline and failed.
+        [shared] = client.scatter([baseline], broadcast=True, hash=False)
         futures = {
             client.submit(solve_batch, shared, data, part, bilateral, base_dir, pure=False): len(
                 part

@@ -75,7 +75,8 @@ def percentile_bands(batch: BatchResult) -> pd.DataFrame:
         mat = np.stack(values)
         finite = np.isfinite(mat)
         n = finite.sum(axis=0)
-        frame = keys.copy()
+        # one frame from whole columns (adding them one by one cost more than the bands)
+        frame: dict[str, Any] = {col: keys[col] for col in KEY_COLUMNS}
         with np.errstate(all="ignore"):
             if finite.all():
                 pct = np.percentile(mat, PERCENTILES, axis=0)
@@ -95,11 +96,11 @@ def percentile_bands(batch: BatchResult) -> pd.DataFrame:
         frame["mean"] = mean
         frame["sd"] = sd
         frame["n"] = n.astype(int)
-        frames.append(frame)
+        frames.append(pd.DataFrame(frame))
     columns = [*KEY_COLUMNS, "p05", "p50", "p95", "mean", "sd", "n"]
     if not frames:
         return pd.DataFrame(columns=columns)
-    return pd.concat(frames, ignore_index=True).loc[:, columns]
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
 def run_montecarlo(
@@ -156,6 +157,7 @@ def run_montecarlo(
         client, ds, scenario, specs, bilateral=bilateral, chunk_size=chunk_size, progress=progress
     )
     t2 = time.perf_counter()
+    drawn = [plain_params(outcome.params) for outcome in batch.draws]
     children = [
         replace(
             parent,
@@ -164,8 +166,8 @@ def run_montecarlo(
             kind="draw",
             title=f"{scenario.title} [draw {outcome.index}]",
             scenario_yaml="",
-            params={**parent.params, **plain_params(outcome.params)},
-            settings=plain_params(outcome.params),
+            params={**parent.params, **values},
+            settings=dict(values),
             solver=outcome.solver,
             status=outcome.status,
             error=outcome.error,
@@ -173,7 +175,7 @@ def run_montecarlo(
             cache_key="",
             baseline_attrs={},
         )
-        for outcome in batch.draws
+        for outcome, values in zip(batch.draws, drawn, strict=True)
     ]
     ids = {d.index: c.run_id for d, c in zip(batch.draws, children, strict=True)}
     bands = percentile_bands(batch)

@@ -215,5 +215,5 @@ def check_finite(eq: Equilibrium, params: dict[str, Any] | None = None) -> None:
     for name in ("country", "sector", "bilateral"):
         ds = getattr(eq, name, None)
         if ds is not None:
-            arrays[name] = {str(var): np.asarray(ds[var].values) for var in ds.data_vars}
+            arrays[name] = {str(var): np.asarray(ds.variables[var].values) for var in ds.data_vars}
     check_finite_arrays(arrays, eq.report, params)

@@ -31,8 +31,8 @@ from tradewinds.scenarios.recording import (
     cache_key,
     child_id,
     plain_params,
-    scenario_yaml,
     to_json,
+    yaml_text,
 )
 from tradewinds.scenarios.schema import Scenario
 
@@ -73,6 +73,30 @@ class SweepResult:
                 row[c] = values.get((p.run_id, c), np.nan)
             out.append(row)
         return pd.DataFrame(out)
+
+
+class _PointYaml:
+    """:func:`~.recording.scenario_yaml` of many grid points, each top-level entry written once.
+
+    A scenario's YAML is a block mapping whose entries are written one after another, so its
+    text is the concatenation of each top-level entry's own YAML. Grid points share all but
+    the entries their settings change, and writing YAML costs more than a small model's solve
+    (``tests/unit/test_draw_records.py`` checks the text equals ``scenario_yaml``'s).
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str], str] = {}
+
+    def __call__(self, scenario: Scenario) -> str:
+        parts = []
+        for name, value in scenario.canonical().items():
+            # repr of plain data keeps what YAML shows: key order, and 1 apart from 1.0 and True
+            key = (name, repr(value))
+            text = self._entries.get(key)
+            if text is None:
+                text = self._entries[key] = yaml_text({name: value})
+            parts.append(text)
+        return "".join(parts)
 
 
 def long_results(batch: BatchResult, ids: dict[int, str]) -> pd.DataFrame:
@@ -156,6 +180,7 @@ def run_sweep(
     )
     t2 = time.perf_counter()
     children = []
+    point_yaml = _PointYaml()
     for outcome, (point, spec) in zip(batch.draws, points, strict=True):
         children.append(
             RunRecord(
@@ -164,7 +189,7 @@ def run_sweep(
                 kind="point",
                 title=spec.title,
                 scenario_hash=spec.digest(),
-                scenario_yaml=scenario_yaml(spec),
+                scenario_yaml=point_yaml(spec),
                 scenario_json=to_json(spec.canonical()),
                 baseline=name,
                 baseline_hash=parent.baseline_hash,
