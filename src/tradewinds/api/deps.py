@@ -91,7 +91,7 @@ def with_notes(fn: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, list
 
 def iso_date(text: str, field: str) -> dt.date:
     """An ISO date, or a 422 naming the field (the CLI's date parser, so the same message)."""
-    from tradewinds.core.inputs import parse_date
+    from tradewinds.core.dates import parse_date
 
     try:
         return parse_date(text, field)

@@ -12,7 +12,7 @@ from tradewinds.core.errors import ScenarioError
 
 
 def _date(text: str, option: str) -> dt.date:
-    from tradewinds.core.inputs import parse_date
+    from tradewinds.core.dates import parse_date
 
     return parse_date(text, option)
 
@@ -41,15 +41,13 @@ def etr(
     from tradewinds.cli._common import console, write_records
     from tradewinds.cli._warnings import printed_warnings
     from tradewinds.measures import etr as etr_mod
-    from tradewinds.measures.registry import load_registry
     from tradewinds.reporting.sectors import sector_name, with_sector_names
 
     if fmt not in ("table", "json"):
         raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
     with printed_warnings():
-        registry = load_registry()
-        if date is not None:
-            result = etr_mod.point(country, _date(date, "--date"), usmca_shares, registry, by=by)
+        if date is not None:  # the packaged registry, read without loading it (etr.point)
+            result = etr_mod.point(country, _date(date, "--date"), usmca_shares, by=by)
             sectors = result.get("by_sector")
             if isinstance(sectors, list):
                 for entry in sectors:
@@ -73,6 +71,9 @@ def etr(
                     ]
                     _sectors(rows, f"by {by} sector on {result['date']}", wide)
             return
+        from tradewinds.measures.registry import load_registry
+
+        registry = load_registry()
         last = _date(end, "--to") if end else registry.coverage_date
         frame = etr_mod.series(
             country,

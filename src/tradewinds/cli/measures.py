@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
             registry = load_registry(measures)
             date = None
             if as_of is not None:
-                from tradewinds.core.inputs import parse_date
+                from tradewinds.core.dates import parse_date
 
                 date = parse_date(as_of, "--as-of")
                 registry.check_date(date)

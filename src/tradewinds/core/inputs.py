@@ -237,21 +237,6 @@ def parse_yaml(text: str, source: str) -> Any:
         loader.dispose()
 
 
-def parse_date(text: object, what: str) -> dt.date:
-    """An ISO ``YYYY-MM-DD`` date; :class:`ScenarioError` naming ``what`` for impossible ones."""
-    if isinstance(text, dt.datetime):
-        return text.date()
-    if isinstance(text, dt.date):
-        return text
-    try:
-        return dt.date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise ScenarioError(
-            f"{what}: {text!r} is not a valid date; give an existing day as YYYY-MM-DD "
-            "(e.g. 2025-03-04)."
-        ) from None
-
-
 def _where(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(p) for p in loc) or "(top level)"
 

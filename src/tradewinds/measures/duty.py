@@ -185,7 +185,7 @@ _REGIMES: dict[int, tuple[Registry, dict[int, tuple[tuple[Measure, ...], tuple[A
 
 def evaluate_frame(
     prepared: PreparedLines, registry: Registry, chunk: int = 50_000
-) -> Iterator[tuple[np.ndarray, Evaluation]]:
+) -> Iterator[tuple[np.ndarray, Evaluation[Measure]]]:
     """Evaluate prepared lines segment by segment, in chunks of at most ``chunk`` lines.
 
     Yields (line positions, evaluation) pairs; a chunk's (lines x measures) matrices are freed
@@ -451,7 +451,7 @@ def prepare_one(
     )
 
 
-def evaluation_of(ev: Evaluation, i: int = 0) -> LineEvaluation:
+def evaluation_of(ev: Evaluation[Measure], i: int = 0) -> LineEvaluation:
     """Line ``i`` of a columnar evaluation, in the scalar engine's form."""
     return LineEvaluation(
         tuple(single.measure_record(m, j, {}) for j, m in enumerate(ev.measures)),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Literal
@@ -23,13 +24,17 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
+from tradewinds.measures import packaged
+from tradewinds.measures.fields import check_registry_date
 from tradewinds.measures.products import hts_universe
-from tradewinds.measures.registry import Registry, load_registry
-from tradewinds.measures.schema import Measure
-from tradewinds.measures.stacking import Lines, evaluate
+from tradewinds.measures.stacking import Evaluation, Lines, StackRule, evaluate
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from tradewinds.measures.packaged import MeasureView
+    from tradewinds.measures.registry import Registry
+    from tradewinds.measures.schema import Measure
 
 UsmcaShares = Literal["2024", "2025", "2025h2", "none"]
 #: Claim-share modes; ``none`` treats every line as non-claiming (no USMCA preference at all).
@@ -40,7 +45,7 @@ US_AUTO_CONTENT = 0.40
 PRIMARY = {"steel": ("72", "73"), "aluminum": ("76",), "copper": ("74",)}
 
 
-def authority_key(m: Measure) -> str:
+def authority_key(m: Measure | MeasureView) -> str:
     """Breakdown label: the programme for Section 232, otherwise the authority."""
     return m.programme if m.authority == "section_232" else m.authority
 
@@ -144,7 +149,7 @@ def snapshot(
     import pandas as pd
 
     country = _check(country, usmca_shares)
-    rows, duty = _blended_duty(country, date, usmca_shares, registry or load_registry())
+    rows, duty = _blended_duty(country, date, usmca_shares, registry)
     w = weights()
     w = w[w["country"] == country]
     return Snapshot(date, rows["imports"].astype(float), pd.DataFrame(duty), w)
@@ -159,14 +164,27 @@ def _country_columns(country: str) -> dict[str, np.ndarray]:
 
 
 def _blended_duty(
-    country: str, date: dt.date, usmca_shares: str, registry: Registry
+    country: str, date: dt.date, usmca_shares: str, registry: Registry | None
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """The country's weight rows and their blended duty by authority (in registry order)."""
+    """The country's weight rows and their blended duty by authority (in registry order).
+
+    ``registry=None`` is the packaged registry, read from the duty-line snapshot
+    (:mod:`tradewinds.measures.packaged`) rather than loaded.
+    """
     w = _country_columns(country)
     n = len(w["code"])
     share = np.zeros(n) if usmca_shares == "none" else w[f"usmca_{usmca_shares}"].astype(float)
-    measures = registry.in_force(date, target=country, imposing="USA")
-    rules = registry.rules_on(date)
+    found = packaged.in_force(date, target=country) if registry is None else None
+    measures: Sequence[Measure | MeasureView]
+    rules: Sequence[StackRule]
+    if found is not None:
+        measures, rules, masks = found
+    else:
+        from tradewinds.measures.registry import load_registry
+
+        registry = registry or load_registry()
+        measures = registry.in_force(date, target=country, imposing="USA")
+        rules, masks = registry.rules_on(date), _masks()
     out: dict[str, np.ndarray] = {}
     for claim, weight in ((True, share), (False, 1.0 - share)):
         lines = Lines(
@@ -182,7 +200,7 @@ def _blended_duty(
             transshipped=np.zeros(n, dtype=bool),
             quantity=np.full(n, np.nan),
         )
-        ev = evaluate(lines, measures, rules, _masks())
+        ev: Evaluation[Measure | MeasureView] = evaluate(lines, measures, rules, masks)
         for j, m in enumerate(ev.measures):
             key = authority_key(m)
             out[key] = out.get(key, np.zeros(n)) + weight * ev.amount[:, j]
@@ -241,6 +259,8 @@ def series(
     """
     import pandas as pd
 
+    from tradewinds.measures.registry import load_registry
+
     registry = registry or load_registry()
     if end < start:
         raise ScenarioError(f"--to {end} is before --from {start}.")
@@ -285,8 +305,13 @@ def point(
 
     The same sums as :func:`rates`, on numpy columns: one date needs no pandas.
     """
-    registry = registry or load_registry()
-    registry.check_date(date)
+    if registry is None:  # the packaged registry, without loading it (_blended_duty)
+        from tradewinds.measures import single
+
+        snap = single.snapshot()
+        check_registry_date(date, snap.coverage_date, snap.open_questions)
+    else:
+        registry.check_date(date)
     if by is not None and by not in SECTOR_COLUMN:
         raise ScenarioError(f"--by {by!r} must be one of hs2, gtap, sector, wiod, cp2015.")
     rows, duty = _blended_duty(_check(country, usmca_shares), date, usmca_shares, registry)

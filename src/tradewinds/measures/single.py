@@ -76,6 +76,7 @@ class Rule(NamedTuple):
     winner: str
     losers: tuple[str, ...]
     level: str
+    id: str
 
 
 class Regime(NamedTuple):
@@ -120,6 +121,8 @@ class Snapshot(NamedTuple):
     open_questions: tuple[str, ...]
     #: Bit of chapters 72, 73, 74 and 76 (always inside the 2026 metals regime).
     primary_bit: int
+    #: The product lists of declared exclusions; list ``k`` has bit ``len(measures) + k``.
+    lists: tuple[str, ...]
 
 
 class Line(NamedTuple):
@@ -296,7 +299,7 @@ def build_snapshot(registry: Registry | None = None) -> Snapshot:
         regimes.append(
             Regime(
                 tuple(in_force),
-                tuple(Rule(r.winner, tuple(r.losers), r.level) for r in rules),
+                tuple(Rule(r.winner, tuple(r.losers), r.level, r.id) for r in rules),
                 order,
                 (metal_bits[0], metal_bits[1], metal_bits[2]),
             )
@@ -312,6 +315,7 @@ def build_snapshot(registry: Registry | None = None) -> Snapshot:
         coverage_date=registry.coverage_date,
         open_questions=tuple(registry.open_questions),
         primary_bit=primary_bit,
+        lists=tuple(lists),
     )
 
 

@@ -30,14 +30,121 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Generic, NamedTuple, Protocol, TypeVar, cast
 
 import numpy as np
 
 from tradewinds.core.errors import MeasureConflictError
 from tradewinds.measures.fields import MFN as MFN
 from tradewinds.measures.products import hts_universe, list_prefixes, scope_mask
-from tradewinds.measures.schema import Measure, PrecedenceRule
+
+if TYPE_CHECKING:
+    from tradewinds.measures.schema import Scope
+
+
+class StackExclusion(Protocol):
+    """A declared exclusion: codes of product list ``list`` leave when ``declaration`` is made."""
+
+    @property
+    def list(self) -> str:
+        """The product list whose codes leave the scope."""
+
+    @property
+    def declaration(self) -> str:
+        """The declaration that takes them out."""
+
+
+class StackScope(Protocol):
+    """What the engine reads of a scope once its code mask is known."""
+
+    @property
+    def declared_exclusions(self) -> Sequence[StackExclusion]:
+        """Product lists that leave the scope when a line declares so."""
+
+
+class Stackable(Protocol):
+    """What the engine reads of a measure.
+
+    A :class:`~tradewinds.measures.schema.Measure` is one; so is the plain view of a packaged
+    measure that :func:`tradewinds.measures.single.stack_view` makes from the duty-line snapshot
+    (for effective rates without the pydantic registry). A measure that is not a ``Measure`` must
+    have its code mask in ``masks``: only a ``Measure`` carries the prefixes to compute it.
+    """
+
+    @property
+    def id(self) -> str:
+        """Unique id (the engine sorts measures by it)."""
+
+    @property
+    def programme(self) -> str:
+        """Stacking programme (precedence rules name programmes)."""
+
+    @property
+    def rate(self) -> float:
+        """Ad valorem rate (a fraction)."""
+
+    @property
+    def value_basis(self) -> str:
+        """``full_value``, ``metal_content`` or ``non_us_content``."""
+
+    @property
+    def metal(self) -> str | None:
+        """The metal of a metal-content measure."""
+
+    @property
+    def usmca(self) -> str:
+        """Effect of a USMCA claim: ``none``, ``exempt`` or ``non_us_content``."""
+
+    @property
+    def condition(self) -> str | None:
+        """Declaration the line must make for the measure to apply."""
+
+    @property
+    def floor(self) -> bool:
+        """The rate is a floor on MFN plus this duty."""
+
+    @property
+    def metal_threshold(self) -> float | None:
+        """Declared metal content at or below which the article is out."""
+
+    @property
+    def imposing(self) -> str:
+        """The importing country that imposes the measure."""
+
+    @property
+    def targets(self) -> Sequence[str]:
+        """Origins targeted (``*``: every origin)."""
+
+    @property
+    def exclude_targets(self) -> Sequence[str]:
+        """Origins left out."""
+
+    @property
+    def scope(self) -> StackScope:
+        """The scope (its code mask is looked up by ``id``)."""
+
+
+class StackRule(Protocol):
+    """A precedence rule as the engine reads it: ``winner`` over ``losers`` at ``level``."""
+
+    @property
+    def id(self) -> str:
+        """Rule id (named when rules form a cycle)."""
+
+    @property
+    def winner(self) -> str:
+        """The programme that wins."""
+
+    @property
+    def losers(self) -> Sequence[str]:
+        """The programmes it wins over."""
+
+    @property
+    def level(self) -> str:
+        """``article`` or ``content``."""
+
+
+M = TypeVar("M", bound=Stackable)
 
 
 @dataclass(frozen=True)
@@ -80,10 +187,10 @@ class Lines:
 
 
 @dataclass(frozen=True)
-class Evaluation:
+class Evaluation(Generic[M]):
     """Per line and measure: whether it applies, its base share of value, rate and amount."""
 
-    measures: tuple[Measure, ...]
+    measures: tuple[M, ...]
     applies: np.ndarray  # (n, m) bool
     base_share: np.ndarray  # (n, m) float
     rate: np.ndarray  # (n, m) float, ad valorem
@@ -92,7 +199,7 @@ class Evaluation:
     mfn_incomplete: np.ndarray  # (n,) bool: specific or unparsed MFN part not computed
 
 
-def programme_order(rules: Sequence[PrecedenceRule], programmes: Sequence[str]) -> list[str]:
+def programme_order(rules: Sequence[StackRule], programmes: Sequence[str]) -> list[str]:
     """Programmes sorted so that every winner comes before its losers (ties by name)."""
     edges = tuple((r.id, r.winner, tuple(r.losers)) for r in rules)
     return list(_programme_order(edges, tuple(sorted(set(programmes)))))
@@ -139,7 +246,7 @@ def _primary_metal_mask() -> np.ndarray:
 
 
 def _candidates(
-    m: Measure,
+    m: Stackable,
     lines: Lines,
     code_mask: np.ndarray,
     masks: dict[str, np.ndarray],
@@ -193,10 +300,10 @@ def _candidates(
 
 def evaluate(
     lines: Lines,
-    measures: Sequence[Measure],
-    rules: Sequence[PrecedenceRule],
+    measures: Sequence[M],
+    rules: Sequence[StackRule],
     masks: dict[str, np.ndarray] | None = None,
-) -> Evaluation:
+) -> Evaluation[M]:
     """Stack ``measures`` (all in force on the lines' date) under ``rules`` (module docstring)."""
     ms = tuple(sorted(measures, key=lambda m: m.id))
     n, k = len(lines), len(ms)
@@ -208,7 +315,8 @@ def evaluate(
     rate = np.zeros((n, k), order="F")
     for j, m in enumerate(ms):
         if m.id not in masks:
-            masks[m.id] = scope_mask(m.scope, where=f"measure {m.id!r}")
+            # a Measure may come without its mask; other Stackables bring theirs
+            masks[m.id] = scope_mask(cast("Scope", m.scope), where=f"measure {m.id!r}")
         applies[:, j], part = _candidates(m, lines, masks[m.id], masks, memo)
         if part is not None:  # None: the whole value
             share[:, j] = part
