@@ -177,28 +177,32 @@ def test_model_settings_give_the_scenario_and_errors_of_a_full_parse(
         assert "draw 7: model.one-sector.eps" in fast[1]
 
 
-def test_point_yaml_is_the_scenarios_yaml_and_libyaml_writes_what_pyyaml_did() -> None:
+def test_point_text_is_the_scenarios_json_and_yaml_and_libyaml_writes_what_pyyaml_did() -> None:
     import yaml
 
     from tradewinds.scenarios.grid import grid_scenarios
-    from tradewinds.scenarios.recording import scenario_yaml
-    from tradewinds.scenarios.sweeps import _PointYaml
+    from tradewinds.scenarios.recording import scenario_yaml, to_json
+    from tradewinds.scenarios.sweeps import _PointText
 
-    point_yaml = _PointYaml()
+    point_text = _PointText()
     for path in sorted((ROOT / "scenarios").glob("*.yaml")):
         scenario = load_scenario(path)
         # the text the pure-Python emitter wrote before libyaml's took over
         python = yaml.safe_dump(scenario.canonical(), sort_keys=False, allow_unicode=True)
         assert scenario_yaml(scenario) == python
-        assert point_yaml(scenario) == python
+        assert point_text(scenario.canonical()) == (to_json(scenario.canonical()), python)
     scenario = load_scenario(ONE_SECTOR)
     axes = [
-        ("model.eps", [2, 3.5]),
-        ("title", ["a: b", "ünïcode"]),
-        ("shocks.tariffs.0.rate", [0.1]),
+        ("model.eps", [2, 3.5, 1e-300, 4.031289369029737, 12345678901]),
+        ("title", ["a: b", "ünïcode", "tradewinds-grid-value-0-of-this-point"]),
+        ("shocks.tariffs.0.rate", [0.1, 0]),
+        ("model.closure", ["fixed", "balanced"]),
     ]
-    for _, spec in grid_scenarios(scenario, axes):
-        assert point_yaml(spec) == scenario_yaml(spec)
+    points = grid_scenarios(scenario, axes)
+    assert len(points) == 60
+    for point, spec in points:  # settings written in as tokens, as grid points are recorded
+        want = (to_json(spec.canonical()), scenario_yaml(spec))
+        assert point_text(spec.canonical(), point) == want
 
 
 def test_bands_are_the_percentiles_of_each_records_draws() -> None:

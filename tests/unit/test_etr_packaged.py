@@ -51,7 +51,8 @@ def test_in_force_matches_the_registry_record_by_record() -> None:
             want = registry.in_force(day, target=target, imposing="USA")
             assert [v.id for v in found.measures] == [m.id for m in want]
             for view, m in zip(found.measures, want, strict=True):
-                assert view.rate == m.rate and view.programme == m.programme
+                assert view.rate == m.rate
+                assert view.programme == m.programme
                 assert view.targets == tuple(sorted(m.targets))
                 assert [(x.list, x.declaration) for x in view.scope.declared_exclusions] == [
                     (x.list, x.declaration) for x in m.scope.declared_exclusions

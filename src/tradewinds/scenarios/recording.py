@@ -58,7 +58,7 @@ def utc_now() -> str:
 
 def to_json(value: Any) -> str:
     """Canonical JSON (sorted keys, numpy scalars as Python numbers)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=_plain)
+    return _ENCODER.encode(value)
 
 
 def _plain(value: Any) -> Any:
@@ -67,6 +67,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return value.tolist()
     return str(value)
+
+
+# what json.dumps(value, sort_keys=True, separators=(",", ":"), default=_plain) builds per call
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=_plain)
 
 
 def scenario_yaml(scenario: Scenario) -> str:

@@ -195,11 +195,13 @@ def run_scenario(
     # RuntimeWarning: an extreme parameter gets one clear error instead of both.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         eq = solver(scenario.model, baseline, tariff, cost)
-    check_finite(eq, scenario.model.model_dump())
+    check_finite(eq, scenario.model.model_dump)  # parameters dumped only for the message
     return eq
 
 
-def check_finite(eq: Equilibrium, params: dict[str, Any] | None = None) -> None:
+def check_finite(
+    eq: Equilibrium, params: dict[str, Any] | Callable[[], dict[str, Any]] | None = None
+) -> None:
     """:class:`ConvergenceError` if an answer holds NaN or infinity where a number is defined.
 
     An extreme parameter (an elasticity of 1e-300, say) can overflow the model's power terms
@@ -215,5 +217,6 @@ def check_finite(eq: Equilibrium, params: dict[str, Any] | None = None) -> None:
     for name in ("country", "sector", "bilateral"):
         ds = getattr(eq, name, None)
         if ds is not None:
-            arrays[name] = {str(var): np.asarray(ds.variables[var].values) for var in ds.data_vars}
+            variables = ds.variables
+            arrays[name] = {str(var): np.asarray(variables[var].values) for var in ds.data_vars}
     check_finite_arrays(arrays, eq.report, params)

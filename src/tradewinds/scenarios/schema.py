@@ -406,18 +406,23 @@ class Scenario(_Strict):
             out["gravity_runs_sha256"] = [_sha256(p) if p.is_file() else None for p in paths]
         return out
 
-    def digest(self) -> str:
+    def digest(self, canonical_json: str | None = None) -> str:
         """SHA-256 of the canonical JSON and of :meth:`inputs`: the scenario's identity.
 
         A scenario that reads no file besides itself hashes its canonical JSON alone; one that
         reads measure files or the registry also hashes their contents, so editing a measure
-        file changes the identity.
+        file changes the identity. ``canonical_json`` is that JSON
+        (:func:`tradewinds.scenarios.recording.to_json` of :meth:`canonical`) when the caller
+        has already written it, as a sweep does for every grid point.
         """
-        data = self.canonical()
         extra = self.inputs()
         if extra:
-            data = {"scenario": data, "inputs": extra}
-        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+            data: dict[str, Any] = {"scenario": self.canonical(), "inputs": extra}
+            text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        elif canonical_json is not None:
+            text = canonical_json
+        else:
+            text = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -8,8 +8,10 @@ when the same scenario, grid and baseline were swept before by the same package 
 
 from __future__ import annotations
 
+import functools
+import json
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -75,28 +77,101 @@ class SweepResult:
         return pd.DataFrame(out)
 
 
-class _PointYaml:
-    """:func:`~.recording.scenario_yaml` of many grid points, each top-level entry written once.
+class _PointText:
+    """Canonical JSON and YAML of many grid points, each top-level entry's YAML written once.
 
     A scenario's YAML is a block mapping whose entries are written one after another, so its
     text is the concatenation of each top-level entry's own YAML. Grid points share all but
     the entries their settings change, and writing YAML costs more than a small model's solve
     (``tests/unit/test_draw_records.py`` checks the text equals ``scenario_yaml``'s).
+
+    A setting whose value is a number, a boolean or null is written as a placeholder and put
+    in afterwards: such a value is one plain scalar token wherever it stands (libyaml neither
+    quotes nor folds it), so every point of a grid over ``model.eps`` shares one template of
+    its ``model`` entry. Where the placeholder is not found exactly once in the text (a user
+    string containing it, say) the entry is written in full; a placeholder is only ever put
+    into the entry it was made for.
+
+    The JSON (:func:`~.recording.to_json` of the canonical data, the text a point's hash is
+    taken of) is put together from each entry's own: with sorted keys and no spaces, an
+    object's JSON is its ``"key":value`` pairs in key order, joined by commas. An entry's JSON
+    also keys the cache of YAML texts, since it tells 1 from 1.0 and from true, as YAML does.
     """
 
     def __init__(self) -> None:
-        self._entries: dict[tuple[str, str], str] = {}
+        import yaml
 
-    def __call__(self, scenario: Scenario) -> str:
+        self._entries: dict[tuple[str, str], str] = {}
+        # the representer the dumper of yaml_text uses: it gives each scalar its token
+        self._representer = yaml.representer.SafeRepresenter()
+
+    def __call__(
+        self, canonical: dict[str, Any], settings: Mapping[str, Any] | None = None
+    ) -> tuple[str, str]:
+        """JSON and YAML of ``canonical`` (a ``Scenario.canonical()``) set by ``settings``."""
+        data, tokens = _templated(canonical, settings or {})
+        entries = {name: to_json(value) for name, value in canonical.items()}
+        text_json = ",".join(f"{self._key(name)}:{entries[name]}" for name in sorted(entries))
         parts = []
-        for name, value in scenario.canonical().items():
-            # repr of plain data keeps what YAML shows: key order, and 1 apart from 1.0 and True
-            key = (name, repr(value))
+        for name, value in data.items():
+            placed = [(p, v) for p, (entry, v) in tokens.items() if entry == name]
+            key = (name, to_json(value) if placed else entries[name])
             text = self._entries.get(key)
             if text is None:
                 text = self._entries[key] = yaml_text({name: value})
+            if any(text.count(p) != 1 for p, _ in placed):
+                text = yaml_text({name: canonical[name]})
+            else:
+                for placeholder, leaf in placed:
+                    text = text.replace(placeholder, self._token(leaf))
             parts.append(text)
-        return "".join(parts)
+        return "{" + text_json + "}", "".join(parts)
+
+    @staticmethod
+    @functools.cache
+    def _key(name: str) -> str:
+        return json.dumps(name)
+
+    def _token(self, value: object) -> str:
+        return str(self._representer.represent_data(value).value)
+
+
+#: Stands for the value of grid setting k in a template (see ``_PointText``).
+_PLACEHOLDER = "tradewinds-grid-value-{}-of-this-point"
+
+
+def _templated(
+    canonical: dict[str, Any], settings: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, tuple[str, object]]]:
+    """``canonical`` with the scalar leaves at ``settings``' paths replaced by placeholders.
+
+    The containers along each path are copied, not changed. Returns the data and, for each
+    placeholder, its top-level entry and value; a path that does not lead to a number, boolean
+    or null is left as it is.
+    """
+    data = canonical
+    tokens: dict[str, tuple[str, object]] = {}
+    for k, path in enumerate(settings):
+        parts = path.split(".")
+        data = dict(data)
+        node: Any = data
+        try:
+            for depth, part in enumerate(parts):
+                index: str | int = int(part) if isinstance(node, list) else part
+                child = node[index]
+                if depth == len(parts) - 1:
+                    if child is None or isinstance(child, bool | int | float):
+                        placeholder = _PLACEHOLDER.format(k)
+                        node[index] = placeholder
+                        tokens[placeholder] = (parts[0], child)
+                elif isinstance(child, dict | list):
+                    node[index] = child = child.copy()
+                    node = child
+                else:
+                    break
+        except (KeyError, IndexError, ValueError, TypeError):
+            continue
+    return data, tokens
 
 
 def long_results(batch: BatchResult, ids: dict[int, str]) -> pd.DataFrame:
@@ -180,22 +255,24 @@ def run_sweep(
     )
     t2 = time.perf_counter()
     children = []
-    point_yaml = _PointYaml()
+    point_text = _PointText()
     for outcome, (point, spec) in zip(batch.draws, points, strict=True):
+        canonical = spec.canonical()  # once per point: its JSON, hash, YAML and parameters
+        text, yaml = point_text(canonical, point)
         children.append(
             RunRecord(
                 run_id=child_id(parent.run_id, "p", outcome.index),
                 parent_id=parent.run_id,
                 kind="point",
                 title=spec.title,
-                scenario_hash=spec.digest(),
-                scenario_yaml=point_yaml(spec),
-                scenario_json=to_json(spec.canonical()),
+                scenario_hash=spec.digest(text),
+                scenario_yaml=yaml,
+                scenario_json=text,
                 baseline=name,
                 baseline_hash=parent.baseline_hash,
                 baseline_attrs=parent.baseline_attrs,
                 model=spec.model.name,
-                params=plain_params(spec.model.model_dump(mode="json")),
+                params=plain_params(canonical["model"]),
                 settings=plain_params(point),
                 solver=outcome.solver,
                 status=outcome.status,
