@@ -30,8 +30,10 @@ def check_finite_arrays(
     the check fails.
 
     Values whose sum is finite hold no NaN or infinity (either would make the sum NaN or
-    infinite), so the usual answer is passed after one sum over all of them; only when that sum
-    is not finite (an element that is not, or a sum that overflows) is each variable looked at.
+    infinite), so the small country variables are passed after one sum over all of them; only
+    when that sum is not finite (an element that is not, or a sum that overflows) is each one
+    looked at. Large arrays are checked element by element (as fast as a sum), and the baseline
+    level is compared with zero only where a value is not finite.
     """
     from tradewinds.models.equilibrium import LEVEL_METRICS, PCT_METRICS
 
@@ -45,20 +47,26 @@ def check_finite_arrays(
             if values.dtype.kind not in "fc" or (name == "country" and not reported):
                 continue
             base = _BASE_OF.get(var)
-            defined = None if base is None or base not in variables else variables[base] != 0
-            checked.append((f"{name}.{var}", values, defined))
-    # one sum over every value that must be a number
-    flat = [v.ravel() if defined is None else v[defined] for _, v, defined in checked]
-    with np.errstate(over="ignore", invalid="ignore"):
-        if not flat or np.isfinite(np.concatenate(flat).sum()):
-            return
-    bad: list[str] = []
-    for label, values, defined in checked:
+            level = None if base is None or base not in variables else np.asarray(variables[base])
+            checked.append((f"{name}.{var}", values, level))
+    failed: set[str] = set()
+    # small arrays (country variables) are judged together by one sum, looked at one by one
+    # only if it is not finite; large ones are checked element-wise, which is as fast
+    small = [(label, v) for label, v, level in checked if level is None and v.size <= _SMALL]
+    if small:
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = np.concatenate([v.ravel() for _, v in small]).sum()
+        if not np.isfinite(total):
+            failed |= {label for label, v in small if not np.isfinite(v).all()}
+    for label, values, level in checked:
+        if level is None and values.size <= _SMALL:
+            continue
         mask = ~np.isfinite(values)
-        if defined is not None:
-            mask &= defined
+        if level is not None and mask.any():
+            mask &= level != 0
         if mask.any():
-            bad.append(label)
+            failed.add(label)
+    bad = [label for label, _, _ in checked if label in failed]
     if bad:
         from tradewinds.core.errors import ConvergenceError
 
@@ -72,6 +80,9 @@ def check_finite_arrays(
             report,
         )
 
+
+#: Arrays up to this size are summed together (one call for the country variables).
+_SMALL = 1024
 
 #: Changes that are undefined (0/0), not wrong, where the matching baseline level is zero.
 _BASE_OF = {
