@@ -182,7 +182,7 @@ def test_point_text_is_the_scenarios_json_and_yaml_and_libyaml_writes_what_pyyam
 
     from tradewinds.scenarios.grid import grid_scenarios
     from tradewinds.scenarios.recording import scenario_yaml, to_json
-    from tradewinds.scenarios.sweeps import _PointText
+    from tradewinds.scenarios.sweeps import _canonical_sharing, _PointText
 
     point_text = _PointText()
     for path in sorted((ROOT / "scenarios").glob("*.yaml")):
@@ -200,9 +200,17 @@ def test_point_text_is_the_scenarios_json_and_yaml_and_libyaml_writes_what_pyyam
     ]
     points = grid_scenarios(scenario, axes)
     assert len(points) == 60
+    base_data = scenario.canonical()
+    shared_text = _PointText(base_data)
     for point, spec in points:  # settings written in as tokens, as grid points are recorded
         want = (to_json(spec.canonical()), scenario_yaml(spec))
         assert point_text(spec.canonical(), point) == want
+        # and as run_sweep does: entries the point shares with the base are not dumped again
+        canonical = _canonical_sharing(scenario, base_data, spec)
+        assert canonical == spec.canonical()
+        assert list(canonical) == list(spec.canonical())
+        assert shared_text(canonical, point) == want
+    assert scenario.canonical() == base_data  # nothing wrote into the shared entries
 
 
 def test_bands_are_the_percentiles_of_each_records_draws() -> None:

@@ -11,7 +11,7 @@ rejects) is returned with its parameters and error, never dropped.
 from __future__ import annotations
 
 import time
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -143,13 +143,20 @@ def solve_batch(
     draws: Sequence[Draw],
     bilateral: bool,
     base_dir: str | None = None,
+    *,
+    parsed: Scenario | None = None,
+    validated: Mapping[int, Scenario] | None = None,
 ) -> BatchResult:
     """Solve ``draws`` of the scenario given by ``scenario_data`` on ``baseline``.
 
     ``base_dir`` is the scenario file's folder, against which its relative paths resolve.
+    In this process (not on a Dask worker) the caller may pass the scenario already ``parsed``
+    from that data, and the draws' scenarios already ``validated`` with their settings, by draw
+    index (a sweep validates every grid point before solving any): they are used as they are.
     """
     _keep_heap_memory()
-    base = parse_scenario(scenario_data, "batch scenario", base_dir=base_dir)
+    base = parsed or parse_scenario(scenario_data, "batch scenario", base_dir=base_dir)
+    known = validated or {}
     result = BatchResult()
     shocks: dict[str, tuple[xr.DataArray, xr.DataArray]] = {}
     # Record keys -> layout: the tidy records' label columns are built once per layout, not
@@ -161,7 +168,7 @@ def solve_batch(
         c0 = time.process_time()
         params = draw.params()
         try:
-            scenario = (
+            scenario = known.get(draw.index) or (
                 apply_settings(base, draw.settings, f"draw {draw.index}") if draw.settings else base
             )
             data = baseline

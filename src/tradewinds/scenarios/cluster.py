@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import math
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -185,10 +185,13 @@ def run_draws(
     bilateral: bool,
     chunk_size: int | None = None,
     progress: Progress | None = None,
+    validated: Mapping[int, Scenario] | None = None,
 ) -> BatchResult:
     """Solve every draw; outcomes come back sorted by draw index.
 
-    ``client`` is a ``distributed.Client`` or ``None`` for in-process execution.
+    ``client`` is a ``distributed.Client`` or ``None`` for in-process execution. ``validated``
+    holds draws' scenarios already validated with their settings, by draw index; only this
+    process uses them (workers are sent the settings, not the scenarios).
     """
     data = scenario.canonical()
     base_dir = str(scenario.base_dir)
@@ -198,7 +201,11 @@ def run_draws(
         size = chunk_size or max(1, total)
         done = 0
         for part in chunk(draws, size):
-            result.merge(solve_batch(baseline, data, part, bilateral, base_dir))
+            result.merge(
+                solve_batch(
+                    baseline, data, part, bilateral, base_dir, parsed=scenario, validated=validated
+                )
+            )
             done += len(part)
             if progress is not None:
                 progress(done, total)

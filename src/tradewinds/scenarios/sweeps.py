@@ -98,9 +98,12 @@ class _PointText:
     also keys the cache of YAML texts, since it tells 1 from 1.0 and from true, as YAML does.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, shared: Mapping[str, Any] | None = None) -> None:
         import yaml
 
+        # entries every point shares (the same objects, see _canonical_sharing): JSON once
+        self._shared = dict(shared or {})
+        self._shared_json = {name: to_json(value) for name, value in self._shared.items()}
         self._entries: dict[tuple[str, str], str] = {}
         # the representer the dumper of yaml_text uses: it gives each scalar its token
         self._representer = yaml.representer.SafeRepresenter()
@@ -110,7 +113,11 @@ class _PointText:
     ) -> tuple[str, str]:
         """JSON and YAML of ``canonical`` (a ``Scenario.canonical()``) set by ``settings``."""
         data, tokens = _templated(canonical, settings or {})
-        entries = {name: to_json(value) for name, value in canonical.items()}
+        shared, known = self._shared, self._shared_json
+        entries = {
+            name: known[name] if name in shared and value is shared[name] else to_json(value)
+            for name, value in canonical.items()
+        }
         text_json = ",".join(f"{self._key(name)}:{entries[name]}" for name in sorted(entries))
         parts = []
         for name, value in data.items():
@@ -172,6 +179,23 @@ def _templated(
         except (KeyError, IndexError, ValueError, TypeError):
             continue
     return data, tokens
+
+
+def _canonical_sharing(base: Scenario, base_data: dict[str, Any], spec: Scenario) -> dict[str, Any]:
+    """``spec.canonical()``, reusing ``base_data`` (``base.canonical()``) where it can.
+
+    A grid point whose settings change only the model is ``base`` with a new model: its other
+    fields are the very objects of ``base``, whose dumps are already in ``base_data``. Only the
+    fields that are not the same objects are dumped again (serialising a field depends on its
+    value alone); the entries of the others are ``base_data``'s own objects, not copies.
+    """
+    changed = {name for name in base_data if getattr(spec, name) is not getattr(base, name)}
+    if not changed:
+        return dict(base_data)
+    fresh = spec.model_dump(mode="json", include=changed)
+    if fresh.keys() != changed:  # a field that leaves the dump: no shortcut
+        return spec.canonical()
+    return {name: fresh[name] if name in changed else value for name, value in base_data.items()}
 
 
 def long_results(batch: BatchResult, ids: dict[int, str]) -> pd.DataFrame:
@@ -251,13 +275,22 @@ def run_sweep(
     draws = [Draw(index=k, settings=point) for k, (point, _) in enumerate(points)]
     t1 = time.perf_counter()
     batch = run_draws(
-        client, ds, scenario, draws, bilateral=bilateral, chunk_size=chunk_size, progress=progress
+        client,
+        ds,
+        scenario,
+        draws,
+        bilateral=bilateral,
+        chunk_size=chunk_size,
+        progress=progress,
+        validated={k: spec for k, (_, spec) in enumerate(points)},
     )
     t2 = time.perf_counter()
     children = []
-    point_text = _PointText()
+    base_data = scenario.canonical()
+    point_text = _PointText(base_data)
     for outcome, (point, spec) in zip(batch.draws, points, strict=True):
-        canonical = spec.canonical()  # once per point: its JSON, hash, YAML and parameters
+        # once per point: its JSON, hash, YAML and parameters
+        canonical = _canonical_sharing(scenario, base_data, spec)
         text, yaml = point_text(canonical, point)
         children.append(
             RunRecord(
@@ -272,7 +305,7 @@ def run_sweep(
                 baseline_hash=parent.baseline_hash,
                 baseline_attrs=parent.baseline_attrs,
                 model=spec.model.name,
-                params=plain_params(canonical["model"]),
+                params=dict(canonical["model"]),  # a fresh dump: plain data already
                 settings=plain_params(point),
                 solver=outcome.solver,
                 status=outcome.status,
