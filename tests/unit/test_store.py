@@ -153,3 +153,40 @@ def test_a_busy_store_times_out_with_a_clear_message(tmp_path: Path) -> None:
     with FileLock(str(store.lock_path)), pytest.raises(DataError, match="stayed busy"):
         store.record(_record("r2", cache_key="k2"), _results())
     assert store.list_runs()["run_id"].tolist() == ["r1"]
+
+
+def test_a_first_write_killed_mid_schema_leaves_an_empty_store(tmp_path: Path) -> None:
+    """A job killed during a new store's first write (its client went away) breaks nothing.
+
+    The process dies after creating a table and before committing: readers then find no
+    database, not one without tables that they would have to call damaged (seen in
+    ``tests/e2e/test_api_abuse.py`` when a cancelled run was the store's first).
+    """
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sys\n"
+        "from tradewinds.store import ResultsStore\n"
+        "store = ResultsStore(sys.argv[1])\n"
+        "def dying(con):\n"
+        "    con.execute('BEGIN TRANSACTION')\n"
+        "    con.execute('CREATE TABLE runs (run_id VARCHAR)')\n"
+        "    os._exit(9)\n"
+        "store._ensure_schema = dying\n"
+        "store.list_runs()\n"
+        "from tradewinds.scenarios.recording import RunRecord\n"
+        "store.record(RunRecord(run_id='x', kind='run', title='t', scenario_hash='h',\n"
+        "    scenario_yaml='', scenario_json='{}', baseline='default', baseline_hash='b',\n"
+        "    model='one-sector', cache_key='k'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=False)
+    assert done.returncode == 9
+    assert not (tmp_path / DB_NAME).exists()
+    store = ResultsStore(tmp_path)
+    assert store.list_runs().empty
+    store.record(_record("after"), _results())
+    assert store.list_runs()["run_id"].tolist() == ["after"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(DB_NAME)) == [DB_NAME]
+    assert os.path.getsize(tmp_path / DB_NAME) > 0

@@ -187,6 +187,8 @@ class ResultsStore:
             ) from None
         try:
             before = index.stamp(self.db_path) if write else None
+            if write and not self.db_path.exists():
+                self._create_database()
             con = self._open_database()
             try:
                 if write:
@@ -235,6 +237,29 @@ class ResultsStore:
                 delay = min(delay * 2, 1.0)
             except duckdb.Error as exc:
                 raise self._damaged(exc) from None
+
+    def _create_database(self) -> None:
+        """Create the database file with its schema in one step (called under the lock).
+
+        The schema is written to a file beside it, closed (DuckDB checkpoints it on close) and
+        renamed into place, so a first write interrupted at any point (a job killed when its
+        client went away, say) leaves either no database or one with every table: never a file
+        that readers would have to call damaged.
+        """
+        import duckdb
+
+        fresh = self.db_path.with_name(self.db_path.name + ".new")
+        for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        try:
+            con = duckdb.connect(str(fresh))
+            try:
+                self._ensure_schema(con)
+            finally:
+                con.close()
+        except duckdb.Error as exc:
+            raise self._damaged(exc) from None
+        os.replace(fresh, self.db_path)
 
     def _ensure_schema(self, con: duckdb.DuckDBPyConnection) -> None:
         con.execute("BEGIN TRANSACTION")
