@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -154,11 +154,11 @@ class Equilibrium:
         """
         import pandas as pd
 
-        countries = tuple(self._countries())
-        parts = self._country_parts()
-        key: list[Hashable] = [countries, tuple((metric, unit) for metric, _, unit in parts)]
+        countries = _labels(self.country.get_index(dims.COUNTRY))
+        plan = self._country_plan()
+        key: list[Hashable] = [countries, plan.key]
         n = len(countries)
-        values = [np.asarray(v, dtype=float).reshape(n) for _, v, _ in parts]
+        values = [plan.values(self.country.variables, n)] if plan.names else []
         if self.sector is not None:
             for svar in self.sector.data_vars:
                 var = self.sector.variables[svar]
@@ -184,7 +184,7 @@ class Equilibrium:
                 return np.asarray(var.values).reshape(-1)
 
             mask = flat("trade_baseline") > 0
-            labels = tuple(tuple(ds.get_index(d).tolist()) for d in order)
+            labels = tuple(_labels(ds.get_index(d), str_=False) for d in order)
             key.append((tuple(order), labels, self.units, mask.tobytes()))
             values.append(np.asarray((flat("trade_hat")[mask] - 1) * 100, dtype=float))
             values.append(np.asarray(flat("trade")[mask], dtype=float))
@@ -195,22 +195,95 @@ class Equilibrium:
 
     def _country_parts(self) -> list[tuple[str, np.ndarray[Any, Any], str]]:
         """Country metrics as ``(metric, values, unit)`` in the order of the records."""
-        variables = self.country.variables  # Variables, not DataArrays: no coordinates to build
-        parts: list[tuple[str, np.ndarray[Any, Any], str]] = []
-        for var, name in PCT_METRICS.items():
-            if var in self.country:
-                parts.append((name, (variables[var].values - 1) * 100, "percent"))
-        for var in LEVEL_METRICS:
-            if var in self.country:
-                parts.append((var, variables[var].values, self.units))
-        for extra in self.country.data_vars:
-            key = str(extra)
+        plan = self._country_plan()
+        if not plan.names:
+            return []
+        n = self.country.sizes[dims.COUNTRY]
+        rows = plan.values(self.country.variables, n).reshape(len(plan.names), n)
+        return [(metric, rows[k], unit) for k, (metric, unit) in enumerate(plan.key)]
+
+    def _country_plan(self) -> _CountryPlan:
+        """Which country variables the records report, as what metric and unit (memoised)."""
+        variables = self.country.variables
+        names = tuple(str(v) for v in self.country.data_vars)
+        shares = tuple(
+            str(variables[k].attrs.get("units", "fraction"))
+            for k in names
+            if k.endswith("_share") and k not in LEVEL_METRICS
+        )
+        memo = (names, self.units, shares)
+        plan = _PLANS.get(memo)
+        if plan is None:
+            plan = _CountryPlan.of(names, self.units, iter(shares))
+            if len(_PLANS) > 64:  # a few layouts per process; never grow without bound
+                _PLANS.clear()
+            _PLANS[memo] = plan
+        return plan
+
+
+@dataclass(frozen=True)
+class _CountryPlan:
+    """The country records of one layout of variables: names, ``(metric, unit)``, percent flags.
+
+    ``values`` gives the records' values in one vector: every variable's values, less 1 and
+    times 100 for a ratio (``(v - 1) * 100``, the same two operations as
+    :meth:`Equilibrium._country_parts`, element by element), less 0 and times 1 (unchanged) for
+    a level.
+    """
+
+    names: tuple[str, ...]
+    key: tuple[tuple[str, str], ...]
+    pct: tuple[bool, ...]
+    offset: np.ndarray[Any, Any] = field(compare=False)
+    scale: np.ndarray[Any, Any] = field(compare=False)
+
+    @classmethod
+    def of(cls, names: tuple[str, ...], units: str, shares: Iterator[str]) -> _CountryPlan:
+        """The plan of country variables ``names`` (``shares``: units of the share variables)."""
+        present = set(names)
+        rows: list[tuple[str, str, str, bool]] = []
+        rows += [(v, m, "percent", True) for v, m in PCT_METRICS.items() if v in present]
+        rows += [(v, v, units, False) for v in LEVEL_METRICS if v in present]
+        for key in names:
             if key not in PCT_METRICS and key not in LEVEL_METRICS and key.endswith("_pct"):
-                parts.append((key, variables[key].values, "percent"))
+                rows.append((key, key, "percent", False))
             elif key.endswith("_share") and key not in LEVEL_METRICS:
-                unit = str(variables[key].attrs.get("units", "fraction"))
-                parts.append((key, variables[key].values, unit))
-        return parts
+                rows.append((key, key, next(shares), False))
+        return cls(
+            names=tuple(r[0] for r in rows),
+            key=tuple((r[1], r[2]) for r in rows),
+            pct=tuple(r[3] for r in rows),
+            offset=np.array([1.0 if r[3] else 0.0 for r in rows]),
+            scale=np.array([100.0 if r[3] else 1.0 for r in rows]),
+        )
+
+    def values(self, variables: Mapping[Hashable, Any], n: int) -> np.ndarray[Any, Any]:
+        """The records' values of ``n`` countries, metric after metric."""
+        raw = np.empty((len(self.names), n))
+        for k, name in enumerate(self.names):  # Variables, not DataArrays: no coordinates built
+            raw[k] = variables[name].values
+        out: np.ndarray[Any, Any] = ((raw - self.offset[:, None]) * self.scale[:, None]).ravel()
+        return out
+
+
+_PLANS: dict[tuple[Hashable, ...], _CountryPlan] = {}
+
+#: Labels of an index as a tuple, by the index itself (indexes are immutable and shared by the
+#: answers of one baseline, so each is converted once). The entry holds the index, so its id
+#: cannot be reused while it is cached.
+_LABEL_CACHE: dict[tuple[int, bool], tuple[Any, tuple[Any, ...]]] = {}
+
+
+def _labels(index: pd.Index, *, str_: bool = True) -> tuple[Any, ...]:
+    """``tuple(index.tolist())`` (of ``str`` of each label with ``str_``), memoised by index."""
+    hit = _LABEL_CACHE.get((id(index), str_))
+    if hit is not None and hit[0] is index:
+        return hit[1]
+    labels = tuple(str(v) for v in index.tolist()) if str_ else tuple(index.tolist())
+    if len(_LABEL_CACHE) > 64:  # a few baselines per process; never grow without bound
+        _LABEL_CACHE.clear()
+    _LABEL_CACHE[(id(index), str_)] = (index, labels)
+    return labels
 
 
 def _country_frames(
