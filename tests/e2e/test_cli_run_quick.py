@@ -43,6 +43,7 @@ def _both(
     fast = _output(capsys, args)
     with monkeypatch.context() as m:
         m.setattr(quick, "arrays_for", lambda *a, **k: None)
+        m.setattr(quick, "identity_for", lambda *a, **k: None)
         full = _output(capsys, args)
     return fast, full
 
@@ -130,3 +131,30 @@ def test_run_without_store_imports_neither_xarray_nor_pandas(tmp_path: Path) -> 
         )
     assert "welfare" in proc.stdout
     assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_store_hit_imports_no_numpy(tmp_path: Path) -> None:
+    """A hit reads the baseline's identity and the store's index: no numpy, pandas or DuckDB."""
+    code = (
+        "import sys\nfrom tradewinds.cli.main import main\n"
+        f"main(['run', {str(SCENARIOS / 'announced-2025-02.yaml')!r}])\n"
+        "heavy = ('numpy', 'xarray', 'pandas', 'duckdb')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    env = {
+        **os.environ,
+        "TRADEWINDS_CACHE": str(tmp_path / "cache"),
+        "TRADEWINDS_STORE": str(tmp_path / "store"),
+    }
+    runs = []
+    # the first solves and records; the second is served and caches the baseline's identity
+    # (built once from the baseline's arrays); the third is served from that cache
+    for _ in range(3):
+        proc = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+        runs.append(proc.stdout)
+    assert "(recorded;" in runs[0]
+    assert "(served from the store;" in runs[1]
+    assert runs[2].splitlines()[:-1] == runs[1].splitlines()[:-1]  # the same table
+    assert runs[2].strip().splitlines()[-1] == "[]"

@@ -14,7 +14,7 @@ import pytest
 from tests.unit.test_build_shocks_vectorised import _random_scenario
 from tradewinds.cli.run import headline_of
 from tradewinds.core.errors import ConvergenceError, ScenarioError
-from tradewinds.data.arrays import bundled_arrays
+from tradewinds.data.arrays import bundled_arrays, bundled_identity
 from tradewinds.data.baseline import countries
 from tradewinds.data.loaders import load_baseline
 from tradewinds.scenarios import quick
@@ -67,18 +67,33 @@ def test_arrays_are_the_validated_baseline() -> None:
     assert bundled_arrays("no-such-baseline") is None
 
 
+@pytest.mark.parametrize("name", ["default", "ld2023-regions", "wiod2011"])
+def test_the_identity_a_store_hit_reads_is_the_arrays(name: str) -> None:
+    arrays, identity = bundled_arrays(name), bundled_identity(name)
+    assert arrays is not None
+    assert identity is not None
+    assert identity.digest == arrays.digest == baseline_digest(load_baseline(name))
+    assert (identity.countries, identity.sectors) == (arrays.countries, arrays.sectors)
+    assert identity.attrs == arrays.attrs
+    assert bundled_identity("no-such-baseline") is None
+
+
 def test_what_the_quick_path_does_not_take() -> None:
     base = {
         "title": "t",
         "shocks": {"tariffs": [{"importer": "USA", "exporter": "CAN", "add": 0.1}]},
     }
     assert quick.arrays_for(parse_scenario(base), None) is not None
+    assert quick.identity_for(parse_scenario(base), None) is not None
     assert quick.arrays_for(parse_scenario(base), "wiod2011") is None  # 56 sectors
+    assert quick.identity_for(parse_scenario(base), "wiod2011") is None
     assert quick.arrays_for(parse_scenario(base), "some/path.nc") is None
     multi = {**base, "model": {"name": "multi-sector"}}
     assert quick.arrays_for(parse_scenario(multi), None) is None
+    assert quick.identity_for(parse_scenario(multi), None) is None
     dated = {"title": "t", "shocks": {"tariffs_as_of": "2025-09-01"}}
     assert quick.arrays_for(parse_scenario(dated), None) is None
+    assert quick.identity_for(parse_scenario(dated), None) is None
 
 
 def test_quick_errors_name_the_entry() -> None:

@@ -50,14 +50,15 @@ def camx_trade(records: pd.DataFrame) -> tuple[float, float] | None:
 
 def closure_note(headline: Headline, params: dict[str, object]) -> str:
     """A line naming the closure when it explains a pattern of the headline table."""
-    import numpy as np
+    import math
 
     closure = params.get("closure")
     if closure is None or not {"exports_pct", "imports_pct"} <= set(headline.columns):
         return ""
-    gaps = np.abs(headline.columns["exports_pct"] - headline.columns["imports_pct"])
-    known = gaps[~np.isnan(gaps)]  # the largest gap over countries that report both
-    gap = known.max() if known.size else np.nan
+    pairs = zip(headline.columns["exports_pct"], headline.columns["imports_pct"], strict=True)
+    gaps = [abs(x - m) for x, m in pairs]
+    known = [g for g in gaps if not math.isnan(g)]  # the largest over countries with both
+    gap = max(known) if known else math.nan
     if closure == "balanced" and gap < 1e-6:
         return (
             "closure balanced: every country's trade is balanced before and after, so its "
@@ -240,10 +241,10 @@ def _quick(
     from tradewinds.cli._common import console, solving
     from tradewinds.scenarios import quick
 
-    arrays = quick.arrays_for(spec, baseline)
-    if arrays is None:
-        return False
     if no_store:
+        arrays = quick.arrays_for(spec, baseline)
+        if arrays is None:
+            return False
         with solving(f"solving {path.name}"):
             headline, report = quick.solve(spec, arrays)
         out = console()
@@ -257,7 +258,10 @@ def _quick(
     directory = resolve_store_dir(store)
     if not directory.is_dir():  # no store yet, or a bad path: execute says what is wrong
         return False
-    found = lookup_columns(directory, directory / DB_NAME, quick.cache_key_for(spec, arrays))
+    identity = quick.identity_for(spec, baseline)  # no arrays, no numpy: a hit reads the index
+    if identity is None:
+        return False
+    found = lookup_columns(directory, directory / DB_NAME, quick.cache_key_for(spec, identity))
     if found is None:
         return False
     record, columns = found

@@ -15,11 +15,12 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from tradewinds.core.errors import DataError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: Bundled baselines: name -> file in ``tradewinds/defaults`` (read by ``load_baseline``).
 BUNDLED = {
@@ -46,6 +47,54 @@ class BaselineArrays:
         return str(self.attrs.get("units", ""))
 
 
+@dataclass(frozen=True)
+class BaselineIdentity:
+    """A bundled baseline's labels, attrs and content hash, without its arrays.
+
+    What a store hit needs to find its run: read from a cache file of plain Python values, so
+    answering from the store imports no numpy.
+    """
+
+    countries: tuple[str, ...]
+    sectors: tuple[str, ...]
+    attrs: dict[str, Any]
+    digest: str
+
+
+def bundled_identity(name: str) -> BaselineIdentity | None:
+    """The identity of bundled baseline ``name``; None for any other name or a path."""
+    if name not in BUNDLED:
+        return None
+    return _identity(BUNDLED[name])
+
+
+@functools.cache
+def _identity(file: str) -> BaselineIdentity:
+    from pathlib import Path
+
+    from tradewinds.core.cache import cached
+
+    path = Path(str(resources.files("tradewinds") / "defaults" / file))
+
+    def build() -> BaselineIdentity:
+        arrays = _cached(file)
+        return BaselineIdentity(arrays.countries, arrays.sectors, arrays.attrs, arrays.digest)
+
+    # keyed as the arrays are, but for numpy's version: the identity holds no numpy object
+    identity = cached(f"baseline-identity-{path.stem}", [path], build, code=_CODE)
+    if not (
+        isinstance(identity, BaselineIdentity)
+        and all(isinstance(c, str) for c in (*identity.countries, *identity.sectors))
+        and isinstance(identity.digest, str)
+        and len(identity.digest) == 64
+    ):
+        raise DataError(
+            f"The cached identity of bundled baseline {file!r} is damaged; remove the "
+            "tradewinds cache directory (or set TRADEWINDS_CACHE=off) and run again."
+        )
+    return identity
+
+
 def bundled_arrays(name: str) -> BaselineArrays | None:
     """The arrays of bundled baseline ``name``; None for any other name or a path."""
     if name not in BUNDLED:
@@ -57,6 +106,8 @@ def bundled_arrays(name: str) -> BaselineArrays | None:
 def _cached(file: str) -> BaselineArrays:
     from pathlib import Path
 
+    import numpy as np
+
     from tradewinds.core.cache import cached
 
     path = Path(str(resources.files("tradewinds") / "defaults" / file))
@@ -64,19 +115,25 @@ def _cached(file: str) -> BaselineArrays:
         f"baseline-arrays-{path.stem}",
         [path],
         lambda: _build(file),
-        code=[
-            __name__,
-            "tradewinds.data.loaders",
-            "tradewinds.data.baseline",
-            "tradewinds.scenarios.recording",
-        ],
+        code=_CODE,
         extra=np.__version__,
     )
     _check(arrays, file)
     return arrays
 
 
+#: The modules whose code the cached arrays and identity are built by.
+_CODE = (
+    __name__,
+    "tradewinds.data.loaders",
+    "tradewinds.data.baseline",
+    "tradewinds.scenarios.recording",
+)
+
+
 def _build(file: str) -> BaselineArrays:
+    import numpy as np
+
     from tradewinds.core import dims
     from tradewinds.data.loaders import load_baseline
     from tradewinds.scenarios.recording import baseline_attrs, baseline_digest
@@ -100,6 +157,8 @@ def _build(file: str) -> BaselineArrays:
 
 def _check(arrays: BaselineArrays, file: str) -> None:
     """Shapes and finiteness of a cached copy (the dataset it came from was validated)."""
+    import numpy as np
+
     n, k = len(arrays.countries), len(arrays.sectors)
     for name, values in (("trade", arrays.trade), ("tariff", arrays.tariff)):
         if values.shape != (n, n, k) or not np.all(np.isfinite(values)):

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
 from rich.table import Table
 
 from tradewinds.core import dims
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from tradewinds.models.equilibrium import Equilibrium
+
+    #: A column of values, one per label: a numpy array, or a list of floats (a store hit's
+    #: table is printed without numpy).
+    Column = Sequence[float] | np.ndarray
 
 #: Headline columns: (metric in Equilibrium.headline(), header, format).
 COLUMNS = (
@@ -66,12 +71,12 @@ def order_countries(
 
 
 def _columns(frame: pd.DataFrame) -> dict[str, np.ndarray]:
-    return {str(c): frame[c].to_numpy(dtype=float, na_value=np.nan) for c in frame.columns}
+    return {str(c): frame[c].to_numpy(dtype=float, na_value=math.nan) for c in frame.columns}
 
 
 def order_labels(
     labels: Sequence[str],
-    columns: Mapping[str, np.ndarray],
+    columns: Mapping[str, Column],
     first: Sequence[str] = (),
     sort: str | None = None,
 ) -> list[str]:
@@ -96,10 +101,10 @@ def order_labels(
     return top + [str(labels[k]) for k in rest]
 
 
-def _stable(rows: list[int], values: np.ndarray, *, descending: bool = False) -> list[int]:
+def _stable(rows: list[int], values: Column, *, descending: bool = False) -> list[int]:
     """``rows`` ordered by ``values[row]``; ties keep their order, NaN go last."""
-    known = [k for k in rows if not np.isnan(values[k])]
-    missing = [k for k in rows if np.isnan(values[k])]
+    known = [k for k in rows if not math.isnan(values[k])]
+    missing = [k for k in rows if math.isnan(values[k])]
     return sorted(known, key=lambda k: float(values[k]), reverse=descending) + missing
 
 
@@ -129,7 +134,7 @@ def frame_table(
 
 def columns_table(
     labels: Sequence[str],
-    columns: Mapping[str, np.ndarray],
+    columns: Mapping[str, Column],
     *,
     units: str,
     title: str,

@@ -20,16 +20,23 @@ store's index, or tidy records of the full runner), by :func:`headline_from_reco
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from tradewinds.core import dims
 from tradewinds.core.solver import SolverReport
-from tradewinds.data.arrays import BaselineArrays, bundled_arrays
+from tradewinds.data.arrays import (
+    BaselineArrays,
+    BaselineIdentity,
+    bundled_arrays,
+    bundled_identity,
+)
 from tradewinds.scenarios.schema import OneSectorSpec, Scenario
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -42,29 +49,43 @@ class Headline:
     """
 
     countries: list[str]
-    columns: dict[str, np.ndarray]
+    #: Plain floats (a store hit prints its table without numpy).
+    columns: dict[str, list[float]]
     camx: tuple[float, float] | None
     units: str
 
 
-def arrays_for(scenario: Scenario, baseline: str | None) -> BaselineArrays | None:
-    """The bundled baseline's arrays if the quick path can run ``scenario`` on it, else None."""
+def _eligible(scenario: Scenario) -> bool:
+    """Whether the quick path can run ``scenario`` (on a bundled one-sector baseline)."""
     shocks = scenario.shocks
     if not isinstance(scenario.model, OneSectorSpec) or scenario.compare_against is not None:
-        return None
+        return False
     if shocks.uses_registry() or shocks.retaliation:
-        return None
-    if any(tc.from_gravity is not None for tc in shocks.trade_costs):
+        return False
+    return all(tc.from_gravity is None for tc in shocks.trade_costs)
+
+
+def arrays_for(scenario: Scenario, baseline: str | None) -> BaselineArrays | None:
+    """The bundled baseline's arrays if the quick path can run ``scenario`` on it, else None."""
+    if not _eligible(scenario):
         return None
     arrays = bundled_arrays(str(baseline or scenario.baseline))
     return arrays if arrays is not None and len(arrays.sectors) == 1 else None
 
 
-def cache_key_for(scenario: Scenario, arrays: BaselineArrays) -> str:
+def identity_for(scenario: Scenario, baseline: str | None) -> BaselineIdentity | None:
+    """:func:`arrays_for` without the arrays: the baseline's labels, attrs and hash (no numpy)."""
+    if not _eligible(scenario):
+        return None
+    identity = bundled_identity(str(baseline or scenario.baseline))
+    return identity if identity is not None and len(identity.sectors) == 1 else None
+
+
+def cache_key_for(scenario: Scenario, baseline: BaselineArrays | BaselineIdentity) -> str:
     """The store's cache key of ``scenario`` on this baseline (as ``execute`` computes it)."""
     from tradewinds.scenarios.recording import cache_key
 
-    return cache_key("run", scenario.digest(), arrays.digest)
+    return cache_key("run", scenario.digest(), baseline.digest)
 
 
 def solve(scenario: Scenario, arrays: BaselineArrays) -> tuple[Headline, SolverReport]:
@@ -73,6 +94,8 @@ def solve(scenario: Scenario, arrays: BaselineArrays) -> tuple[Headline, SolverR
     Raises as the runner does: :class:`~tradewinds.core.errors.ScenarioError` for a bad shock,
     :class:`~tradewinds.core.errors.ConvergenceError` for no or a non-finite answer.
     """
+    import numpy as np
+
     from tradewinds.core.errors import ConvergenceError
     from tradewinds.models.onesector import OneSectorModel, outcomes, solve_arrays
     from tradewinds.scenarios.finite import check_finite_arrays
@@ -177,12 +200,21 @@ def headline_from_records(records: Mapping[str, Sequence[Any]], units: str) -> H
             flows.setdefault((str(country), str(partner), str(sector)), value)
     labels = list(order)
     metrics = sorted({metric for _, metric in cells})
-    columns = {
-        m: np.array([cells.get((c, m), np.nan) for c in labels], dtype=float) for m in metrics
-    }
+    columns = {m: [cells.get((c, m), math.nan) for c in labels] for m in metrics}
     camx = None
     if new:
-        after = np.array(list(new.values()))
-        change = np.array([pct.get(key, np.nan) for key in new])
-        camx = (float(np.nansum(after / (1 + change / 100))), float(np.nansum(after)))
+        before = [_before(a, pct.get(key, math.nan)) for key, a in new.items()]
+        camx = (_nansum(before), _nansum(list(new.values())))
     return Headline(labels, columns, camx, units)
+
+
+def _before(after: float, change_pct: float) -> float:
+    """The level before a change of ``change_pct`` percent that ended at ``after``."""
+    factor = 1 + change_pct / 100
+    return after / factor if factor != 0 else math.nan  # a flow that fell to zero: 0 / 0
+
+
+def _nansum(values: list[float]) -> float:
+    """The sum of the values that are not NaN (exactly rounded when they are all finite)."""
+    known = [x for x in values if not math.isnan(x)]
+    return math.fsum(known) if all(math.isfinite(x) for x in known) else sum(known)

@@ -15,13 +15,12 @@ import json
 import os
 import secrets
 import stat
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
-
-import numpy as np
 
 from tradewinds import __version__
 from tradewinds.scenarios.schema import Scenario
@@ -62,9 +61,10 @@ def to_json(value: Any) -> str:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
+    np = sys.modules.get("numpy")  # a numpy value means numpy is loaded: never import it here
+    if np is not None and isinstance(value, np.generic):
         return value.item()
-    if isinstance(value, np.ndarray):
+    if np is not None and isinstance(value, np.ndarray):
         return value.tolist()
     return str(value)
 
@@ -92,6 +92,8 @@ def yaml_text(data: Any) -> str:
 
 def baseline_digest(ds: xr.Dataset) -> str:
     """SHA-256 of a baseline's labels, values and attributes: its identity in the store."""
+    import numpy as np
+
     h = hashlib.sha256()
     for name in sorted(map(str, ds.variables)):
         var = ds.variables[name]
