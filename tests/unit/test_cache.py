@@ -55,6 +55,18 @@ def test_changed_source_contents_rebuild_and_old_versions_are_pruned(cache_dir, 
     assert len(list(cache_dir.glob("thing-*.pickle"))) == cache.KEEP
 
 
+def test_pruning_one_name_leaves_a_longer_name_alone(cache_dir, tmp_path):
+    src = tmp_path / "a.yaml"
+    src.write_text("x: 0\n")
+    _, build = _counter()
+    cache.cached("thing-extra", [src], build)  # "thing-*.pickle" matches this file's name too
+    for k in range(1, 2 + cache.KEEP):
+        src.write_text(f"x: {k}\n")
+        cache.cached("thing", [src], build)
+    assert len(list(cache_dir.glob("thing-extra-*.pickle"))) == 1
+    assert len([p for p in cache_dir.glob("thing-*.pickle") if "extra" not in p.name]) == cache.KEEP
+
+
 def test_key_covers_contents_code_and_extra_not_timestamps(tmp_path):
     src = tmp_path / "a.yaml"
     src.write_text("x: 1\n")

@@ -21,6 +21,7 @@ import hashlib
 import logging
 import os
 import pickle
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -106,7 +107,11 @@ KEEP = 4
 def _prune(directory: Path, name: str) -> None:
     """Remove all but the ``KEEP - 1`` most recently used versions of ``name``."""
     versions = []
+    # NAME-<32 hex digits>.pickle exactly: "baseline-x" must not prune "baseline-x-y"'s files
+    own = re.compile(re.escape(name) + r"-[0-9a-f]{32}\.pickle")
     for old in directory.glob(f"{name}-*.pickle"):
+        if not own.fullmatch(old.name):
+            continue
         try:
             versions.append((old.stat().st_mtime, old))
         except OSError:  # removed meanwhile by another process
