@@ -17,6 +17,7 @@ every USMCA share year and every sector breakdown.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 from typing import TYPE_CHECKING, NamedTuple
@@ -80,8 +81,6 @@ def in_force(day: dt.date, *, target: str, imposing: str = "USA") -> InForce | N
     ``None`` when the day's rules form a cycle: the registry's path raises the error then.
     Dates before the registry's start are for the caller to refuse (``check_registry_date``).
     """
-    import bisect
-
     snap = single.snapshot()
     regime = snap.regimes[bisect.bisect_right(snap.bounds, day)]
     if regime.order is None:
@@ -104,20 +103,14 @@ def in_force(day: dt.date, *, target: str, imposing: str = "USA") -> InForce | N
     return InForce(tuple(views), regime.rules, masks)
 
 
+#: Fields a view takes from the snapshot's record as they are (the others are converted).
+_SAME = tuple(f for f in MeasureView._fields if f not in ("targets", "exclude_targets", "scope"))
+
+
 def _view(snap: Snapshot, record: single.MeasureRecord) -> MeasureView:
     n = len(snap.measures)
     return MeasureView(
-        id=record.id,
-        authority=record.authority,
-        programme=record.programme,
-        rate=record.rate,
-        value_basis=record.value_basis,
-        metal=record.metal,
-        usmca=record.usmca,
-        condition=record.condition,
-        floor=record.floor,
-        metal_threshold=record.metal_threshold,
-        imposing=record.imposing,
+        **{name: getattr(record, name) for name in _SAME},
         targets=("*",) if record.targets is None else tuple(sorted(record.targets)),
         exclude_targets=tuple(sorted(record.exclude_targets)),
         scope=ScopeView(

@@ -191,7 +191,7 @@ class Equilibrium:
         return tuple(key), np.concatenate(values) if values else np.empty(0)
 
     def _countries(self) -> list[str]:
-        return [str(c) for c in self.country.get_index(dims.COUNTRY).tolist()]
+        return list(_labels(self.country.get_index(dims.COUNTRY)))
 
     def _country_parts(self) -> list[tuple[str, np.ndarray[Any, Any], str]]:
         """Country metrics as ``(metric, values, unit)`` in the order of the records."""
