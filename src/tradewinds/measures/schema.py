@@ -26,6 +26,7 @@ Authority = Literal[
     "canada_surtax",
     "mexico_tariff",
     "section_301",
+    "section_338",
 ]
 
 #: Which part of the customs value a rate applies to: all of it, the declared share of one metal,
