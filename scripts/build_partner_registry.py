@@ -29,6 +29,7 @@ import argparse
 import csv
 import datetime as dt
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -62,6 +63,12 @@ def _keys(row: dict[str, str]) -> list[str]:
     return [k.strip() for k in row["sources"].split(";") if k.strip()]
 
 
+def _source(entry: str) -> dict[str, str]:
+    """``{"key": ...}`` from a table entry such as ``HTS-R6 note 2(v)(xviii)`` (key, then note)."""
+    key, _, note = entry.strip().partition(" ")
+    return {"key": key, "note": note} if note else {"key": key}
+
+
 def build(shared: Path) -> tuple[dict[str, object], list[str]]:
     """The YAML document and the source keys it cites."""
     table = shared / "facts" / "reciprocal_rates_by_country.csv"
@@ -93,9 +100,8 @@ def build(shared: Path) -> tuple[dict[str, object], list[str]]:
                 continue
             end = windows[k + 1][0] if k + 1 < len(windows) else END
             rate, floor, heading = state
-            keys = list(dict.fromkeys(k2 for k2 in row["sources"].split("; ") if k2.strip()))
-            keys = [k2.strip() for k2 in keys]
-            cited.update(keys)
+            keys = list(dict.fromkeys(k2.strip() for k2 in row["sources"].split(";") if k2.strip()))
+            cited.update(_source(k2)["key"] for k2 in keys)
             record: dict[str, object] = {
                 "id": f"ieepa-recip-{iso3.lower()}-{start}",
                 "title": (
@@ -122,7 +128,7 @@ def build(shared: Path) -> tuple[dict[str, object], list[str]]:
                 "effective_from": dt.date.fromisoformat(start),
                 "effective_to": dt.date.fromisoformat(end),
                 "usmca": "none",
-                "sources": [{"key": k2} for k2 in keys]
+                "sources": [_source(k2) for k2 in keys]
                 + [{"key": "RATES-CSV", "note": f"row {iso3} {start}"}],
             }
             if floor:
@@ -162,7 +168,7 @@ def build(shared: Path) -> tuple[dict[str, object], list[str]]:
     star = [r for r in rows if r["iso3"] == "*" and r["status"] == "in_force"]
     if {r["rate_pct"] for r in star} != {"10"}:
         raise SystemExit("the table's rows for all other countries are no longer 10%")
-    cited.update(k for r in star for k in _keys(r))
+    cited.update(_source(k)["key"] for r in star for k in _keys(r))
     trans = [r for r in rows if r["iso3"] == "*TRANSSHIP"]
     measures.append(
         {
@@ -201,7 +207,7 @@ def build(shared: Path) -> tuple[dict[str, object], list[str]]:
         }
     )
     for row in trans:  # RC-05: 40% in lieu of the origin's rate when CBP finds transshipment
-        cited.update(_keys(row))
+        cited.update(_source(k)["key"] for k in _keys(row))
         measures.append(
             {
                 "id": "ieepa-recip-transshipment-40",
@@ -218,7 +224,7 @@ def build(shared: Path) -> tuple[dict[str, object], list[str]]:
                 "effective_from": dt.date.fromisoformat(row["regime_date"]),
                 "effective_to": dt.date.fromisoformat(END),
                 "condition": "transshipment",
-                "sources": [{"key": k2} for k2 in _keys(row)],
+                "sources": [_source(k2) for k2 in _keys(row)],
                 "notes": "In lieu of the origin's reciprocal rate (rule recip-transshipment). No "
                 "published determination was found (RC-05): applies only when declared.",
             }
@@ -254,7 +260,7 @@ def update_sources(shared: Path) -> int:
     sheet["RATES-CSV"] = "../shared/facts/reciprocal_rates_by_country.csv"
     new = {k: v for k, v in sorted(sheet.items()) if k not in known}
     if new:
-        block = "".join(f"{k}: {yaml.safe_dump(v, width=10_000).strip()}\n" for k, v in new.items())
+        block = "".join(f"{k}: {json.dumps(v)}\n" for k, v in new.items())
         marker = "# From ../shared/facts/tariff_measures_all_partners.md (build_partner_registry.py)\n"
         if marker not in text:
             text += marker
