@@ -298,7 +298,11 @@ def _s301_lists(notes: Path, universe: list[str]) -> dict[str, list[str]]:
         ("(c) Heading 9903.91.02", "(d) Heading 9903.91.03", "02"),
         ("(d) Heading 9903.91.03", "(e) Heading 9903.91.04", "03"),
         ("(e) Heading 9903.91.04", "(f)", "04"),
-        ("(i) Heading 9903.91.05", "(ii) The additional rate of duty under heading 9903.91.05", "05"),
+        (
+            "(i) Heading 9903.91.05",
+            "(ii) The additional rate of duty under heading 9903.91.05",
+            "05",
+        ),
         ("(g) Heading 9903.91.06", "(h) Heading 9903.91.07", "06"),
         ("(h) Heading 9903.91.07", "(i) Heading 9903.91.08", "07"),
         ("(i) Heading 9903.91.08", "(j) Heading 9903.91.11", "08"),
@@ -496,7 +500,12 @@ def build_measures(shared: Path, command: str) -> None:
     sectors = sectors.merge(
         hs6.rename(columns={"HS6_6d": "hs6"})[["hs6", "wiod", "cp2015"]], on="hs6", how="left"
     )
-    imp_gtap = imports[imports["gtap_code"].notna()].drop_duplicates("hs10").set_index("hs10")["gtap_code"].str.upper()
+    imp_gtap = (
+        imports[imports["gtap_code"].notna()]
+        .drop_duplicates("hs10")
+        .set_index("hs10")["gtap_code"]
+        .str.upper()
+    )
     sectors["gtap"] = sectors["gtap"].fillna(sectors["hts10"].map(imp_gtap))
     sectors["cp2015"] = sectors["cp2015"].astype("Int64")
     sectors.to_csv(

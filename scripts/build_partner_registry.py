@@ -219,7 +219,10 @@ def build(shared: Path) -> tuple[dict[str, object], list[str]]:
                 "imposing": "USA",
                 "targets": ["*"],
                 "exclude_targets": ["CAN", "MEX", "CUB", "PRK", "RUS", "BLR"],
-                "scope": {"hts_prefixes": [""], "description": "any product CBP finds transshipped"},
+                "scope": {
+                    "hts_prefixes": [""],
+                    "description": "any product CBP finds transshipped",
+                },
                 "rate": float(row["rate_pct"]) / 100,
                 "effective_from": dt.date.fromisoformat(row["regime_date"]),
                 "effective_to": dt.date.fromisoformat(END),
@@ -261,7 +264,9 @@ def update_sources(shared: Path) -> int:
     new = {k: v for k, v in sorted(sheet.items()) if k not in known}
     if new:
         block = "".join(f"{k}: {json.dumps(v)}\n" for k, v in new.items())
-        marker = "# From ../shared/facts/tariff_measures_all_partners.md (build_partner_registry.py)\n"
+        marker = (
+            "# From ../shared/facts/tariff_measures_all_partners.md (build_partner_registry.py)\n"
+        )
         if marker not in text:
             text += marker
         path.write_text(text + block, encoding="utf-8")

@@ -61,7 +61,9 @@ def _targets_overlap(a: Measure, b: Measure) -> bool:
         return bool(set(b.targets) - set(a.exclude_targets))
     if "*" in b.targets:
         return bool(set(a.targets) - set(b.exclude_targets))
-    return bool((set(a.targets) - set(b.exclude_targets)) & (set(b.targets) - set(a.exclude_targets)))
+    return bool(
+        (set(a.targets) - set(b.exclude_targets)) & (set(b.targets) - set(a.exclude_targets))
+    )
 
 
 @dataclass(frozen=True)
