@@ -152,9 +152,15 @@ def build(shared: Path) -> tuple[dict[str, object], list[str]]:
                 choices.append(
                     {
                         "field": "rate",
-                        "chosen": f"{rate:.2f} (heading {heading}, no termination note in HTS 2026 Rev. 6)",
+                        "chosen": (
+                            f"{rate:.2f} (heading {heading}, no termination note in HTS 2026 "
+                            "Rev. 6)"
+                        ),
                         "alternative": row["_announced"],
-                        "reason": "announced cut not implemented in the HTS before IEEPA collection ended (fact sheet RC-07)",
+                        "reason": (
+                            "announced cut not implemented in the HTS before IEEPA collection "
+                            "ended (fact sheet RC-07)"
+                        ),
                     }
                 )
             if choices:
@@ -176,7 +182,9 @@ def build(shared: Path) -> tuple[dict[str, object], list[str]]:
             "title": "IEEPA reciprocal 10% baseline on every partner without a country rate",
             "authority": "ieepa",
             "programme": "ieepa_recip",
-            "legal_basis": "IEEPA; EO 14257 (90 FR 15041) s.3, heading 9903.01.25; ended by EO 14389",
+            "legal_basis": (
+                "IEEPA; EO 14257 (90 FR 15041) s.3, heading 9903.01.25; ended by EO 14389"
+            ),
             "heading": "9903.01.25",
             "imposing": "USA",
             "targets": ["*"],

@@ -47,7 +47,8 @@ COUNTRIES = ("CAN", "MEX")
 #: EU member states (ISO3), weighted together as ``--country EU``.
 EU27 = (
     "AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN",
-    "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "SWE",
+    "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "ESP",
+    "SWE",
 )  # fmt: skip
 #: Groups of partners: every partner of the 2024 weights (the US-wide rate), the EU.
 GROUPS = ("ALL", "EU")
