@@ -480,6 +480,13 @@ def build_measures(shared: Path, command: str) -> None:
         compression={"method": "gzip", "mtime": 0},
     )
 
+    # Treasury's monthly customs duties and imports from 2024 (the collected-rate backtest).
+    revenue = pd.read_csv(
+        src(by / "tariff_model" / "resources" / "calibration" / "treasury_revenue.csv")
+    )
+    revenue = revenue[revenue["date"] >= "2024-01-01"][["date", "customs_duties", "imports_value"]]
+    revenue.to_csv(MEASURES_OUT / "treasury.csv", index=False)
+
     # Sector concordances: HTS10 -> GTAP (Budget Lab), WIOD 35 and CP2015 via HS6 -> ISIC Rev.3.
     gtap = pd.read_csv(src(tracker / "hs10_gtap_crosswalk.csv"), dtype=str)[["hs10", "gtap_code"]]
     isic = pd.read_csv(src(conc / "hs6_isic3.csv"), dtype=str)

@@ -36,6 +36,9 @@ def etr(
     output: Path | None = typer.Option(None, "--output", help="Write the series (.csv/.json)."),
     plot: Path | None = typer.Option(None, "--plot", help="Plot to FILE.html or FILE.png."),
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
+    collected: bool = typer.Option(
+        False, "--collected", help="With --country ALL: statutory, estimated and Treasury by month."
+    ),
 ) -> None:
     """Import-weighted effective US tariff rate on any partner or all, by authority and sector."""
     from tradewinds.cli._common import check_output
@@ -50,6 +53,11 @@ def etr(
 
     if fmt not in ("table", "json"):
         raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
+    if collected:
+        if country.upper() != "ALL" or top is not None or date is not None or by:
+            raise ScenarioError("--collected goes with --country ALL alone (a monthly backtest).")
+        _collected(usmca_shares, fmt)
+        return
     if top is not None:
         if country or by:
             raise ScenarioError("--top lists partners on one date: leave out --country and --by.")
@@ -124,6 +132,63 @@ def etr(
                 parts = {str(k): float(v) for k, v in row.drop("total").items() if abs(v) > 0}
                 rows.append((str(sector), float(row["total"]), None, parts))
             _sectors(rows, f"by {by} sector on {last_day}", wide)
+
+
+def _collected(usmca_shares: str, fmt: str) -> None:
+    """Monthly statutory rate, the collected estimate and Treasury's rate, with the errors."""
+    import json
+
+    from rich.table import Table
+
+    from tradewinds.cli._common import console
+    from tradewinds.cli._display import print_table
+    from tradewinds.measures.collected import FIT, TEST, backtest
+
+    bt = backtest(usmca_shares)
+    if fmt == "json":
+        typer.echo(
+            json.dumps(
+                {
+                    "k": bt.k,
+                    "lag_share": bt.lag_share,
+                    "mae_in_sample": bt.mae_in,
+                    "mae_out_of_sample": bt.mae_out,
+                    "months": [
+                        {"month": m, "statutory": s, "estimate": e, "treasury": t}
+                        for m, s, e, t in zip(
+                            bt.months, bt.statutory, bt.estimate, bt.treasury, strict=True
+                        )
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return
+    table = Table(
+        title="US-wide tariff rate by month: statutory, collected estimate, Treasury",
+        caption=(
+            f"estimate = {bt.k:.3f} x [(1 - {bt.lag_share:.2f}) S(m) + {bt.lag_share:.2f} S(m-1)], "
+            f"fitted {FIT[0]} to {FIT[1]}; test {TEST[0]} to {TEST[1]}"
+        ),
+    )
+    for col in ("month", "statutory", "estimate", "Treasury", "error", "sample"):
+        table.add_column(col, justify="left" if col in ("month", "sample") else "right")
+    for m, s, e, t in zip(bt.months, bt.statutory, bt.estimate, bt.treasury, strict=True):
+        sample = "fit" if FIT[0] <= m <= FIT[1] else "test" if TEST[0] <= m <= TEST[1] else ""
+        table.add_row(
+            m,
+            f"{100 * s:.2f}%",
+            f"{100 * e:.2f}%",
+            f"{100 * t:.2f}%",
+            f"{100 * (e - t):+.2f}",
+            sample,
+        )
+    out = console()
+    print_table(out, table)
+    out.print(
+        f"mean absolute error: {100 * bt.mae_in:.2f} points in sample, "
+        f"{100 * bt.mae_out:.2f} out of sample (target 1.0)"
+    )
 
 
 def _top(rows: list[dict[str, object]], fmt: str, wide: bool) -> None:
