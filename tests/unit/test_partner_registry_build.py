@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _script(name: str):  # type: ignore[no-untyped-def]
     spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
