@@ -84,6 +84,27 @@ def print_sectors(out: Console, records: pd.DataFrame, *, wide: bool = False) ->
     print_table(out, table, wide=wide, drop=("prices\n%",))
 
 
+def print_flags(
+    out: Console, records: pd.DataFrame, spec: Scenario, baseline: str | None, *, wide: bool
+) -> None:
+    """Sector output changes beyond the plausibility threshold, explained (information only)."""
+    from rich.table import Table
+
+    from tradewinds.cli._display import print_table
+    from tradewinds.reporting.plausibility import check_sectors, flag_note, flag_rows
+
+    flags = check_sectors(records, spec, baseline)
+    if flags.empty:
+        return
+    heads, rows = flag_rows(flags)
+    table = Table(title="Plausibility check: large sector output changes", caption=flag_note())
+    for k, head in enumerate(heads):
+        table.add_column(head, justify="left" if k < 3 else "right", no_wrap=k != 2)
+    for row in rows:
+        table.add_row(*row)
+    print_table(out, table, wide=wide)
+
+
 def run(
     scenario: Path = typer.Argument(..., help="Scenario YAML file."),
     output: Path | None = typer.Option(
@@ -135,6 +156,7 @@ def run(
     headline = headline_of(result.records, result.units)
     print_headline(out, headline, spec.title, result.record.params, show)
     print_sectors(out, result.records, wide=wide)
+    print_flags(out, result.records, spec, baseline, wide=wide)
     print_camx(out, headline)
     solver = result.record.solver or {}
     if result.equilibrium is not None:
