@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -10,6 +11,10 @@ from tradewinds.cli._common import STORE_HELP
 from tradewinds.cli._display import SORT_HELP, WIDE_HELP
 from tradewinds.cli.sweep import SCHEDULER_HELP, WORKERS_HELP
 from tradewinds.core.errors import TradewindsError
+
+if TYPE_CHECKING:
+    from tradewinds.scenarios.distributions import ElasticityPrior
+    from tradewinds.scenarios.schema import Scenario
 
 FIRST = ("CAN", "MEX", "USA")
 
@@ -39,6 +44,18 @@ def montecarlo(
     eps_low: float | None = typer.Option(None, "--eps-low", help="Lower truncation (default 1)."),
     eps_high: float | None = typer.Option(
         None, "--eps-high", help="Upper truncation (default 12)."
+    ),
+    sets: str | None = typer.Option(
+        None,
+        "--sets",
+        help="Multi-sector model: elasticity sets to draw over in turn, e.g. "
+        "'cp2015,bw2006,hauk2012,{uniform: 5}' (YAML values).",
+    ),
+    spread: float | None = typer.Option(
+        None,
+        "--spread",
+        help="Multi-sector model: standard deviation of log theta around each set's sector "
+        "values (log-normal; default 0 with --sets). Alone, spreads the scenario's own set.",
     ),
     baseline: str | None = typer.Option(
         None, "--baseline", "-b", help="Bundled baseline name or path; overrides the scenario's."
@@ -79,7 +96,6 @@ def montecarlo(
     from tradewinds.scenarios.cluster import dask_client
     from tradewinds.scenarios.distributions import (
         EPS_PRIOR,
-        ElasticityPrior,
         ScalarElasticity,
         TruncatedNormal,
     )
@@ -96,6 +112,8 @@ def montecarlo(
             )
         dist = replace(EPS_PRIOR, **{k: v for k, v in custom.items() if v is not None})
         prior = ScalarElasticity(distribution=TruncatedNormal(**vars(dist)), source="user-given")
+    if sets is not None or spread is not None:
+        prior = _set_prior(spec, baseline, sets, spread, prior is not None)
     sink = open_store(store, enabled=not no_store)
     from tradewinds.scenarios.cluster import choose_workers, time_one_solve
 
@@ -142,7 +160,35 @@ def montecarlo(
         )
 
 
+def _set_prior(
+    spec: Scenario, baseline: str | None, sets: str | None, spread: float | None, eps: bool
+) -> ElasticityPrior:
+    """The prior of ``--sets``/``--spread`` (see :class:`~.distributions.SetSpread`)."""
+    from tradewinds.core.errors import ScenarioError
+    from tradewinds.core.inputs import parse_yaml
+    from tradewinds.scenarios.distributions import set_prior
+    from tradewinds.scenarios.execute import resolve_baseline
+
+    if eps:
+        raise ScenarioError("Give --eps-* (one elasticity) or --sets/--spread, not both.")
+    if sets is None:
+        own: Any = getattr(spec.model, "elasticities", None)
+        choices: list[Any] = [own if isinstance(own, str | None) else own.model_dump()]
+    else:
+        parsed = parse_yaml(f"[{sets}]", f"--sets {sets!r}")
+        if not isinstance(parsed, list) or not parsed:
+            raise ScenarioError(f"--sets {sets!r}: give one or more set names, comma-separated.")
+        choices = parsed
+    ds, _ = resolve_baseline(spec, baseline)
+    return set_prior(spec, ds, choices, 0.0 if spread is None else spread)
+
+
 def _describe(prior: dict[str, object]) -> str:
+    if "sets" in prior:
+        return (
+            f"{prior.get('family')}: {', '.join(prior['sets'])}"  # type: ignore[arg-type]
+            f"; log sd {prior.get('spread_log_sd')}"
+        )
     if "sectors" in prior:
         return f"{prior.get('family')}, {len(prior['sectors'])} sectors"  # type: ignore[arg-type]
     keys = ("parameter", "family", "mean", "sd", "low", "high")

@@ -235,7 +235,11 @@ def sector_grid(
     if metric is None:
         return None
     chosen = rows[rows["metric"] == metric]
-    wide = chosen.pivot_table(index="country", columns="sector", values="value", aggfunc="first")
+    wide = chosen.pivot_table(
+        index="country", columns="sector", values="value", aggfunc="first", dropna=False
+    )
+    # the sectors in the order of the records (c1, c2, ... rather than c1, c10, ...)
+    wide = wide[[s for s in dict.fromkeys(chosen["sector"]) if s in wide.columns]]
     traded = _traded_sectors(records)
     keep: list[Any] = []
     hidden: list[Any] = []
