@@ -168,7 +168,7 @@ def display_names(codes: list[str] | tuple[str, ...]) -> list[str]:
 
 
 #: Percentile of the absolute cell values at which sector colour scales are clipped.
-CLIP_PERCENTILE = 95.0
+CLIP_PERCENTILE = 98.0
 
 
 @dataclass(frozen=True)
