@@ -66,3 +66,15 @@ def test_sets_need_the_multi_sector_model(wiod: object) -> None:
         set_prior(one, wiod, ["bw2006"])  # type: ignore[arg-type]
     with pytest.raises(ScenarioError, match="Bundled sets"):
         set_prior(parse_scenario(SCENARIO), wiod, ["nope"])  # type: ignore[arg-type]
+
+
+def test_default_prior_of_another_set_draws_around_that_set(wiod: object) -> None:
+    from tradewinds.scenarios.distributions import CP2015_MEDIAN_RELATIVE_SE, default_prior
+
+    model = {"name": "multi-sector", "elasticities": "hauk2012"}
+    prior = default_prior(parse_scenario({**SCENARIO, "model": model}), wiod)  # type: ignore[arg-type]
+    assert isinstance(prior, SetSpread)
+    assert prior.choices == ("hauk2012",)
+    assert prior.spread == pytest.approx(CP2015_MEDIAN_RELATIVE_SE)
+    draw = prior.draws(1, seed=0)[0]
+    assert set(draw.settings["model.theta"]) == set(prior.sectors)  # reaches the model

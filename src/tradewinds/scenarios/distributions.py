@@ -19,6 +19,10 @@ Two priors, chosen by :func:`default_prior` from the scenario and baseline:
 
 The CP2015 standard errors are written out in :data:`CP2015_THETA` (see ``docs/sweeps.md``).
 
+A scenario that chooses another elasticity set than the baseline's own (``model.elasticities``)
+gets, by default, a log-normal spread around that set's values with the log standard deviation
+:data:`CP2015_MEDIAN_RELATIVE_SE` (CP2015's median relative standard error).
+
 A third prior, :class:`SetSpread` (``tradewinds montecarlo --sets ... --spread ...``), draws
 over the named elasticity sets of :mod:`tradewinds.data.elasticities` in turn, each with a
 log-normal spread around its sector values, so that a sector answer comes with a band that
@@ -37,6 +41,7 @@ import xarray as xr
 
 from tradewinds.core import dims
 from tradewinds.core.errors import ScenarioError
+from tradewinds.data.elasticities import DEFAULT_SET
 from tradewinds.scenarios.schema import Scenario
 
 #: Caliendo & Parro (2015), Table 1, "99% sample": sector -> (theta, standard error). The
@@ -270,6 +275,12 @@ def default_prior(scenario: Scenario, baseline: xr.Dataset) -> ElasticityPrior:
     fields: Sequence[str] = tuple(type(scenario.model).model_fields)
     if "eps" in fields:
         return ScalarElasticity()
+    chosen: Any = getattr(scenario.model, "elasticities", None)
+    if chosen is not None and chosen != DEFAULT_SET and getattr(scenario.model, "theta", 1) is None:
+        # Another set than the baseline's own: its values reach the model as ``theta``, so the
+        # draws must too (drawing the baseline's variable would change nothing).
+        own = chosen if isinstance(chosen, str) else chosen.model_dump()
+        return set_prior(scenario, baseline, [own], spread=CP2015_MEDIAN_RELATIVE_SE)
     if dims.TRADE_ELASTICITY in baseline:
         return sector_prior(baseline)
     raise ScenarioError(
