@@ -27,20 +27,6 @@ def test_run_flags_mexican_petroleum_with_the_other_sets(
         assert name in out
 
 
-def test_unknown_set_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(
-        "title: t\nbaseline: wiod2011\nmodel: {name: multi-sector, elasticities: bw2007}\n"
-    )
-    assert main(["run", str(bad), "--no-store"]) != 0
-    err = capsys.readouterr().err
-    assert "bw2007" in err
-    assert "bw2006" in err
-    assert "hauk2012" in err
-    assert "cp2015" in err
-    assert "Traceback" not in err
-
-
 def test_montecarlo_over_sets_gives_sector_bands(tmp_path: Path) -> None:
     out = tmp_path / "bands.csv"
     args = ["montecarlo", str(WIOD), "--sets", "cp2015,bw2006", "--spread", "0.1", "-n", "4"]
