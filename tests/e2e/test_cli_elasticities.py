@@ -23,7 +23,7 @@ def test_run_flags_mexican_petroleum_with_the_other_sets(
     assert "Plausibility check" in out
     line = next(x for x in out.splitlines() if "petroleum" in x and "64.85" in x)
     assert "+64.9" in line
-    for name in ("bw2006 %", "hauk2012 %", "uniform 5 %"):
+    for name in ("bw2006", "hauk2012", "uniform 5", "share of"):
         assert name in out
 
 

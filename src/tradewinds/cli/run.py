@@ -98,11 +98,13 @@ def print_flags(
         return
     heads, rows = flag_rows(flags)
     table = Table(title="Plausibility check: large sector output changes", caption=flag_note())
-    for k, head in enumerate(heads):
+    stacked = [h.replace("share of ", "share of\n").replace(" %", "\n%") for h in heads]
+    for k, head in enumerate(stacked):
         table.add_column(head, justify="left" if k < 3 else "right", no_wrap=k != 2)
     for row in rows:
         table.add_row(*row)
-    print_table(out, table, wide=wide)
+    drop = ("exported", "share of\noutput", "sector", "uniform 5\n%", "hauk2012\n%")
+    print_table(out, table, wide=wide, drop=drop)
 
 
 def run(
