@@ -232,7 +232,7 @@ def sector_figure(records: pd.DataFrame) -> Any | None:
     """
     import plotly.graph_objects as go
 
-    from tradewinds.reporting.sectors import sector_grid
+    from tradewinds.reporting.sectors import metric_label, sector_grid
 
     grid = sector_grid(records, SECTOR_METRICS, first=FIRST, max_countries=25)
     if grid is None:
@@ -249,11 +249,11 @@ def sector_figure(records: pd.DataFrame) -> Any | None:
             text=grid.marks(),
             texttemplate="%{text}",
             hovertemplate="%{y}, %{x}: %{z:+.2f}%<extra></extra>",
-            colorbar={"title": grid.metric},
+            colorbar={"title": "%"},
         )
     )
     fig.update_layout(
-        title=f"{grid.metric} by country and sector",
+        title=f"{metric_label(grid.metric)}, by country and sector",
         height=max(350, 22 * len(grid.countries) + 150),
         margin={"l": 60, "r": 20, "t": 50, "b": 120},
         annotations=[

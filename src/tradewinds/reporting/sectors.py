@@ -167,6 +167,21 @@ def display_names(codes: list[str] | tuple[str, ...]) -> list[str]:
     ]
 
 
+#: Words for the sector metrics of heatmaps.
+METRIC_LABELS = {
+    "output_pct": "gross output, % change",
+    "gross_output_pct": "gross output, % change",
+    "value_added_pct": "value added, % change",
+    "exports_pct": "exports, % change",
+    "price_pct": "prices, % change",
+}
+
+
+def metric_label(metric: str) -> str:
+    """``gross output, % change`` for ``gross_output_pct``; unknown metrics as they are."""
+    return METRIC_LABELS.get(metric, metric)
+
+
 #: Percentile of the absolute cell values at which sector colour scales are clipped.
 CLIP_PERCENTILE = 98.0
 

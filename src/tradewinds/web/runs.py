@@ -145,7 +145,7 @@ def _na_trade(records: pd.DataFrame) -> list[dict[str, Any]]:
 def _sector_heat(records: pd.DataFrame) -> dict[str, Any] | None:
     """The sector heatmap: names, robust colour scale with marked clipped cells, no idle sectors."""
     from tradewinds.reporting.html import SECTOR_METRICS
-    from tradewinds.reporting.sectors import sector_grid
+    from tradewinds.reporting.sectors import metric_label, sector_grid
 
     grid = sector_grid(records, SECTOR_METRICS, first=FIRST, max_countries=len(FIRST) + 12)
     if grid is None:
@@ -154,11 +154,12 @@ def _sector_heat(records: pd.DataFrame) -> dict[str, Any] | None:
         grid.countries,
         grid.names,
         [[v if v == v else None for v in row] for row in grid.values.tolist()],
-        title=grid.metric,
+        title="%",
         limit=grid.limit,
         marks=grid.marks(),
     )
-    return {"metric": grid.metric, "figure": figure, "note": grid.scale_note()}
+    label = metric_label(grid.metric)
+    return {"metric": label, "figure": figure, "note": grid.scale_note()}
 
 
 def _flags(run: Any, records: pd.DataFrame) -> dict[str, Any] | None:
