@@ -79,9 +79,16 @@ def print_sectors(out: Console, records: pd.DataFrame, *, wide: bool = False) ->
     table = sector_table(
         movers,
         title="Sectors that gain and lose most (gross output)",
-        caption="percent changes; exports are sales to other countries",
+        caption="percent changes; exports are sales to other countries"
+        + ("; * beyond ±25%, see the plausibility check" if _any_flag(movers) else ""),
     )
     print_table(out, table, wide=wide, drop=("prices\n%",))
+
+
+def _any_flag(movers: pd.DataFrame) -> bool:
+    from tradewinds.reporting.plausibility import THRESHOLD_PCT
+
+    return bool((movers["output_pct"].abs() > THRESHOLD_PCT).any())
 
 
 def print_flags(
