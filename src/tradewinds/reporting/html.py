@@ -76,7 +76,12 @@ def render_run(sink: ResultsSink, run_id: str) -> str:
 def _result_tables(records: pd.DataFrame, units: str) -> list[tuple[str, str]]:
     """(title, HTML) of the headline table and, for multi-sector runs, the sector movers."""
     from tradewinds.reporting.sectors import sector_movers
-    from tradewinds.reporting.tables import COLUMNS, headline_frame, order_countries
+    from tradewinds.reporting.tables import (
+        COLUMNS,
+        flagged_figure,
+        headline_frame,
+        order_countries,
+    )
 
     out: list[tuple[str, str]] = []
     if not len(records):
@@ -115,7 +120,7 @@ def _result_tables(records: pd.DataFrame, units: str) -> list[tuple[str, str]]:
                 str(r["move"]),
                 str(r["sector"]),
                 str(r["sector_name"]),
-                *(f"{r[c]:+.2f}" for c, _ in metrics),
+                *(flagged_figure(c, r[c], "{:+.2f}") for c, _ in metrics),
             ]
             for r in movers.to_dict(orient="records")
         ]

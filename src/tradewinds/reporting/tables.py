@@ -181,7 +181,7 @@ SECTOR_COLUMNS = (
 )
 
 
-def _flagged(key: str, value: float, fmt: str) -> str:
+def flagged_figure(key: str, value: float, fmt: str) -> str:
     """A mover's figure, with ``*`` when the plausibility check flags it (output beyond ±25%)."""
     from tradewinds.reporting.plausibility import THRESHOLD_PCT
 
@@ -207,7 +207,7 @@ def sector_table(movers: pd.DataFrame, *, title: str, caption: str | None = None
             str(row["move"]) if not same or rows[k - 1]["move"] != row["move"] else "",
             str(row["sector"]),
             str(row["sector_name"]),
-            *(_flagged(key, row[key], fmt) for key, _, fmt in cols),
+            *(flagged_figure(key, row[key], fmt) for key, _, fmt in cols),
             end_section=last,
         )
     return table
