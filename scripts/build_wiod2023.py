@@ -207,7 +207,11 @@ def build(shared: Path, command: str) -> None:
     dropped_pairs = {
         f"{regions[p // n]}->{regions[p % n]}": float(baci.ravel()[p]) for p in empty_pairs
     }
-    pair_ok.ravel()[empty_pairs] = False
+    # an empty BACI cell is a zero *or missing* flow (SOURCES.md); where the 2011 table has
+    # goods trade (Russia with Korea and Poland, Korea with Poland) it is taken as missing
+    missing_pairs = pairs[(trade_mass > 0) & (baci.ravel()[pairs] == 0)]
+    missing = [f"{regions[p // n]}->{regions[p % n]}" for p in missing_pairs]
+    pair_ok.ravel()[np.concatenate([empty_pairs, missing_pairs])] = False
     pairs = np.flatnonzero(pair_ok.ravel())
     pair_id = -np.ones(n * n, dtype=np.int64)
     pair_id[pairs] = np.arange(len(pairs))
@@ -287,8 +291,8 @@ def build(shared: Path, command: str) -> None:
     targets = pd.DataFrame(
         rows, columns=["target", "exporter", "importer", "sector", "value", "baseline"]
     )
-    targets["value"] = targets["value"].round(3)
-    targets["baseline"] = targets["baseline"].round(3)
+    targets["value"] = targets["value"].round(6)
+    targets["baseline"] = targets["baseline"].round(6)
     targets.to_csv(
         OUT / f"{NAME}_targets.csv.gz",
         index=False,
@@ -350,6 +354,7 @@ def build(shared: Path, command: str) -> None:
             "us_imports_2024": census_report,
             "us_imports_without_a_2011_cell_not_targeted_musd": dropped_us,
             "goods_trade_without_a_2011_cell_not_targeted_musd": dropped_pairs,
+            "goods_trade_empty_in_baci_taken_as_missing": missing,
             "gdp_growth_2011_2023": dict(
                 zip(regions, (round(float(g), 4) for g in growth), strict=True)
             ),
