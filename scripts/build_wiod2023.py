@@ -307,7 +307,11 @@ def build(shared: Path, command: str) -> None:
             "total_musd": float(part["value"].sum()),
             "balanced_table_max_relative_gap": result.gaps.get(str(kind)),
             "baseline_max_relative_gap": float(worst["gap"]),
-            "baseline_worst": f"{worst['exporter']}->{worst['importer']} {worst['sector']}",
+            "baseline_worst": ""
+            if worst["gap"] == 0
+            else worst["exporter"]
+            if kind == "value_added"
+            else f"{worst['exporter']}->{worst['importer']} {worst['sector']}",
             "baseline_total_relative_gap": float(
                 abs(part["baseline"].sum() - part["value"].sum()) / part["value"].sum()
             ),
