@@ -350,7 +350,6 @@ def build(shared: Path, command: str) -> None:
                 "iterations": result.iterations,
                 "converged": result.converged,
                 "tolerance": TOLERANCE,
-                "seconds": round(seconds, 1),
                 "sign_flips": flips,
                 "targets": report,
             },
