@@ -137,3 +137,32 @@ def test_conflicting_targets_do_not_converge() -> None:
     """Row sums 10 and column sums 12 cannot both hold: an error, not a wrong answer."""
     with pytest.raises(ConvergenceError, match="did not meet"):
         gras_rows_columns(np.ones((2, 2)), np.array([5.0, 5.0]), np.array([6.0, 6.0]), max_iter=50)
+
+
+def test_tied_groups_end_with_equal_sums() -> None:
+    """Outputs unknown: a square flow block plus value added (last row) and final use (last
+    column), with sales (rows) tied to costs (columns) and value added fixed in total."""
+    prior = np.array([[2.0, 1.0, 3.0], [1.0, 3.0, -0.5], [3.0, 2.5, 0.0]])
+    # rows 0-1 are industries' sales (block + final use), columns 0-1 their costs (block +
+    # value added); the third row is value added, the third column final use
+    sales = np.array([[0, 0, 0], [1, 1, 1], [-1, -1, -1]], dtype=np.int64).ravel()
+    costs = np.array([[0, 1, -1], [0, 1, -1], [0, 1, -1]], dtype=np.int64).ravel()
+    value_added = np.array([[-1, -1, -1], [-1, -1, -1], [0, 0, -1]], dtype=np.int64).ravel()
+    start = np.array([6.0, 4.0])
+    result = gras(
+        prior,
+        [
+            Constraint("sales", sales, start.copy()),
+            Constraint("costs", costs, start.copy()),
+            Constraint("value_added", value_added, np.array([8.0])),
+        ],
+        tol=1e-10,
+        tied=("sales", "costs"),
+    )
+    x = result.matrix
+    np.testing.assert_allclose(x[:2].sum(axis=1), x[:, :2].sum(axis=0), rtol=1e-9)
+    np.testing.assert_allclose(result.targets["sales"], x[:2].sum(axis=1), rtol=1e-9)
+    assert x[2, :2].sum() == pytest.approx(8.0)
+    assert x[1, 2] < 0  # the negative final use stays negative
+    # the outputs moved from where they started: value added grew from 5.5 to 8
+    assert not np.allclose(result.targets["sales"], start)
