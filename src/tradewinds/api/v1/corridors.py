@@ -49,6 +49,8 @@ def corridors_compare(
 class CompareRequest(BaseModel):
     """A comparison with overridden cost and time parameters."""
 
+    model_config = ConfigDict(extra="forbid")
+
     origin: list[str] = Field(alias="from", min_length=1, max_length=3)
     destination: list[str] = Field(alias="to", min_length=1, max_length=10)
     via: list[str] = Field(default=["direct", "USA", "CAN"], min_length=1, max_length=4)

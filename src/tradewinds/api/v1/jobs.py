@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tradewinds.api.deps import manager, require_read, require_write, settings
 from tradewinds.api.inputs import scenario_input
@@ -31,6 +31,8 @@ FILES: Any = Field(
 class RunRequest(BaseModel):
     """A scenario to run as a job; with ``draws`` it is a Monte Carlo."""
 
+    model_config = ConfigDict(extra="forbid")
+
     scenario: ScenarioPayload = Field(description="Scenario YAML text or the same as JSON.")
     baseline: str | None = Field(default=None, description="Bundled baseline name (overrides).")
     bilateral: bool = Field(default=False, description="Include bilateral trade records.")
@@ -40,7 +42,9 @@ class RunRequest(BaseModel):
 
 
 class StrategyCommon(BaseModel):
-    """Options every strategy job shares."""
+    """Options every strategy job shares (the subclasses inherit: unknown keys are refused)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     scenario: ScenarioPayload = Field(description="Scenario YAML text or the same as JSON.")
     baseline: str | None = None
@@ -117,7 +121,7 @@ def _bounds(bounds: tuple[float, float]) -> tuple[float, float]:
 
 
 def submit_run(request: Request, body: RunRequest) -> Job:
-    """Validate a run request and queue it (shared with the ``/run`` alias)."""
+    """Validate a run request and queue it."""
     conf = settings(request)
     check_draws(body.draws, conf.limits.max_draws)
     given = scenario_input(

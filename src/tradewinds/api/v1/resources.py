@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tradewinds.api.deps import bounded, iso_date, require_read, settings, with_notes
 from tradewinds.api.inputs import field_errors, scenario_input, yaml_data
@@ -21,17 +21,6 @@ from tradewinds.api.security import plain_name
 from tradewinds.core.errors import TradewindsError, UnknownLabelError
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_read)])
-
-
-# -- health ----------------------------------------------------------------------------------
-
-
-@router.get("/health", tags=["meta"])
-def health() -> dict[str, str]:
-    """Liveness and version."""
-    import tradewinds
-
-    return {"status": "ok", "version": tradewinds.__version__}
 
 
 # -- measures --------------------------------------------------------------------------------
@@ -118,7 +107,7 @@ async def etr_point(
     usmca_shares: str = "2025h2",
     by: str | None = None,
 ) -> dict[str, Any]:
-    """The effective rate on one date (shared with the ``/etr`` alias)."""
+    """The effective rate on one date."""
     return await bounded(request, _point, country, date, usmca_shares, by)
 
 
@@ -286,6 +275,8 @@ async def show_scenario(request: Request, name: str) -> dict[str, Any]:
 class ValidateRequest(BaseModel):
     """A scenario to check without running it."""
 
+    model_config = ConfigDict(extra="forbid")
+
     scenario: str | dict[str, Any]
     files: dict[str, str] = Field(default_factory=dict)
 
@@ -321,6 +312,8 @@ async def validate_scenario(request: Request, body: ValidateRequest) -> dict[str
 
 class OriginRequest(BaseModel):
     """A bill of materials, as YAML text or the same data as JSON."""
+
+    model_config = ConfigDict(extra="forbid")
 
     bom: str | dict[str, Any]
 
