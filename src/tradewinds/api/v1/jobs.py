@@ -15,6 +15,7 @@ from tradewinds.api.deps import manager, require_read, require_write, settings
 from tradewinds.api.inputs import scenario_input
 from tradewinds.api.jobs import TERMINAL, Job, JobNotReadyError, check_draws
 from tradewinds.api.security import scenario_error
+from tradewinds.api.v1 import answers
 from tradewinds.api.worker import JobSpec
 from tradewinds.store.location import resolve_store_dir
 
@@ -230,19 +231,21 @@ def strategy_united_front(request: Request, body: UnitedFrontRequest) -> JSONRes
     return _accepted(_strategy(request, "united-front", body))
 
 
-@router.get("/jobs", dependencies=[Depends(require_read)])
+@router.get("/jobs", dependencies=[Depends(require_read)], response_model=answers.JobList)
 def list_jobs(request: Request) -> dict[str, Any]:
     """Jobs of this server process, newest first."""
     return {"jobs": manager(request).list()}
 
 
-@router.get("/jobs/{job_id}", dependencies=[Depends(require_read)])
+@router.get("/jobs/{job_id}", dependencies=[Depends(require_read)], response_model=answers.JobState)
 def get_job(request: Request, job_id: str) -> dict[str, Any]:
     """State and progress of a job."""
     return manager(request).get(job_id).to_dict()
 
 
-@router.delete("/jobs/{job_id}", dependencies=[Depends(require_write)])
+@router.delete(
+    "/jobs/{job_id}", dependencies=[Depends(require_write)], response_model=answers.JobState
+)
 def cancel_job(request: Request, job_id: str) -> dict[str, Any]:
     """Cancel a job (queued: at once; running: at its next solve or draw, or stopped)."""
     return manager(request).cancel(job_id).to_dict()
@@ -309,7 +312,9 @@ def tabular(
     )
 
 
-@router.get("/jobs/{job_id}/result", dependencies=[Depends(require_read)])
+@router.get(
+    "/jobs/{job_id}/result", dependencies=[Depends(require_read)], response_model=answers.JobResult
+)
 def job_result(
     request: Request,
     job_id: str,
