@@ -31,6 +31,7 @@ def test_quick_headline_equals_the_runners(closure: str) -> None:
     arrays = bundled_arrays("default")
     assert arrays is not None
     rng = np.random.default_rng(11)
+    compared = 0
     for _ in range(4):
         data = _random_scenario(rng, countries(baseline), ["TOTAL"])
         for entry in data["shocks"]["tariffs"]:  # keep the shocks in the model's range
@@ -52,6 +53,8 @@ def test_quick_headline_equals_the_runners(closure: str) -> None:
             np.testing.assert_array_equal(fast.columns[metric], values, err_msg=metric)
         assert fast.camx == slow.camx
         assert report.iterations == full.record.solver["iterations"]
+        compared += 1
+    assert compared >= 2, f"only {compared} of 4 draws converged: the comparison proves little"
 
 
 def test_arrays_are_the_validated_baseline() -> None:

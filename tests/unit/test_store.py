@@ -116,7 +116,7 @@ def test_error_inside_the_transaction_leaves_nothing(
     def boom() -> None:
         raise RuntimeError("killed mid-write")
 
-    monkeypatch.setattr(store, "_test_pause", boom)
+    monkeypatch.setattr(store, "before_commit", boom)
     with pytest.raises(RuntimeError):
         store.record(_record("during", cache_key="k2"), _results(50))
     monkeypatch.undo()
