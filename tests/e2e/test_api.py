@@ -50,6 +50,7 @@ def test_unversioned_routes_are_gone(client: TestClient) -> None:
         assert client.get(path).status_code in {404, 405}, path
 
 
+@pytest.mark.slow
 def test_run_matches_the_library(client: TestClient) -> None:
     path = ROOT / "scenarios" / "announced-2025-02.yaml"
     body = run_job(client, {"scenario": path.read_text()})
@@ -60,6 +61,7 @@ def test_run_matches_the_library(client: TestClient) -> None:
     assert body["scenario_hash"] == load_scenario(path).digest()
 
 
+@pytest.mark.slow
 def test_run_errors_are_json_with_status(client: TestClient) -> None:
     bad = "title: x\nshocks:\n  tariffs:\n    - {importer: USA, exporter: CAM, rate: 0.25}\n"
     error = run_job(client, {"scenario": bad})["error"]
@@ -109,6 +111,7 @@ def test_origin_check(client: TestClient) -> None:
     assert response.json()["qualifies"] is True
 
 
+@pytest.mark.slow
 def test_run_keeps_bilateral_records(client: TestClient) -> None:
     path = ROOT / "scenarios" / "announced-2025-02.yaml"
     expected = run_scenario(load_scenario(path)).to_records(bilateral=True)
