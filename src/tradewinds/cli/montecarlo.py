@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -10,6 +11,10 @@ from tradewinds.cli._common import STORE_HELP
 from tradewinds.cli._display import SORT_HELP, WIDE_HELP
 from tradewinds.cli.sweep import SCHEDULER_HELP, WORKERS_HELP
 from tradewinds.core.errors import TradewindsError
+
+if TYPE_CHECKING:
+    from tradewinds.scenarios.distributions import ElasticityPrior
+    from tradewinds.scenarios.schema import Scenario
 
 FIRST = ("CAN", "MEX", "USA")
 
@@ -70,32 +75,15 @@ def montecarlo(
     from tradewinds.cli._common import check_output
 
     check_output(output)
-    from dataclasses import replace
-
     from tradewinds.cli._common import console, open_store, progress_bar, read_text, write_records
     from tradewinds.cli._display import BAND_DROP, bands_table, failures_table, print_table
-    from tradewinds.core.errors import ScenarioError
     from tradewinds.scenarios import load_scenario
     from tradewinds.scenarios.cluster import dask_client
-    from tradewinds.scenarios.distributions import (
-        EPS_PRIOR,
-        ElasticityPrior,
-        ScalarElasticity,
-        TruncatedNormal,
-    )
     from tradewinds.scenarios.montecarlo import run_montecarlo
 
     spec = load_scenario(scenario)
-    prior: ElasticityPrior | None = None
     custom = {"mean": eps_mean, "sd": eps_sd, "low": eps_low, "high": eps_high}
-    if any(v is not None for v in custom.values()):
-        if "eps" not in type(spec.model).model_fields:
-            raise ScenarioError(
-                f"--eps-* options apply to models with one elasticity 'eps'; model "
-                f"{spec.model.name!r} draws per-sector elasticities instead."
-            )
-        dist = replace(EPS_PRIOR, **{k: v for k, v in custom.items() if v is not None})
-        prior = ScalarElasticity(distribution=TruncatedNormal(**vars(dist)), source="user-given")
+    prior = _user_prior(spec, custom)
     sink = open_store(store, enabled=not no_store)
     from tradewinds.scenarios.cluster import choose_workers, time_one_solve
 
@@ -140,6 +128,24 @@ def montecarlo(
             f"None of the {len(result.draws)} draws converged (see the table above); the run is "
             "recorded with status 'failed'. Check the scenario at its own parameters first."
         )
+
+
+def _user_prior(spec: Scenario, custom: dict[str, float | None]) -> ElasticityPrior | None:
+    """The prior the ``--eps-*`` options describe (None when none is given)."""
+    from dataclasses import replace
+
+    from tradewinds.core.errors import ScenarioError
+    from tradewinds.scenarios.distributions import EPS_PRIOR, ScalarElasticity, TruncatedNormal
+
+    if all(v is None for v in custom.values()):
+        return None
+    if "eps" not in type(spec.model).model_fields:
+        raise ScenarioError(
+            f"--eps-* options apply to models with one elasticity 'eps'; model "
+            f"{spec.model.name!r} draws per-sector elasticities instead."
+        )
+    dist = replace(EPS_PRIOR, **{k: v for k, v in custom.items() if v is not None})
+    return ScalarElasticity(distribution=TruncatedNormal(**vars(dist)), source="user-given")
 
 
 def _describe(prior: dict[str, object]) -> str:
