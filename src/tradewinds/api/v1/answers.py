@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tradewinds.core.solver import SolverReport
+
 #: One row of a tidy table (``country, partner, sector, metric, value, unit`` for results).
 Row = dict[str, Any]
 
@@ -28,17 +30,6 @@ class Open(BaseModel):
     """An answer with at least these keys (the record it passes on may carry more)."""
 
     model_config = ConfigDict(extra="allow")
-
-
-class Solver(Exact):
-    """``SolverReport.to_dict()``: how the solve ended."""
-
-    converged: bool
-    iterations: int
-    max_residual: float
-    tolerance: float
-    seconds: float
-    method: str
 
 
 # -- measures, effective rates, HTS ----------------------------------------------------------
@@ -273,7 +264,7 @@ class Solved(Exact):
     """A solved integration question: its summary, solver report and records."""
 
     summary: dict[str, Any]
-    solver: Solver
+    solver: SolverReport  # as SolverReport.to_dict() writes it
     records: list[Row]
 
 
