@@ -7,9 +7,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from tradewinds.cli._common import STORE_HELP
-from tradewinds.cli._display import SORT_HELP, WIDE_HELP
-from tradewinds.cli.sweep import SCHEDULER_HELP, WORKERS_HELP
+from tradewinds.cli._display import SORT_HELP
+from tradewinds.cli.sweep import (
+    BASELINE_OPTION,
+    SCHEDULER_OPTION,
+    STORE_OPTION,
+    WIDE_OPTION,
+    WORKERS_OPTION,
+)
 from tradewinds.core.errors import TradewindsError
 
 if TYPE_CHECKING:
@@ -45,11 +50,9 @@ def montecarlo(
     eps_high: float | None = typer.Option(
         None, "--eps-high", help="Upper truncation (default 12)."
     ),
-    baseline: str | None = typer.Option(
-        None, "--baseline", "-b", help="Bundled baseline name or path; overrides the scenario's."
-    ),
-    workers: int | None = typer.Option(None, "--workers", "-w", help=WORKERS_HELP),
-    scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
+    baseline: str | None = BASELINE_OPTION,
+    workers: int | None = WORKERS_OPTION,
+    scheduler: str | None = SCHEDULER_OPTION,
     chunk_size: int | None = typer.Option(
         None, "--chunk-size", help="Draws per Dask task (default: about 4 tasks per worker)."
     ),
@@ -61,8 +64,8 @@ def montecarlo(
     ),
     all_countries: bool = typer.Option(False, "--all", help="Show every country."),
     sort: str = typer.Option("size", "--sort", help=SORT_HELP),
-    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
-    store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
+    wide: bool = WIDE_OPTION,
+    store: Path | None = STORE_OPTION,
     force: bool = typer.Option(False, "--force", help="Solve again even if stored."),
     no_store: bool = typer.Option(False, "--no-store", help="Do not read or write the store."),
 ) -> None:
