@@ -444,7 +444,7 @@ class Scenario(_Strict):
         if self.shocks.overrides.measure_files:
             out["measure_files_sha256"] = [_sha256(p) for p in self.measure_file_paths()]
         if self.shocks.uses_registry():
-            from tradewinds.scenarios.registry_shocks import packaged_registry_sha256
+            from tradewinds.measures.registry_files import packaged_registry_sha256
 
             out["registry_sha256"] = packaged_registry_sha256()
         gravity = [tc.from_gravity.run for tc in self.shocks.trade_costs if tc.from_gravity]
