@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -50,6 +50,18 @@ def montecarlo(
     eps_high: float | None = typer.Option(
         None, "--eps-high", help="Upper truncation (default 12)."
     ),
+    sets: str | None = typer.Option(
+        None,
+        "--sets",
+        help="Multi-sector model: elasticity sets to draw over in turn, e.g. "
+        "'cp2015,bw2006,hauk2012,{uniform: 5}' (YAML values).",
+    ),
+    spread: float | None = typer.Option(
+        None,
+        "--spread",
+        help="Multi-sector model: standard deviation of log theta around each set's sector "
+        "values (log-normal; default 0 with --sets). Alone, spreads the scenario's own set.",
+    ),
     baseline: str | None = BASELINE_OPTION,
     workers: int | None = WORKERS_OPTION,
     scheduler: str | None = SCHEDULER_OPTION,
@@ -87,6 +99,8 @@ def montecarlo(
     spec = load_scenario(scenario)
     custom = {"mean": eps_mean, "sd": eps_sd, "low": eps_low, "high": eps_high}
     prior = _user_prior(spec, custom)
+    if sets is not None or spread is not None:
+        prior = _set_prior(spec, baseline, sets, spread, prior is not None)
     sink = open_store(store, enabled=not no_store)
     from tradewinds.scenarios.cluster import choose_workers, time_one_solve
 
@@ -133,6 +147,29 @@ def montecarlo(
         )
 
 
+def _set_prior(
+    spec: Scenario, baseline: str | None, sets: str | None, spread: float | None, eps: bool
+) -> ElasticityPrior:
+    """The prior of ``--sets``/``--spread`` (see :class:`~.distributions.SetSpread`)."""
+    from tradewinds.core.errors import ScenarioError
+    from tradewinds.core.inputs import parse_yaml
+    from tradewinds.scenarios.distributions import set_prior
+    from tradewinds.scenarios.execute import resolve_baseline
+
+    if eps:
+        raise ScenarioError("Give --eps-* (one elasticity) or --sets/--spread, not both.")
+    if sets is None:
+        own: Any = getattr(spec.model, "elasticities", None)
+        choices: list[Any] = [own if isinstance(own, str | None) else own.model_dump()]
+    else:
+        parsed = parse_yaml(f"[{sets}]", f"--sets {sets!r}")
+        if not isinstance(parsed, list) or not parsed:
+            raise ScenarioError(f"--sets {sets!r}: give one or more set names, comma-separated.")
+        choices = parsed
+    ds, _ = resolve_baseline(spec, baseline)
+    return set_prior(spec, ds, choices, 0.0 if spread is None else spread)
+
+
 def _user_prior(spec: Scenario, custom: dict[str, float | None]) -> ElasticityPrior | None:
     """The prior the ``--eps-*`` options describe (None when none is given)."""
     from dataclasses import replace
@@ -152,6 +189,11 @@ def _user_prior(spec: Scenario, custom: dict[str, float | None]) -> ElasticityPr
 
 
 def _describe(prior: dict[str, object]) -> str:
+    if "sets" in prior:
+        return (
+            f"{prior.get('family')}: {', '.join(prior['sets'])}"  # type: ignore[arg-type]
+            f"; log sd {prior.get('spread_log_sd')}"
+        )
     if "sectors" in prior:
         return f"{prior.get('family')}, {len(prior['sectors'])} sectors"  # type: ignore[arg-type]
     keys = ("parameter", "family", "mean", "sd", "low", "high")
