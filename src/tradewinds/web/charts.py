@@ -291,3 +291,64 @@ def vbars(labels: Sequence[str], values: Sequence[float], *, ytitle: str) -> dic
             showlegend=False,
         ),
     }
+
+
+#: Bars of partners other than the highlighted ones: total dark, additional light.
+OTHER_BARS = ("#4D4D4D", "#B3B3B3")
+LIGHT = {"CAN": "#F2B38C", "MEX": "#8FD6BE"}
+
+
+def ranked_rates(rows: Sequence[Mapping[str, Any]], highlight: Sequence[str]) -> dict[str, Any]:
+    """Partners' effective rates on one date, highest total first: two labelled bars each.
+
+    ``rows`` carry ``country``, ``name``, ``additional_rate`` and ``effective_rate``
+    (fractions, as :func:`tradewinds.measures.etr.point` gives them); partners in ``highlight``
+    take their own colours and a bold name.
+    """
+    ranked = sorted(rows, key=lambda r: -float(r["effective_rate"]))
+    names = [f"<b>{r['name']}</b>" if r["country"] in highlight else str(r["name"]) for r in ranked]
+    total = [100 * float(r["effective_rate"]) for r in ranked]
+    extra = [100 * float(r["additional_rate"]) for r in ranked]
+
+    def colour(code: str, light: bool) -> str:
+        if code in highlight and code in COUNTRY_COLOURS:
+            return LIGHT.get(code, COUNTRY_COLOURS[code]) if light else COUNTRY_COLOURS[code]
+        return OTHER_BARS[1] if light else OTHER_BARS[0]
+
+    def trace(values: list[float], name: str, light: bool) -> dict[str, Any]:
+        return {
+            "type": "bar",
+            "orientation": "h",
+            "name": name,
+            "x": values,
+            "y": names,
+            "text": [f"{v:.1f}%" for v in values],
+            "textposition": "outside",
+            "cliponaxis": False,
+            "marker": {
+                "color": [colour(str(r["country"]), light) for r in ranked],
+                "pattern": {"shape": "/" if light else ""},
+            },
+            "hovertemplate": f"%{{y}}: %{{x:.2f}}% {name}<extra></extra>",
+        }
+
+    return {
+        "data": [
+            trace(extra, "additional duty (excluding MFN)", True),
+            trace(total, "total (including MFN)", False),
+        ],
+        "layout": _layout(
+            barmode="group",
+            bargap=0.25,
+            xaxis={
+                "title": {"text": "statutory effective rate, % of 2024 import value"},
+                "ticksuffix": "%",
+                "rangemode": "tozero",
+                "range": [0, 1.18 * max(total, default=1.0)],
+            },
+            yaxis={"automargin": True, "autorange": "reversed"},
+            legend={"orientation": "h", "y": -0.12, "traceorder": "normal"},
+            height=max(300, 44 * len(ranked) + 120),
+            margin={"l": 60, "r": 30, "t": 10, "b": 70},
+        ),
+    }

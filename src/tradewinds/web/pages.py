@@ -58,6 +58,20 @@ def overview(request: Request, partner: str = "") -> HTMLResponse:
     figure = charts.step_lines(
         lines, q.event_marks(start, coverage), ytitle="effective US tariff rate"
     )
+    ranking = q.partner_ranking(day)
+    us_wide = q.etr_point("ALL", day)
+    found = q.collected_if_ready()
+    estimates = (
+        {
+            c: q.collected_estimate(float(p["effective_rate"]))
+            for c, p in [*points.items(), ("ALL", us_wide)]
+        }
+        if found is not None and "error" not in found
+        else {}
+    )
+    if estimates:
+        for r in ranking:
+            r["collected"] = q.collected_estimate(float(r["effective_rate"]))
     return page(
         request,
         "overview.html",
@@ -67,10 +81,24 @@ def overview(request: Request, partner: str = "") -> HTMLResponse:
         points=points,
         names=q.NAMES,
         figure=figure,
+        ranking=ranking,
+        ranking_figure=charts.ranked_rates(ranking, q.PARTNERS),
+        us_wide=us_wide,
+        collected=found,
+        estimates=estimates,
+        partner=extra,
+        partner_options=partner_options(),
         events=q.timeline(start, shown),
         trade=q.camx_trade("default"),
         measures=q.measures_in_force(day),
     )
+
+
+def partner_options() -> list[tuple[str, str]]:
+    """``(ISO3, name)`` of every partner of the 2024 weights, by name (the partner selectors)."""
+    from tradewinds.measures.etr import partners
+
+    return sorted(((c, q.country_name(c)) for c in partners()), key=lambda cn: cn[1])
 
 
 @router.get("/calculator", response_class=HTMLResponse)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from typing import Any
 
 import pandas as pd
@@ -283,3 +284,138 @@ def camx_trade(name: str = "default") -> dict[str, Any]:
         "two_way": can_mex + mex_can,
         "with_usa": partners,
     }
+
+
+# -- every partner on one date ---------------------------------------------------------------
+
+#: Partners the overview's ranking shows besides Canada and Mexico (the largest by 2024 imports).
+RANKED = 10
+
+
+def country_name(code: str) -> str:
+    """A partner's name for charts and legends (``"EU"`` -> ``"European Union (27)"``)."""
+    from tradewinds.web.runs import map_countries
+
+    if code in NAMES:
+        return NAMES[code]
+    if code == "EU":
+        return "European Union (27)"
+    return map_countries().get(code, code)
+
+
+@functools.cache
+def registry_hash() -> str:
+    """Hash of the packaged registry files the effective rates read (the cache key's half)."""
+    from tradewinds.core.cache import content_key
+    from tradewinds.measures.single import _sources
+
+    return content_key(_sources())
+
+
+def partner_ranking(
+    date: dt.date, n: int = RANKED, usmca_shares: str = "2025h2"
+) -> list[dict[str, Any]]:
+    """``tradewinds etr --top n --date`` (:func:`tradewinds.measures.etr.top`), with names.
+
+    Cached by (date, n, shares, registry hash): the dozen points take a second or two.
+    """
+    return [dict(r) for r in _ranking(date, n, usmca_shares, registry_hash())]
+
+
+@functools.cache
+def _ranking(date: dt.date, n: int, usmca_shares: str, key: str) -> tuple[dict[str, Any], ...]:
+    import warnings
+
+    from tradewinds.measures.etr import top
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rows = top(date, n, usmca_shares)
+    return tuple({**r, "name": country_name(str(r["country"]))} for r in rows)
+
+
+def every_partner(date: dt.date, usmca_shares: str = "2025h2") -> dict[str, dict[str, Any]]:
+    """:func:`tradewinds.measures.etr.point` of every partner of the 2024 weights on ``date``.
+
+    About 230 points (ten seconds or so on a loaded machine), cached by (date, shares, registry
+    hash); the explorer fetches the map that shows them after the page is drawn.
+    """
+    return _every_partner(date, usmca_shares, registry_hash())
+
+
+@functools.cache
+def _every_partner(date: dt.date, usmca_shares: str, key: str) -> dict[str, dict[str, Any]]:
+    import warnings
+
+    from tradewinds.measures.etr import partners, point
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return {c: dict(point(c, date, usmca_shares)) for c in partners()}
+
+
+# -- statutory against collected --------------------------------------------------------------
+
+
+_COLLECTED: dict[str, Any] = {}
+_COLLECTED_LOCK = threading.Lock()
+
+
+def collected_if_ready(usmca_shares: str = "2025h2") -> dict[str, Any] | None:
+    """:func:`collected`, or None while a background thread computes it (the page stays quick).
+
+    The first request starts the thread; a failure is kept and shown as ``{"error": ...}``.
+    """
+    with _COLLECTED_LOCK:
+        if usmca_shares in _COLLECTED:
+            return _COLLECTED[usmca_shares]  # type: ignore[no-any-return]
+        if f"running-{usmca_shares}" in _COLLECTED:
+            return None
+        _COLLECTED[f"running-{usmca_shares}"] = True
+
+    def work() -> None:
+        try:
+            value = collected(usmca_shares)
+        except Exception as exc:  # shown on the page, never a failed page
+            value = {"error": str(exc)}
+        with _COLLECTED_LOCK:
+            _COLLECTED[usmca_shares] = value
+
+    thread = threading.Thread(target=work, name=f"collected-{usmca_shares}", daemon=True)
+    thread.start()
+    thread.join(timeout=0.5)  # already in the user cache: answer at once
+    with _COLLECTED_LOCK:
+        return _COLLECTED.get(usmca_shares)
+
+
+@functools.cache
+def collected(usmca_shares: str = "2025h2") -> dict[str, Any]:
+    """The collected-rate backtest (:func:`tradewinds.measures.collected.backtest`) in brief.
+
+    ``k`` and ``lag_share`` are the fitted factors, ``mae_out`` the out-of-sample error, and
+    ``month``, ``statutory``, ``estimate``, ``treasury`` the latest month with Treasury data.
+    The first call computes about 36 US-wide points unless the user cache has them.
+    """
+    from tradewinds.measures.collected import FIT, TEST, backtest
+
+    bt = backtest(usmca_shares)
+    return {
+        "k": bt.k,
+        "lag_share": bt.lag_share,
+        "mae_out": bt.mae_out,
+        "fit": FIT,
+        "test": TEST,
+        "month": bt.months[-1],
+        "statutory": bt.statutory[-1],
+        "estimate": bt.estimate[-1],
+        "treasury": bt.treasury[-1],
+    }
+
+
+def collected_estimate(statutory: float, usmca_shares: str = "2025h2") -> float:
+    """The collected estimate of a statutory rate that held a whole month and the one before.
+
+    With ``S(m) = S(m-1)`` the backtest's ``k·[(1-λ)S(m) + λS(m-1)]`` is ``k·S``; for a single
+    partner it applies the US-wide factor ``k`` (not fitted partner by partner).
+    """
+    return float(collected(usmca_shares)["k"]) * statutory
