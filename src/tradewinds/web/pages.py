@@ -229,13 +229,19 @@ def rates(
     date: str = "",
     by: str = "gtap",
     usmca_shares: str = Query(default="2025h2", alias="usmca"),
+    partner: str = "",
 ) -> HTMLResponse:
-    """Canada and Mexico side by side over time, and a sector breakdown on one date."""
+    """Canada and Mexico side by side over time, and a sector breakdown on one date.
+
+    ``?partner=CHN`` (any partner of the 2024 weights, or ``EU``) adds a third panel.
+    """
     coverage = _coverage()
     error = ""
     status = 200
     start = dt.date(2025, 1, 1)
+    extra = partner.strip().upper()
     try:
+        extra = _partner(extra)
         day = q.parse_date(date, q.today(coverage), "date")
         if day < start:
             raise ScenarioError(
@@ -249,9 +255,9 @@ def rates(
             )
     except TradewindsError as exc:
         error, status = str(exc), exc.http_status
-        day, by, usmca_shares = q.today(coverage), "gtap", "2025h2"
+        day, by, usmca_shares, extra = q.today(coverage), "gtap", "2025h2", ""
     panels = []
-    for c in q.PARTNERS:
+    for c in (*q.PARTNERS, *([extra] if extra and extra not in q.PARTNERS else [])):
         wide = q.series_by_change(q.etr_series(c, start, coverage, usmca_shares))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -264,7 +270,7 @@ def rates(
         panels.append(
             {
                 "country": c,
-                "name": q.NAMES[c],
+                "name": q.country_name(c),
                 "figure": charts.stacked_rates(wide, q.event_marks(start, coverage)),
                 "sectors": charts.vbars(
                     [_short(q.sector_label(by, str(s))) for s in top.index],
@@ -298,7 +304,23 @@ def rates(
         usmca_labels=USMCA_LABELS,
         coverage=coverage.isoformat(),
         error=error,
+        partner=extra,
+        partner_options=[("EU", q.country_name("EU")), *partner_options()],
     )
+
+
+def _partner(code: str) -> str:
+    """A partner code of the rates page: empty, ``EU`` or a partner of the 2024 weights.
+
+    ``ALL`` is left to ``tradewinds etr`` (its daily series by sector takes minutes here).
+    """
+    from tradewinds.core.errors import UnknownLabelError
+    from tradewinds.measures.etr import partners
+
+    known = {"EU", *partners()}
+    if code and code not in known:
+        raise UnknownLabelError("partner", code, sorted(known), "the effective rates")
+    return code
 
 
 def _short(text: str, width: int = 24) -> str:
