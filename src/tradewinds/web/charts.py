@@ -232,6 +232,37 @@ def world_map(values: Mapping[str, float], names: Mapping[str, str], title: str)
     }
 
 
+#: Light to dark (cividis-like, readable with common colour-vision deficiencies) for rates >= 0.
+SEQUENTIAL = [
+    [0.0, "#FFF7BC"],
+    [0.25, "#FEC44F"],
+    [0.5, "#EC7014"],
+    [0.75, "#993404"],
+    [1.0, "#3B0F00"],
+]
+
+
+def rate_map(values: Mapping[str, float], names: Mapping[str, str], title: str) -> dict[str, Any]:
+    """Choropleth of a rate (%) by ISO3 country; countries without a value stay light grey."""
+    iso = sorted(values)
+    z = [float(values[c]) for c in iso]
+    top = max(z, default=1.0) or 1.0
+    figure = world_map(values, names, title)
+    trace = figure["data"][0]
+    trace.update(
+        locations=iso,
+        z=z,
+        text=[names.get(c, c) for c in iso],
+        zmin=0.0,
+        zmax=top,
+        colorscale=SEQUENTIAL,
+        hovertemplate="%{text}: %{z:.2f}%<extra></extra>",
+    )
+    trace["colorbar"]["title"]["text"] = title
+    figure["layout"]["geo"].update(showland=True, landcolor="#E6E6E6")
+    return figure
+
+
 def heatmap(
     rows: Sequence[str],
     cols: Sequence[str],

@@ -74,6 +74,16 @@ def map_values(values: dict[str, float]) -> dict[str, float]:
     return out
 
 
+def _map_title(values: dict[str, float]) -> str:
+    """The welfare map's legend title, naming the regions whose members take their value."""
+    regions = sorted(
+        label for label in values if LABEL_FIXES.get(label, label) not in map_countries()
+    )
+    if not regions:
+        return "welfare %"
+    return "welfare %<br>" + ", ".join(regions) + ":<br>members take<br>the region's value"
+
+
 def _country_table(records: pd.DataFrame) -> pd.DataFrame:
     rows = records[(records["partner"] == "") & (records["sector"] == dims.TOTAL_SECTOR)]
     wide = rows.pivot_table(index="country", columns="metric", values="value", aggfunc="first")
@@ -232,7 +242,7 @@ def run_context(store: Any, run_id: str) -> dict[str, Any]:
         found["wage"] = wage
     if "welfare_pct" in table:
         values = {str(c): float(v) for c, v in table["welfare_pct"].items()}
-        found["map"] = charts.world_map(map_values(values), map_countries(), "welfare %")
+        found["map"] = charts.world_map(map_values(values), map_countries(), _map_title(values))
     ctx["charts"] = found
     ctx["bands"] = (
         [

@@ -303,7 +303,51 @@ def explorer(request: Request, scenario: str = "") -> HTMLResponse:
 def explorer_build(request: Request, levers: Levers) -> dict[str, Any]:
     """The scenario the explorer's form describes, as YAML (validated)."""
     data = build_scenario(levers, scenario_dir_of(request))
-    return {"yaml": scenario_yaml(data), "title": data.get("title", ""), "summary": summary(data)}
+    as_of = (data.get("shocks") or {}).get("tariffs_as_of") or ""
+    return {
+        "yaml": scenario_yaml(data),
+        "title": data.get("title", ""),
+        "summary": summary(data),
+        "as_of": str(as_of),
+    }
+
+
+@router.get("/explorer/rates-map", response_class=HTMLResponse)
+def explorer_rates_map(date: str = "") -> HTMLResponse:
+    """Fragment: every partner's effective US rate on ``date`` (default today) on the world map.
+
+    The explorer fetches it after the page is drawn and whenever the measures date changes; the
+    first request for a date computes about 230 partners (cached by date and registry hash).
+    """
+    from tradewinds.measures.registry import load_registry
+    from tradewinds.web import queries as q
+    from tradewinds.web.runs import map_countries
+
+    coverage = load_registry().coverage_date
+    day = q.parse_date(date, q.today(coverage), "measures date")
+    rates = q.every_partner(day)
+    values = {c: 100 * float(p["effective_rate"]) for c, p in rates.items()}
+    names = {**map_countries(), **{c: q.country_name(c) for c in values}}
+    drawn = {c: v for c, v in values.items() if c in map_countries()}
+    rows = [
+        {
+            "country": c,
+            "name": names.get(c, c),
+            "additional": float(rates[c]["additional_rate"]),
+            "total": values[c] / 100,
+        }
+        for c in sorted(values, key=lambda c: -values[c])
+    ]
+    return HTMLResponse(
+        fragment(
+            "_rates_map.html",
+            day=day.isoformat(),
+            figure=charts.rate_map(drawn, names, "statutory rate,<br>% incl. MFN"),
+            rows=rows,
+            n_drawn=len(drawn),
+            n_map=len(map_countries()),
+        )
+    )
 
 
 # -- strategy --------------------------------------------------------------------------------

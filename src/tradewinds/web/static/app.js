@@ -219,7 +219,23 @@
       const body = await resp.json();
       yamlBox.textContent = body.yaml;
       document.getElementById("explorer-summary").textContent = "Will run: " + body.summary;
+      rateMap(body.as_of || "");
       return body;
+    }
+    let mapDate = null;
+    async function rateMap(day) {
+      const box = document.getElementById("explorer-map");
+      if (!box || day === mapDate) return;
+      mapDate = day;
+      const status = document.createElement("p");
+      status.className = "note";
+      status.textContent = "Loading the map of every partner's effective rate" + (day ? " on " + day : "") + "…";
+      box.replaceChildren(status);
+      const resp = await fetch(box.dataset.src + "?date=" + encodeURIComponent(day));
+      if (day !== mapDate) return;  // a newer date was asked for meanwhile
+      if (!resp.ok) { status.className = "error-text"; status.textContent = await errorText(resp); return; }
+      box.innerHTML = await resp.text();
+      draw(box); sortable(box);
     }
     form.addEventListener("change", function (e) {
       if (e.target === upload) return;
