@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tradewinds.api.security import Settings
-from tradewinds.measures.etr import partners, point, top
+from tradewinds.measures.etr import import_totals, partners, point, top
 from tradewinds.server import create_app
 from tradewinds.web import queries as q
 from tradewinds.web.runs import _map_title
@@ -129,14 +129,17 @@ def test_explorer_map_colours_every_partner_by_its_rate(client: TestClient) -> N
     assert response.status_code == 200
     html = response.text
     figure = _figure(html, "rates-map")
-    trace = figure["data"][0]  # type: ignore[index]
+    grey, trace = figure["data"]  # type: ignore[misc]
+    assert "PRK" in grey["locations"]  # no 2024 imports: drawn grey, without a rate
     values = dict(zip(trace["locations"], trace["z"], strict=True))
     assert len(values) > 150  # every country of the map the weights know, not a region
     day = dt.date(2025, 9, 1)
     for code in ("CAN", "MEX", "CHN", "DEU", "FRA", "BRA", "IND", "JPN"):
         assert values[code] == pytest.approx(100 * float(str(point(code, day)["effective_rate"])))
     assert values["DEU"] != values["BRA"]  # each country its own rate
-    assert len(re.findall(r"<tr><td>", html)) == len(partners())  # the table lists them all
+    rated = [c for c in partners() if import_totals().get(c, 0.0) > 0]
+    assert len(re.findall(r"<tr><td>", html)) == len(rated)  # the table lists them all
+    assert "NaN" not in html  # a partner without imports is left out, not drawn as NaN
     assert "Germany" in html
 
 

@@ -243,7 +243,7 @@ SEQUENTIAL = [
 
 
 def rate_map(values: Mapping[str, float], names: Mapping[str, str], title: str) -> dict[str, Any]:
-    """Choropleth of a rate (%) by ISO3 country; countries without a value stay light grey."""
+    """Choropleth of a rate (%) by ISO3 country; countries of ``names`` without a value are grey."""
     iso = sorted(values)
     z = [float(values[c]) for c in iso]
     top = max(z, default=1.0) or 1.0
@@ -259,7 +259,21 @@ def rate_map(values: Mapping[str, float], names: Mapping[str, str], title: str) 
         hovertemplate="%{text}: %{z:.2f}%<extra></extra>",
     )
     trace["colorbar"]["title"]["text"] = title
-    figure["layout"]["geo"].update(showland=True, landcolor="#E6E6E6")
+    # The packaged map has country shapes only (no land layer): the countries without a value
+    # are drawn underneath, grey.
+    missing = sorted(c for c in names if c not in values)
+    grey = {
+        "type": "choropleth",
+        "locationmode": "ISO-3",
+        "locations": missing,
+        "z": [0.0] * len(missing),
+        "text": [names[c] for c in missing],
+        "colorscale": [[0.0, "#E6E6E6"], [1.0, "#E6E6E6"]],
+        "showscale": False,
+        "marker": {"line": {"color": "#fff", "width": 0.4}},
+        "hovertemplate": "%{text}: no rate<extra></extra>",
+    }
+    figure["data"] = [grey, trace] if missing else [trace]
     return figure
 
 

@@ -9,6 +9,7 @@ the levers, and renders results from the jobs' records.
 from __future__ import annotations
 
 import functools
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -326,7 +327,12 @@ def explorer_rates_map(date: str = "") -> HTMLResponse:
     coverage = load_registry().coverage_date
     day = q.parse_date(date, q.today(coverage), "measures date")
     rates = q.every_partner(day)
-    values = {c: 100 * float(p["effective_rate"]) for c, p in rates.items()}
+    # A partner with no 2024 imports (North Korea) has no rate: left grey, not NaN.
+    values = {
+        c: 100 * float(p["effective_rate"])
+        for c, p in rates.items()
+        if math.isfinite(float(p["effective_rate"]))
+    }
     names = {**map_countries(), **{c: q.country_name(c) for c in values}}
     drawn = {c: v for c, v in values.items() if c in map_countries()}
     rows = [
@@ -342,7 +348,7 @@ def explorer_rates_map(date: str = "") -> HTMLResponse:
         fragment(
             "_rates_map.html",
             day=day.isoformat(),
-            figure=charts.rate_map(drawn, names, "statutory rate,<br>% incl. MFN"),
+            figure=charts.rate_map(drawn, map_countries(), "statutory rate,<br>% incl. MFN"),
             rows=rows,
             n_drawn=len(drawn),
             n_map=len(map_countries()),
