@@ -23,14 +23,16 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 
 from tradewinds.core.errors import ScenarioError
+from tradewinds.measures.compiled import compiled
 from tradewinds.measures.duty import evaluate_frame, prepare_lines
+from tradewinds.measures.fields import MFN
 from tradewinds.measures.products import hts_universe
-from tradewinds.measures.registry import Registry, load_registry
-from tradewinds.measures.stacking import MFN
 
 if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
+
+    from tradewinds.measures.registry import Registry
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +62,10 @@ def duty_batch(
     """
     import polars as pl
 
-    registry = registry or load_registry()
+    snap = compiled(registry)
     if isinstance(lines, Path):
         lines = read_lines(lines)
-    prepared = prepare_lines(lines, registry, strict=False, where=where)
+    prepared = prepare_lines(lines, snap, strict=False, where=where)
     del lines
     cols = prepared.columns
     n = len(prepared)
@@ -74,7 +76,7 @@ def duty_batch(
     layer_code = np.zeros(n, dtype=np.int64)
     layer_names: list[str] = []
     layer_index: dict[str, int] = {}
-    for rows, ev in evaluate_frame(prepared, registry):
+    for rows, ev in evaluate_frame(prepared, snap):
         incomplete[rows] = ev.mfn_incomplete
         is_mfn = np.array([m.programme == MFN for m in ev.measures])
         shown = ev.applies & ((ev.base_share > 0) | is_mfn)

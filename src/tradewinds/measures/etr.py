@@ -24,15 +24,14 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
-from tradewinds.measures import packaged
-from tradewinds.measures.fields import check_registry_date
+from tradewinds.measures.compiled import compiled
 from tradewinds.measures.products import hts_universe
-from tradewinds.measures.stacking import Evaluation, Lines, StackRule, evaluate
+from tradewinds.measures.stacking import Evaluation, Lines, evaluate
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from tradewinds.measures.packaged import MeasureView
+    from tradewinds.measures.compiled import MeasureRecord
     from tradewinds.measures.registry import Registry
     from tradewinds.measures.schema import Measure
 
@@ -45,7 +44,7 @@ US_AUTO_CONTENT = 0.40
 PRIMARY = {"steel": ("72", "73"), "aluminum": ("76",), "copper": ("74",)}
 
 
-def authority_key(m: Measure | MeasureView) -> str:
+def authority_key(m: Measure | MeasureRecord) -> str:
     """Breakdown label: the programme for Section 232, otherwise the authority."""
     return m.programme if m.authority == "section_232" else m.authority
 
@@ -168,23 +167,17 @@ def _blended_duty(
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """The country's weight rows and their blended duty by authority (in registry order).
 
-    ``registry=None`` is the packaged registry, read from the duty-line snapshot
-    (:mod:`tradewinds.measures.packaged`) rather than loaded.
+    The duties come from the one duty engine on the compiled registry
+    (:mod:`tradewinds.measures.compiled`; the packaged one is read from the user cache).
     """
+    from tradewinds.measures.duty import _masks
+
     w = _country_columns(country)
     n = len(w["code"])
     share = np.zeros(n) if usmca_shares == "none" else w[f"usmca_{usmca_shares}"].astype(float)
-    found = packaged.in_force(date, target=country) if registry is None else None
-    measures: Sequence[Measure | MeasureView]
-    rules: Sequence[StackRule]
-    if found is not None:
-        measures, rules, masks = found
-    else:
-        from tradewinds.measures.registry import load_registry
-
-        registry = registry or load_registry()
-        measures = registry.in_force(date, target=country, imposing="USA")
-        rules, masks = registry.rules_on(date), _masks()
+    snap = compiled(registry)
+    measures, rules = snap.in_force(date, target=country, imposing="USA")
+    masks = _masks(snap)
     out: dict[str, np.ndarray] = {}
     for claim, weight in ((True, share), (False, 1.0 - share)):
         lines = Lines(
@@ -200,25 +193,11 @@ def _blended_duty(
             transshipped=np.zeros(n, dtype=bool),
             quantity=np.full(n, np.nan),
         )
-        ev: Evaluation[Measure | MeasureView] = evaluate(lines, measures, rules, masks)
+        ev: Evaluation[MeasureRecord] = evaluate(lines, measures, rules, masks)
         for j, m in enumerate(ev.measures):
             key = authority_key(m)
             out[key] = out.get(key, np.zeros(n)) + weight * ev.amount[:, j]
     return w, out
-
-
-@functools.cache
-def _mask_cache() -> dict[str, np.ndarray]:
-    return {}
-
-
-def _masks() -> dict[str, np.ndarray]:
-    cache = _mask_cache()
-    if not cache:  # start from the packaged registry's masks (kept in the user cache)
-        from tradewinds.measures.registry import _default_registry, scope_masks
-
-        cache.update(scope_masks(_default_registry()))
-    return cache
 
 
 def rates(snap: Snapshot, by: str | None = None) -> pd.DataFrame:
@@ -305,13 +284,7 @@ def point(
 
     The same sums as :func:`rates`, on numpy columns: one date needs no pandas.
     """
-    if registry is None:  # the packaged registry, without loading it (_blended_duty)
-        from tradewinds.measures import single
-
-        snap = single.snapshot()
-        check_registry_date(date, snap.coverage_date, snap.open_questions)
-    else:
-        registry.check_date(date)
+    compiled(registry).check_date(date)  # the packaged registry is not loaded
     if by is not None and by not in SECTOR_COLUMN:
         raise ScenarioError(f"--by {by!r} must be one of hs2, gtap, sector, wiod, cp2015.")
     rows, duty = _blended_duty(_check(country, usmca_shares), date, usmca_shares, registry)

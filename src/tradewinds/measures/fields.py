@@ -41,6 +41,13 @@ BATCH_COLUMNS = (
 #: an article that an exemption or a narrow measure depends on.
 DECLARATIONS = ("civil_aircraft", "named_article", "us_metal", "semiconductor")
 REQUIRED = ("hts", "origin", "date", "value")
+#: Longest text a field of a line may hold (an HTS code, a country, a date, a unit): longer text
+#: is refused before it is parsed, so that no field can make the parser allocate without bound.
+MAX_FIELD = 64
+#: Largest customs value and quantity accepted: every duty of a line stays a finite number.
+MAX_AMOUNT = 1e15
+#: Parties to USMCA: a claim needs an origin and an importer among them.
+USMCA_PARTIES = ("CAN", "MEX", "USA")
 #: Spellings of yes and no accepted for a flag (``usmca``, ``transshipped``), case-insensitive,
 #: blanks around them ignored; an empty field means no. Anything else is refused.
 TRUE_SPELLINGS = frozenset({"1", "true", "yes", "y", "t"})

@@ -234,6 +234,18 @@ def _programme_order(
     return tuple(order)
 
 
+@functools.lru_cache(maxsize=256)
+def _beaten_by(
+    edges: tuple[tuple[str, str, tuple[str, ...], str], ...],
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Per losing programme, the (winner, level) of each rule over it, in the rules' order."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for _, winner, losers, level in edges:
+        for loser in losers:
+            out.setdefault(loser, []).append((winner, level))
+    return {k: tuple(v) for k, v in out.items()}
+
+
 class _Edge(NamedTuple):
     id: str
     winner: str
@@ -243,6 +255,16 @@ class _Edge(NamedTuple):
 def _primary_metal_mask() -> np.ndarray:
     """Codes of chapters 72, 73, 74 and 76 (always inside the 2026 metals regime)."""
     return hts_universe().mask(["72", "73", "74", "76"])
+
+
+def among(values: np.ndarray, labels: tuple[str, ...]) -> np.ndarray:
+    """``np.isin(values, labels)``; a few comparisons for a short list (cheaper on few lines)."""
+    if len(labels) > 4:
+        return np.isin(values, labels)
+    out = values == labels[0]
+    for label in labels[1:]:
+        out = out | (values == label)
+    return np.asarray(out, dtype=bool)
 
 
 def _candidates(
@@ -265,10 +287,10 @@ def _candidates(
     )
     if "*" not in m.targets:
         targets = tuple(m.targets)
-        cover &= country(("origin", targets), lambda: np.isin(lines.origin, targets))
+        cover &= country(("origin", targets), lambda: among(lines.origin, targets))
     if m.exclude_targets:
         excluded = tuple(m.exclude_targets)
-        cover &= ~country(("origin", excluded), lambda: np.isin(lines.origin, excluded))
+        cover &= ~country(("origin", excluded), lambda: among(lines.origin, excluded))
     if m.condition == "transshipment":
         cover &= lines.transshipped
     elif m.condition is not None:
@@ -282,19 +304,19 @@ def _candidates(
         if "chapters:primary-metals" not in masks:
             masks["chapters:primary-metals"] = _primary_metal_mask()
         content = lines.metal("steel") + lines.metal("aluminum") + lines.metal("copper")
-        below = lines.flag("metal_declared") & (np.nan_to_num(content) <= m.metal_threshold)
+        below = lines.flag("metal_declared") & (np.where(np.isnan(content), 0.0, content) <= m.metal_threshold)
         cover &= ~(below & ~masks["chapters:primary-metals"][lines.code])
     share: np.ndarray | None = None
     if m.usmca == "exempt":
         cover &= ~lines.usmca
     elif m.usmca == "non_us_content":
         declared = lines.usmca & ~np.isnan(lines.us_content)
-        share = np.where(declared, 1.0 - np.nan_to_num(lines.us_content), 1.0)
+        share = np.where(declared, 1.0 - lines.us_content, 1.0)
     if m.value_basis == "metal_content" and m.metal is not None:
         share = lines.metal(m.metal)
         cover &= share > 0
     elif m.value_basis == "non_us_content":
-        share = np.where(np.isnan(lines.us_content), 1.0, 1.0 - np.nan_to_num(lines.us_content))
+        share = np.where(np.isnan(lines.us_content), 1.0, 1.0 - lines.us_content)
     return cover, share
 
 
@@ -326,26 +348,32 @@ def evaluate(
         cols.setdefault(m.programme, []).append(j)
     final: dict[str, np.ndarray] = {}
     cut: dict[str, np.ndarray] = {}
+    edges = tuple((r.id, r.winner, tuple(r.losers), r.level) for r in rules)
+    beaten_by = _beaten_by(edges)
+    # programmes without a measure here block nothing and cut nothing: they are skipped
     for prog in programme_order(rules, list(cols)):
-        idx = cols.get(prog, [])
+        idx = cols.get(prog)
+        if not idx:
+            continue
         blocked = np.zeros(n, dtype=bool)
         removed = np.zeros(n)
-        for r in rules:
-            if prog not in r.losers or r.winner not in final:
+        for winner, level in beaten_by.get(prog, ()):
+            if winner not in final:
                 continue
-            if r.level == "article":
-                blocked |= final[r.winner]
+            if level == "article":
+                blocked |= final[winner]
             else:
-                removed += cut[r.winner]
+                removed += cut[winner]
         for j in idx:
             applies[:, j] &= ~blocked
             if ms[j].value_basis == "full_value":
                 share[:, j] = np.clip(share[:, j] - removed, 0.0, None)
-        final[prog] = np.asarray(applies[:, idx].any(axis=1)) if idx else np.zeros(n, dtype=bool)
-        metal_idx = [j for j in idx if ms[j].value_basis == "metal_content"]
-        cut[prog] = (
-            (share[:, metal_idx] * applies[:, metal_idx]).sum(axis=1) if metal_idx else np.zeros(n)
-        )
+        final[prog] = np.asarray(applies[:, idx].any(axis=1))
+        total = np.zeros(n)
+        for j in idx:  # summed in measure order, one column at a time
+            if ms[j].value_basis == "metal_content":
+                total = total + share[:, j] * applies[:, j]
+        cut[prog] = total
     universe = hts_universe()
     adval = universe.columns["mfn_ad_valorem"][lines.code]
     specific = universe.columns["mfn_specific"][lines.code]
