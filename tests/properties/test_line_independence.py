@@ -54,7 +54,7 @@ ORIGINS = ("CAN", "MEX", "CHN", "JPN", "DEU", "BRA", "IND", "VNM", "KOR", "GBR")
 @functools.cache
 def _codes() -> tuple[str, ...]:
     universe = hts_universe()
-    idx, found = universe.find(np.array(CODES))
+    _, found = universe.find(np.array(CODES))
     return tuple(c for c, ok in zip(CODES, found, strict=True) if ok)
 
 
@@ -65,7 +65,9 @@ def _dates() -> tuple[str, ...]:
     days = {dt.date(2025, 1, 1), snap.coverage_date}
     for b in snap.bounds:
         days |= {b, b - dt.timedelta(days=1)}
-    return tuple(sorted(d.isoformat() for d in days if dt.date(2025, 1, 1) <= d <= snap.coverage_date))
+    return tuple(
+        sorted(d.isoformat() for d in days if dt.date(2025, 1, 1) <= d <= snap.coverage_date)
+    )
 
 
 def _share() -> st.SearchStrategy[object]:
@@ -95,7 +97,9 @@ def _line(draw: st.DrawFn) -> dict[str, object]:
 
 
 def _frame(lines: list[dict[str, object]]) -> dict[str, np.ndarray]:
-    return {c: np.array([x.get(c) for x in lines], dtype=object) for c in BATCH_COLUMNS if c in lines[0]}
+    return {
+        c: np.array([x.get(c) for x in lines], dtype=object) for c in BATCH_COLUMNS if c in lines[0]
+    }
 
 
 def _amounts(lines: list[dict[str, object]]) -> dict[int, tuple[object, ...]]:

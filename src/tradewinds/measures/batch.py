@@ -130,8 +130,8 @@ def duty_batch(
         {
             "row": records["row"],
             "field": pl.Series(records["field"].tolist(), dtype=pl.String),
-            "value": pl.Series(records["value"].tolist(), dtype=pl.String),
-            "error": pl.Series(records["error"].tolist(), dtype=pl.String),
+            "value": pl.Series(neutralise(records["value"].tolist()), dtype=pl.String),
+            "error": pl.Series(neutralise(records["error"].tolist()), dtype=pl.String),
         }
     )
     return BatchResult(table, errors, prepared.n_input)
@@ -160,15 +160,83 @@ def calculate_batch(
     return pd.DataFrame({name: out.get_column(name).to_numpy() for name in out.columns})
 
 
+#: Formats a batch result can be written in, by file suffix.
+OUTPUT_SUFFIXES = (".csv", ".xlsx")
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(texts: list[str]) -> list[str]:
+    """``texts`` safe to open in a spreadsheet: a leading formula character is quoted with ``'``.
+
+    As OWASP recommends for CSV injection: a cell starting with ``=``, ``+``, ``-``, ``@``, tab
+    or carriage return is prefixed with a single quote, so that it is shown as text. Applied to
+    what a batch echoes of its input (the errors' values and messages); the duty table holds
+    only validated codes, numbers and measure ids.
+    """
+    return [f"'{t}" if t.startswith(_FORMULA_START) else t for t in texts]
+
+
 def write_csv(frame: Any, path: Path | IO[bytes]) -> None:
     """Write a batch result (polars or pandas) as CSV to ``path`` (a file path or binary stream)."""
+    write_table(frame, path)
+
+
+def write_table(frame: Any, path: Path | IO[bytes]) -> None:
+    """Write a batch result as CSV, or as an Excel workbook when ``path`` ends in ``.xlsx``.
+
+    A file is written beside its destination
+    and moved into place when complete, so a failed write leaves no truncated file; a file
+    that cannot be written is one :class:`ScenarioError` naming it.
+    """
+    import os
+    import tempfile
+
     import polars as pl
 
     if not isinstance(frame, pl.DataFrame):
         frame = pl.DataFrame({str(c): frame[c].to_numpy() for c in frame.columns})
-    if isinstance(path, Path):
+    if not isinstance(path, Path):
+        frame.write_csv(path, date_format="%Y-%m-%d")
+        return
+    suffix = path.suffix.lower()
+    if suffix not in OUTPUT_SUFFIXES:
+        raise ScenarioError(
+            f"Output file {str(path)!r} must end in {' or '.join(OUTPUT_SUFFIXES)} "
+            f"(got {suffix or 'no suffix'!r})."
+        )
+    tmp = None
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
-    frame.write_csv(path, date_format="%Y-%m-%d")
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        os.close(fd)
+        tmp = Path(name)
+        if suffix == ".xlsx":
+            _write_xlsx(frame, tmp)
+        else:
+            frame.write_csv(tmp, date_format="%Y-%m-%d")
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise ScenarioError(
+            f"Cannot write output file {str(path)!r}: {exc.strerror or exc}. Give a writable "
+            "file path (not a folder)."
+        ) from None
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
+def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
+    """One worksheet named ``duties`` with the header row, written row by row (openpyxl)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("duties")
+    sheet.append(frame.columns)
+    for row in frame.iter_rows():
+        sheet.append(list(row))
+    book.save(path)
 
 
 def read_lines(path: Path) -> pl.DataFrame:

@@ -51,8 +51,7 @@ class ScopeView(NamedTuple):
 
 
 class MeasureRecord(NamedTuple):
-    """A measure as the engine (:class:`~tradewinds.measures.stacking.Stackable`) and the duty
-    table read it."""
+    """A measure as the engine and the duty table read it (a ``stacking.Stackable``)."""
 
     id: str
     authority: str
@@ -215,8 +214,7 @@ def compile_registry(registry: Registry) -> Compiled:
     lists = sorted({ex.list for m in ms for ex in m.scope.declared_exclusions})
     n = len(ms)
     columns = [
-        masks[m.id] if m.id in masks else scope_mask(m.scope, where=f"measure {m.id!r}")
-        for m in ms
+        masks[m.id] if m.id in masks else scope_mask(m.scope, where=f"measure {m.id!r}") for m in ms
     ]
     columns += [universe.mask(list_prefixes(name)) for name in lists]
     columns.append(universe.mask(["72", "73", "74", "76"]))
@@ -273,7 +271,9 @@ def _build_packed() -> _Packed:
 
     compiled = compile_registry(load_registry())
     packed = np.packbits(compiled.bits, axis=0)
-    return _Packed(tuple(compiled._replace(bits=np.zeros((0, 0), bool))), packed, compiled.bits.shape)
+    return _Packed(
+        tuple(compiled._replace(bits=np.zeros((0, 0), bool))), packed, compiled.bits.shape
+    )
 
 
 @functools.cache

@@ -148,7 +148,7 @@ def _lines(cols: Mapping[str, np.ndarray], codes: np.ndarray, part: np.ndarray) 
     from tradewinds.measures.stacking import Lines
 
     def take(name: str) -> np.ndarray:
-        return cols[name][part]
+        return np.asarray(cols[name][part])
 
     return Lines(
         code=codes[part],
@@ -196,8 +196,8 @@ def evaluate_frame(
             importers = set(np.unique(cols["importer"][part]).tolist())
             candidates = [registry.measures[i] for i in regime.measures]
             candidates = [m for m in candidates if m.imposing in importers]
-            bits = [m.bit for m in candidates]
-            covered = registry.bits[np.ix_(here, bits)].any(axis=0)
+            bits = np.array([m.bit for m in candidates], dtype=np.intp)
+            covered = np.asarray(registry.bits[np.ix_(here, bits)].any(axis=0), dtype=bool)
             measures = [m for m, c in zip(candidates, covered.tolist(), strict=True) if c]
             yield part, evaluate(_lines(cols, codes, part), measures, regime.rules, masks)
 
@@ -298,22 +298,22 @@ def _result(
     if mfn is not None and mfn_due and kind in ("specific", "compound"):
         qty = float(cols["quantity"][0])
         spec = float(ev.mfn_specific[0])
-        amount = None if math.isnan(qty) else round(spec, 2)
+        shown = None if math.isnan(qty) else round(spec, 2)
         layers.append(
             Layer(
                 mfn.id,
                 "mfn",
                 None,
                 f"{float(table['mfn_specific'][index]):g} US$/{unit}",
-                None if amount is None else qty,
-                amount,
+                None if shown is None else qty,
+                shown,
                 mfn.title,
                 mfn.legal_basis,
                 formula=f"MFN specific {text}",
-                exact=0.0 if amount is None else spec,
+                exact=0.0 if shown is None else spec,
             )
         )
-        if amount is None:
+        if shown is None:
             notes.append(
                 f"MFN rate {text!r} has a specific part: give --quantity and --unit "
                 f"{unit} to compute it; the totals exclude it."

@@ -547,7 +547,7 @@ def _coverage(registry: Compiled, codes: np.ndarray, dates: np.ndarray) -> np.nd
         rows = np.flatnonzero(seg == s)
         for k, ids in enumerate(registry.regimes[s].metal_measures):
             if ids:
-                bits = [registry.measures[i].bit for i in ids]
+                bits = np.array([registry.measures[i].bit for i in ids], dtype=np.intp)
                 cover[rows, k] = registry.bits[np.ix_(codes[rows], bits)].any(axis=1)
     return cover
 

@@ -116,8 +116,11 @@ class Shipment(BaseModel):
             raise ScenarioError(message(exc)) from None
 
     def columns(self) -> dict[str, object]:
-        """The line as the columns of a batch (``BATCH_COLUMNS``); fields left at their default
-        (no claim, nothing declared) are left out, as a batch may leave out their columns."""
+        """The line as the columns of a batch (``BATCH_COLUMNS``).
+
+        Fields left at their default (no claim, nothing declared) are left out, as a batch may
+        leave out their columns.
+        """
         full: dict[str, object] = {
             "hts": self.hts,
             "origin": self.origin,

@@ -304,7 +304,9 @@ def _candidates(
         if "chapters:primary-metals" not in masks:
             masks["chapters:primary-metals"] = _primary_metal_mask()
         content = lines.metal("steel") + lines.metal("aluminum") + lines.metal("copper")
-        below = lines.flag("metal_declared") & (np.where(np.isnan(content), 0.0, content) <= m.metal_threshold)
+        below = lines.flag("metal_declared") & (
+            np.where(np.isnan(content), 0.0, content) <= m.metal_threshold
+        )
         cover &= ~(below & ~masks["chapters:primary-metals"][lines.code])
     share: np.ndarray | None = None
     if m.usmca == "exempt":
