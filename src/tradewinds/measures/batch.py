@@ -78,7 +78,7 @@ def duty_batch(
     layer_index: dict[str, int] = {}
     for rows, ev in evaluate_frame(prepared, snap):
         incomplete[rows] = ev.mfn_incomplete
-        is_mfn = np.array([m.programme == MFN for m in ev.measures])
+        is_mfn = np.array([m.programme == MFN for m in ev.measures], dtype=bool)
         shown = ev.applies & ((ev.base_share > 0) | is_mfn)
         if is_mfn.any():
             spec = is_mfn.sum() * np.nan_to_num(ev.mfn_specific)
