@@ -194,7 +194,8 @@ def test_long_fields_are_bounded(tmp_path, capsys, client):
     assert "at most 64" in response.text
     assert len(response.text) < 2000
     single = client.post(
-        "/api/v1/duty", json={"hts": huge[:1_000_000], "origin": "JPN", "date": "2025-06-01", "value": 1}
+        "/api/v1/duty",
+        json={"hts": huge[:1_000_000], "origin": "JPN", "date": "2025-06-01", "value": 1},
     )
     assert single.status_code == 422
 

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tradewinds.measures.batch import neutralise
-
 from tradewinds.cli.main import main
+from tradewinds.measures.batch import neutralise
 
 HEADER = "hts,origin,date,value,importer,usmca,us_content,steel,aluminum,quantity,unit,transshipped"
 GOOD = "8703.23.0190,MEX,2025-05-01,30000,USA,1,0.4,,,,,0"
