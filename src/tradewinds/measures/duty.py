@@ -192,14 +192,37 @@ def evaluate_frame(
         rows = np.arange(1) if one else np.flatnonzero(seg == s)
         for start in range(0, len(rows), chunk):
             part = rows[start : start + chunk]
-            here = np.unique(codes[part])
-            importers = set(np.unique(cols["importer"][part]).tolist())
-            candidates = [registry.measures[i] for i in regime.measures]
-            candidates = [m for m in candidates if m.imposing in importers]
-            bits = np.array([m.bit for m in candidates], dtype=np.intp)
-            covered = np.asarray(registry.bits[np.ix_(here, bits)].any(axis=0), dtype=bool)
-            measures = [m for m, c in zip(candidates, covered.tolist(), strict=True) if c]
+            importers = np.unique(cols["importer"][part]).tolist()
+            candidates, bits = _candidates(registry, s, tuple(importers))
+            here = codes[part] if one else np.unique(codes[part])
+            covered = registry.bits[here[:, None], bits].any(axis=0).tolist()
+            measures = [m for m, c in zip(candidates, covered, strict=True) if c]
             yield part, evaluate(_lines(cols, codes, part), measures, regime.rules, masks)
+
+
+def _candidates(
+    registry: Compiled, segment: int, importers: tuple[str, ...]
+) -> tuple[tuple[MeasureRecord, ...], np.ndarray]:
+    """The measures in force in ``segment`` imposed by ``importers``, and their mask columns."""
+    key = (id(registry), segment, importers)
+    hit = _CANDIDATES.get(key)
+    if hit is not None and hit[0] is registry:
+        return hit[1], hit[2]
+    ms = tuple(
+        m
+        for m in (registry.measures[i] for i in registry.regimes[segment].measures)
+        if m.imposing in importers
+    )
+    bits = np.array([m.bit for m in ms], dtype=np.intp)
+    if len(_CANDIDATES) > 4096:
+        _CANDIDATES.clear()
+    _CANDIDATES[key] = (registry, ms, bits)
+    return ms, bits
+
+
+_CANDIDATES: dict[
+    tuple[int, int, tuple[str, ...]], tuple[Compiled, tuple[MeasureRecord, ...], np.ndarray]
+] = {}
 
 
 def _masks(registry: Compiled) -> dict[str, np.ndarray]:

@@ -234,6 +234,26 @@ def _programme_order(
     return tuple(order)
 
 
+def _plan(
+    rules: Sequence[StackRule],
+) -> tuple[tuple[str, ...], dict[str, tuple[tuple[str, str], ...]]]:
+    """The programmes the rules name in precedence order, and who beats each (memoised)."""
+    key = id(rules)
+    hit = _PLANS.get(key)
+    if hit is not None and hit[0] is rules:
+        return hit[1], hit[2]
+    edges = tuple((r.id, r.winner, tuple(r.losers), r.level) for r in rules)
+    order = _programme_order(tuple(e[:3] for e in edges), ())
+    beaten = _beaten_by(edges)
+    if len(_PLANS) > 256:
+        _PLANS.clear()
+    _PLANS[key] = (rules, order, beaten)
+    return order, beaten
+
+
+_PLANS: dict[int, tuple[object, tuple[str, ...], dict[str, tuple[tuple[str, str], ...]]]] = {}
+
+
 @functools.lru_cache(maxsize=256)
 def _beaten_by(
     edges: tuple[tuple[str, str, tuple[str, ...], str], ...],
@@ -350,10 +370,10 @@ def evaluate(
         cols.setdefault(m.programme, []).append(j)
     final: dict[str, np.ndarray] = {}
     cut: dict[str, np.ndarray] = {}
-    edges = tuple((r.id, r.winner, tuple(r.losers), r.level) for r in rules)
-    beaten_by = _beaten_by(edges)
-    # programmes without a measure here block nothing and cut nothing: they are skipped
-    for prog in programme_order(rules, list(cols)):
+    order, beaten_by = _plan(rules)
+    # programmes without a measure here block nothing and cut nothing: they are skipped; those
+    # no rule names neither block nor are blocked, so they may come in any order (here last)
+    for prog in [*order, *sorted(set(cols) - set(order))]:
         idx = cols.get(prog)
         if not idx:
             continue
