@@ -44,7 +44,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 #: Origins and dates the distinct lines are drawn from (dates across the regime changes).
 ORIGINS = ("CAN", "MEX", "CHN", "JPN", "DEU", "KOR", "VNM", "BRA", "IND", "GBR")
-DATES = tuple(f"2025-{m:02d}-15" for m in range(1, 13)) + ("2026-01-15", "2026-03-01")
+DATES = (*(f"2025-{m:02d}-15" for m in range(1, 13)), "2026-01-15", "2026-03-01")
 
 
 def _codes() -> list[str]:
@@ -58,6 +58,12 @@ def _codes() -> list[str]:
 
 
 CODES: list[str] = []
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def body(k: int, distinct: bool) -> dict[str, Any]:
