@@ -5,8 +5,10 @@ counting the header), ``mfn_duty``, ``additional_duty``, ``total_duty``, ``addit
 ``effective_rate``, ``mfn_incomplete`` (a specific or unparsed MFN part was not computed), one
 ``duty_<authority>`` column per non-MFN authority applying to some line (``ieepa``,
 ``section_232``, ``section_122``, ``adcvd`` ...), and ``layers``: the ids of the measures that
-apply to the line, separated by ``;`` (the layers the single-shipment calculator prints). The id
-list is built once per distinct combination, not once per line.
+apply to the line, separated by ``;`` (the layers the single-shipment calculator prints), and
+``formulas``: how each of those layers' rate was set, in the same order (``MFN``, ``additional``
+or ``all-in floor 15% incl. MFN``: the floor less the line's MFN rate). Both lists are built
+once per distinct combination, not once per line.
 
 Bad lines do not stop the batch: each bad field is reported with its row, field, value and the
 reason (:attr:`BatchResult.errors`), and the other lines are computed. The path is columnar from
@@ -24,7 +26,7 @@ import numpy as np
 
 from tradewinds.core.errors import ScenarioError
 from tradewinds.measures.compiled import compiled
-from tradewinds.measures.duty import evaluate_frame, prepare_lines
+from tradewinds.measures.duty import evaluate_frame, formula, prepare_lines
 from tradewinds.measures.fields import MFN
 from tradewinds.measures.products import hts_universe
 
@@ -75,6 +77,7 @@ def duty_batch(
     by_key: dict[str, np.ndarray] = {}
     layer_code = np.zeros(n, dtype=np.int64)
     layer_names: list[str] = []
+    layer_formulas: list[str] = []
     layer_index: dict[str, int] = {}
     for rows, ev in evaluate_frame(prepared, snap):
         incomplete[rows] = ev.mfn_incomplete
@@ -98,10 +101,12 @@ def duty_batch(
         keys, inverse = np.unique(bits.sum(axis=1, dtype=np.uint64), return_inverse=True)
         codes = np.empty(len(keys), dtype=np.int64)
         for k, key in enumerate(keys):
-            text = ";".join(ev.measures[j].id for b, j in enumerate(order) if (int(key) >> b) & 1)
+            applied = [ev.measures[j] for b, j in enumerate(order) if (int(key) >> b) & 1]
+            text = ";".join(m.id for m in applied)
             codes[k] = layer_index.setdefault(text, len(layer_names))
             if codes[k] == len(layer_names):
                 layer_names.append(text)
+                layer_formulas.append(";".join(formula(m) for m in applied))
         layer_code[rows] = codes[np.asarray(inverse).ravel()]
     value = cols["value"]
     universe = pl.Series(hts_universe().codes)
@@ -124,6 +129,7 @@ def duty_batch(
     table = table.with_columns(
         [pl.Series(f"duty_{key}", by_key[key].round(2)) for key in sorted(by_key)]
         + [pl.Series("layers", layer_names or [""], pl.String).gather(layer_code)]
+        + [pl.Series("formulas", layer_formulas or [""], pl.String).gather(layer_code)]
     )
     records = prepared.errors.records()
     errors = pl.DataFrame(

@@ -126,12 +126,16 @@ def _sum(values: Any) -> float:
     return total
 
 
-def formula(m: MeasureRecord, mfn_rate: float) -> str:
-    """How a layer's rate was set: ``MFN``, ``additional`` or the all-in floor it completes."""
+def formula(m: MeasureRecord, mfn_rate: float | None = None) -> str:
+    """How a layer's rate was set: ``MFN``, ``additional`` or the all-in floor it completes.
+
+    ``mfn_rate`` (the line's ad valorem MFN rate) is named in a floor's formula when given.
+    """
     if m.programme == MFN:
         return "MFN"
     if m.floor:
-        return f"all-in floor {100 * m.rate:.4g}% incl. MFN {100 * mfn_rate:.4g}%"
+        mfn = "MFN" if mfn_rate is None else f"MFN {100 * mfn_rate:.4g}%"
+        return f"all-in floor {100 * m.rate:.4g}% incl. {mfn}"
     return "additional"
 
 
