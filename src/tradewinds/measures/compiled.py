@@ -126,6 +126,19 @@ class Compiled(NamedTuple):
         """The regime segment of ``day``."""
         return self.regimes[bisect.bisect_right(self.bounds, day)]
 
+    def metal_columns(self, segment: int) -> tuple[tuple[int, np.ndarray], ...]:
+        """Per metal programme in force in ``segment``: (metal index, its measures' columns)."""
+        key = (id(self), segment)
+        hit = _METAL_COLUMNS.get(key)
+        if hit is None or hit[0] is not self:
+            columns = tuple(
+                (k, np.array([self.measures[i].bit for i in ids], dtype=np.intp))
+                for k, ids in enumerate(self.regimes[segment].metal_measures)
+                if ids
+            )
+            hit = _METAL_COLUMNS[key] = (self, columns)
+        return hit[1]
+
     def check_date(self, day: dt.date) -> None:
         """Refuse dates before the registry; warn past its coverage date."""
         check_registry_date(day, self.coverage_date, self.open_questions)
@@ -155,6 +168,9 @@ class Compiled(NamedTuple):
                 continue
             out.append(m)
         return tuple(out), regime.rules
+
+
+_METAL_COLUMNS: dict[tuple[int, int], tuple[Compiled, tuple[tuple[int, np.ndarray], ...]]] = {}
 
 
 def basis_text(m: Measure) -> str:

@@ -435,8 +435,8 @@ def prepare(
         codes = codes[rows]
     # a declared metal content (before undeclared shares default) selects the 2026 metals
     # regime's exclusion of articles at or below its content threshold
-    out["metal_declared"] = np.asarray(
-        np.column_stack([~np.isnan(out[m]) for m in METALS]).any(axis=1), dtype=bool
+    out["metal_declared"] = ~(
+        np.isnan(out["steel"]) & np.isnan(out["aluminum"]) & np.isnan(out["copper"])
     )
     notes = _metal_defaults(out, codes, registry, strict, check, rows)
     keep = ~check.errors.bad_rows(n)[rows]  # shares that add up to more than 1
@@ -543,12 +543,15 @@ def _coverage(registry: Compiled, codes: np.ndarray, dates: np.ndarray) -> np.nd
     if not len(codes):
         return cover
     seg = registry.regime_index(dates)
-    for s in [int(seg[0])] if len(seg) == 1 else np.unique(seg).tolist():
-        rows = np.flatnonzero(seg == s)
-        for k, ids in enumerate(registry.regimes[s].metal_measures):
-            if ids:
-                bits = np.array([registry.measures[i].bit for i in ids], dtype=np.intp)
-                cover[rows, k] = registry.bits[np.ix_(codes[rows], bits)].any(axis=1)
+    segments = [int(seg[0])] if len(seg) == 1 else np.unique(seg).tolist()
+    for s in segments:
+        columns = registry.metal_columns(s)
+        if not columns:
+            continue
+        rows = np.flatnonzero(seg == s) if len(segments) > 1 else np.arange(len(codes))
+        at = codes[rows][:, None]
+        for k, bits in columns:
+            cover[rows, k] = registry.bits[at, bits].any(axis=1)
     return cover
 
 
@@ -566,9 +569,9 @@ def _metal_defaults(
     programmes can cover the article on the line's date and none is declared, the line is
     refused: the shares must be declared (a guess would be silently wrong).
     """
-    declared = np.column_stack([~np.isnan(out[m]) for m in METALS])
+    declared = [~np.isnan(out[m]) for m in METALS]
     cover = _coverage(registry, codes, out["date"])
-    undeclared_all = ~declared.any(axis=1)
+    undeclared_all = ~out["metal_declared"]
     n_cover = cover.sum(axis=1)
     several = undeclared_all & (n_cover > 1)
     for pattern in np.unique(cover[several], axis=0) if several.any() else ():
@@ -584,7 +587,7 @@ def _metal_defaults(
     notes: list[str] = []
     for k, metal in enumerate(METALS):
         fill = undeclared_all & cover[:, k] & ~several
-        out[metal] = np.where(declared[:, k], out[metal], np.where(fill, 1.0, 0.0))
+        out[metal] = np.where(declared[k], out[metal], np.where(fill, 1.0, 0.0))
         if strict and fill.any():
             notes.append(metal)
     total = out["steel"] + out["aluminum"] + out["copper"]
