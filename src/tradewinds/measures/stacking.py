@@ -20,9 +20,10 @@ Declarations (``Lines.declared``) switch conditional measures on (``condition``)
 articles out of a scope (``scope.declared_exclusions``) and, with ``metal_declared``, let a declared
 metal content at or below a measure's ``metal_threshold`` take the article out of it.
 
-A single shipment on the packaged registry is computed by the same rules written for one line in
-plain Python (:func:`tradewinds.measures.single.evaluate_line`); a change here must be made there
-too, and ``tests/properties/test_single_line.py`` fails until both agree.
+This is the one duty engine: a single shipment (a table of one line), a batch of a million
+lines and the effective rates all come here. Each line's result depends on that line alone
+(``tests/properties/test_line_independence.py``); measures that cover none of the lines may be
+left out of ``measures`` without changing any amount.
 """
 
 from __future__ import annotations
@@ -65,10 +66,10 @@ class StackScope(Protocol):
 class Stackable(Protocol):
     """What the engine reads of a measure.
 
-    A :class:`~tradewinds.measures.schema.Measure` is one; so is the plain view of a packaged
-    measure that :func:`tradewinds.measures.single.stack_view` makes from the duty-line snapshot
-    (for effective rates without the pydantic registry). A measure that is not a ``Measure`` must
-    have its code mask in ``masks``: only a ``Measure`` carries the prefixes to compute it.
+    A :class:`~tradewinds.measures.schema.Measure` is one; so is the plain record of a compiled
+    registry (:class:`~tradewinds.measures.compiled.MeasureRecord`), which every duty uses. A
+    measure that is not a ``Measure`` must have its code mask in ``masks``: only a ``Measure``
+    carries the prefixes to compute it.
     """
 
     @property
