@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Literal, get_args
 
 from tradewinds.core.errors import ScenarioError
 
@@ -16,7 +17,10 @@ from tradewinds.core.errors import ScenarioError
 START_DATE = dt.date(2025, 1, 1)
 #: The stacking programme of the MFN (column 1 general) measure.
 MFN = "mfn"
-METALS = ("steel", "aluminum", "copper")
+#: The metals of the Section 232 metal programmes (the one list: the registry schema, the
+#: shipment record, the validator and the front ends all read it).
+Metal = Literal["steel", "aluminum", "copper"]
+METALS: tuple[str, ...] = get_args(Metal)
 #: Columns a batch CSV may carry (``hts, origin, date, value`` are required).
 BATCH_COLUMNS = (
     "hts",

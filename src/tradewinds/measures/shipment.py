@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tradewinds.core.errors import ScenarioError
-from tradewinds.measures.fields import DECLARATIONS, MAX_AMOUNT, MAX_FIELD, METALS
+from tradewinds.measures.fields import DECLARATIONS, MAX_AMOUNT, MAX_FIELD, METALS, Metal
 from tradewinds.measures.mfn import normalise_unit
-
-Metal = Literal["steel", "aluminum", "copper"]
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _REQUIRED = ("hts", "origin", "date", "value", "importer")

@@ -76,7 +76,7 @@ DUTY_FLAGS = {
     "semiconductor": "Covered semiconductor article (U.S. note 39)",
 }
 #: Text and number fields of the duty form besides the required ones.
-DUTY_FIELDS = ("importer", "us_content", "steel", "aluminum", "copper", "quantity", "unit")
+DUTY_FIELDS = ("importer", "us_content", *METALS, "quantity", "unit")
 
 
 @router.get("/calculator", response_class=HTMLResponse)
@@ -114,6 +114,7 @@ def duty(request: Request, hts: str = "", origin: str = "MEX", date: str = "") -
         title="Duty calculator",
         form=form,
         flags=DUTY_FLAGS,
+        metals=METALS,
         result=result,
         layers=layers,
         figure=figure,
