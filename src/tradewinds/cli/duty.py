@@ -22,6 +22,10 @@ def _metal_content(items: list[str]) -> dict[str, object]:
     for item in items:
         name, sep, share = item.partition("=")
         key = name.strip().lower()
+        try:
+            float(share)
+        except ValueError:
+            sep = ""
         if not sep or not key:
             raise ScenarioError(
                 f"--metal-content {item!r} must look like steel=0.8 (a metal and a share of value)."

@@ -50,6 +50,10 @@ REQUIRED = ("hts", "origin", "date", "value")
 MAX_FIELD = 64
 #: Largest customs value and quantity accepted: every duty of a line stays a finite number.
 MAX_AMOUNT = 1e15
+#: Why a number is refused, by kind (the shipment record and the columnar validator both say so).
+VALUE_RULE = f"must be a finite amount of US dollars above 0 and at most {MAX_AMOUNT:g}"
+SHARE_RULE = "must be a share of the customs value between 0 and 1 (e.g. 0.4 for 40%)"
+QUANTITY_RULE = f"must be a finite quantity, 0 or more and at most {MAX_AMOUNT:g}"
 #: Parties to USMCA: a claim needs an origin and an importer among them.
 USMCA_PARTIES = ("CAN", "MEX", "USA")
 #: Spellings of yes and no accepted for a flag (``usmca``, ``transshipped``), case-insensitive,

@@ -32,9 +32,12 @@ from tradewinds.measures.fields import (
     MAX_AMOUNT,
     MAX_FIELD,
     METALS,
+    QUANTITY_RULE,
     REQUIRED,
+    SHARE_RULE,
     TRUE_SPELLINGS,
     USMCA_PARTIES,
+    VALUE_RULE,
 )
 from tradewinds.measures.mfn import normalise_unit
 from tradewinds.measures.products import dotted, hts_universe
@@ -390,10 +393,10 @@ def prepare(
         low=0.0,
         high=MAX_AMOUNT,
         low_open=True,
-        what=f"must be a finite amount of US dollars above 0 and at most {MAX_AMOUNT:g}",
+        what=VALUE_RULE,
         required=True,
     )
-    share = "must be a share of the customs value between 0 and 1 (e.g. 0.4 for 40%)"
+    share = SHARE_RULE
     for name in ("us_content", *METALS):
         out[name] = (
             _numbers(cols[name], name, check, low=0.0, high=1.0, low_open=False, what=share)
@@ -408,7 +411,7 @@ def prepare(
             low=0.0,
             high=MAX_AMOUNT,
             low_open=False,
-            what=f"must be a finite quantity, 0 or more and at most {MAX_AMOUNT:g}",
+            what=QUANTITY_RULE,
         )
         if "quantity" in cols
         else np.full(n, np.nan)
