@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tradewinds.api.app import create_app
 from tradewinds.api.security import Settings
 from tradewinds.cli.main import main
 from tradewinds.measures import calculate
+from tradewinds.server import create_app
 
 pytestmark = pytest.mark.e2e
 
