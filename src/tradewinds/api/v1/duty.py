@@ -109,7 +109,7 @@ _QUERY = (*(f for f in Shipment.model_fields if f != "metal_content"), *METALS)
 
 
 async def duty_line(request: Request, **fields: Any) -> Response:
-    """The duty of one shipment from query parameters (shared with the ``/duty`` alias).
+    """The duty of one shipment from query parameters.
 
     Unknown query parameters are refused (422 naming them), as unknown keys of the body are.
     """
