@@ -198,9 +198,17 @@ def evaluate_frame(
             part = rows[start : start + chunk]
             importers = np.unique(cols["importer"][part]).tolist()
             candidates, bits = _candidates(registry, s, tuple(importers))
+            # measures that target none of the lines' origins apply to none of them (a
+            # country's own records number in the hundreds), nor those that cover no code
+            origins = set(np.unique(cols["origin"][part]).tolist())
+            aimed = [
+                j
+                for j, m in enumerate(candidates)
+                if "*" in m.targets or not origins.isdisjoint(m.targets)
+            ]
             here = codes[part] if one else np.unique(codes[part])
-            covered = registry.bits[here[:, None], bits].any(axis=0).tolist()
-            measures = [m for m, c in zip(candidates, covered, strict=True) if c]
+            covered = registry.bits[here[:, None], bits[aimed]].any(axis=0).tolist()
+            measures = [candidates[j] for j, c in zip(aimed, covered, strict=True) if c]
             yield part, evaluate(_lines(cols, codes, part), measures, regime.rules, masks)
 
 

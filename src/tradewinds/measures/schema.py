@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from tradewinds.core.inputs import Number
 from tradewinds.measures.fields import Metal
 
-#: Authorities used for the breakdown of effective rates.
+#: Authorities used for the breakdown of effective rates. ``not_encoded``: a zero-rate record
+#: that names duties the registry does not compute for its targets (shown as a warning layer).
 Authority = Literal[
     "mfn",
     "ieepa",
@@ -27,6 +28,8 @@ Authority = Literal[
     "canada_surtax",
     "mexico_tariff",
     "section_301",
+    "section_338",
+    "not_encoded",
 ]
 
 #: Which part of the customs value a rate applies to: all of it, the declared share of one metal,
