@@ -22,7 +22,7 @@ from tradewinds.api.security import Settings
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application (one per process; the registry and baselines load lazily)."""
-    from tradewinds.api import docs, errors, legacy, routes_corridors, routes_gravity
+    from tradewinds.api import docs, errors, legacy, limits, routes_corridors, routes_gravity
     from tradewinds.api.jobs import JobManager
     from tradewinds.api.security import BodyLimit
     from tradewinds.api.v1 import duty, jobs, resources, runs
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="North American trade policy in numbers: duties, effective rates, GE models.",
         docs_url=None,  # served offline by tradewinds.api.docs
         redoc_url=None,
+        openapi_url=None,  # served by tradewinds.api.docs, behind the read token
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -74,4 +75,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     docs.install(app)
     # Dashboard: tradewinds.web is mounted at "/" here (last, so /api/v1 and /docs win).
     mount_dashboard(app)
+    # After every route: the deadline and the cross-site guard wrap all of them.
+    limits.install(app, settings)
     return app

@@ -65,10 +65,11 @@ async def run(request: Request, body: RunRequest) -> Any:
             )
         await asyncio.sleep(0.05)
     done = jobs.get(job.job_id)
-    if done.state != "done" or done.result is None:
+    result = done.result
+    if done.state != "done" or result is None:
         error = done.error or {"error": "JobCancelled", "message": "cancelled", "status": 409}
         return JSONResponse(status_code=int(error.get("status", 500)), content=error)
-    return done.result
+    return result
 
 
 @router.get("/duty", dependencies=[Depends(require_read)], response_class=Response)

@@ -69,6 +69,8 @@ class Limits:
     max_shock_entries: int = 2_000
     #: Most Monte Carlo draws or united-front elasticity draws per job.
     max_draws: int = 5_000
+    #: Most materials in one bill of materials (``/api/v1/origin/check``).
+    max_bom_materials: int = 5_000
     #: Seconds a synchronous request may compute before it is answered with 504.
     request_seconds: float = 30.0
     #: Seconds a job may run before it is stopped and marked failed.
@@ -157,7 +159,9 @@ def check_token(settings: Settings, authorization: str | None, *, write: bool) -
         return
     scheme, _, given = (authorization or "").partition(" ")
     expected = settings.token or ""
-    if scheme.lower() != "bearer" or not expected or not hmac.compare_digest(given, expected):
+    # Bytes, not text: compare_digest refuses non-ASCII str, and a header may carry any byte.
+    matches = hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected.encode())
+    if scheme.lower() != "bearer" or not expected or not matches:
         raise AuthError(
             "This endpoint needs 'Authorization: Bearer <token>' with the server's token "
             "(from its --token-file)."

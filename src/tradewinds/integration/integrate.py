@@ -113,7 +113,13 @@ def parse_target(text: str, *, units: str = "millions of current US dollars") ->
                     f"A money target needs a baseline in millions of US dollars; this one is "
                     f"in {units!r}. Give the target as a multiple (2x) or a change (+50%)."
                 )
-            return TradeTarget(level=amount * scale / 1e6, text=raw)
+            level = amount * scale / 1e6
+            if not math.isfinite(level) or level <= 0:
+                raise ScenarioError(
+                    f"Target {raw!r} must be a positive amount of two-way trade (a level of 0 "
+                    "cannot be reached by any trade cost)."
+                )
+            return TradeTarget(level=level, text=raw)
     except ValueError:
         raise ScenarioError(
             f"Cannot read target {raw!r}: give a multiple (2x), a change (+50%), a level "

@@ -192,4 +192,7 @@ def read_csv(path: Path) -> pl.DataFrame:
     """Read shipment lines as strings (numbers are parsed and checked by the calculator)."""
     import polars as pl
 
+    from tradewinds.core.inputs import check_input_file
+
+    check_input_file(Path(path), "batch file")
     return pl.read_csv(path, infer_schema=False, encoding="utf8")

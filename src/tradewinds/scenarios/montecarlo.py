@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from tradewinds.core.errors import ScenarioError
 from tradewinds.scenarios.batch import BatchResult
 from tradewinds.scenarios.cluster import Progress, run_draws
 from tradewinds.scenarios.distributions import ElasticityPrior, default_prior
@@ -124,8 +123,11 @@ def run_montecarlo(
     baseline. ``bilateral`` also keeps every bilateral flow of every draw (large: 194 countries
     give about 51,000 records per draw). ``client`` as in :func:`~.sweeps.run_sweep`.
     """
-    if draws < 1:
-        raise ScenarioError(f"--draws {draws}: give at least one draw.")
+    from tradewinds.core.limits import MAX_DRAWS, check_count
+    from tradewinds.scenarios.cluster import check_chunk_size
+
+    check_count(draws, "--draws", name="MAX_DRAWS", default=MAX_DRAWS, what="draw")
+    check_chunk_size(chunk_size)
     t0 = time.perf_counter()
     ds, name = resolve_baseline(scenario, baseline)
     prior = prior or default_prior(scenario, ds)

@@ -150,6 +150,7 @@ def _series(
         by=by,
         freq=freq,
         registry=registry,
+        names=("start", "end"),
     )
 
 
@@ -325,15 +326,21 @@ class OriginRequest(BaseModel):
     bom: str | dict[str, Any]
 
 
-def _origin(bom: str | dict[str, Any]) -> dict[str, Any]:
+def _origin(bom: str | dict[str, Any], most: int) -> dict[str, Any]:
+    from tradewinds.api.security import check_count
     from tradewinds.measures.origin import check_origin
     from tradewinds.measures.origin_schema import parse_bom
 
-    spec = parse_bom(yaml_data(bom, "bill of materials"), "bill of materials")
+    data = yaml_data(bom, "bill of materials")
+    materials = data.get("materials") if isinstance(data, dict) else None
+    if isinstance(materials, list):
+        check_count(len(materials), most, "materials", "bom.materials")
+    spec = parse_bom(data, "bill of materials")
     return dict(check_origin(spec).to_dict())
 
 
 @router.post("/origin/check", tags=["origin"])
 async def origin_check(request: Request, body: OriginRequest) -> dict[str, Any]:
     """USMCA rules-of-origin checks on a bill of materials, as ``tradewinds origin check``."""
-    return await bounded(request, _origin, body.bom)
+    most = settings(request).limits.max_bom_materials
+    return await bounded(request, _origin, body.bom, most)
