@@ -132,7 +132,11 @@ def in_budget(fn: Callable[..., T]) -> Callable[..., T]:
         with current_budget().running():
             return fn(*args, **kwargs)
 
+    setattr(call, _WRAPPED, True)
     return call
+
+
+_WRAPPED = "_tradewinds_in_budget"
 
 
 Receive = Callable[[], Awaitable[Any]]
@@ -250,18 +254,38 @@ def _own_origin(scope: MutableMapping[str, Any], headers: dict[str, str]) -> str
     return f"{scheme}://{headers.get('host', '')}".lower()
 
 
-def install(app: FastAPI, settings: Settings) -> None:
-    """Add both middlewares and register every synchronous endpoint's thread with its budget.
+def _wrap_sync_endpoints(routes: list[Any]) -> None:
+    """Register the thread of every plain ``def`` endpoint in ``routes`` with its budget.
 
-    Call after every router is included: FastAPI runs a plain ``def`` endpoint in its thread
-    pool, and the wrapper put in place here is what lets the deadline stop it.
+    FastAPI runs such an endpoint in its thread pool; the wrapper (which keeps the signature
+    through ``__wrapped__``) is what lets the deadline stop it. Routers included in the app are
+    walked too (newer FastAPI keeps them as ``_IncludedRouter`` entries holding the original
+    router, whose routes it compiles on first use from each route's ``endpoint``). Idempotent:
+    module-level routers are shared by every app built in one process.
     """
     from fastapi.routing import APIRoute
 
-    for route in app.routes:
-        if isinstance(route, APIRoute):
-            call = route.dependant.call
-            if call is not None and not inspect.iscoroutinefunction(call):
-                route.dependant.call = in_budget(call)
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            _wrap_sync_endpoints(list(inner.routes))
+            continue
+        if not isinstance(route, APIRoute):
+            continue
+        endpoint = route.endpoint
+        if inspect.iscoroutinefunction(endpoint) or getattr(endpoint, _WRAPPED, False):
+            continue
+        wrapped = in_budget(endpoint)
+        route.endpoint = wrapped
+        if route.dependant.call is endpoint:  # a route compiled already (added to the app)
+            route.dependant.call = wrapped
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """Add both middlewares and register every synchronous endpoint's thread with its budget.
+
+    Call after every router is included and before the first request.
+    """
+    _wrap_sync_endpoints(list(app.router.routes))
     app.add_middleware(RequestDeadline, seconds=settings.limits.request_seconds)
     app.add_middleware(CrossSiteGuard, allowed=settings.cors)
