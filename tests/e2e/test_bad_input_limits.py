@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tradewinds.api.app import create_app
 from tradewinds.api.security import Limits, Settings
 from tradewinds.cli.main import main
+from tradewinds.server import create_app
 
 pytestmark = pytest.mark.e2e
 

@@ -162,6 +162,16 @@ class RequestDeadline:
     def __init__(self, app: ASGIApp, seconds: float) -> None:
         self.app = app
         self.seconds = seconds
+        self._covered = False
+        self._lock = threading.Lock()
+
+    def _cover(self, scope: MutableMapping[str, Any]) -> None:
+        """Wrap the app's synchronous endpoints once, before its routes are first compiled."""
+        with self._lock:
+            if not self._covered:
+                router = getattr(scope.get("app"), "router", None)
+                _wrap_sync_endpoints(list(getattr(router, "routes", [])))
+                self._covered = True
 
     def _limited(self, scope: MutableMapping[str, Any]) -> bool:
         path = str(scope.get("path", ""))
@@ -170,6 +180,8 @@ class RequestDeadline:
     async def __call__(  # noqa: D102
         self, scope: MutableMapping[str, Any], receive: Receive, send: Send
     ) -> None:
+        if not self._covered and scope["type"] in ("http", "websocket"):
+            self._cover(scope)
         if not self._limited(scope):
             await self.app(scope, receive, send)
             return
@@ -282,10 +294,11 @@ def _wrap_sync_endpoints(routes: list[Any]) -> None:
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    """Add both middlewares and register every synchronous endpoint's thread with its budget.
+    """Add both middlewares to ``app``.
 
-    Call after every router is included and before the first request.
+    The synchronous endpoints are registered with their budgets at the first request (see
+    :class:`RequestDeadline`), so routes included after this call (the dashboard's, mounted by
+    :func:`tradewinds.server.create_app`) are covered too.
     """
-    _wrap_sync_endpoints(list(app.router.routes))
     app.add_middleware(RequestDeadline, seconds=settings.limits.request_seconds)
     app.add_middleware(CrossSiteGuard, allowed=settings.cors)
