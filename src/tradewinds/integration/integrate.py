@@ -114,19 +114,19 @@ def parse_target(text: str, *, units: str = "millions of current US dollars") ->
                     f"in {units!r}. Give the target as a multiple (2x) or a change (+50%)."
                 )
             level = amount * scale / 1e6
-            if not math.isfinite(level) or level <= 0:
-                raise ScenarioError(
-                    f"Target {raw!r} must be a positive amount of two-way trade (a level of 0 "
-                    "cannot be reached by any trade cost)."
-                )
-            return TradeTarget(level=level, text=raw)
+            if math.isfinite(level) and level > 0:
+                return TradeTarget(level=level, text=raw)
+            factor = math.nan  # refused below, outside this try (ScenarioError is a ValueError)
     except ValueError:
         raise ScenarioError(
             f"Cannot read target {raw!r}: give a multiple (2x), a change (+50%), a level "
             "(US$60bn) or a welfare offset (offset:CAN)."
         ) from None
     if not math.isfinite(factor) or factor <= 0:
-        raise ScenarioError(f"Target {raw!r} must leave two-way trade positive.")
+        raise ScenarioError(
+            f"Target {raw!r} must leave two-way trade positive (no trade cost reaches zero "
+            "trade); give a positive multiple, change or amount."
+        )
     return TradeTarget(factor=factor, text=raw)
 
 

@@ -171,8 +171,9 @@ def write_csv(frame: Any, path: Path | IO[bytes]) -> None:
 
 def read_lines(path: Path) -> pl.DataFrame:
     """Shipment lines of a CSV file; one :class:`ScenarioError` naming the file if unusable."""
-    if not path.is_file():
-        raise ScenarioError(f"Batch file {str(path)!r} does not exist or is not a file.")
+    from tradewinds.core.inputs import check_input_file
+
+    check_input_file(Path(path), "batch file")
     try:
         lines = read_csv(path)
     except Exception as exc:
@@ -192,7 +193,4 @@ def read_csv(path: Path) -> pl.DataFrame:
     """Read shipment lines as strings (numbers are parsed and checked by the calculator)."""
     import polars as pl
 
-    from tradewinds.core.inputs import check_input_file
-
-    check_input_file(Path(path), "batch file")
     return pl.read_csv(path, infer_schema=False, encoding="utf8")
