@@ -328,8 +328,18 @@ needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here
         ["gravity", "estimate", "--spec", "{spec}", "--data", "{fifo}.csv", "--runs", "{tmp}/g"],
         ["measures", "diff", "{fifo}.csv", "{fifo}.csv"],
         ["origin", "check", "{fifo}.yaml"],
+        [
+            "diversify",
+            "products",
+            "--country",
+            "CAN",
+            "--date",
+            "2025-09-01",
+            "--baci",
+            "{fifo}.csv",
+        ],
     ],
-    ids=["baseline", "duty-batch", "gravity-data", "ch99-diff", "bom"],
+    ids=["baseline", "duty-batch", "gravity-data", "ch99-diff", "bom", "baci"],
 )
 def test_fifo_inputs_refused_not_waited_on(
     argv: list[str], tmp_path: Path, scenario: Path, store: Path
@@ -421,3 +431,15 @@ def test_integrate_target_of_zero_money_api(client: TestClient) -> None:
     response = client.post("/api/v1/integrate", json={"pairs": ["CAN,MEX"], "target": "US$0"})
     assert response.status_code in (400, 422), response.text
     assert "US$0" in response.json()["message"]
+
+
+@needs_fifo
+def test_token_file_fifo_refused(tmp_path: Path) -> None:
+    from tradewinds.api.security import ConfigurationError, read_token
+
+    fifo = tmp_path / "token"
+    os.mkfifo(fifo)
+    start = time.perf_counter()
+    with pytest.raises(ConfigurationError, match="token"):
+        read_token(fifo)
+    assert time.perf_counter() - start < 2

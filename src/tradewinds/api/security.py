@@ -135,9 +135,12 @@ def is_loopback(host: str) -> bool:
 
 def read_token(path: Path) -> str:
     """The bearer token in ``path`` (first line, stripped); at least 16 characters."""
+    from tradewinds.core.inputs import check_input_file
+
     try:
+        check_input_file(path, "token file")  # a FIFO would wait forever
         token = path.read_text(encoding="utf-8").strip().splitlines()[0].strip()
-    except (OSError, UnicodeDecodeError, IndexError):
+    except (OSError, UnicodeDecodeError, IndexError, ScenarioError):
         raise ConfigurationError(
             f"Cannot read a token from --token-file {str(path)!r}; put one secret line in it."
         ) from None
