@@ -147,7 +147,7 @@ class Job:
 
     job_id: str
     kind: str
-    spec: JobSpec
+    spec: JobSpec | None  # dropped when the job finishes (it may hold 2 MB of request files)
     state: str = "queued"
     done: int = 0
     total: int | None = None
@@ -331,6 +331,7 @@ class JobManager:
         self._lock.notify_all()
 
     def _finish(self, job: Job, state: str, error: dict[str, Any] | None = None) -> None:
+        job.spec = None
         job.state = state
         job.error = error
         job.finished = _now()
@@ -359,6 +360,7 @@ class JobManager:
 
     def _run(self, job: Job, slot: _Slot) -> None:
         conn = slot.connect()
+        assert job.spec is not None
         conn.send(job.spec)
         start = time.monotonic()
         cancelled_at: float | None = None
