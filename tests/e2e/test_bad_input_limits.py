@@ -121,6 +121,7 @@ def test_range_within_a_year_of_coverage_still_answers(client: TestClient) -> No
     )
     assert response.status_code == 200, response.text
     assert response.json()["records"][-1]["date"] == last.replace(day=1).isoformat()
+    assert any("past the registry coverage date" in n for n in response.json()["notes"])
     over = client.get(
         "/api/v1/etr/series",
         params={"country": "CAN", "end": (last + dt.timedelta(days=1)).isoformat()},

@@ -166,10 +166,12 @@ async def etr_series(
     format: Literal["json", "csv"] = "json",
 ) -> Any:
     """The series ``date, country, sector, authority, rate``, as ``tradewinds etr``."""
-    frame = await bounded(request, _series, country, start, end, usmca_shares, by, freq)
+    frame, notes = await bounded(
+        request, with_notes, _series, country, start, end, usmca_shares, by, freq
+    )
     if format == "csv":
         return Response(frame.to_csv(index=False), media_type="text/csv")
-    return {"count": len(frame), "records": frame.to_dict(orient="records")}
+    return {"count": len(frame), "records": frame.to_dict(orient="records"), "notes": notes}
 
 
 # -- baselines -------------------------------------------------------------------------------
