@@ -20,6 +20,7 @@ Two ASGI middlewares, installed where the app is built (:func:`install`):
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import contextvars
 import ctypes
@@ -71,25 +72,27 @@ class Budget:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._threads: set[int] = set()
+        self._threads: collections.Counter[int] = collections.Counter()  # nested blocks count
         self.expired = False
 
     @contextlib.contextmanager
     def running(self) -> Iterator[None]:
-        """Register the calling thread for the duration of the block."""
+        """Register the calling thread for the duration of the block (blocks may nest)."""
         ident = threading.get_ident()
         with self._lock:
             if self.expired:
                 raise WorkStopped
-            self._threads.add(ident)
+            self._threads[ident] += 1
         try:
             yield
         finally:
             with self._lock:
-                self._threads.discard(ident)
-                # An exception raised by expire() but not yet delivered must not leak into
-                # the thread pool's next task.
-                _set_async_exc(ident, None)
+                self._threads[ident] -= 1
+                if self._threads[ident] <= 0:
+                    del self._threads[ident]
+                    # An exception raised by expire() but not yet delivered must not leak
+                    # into the thread pool's next task.
+                    _set_async_exc(ident, None)
 
     def expire(self) -> None:
         """Mark the budget spent and raise :class:`WorkStopped` in every registered thread."""
