@@ -178,15 +178,15 @@ class ResultsStore:
         lock = FileLock(str(self.lock_path), timeout=self.lock_timeout)
         try:
             lock.acquire()
-        except OSError as exc:
-            raise StoreError(
-                f"Cannot take the store's lock {str(self.lock_path)!r}: {exc.strerror or exc}."
-            ) from None
         except Timeout:
             raise DataError(
                 f"The results store {str(self.directory)!r} stayed busy for "
                 f"{self.lock_timeout:.0f} s (another tradewinds process is writing). Try again, "
                 f"raise ${LOCK_TIMEOUT_ENV}, or use another store with --store."
+            ) from None
+        except OSError as exc:  # after Timeout, itself an OSError (TimeoutError)
+            raise StoreError(
+                f"Cannot take the store's lock {str(self.lock_path)!r}: {exc.strerror or exc}."
             ) from None
         try:
             before = index.stamp(self.db_path) if write else None
