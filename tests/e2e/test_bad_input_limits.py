@@ -158,7 +158,7 @@ def test_sync_dashboard_route_is_cut_and_its_work_stopped(monkeypatch: pytest.Mo
     loops = state["loops"]
     time.sleep(0.3)
     assert state["loops"] == loops
-    assert hurried.get("/health").status_code == 200
+    assert hurried.get("/api/v1/health").status_code == 200
 
 
 def test_bounded_api_work_is_stopped_too(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -91,7 +91,7 @@ def test_cors_origin_let_in() -> None:
 
 def test_health_always_answers(client: TestClient) -> None:
     headers = {"sec-fetch-site": "cross-site", "origin": "https://evil.example"}
-    assert client.get("/health", headers=headers).status_code == 200
+    assert client.get("/api/v1/health", headers=headers).status_code == 200
 
 
 # -- token -------------------------------------------------------------------------------------
@@ -111,7 +111,7 @@ def test_docs_and_schema_need_the_token_when_reads_do() -> None:
         assert guarded.get(path).status_code == 401, path
         ok = guarded.get(path, headers={"Authorization": f"Bearer {TOKEN}"})
         assert ok.status_code == 200, path
-    assert guarded.get("/health").status_code == 200
+    assert guarded.get("/api/v1/health").status_code == 200
 
 
 def test_docs_and_schema_open_on_an_open_loopback_server(client: TestClient) -> None:

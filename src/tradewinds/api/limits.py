@@ -2,9 +2,9 @@
 
 Two ASGI middlewares, installed where the app is built (:func:`install`):
 
-- :class:`RequestDeadline` gives every request but ``/health`` and the job event streams a
-  deadline of :attr:`Limits.request_seconds` (plus a second, so that a route's own limit, such
-  as the ``/run`` alias cancelling its job, answers first). Past it the request is answered 504
+- :class:`RequestDeadline` gives every request but ``/api/v1/health`` and the job event streams a
+  deadline of :attr:`Limits.request_seconds` (plus a second, so that a route's own limit, as
+  in :func:`tradewinds.api.deps.bounded`, answers first). Past it the request is answered 504
   and its work is *stopped*: a route's synchronous work runs in a worker thread registered with
   the request's :class:`Budget`, and the budget raises :class:`WorkStopped` in that thread (the
   interpreter delivers it at the next bytecode, so a long loop or a chain of pandas calls ends
@@ -44,7 +44,7 @@ T = TypeVar("T")
 GRACE_SECONDS = 1.0
 
 #: Paths that are never cut short: liveness, and job event streams (long-lived by design).
-UNLIMITED_PATHS = ("/health", "/api/v1/health")
+UNLIMITED_PATHS = ("/api/v1/health",)
 
 
 class RequestTimeoutError(TradewindsError, TimeoutError):
