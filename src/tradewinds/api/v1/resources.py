@@ -144,7 +144,7 @@ def _series(
     )
 
 
-@router.get("/etr/series", tags=["effective rates"], response_model=answers.Records)
+@router.get("/etr/series", tags=["effective rates"], response_model=answers.Series)
 async def etr_series(
     request: Request,
     country: str = Query(description="CAN or MEX."),
