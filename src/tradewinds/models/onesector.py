@@ -41,15 +41,16 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tradewinds.core import dims
 from tradewinds.core.errors import ConvergenceError, ScenarioError
 from tradewinds.core.solver import SolverReport
-from tradewinds.models._newton import Array, newton
+from tradewinds.models._newton import TOL, Array, newton
 from tradewinds.models._threads import single_blas_thread
+from tradewinds.models.closures import Closure, check_closure
 
 if TYPE_CHECKING:  # xarray (and pandas under it) load with the first labelled solve
     import xarray as xr
@@ -57,12 +58,6 @@ if TYPE_CHECKING:  # xarray (and pandas under it) load with the first labelled s
     from tradewinds.models.equilibrium import Equilibrium
 
 log = logging.getLogger(__name__)
-
-Closure = Literal["fixed", "balanced", "ratio"]
-CLOSURES: tuple[Closure, ...] = ("fixed", "balanced", "ratio")
-
-#: Default convergence tolerance: max excess demand relative to income.
-TOL = 1e-10
 
 
 @dataclass(frozen=True)
@@ -263,10 +258,7 @@ class OneSectorModel:
     def __post_init__(self) -> None:
         if not np.isfinite(self.eps) or self.eps <= 0:
             raise ScenarioError(f"Trade elasticity eps={self.eps!r} must be a positive number.")
-        if self.closure not in CLOSURES:
-            raise ScenarioError(
-                f"Unknown closure {self.closure!r}; choose one of {', '.join(CLOSURES)}."
-            )
+        check_closure(self.closure, "one-sector")
 
     def solve(
         self,
