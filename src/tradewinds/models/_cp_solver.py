@@ -289,7 +289,7 @@ def solve(
             report,
         )
     jac0 = None if warm is None or warm.jac is None else warm.jac
-    solution = solve_newton(problem, first.x, settings, jacobian=jac0)
+    solution = solve_newton(problem, first, settings, jacobian=jac0)
     d_price, d_spend = problem.derivs
     state = replace(solution.point, d_price=d_price, d_spend=d_spend, jac=solution.jacobian)
     return state, solution.report

@@ -139,15 +139,18 @@ class Solution(Generic[P]):
 
 
 def solve(
-    problem: Problem[P], x0: Array, settings: Settings, *, jacobian: Array | None = None
+    problem: Problem[P], x0: Array | P, settings: Settings, *, jacobian: Array | None = None
 ) -> Solution[P]:
-    """Solve ``f(x) = 0`` from ``x0``; raise :class:`NewtonError` on failure.
+    """Solve ``f(x) = 0`` from ``x0`` (unknowns, or a point already evaluated there).
 
     ``jacobian`` (Broyden only) is a Jacobian near ``x0`` to start from, such as the last one of
-    a nearby solve; it is treated as an updated one, so it is recomputed if it misleads.
+    a nearby solve; it is treated as an updated one, so it is recomputed if it misleads. Raise
+    :class:`NewtonError` on failure.
     """
     start = time.perf_counter()
-    point = problem.evaluate(np.array(x0, dtype=float), None)
+    point: P = (
+        x0 if not isinstance(x0, np.ndarray) else problem.evaluate(np.array(x0, dtype=float), None)
+    )
     norm = _norm(point.f)
     iterations = factorisations = 0
     broyden = settings.update == "broyden"
