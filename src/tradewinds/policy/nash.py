@@ -25,6 +25,7 @@ import pandas as pd
 from tradewinds.core import dims
 from tradewinds.core.errors import ScenarioError
 from tradewinds.models.equilibrium import Equilibrium
+from tradewinds.policy.defaults import MAX_ROUNDS, NASH_TOL
 from tradewinds.policy.optimal import XTOL, OptimalTariffs, optimal_tariffs
 from tradewinds.policy.parallel import Mapper, Progress, map_with_progress, serial_map
 from tradewinds.policy.problem import (
@@ -217,9 +218,9 @@ def nash_tariffs(
     problem: TariffProblem,
     instruments: Sequence[Instrument],
     *,
-    tol: float = 1e-7,
+    tol: float = NASH_TOL,
     tariff_tol: float = 1e-4,
-    max_rounds: int = 30,
+    max_rounds: int = MAX_ROUNDS,
     bounds: tuple[float, float] = DEFAULT_BOUNDS,
     xtol: float = XTOL,
     mapper: Mapper = serial_map,

@@ -37,6 +37,7 @@ import xarray as xr
 
 from tradewinds.core import dims
 from tradewinds.core.errors import ScenarioError
+from tradewinds.policy.defaults import EPS_RANGE, PARTNERS, THREATENER, Retaliation
 from tradewinds.policy.optimal import optimal_tariffs
 from tradewinds.policy.problem import Array, TariffProblem
 
@@ -44,7 +45,6 @@ log = logging.getLogger(__name__)
 
 Strategy = Literal["accept", "alone", "joint", "deal"]
 STRATEGIES: tuple[Strategy, ...] = ("accept", "alone", "joint", "deal")
-Retaliation = Literal["mirror", "optimal"]
 
 #: Payoff differences below this count as ties when testing equilibria (welfare-change units;
 #: far above the solver's noise of about 1e-12 and far below any economically visible gap).
@@ -83,6 +83,9 @@ class UnitedFront:
         Partner -> disagreement payoff: its best payoff among the pure equilibria of the game in
         which neither a deal nor coordination is available ({accept, alone}); its security level
         there if that game has none.
+    deal_rate
+        The threatener's rate kept on a partner that takes a deal; ``None`` means a deal lifts
+        every new tariff at no cost, which makes (deal, deal) win whenever the threat hurts.
     """
 
     threatener: str
@@ -97,6 +100,19 @@ class UnitedFront:
     coordination_vs_disagreement: dict[str, float]
     unilateral: dict[str, float]
     disagreement: dict[str, float]
+    deal_rate: float | None = None
+
+    def deal_note(self) -> str:
+        """What a deal costs in this game, in a sentence for reports."""
+        if self.deal_rate is None:
+            return (
+                f"A separate deal lifts every new {self.threatener} tariff on the partner at no "
+                "cost, so (deal, deal) always wins; price it with --deal-rate (the rate kept)."
+            )
+        return (
+            f"A separate deal costs the partner a {self.threatener} tariff of "
+            f"{100 * self.deal_rate:g}% (the --deal-rate kept after the deal)."
+        )
 
     def payoff(self, cell: Cell, country: str) -> float:
         """Welfare change of ``country`` in ``cell``."""
@@ -197,8 +213,8 @@ def united_front(
     problem: TariffProblem,
     threat: xr.DataArray,
     *,
-    threatener: str = "USA",
-    partners: tuple[str, str] = ("CAN", "MEX"),
+    threatener: str = THREATENER,
+    partners: tuple[str, str] = PARTNERS,
     retaliation: Retaliation = "mirror",
     weights: Mapping[str, float] | None = None,
     bounds: tuple[float, float] = (0.0, 1.0),
@@ -317,6 +333,7 @@ def united_front(
         coordination_vs_disagreement={a: jj[a] - dis[0], b: jj[b] - dis[1]},
         unilateral={a: uni[0], b: uni[1]},
         disagreement={a: dis[0], b: dis[1]},
+        deal_rate=deal_rate,
     )
 
 
@@ -330,7 +347,9 @@ def equilibrium_frequencies(games: list[UnitedFront]) -> dict[Cell, float]:
     return {cell: counts[cell] / n for cell in sorted(counts, key=lambda c: -counts[c])}
 
 
-def draw_elasticities(draws: int, seed: int, low: float = 3.0, high: float = 8.0) -> Array:
+def draw_elasticities(
+    draws: int, seed: int, low: float = EPS_RANGE[0], high: float = EPS_RANGE[1]
+) -> Array:
     """``draws`` trade elasticities, uniform on ``[low, high]``, from ``numpy``'s PCG64(seed)."""
     if draws < 1 or not (0 < low < high):
         raise ScenarioError(f"Need draws >= 1 and 0 < low < high; got {draws}, {low}, {high}.")

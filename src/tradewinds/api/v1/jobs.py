@@ -16,6 +16,13 @@ from tradewinds.api.inputs import scenario_input
 from tradewinds.api.jobs import TERMINAL, Job, JobNotReadyError, check_draws
 from tradewinds.api.security import scenario_error
 from tradewinds.api.worker import JobSpec
+from tradewinds.policy.defaults import BOUNDS
+from tradewinds.policy.options import (
+    NashOptions,
+    OptimalOptions,
+    UnitedFrontOptions,
+    check_bounds,
+)
 from tradewinds.store.location import resolve_store_dir
 
 router = APIRouter(prefix="/api/v1", tags=["jobs"])
@@ -47,15 +54,8 @@ class StrategyCommon(BaseModel):
     files: dict[str, str] = FILES
 
 
-class OptimalRequest(StrategyCommon):
-    """``tradewinds strategy optimal``."""
-
-    country: list[str] = Field(min_length=1, description="Country, or coalition members.")
-    against: list[str] | None = None
-    weights: dict[str, float] | None = None
-    by_sector: bool = False
-    sectors: list[str] | None = None
-    bounds: tuple[float, float] = (0.0, 2.0)
+class OptimalRequest(StrategyCommon, OptimalOptions):
+    """``tradewinds strategy optimal``; options as in :class:`.OptimalOptions`."""
 
 
 class CurveRequest(StrategyCommon):
@@ -63,33 +63,19 @@ class CurveRequest(StrategyCommon):
 
     country: str = Field(pattern=r"^[A-Za-z]{3}$", description="ISO3 code of the country.")
     points: int = Field(default=21, ge=5, le=41, description="Tariffs on the curve.")
-    bounds: tuple[float, float] = (0.0, 2.0)
+    bounds: tuple[float, float] = BOUNDS
 
 
-class NashRequest(StrategyCommon):
-    """``tradewinds strategy nash``."""
-
-    players: list[str] = Field(default=["USA", "CAN", "MEX"], min_length=1)
-    against_all: bool = False
-    by_sector: bool = False
-    sectors: list[str] | None = None
-    tol: float = Field(default=1e-7, gt=0)
-    max_rounds: int = Field(default=30, ge=1, le=200)
-    sequential: bool = False
-    bounds: tuple[float, float] = (0.0, 2.0)
+class NashRequest(StrategyCommon, NashOptions):
+    """``tradewinds strategy nash``; options as :class:`~tradewinds.policy.options.NashOptions`."""
 
 
-class UnitedFrontRequest(StrategyCommon):
-    """``tradewinds strategy united-front`` (the game at the scenario's elasticity)."""
+class UnitedFrontRequest(StrategyCommon, UnitedFrontOptions):
+    """``tradewinds strategy united-front`` (the game at the scenario's elasticity, with draws).
 
-    threatener: str = "USA"
-    partners: list[str] = Field(default=["CAN", "MEX"], min_length=2, max_length=2)
-    retaliation: Literal["mirror", "optimal"] = "mirror"
-    weights: dict[str, float] | None = None
-    deal_rate: float | None = Field(default=None, ge=0)
-    draws: int = Field(default=0, ge=0, description="Elasticity draws for the sensitivity.")
-    seed: int = 7
-    eps_range: tuple[float, float] = (3.0, 8.0)
+    Options: :class:`~tradewinds.policy.options.UnitedFrontOptions`; ``deal_rate`` prices a
+    separate deal (left unset, a deal lifts every new tariff at no cost).
+    """
 
 
 class JobAccepted(BaseModel):
@@ -107,13 +93,10 @@ def _accepted(job: Job) -> JSONResponse:
 
 
 def _bounds(bounds: tuple[float, float]) -> tuple[float, float]:
-    lo, hi = bounds
-    if not (0 <= lo < hi <= 10):
-        raise scenario_error(
-            f"bounds: {list(bounds)} must satisfy 0 <= low < high <= 10 (rates, 1 = 100%).",
-            "bounds",
-        )
-    return lo, hi
+    try:
+        return check_bounds(bounds)
+    except ValueError as exc:
+        raise scenario_error(f"bounds: {list(bounds)}: {exc}.", "bounds") from None
 
 
 def submit_run(request: Request, body: RunRequest) -> Job:
@@ -172,7 +155,7 @@ def _strategy(request: Request, kind: str, body: StrategyCommon, **options: Any)
 )
 def strategy_optimal(request: Request, body: OptimalRequest) -> JSONResponse:
     """Optimal tariffs of a country or coalition, others' tariffs fixed (a job)."""
-    return _accepted(_strategy(request, "optimal", body, bounds=_bounds(body.bounds)))
+    return _accepted(_strategy(request, "optimal", body))
 
 
 @router.post(
@@ -206,7 +189,7 @@ def strategy_optimal_curve(request: Request, body: CurveRequest) -> JSONResponse
 )
 def strategy_nash(request: Request, body: NashRequest) -> JSONResponse:
     """A Nash tariff war by iterated best responses (a job)."""
-    return _accepted(_strategy(request, "nash", body, bounds=_bounds(body.bounds)))
+    return _accepted(_strategy(request, "nash", body))
 
 
 @router.post(
@@ -218,11 +201,6 @@ def strategy_nash(request: Request, body: NashRequest) -> JSONResponse:
 def strategy_united_front(request: Request, body: UnitedFrontRequest) -> JSONResponse:
     """The 4x4 united-front game of two partners facing a threat (a job), with draws."""
     check_draws(body.draws or None, settings(request).limits.max_draws)
-    lo, hi = body.eps_range
-    if not 0 < lo < hi:
-        raise scenario_error(
-            f"eps_range: {list(body.eps_range)} must be 0 < low < high.", "eps_range"
-        )
     return _accepted(_strategy(request, "united-front", body))
 
 
