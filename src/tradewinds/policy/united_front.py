@@ -240,51 +240,10 @@ def united_front(
         The threatener's rate on a partner that takes the deal (never below the status quo);
         ``None`` restores the status quo.
     """
-    for c in (threatener, *partners):
-        problem.check(c, "united-front players")
     a, b = partners
-    if len({threatener, a, b}) != 3:
-        raise ScenarioError(f"Threatener and partners must differ: {threatener}, {a}, {b}.")
-    if deal_rate is not None and not (np.isfinite(deal_rate) and deal_rate >= 0):
-        raise ScenarioError(f"Deal rate {deal_rate!r} must be a rate >= 0 (0.10 for 10%).")
-    if retaliation not in ("mirror", "optimal"):
-        raise ScenarioError(f"Retaliation {retaliation!r} must be 'mirror' or 'optimal'.")
-    w = {a: 0.5, b: 0.5} if weights is None else {str(k): float(v) for k, v in weights.items()}
-    if set(w) != {a, b}:
-        raise ScenarioError(f"Joint weights must name exactly {a} and {b}; got {sorted(w)}.")
+    w = _check_game(problem, threat, threatener, partners, retaliation, weights, deal_rate)
+    alone, joint = _rates(problem, threat, threatener, partners, retaliation, w, bounds)
     base = problem.tariff
-    for p in partners:
-        if bool(
-            (
-                threat.sel({dims.EXPORTER: p, dims.IMPORTER: threatener})
-                <= base.sel({dims.EXPORTER: p, dims.IMPORTER: threatener})
-            ).all()
-        ):
-            raise ScenarioError(
-                f"The scenario does not raise {threatener}'s tariffs on {p}; "
-                "a united-front game needs a threat against both partners."
-            )
-
-    def own(p: str, t: xr.DataArray) -> xr.DataArray:
-        return t.sel({dims.EXPORTER: threatener, dims.IMPORTER: p})
-
-    # Retaliation rates (on the threatener's goods, by sector), fixed before play.
-    alone: dict[str, xr.DataArray] = {}
-    for p in partners:
-        if retaliation == "mirror":
-            mirror = threat.sel({dims.EXPORTER: p, dims.IMPORTER: threatener}, drop=True)
-            current = own(p, threat)
-            alone[p] = current.where(current >= mirror.values, mirror.values)
-        else:
-            inst = problem.instrument(p, [threatener])
-            best = optimal_tariffs(problem, [inst], {p: 1.0}, tariff=threat, bounds=bounds)
-            alone[p] = own(p, inst.apply(threat, best.values))
-    insts = [problem.instrument(p, [threatener]) for p in partners]
-    joint_opt = optimal_tariffs(problem, insts, w, tariff=threat, bounds=bounds)
-    joint = {
-        p: own(p, inst.apply(threat, joint_opt.values[k : k + 1]))
-        for k, (p, inst) in enumerate(zip(partners, insts, strict=True))
-    }
 
     def profile(ra: Strategy, rb: Strategy) -> xr.DataArray:
         t = threat.copy()
@@ -312,7 +271,6 @@ def united_front(
     log.info("united front: %d distinct cells solved", len(cache))
     pay_a = {c: v[a] for c, v in welfare.items()}
     pay_b = {c: v[b] for c, v in welfare.items()}
-    equilibria = _pure_equilibria(pay_a, pay_b, STRATEGIES)
     uni = _reference(pay_a, pay_b, ("accept", "alone", "deal"))
     dis = _reference(pay_a, pay_b, ("accept", "alone"))
     jj = welfare[("joint", "joint")]
@@ -328,13 +286,82 @@ def united_front(
         alone_rate={p: mean(alone[p]) for p in partners},
         joint_rate={p: mean(joint[p]) for p in partners},
         welfare=welfare,
-        equilibria=tuple(equilibria),
+        equilibria=tuple(_pure_equilibria(pay_a, pay_b, STRATEGIES)),
         coordination_value={a: jj[a] - uni[0], b: jj[b] - uni[1]},
         coordination_vs_disagreement={a: jj[a] - dis[0], b: jj[b] - dis[1]},
         unilateral={a: uni[0], b: uni[1]},
         disagreement={a: dis[0], b: dis[1]},
         deal_rate=deal_rate,
     )
+
+
+def _check_game(
+    problem: TariffProblem,
+    threat: xr.DataArray,
+    threatener: str,
+    partners: tuple[str, str],
+    retaliation: Retaliation,
+    weights: Mapping[str, float] | None,
+    deal_rate: float | None,
+) -> dict[str, float]:
+    """Refuse a game that cannot be played as given; return the joint weights."""
+    for c in (threatener, *partners):
+        problem.check(c, "united-front players")
+    a, b = partners
+    if len({threatener, a, b}) != 3:
+        raise ScenarioError(f"Threatener and partners must differ: {threatener}, {a}, {b}.")
+    if deal_rate is not None and not (np.isfinite(deal_rate) and deal_rate >= 0):
+        raise ScenarioError(f"Deal rate {deal_rate!r} must be a rate >= 0 (0.10 for 10%).")
+    if retaliation not in ("mirror", "optimal"):
+        raise ScenarioError(f"Retaliation {retaliation!r} must be 'mirror' or 'optimal'.")
+    w = {a: 0.5, b: 0.5} if weights is None else {str(k): float(v) for k, v in weights.items()}
+    if set(w) != {a, b}:
+        raise ScenarioError(f"Joint weights must name exactly {a} and {b}; got {sorted(w)}.")
+    base = problem.tariff
+    for p in partners:
+        on_p = {dims.EXPORTER: p, dims.IMPORTER: threatener}
+        if bool((threat.sel(on_p) <= base.sel(on_p)).all()):
+            raise ScenarioError(
+                f"The scenario does not raise {threatener}'s tariffs on {p}; "
+                "a united-front game needs a threat against both partners."
+            )
+    return w
+
+
+def _rates(
+    problem: TariffProblem,
+    threat: xr.DataArray,
+    threatener: str,
+    partners: tuple[str, str],
+    retaliation: Retaliation,
+    weights: dict[str, float],
+    bounds: tuple[float, float],
+) -> tuple[dict[str, xr.DataArray], dict[str, xr.DataArray]]:
+    """Each partner's retaliation rates on the threatener's goods, alone and jointly.
+
+    Rates are by sector and fixed before play.
+    """
+
+    def own(p: str, t: xr.DataArray) -> xr.DataArray:
+        return t.sel({dims.EXPORTER: threatener, dims.IMPORTER: p})
+
+    alone: dict[str, xr.DataArray] = {}
+    for p in partners:
+        if retaliation == "mirror":
+            mirror = threat.sel({dims.EXPORTER: p, dims.IMPORTER: threatener}, drop=True)
+            current = own(p, threat)
+            alone[p] = current.where(current >= mirror.values, mirror.values)
+        else:
+            inst = problem.instrument(p, [threatener])
+            best = optimal_tariffs(problem, [inst], {p: 1.0}, tariff=threat, bounds=bounds)
+            alone[p] = own(p, inst.apply(threat, best.values))
+    insts = [problem.instrument(p, [threatener]) for p in partners]
+    joint_opt = optimal_tariffs(problem, insts, weights, tariff=threat, bounds=bounds)
+    joint = {
+        p: own(p, inst.apply(threat, joint_opt.values[k : k + 1]))
+        for k, (p, inst) in enumerate(zip(partners, insts, strict=True))
+    }
+    return alone, joint
 
 
 def equilibrium_frequencies(games: list[UnitedFront]) -> dict[Cell, float]:
