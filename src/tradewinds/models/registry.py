@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from tradewinds.models.multisector import PreparedBaseline
 
 
+#: A counterfactual: the baseline, new tariffs and trade-cost changes.
+Shock = tuple["xr.Dataset", "xr.DataArray", "xr.DataArray"]
+
+
 class Model(Protocol):
     """What the registry knows of a model."""
 
@@ -95,6 +99,24 @@ class _Entry:
             values["tol"] = tol
         return record(**values)
 
+    def run(self, spec: Any, shock: Shock, warm: Equilibrium | None, tol: float | None) -> Any:
+        """The entry's own solve (each entry implements it)."""
+        raise NotImplementedError
+
+    def solve(
+        self,
+        spec: Any,
+        baseline: xr.Dataset,
+        tariff: xr.DataArray,
+        cost: xr.DataArray,
+        *,
+        warm: Equilibrium | None = None,
+        tol: float | None = None,
+    ) -> Equilibrium:
+        """See :meth:`Model.solve`."""
+        result: Equilibrium = self.run(spec, (baseline, tariff, cost), warm, tol)
+        return result
+
     def gradient(
         self,
         spec: Any,
@@ -118,21 +140,12 @@ class OneSector(_Entry):
     warm_start: ClassVar[bool] = True
     record = "tradewinds.models.onesector:OneSectorModel"
 
-    def solve(
-        self,
-        spec: Any,
-        baseline: xr.Dataset,
-        tariff: xr.DataArray,
-        cost: xr.DataArray,
-        *,
-        warm: Equilibrium | None = None,
-        tol: float | None = None,
-    ) -> Equilibrium:
-        """See :meth:`Model.solve`."""
+    def run(self, spec: Any, shock: Shock, warm: Equilibrium | None, tol: float | None) -> Any:
+        """Solve ``shock`` (baseline, new tariffs, trade-cost changes); see :meth:`Model.solve`."""
+        baseline, tariff, cost = shock
         start = None if warm is None else warm.country["wage_hat"].values
         model = self.parameters(spec, tol=tol)
-        result: Equilibrium = model.solve(baseline, tariff, cost, wage_hat0=start)
-        return result
+        return model.solve(baseline, tariff, cost, wage_hat0=start)
 
 
 class Ignatenko(_Entry):
@@ -143,21 +156,12 @@ class Ignatenko(_Entry):
     warm_start: ClassVar[bool] = False
     record = "tradewinds.models.ignatenko.model:IgnatenkoModel"
 
-    def solve(
-        self,
-        spec: Any,
-        baseline: xr.Dataset,
-        tariff: xr.DataArray,
-        cost: xr.DataArray,
-        *,
-        warm: Equilibrium | None = None,
-        tol: float | None = None,
-    ) -> Equilibrium:
-        """See :meth:`Model.solve`."""
+    def run(self, spec: Any, shock: Shock, warm: Equilibrium | None, tol: float | None) -> Any:
+        """Solve ``shock`` (baseline, new tariffs, trade-cost changes); see :meth:`Model.solve`."""
+        baseline, tariff, cost = shock
         # The solver starts from the baseline and keeps the model's own tolerance: continuation
         # and tâtonnement need a reachable one (its residual floor is about 1e-11).
-        result: Equilibrium = self.parameters(spec).solve(baseline, tariff, cost)
-        return result
+        return self.parameters(spec).solve(baseline, tariff, cost)
 
 
 #: Prepared multi-sector baselines, newest last: (id(baseline), closure, theta, tol) -> prepared.
@@ -192,20 +196,11 @@ class MultiSector(_Entry):
             _PREPARED.move_to_end(key)
         return prepared, None if warm is None else prepared.start_from(warm)
 
-    def solve(
-        self,
-        spec: Any,
-        baseline: xr.Dataset,
-        tariff: xr.DataArray,
-        cost: xr.DataArray,
-        *,
-        warm: Equilibrium | None = None,
-        tol: float | None = None,
-    ) -> Equilibrium:
-        """See :meth:`Model.solve`."""
+    def run(self, spec: Any, shock: Shock, warm: Equilibrium | None, tol: float | None) -> Any:
+        """Solve ``shock`` (baseline, new tariffs, trade-cost changes); see :meth:`Model.solve`."""
+        baseline, tariff, cost = shock
         if warm is None and tol is None:  # one run: nothing to keep for the next
-            result: Equilibrium = self.parameters(spec).solve(baseline, tariff, cost)
-            return result
+            return self.parameters(spec).solve(baseline, tariff, cost)
         prepared, start = self.prepared(spec, baseline, warm, tol)
         return prepared.solve(tariff, cost, start=start)
 
