@@ -99,3 +99,15 @@ def test_united_front_says_what_a_deal_costs(tmp_path, capsys):
     assert main(args) == 0
     assert "costs the partner a USA tariff of 10%" in " ".join(capsys.readouterr().out.split())
     assert "costs the partner a USA tariff of 10%" in html.read_text("utf-8")
+
+
+def test_a_negative_monte_carlo_seed_is_refused(capsys):
+    """``seed: -1`` was accepted and then failed inside numpy as an internal error."""
+    from tradewinds.api.v1 import jobs
+
+    assert main(["montecarlo", THREAT, "--draws", "2", "--seed", "-1"]) == 2
+    err = capsys.readouterr().err
+    assert "--seed -1" in err
+    assert "Traceback" not in err
+    with pytest.raises(ValidationError):
+        jobs.RunRequest(scenario="title: t\n", draws=2, seed=-1)

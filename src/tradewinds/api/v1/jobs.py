@@ -42,7 +42,9 @@ class RunRequest(BaseModel):
     baseline: str | None = Field(default=None, description="Bundled baseline name (overrides).")
     bilateral: bool = Field(default=False, description="Include bilateral trade records.")
     draws: int | None = Field(default=None, description="Monte Carlo draws of elasticities.")
-    seed: int | None = Field(default=None, description="Seed of the draws (default 0).")
+    seed: int | None = Field(
+        default=None, ge=0, lt=2**32, description="Seed of the draws (default 0)."
+    )
     files: dict[str, str] = FILES
 
 
