@@ -291,43 +291,12 @@ def _strategy(spec: JobSpec, progress: Progress) -> dict[str, Any]:
         _counting(problem, progress)
         solver: dict[str, Any]
         if spec.kind == "optimal":
-            from tradewinds.policy.optimal import optimal_tariffs
-
-            against = [c.upper() for c in opts.against] if opts.against else None
-            instruments = [
-                problem.instrument(
-                    c.upper(), against, by_sector=opts.by_sector, sectors=opts.sectors
-                )
-                for c in opts.country
-            ]
             with _mapper(spec) as mapper:
-                result: Any = optimal_tariffs(
-                    problem, instruments, opts.weights, bounds=opts.bounds, mapper=mapper
-                )
+                result: Any = opts.run(problem, mapper)
             solver = {"converged": True}
         elif spec.kind == "nash":
-            from tradewinds.policy.nash import nash_tariffs
-
-            who = [p.upper() for p in opts.players]
-            instruments = [
-                problem.instrument(
-                    p,
-                    None if opts.against_all else [q for q in who if q != p],
-                    by_sector=opts.by_sector,
-                    sectors=opts.sectors,
-                )
-                for p in who
-            ]
             with _mapper(spec) as mapper:
-                result = nash_tariffs(
-                    problem,
-                    instruments,
-                    tol=opts.tol,
-                    max_rounds=opts.max_rounds,
-                    bounds=opts.bounds,
-                    mapper=mapper,
-                    order="sequential" if opts.sequential else "simultaneous",
-                )
+                result = opts.run(problem, mapper)
             solver = {
                 "converged": result.converged,
                 "status": result.status,

@@ -59,10 +59,6 @@ def _labels(text: str | None) -> list[str] | None:
     return labels
 
 
-def _others(players: list[str], player: str) -> list[str]:
-    return [q for q in players if q != player]
-
-
 def _flag(name: str) -> str:
     """The command-line option of an options field (``max_rounds`` -> ``--max-rounds``)."""
     return "--" + name.replace("_", "-")
@@ -143,7 +139,7 @@ def optimal(
     from tradewinds.cli._common import console, progress_bar, write_records
     from tradewinds.cli._display import print_table
     from tradewinds.core import dims
-    from tradewinds.policy.optimal import optimal_tariffs, uniform_tariff_formula
+    from tradewinds.policy.optimal import uniform_tariff_formula
     from tradewinds.policy.options import OptimalOptions
     from tradewinds.reporting.strategy import optimal_tables
     from tradewinds.scenarios import load_scenario
@@ -162,17 +158,12 @@ def optimal(
     )
     box = opts.bounds
     problem, _ = tariff_problem(load_scenario(scenario), baseline)
-    instruments = [
-        problem.instrument(c, opts.against, by_sector=opts.by_sector, sectors=opts.sectors)
-        for c in opts.country
-    ]
+    instruments = opts.instruments(problem)
     with (
         progress_bar("optimal tariffs", "model solves") as update,
         _mapper(workers, scheduler) as mapper,
     ):
-        result = optimal_tariffs(
-            problem, instruments, opts.weights, bounds=box, mapper=mapper, progress=update
-        )
+        result = opts.run(problem, mapper, update)
     closed = None
     inst = instruments[0]
     if (
@@ -231,7 +222,6 @@ def nash(
     from tradewinds.cli._display import print_table
     from tradewinds.core.errors import ConvergenceError
     from tradewinds.core.solver import SolverReport
-    from tradewinds.policy.nash import nash_tariffs
     from tradewinds.policy.options import NashOptions
     from tradewinds.reporting.strategy import nash_tables
     from tradewinds.scenarios import load_scenario
@@ -251,30 +241,11 @@ def nash(
         _flag,
     )
     problem, _ = tariff_problem(load_scenario(scenario), baseline)
-    who = opts.players
-    instruments = [
-        problem.instrument(
-            p,
-            None if opts.against_all else _others(who, p),
-            by_sector=opts.by_sector,
-            sectors=opts.sectors,
-        )
-        for p in who
-    ]
     with (
         progress_bar("tariff war", "best responses") as update,
         _mapper(workers, scheduler) as mapper,
     ):
-        result = nash_tariffs(
-            problem,
-            instruments,
-            tol=opts.tol,
-            max_rounds=opts.max_rounds,
-            bounds=opts.bounds,
-            mapper=mapper,
-            order="sequential" if opts.sequential else "simultaneous",
-            progress=update,
-        )
+        result = opts.run(problem, mapper, update)
     out = console()
     for table in nash_tables(result):
         print_table(out, table, wide=wide, drop=("name", "against"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -27,6 +27,12 @@ from tradewinds.policy.defaults import (
     THREATENER,
     Retaliation,
 )
+
+if TYPE_CHECKING:
+    from tradewinds.policy.nash import NashResult
+    from tradewinds.policy.optimal import OptimalTariffs
+    from tradewinds.policy.parallel import Mapper, Progress
+    from tradewinds.policy.problem import Instrument, TariffProblem
 
 
 class StrategyOptions(BaseModel):
@@ -87,6 +93,30 @@ class OptimalOptions(_Search):
     against: list[str] | None = None
     weights: dict[str, float] | None = None
 
+    def instruments(self, problem: TariffProblem) -> list[Instrument]:
+        """The rates each member of the coalition sets."""
+        against = [c.upper() for c in self.against] if self.against else None
+        return [
+            problem.instrument(c.upper(), against, by_sector=self.by_sector, sectors=self.sectors)
+            for c in self.country
+        ]
+
+    def run(
+        self, problem: TariffProblem, mapper: Mapper | None = None, progress: Progress | None = None
+    ) -> OptimalTariffs:
+        """The coalition's optimal tariffs on ``problem``."""
+        from tradewinds.policy.optimal import optimal_tariffs
+        from tradewinds.policy.parallel import serial_map
+
+        return optimal_tariffs(
+            problem,
+            self.instruments(problem),
+            self.weights,
+            bounds=self.bounds,
+            mapper=mapper or serial_map,
+            progress=progress,
+        )
+
 
 class NashOptions(_Search):
     """``strategy nash``: iterated best responses until none gains more than ``tol``."""
@@ -96,6 +126,37 @@ class NashOptions(_Search):
     tol: float = Field(default=NASH_TOL, gt=0, lt=1, description="Largest gain at a Nash.")
     max_rounds: int = Field(default=MAX_ROUNDS, ge=1, le=MAX_ROUNDS_LIMIT)
     sequential: bool = False
+
+    def instruments(self, problem: TariffProblem) -> list[Instrument]:
+        """Each player's rates: on the other players, or on everyone with ``against_all``."""
+        who = [p.upper() for p in self.players]
+        return [
+            problem.instrument(
+                p,
+                None if self.against_all else [q for q in who if q != p],
+                by_sector=self.by_sector,
+                sectors=self.sectors,
+            )
+            for p in who
+        ]
+
+    def run(
+        self, problem: TariffProblem, mapper: Mapper | None = None, progress: Progress | None = None
+    ) -> NashResult:
+        """The tariff war on ``problem``, by iterated best responses."""
+        from tradewinds.policy.nash import nash_tariffs
+        from tradewinds.policy.parallel import serial_map
+
+        return nash_tariffs(
+            problem,
+            self.instruments(problem),
+            tol=self.tol,
+            max_rounds=self.max_rounds,
+            bounds=self.bounds,
+            mapper=mapper or serial_map,
+            order="sequential" if self.sequential else "simultaneous",
+            progress=progress,
+        )
 
 
 class UnitedFrontOptions(StrategyOptions):
