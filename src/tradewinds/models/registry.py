@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from tradewinds.models._newton import Array
     from tradewinds.models.equilibrium import Equilibrium
-    from tradewinds.models.multisector import PreparedBaseline
+    from tradewinds.models.multisector import MultiSectorModel, PreparedBaseline
 
 
 #: A counterfactual: the baseline, new tariffs and trade-cost changes.
@@ -180,11 +180,20 @@ class MultiSector(_Entry):
     has_gradient: ClassVar[bool] = True
     record = "tradewinds.models.multisector:MultiSectorModel"
 
+    def model(self, spec: Any, baseline: xr.Dataset, tol: float | None) -> MultiSectorModel:
+        """The parameter record; a spec's elasticity set (``thetas``) resolves on the baseline."""
+        model: MultiSectorModel = self.parameters(spec, tol=tol)
+        thetas = getattr(spec, "thetas", None)
+        if callable(thetas):
+            sectors = [str(s) for s in baseline.indexes["sector"]]
+            model = dataclasses.replace(model, theta=thetas(sectors))
+        return model
+
     def prepared(
         self, spec: Any, baseline: xr.Dataset, warm: Equilibrium | None, tol: float | None
     ) -> tuple[PreparedBaseline, tuple[Array, Array] | None]:
         """The cached prepared baseline of ``spec``, and the start read off ``warm``."""
-        model = self.parameters(spec, tol=tol)
+        model = self.model(spec, baseline, tol)
         key = (id(baseline), model.closure, repr(model.theta), tol)
         prepared = _PREPARED.get(key)
         if prepared is None or prepared.baseline is not baseline:
@@ -200,7 +209,7 @@ class MultiSector(_Entry):
         """Solve ``shock`` (baseline, new tariffs, trade-cost changes); see :meth:`Model.solve`."""
         baseline, tariff, cost = shock
         if warm is None and tol is None:  # one run: nothing to keep for the next
-            return self.parameters(spec).solve(baseline, tariff, cost)
+            return self.model(spec, baseline, None).solve(baseline, tariff, cost)
         prepared, start = self.prepared(spec, baseline, warm, tol)
         return prepared.solve(tariff, cost, start=start)
 

@@ -82,11 +82,16 @@ def build_shocks(scenario: Scenario, baseline: xr.Dataset) -> tuple[xr.DataArray
     return tariff, cost.copy(data=cost_values)
 
 
+def sector_labels(baseline: xr.Dataset) -> list[str]:
+    """The baseline's sector labels as strings."""
+    return [str(s) for s in baseline[dims.SECTOR].values]
+
+
 def trade_elasticities(scenario: Scenario, baseline: xr.Dataset, secs: list[str]) -> np.ndarray:
     """The model's trade elasticity for each sector in ``secs`` (eps, or theta by sector)."""
     spec = scenario.model
     if isinstance(spec, MultiSectorSpec):
-        theta = spec.theta
+        theta = spec.thetas(sector_labels(baseline))
         if isinstance(theta, int | float):
             return np.full(len(secs), float(theta))
         if dims.TRADE_ELASTICITY not in baseline:
