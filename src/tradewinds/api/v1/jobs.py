@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
@@ -27,6 +28,7 @@ from tradewinds.policy.options import (
 from tradewinds.store.location import resolve_store_dir
 
 router = APIRouter(prefix="/api/v1", tags=["jobs"])
+F = TypeVar("F", bound=Callable[..., Any])
 
 ScenarioPayload = str | dict[str, Any]
 FILES: Any = Field(
@@ -93,6 +95,17 @@ class JobAccepted(BaseModel):
     links: dict[str, str]
 
 
+def _submits(path: str, **options: Any) -> Callable[[F], F]:
+    """A route that queues a job: ``POST``, write access, answered 202 with :class:`JobAccepted`."""
+    return router.post(
+        path,
+        status_code=202,
+        response_model=JobAccepted,
+        dependencies=[Depends(require_write)],
+        **options,
+    )
+
+
 def _accepted(job: Job) -> JSONResponse:
     # "queued" is the state it was accepted in (a free runner may have started it since).
     body = {"job_id": job.job_id, "state": "queued", "links": job.links()}
@@ -126,13 +139,7 @@ def submit_run(request: Request, body: RunRequest) -> Job:
     return manager(request).submit(kind, spec)
 
 
-@router.post(
-    "/scenarios/run",
-    status_code=202,
-    response_model=JobAccepted,
-    dependencies=[Depends(require_write)],
-    summary="Run a scenario (or a Monte Carlo with draws) as a job",
-)
+@_submits("/scenarios/run", summary="Run a scenario (or a Monte Carlo with draws) as a job")
 def run_scenario_job(request: Request, body: RunRequest) -> JSONResponse:
     """Queue a scenario run; it is recorded in the results store as ``tradewinds run`` does."""
     return _accepted(submit_run(request, body))
@@ -154,23 +161,13 @@ def _strategy(request: Request, kind: str, body: StrategyCommon, **options: Any)
     return manager(request).submit(kind, spec)
 
 
-@router.post(
-    "/strategy/optimal",
-    status_code=202,
-    response_model=JobAccepted,
-    dependencies=[Depends(require_write)],
-)
+@_submits("/strategy/optimal")
 def strategy_optimal(request: Request, body: OptimalRequest) -> JSONResponse:
     """Optimal tariffs of a country or coalition, others' tariffs fixed (a job)."""
     return _accepted(_strategy(request, "optimal", body))
 
 
-@router.post(
-    "/strategy/optimal-curve",
-    status_code=202,
-    response_model=JobAccepted,
-    dependencies=[Depends(require_write)],
-)
+@_submits("/strategy/optimal-curve")
 def strategy_optimal_curve(request: Request, body: CurveRequest) -> JSONResponse:
     """A country's welfare against its uniform tariff on every partner, and its optimum (a job).
 
@@ -188,23 +185,13 @@ def strategy_optimal_curve(request: Request, body: CurveRequest) -> JSONResponse
     )
 
 
-@router.post(
-    "/strategy/nash",
-    status_code=202,
-    response_model=JobAccepted,
-    dependencies=[Depends(require_write)],
-)
+@_submits("/strategy/nash")
 def strategy_nash(request: Request, body: NashRequest) -> JSONResponse:
     """A Nash tariff war by iterated best responses (a job)."""
     return _accepted(_strategy(request, "nash", body))
 
 
-@router.post(
-    "/strategy/united-front",
-    status_code=202,
-    response_model=JobAccepted,
-    dependencies=[Depends(require_write)],
-)
+@_submits("/strategy/united-front")
 def strategy_united_front(request: Request, body: UnitedFrontRequest) -> JSONResponse:
     """The 4x4 united-front game of two partners facing a threat (a job), with draws."""
     check_draws(body.draws or None, settings(request).limits.max_draws)
