@@ -95,7 +95,7 @@ def test_duty_past_coverage_prints_warning(capsys):
                 "--origin",
                 "CAN",
                 "--date",
-                "2026-08-01",
+                "2026-09-01",
                 "--value",
                 "100",
             ]

@@ -40,7 +40,7 @@ CASES = [
         ["--metal-content", "steel=0.1"],
         {"metal_content": {"steel": 0.1}},
     ),
-    ("8471.30.0100", "CHN", "2026-08-01", [], {}),
+    ("8471.30.0100", "CHN", "2026-09-01", [], {}),
 ]
 
 SCRIPT = """
@@ -105,7 +105,7 @@ def test_one_line_imports_nothing_heavy_and_prints_the_same_json(
             declared=dict.fromkeys(duty.DECLARATIONS, False),
         )
     assert warm.stdout == json.dumps(want.to_dict(), indent=2) + "\n"
-    if date > "2026-07-03":
+    if date > "2026-08-07":
         assert "past the registry coverage date" in warm.stderr
 
 

@@ -154,6 +154,8 @@ def run_montecarlo(
 
     check_count(draws, "--draws", name="MAX_DRAWS", default=MAX_DRAWS, what="draw")
     check_chunk_size(chunk_size)
+    if not 0 <= seed < 2**32:
+        raise ScenarioError(f"--seed {seed}: give a seed from 0 to 2**32 - 1.")
     t0 = time.perf_counter()
     ds, name = resolve_baseline(scenario, baseline)
     prior = prior or default_prior(scenario, ds)
