@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from tradewinds.core.errors import ScenarioError
 from tradewinds.scenarios.batch import BatchResult
 from tradewinds.scenarios.cluster import Progress, run_draws
 from tradewinds.scenarios.distributions import ElasticityPrior, default_prior
