@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (one case per line keeps the tables readable)
 """Silently wrong answers found by the second bad-input probe (issue 22), one case each.
 
 Every case here once printed or wrote something wrong with exit 0: a damaged index served as
@@ -49,4 +48,31 @@ def test_an_edited_store_index_is_not_served(capsys: pytest.CaptureFixture[str])
     assert "served from the store" in second
     assert "42.0" not in second
     can = [line for line in first.splitlines() if "CAN" in line]
-    assert can and can[0] in second  # the true row, read from DuckDB
+    assert can
+    assert can[0] in second  # the true row, read from DuckDB
+
+
+@pytest.mark.parametrize(
+    ("command", "link"),
+    [
+        (["run", "{s}", "-o", "{o}", "--no-store"], False),
+        (["run", "{s}", "--output", "{o}", "--no-store"], True),
+        (["montecarlo", "{s}", "--draws", "2", "-o", "{o}", "--no-store"], False),
+        (["sweep", "{s}", "--set", "model.eps=3,4", "-o", "{o}", "--no-store"], False),
+    ],
+)
+def test_an_output_path_that_is_an_input_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str], link: bool
+) -> None:
+    scenario = tmp_path / "s.json"
+    scenario.write_bytes(SCENARIO.read_bytes())
+    output = scenario
+    if link:  # another name of the same file
+        output = tmp_path / "out.json"
+        output.symlink_to(scenario)
+    before = scenario.read_bytes()
+    argv = [a.format(s=scenario, o=output) for a in command]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "same file as the input SCENARIO" in err
+    assert scenario.read_bytes() == before

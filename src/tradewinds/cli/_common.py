@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tradewinds.core.errors import ScenarioError
 
@@ -63,6 +63,56 @@ def check_output(path: Path | None, suffixes: tuple[str, ...] = (".csv", ".json"
             f"Output file {str(path)!r} cannot be created: directory {str(parent)!r} is not "
             "writable."
         )
+
+
+#: Parameter names of the CLI that name a file the command writes; every other path it is given
+#: (a Path, a list of Paths, or text naming an existing file) is an input.
+OUTPUT_PARAMS = frozenset({"output", "plot", "html", "map_file"})
+
+
+def _as_files(value: Any) -> list[Path]:
+    """The existing regular files a parameter value names (none for other values)."""
+    values = value if isinstance(value, list | tuple) else [value]
+    out: list[Path] = []
+    for v in values:
+        if isinstance(v, Path | str) and str(v) not in {"", "-"}:
+            path = Path(v)
+            try:
+                if path.is_file():
+                    out.append(path)
+            except (OSError, ValueError):  # a name too long or with NUL is no file
+                continue
+    return out
+
+
+def refuse_output_over_input(params: dict[str, Any], opts: dict[str, str] | None = None) -> None:
+    """Refuse, before any work, an output path that is one of the command's inputs or outputs.
+
+    ``params`` are a command's parameters by name; ``opts`` the option spelling of each name
+    (for the message). Outputs are the parameters of :data:`OUTPUT_PARAMS`; the check compares
+    files (``os.path.samefile``), so a link or another spelling of the same file is caught too.
+    """
+    import os
+
+    opts = opts or {}
+    outputs = [(name, p) for name in OUTPUT_PARAMS for p in _as_files(params.get(name))]
+    if not outputs:
+        return
+    others = [
+        (name, p)
+        for name, value in params.items()
+        for p in _as_files(value)
+        if name not in OUTPUT_PARAMS
+    ]
+    for k, (name, out) in enumerate(outputs):
+        for other_name, other in others + outputs[k + 1 :]:
+            if os.path.samefile(out, other):
+                what = "input" if other_name not in OUTPUT_PARAMS else "output"
+                raise ScenarioError(
+                    f"{opts.get(name, name)} {str(out)!r} is the same file as the {what} "
+                    f"{opts.get(other_name, other_name)} {str(other)!r}; writing it would "
+                    "overwrite it. Give another output path."
+                )
 
 
 def write_records(records: pd.DataFrame, path: Path) -> None:

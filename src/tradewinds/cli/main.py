@@ -8,6 +8,7 @@ here, in one place, and printed as one line with the error's exit code.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import sys
@@ -129,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     runner = _root_help_app(args) or _register(_needed(args))
     try:
-        runner(args=args, prog_name="tradewinds", standalone_mode=True)
+        command = typer.main.get_command(runner)
+        _guard_outputs(command)
+        command.main(args=args, prog_name="tradewinds", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
@@ -140,6 +143,34 @@ def main(argv: list[str] | None = None) -> int:
         _error("Interrupted.")
         return 130
     return 0
+
+
+def _guard_outputs(command: Any) -> None:
+    """Make every command refuse an output path that is one of its inputs (one rule for all).
+
+    ``command`` is the Click command Typer builds (Typer bundles its own Click, so it is
+    walked by its ``commands`` and ``callback`` attributes rather than by Click's classes).
+    """
+    for sub in (getattr(command, "commands", None) or {}).values():
+        _guard_outputs(sub)
+    callback = command.callback
+    if callback is None or getattr(callback, "_outputs_guarded", False):
+        return
+
+    @functools.wraps(callback)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        from tradewinds.cli._common import refuse_output_over_input
+
+        opts = {
+            p.name: p.name.upper() if p.param_type_name == "argument" else p.opts[0]
+            for p in command.params
+            if p.name and p.opts
+        }
+        refuse_output_over_input(kwargs, opts)
+        return callback(*args, **kwargs)
+
+    guarded._outputs_guarded = True  # type: ignore[attr-defined]
+    command.callback = guarded
 
 
 def _error(message: str) -> None:
