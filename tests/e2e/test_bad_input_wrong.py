@@ -76,3 +76,75 @@ def test_an_output_path_that_is_an_input_is_refused(
     err = capsys.readouterr().err
     assert "same file as the input SCENARIO" in err
     assert scenario.read_bytes() == before
+
+
+_T = "title: t\n{groups}shocks:\n  {body}\n"
+SHOCKS_THAT_MATCH_NOTHING = {
+    "group named for a country": (
+        "groups: {CAN: [MEX]}\n",
+        "tariffs: [{importer: USA, exporter: CAN, rate: 0.25}]",
+        "group name 'CAN' is a country code",
+    ),
+    "group named all": (
+        "groups: {all: [MEX]}\n",
+        "tariffs: [{importer: USA, exporter: all, rate: 0.25}]",
+        "group name 'all' is reserved",
+    ),
+    "group named for a baseline label": (
+        "groups: {ROW: [MEX]}\n",
+        "tariffs: [{importer: USA, exporter: ROW, rate: 0.25}]",
+        "group 'ROW' has the name of a country of the baseline",
+    ),
+    "importer is the exporter": (
+        "",
+        "tariffs: [{importer: CAN, exporter: CAN, rate: 0.25}]",
+        "shocks.tariffs.0: exporter 'CAN' and importer 'CAN' are the same single country",
+    ),
+    "empty exporter list": (
+        "",
+        "tariffs: [{importer: USA, exporter: [], rate: 0.25}]",
+        "shocks.tariffs.0: [] names no country",
+    ),
+    "everything excepted": (
+        "",
+        "tariffs: [{importer: USA, exporter: {all_except: [all]}, rate: 0.25}]",
+        "names no country",
+    ),
+    "no sector": (
+        "",
+        "tariffs: [{importer: USA, exporter: CAN, rate: 0.25, sectors: []}]",
+        "'sectors' lists no sector",
+    ),
+    "between one country": (
+        "",
+        "trade_costs: [{between: [CAN], change: -0.1}]",
+        "shocks.trade_costs.0: between ['CAN'] names fewer than two countries",
+    ),
+    "between the same country twice": (
+        "",
+        "trade_costs: [{between: [CAN, CAN], change: -0.1}]",
+        "names fewer than two countries",
+    ),
+    "directed trade cost within a country": (
+        "",
+        "trade_costs: [{exporter: MEX, importer: MEX, change: -0.1}]",
+        "shocks.trade_costs.0: exporter 'MEX' and importer 'MEX' are the same single country",
+    ),
+    "countermeasures of a country that has none": (
+        "",
+        "tariffs_as_of: 2025-04-10\n  retaliation: [{by: MEX, countermeasures_as_of: 2025-04-10}]",
+        "shocks.retaliation.0.countermeasures_as_of: the registry holds no countermeasure of MEX",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SHOCKS_THAT_MATCH_NOTHING))
+def test_a_shock_that_changes_nothing_or_the_wrong_country_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    groups, body, message = SHOCKS_THAT_MATCH_NOTHING[case]
+    path = tmp_path / "s.yaml"
+    path.write_text(_T.format(groups=groups, body=body))
+    assert main(["run", str(path), "--no-store"]) == 2
+    err = capsys.readouterr().err
+    assert message in " ".join(err.split())
