@@ -148,3 +148,62 @@ def test_a_shock_that_changes_nothing_or_the_wrong_country_is_refused(
     assert main(["run", str(path), "--no-store"]) == 2
     err = capsys.readouterr().err
     assert message in " ".join(err.split())
+
+
+def test_corridor_parameters_that_make_costs_infinite_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    params = tmp_path / "p.yaml"
+    params.write_text("sea_usd_per_teu_km: 1e308\nrail_usd_per_teu_km: 1e308\n")
+    argv = ["corridors", "compare", "--from", "CAN", "--to", "CHN", "--params", str(params)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "sea_usd_per_teu_km" in err
+    assert "less than or equal to 1000" in err
+
+
+def test_gravity_potential_of_a_country_with_itself_is_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["gravity", "potential", "CAN", "can"]) == 2
+    assert "got 'CAN' twice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--from", "2025-03-01"],
+        ["--to", "2025-06-01"],
+        ["--freq", "monthly"],
+        ["--output", "x.csv"],
+    ],
+)
+def test_etr_date_beside_series_options_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
+) -> None:
+    extra = [str(tmp_path / a) if a.endswith(".csv") else a for a in extra]
+    assert main(["etr", "--country", "CAN", "--date", "2025-09-01", *extra]) == 2
+    err = capsys.readouterr().err
+    assert "--date asks for one date" in err
+    assert extra[0] in err
+
+
+def test_etr_monthly_authorities_add_up_to_the_total(tmp_path: Path) -> None:
+    import pandas as pd
+
+    out = tmp_path / "m.csv"
+    argv = ["etr", "--country", "CAN", "--from", "2026-03-01", "--to", "2026-05-31"]
+    assert main([*argv, "--freq", "monthly", "--output", str(out)]) == 0
+    frame = pd.read_csv(out)
+    frame = frame[frame["sector"] == "all"]
+    total = frame[frame["authority"] == "total"].set_index("date")["rate"]
+    parts = frame[frame["authority"] != "total"].groupby("date")["rate"].sum()
+    assert len(total) == 3
+    pd.testing.assert_series_equal(parts, total, check_names=False, atol=1e-12, rtol=0)
+    # and each month is the mean of its days
+    daily = tmp_path / "d.csv"
+    assert main([*argv, "--output", str(daily)]) == 0
+    days = pd.read_csv(daily)
+    days = days[(days["sector"] == "all") & (days["authority"] == "total")]
+    april = days[days["date"].str.startswith("2026-04")]["rate"].mean()
+    assert total["2026-04-01"] == pytest.approx(april, rel=1e-12)
