@@ -207,3 +207,50 @@ def test_etr_monthly_authorities_add_up_to_the_total(tmp_path: Path) -> None:
     days = days[(days["sector"] == "all") & (days["authority"] == "total")]
     april = days[days["date"].str.startswith("2026-04")]["rate"].mean()
     assert total["2026-04-01"] == pytest.approx(april, rel=1e-12)
+
+
+HOSTILE_TITLES = ["[/] x", "[red]Plan[/red] A", "a\x1b]0;pwned\x07b \x1b[2J", "[bold]x"]
+
+
+def _shown(text: str) -> str:
+    """What a title looks like printed: literal, control characters as control pictures."""
+    return text.replace("\x1b", "\u241b").replace("\x07", "\u2407")
+
+
+@pytest.mark.parametrize("title", HOSTILE_TITLES)
+def test_user_text_is_printed_literally_everywhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, title: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    scenario = folder / "s.yaml"
+    scenario.write_text(
+        f"title: {json.dumps(title)}\nshocks:\n  tariffs:\n"
+        "    - {importer: USA, exporter: CAN, rate: 0.25}\n"
+    )
+    assert main(["run", str(scenario)]) == 0
+    run_out = capsys.readouterr().out
+    run_id = run_out.split("run id: ")[1].split()[0]
+    assert main(["results", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert main(["results", "show", run_id]) == 0
+    shown = capsys.readouterr().out
+    assert main(["scenarios", "list", "--dir", str(folder)]) == 0
+    scenarios = capsys.readouterr().out
+    assert main(["compare", run_id, run_id]) == 0
+    compared = capsys.readouterr().out
+    for out in (run_out, listed, shown, scenarios, compared):
+        assert _shown(title) in out
+        assert "\x1b" not in out
+        assert "\x07" not in out
+
+
+def test_markup_in_an_error_message_is_printed_literally(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "[/]\x1b[2Jx.yaml"
+    assert main(["run", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert "[/]" in err  # printed, not read as a closing tag (which crashed)
+    assert "\x1b" not in err

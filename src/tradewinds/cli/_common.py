@@ -21,12 +21,12 @@ def console() -> Console:
     import os
     import sys
 
-    from rich.console import Console
+    from tradewinds.reporting.terminal import SafeConsole
 
     # Piped or redirected output gets a width that fits the widest tables instead of 80, unless
     # COLUMNS says otherwise (as it does for a user who sets it, and in the width tests).
     wide = sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit()
-    return Console(highlight=False, width=None if wide else 132)
+    return SafeConsole(highlight=False, width=None if wide else 132)
 
 
 def check_output(path: Path | None, suffixes: tuple[str, ...] = (".csv", ".json")) -> None:
@@ -157,9 +157,14 @@ def read_text(path: Path) -> str:
 
 
 def _stderr() -> Console:
-    from rich.console import Console
+    return err_console(soft_wrap=False)
 
-    return Console(stderr=True, highlight=False)
+
+def err_console(*, soft_wrap: bool = True) -> Console:
+    """Console for messages on stderr (user text safe: :mod:`tradewinds.reporting.terminal`)."""
+    from tradewinds.reporting.terminal import SafeConsole
+
+    return SafeConsole(stderr=True, highlight=False, soft_wrap=soft_wrap)
 
 
 @contextmanager

@@ -10,19 +10,21 @@ from contextlib import contextmanager
 @contextmanager
 def printed_warnings() -> Iterator[None]:
     """Collect :class:`TradewindsWarning` during the block and print them on stderr."""
-    from rich.console import Console
+    from rich.text import Text
 
+    from tradewinds.cli._common import err_console
     from tradewinds.measures.warnings import TradewindsWarning
+    from tradewinds.reporting.terminal import literal
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TradewindsWarning)
         try:
             yield
         finally:
-            console = Console(stderr=True, highlight=False, soft_wrap=True)
+            console = err_console()
             seen: set[str] = set()
             for w in caught:
                 text = str(w.message)
                 if issubclass(w.category, TradewindsWarning) and text not in seen:
                     seen.add(text)
-                    console.print(f"[bold yellow]warning:[/] {text}")
+                    console.print(Text.assemble(("warning:", "bold yellow"), " ", literal(text)))

@@ -172,7 +172,9 @@ def markets(
     if fmt == "json":
         typer.echo(frame.to_json(orient="records", indent=1))
         return
-    table = Table(title=f"{country.upper()} exports by destination: {title}")
+    from tradewinds.reporting.terminal import literal
+
+    table = Table(title=literal(f"{country.upper()} exports by destination: {title}"))
     for col in ("destination", "before", "after", "change %", "share before", "share after"):
         table.add_column(col, justify="left" if col == "destination" else "right", no_wrap=True)
     for row in frame.to_dict(orient="records"):

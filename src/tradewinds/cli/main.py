@@ -174,9 +174,12 @@ def _guard_outputs(command: Any) -> None:
 
 
 def _error(message: str) -> None:
-    from rich.console import Console
+    from rich.text import Text
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]error:[/] {message}")
+    from tradewinds.cli._common import err_console
+    from tradewinds.reporting.terminal import literal
+
+    err_console().print(Text.assemble(("error:", "bold red"), " ", literal(message)))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -143,13 +143,12 @@ def register_tools(group: typer.Typer) -> None:
         file: Path = typer.Argument(..., help="Measure YAML file to check."),
     ) -> None:
         """Check a measure file: schema, precedence rules, conflicts with existing records."""
-        from rich.console import Console
-
+        from tradewinds.cli._common import err_console
         from tradewinds.measures.validate import validate_file
 
         with printed_warnings():
             problems = validate_file(file)
-        err = Console(stderr=True, highlight=False, soft_wrap=True)
+        err = err_console()
         errors = [p for p in problems if p.level == "error"]
         for p in problems:
             err.print(f"{file}: {p.level}: {p}", markup=False)
