@@ -254,3 +254,17 @@ def test_markup_in_an_error_message_is_printed_literally(
     err = capsys.readouterr().err
     assert "[/]" in err  # printed, not read as a closing tag (which crashed)
     assert "\x1b" not in err
+
+
+def test_run_prints_the_coverage_warning_in_the_one_warning_style(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    late = tmp_path / "late.yaml"
+    text = (ROOT / "scenarios" / "measures-2026-07-01.yaml").read_text()
+    late.write_text(text.replace("tariffs_as_of: 2026-07-01", "tariffs_as_of: 2026-09-29"))
+    assert "2026-09-29" in late.read_text()
+    assert main(["run", str(late), "--no-store"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("warning: Date 2026-09-29 is past the registry coverage date")
+    assert "CoverageWarning" not in err
+    assert "typer" not in err

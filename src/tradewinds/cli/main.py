@@ -130,9 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     runner = _root_help_app(args) or _register(_needed(args))
     try:
+        from tradewinds.cli._warnings import printed_warnings
+
         command = typer.main.get_command(runner)
         _guard_outputs(command)
-        command.main(args=args, prog_name="tradewinds", standalone_mode=True)
+        with printed_warnings():
+            command.main(args=args, prog_name="tradewinds", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
