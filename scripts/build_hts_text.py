@@ -1,4 +1,4 @@
-"""Build the dashboard's text tables: HTS descriptions and GTAP sector names (``web/data``).
+"""Build the text tables: HTS descriptions (``measures/data``), GTAP sector names (``web/data``).
 
 HTSUS descriptions are a tree: a 10-digit line often says only "Other", and means it under its
 indented ancestors ("Motor cars ...", "With only spark-ignition ...", "Other"). The table keeps
@@ -26,7 +26,8 @@ from pathlib import Path
 import pandas as pd
 
 SOURCE = Path("../shared/data/budgetlab_yale/tariff_etrs/resources/hts_2025_basic_edition.csv")
-OUT = Path("src/tradewinds/web/data/hts_text.csv.gz")
+OUT = Path("src/tradewinds/measures/data/hts_text.csv.gz")
+GTAP_OUT = Path("src/tradewinds/web/data/gtap_sectors.csv")
 GTAP = Path("../shared/data/budgetlab_yale/tariff_model/resources/mappings/gtap_sectors.csv")
 
 
@@ -71,7 +72,7 @@ def build(source: Path, out: Path) -> dict[str, object]:
         "source_sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
         "licence": "US government work (public domain)",
         "command": "python scripts/build_hts_text.py",
-        "gtap_sectors": build_gtap(GTAP, out.with_name("gtap_sectors.csv")),
+        "gtap_sectors": build_gtap(GTAP, GTAP_OUT),
     }
     out.with_name("hts_text.provenance.json").write_text(
         json.dumps(record, indent=2) + "\n", encoding="utf-8"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tradewinds.api.app import create_app
 from tradewinds.measures import calculate
 from tradewinds.scenarios import load_scenario, run_scenario
+from tradewinds.server import create_app
 
 pytestmark = pytest.mark.e2e
 

@@ -17,8 +17,8 @@ import httpx2 as httpx
 import pytest
 import uvicorn
 
-from tradewinds.api.app import create_app
 from tradewinds.api.security import Settings
+from tradewinds.server import create_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

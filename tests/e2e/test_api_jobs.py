@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from tradewinds.api.app import create_app
 from tradewinds.api.security import Limits, Settings
 from tradewinds.scenarios import load_scenario
 from tradewinds.scenarios.execute import execute
+from tradewinds.server import create_app
 from tradewinds.store import ResultsStore
 
 pytestmark = pytest.mark.e2e

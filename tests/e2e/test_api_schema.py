@@ -17,8 +17,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from tradewinds.api.app import create_app
 from tradewinds.api.security import Limits, Settings
+from tradewinds.server import create_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.property]
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tradewinds.api.app import create_app
 from tradewinds.api.security import ConfigurationError, Limits, Settings
+from tradewinds.server import create_app
 
 pytestmark = pytest.mark.e2e
 

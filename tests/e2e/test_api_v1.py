@@ -11,10 +11,10 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from tradewinds.api.app import create_app
 from tradewinds.api.security import Settings
 from tradewinds.measures import calculate
 from tradewinds.measures import etr as etr_mod
+from tradewinds.server import create_app
 
 pytestmark = pytest.mark.e2e
 

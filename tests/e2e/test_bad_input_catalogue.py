@@ -26,7 +26,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tradewinds.api.app import create_app
 from tradewinds.cli.main import main
 from tradewinds.core.errors import (
     ScenarioError,
@@ -34,6 +33,7 @@ from tradewinds.core.errors import (
     TradewindsError,
     UnknownLabelError,
 )
+from tradewinds.server import create_app
 
 pytestmark = pytest.mark.e2e
 

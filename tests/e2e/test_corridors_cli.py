@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.unit.test_diversify import ROOT, write_baci
-from tradewinds.api.app import create_app
 from tradewinds.cli.main import main
 from tradewinds.integration.corridors import compare
 from tradewinds.measures import etr
+from tradewinds.server import create_app
 
 pytestmark = pytest.mark.e2e
 
@@ -282,7 +282,7 @@ def test_api_diversify_markets_refusals(client, params, status):
 
 
 def test_api_diversify_offset_matches_the_library(client):
-    from tradewinds.integration.diversify.offset import offset_cut
+    from tradewinds.scenarios.offset import offset_cut
 
     body = {"scenario": SCENARIO, "country": "CAN", "partners": ["MEX", "EU27"]}
     response = client.post("/api/v1/diversify/offset", json=body)

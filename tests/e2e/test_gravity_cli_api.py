@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from tradewinds.api.app import create_app
 from tradewinds.cli.main import main
+from tradewinds.server import create_app
 
 pytestmark = pytest.mark.e2e
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tradewinds.api.app import create_app
 from tradewinds.api.security import Settings
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
 from tradewinds.measures import calculate
 from tradewinds.measures.etr import point
+from tradewinds.server import create_app
 from tradewinds.web import queries as q
 from tradewinds.web import workbench
 from tradewinds.web.runs import map_countries, map_values

@@ -53,8 +53,8 @@ def serve(store_dir: Path) -> Iterator[str]:
     """Run the app with uvicorn on a free loopback port; yields the base URL."""
     import uvicorn
 
-    from tradewinds.api.app import create_app
     from tradewinds.api.security import Settings
+    from tradewinds.server import create_app
 
     old = os.environ.get("TRADEWINDS_STORE")
     os.environ["TRADEWINDS_STORE"] = str(store_dir)

@@ -121,7 +121,7 @@ def test_measures_divert_canadian_exports_away_from_the_us():
 
 
 def test_offset_restores_welfare_with_cptpp_partners():
-    from tradewinds.integration.diversify.offset import offset_cut
+    from tradewinds.scenarios.offset import offset_cut
 
     result, partners = offset_cut(
         ROOT / "scenarios" / "measures-2025-09-01.yaml", "CAN", ["MEX", "CPTPP"]
@@ -134,7 +134,7 @@ def test_offset_restores_welfare_with_cptpp_partners():
 
 
 def test_offset_partners_are_checked():
-    from tradewinds.integration.diversify.offset import expand_partners
+    from tradewinds.scenarios.offset import expand_partners
 
     known = ["CAN", "MEX", "USA", "JPN", "EU27"]
     assert expand_partners(["cptpp", "EU27"], "CAN", known) == ["JPN", "MEX", "EU27"]
@@ -191,7 +191,7 @@ def test_baci_path_from_option_or_environment(tmp_path, monkeypatch):
 
 
 def test_offset_of_exports():
-    from tradewinds.integration.diversify.offset import offset_cut
+    from tradewinds.scenarios.offset import offset_cut
 
     result, partners = offset_cut(
         ROOT / "scenarios" / "measures-2025-09-01.yaml", "MEX", ["EU27"], offset="exports"

@@ -180,8 +180,9 @@ def test_model_settings_give_the_scenario_and_errors_of_a_full_parse(
 def test_point_text_is_the_scenarios_json_and_yaml_and_libyaml_writes_what_pyyaml_did() -> None:
     import yaml
 
+    from tradewinds.core.canonical import to_json
     from tradewinds.scenarios.grid import grid_scenarios
-    from tradewinds.scenarios.recording import scenario_yaml, to_json
+    from tradewinds.scenarios.recording import scenario_yaml
     from tradewinds.scenarios.sweeps import _canonical_sharing, _PointText
 
     point_text = _PointText()

@@ -10,11 +10,11 @@ import pytest
 
 from tradewinds.core.errors import ConvergenceError
 from tradewinds.core.solver import SolverReport
+from tradewinds.data.identity import baseline_digest
 from tradewinds.data.loaders import load_baseline
 from tradewinds.reporting.tables import headline_frame
 from tradewinds.scenarios import runner
 from tradewinds.scenarios.execute import execute
-from tradewinds.scenarios.recording import baseline_digest
 from tradewinds.scenarios.schema import parse_scenario
 from tradewinds.store import ResultsStore
 

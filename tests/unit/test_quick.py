@@ -16,10 +16,10 @@ from tradewinds.cli.run import headline_of
 from tradewinds.core.errors import ConvergenceError, ScenarioError
 from tradewinds.data.arrays import bundled_arrays, bundled_identity
 from tradewinds.data.baseline import countries
+from tradewinds.data.identity import baseline_digest
 from tradewinds.data.loaders import load_baseline
 from tradewinds.scenarios import quick
 from tradewinds.scenarios.execute import execute
-from tradewinds.scenarios.recording import baseline_digest
 from tradewinds.scenarios.schema import parse_scenario
 from tradewinds.store import ResultsStore
 from tradewinds.store.index import INDEX_NAME

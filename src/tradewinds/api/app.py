@@ -20,13 +20,15 @@ import tradewinds
 from tradewinds.api.security import Settings
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the application (one per process; the registry and baselines load lazily)."""
+def create_api(settings: Settings | None = None) -> FastAPI:
+    """Build the HTTP API (one per process; the registry and baselines load lazily).
+
+    The dashboard is not mounted here: :func:`tradewinds.server.create_app` composes both.
+    """
     from tradewinds.api import docs, errors, legacy, routes_corridors, routes_gravity
     from tradewinds.api.jobs import JobManager
     from tradewinds.api.security import BodyLimit
-    from tradewinds.api.v1 import duty, jobs, resources, runs
-    from tradewinds.web import mount as mount_dashboard
+    from tradewinds.api.v1 import duty, hts, jobs, resources, runs
 
     settings = settings or Settings()
     settings.check()
@@ -71,7 +73,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(legacy.router)
     app.include_router(routes_gravity.router)
     app.include_router(routes_corridors.router)
+    app.include_router(hts.router)
     docs.install(app)
-    # Dashboard: tradewinds.web is mounted at "/" here (last, so /api/v1 and /docs win).
-    mount_dashboard(app)
     return app

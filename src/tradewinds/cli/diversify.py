@@ -208,7 +208,7 @@ def offset(
     import json
 
     from tradewinds.cli._common import console, write_records
-    from tradewinds.integration.diversify.offset import offset_cut
+    from tradewinds.scenarios.offset import offset_cut
 
     if fmt not in ("table", "json"):
         raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")

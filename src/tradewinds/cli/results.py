@@ -179,8 +179,8 @@ def export(
     import pandas as pd
 
     from tradewinds.cli._common import console, open_store, write_records
+    from tradewinds.core.canonical import to_json
     from tradewinds.core.errors import ScenarioError, UnknownLabelError
-    from tradewinds.scenarios.recording import to_json
 
     if output is None:
         raise ScenarioError("Give the file to write with --output FILE (.csv or .json).")

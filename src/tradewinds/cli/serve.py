@@ -50,9 +50,9 @@ def serve(
     """
     import uvicorn
 
-    from tradewinds.api.app import create_app
     from tradewinds.api.security import Settings, read_token
     from tradewinds.core.errors import ScenarioError
+    from tradewinds.server import create_app
 
     if workers < 1:
         raise ScenarioError(f"--workers {workers}: give at least 1.")

@@ -3,7 +3,7 @@
 Loading a baseline as an ``xarray.Dataset`` imports xarray and pandas, which cost several times
 an 11-region solve. The arrays the one-sector model reads (trade and tariffs by exporter,
 importer and sector), the labels, the ``attrs`` and the baseline's content hash
-(:func:`~tradewinds.scenarios.recording.baseline_digest`, its identity in the results store) are
+(:func:`~tradewinds.data.identity.baseline_digest`, its identity in the results store) are
 kept in the user cache (:mod:`tradewinds.core.cache`). They are built from
 :func:`~tradewinds.data.loaders.load_baseline`, which validates the dataset, and keyed by the
 bundled file's contents and the code of the loaders, the validation and the hash, so an edited
@@ -127,7 +127,8 @@ _CODE = (
     __name__,
     "tradewinds.data.loaders",
     "tradewinds.data.baseline",
-    "tradewinds.scenarios.recording",
+    "tradewinds.data.identity",
+    "tradewinds.core.canonical",
 )
 
 
@@ -135,8 +136,8 @@ def _build(file: str) -> BaselineArrays:
     import numpy as np
 
     from tradewinds.core import dims
+    from tradewinds.data.identity import baseline_attrs, baseline_digest
     from tradewinds.data.loaders import load_baseline
-    from tradewinds.scenarios.recording import baseline_attrs, baseline_digest
 
     name = next(k for k, v in BUNDLED.items() if v == file)
     ds = load_baseline(name)  # validated

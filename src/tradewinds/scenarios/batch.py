@@ -19,11 +19,12 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from tradewinds.core.canonical import to_json
 from tradewinds.core.errors import ConvergenceError, TradewindsError
 from tradewinds.models.equilibrium import Equilibrium
 from tradewinds.scenarios.distributions import Draw
 from tradewinds.scenarios.grid import apply_settings
-from tradewinds.scenarios.recording import KEY_COLUMNS, to_json
+from tradewinds.scenarios.recording import KEY_COLUMNS
 from tradewinds.scenarios.runner import build_shocks, run_scenario
 from tradewinds.scenarios.schema import Scenario, parse_scenario
 

@@ -17,19 +17,18 @@ from dataclasses import dataclass, replace
 import pandas as pd
 import xarray as xr
 
+from tradewinds.core.canonical import to_json
 from tradewinds.core.errors import ConvergenceError
+from tradewinds.data.identity import baseline_attrs, baseline_digest
 from tradewinds.data.loaders import load_baseline
 from tradewinds.models.equilibrium import Equilibrium
 from tradewinds.scenarios.recording import (
     ResultsSink,
     RunRecord,
-    baseline_attrs,
-    baseline_digest,
     cache_key,
     new_run_id,
     plain_params,
     scenario_yaml,
-    to_json,
 )
 from tradewinds.scenarios.runner import run_scenario
 from tradewinds.scenarios.schema import Scenario

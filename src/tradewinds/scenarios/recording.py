@@ -15,7 +15,6 @@ import json
 import os
 import secrets
 import stat
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,11 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from tradewinds import __version__
+from tradewinds.core.canonical import to_json
 from tradewinds.scenarios.schema import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
-    import xarray as xr
 
 #: Kinds of run: a single scenario, a sweep and its grid points, a Monte Carlo and its draws.
 RunKind = Literal["run", "sweep", "point", "montecarlo", "draw"]
@@ -55,24 +54,6 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def to_json(value: Any) -> str:
-    """Canonical JSON (sorted keys, numpy scalars as Python numbers)."""
-    return _ENCODER.encode(value)
-
-
-def _plain(value: Any) -> Any:
-    np = sys.modules.get("numpy")  # a numpy value means numpy is loaded: never import it here
-    if np is not None and isinstance(value, np.generic):
-        return value.item()
-    if np is not None and isinstance(value, np.ndarray):
-        return value.tolist()
-    return str(value)
-
-
-# what json.dumps(value, sort_keys=True, separators=(",", ":"), default=_plain) builds per call
-_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=_plain)
-
-
 def scenario_yaml(scenario: Scenario) -> str:
     """YAML text of a scenario's canonical form, for runs that have no file of their own."""
     return yaml_text(scenario.canonical())
@@ -88,38 +69,6 @@ def yaml_text(data: Any) -> str:
 
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     return yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True)
-
-
-def baseline_digest(ds: xr.Dataset) -> str:
-    """SHA-256 of a baseline's labels, values and attributes: its identity in the store."""
-    import numpy as np
-
-    h = hashlib.sha256()
-    for name in sorted(map(str, ds.variables)):
-        var = ds.variables[name]
-        h.update(f"{name}{var.dims}".encode())
-        arr = np.asarray(var.values)
-        if arr.dtype.kind in "OUS":
-            h.update(to_json([str(v) for v in arr.ravel()]).encode())
-        else:
-            h.update(str(arr.dtype).encode())
-            h.update(np.ascontiguousarray(arr).tobytes())
-    h.update(to_json({str(k): v for k, v in ds.attrs.items()}).encode())
-    return h.hexdigest()
-
-
-def baseline_attrs(ds: xr.Dataset) -> dict[str, Any]:
-    """The baseline's ``attrs`` as plain data; the provenance JSON string is decoded."""
-    out: dict[str, Any] = {}
-    for key, value in ds.attrs.items():
-        if key == "provenance" and isinstance(value, str):
-            try:
-                out[key] = json.loads(value)
-                continue
-            except json.JSONDecodeError:
-                pass
-        out[str(key)] = json.loads(to_json(value))
-    return out
 
 
 @functools.cache

@@ -430,7 +430,7 @@ class Scenario(_Strict):
         A scenario that reads no file besides itself hashes its canonical JSON alone; one that
         reads measure files or the registry also hashes their contents, so editing a measure
         file changes the identity. ``canonical_json`` is that JSON
-        (:func:`tradewinds.scenarios.recording.to_json` of :meth:`canonical`) when the caller
+        (:func:`tradewinds.core.canonical.to_json` of :meth:`canonical`) when the caller
         has already written it, as a sweep does for every grid point.
         """
         extra = self.inputs()

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from tradewinds.core.canonical import to_json
 from tradewinds.core.errors import ScenarioError
 from tradewinds.scenarios.batch import BatchResult
 from tradewinds.scenarios.cluster import Progress, run_draws
@@ -33,7 +34,6 @@ from tradewinds.scenarios.recording import (
     cache_key,
     child_id,
     plain_params,
-    to_json,
     yaml_text,
 )
 from tradewinds.scenarios.schema import Scenario
@@ -92,10 +92,11 @@ class _PointText:
     string containing it, say) the entry is written in full; a placeholder is only ever put
     into the entry it was made for.
 
-    The JSON (:func:`~.recording.to_json` of the canonical data, the text a point's hash is
-    taken of) is put together from each entry's own: with sorted keys and no spaces, an
-    object's JSON is its ``"key":value`` pairs in key order, joined by commas. An entry's JSON
-    also keys the cache of YAML texts, since it tells 1 from 1.0 and from true, as YAML does.
+    The JSON (:func:`~tradewinds.core.canonical.to_json` of the canonical data, the text a
+    point's hash is taken of) is put together from each entry's own: with sorted keys and no
+    spaces, an object's JSON is its ``"key":value`` pairs in key order, joined by commas. An
+    entry's JSON also keys the cache of YAML texts, since it tells 1 from 1.0 and from true, as
+    YAML does.
     """
 
     def __init__(self, shared: Mapping[str, Any] | None = None) -> None:

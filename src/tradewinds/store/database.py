@@ -29,14 +29,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tradewinds.core.canonical import to_json
 from tradewinds.core.errors import DataError, ScenarioError, StoreError, UnknownLabelError
-from tradewinds.scenarios.recording import (
-    KEY_COLUMNS,
-    RECORD_COLUMNS,
-    RunRecord,
-    json_dict,
-    to_json,
-)
+from tradewinds.scenarios.recording import KEY_COLUMNS, RECORD_COLUMNS, RunRecord, json_dict
 from tradewinds.store import index
 from tradewinds.store.location import DB_NAME, LOCK_NAME, resolve_store_dir
 

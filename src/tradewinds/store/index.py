@@ -43,7 +43,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tradewinds.scenarios.recording import RECORD_COLUMNS, RunRecord, to_json
+from tradewinds.core.canonical import to_json
+from tradewinds.scenarios.recording import RECORD_COLUMNS, RunRecord
 
 if TYPE_CHECKING:
     import pandas as pd

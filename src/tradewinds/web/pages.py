@@ -6,16 +6,16 @@ import datetime as dt
 import warnings
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from tradewinds.api.deps import require_read
 from tradewinds.core.errors import ScenarioError, TradewindsError
+from tradewinds.measures.hts_search import hts_search
 from tradewinds.web import charts
 from tradewinds.web import queries as q
 from tradewinds.web.render import page
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read)])
+router = APIRouter(include_in_schema=False)
 
 #: Sector breakdowns offered on the effective-rate page: key -> label.
 BREAKDOWNS = {"gtap": "GTAP sector", "hs2": "HS chapter", "wiod": "WIOD industry"}
@@ -153,7 +153,7 @@ def _compute_duty(
     out = res.to_dict()
     out["notes"] = list(res.notes) + [str(w.message) for w in caught]
     out["description"] = next(
-        (h["description"] for h in q.hts_search(res.hts, 1) if h["code"] == res.hts), ""
+        (h["description"] for h in hts_search(res.hts, 1) if h["code"] == res.hts), ""
     )
     layers = [{**x.to_dict(), "title": x.title, "legal_basis": x.legal_basis} for x in res.layers]
     strip = q.duty_strip(

@@ -14,16 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from tradewinds.api.deps import require_read
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
 from tradewinds.web import charts
 from tradewinds.web.render import fragment, page, scenario_dir_of
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(require_read)])
+router = APIRouter(include_in_schema=False)
 
 #: Environment variable naming the scenario library folder.
 LIBRARY_ENV = "TRADEWINDS_SCENARIOS"

@@ -202,7 +202,7 @@ def _baseline_info(name: str, *, full: bool = True) -> dict[str, Any]:
         out["sector_labels"] = [str(s) for s in ds[dims.SECTOR].values]
         out["variables"] = sorted(map(str, ds.data_vars))
         out["provenance"] = json.loads(ds.attrs.get("provenance", "{}"))
-    from tradewinds.scenarios.recording import to_json
+    from tradewinds.core.canonical import to_json
 
     return dict(json.loads(to_json(out)))
 

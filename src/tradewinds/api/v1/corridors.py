@@ -234,7 +234,7 @@ class OffsetRequest(BaseModel):
 
 def _offset(request: Request, body: OffsetRequest) -> dict[str, Any]:
     from tradewinds.api.worker import _records
-    from tradewinds.integration.diversify.offset import offset_cut
+    from tradewinds.scenarios.offset import offset_cut
 
     spec, _ = _library_scenario(request, body.scenario, "scenario")
     result, chosen = offset_cut(

@@ -17,7 +17,7 @@ def hts_search(
     limit: int = Query(default=20, ge=1, le=100),
 ) -> dict[str, Any]:
     """HTS lines the duty calculator knows, matching a code prefix or every word given."""
-    from tradewinds.web.queries import hts_search as search
+    from tradewinds.measures.hts_search import hts_search as search
 
     hits = search(q, limit)
     return {"query": q, "count": len(hits), "results": hits}
