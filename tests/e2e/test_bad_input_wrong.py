@@ -268,3 +268,55 @@ def test_run_prints_the_coverage_warning_in_the_one_warning_style(
     assert err.startswith("warning: Date 2026-09-29 is past the registry coverage date")
     assert "CoverageWarning" not in err
     assert "typer" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["integrate", "--pair", "CAN,MEX", "--target", "2x", "--plot", "{tmp}/x.png"], "--plot"),
+        (["gravity", "potential", "CAN", "MEX", "--plot", "{tmp}/x.pdf"], "--plot"),
+        (["corridors", "compare", "--from", "CAN", "--to", "CHN", "--map", "{tmp}/m.png"], "--map"),
+        (["etr", "--country", "CAN", "--plot", "{tmp}/e.svg"], "--plot"),
+        (["run", str(SCENARIO), "--no-store", "-o", "{tmp}/r.xls"], "--output"),
+    ],
+)
+def test_a_file_named_for_a_format_it_would_not_be_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], option: str
+) -> None:
+    assert main([a.format(tmp=tmp_path) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert f"error: {option} " in err
+    assert "the file is written in the format its name says" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_tables_are_written_as_real_xlsx(tmp_path: Path) -> None:
+    import pandas as pd
+
+    out = tmp_path / "r.xlsx"
+    assert main(["run", str(SCENARIO), "--no-store", "-o", str(out)]) == 0
+    frame = pd.read_excel(out, engine="openpyxl")
+    assert {"country", "metric", "value"} <= set(frame.columns)
+    welfare = frame[(frame["metric"] == "welfare_pct") & frame["partner"].isna()]
+    assert welfare.set_index("country")["value"]["CAN"] < 0
+
+
+def test_a_failed_output_write_leaves_no_truncated_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import pandas as pd
+
+    out = tmp_path / "r.csv"
+    out.write_text("older,file\n")
+
+    def full(self: pd.DataFrame, path: Path, **kw: object) -> None:
+        Path(path).write_text("country,par")  # half written, then the disk fills up
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full)
+    assert main(["run", str(SCENARIO), "--no-store", "-o", str(out)]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert out.read_text() == "older,file\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.csv"]

@@ -148,28 +148,32 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _guard_outputs(command: Any) -> None:
-    """Make every command refuse an output path that is one of its inputs (one rule for all).
+def _guard_outputs(command: Any, path: str = "") -> None:
+    """Make every command check its output paths before any work (one rule for all).
+
+    The format its name says must be one the command writes, the place must be writable, and
+    no output may be one of the command's inputs or another output
+    (:func:`tradewinds.cli._common.check_outputs`).
 
     ``command`` is the Click command Typer builds (Typer bundles its own Click, so it is
     walked by its ``commands`` and ``callback`` attributes rather than by Click's classes).
     """
-    for sub in (getattr(command, "commands", None) or {}).values():
-        _guard_outputs(sub)
+    for name, sub in (getattr(command, "commands", None) or {}).items():
+        _guard_outputs(sub, f"{path} {name}".strip())
     callback = command.callback
     if callback is None or getattr(callback, "_outputs_guarded", False):
         return
 
     @functools.wraps(callback)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        from tradewinds.cli._common import refuse_output_over_input
+        from tradewinds.cli._common import check_outputs
 
         opts = {
             p.name: p.name.upper() if p.param_type_name == "argument" else p.opts[0]
             for p in command.params
             if p.name and p.opts
         }
-        refuse_output_over_input(kwargs, opts)
+        check_outputs(path, kwargs, opts)
         return callback(*args, **kwargs)
 
     guarded._outputs_guarded = True  # type: ignore[attr-defined]
