@@ -320,3 +320,76 @@ def test_a_failed_output_write_leaves_no_truncated_file(
     assert "No space left on device" in capsys.readouterr().err
     assert out.read_text() == "older,file\n"
     assert [p.name for p in tmp_path.iterdir()] == ["r.csv"]
+
+
+def test_results_list_with_a_negative_limit_is_an_input_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["run", str(SCENARIO)]) == 0
+    capsys.readouterr()
+    assert main(["results", "list", "--limit", "-1"]) == 2
+    err = capsys.readouterr().err
+    assert "--limit -1 must be a whole number of runs, 1 or more" in err
+    assert "damaged" not in err
+
+
+@pytest.mark.slow
+def test_a_file_size_limit_is_named_and_the_store_kept(tmp_path: Path) -> None:
+    import resource
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TRADEWINDS_STORE": str(tmp_path / "s"), "PYTHONPATH": str(ROOT / "src")}
+    cmd = [sys.executable, "-m", "tradewinds"]
+    first = subprocess.run([*cmd, "run", str(SCENARIO)], env=env, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    before = {p.name: p.read_bytes() for p in (tmp_path / "s").iterdir()}
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    other = str(ROOT / "scenarios" / "camx-trade-costs-minus-10.yaml")
+    second = subprocess.run(
+        [*cmd, "run", other], env=env, capture_output=True, text=True, preexec_fn=limit
+    )
+    assert second.returncode == 3
+    assert "a file-size limit (ulimit -f)" in second.stderr
+    assert "damaged" not in second.stderr
+    listed = subprocess.run([*cmd, "results", "list"], env=env, capture_output=True, text=True)
+    assert listed.returncode == 0, listed.stderr
+    assert "1 shown" in listed.stdout
+    after = {p.name: p.read_bytes() for p in (tmp_path / "s").iterdir()}
+    assert after["results.index.json"] == before["results.index.json"]
+
+
+def test_a_store_this_user_may_only_read_is_listed_and_not_written(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import filelock
+
+    from tradewinds.store import database
+
+    assert main(["run", str(SCENARIO)]) == 0
+    capsys.readouterr()
+    store = _store()
+    real_access = os.access
+
+    def read_only(path: object, mode: int, **kw: object) -> bool:
+        if Path(str(path)) == store and mode & os.W_OK:
+            return False
+        return real_access(path, mode, **kw)  # type: ignore[arg-type]
+
+    def no_lock(self: object, *a: object, **kw: object) -> None:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    monkeypatch.setattr(database.os, "access", read_only)
+    monkeypatch.setattr(filelock.FileLock, "acquire", no_lock)
+    assert main(["results", "list"]) == 0
+    assert "1 shown" in capsys.readouterr().out
+    other = str(ROOT / "scenarios" / "camx-trade-costs-minus-10.yaml")
+    assert main(["run", other]) == 3
+    err = capsys.readouterr().err
+    assert "its lock file cannot be created (Read-only file system)" in err
+    assert "damaged" not in err
