@@ -393,3 +393,25 @@ def test_a_store_this_user_may_only_read_is_listed_and_not_written(
     err = capsys.readouterr().err
     assert "its lock file cannot be created (Read-only file system)" in err
     assert "damaged" not in err
+
+
+def test_the_explorer_titles_a_changed_scenario_and_warns_past_coverage() -> None:
+    from fastapi.testclient import TestClient
+
+    from tradewinds.server import create_app
+
+    client = TestClient(create_app())
+    base = {"library": "measures-2025-09-01.yaml"}
+    plain = client.post("/explorer/build", json=base).json()
+    levers = {**base, "ieepa_can": "50", "retaliation": "mirror-can", "camx": "-10"}
+    changed = client.post("/explorer/build", json=levers).json()
+    other = client.post("/explorer/build", json={**base, "ieepa_can": "10"}).json()
+    assert plain["warnings"] == []
+    assert changed["title"].startswith(plain["title"])
+    assert changed["title"] != plain["title"] != other["title"] != changed["title"]
+    assert "IEEPA 50% on CAN" in changed["title"]
+    assert "CAN–MEX trade costs -10%" in changed["title"]
+    assert "title: " + changed["title"][:20] in changed["yaml"].replace("'", "")
+    late = client.post("/explorer/build", json={**base, "as_of": "2026-09-29"}).json()
+    assert late["warnings"]
+    assert "past the registry coverage date" in late["warnings"][0]

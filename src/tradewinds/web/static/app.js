@@ -218,7 +218,10 @@
       if (!resp.ok) { err.textContent = await errorText(resp); return null; }
       const body = await resp.json();
       yamlBox.textContent = body.yaml;
-      document.getElementById("explorer-summary").textContent = "Will run: " + body.summary;
+      document.getElementById("explorer-summary").textContent =
+        "Will run: " + body.title + ". " + body.summary;
+      document.getElementById("explorer-warning").textContent =
+        (body.warnings || []).map(function (w) { return "Warning: " + w; }).join(" ");
       return body;
     }
     form.addEventListener("change", function (e) {
