@@ -415,3 +415,65 @@ def test_the_explorer_titles_a_changed_scenario_and_warns_past_coverage() -> Non
     late = client.post("/explorer/build", json={**base, "as_of": "2026-09-29"}).json()
     assert late["warnings"]
     assert "past the registry coverage date" in late["warnings"][0]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["measures", "list", "--target", "XYZ"], "Unknown country code 'XYZ' in --target."),
+        (
+            ["measures", "list", "--target", "CAD"],
+            "CAD is a currency code (the Canadian dollar), not a country; the country is CAN.",
+        ),
+        (
+            [
+                "duty",
+                "--hts",
+                "8703.23.0190",
+                "--origin",
+                "CAD",
+                "--date",
+                "2025-09-01",
+                "--value",
+                "1000",
+            ],
+            "CAD is a currency code (the Canadian dollar), not a country; the country is CAN.",
+        ),
+        (
+            [
+                "duty",
+                "--hts",
+                "8703.23.0190",
+                "--origin",
+                "CHN",
+                "--importer",
+                "GBR",
+                "--date",
+                "2025-09-01",
+                "--value",
+                "1000",
+            ],
+            "GBR is a country code, but not one held here: CAN, MEX, USA.",
+        ),
+    ],
+)
+def test_unknown_partners_are_named_for_what_they_are(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in " ".join(err.split())
+    assert "TCD" not in err
+
+
+def test_a_country_inside_a_region_of_the_baseline_is_pointed_to_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "fra.yaml"
+    path.write_text(
+        "title: t\nshocks:\n  tariffs:\n    - {importer: USA, exporter: FRA, rate: 0.25}\n"
+    )
+    assert main(["run", str(path), "--no-store"]) == 2
+    err = capsys.readouterr().err
+    assert "FRA is part of EU27 in this baseline; name EU27 instead." in err
+    assert "BRA" not in err

@@ -39,7 +39,11 @@ def resolve_countries(
         elif name in known:
             out.append(name)
         else:
-            raise UnknownLabelError("country", name, [*known, *groups], where)
+            from tradewinds.core.countries import country_hint
+            from tradewinds.data.regions import region_members
+
+            hint = country_hint(name, known, region_members())
+            raise UnknownLabelError("country", name, [*known, *groups], where, hint)
     return list(dict.fromkeys(out))
 
 
