@@ -477,3 +477,51 @@ def test_a_country_inside_a_region_of_the_baseline_is_pointed_to_it(
     err = capsys.readouterr().err
     assert "FRA is part of EU27 in this baseline; name EU27 instead." in err
     assert "BRA" not in err
+
+
+def test_diversify_exposure_by_mission_prints_one_table(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    argv = ["diversify", "exposure", "--country", "CAN", "--date", "2025-09-01"]
+    assert main([*argv, "--by", "mission"]) == 0
+    assert capsys.readouterr().out.count("┏") == 1
+    assert main([*argv, "--by", "hs2"]) == 0
+    assert capsys.readouterr().out.count("┏") == 2  # the ranked lines, then the missions
+
+
+def test_measures_diff_never_cuts_a_record_id(
+    shared_data: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tradewinds.measures.registry import load_registry
+
+    monkeypatch.setenv("COLUMNS", "80")
+    base = shared_data / "data" / "budgetlab_yale" / "tariff_rate_tracker"
+    old = base / "processed_2026-02-23" / "chapter99_raw.csv"
+    new = base / "us_notes" / "chapter99_2026_rev_6.txt"
+    assert main(["measures", "diff", str(old), str(new), "--only-registry"]) == 0
+    out = capsys.readouterr().out
+    records = {line.split("│")[-2].strip() for line in out.splitlines() if line.startswith("│")}
+    ids = {m.id for m in load_registry().measures}
+    assert records & ids
+    assert records <= ids | {"", "-"}  # each cell of the last column is a whole id
+
+
+@pytest.mark.slow
+def test_replicate_yotov_table_3_shows_progress_and_fits_80_columns() -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": "80", "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-m", "tradewinds", "replicate", "yotov2016", "--table", "3"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Estimating Table 3: 7 of 7 columns in" in done.stderr
+    assert max(len(line) for line in done.stdout.splitlines()) <= 80
+    for column in ("OLS", "PPML", "INTRA", "ENDG", "LEAD", "PHSNG", "GLBZN"):
+        assert f" {column} ┃" in done.stdout

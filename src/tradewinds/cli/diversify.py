@@ -91,11 +91,12 @@ def exposure(
         f"All {len(frame):,} lines: US${_money(imports)} of 2024 imports, duty US${_money(duty)} "
         f"({duty / imports:.2%} effective); USMCA claim shares {usmca_shares}."
     )
-    print_table(
-        out,
-        _exposure_table(rollup(frame, "mission"), "mission", "Trade mission sectors"),
-        drop=drop,
-    )
+    if by != "mission":  # the ranked table above is this one already
+        print_table(
+            out,
+            _exposure_table(rollup(frame, "mission"), "mission", "Trade mission sectors"),
+            drop=drop,
+        )
     if output is not None:
         out.print(f"wrote {len(table)} rows to {output}")
 

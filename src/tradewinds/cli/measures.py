@@ -183,14 +183,18 @@ def register_tools(group: typer.Typer) -> None:
         if fmt == "json":
             typer.echo(json.dumps([dataclasses.asdict(c) for c in changes], indent=1))
             return
-        table = Table(title=f"Chapter 99: {old.name} -> {new.name}")
+        from tradewinds.cli._display import print_table
+        from tradewinds.reporting.terminal import literal
+
+        table = Table(title=literal(f"Chapter 99: {old.name} -> {new.name}"))
+        # headings, kinds and record ids are never cut (one id a line); the description wraps
         for col in ("heading", "change", "what", "registry records"):
-            table.add_column(col)
+            table.add_column(col, no_wrap=col != "what")
         for c in changes:
             what = c.describe()
-            table.add_row(c.code, c.kind, what, ", ".join(c.records) or "-")
+            table.add_row(c.code, c.kind, literal(what), "\n".join(c.records) or "-")
         out = console()
-        out.print(table)
+        print_table(out, table)
         kinds = {k: sum(c.kind == k for c in changes) for k in ("added", "removed", "changed")}
         out.print(
             f"{kinds['added']} added, {kinds['removed']} removed, {kinds['changed']} changed; "
