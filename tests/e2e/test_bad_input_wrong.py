@@ -525,3 +525,22 @@ def test_replicate_yotov_table_3_shows_progress_and_fits_80_columns() -> None:
     assert max(len(line) for line in done.stdout.splitlines()) <= 80
     for column in ("OLS", "PPML", "INTRA", "ENDG", "LEAD", "PHSNG", "GLBZN"):
         assert f" {column} ┃" in done.stdout
+
+
+def test_the_html_report_folds_its_provenance_and_fits_a_phone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+
+    assert main(["run", str(SCENARIO)]) == 0
+    run_id = capsys.readouterr().out.split("run id: ")[1].split()[0]
+    page = tmp_path / "r.html"
+    assert main(["report", run_id, "-o", str(page)]) == 0
+    text = page.read_text()
+    assert "<meta name='viewport' content='width=device-width, initial-scale=1'>" in text
+    prose = re.sub(r"<script.*?</script>", "", text, flags=re.S)
+    folded = prose[prose.index("<h2>Baseline provenance</h2>") :]
+    assert folded.count("<details>") == 1
+    assert "raw files hashed" in folded
+    assert len(folded) < 0.6 * len(prose)
+    assert prose.count("\n") < 150  # the country list was one code a line
