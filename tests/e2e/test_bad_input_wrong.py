@@ -544,3 +544,17 @@ def test_the_html_report_folds_its_provenance_and_fits_a_phone(
     assert "raw files hashed" in folded
     assert len(folded) < 0.6 * len(prose)
     assert prose.count("\n") < 150  # the country list was one code a line
+
+
+def test_rate_chart_events_days_apart_share_one_label() -> None:
+    import datetime as dt
+    import itertools
+
+    from tradewinds.reporting.etr_plot import EVENT_GAP_DAYS, event_groups
+
+    marks = event_groups("2025-01-01", "2026-12-31")
+    days = [dt.date.fromisoformat(m[0]) for m in marks]
+    assert min((b - a).days for a, b in itertools.pairwise(days)) >= EVENT_GAP_DAYS
+    march = next(m for m in marks if m[0] == "2025-03-04")
+    assert march[1].endswith("+2")
+    assert "2025-03-12: 232 metals" in march[2]
