@@ -558,3 +558,18 @@ def test_rate_chart_events_days_apart_share_one_label() -> None:
     march = next(m for m in marks if m[0] == "2025-03-04")
     assert march[1].endswith("+2")
     assert "2025-03-12: 232 metals" in march[2]
+
+
+def test_dashboard_legends_and_tables_show_names_not_ids() -> None:
+    from fastapi.testclient import TestClient
+
+    from tradewinds.server import create_app
+
+    client = TestClient(create_app())
+    overview = client.get("/").text
+    rates = client.get("/rates").text
+    assert "Section 232" in rates
+    for page in (overview, rates):
+        assert ">s232_metals<" not in page
+        assert '"name": "s232_metals"' not in page
+        assert '"name":"s232_metals"' not in page

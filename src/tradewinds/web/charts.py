@@ -119,8 +119,11 @@ def step_lines(
 
 def stacked_rates(wide: Mapping[str, Any], events: Sequence[Mapping[str, str]]) -> dict[str, Any]:
     """Stacked areas by authority and the total as a line (a :func:`series_by_change` dict)."""
+    from tradewinds.measures.names import programme_name
+
     data: list[dict[str, Any]] = []
-    for k, (name, values) in enumerate(wide["parts"].items()):
+    for k, (key, values) in enumerate(wide["parts"].items()):
+        name = programme_name(key)  # legends read "Section 232 metals (2026 tiers)"
         data.append(
             {
                 "type": "scatter",
