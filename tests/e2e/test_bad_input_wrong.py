@@ -573,3 +573,31 @@ def test_dashboard_legends_and_tables_show_names_not_ids() -> None:
         assert ">s232_metals<" not in page
         assert '"name": "s232_metals"' not in page
         assert '"name":"s232_metals"' not in page
+
+
+@pytest.mark.slow
+def test_overview_timeline_is_newest_first_and_filterable_in_chromium(tmp_path: Path) -> None:
+    from tests.e2e.web_server import CHROMIUM, CHROMIUM_ARGS, serve
+
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with serve(tmp_path / "store") as base, playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(base + "/")
+            dates = page.eval_on_selector_all(
+                "#timeline tbody td.date", "els => els.map(e => e.textContent)"
+            )
+            assert len(dates) > 20
+            assert dates == sorted(dates, reverse=True)
+            page.fill("#timeline-filter", "steel CAN")
+            shown = page.eval_on_selector_all(
+                "#timeline tbody tr:not([hidden])", "els => els.map(e => e.textContent)"
+            )
+            assert 0 < len(shown) < len(dates)
+            assert all("steel" in t.lower() and "CAN" in t for t in shown)
+            assert page.inner_text("#timeline-count") == f"{len(shown)} of {len(dates)} events"
+        finally:
+            browser.close()
