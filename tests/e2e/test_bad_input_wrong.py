@@ -601,3 +601,17 @@ def test_overview_timeline_is_newest_first_and_filterable_in_chromium(tmp_path: 
             assert page.inner_text("#timeline-count") == f"{len(shown)} of {len(dates)} events"
         finally:
             browser.close()
+
+
+def test_corridor_table_shows_the_cheapest_route_and_what_best_weighs(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+    assert main(["corridors", "compare", "--from", "CAN", "--to", "MEX"]) == 0
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith("│ CAN")]
+    halifax = next(line for line in rows if "CAHAL > MXVER" in line)
+    montreal = next(line for line in rows if "CAMTR > MXVER" in line)
+    assert "│ best " in halifax
+    assert "│ cheapest " in montreal
+    assert "Best: the lowest US$/TEU plus the value of time" in " ".join(out.split())
