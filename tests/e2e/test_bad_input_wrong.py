@@ -615,3 +615,20 @@ def test_corridor_table_shows_the_cheapest_route_and_what_best_weighs(
     assert "│ best " in halifax
     assert "│ cheapest " in montreal
     assert "Best: the lowest US$/TEU plus the value of time" in " ".join(out.split())
+
+
+def test_corridor_maps_draw_coastlines_and_keep_port_labels_apart() -> None:
+    from tradewinds.integration.corridors import compare
+    from tradewinds.reporting.corridors_map import corridor_figure
+
+    fig = corridor_figure(compare(["CAN"], ["MEX"]))
+    coast = next(t for t in fig.data if t.name == "coastlines (Natural Earth)")
+    assert sum(v is not None for v in coast.lon) > 5_000
+    ports = next(t for t in fig.data if t.name == "ports and hubs")
+    where = dict(
+        zip(ports.text, zip(ports.lon, ports.lat, ports.textposition, strict=True), strict=True)
+    )
+    for a, (xa, ya, pa) in where.items():
+        for b, (xb, yb, pb) in where.items():
+            if a < b and abs(xa - xb) < 8 and abs(ya - yb) < 3:
+                assert pa != pb, (a, b)
