@@ -144,6 +144,20 @@ def _mfn_table(hts_csv: Path) -> pd.DataFrame:
     return table.rename(columns={"general": "mfn_text"}).drop(columns="special")
 
 
+#: Census country codes that the Budget Lab's ``census_to_iso3.csv`` leaves out, with their ISO
+#: 3166 alpha-3 code (Kosovo: the user-assigned XKX, as the World Bank and the EU use it). The West
+#: Bank (5083) and the Gaza Strip (5082) are reported by Census apart and are joined as PSE.
+CENSUS_EXTRA = {
+    "7660": "COD", "4091": "FRO", "5660": "MAC", "2482": "VGB", "7904": "REU", "4272": "MCO",
+    "2440": "CYM", "4803": "XKX", "6412": "NCL", "6414": "PYF", "1010": "GRL", "4751": "SMR",
+    "3720": "FLK", "2777": "CUW", "6810": "MHL", "7580": "SHN", "5083": "PSE", "2485": "MSR",
+    "2430": "TCA", "6144": "NIU", "2774": "SXM", "6862": "NRU", "6820": "FSM", "2831": "GLP",
+    "3170": "GUF", "7881": "MYT", "6024": "CXR", "6830": "PLW", "2839": "MTQ", "2481": "AIA",
+    "7323": "SSD", "6023": "CCK", "7810": "IOT", "6142": "COK", "4720": "GIB", "6227": "TUV",
+    "4752": "VAT", "6022": "NFK", "5082": "PSE", "4031": "SJM", "7905": "ATF", "6413": "WLF",
+    "6029": "HMD", "6143": "TKL", "6225": "PCN", "1610": "SPM",
+}  # fmt: skip
+
 _NOTE33 = "33. (a)  Except as provided for in headings 9903.94.02"
 _CODE = r"(?<![\d.])(\d{4}(?:\.\d{2}(?:\.\d{2}(?:\d{2})?)?)?)(?![\d.])"
 
@@ -219,6 +233,87 @@ def _s122_lists(notes: Path) -> dict[str, list[str]]:
         "s122_exempt_named": codes(text[iii:iv]),
         "s122_exempt_civil_aircraft": [c for c in aircraft if c not in default],
     }
+
+
+def _items(block: str) -> tuple[list[str], list[str]]:
+    """Codes of the numbered product items of a note block: (provisions, excepted codes).
+
+    An item reads "1. <description>, provided for in [subheading] 8517.62.00, except for such
+    machines provided for in statistical reporting number(s) 8517.62.0090 ...": the provision is
+    listed, the excepted statistical reporting numbers go to the exclusion list.
+    """
+    include: list[str] = []
+    exclude: list[str] = []
+    for item in re.split(r"\n\s*\d+\.\s", "\n" + block)[1:]:
+        flat = re.sub(r"\.(?=\s|$)", " ", " ".join(item.split()))  # a sentence's full stop
+        head, _, rest = flat.partition("except")
+        include += [_hts_digits(c) for c in re.findall(_CODE, head) if len(_hts_digits(c)) >= 8]
+        exclude += [_hts_digits(c) for c in re.findall(_CODE, rest) if len(_hts_digits(c)) >= 8]
+    return include, exclude
+
+
+def _expand(include: list[str], exclude: list[str], universe: list[str]) -> list[str]:
+    """The HTS10 codes of ``universe`` under ``include`` and not under ``exclude``."""
+    return [
+        c
+        for c in universe
+        if len(c) == 10 and c.startswith(tuple(include)) and not c.startswith(tuple(exclude))
+    ]
+
+
+def _s301_lists(notes: Path, universe: list[str]) -> dict[str, list[str]]:
+    """Section 301 China product lists from U.S. notes 20 and 31 to subchapter III of chapter 99.
+
+    Note 20 (2026 Rev. 6): subdivision (b) lists the 8-digit subheadings of heading 9903.88.01
+    (List 1), (d) of 9903.88.02 (List 2), (f) of 9903.88.03 and the numbered products of (g) of
+    9903.88.04 (List 3), (s)(i) and the numbered products of (s)(ii) of 9903.88.15 (List 4A).
+    A numbered product ("provided for in X, except ... Y") is listed as the HTS10 codes of the
+    universe under X but not under Y, so the lists stay disjoint where a subheading is split.
+    Note 31 (the 2024 four-year review increases): subdivision (b) to (j), one list per heading
+    9903.91.01-.08 and .11 (``s301_4yr_9903_91_0N``). Product exclusions (9903.88.69/.70) are
+    not extracted: they name particular articles within a subheading (see docs/measures.md).
+    """
+    text = notes.read_text(encoding="latin-1")
+    start = text.index("20. (a)  For the purposes of heading 9903.88.01")
+    end = text.index("21. (a) For purposes of subheading 9903.19.23", start)
+    n20 = text[start:end]
+
+    def cut(a: str, b: str, src: str) -> str:
+        i = src.index(a)
+        return src[i : src.index(b, i)]
+
+    out: dict[str, list[str]] = {}
+    out["s301_cn_list1"] = _code_lines(cut("(b) Heading 9903.88.01 applies", "\n(c) For", n20))
+    out["s301_cn_list2"] = _code_lines(cut("(d) Heading 9903.88.02 applies", "\n(e) For", n20))
+    list3 = _code_lines(cut("(f) Heading 9903.88.03 applies", "\n(g) For", n20))
+    inc3, exc3 = _items(cut("(g) For the purposes of heading 9903.88.04", "\n(h) The U.S.", n20))
+    out["s301_cn_list3"] = list3 + _expand(inc3, exc3, universe)
+    s = cut("(s) Heading 9903.88.15 applies", "\n(t) For", n20)
+    ii = s.index("(ii) the following products of China")
+    inc4, exc4 = _items(s[ii:])
+    out["s301_cn_list4a"] = _code_lines(s[:ii]) + _expand(inc4, exc4, universe)
+    n31 = cut("31. (a)  As provided in headings 9903.91.01", "32. Action Applicable", text)
+    marks = [
+        ("(b) Heading 9903.91.01", "(c) Heading 9903.91.02", "01"),
+        ("(c) Heading 9903.91.02", "(d) Heading 9903.91.03", "02"),
+        ("(d) Heading 9903.91.03", "(e) Heading 9903.91.04", "03"),
+        ("(e) Heading 9903.91.04", "(f)", "04"),
+        (
+            "(i) Heading 9903.91.05",
+            "(ii) The additional rate of duty under heading 9903.91.05",
+            "05",
+        ),
+        ("(g) Heading 9903.91.06", "(h) Heading 9903.91.07", "06"),
+        ("(h) Heading 9903.91.07", "(i) Heading 9903.91.08", "07"),
+        ("(i) Heading 9903.91.08", "(j) Heading 9903.91.11", "08"),
+        ("(j) Heading 9903.91.11", "(k)", "11"),
+    ]
+    for a, b, head in marks:
+        block = cut(a, b, n31)
+        found = re.findall(_CODE, block.split("\n", 1)[1] if head not in ("04", "08") else block)
+        codes = sorted({_hts_digits(c) for c in found if len(_hts_digits(c)) >= 8})
+        out[f"s301_4yr_9903_91_{head}"] = [c for c in codes if not c.startswith("99")]
+    return {k: sorted(set(v)) for k, v in out.items()}
 
 
 def _metal_annexes(notes: Path, universe: list[str]) -> dict[str, list[str]]:
@@ -314,6 +409,10 @@ def build_measures(shared: Path, command: str) -> None:
         lists += [(name, h) for h in carve.loc[carve["category"] == category, "hts8"]]
     for name, codes in _s122_lists(notes).items():
         lists += [(name, c) for c in codes]
+    # Products excepted from the IEEPA reciprocal duty (EO 14257 Annex II as amended, heading
+    # 9903.01.32): the Budget Lab's product table, one list for the whole period.
+    annex2 = pd.read_csv(src(tracker / "ieepa_exempt_products.csv"), dtype=str)
+    lists += [("ieepa_recip_annex2", c) for c in annex2["hts10"]]
 
     # HTS universe and MFN rates: 2025 basic edition, plus HTS10 codes from later revisions.
     mfn = _mfn_table(src(etrs / "hts_2025_basic_edition.csv"))
@@ -327,6 +426,9 @@ def build_measures(shared: Path, command: str) -> None:
     add = pd.DataFrame({"code": extra, "edition": "2025 rev 32"})
     hts = pd.concat([mfn, add], ignore_index=True).sort_values("code").reset_index(drop=True)
 
+    for name, codes in _s301_lists(notes, list(hts["code"])).items():
+        print(f"{name}: {len(codes)} codes")
+        lists += [(name, c) for c in codes]
     annexes = _metal_annexes(notes, list(hts["code"]))
     for name, codes in annexes.items():
         lists += [(name, c) for c in codes]
@@ -335,13 +437,20 @@ def build_measures(shared: Path, command: str) -> None:
     frame.to_csv(MEASURES_OUT / "product_lists.csv", index=False)
     hts.to_csv(MEASURES_OUT / "hts.csv.gz", index=False, compression={"method": "gzip", "mtime": 0})
 
-    # Import weights for Canada and Mexico, with USMCA claim and metal-content shares.
+    # Import weights of every partner (Census country codes to ISO3), with USMCA claim shares
+    # (Canada and Mexico; zero elsewhere) and metal-content shares.
     imports = pd.read_csv(
-        src(by / "tariff_model" / "us_imports_2024" / "us_imports_2024_hs10_canada_mexico.csv"),
+        src(by / "tariff_model" / "us_imports_2024" / "us_imports_2024_hs10_country.csv.gz"),
         dtype={"hs10": str, "cty_code": str},
     )
-    imports["country"] = imports["cty_code"].map({"1220": "CAN", "2010": "MEX"})
-    weights = imports[["country", "hs10", "imports"]].rename(columns={"hs10": "hts10"})
+    iso = pd.read_csv(src(etrs / "census_to_iso3.csv"), dtype=str)
+    census_iso3 = {**dict(zip(iso["cty_code"], iso["iso3"], strict=True)), **CENSUS_EXTRA}
+    imports["country"] = imports["cty_code"].map(census_iso3)
+    unmapped = imports.loc[imports["country"].isna(), "cty_code"].unique()
+    if len(unmapped):
+        raise SystemExit(f"Census country codes without an ISO3 code: {sorted(unmapped)}")
+    weights = imports.groupby(["country", "hs10"], as_index=False)["imports"].sum()
+    weights = weights.rename(columns={"hs10": "hts10"})
     for label, path in (
         ("usmca_2024", tracker / "usmca_product_shares_2024.csv"),
         ("usmca_2025", tracker / "usmca_product_shares_2025.csv"),
@@ -351,7 +460,7 @@ def build_measures(shared: Path, command: str) -> None:
         sh["country"] = sh["cty_code"].map({"1220": "CAN", "2010": "MEX"})
         sh = sh.rename(columns={"usmca_share": label})[["country", "hts10", label]]
         weights = weights.merge(sh, on=["country", "hts10"], how="left")
-        weights[label] = weights[label].fillna(0.0).clip(0, 1).round(4)
+        weights[label] = weights[label].fillna(0).clip(0, 1).round(4)
     metal = pd.read_csv(src(tracker / "metal_content_shares_bea_hs10.csv"), dtype={"hs10": str})
     metal = metal.rename(
         columns={
@@ -370,6 +479,13 @@ def build_measures(shared: Path, command: str) -> None:
         index=False,
         compression={"method": "gzip", "mtime": 0},
     )
+
+    # Treasury's monthly customs duties and imports from 2024 (the collected-rate backtest).
+    revenue = pd.read_csv(
+        src(by / "tariff_model" / "resources" / "calibration" / "treasury_revenue.csv")
+    )
+    revenue = revenue[revenue["date"] >= "2024-01-01"][["date", "customs_duties", "imports_value"]]
+    revenue.to_csv(MEASURES_OUT / "treasury.csv", index=False)
 
     # Sector concordances: HTS10 -> GTAP (Budget Lab), WIOD 35 and CP2015 via HS6 -> ISIC Rev.3.
     gtap = pd.read_csv(src(tracker / "hs10_gtap_crosswalk.csv"), dtype=str)[["hs10", "gtap_code"]]
@@ -391,7 +507,12 @@ def build_measures(shared: Path, command: str) -> None:
     sectors = sectors.merge(
         hs6.rename(columns={"HS6_6d": "hs6"})[["hs6", "wiod", "cp2015"]], on="hs6", how="left"
     )
-    imp_gtap = imports.drop_duplicates("hs10").set_index("hs10")["gtap_code"].str.upper()
+    imp_gtap = (
+        imports[imports["gtap_code"].notna()]
+        .drop_duplicates("hs10")
+        .set_index("hs10")["gtap_code"]
+        .str.upper()
+    )
     sectors["gtap"] = sectors["gtap"].fillna(sectors["hts10"].map(imp_gtap))
     sectors["cp2015"] = sectors["cp2015"].astype("Int64")
     sectors.to_csv(

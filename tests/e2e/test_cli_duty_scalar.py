@@ -40,7 +40,7 @@ CASES = [
         ["--metal-content", "steel=0.1"],
         {"metal_content": {"steel": 0.1}},
     ),
-    ("8471.30.0100", "CHN", "2026-08-01", [], {}),
+    ("8471.30.0100", "CHN", "2026-09-01", [], {}),
 ]
 
 SCRIPT = """
@@ -76,6 +76,7 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("hts", "origin", "date", "flags", "options"), CASES)
 def test_one_line_imports_nothing_heavy_and_prints_the_same_json(
     cache: Path, hts: str, origin: str, date: str, flags: list[str], options: dict[str, object]
@@ -104,10 +105,11 @@ def test_one_line_imports_nothing_heavy_and_prints_the_same_json(
             declared=dict.fromkeys(duty.DECLARATIONS, False),
         )
     assert warm.stdout == json.dumps(want.to_dict(), indent=2) + "\n"
-    if date > "2026-07-03":
+    if date > "2026-08-07":
         assert "past the registry coverage date" in warm.stderr
 
 
+@pytest.mark.slow
 def test_table_output_imports_nothing_heavy(cache: Path) -> None:
     args = ["--hts", "7208.10.1500", "--origin", "CAN", "--date", "2025-07-01", "--value", "900"]
     warm = _duty(args, cache)

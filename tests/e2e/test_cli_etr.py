@@ -14,8 +14,18 @@ pytestmark = pytest.mark.e2e
 def test_etr_point_json_fields(capsys):
     assert main(["etr", "--country", "CAN", "--date", "2025-09-01", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert list(out) == ["country", "date", "usmca_shares", "effective_rate", "by_authority"]
+    assert list(out) == [
+        "country",
+        "date",
+        "usmca_shares",
+        "effective_rate",
+        "additional_rate",
+        "imports_2024",
+        "by_authority",
+    ]
     assert out["by_authority"]["ieepa"] > 0
+    extra = out["effective_rate"] - out["by_authority"]["mfn"]
+    assert out["additional_rate"] == pytest.approx(extra, abs=2e-6)
 
 
 def test_etr_series_output_and_html_plot(tmp_path, capsys):
@@ -43,7 +53,7 @@ def test_etr_series_output_and_html_plot(tmp_path, capsys):
 
 
 def test_etr_unknown_country(capsys):
-    assert main(["etr", "--country", "FRA", "--date", "2025-09-01"]) == 2
+    assert main(["etr", "--country", "XYZ", "--date", "2025-09-01"]) == 2
 
 
 def test_etr_png_plot(tmp_path):

@@ -85,11 +85,13 @@ def test_weights_frame_is_the_cached_columns():
 
     base = Path(str(resources.files("tradewinds.measures").joinpath("data/derived")))
     built = etr._build_weights(base / "weights_2024.csv.gz", base / "sectors.csv.gz")
-    pd.testing.assert_frame_equal(etr.weights(), built)
+    lens = built[built["country"].isin(etr.COUNTRIES)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(etr.weights(), lens)  # the Canada-Mexico rows only
     assert built["wiod"].isna().any()  # missing codes survive the round trip as NaN
     assert len(etr.weight_columns()["code"]) == len(built) > 10_000
 
 
+@pytest.mark.slow
 def test_one_date_rate_imports_neither_pandas_nor_the_registry(tmp_path):
     """``etr --date`` answers from cached numpy columns and the duty-line snapshot (issue 15).
 

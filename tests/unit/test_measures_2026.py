@@ -122,9 +122,10 @@ def test_section_122_ends_on_its_statutory_date():
     assert "150 days" in m.notes
     on = calculate("6109.10.0012", "CAN", "2026-07-01", 1000)
     assert "s122-10" in _layers(on)
-    with pytest.warns(CoverageWarning):
-        off = calculate("6109.10.0012", "CAN", "2026-07-24", 1000)
+    off = calculate("6109.10.0012", "CAN", "2026-07-24", 1000)  # within coverage since 2026-08-07
     assert "s122-10" not in _layers(off)
+    # from 2026-07-24 the Section 301 forced-labour action takes over (non-USMCA goods of Canada)
+    assert "s301-fl-10-usmca" in _layers(off)
 
 
 def test_batch_accepts_the_declaration_columns():

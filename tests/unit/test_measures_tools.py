@@ -57,7 +57,7 @@ def test_timeline_records_the_section_301_investigation_as_not_in_force():
 
 def test_timeline_refuses_an_unknown_country():
     with pytest.raises(UnknownLabelError):
-        timeline("FRA")
+        timeline("XYZ")  # any ISO3 code is answered (FRA, CHN ...); XYZ is none
 
 
 def test_validate_accepts_a_new_programme(tmp_path):

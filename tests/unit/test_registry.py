@@ -119,12 +119,13 @@ def test_unknown_key_in_user_file_is_one_line_error(tmp_path):
 
 
 def test_query_past_coverage_warns_at_caller():
-    # coverage moved from 2026-03-15 to 2026-07-03 with the 2026 update sheet
-    with pytest.warns(CoverageWarning, match="coverage date 2026-07-03") as record:
-        calculate("6109.10.0012", "CAN", "2026-08-01", 100.0)
+    # coverage moved from 2026-03-15 to 2026-07-03 with the 2026 update sheet, then to 2026-08-07
+    # with the all-partners sheet (its newest source, the Yale tracker's review of 2026-08-07)
+    with pytest.warns(CoverageWarning, match="coverage date 2026-08-07") as record:
+        calculate("6109.10.0012", "CAN", "2026-09-01", 100.0)
     assert record[0].filename == __file__
     text = str(record[0].message)
-    for question in ("Section 122", "2026-07-24", "pharmaceutical", "Section 301"):
+    for question in ("Section 122", "2026-07-23", "pharmaceutical", "Section 301", "Section 338"):
         assert question in text
 
 

@@ -18,7 +18,12 @@ def _date(text: str, option: str) -> dt.date:
 
 
 def etr(
-    country: str = typer.Option(..., "--country", help="Exporting country: CAN or MEX."),
+    country: str = typer.Option(
+        "", "--country", help="Partner (ISO3), EU, or ALL for the US-wide rate."
+    ),
+    top: int | None = typer.Option(
+        None, "--top", help="Table of the N largest partners on --date (CAN and MEX always shown)."
+    ),
     start: str | None = typer.Option(
         None, "--from", help="First date YYYY-MM-DD (default: 2025-01-01)."
     ),
@@ -33,8 +38,11 @@ def etr(
     output: Path | None = typer.Option(None, "--output", help="Write the series (.csv/.json)."),
     plot: Path | None = typer.Option(None, "--plot", help="Plot to FILE.html or FILE.png."),
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
+    collected: bool = typer.Option(
+        False, "--collected", help="With --country ALL: statutory, estimated and Treasury by month."
+    ),
 ) -> None:
-    """Import-weighted effective US tariff rate on CAN or MEX, by authority and sector."""
+    """Import-weighted effective US tariff rate on any partner or all, by authority and sector."""
     from tradewinds.cli._common import check_output
 
     check_output(output)
@@ -47,6 +55,22 @@ def etr(
 
     if fmt not in ("table", "json"):
         raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
+    if collected:
+        if country.upper() != "ALL" or top is not None or date is not None or by:
+            raise ScenarioError("--collected goes with --country ALL alone (a monthly backtest).")
+        _collected(usmca_shares, fmt)
+        return
+    if top is not None:
+        if country or by:
+            raise ScenarioError("--top lists partners on one date: leave out --country and --by.")
+        day = _date(date, "--date") if date else None
+        if day is None:
+            raise ScenarioError("--top needs --date YYYY-MM-DD.")
+        with printed_warnings():
+            _top(etr_mod.top(day, top, usmca_shares), fmt, wide)
+        return
+    if not country:
+        raise ScenarioError("Give --country (ISO3, EU or ALL) or --top N with --date.")
     if date is not None:
         series_only = {
             "--from": start,
@@ -73,8 +97,10 @@ def etr(
             else:
                 out = console()
                 out.print(
-                    f"{result['country']} {result['date']}: effective rate "
-                    f"{float(str(result['effective_rate'])):.2%} (USMCA shares {usmca_shares})"
+                    f"{result['country']} {result['date']}: statutory effective rate on 2024 "
+                    f"import weights {float(str(result['effective_rate'])):.2%} including MFN, "
+                    f"{float(str(result['additional_rate'])):.2%} additional (excluding MFN); "
+                    f"USMCA shares {usmca_shares}"
                 )
                 by_auth = result["by_authority"]
                 assert isinstance(by_auth, dict)
@@ -124,6 +150,100 @@ def etr(
             _sectors(rows, f"by {by} sector on {last_day}", wide)
 
 
+def _collected(usmca_shares: str, fmt: str) -> None:
+    """Monthly statutory rate, the collected estimate and Treasury's rate, with the errors."""
+    import json
+
+    from rich.table import Table
+
+    from tradewinds.cli._common import console
+    from tradewinds.cli._display import print_table
+    from tradewinds.measures.collected import FIT, TEST, backtest
+
+    bt = backtest(usmca_shares)
+    if fmt == "json":
+        typer.echo(
+            json.dumps(
+                {
+                    "k": bt.k,
+                    "lag_share": bt.lag_share,
+                    "mae_in_sample": bt.mae_in,
+                    "mae_out_of_sample": bt.mae_out,
+                    "months": [
+                        {"month": m, "statutory": s, "estimate": e, "treasury": t}
+                        for m, s, e, t in zip(
+                            bt.months, bt.statutory, bt.estimate, bt.treasury, strict=True
+                        )
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return
+    table = Table(
+        title="US-wide tariff rate by month: statutory, collected estimate, Treasury",
+        caption=(
+            f"estimate = {bt.k:.3f} x [(1 - {bt.lag_share:.2f}) S(m) + {bt.lag_share:.2f} S(m-1)], "
+            f"fitted {FIT[0]} to {FIT[1]}; test {TEST[0]} to {TEST[1]}"
+        ),
+    )
+    for col in ("month", "statutory", "estimate", "Treasury", "error", "sample"):
+        table.add_column(col, justify="left" if col in ("month", "sample") else "right")
+    for m, s, e, t in zip(bt.months, bt.statutory, bt.estimate, bt.treasury, strict=True):
+        sample = "fit" if FIT[0] <= m <= FIT[1] else "test" if TEST[0] <= m <= TEST[1] else ""
+        table.add_row(
+            m,
+            f"{100 * s:.2f}%",
+            f"{100 * e:.2f}%",
+            f"{100 * t:.2f}%",
+            f"{100 * (e - t):+.2f}",
+            sample,
+        )
+    out = console()
+    print_table(out, table)
+    out.print(
+        f"mean absolute error: {100 * bt.mae_in:.2f} points in sample, "
+        f"{100 * bt.mae_out:.2f} out of sample (target 1.0)"
+    )
+
+
+def _top(rows: list[dict[str, object]], fmt: str, wide: bool) -> None:
+    """Table (or JSON) of partners' rates on one date, largest 2024 imports first."""
+    import json
+
+    from rich.table import Table
+
+    from tradewinds.cli._common import console
+    from tradewinds.cli._display import print_table
+
+    if fmt == "json":
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    day = rows[0]["date"] if rows else ""
+    table = Table(
+        title=f"Statutory effective US tariff rate by partner on {day} (2024 import weights)",
+        caption="total includes MFN; additional excludes it; rates in % of import value",
+    )
+    for col in ("partner", "imports 2024\n(US$ bn)", "additional", "total", "by authority"):
+        table.add_column(col, justify="left" if col in ("partner", "by authority") else "right")
+    for r in rows:
+        parts = r["by_authority"]
+        assert isinstance(parts, dict)
+        text = ", ".join(
+            f"{k} {100 * v:.2f}"
+            for k, v in sorted(parts.items(), key=lambda kv: -kv[1])
+            if v > 5e-5
+        )
+        table.add_row(
+            str(r["country"]),
+            f"{float(str(r['imports_2024'])) / 1e9:,.1f}",
+            f"{100 * float(str(r['additional_rate'])):.2f}%",
+            f"{100 * float(str(r['effective_rate'])):.2f}%",
+            text,
+        )
+    print_table(console(), table, wide=wide, drop=("by authority",))
+
+
 def _summary(frame: object, output: Path | None, plot: Path | None) -> None:
     import pandas as pd
     from rich.table import Table
@@ -136,13 +256,22 @@ def _summary(frame: object, output: Path | None, plot: Path | None) -> None:
     wide = overall.pivot_table(index="date", columns="authority", values="rate", aggfunc="mean")
     wide = wide.fillna(0.0)
     changes = wide[(wide.diff().abs() > 1e-9).any(axis=1) | (wide.index == wide.index[0])]
-    table = Table(title="Effective rate at each change (import-weighted)")
-    for col, justify in (("from", "left"), ("total", "right"), ("by authority", "left")):
+    table = Table(
+        title="Statutory effective rate at each change (2024 import weights)",
+        caption="total includes MFN; additional excludes it",
+    )
+    for col, justify in (
+        ("from", "left"),
+        ("additional", "right"),
+        ("total", "right"),
+        ("by authority", "left"),
+    ):
         table.add_column(col, justify=justify, no_wrap=col != "by authority")  # type: ignore[arg-type]
     for day, row in changes.iterrows():
         parts = row.drop("total").sort_values(ascending=False)
         text = ", ".join(f"{k} {100 * v:.2f}" for k, v in parts.items() if v > 5e-5)
-        table.add_row(str(day), f"{100 * row['total']:.2f}%", text)
+        extra = row["total"] - row.get("mfn", 0.0)
+        table.add_row(str(day), f"{100 * extra:.2f}%", f"{100 * row['total']:.2f}%", text)
     out = console()
     print_table(out, table)
     if output:

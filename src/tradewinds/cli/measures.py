@@ -103,7 +103,9 @@ def register_tools(group: typer.Typer) -> None:
 
     @group.command("timeline")
     def timeline_(
-        target: str = typer.Option(..., "--target", help="Country: CAN or MEX (or USA)."),
+        target: str = typer.Option(
+            ..., "--target", help="Country (ISO3), e.g. CAN, MEX, CHN or USA."
+        ),
         measures: list[Path] = typer.Option([], "--measures", help="Extra measure YAML file(s)."),
         fmt: str = typer.Option("table", "--format", help="table or json."),
         wide: bool = typer.Option(

@@ -92,11 +92,13 @@ def duty_batch(
             col[rows] = ev.amount[:, js].sum(axis=1)
         # one id string per distinct pattern of applied measures
         order = sorted(range(len(ev.measures)), key=lambda j: ev.measures[j].programme != MFN)
-        bits = shown[:, order].astype(np.uint64) << np.arange(len(order), dtype=np.uint64)
-        keys, inverse = np.unique(bits.sum(axis=1, dtype=np.uint64), return_inverse=True)
+        # rows of packed bits (any number of measures; a uint64 sum held 64 at most)
+        packed = np.packbits(shown[:, order], axis=1)
+        keys, inverse = np.unique(packed, axis=0, return_inverse=True)
         codes = np.empty(len(keys), dtype=np.int64)
         for k, key in enumerate(keys):
-            text = ";".join(ev.measures[j].id for b, j in enumerate(order) if (int(key) >> b) & 1)
+            on = np.unpackbits(key, count=len(order)).astype(bool)
+            text = ";".join(ev.measures[j].id for b, j in enumerate(order) if on[b])
             codes[k] = layer_index.setdefault(text, len(layer_names))
             if codes[k] == len(layer_names):
                 layer_names.append(text)

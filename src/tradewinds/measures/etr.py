@@ -1,14 +1,17 @@
-"""Import-weighted effective US tariff rates on Canada and Mexico over time.
+"""Import-weighted effective US tariff rates on any partner, a group of partners, or all of them.
 
 For each HTS10 line ``i`` of US imports from the country in 2024 (weight ``m_i``), the duty on a
-date is the USMCA-share blend of the stacked duty with and without a USMCA claim:
+date is the USMCA-share blend of the stacked duty with and without a USMCA claim (the claim share
+is zero for partners other than Canada and Mexico):
 
     d_i = s_i · duty_i(claim) + (1 − s_i) · duty_i(no claim),     ETR = Σ_i d_i / Σ_i m_i
 
 ``s_i`` is the USMCA claim share of the line (2024, 2025 or July–December 2025 average), metal
 shares come from the Budget Lab's BEA-based table (chapters 72/73, 76 and 74 count as pure
 metal), and claimed vehicles declare 40% US content (Budget Lab ``us_auto_content_share``). The
-weights are fixed: the series moves only with policy and the chosen claim shares. See
+weights are fixed: the series moves only with policy and the chosen claim shares. A group
+(``ALL``: every partner, the US-wide rate; ``EU``: the 27 members) sums duties and imports over
+its members. The rate includes MFN; the additional rate is the same less the ``mfn`` part. See
 ``docs/etr-methods.md``.
 """
 
@@ -23,7 +26,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from tradewinds.core.errors import ScenarioError, UnknownLabelError
+from tradewinds.core.errors import DataError, ScenarioError, UnknownLabelError
 from tradewinds.measures import packaged
 from tradewinds.measures.fields import check_registry_date
 from tradewinds.measures.products import hts_universe
@@ -39,15 +42,42 @@ if TYPE_CHECKING:
 UsmcaShares = Literal["2024", "2025", "2025h2", "none"]
 #: Claim-share modes; ``none`` treats every line as non-claiming (no USMCA preference at all).
 USMCA_MODES: tuple[str, ...] = ("2024", "2025", "2025h2", "none")
+#: The Canada-Mexico lens: the partners of the default views and of the model shocks.
 COUNTRIES = ("CAN", "MEX")
+#: EU member states (ISO3), weighted together as ``--country EU``.
+EU27 = (
+    "AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN",
+    "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "ESP",
+    "SWE",
+)  # fmt: skip
+#: Groups of partners: every partner of the 2024 weights (the US-wide rate), the EU.
+GROUPS = ("ALL", "EU")
 #: US content assumed for USMCA-claimed vehicles (Budget Lab policy_params auto_rebate).
 US_AUTO_CONTENT = 0.40
 PRIMARY = {"steel": ("72", "73"), "aluminum": ("76",), "copper": ("74",)}
 
 
+#: Breakdown labels of IEEPA programmes other than the border (fentanyl) duties, which keep
+#: the label ``ieepa``: the reciprocal duties and the country duties on Brazil and India.
+IEEPA_LABELS = {
+    "ieepa_recip": "ieepa_reciprocal",
+    "ieepa_recip_transship": "ieepa_reciprocal",
+    "ieepa_br": "ieepa_country",
+    "ieepa_in": "ieepa_country",
+}
+
+
 def authority_key(m: Measure | MeasureView) -> str:
-    """Breakdown label: the programme for Section 232, otherwise the authority."""
-    return m.programme if m.authority == "section_232" else m.authority
+    """Breakdown label: the programme for Section 232, the IEEPA regime, otherwise the authority.
+
+    IEEPA duties are ``ieepa`` (the border or fentanyl duties on Canada, Mexico and China),
+    ``ieepa_reciprocal`` or ``ieepa_country`` (Brazil, India); see :data:`IEEPA_LABELS`.
+    """
+    if m.authority == "section_232":
+        return m.programme
+    if m.authority == "ieepa":
+        return IEEPA_LABELS.get(m.programme, "ieepa")
+    return m.authority
 
 
 @functools.cache
@@ -55,11 +85,15 @@ def weights() -> pd.DataFrame:
     """Packaged 2024 US imports from Canada and Mexico by HTS10 with shares and sectors.
 
     One row per line, the columns of :func:`weight_columns`, with missing sector codes as NaN.
+    The rows of the other partners are left out (the model shocks and the retaliation line shares
+    read Canada and Mexico); :func:`partner_columns` gives any partner's.
     """
     import pandas as pd
 
     columns: dict[str, np.ndarray] = {}
+    keep = np.isin(weight_columns()["country"], COUNTRIES)
     for name, values in weight_columns().items():
+        values = values[keep]
         if values.dtype.kind == "U":  # "" marks a missing code; pandas keeps it as NaN
             values = values.astype(object)
             values[values == ""] = None
@@ -123,13 +157,39 @@ def _build_weights(weights_path: object, sectors_path: object) -> pd.DataFrame:
     return out
 
 
+@functools.cache
+def partners() -> tuple[str, ...]:
+    """Every partner (ISO3) of the 2024 weights, sorted."""
+    return tuple(str(c) for c in np.unique(weight_columns()["country"]))
+
+
+def members(country: str) -> tuple[str, ...]:
+    """The partners a country or group label stands for (``ALL``, ``EU`` or one ISO3 code)."""
+    country = country.upper()
+    if country == "ALL":
+        return partners()
+    if country == "EU":
+        return EU27
+    return (country,)
+
+
 def _check(country: str, usmca_shares: str) -> str:
     country = country.upper()
-    if country not in COUNTRIES:
-        raise UnknownLabelError("country", country, COUNTRIES, "the effective-rate weights")
+    if country not in GROUPS and country not in partners():
+        raise UnknownLabelError(
+            "country", country, [*GROUPS, *partners()], "the effective-rate weights (2024 imports)"
+        )
     if usmca_shares not in USMCA_MODES:
         raise ScenarioError(f"--usmca-shares {usmca_shares!r} must be one of {list(USMCA_MODES)}.")
     return country
+
+
+def import_totals() -> dict[str, float]:
+    """2024 US imports by partner (US$), from the packaged weights."""
+    columns = weight_columns()
+    labels, group = np.unique(columns["country"], return_inverse=True)
+    sums = np.bincount(group, weights=columns["imports"].astype(float))
+    return {str(c): float(v) for c, v in zip(labels, sums, strict=True)}
 
 
 @dataclass(frozen=True)
@@ -150,28 +210,53 @@ def snapshot(
 
     country = _check(country, usmca_shares)
     rows, duty = _blended_duty(country, date, usmca_shares, registry)
-    w = weights()
-    w = w[w["country"] == country]
-    return Snapshot(date, rows["imports"].astype(float), pd.DataFrame(duty), w)
+    lines = pd.DataFrame(rows)
+    for name in lines.columns:  # "" marks a missing code; pandas keeps it as NaN
+        if lines[name].dtype.kind in "OU":
+            lines[name] = lines[name].replace("", None)
+    return Snapshot(date, rows["imports"].astype(float), pd.DataFrame(duty), lines)
 
 
 @functools.cache
-def _country_columns(country: str) -> dict[str, np.ndarray]:
-    """The :func:`weight_columns` rows of one country."""
-    columns = weight_columns()
-    keep = columns["country"] == country
-    return {name: values[keep] for name, values in columns.items()}
+def _bounds() -> dict[str, tuple[int, int]]:
+    """Each partner's row range in :func:`weight_columns` (the file is sorted by country)."""
+    country = weight_columns()["country"]
+    labels, first, counts = np.unique(country, return_index=True, return_counts=True)
+    if not (np.diff(first) > 0).all() or (first + counts)[:-1].tolist() != first[1:].tolist():
+        raise DataError("weights_2024.csv.gz must be sorted by country (rebuild the defaults)")
+    return {str(c): (int(a), int(a + k)) for c, a, k in zip(labels, first, counts, strict=True)}
+
+
+def partner_columns(country: str) -> dict[str, np.ndarray]:
+    """The :func:`weight_columns` rows of one partner (empty arrays if it has none)."""
+    lo, hi = _bounds().get(country, (0, 0))
+    return {name: values[lo:hi] for name, values in weight_columns().items()}
 
 
 def _blended_duty(
     country: str, date: dt.date, usmca_shares: str, registry: Registry | None
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """The country's weight rows and their blended duty by authority (in registry order).
+    """The weight rows of a partner or group and their blended duty by authority.
 
+    A group's rows are its members' in turn, each evaluated with the measures that target it.
     ``registry=None`` is the packaged registry, read from the duty-line snapshot
     (:mod:`tradewinds.measures.packaged`) rather than loaded.
     """
-    w = _country_columns(country)
+    group = [c for c in members(country) if c in _bounds()]
+    if len(group) == 1:
+        return _partner_duty(group[0], date, usmca_shares, registry)
+    parts = [_partner_duty(c, date, usmca_shares, registry) for c in group]
+    keys = list(dict.fromkeys(k for _, duty in parts for k in duty))
+    rows = {name: np.concatenate([w[name] for w, _ in parts]) for name in weight_columns()}
+    duty = {k: np.concatenate([d.get(k, np.zeros(len(w["code"]))) for w, d in parts]) for k in keys}
+    return rows, duty
+
+
+def _partner_duty(
+    country: str, date: dt.date, usmca_shares: str, registry: Registry | None
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """One partner's weight rows and their blended duty by authority (in registry order)."""
+    w = partner_columns(country)
     n = len(w["code"])
     share = np.zeros(n) if usmca_shares == "none" else w[f"usmca_{usmca_shares}"].astype(float)
     found = packaged.in_force(date, target=country) if registry is None else None
@@ -187,6 +272,8 @@ def _blended_duty(
         rules, masks = registry.rules_on(date), _masks()
     out: dict[str, np.ndarray] = {}
     for claim, weight in ((True, share), (False, 1.0 - share)):
+        if not np.any(weight):  # no claims (partners other than Canada and Mexico)
+            continue
         lines = Lines(
             code=w["code"],
             origin=np.full(n, country),
@@ -297,6 +384,26 @@ def series(
     )
 
 
+def top(
+    date: dt.date, n: int, usmca_shares: str = "2025h2", registry: Registry | None = None
+) -> list[dict[str, object]]:
+    """:func:`point` of the ``n`` largest partners by 2024 imports (the EU counted as one).
+
+    Canada and Mexico are always listed (the default lens), after the ``n`` largest if they are
+    not among them.
+    """
+    if n < 1:
+        raise ScenarioError(f"--top {n} must be at least 1.")
+    totals = import_totals()
+    eu = sum(totals.get(c, 0.0) for c in EU27)
+    ranked = sorted(
+        [*((c, v) for c, v in totals.items() if c not in EU27), ("EU", eu)], key=lambda kv: -kv[1]
+    )
+    chosen = [c for c, _ in ranked[:n]]
+    chosen += [c for c in COUNTRIES if c not in chosen]
+    return [point(c, date, usmca_shares, registry) for c in chosen]
+
+
 def point(
     country: str,
     date: dt.date,
@@ -325,11 +432,14 @@ def point(
     imports = rows["imports"].astype(float)
     total = _row_total(duty, len(imports))
     values = {k: float(v.sum() / imports.sum()) for k, v in duty.items()}
+    rate = float(total.sum() / imports.sum())
     out: dict[str, object] = {
         "country": country.upper(),
         "date": date.isoformat(),
         "usmca_shares": usmca_shares,
-        "effective_rate": round(float(total.sum() / imports.sum()), 6),
+        "effective_rate": round(rate, 6),
+        "additional_rate": round(rate - values.get("mfn", 0.0), 6),
+        "imports_2024": round(float(imports.sum()), 0),
         "by_authority": {k: round(v, 6) for k, v in values.items() if abs(v) > 0},
     }
     if by is not None:

@@ -73,10 +73,16 @@ class HtsUniverse:
 
     def mask(self, prefixes: tuple[str, ...] | list[str]) -> np.ndarray:
         """Boolean mask of codes starting with any of ``prefixes``."""
-        out = np.zeros(len(self.codes), dtype=bool)
-        for prefix in prefixes:
-            out[self.prefix_slice(prefix)] = True
-        return out
+        if not len(prefixes):
+            return np.zeros(len(self.codes), dtype=bool)
+        # all slices at once: +1 at each start, -1 at each end, covered where the sum is > 0
+        wanted = np.asarray(prefixes, dtype=str)
+        lo = np.searchsorted(self.codes, wanted, side="left")
+        hi = np.searchsorted(self.codes, np.char.add(wanted, "\uffff"), side="left")
+        edges = np.zeros(len(self.codes) + 1, dtype=np.int64)
+        np.add.at(edges, lo, 1)
+        np.add.at(edges, hi, -1)
+        return np.asarray(np.cumsum(edges[:-1]) > 0)
 
     def index_of(self, codes: pd.Series | np.ndarray, where: str = "") -> np.ndarray:
         """Positions of normalised HTS codes; an unknown one raises :class:`UnknownLabelError`."""

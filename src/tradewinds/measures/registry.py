@@ -54,9 +54,16 @@ def _windows_overlap(a: Measure, b: Measure) -> bool:
 
 
 def _targets_overlap(a: Measure, b: Measure) -> bool:
-    if "*" in a.targets or "*" in b.targets:
+    """Whether some origin is targeted by both (``*`` less its excluded targets)."""
+    if "*" in a.targets and "*" in b.targets:
         return True
-    return bool(set(a.targets) & set(b.targets))
+    if "*" in a.targets:
+        return bool(set(b.targets) - set(a.exclude_targets))
+    if "*" in b.targets:
+        return bool(set(a.targets) - set(b.exclude_targets))
+    return bool(
+        (set(a.targets) - set(b.exclude_targets)) & (set(b.targets) - set(a.exclude_targets))
+    )
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from tradewinds.core.inputs import Number
 
-#: Authorities used for the breakdown of effective rates.
+#: Authorities used for the breakdown of effective rates. ``not_encoded``: a zero-rate record
+#: that names duties the registry does not compute for its targets (shown as a warning layer).
 Authority = Literal[
     "mfn",
     "ieepa",
@@ -26,6 +27,8 @@ Authority = Literal[
     "canada_surtax",
     "mexico_tariff",
     "section_301",
+    "section_338",
+    "not_encoded",
 ]
 
 #: Which part of the customs value a rate applies to: all of it, the declared share of one metal,

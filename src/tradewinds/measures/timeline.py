@@ -22,7 +22,7 @@ from tradewinds.measures.registry import Registry, load_registry
 from tradewinds.measures.schema import Source
 from tradewinds.measures.sources import source_url
 
-#: Countries the timeline answers for.
+#: The default lens of the dashboard (the timeline answers for any ISO 3166 alpha-3 code).
 TARGETS = ("CAN", "MEX", "USA")
 
 
@@ -72,9 +72,11 @@ def timeline(target: str, registry: Registry | None = None) -> list[dict[str, An
     Records are dicts with ``date, kind, id, title, authority, imposing, targets, rate, status,
     heading, sources, notes``; ``kind`` is ``start``, ``end``, ``event`` or a status.
     """
+    from tradewinds.core.countries import ISO3_CODES
+
     target = target.upper()
-    if target not in TARGETS:
-        raise UnknownLabelError("country", target, TARGETS, "the measures timeline")
+    if target not in ISO3_CODES:
+        raise UnknownLabelError("country", target, sorted(ISO3_CODES), "the measures timeline")
     registry = registry or load_registry()
     out: list[dict[str, Any]] = []
     for m in registry.measures:

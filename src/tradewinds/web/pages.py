@@ -34,8 +34,19 @@ def _coverage() -> dt.date:
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request) -> HTMLResponse:
-    """Today's effective rates, the timeline of events, Canada–Mexico trade, measures in force."""
+def overview(request: Request, partner: str = "") -> HTMLResponse:
+    """Today's effective rates, the timeline of events, Canada–Mexico trade, measures in force.
+
+    ``?partner=CHN`` (any ISO3) adds that partner's measures to the timeline of events.
+    """
+    from tradewinds.core.countries import ISO3_CODES
+
+    extra = partner.strip().upper()
+    if extra and extra not in ISO3_CODES:
+        from tradewinds.core.errors import UnknownLabelError
+
+        raise UnknownLabelError("country", extra, sorted(ISO3_CODES), "the timeline")
+    shown = q.PARTNERS if not extra or extra in q.PARTNERS else (*q.PARTNERS, extra)
     coverage = _coverage()
     day = q.today(coverage)
     start = dt.date(2025, 1, 1)
@@ -56,7 +67,7 @@ def overview(request: Request) -> HTMLResponse:
         points=points,
         names=q.NAMES,
         figure=figure,
-        events=q.timeline(start),
+        events=q.timeline(start, shown),
         trade=q.camx_trade("default"),
         measures=q.measures_in_force(day),
     )

@@ -73,8 +73,10 @@ def measures_in_force(date: dt.date, target: str | None = None) -> list[dict[str
     return sorted(out, key=lambda r: (r["authority"], r["from"], r["id"]))
 
 
-def timeline(start: dt.date = dt.date(2025, 1, 1)) -> list[dict[str, Any]]:
-    """Dated changes since ``start`` on or by Canada and Mexico, for the overview table.
+def timeline(
+    start: dt.date = dt.date(2025, 1, 1), partners: tuple[str, ...] = PARTNERS
+) -> list[dict[str, Any]]:
+    """Dated changes since ``start`` on or by ``partners`` (Canada and Mexico by default).
 
     Built on :func:`tradewinds.measures.timeline.timeline` (the ``tradewinds measures timeline``
     command), merged over both partners: measures starting and ending, measures recorded with
@@ -88,7 +90,8 @@ def timeline(start: dt.date = dt.date(2025, 1, 1)) -> list[dict[str, Any]]:
     by_id = {m.id: m for m in registry.measures}
     words = {"start": "starts", "end": "ends", "event": "event"}
     rows: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for partner in PARTNERS:
+    shown = (*partners, "USA")
+    for partner in partners:
         for r in registry_timeline(partner, registry):
             if r["date"] < start.isoformat():
                 continue
@@ -96,11 +99,9 @@ def timeline(start: dt.date = dt.date(2025, 1, 1)) -> list[dict[str, Any]]:
             if m is not None and m.programme == "mfn":
                 continue
             if m is not None:
-                targets = [c for c in (*PARTNERS, "USA") if m.targets_country(c)]
+                targets = [c for c in shown if m.targets_country(c)]
             else:
-                targets = [
-                    c for c in (*PARTNERS, "USA") if c in r["targets"] or "*" in r["targets"]
-                ]
+                targets = [c for c in shown if c in r["targets"] or "*" in r["targets"]]
             rows[(r["date"], r["kind"], r["id"])] = {
                 "date": r["date"],
                 "change": words.get(r["kind"], r["kind"]),
@@ -198,11 +199,10 @@ def sector_labels(by: str) -> dict[str, str]:
             table = pd.read_csv(path, dtype=str)
         return dict(zip(table["code"], table["name"], strict=True))
     if by == "wiod":
-        ref = resources.files("tradewinds").joinpath("defaults/wiod2011_sectors.csv")
-        with resources.as_file(ref) as path:
-            table = pd.read_csv(path, dtype=str)
-        names = table["name"].str.replace("_", " ")
-        return dict(zip(table["wiod_code"].str.upper(), names, strict=True))
+        from tradewinds.reporting.sectors import display_names, sector_names
+
+        codes = list(sector_names())
+        return {c.upper(): n for c, n in zip(codes, display_names(codes), strict=True)}
     return {}
 
 
