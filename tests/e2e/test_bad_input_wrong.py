@@ -610,8 +610,8 @@ def test_corridor_table_shows_the_cheapest_route_and_what_best_weighs(
     assert main(["corridors", "compare", "--from", "CAN", "--to", "MEX"]) == 0
     out = capsys.readouterr().out
     rows = [line for line in out.splitlines() if line.startswith("│ CAN")]
-    halifax = next(line for line in rows if "CAHAL > MXVER" in line)
-    montreal = next(line for line in rows if "CAMTR > MXVER" in line)
+    halifax = next(line for line in rows if "CAHAL >" in line)
+    montreal = next(line for line in rows if "CAMTR >" in line)
     assert "│ best " in halifax
     assert "│ cheapest " in montreal
     assert "Best: the lowest US$/TEU plus the value of time" in " ".join(out.split())
