@@ -204,13 +204,13 @@ CLI_CASES = [
     # -- --output checked before solving ------------------------------------------------------
     Cli("run_output_parent_is_file", ("run", "{tmp}/ok.yaml", "-o", "{tmp}/a_file/x.csv"), 2, "is not a directory", "{tmp}/a_file/x.csv"),
     Cli("run_output_is_dir", ("run", "{tmp}/ok.yaml", "-o", "{tmp}/out_dir.csv"), 2, "is a directory; give a file name"),
-    Cli("run_output_suffix", ("run", "{tmp}/ok.yaml", "-o", "{tmp}/out.txt"), 2, "must end in .csv or .json", "{tmp}/out.txt"),
+    Cli("run_output_suffix", ("run", "{tmp}/ok.yaml", "-o", "{tmp}/out.txt"), 2, "must end in .csv, .json or .xlsx", "{tmp}/out.txt"),
     Cli("sweep_output", ("sweep", "{tmp}/ok.yaml", "--set", "model.eps=2,4", "-o", "{tmp}/a_file/s.csv"), 2, "is not a directory", "{tmp}/a_file/s.csv"),
-    Cli("montecarlo_output", ("montecarlo", "{tmp}/ok.yaml", "-o", "{tmp}/mc.parquet"), 2, "must end in .csv or .json", "{tmp}/mc.parquet"),
+    Cli("montecarlo_output", ("montecarlo", "{tmp}/ok.yaml", "-o", "{tmp}/mc.parquet"), 2, "must end in .csv, .json or .xlsx", "{tmp}/mc.parquet"),
     Cli("replicate_output", ("replicate", "cp2015-nafta", "-o", "{tmp}/a_file/r.csv"), 2, "is not a directory"),
-    Cli("ignatenko_output", ("replicate", "ignatenko2025", "-o", "{tmp}/r.xlsx"), 2, "must end in .csv or .json", "{tmp}/r.xlsx"),
+    Cli("ignatenko_output", ("replicate", "ignatenko2025", "-o", "{tmp}/r.parquet"), 2, "must end in .csv, .json or .xlsx", "{tmp}/r.parquet"),
     Cli("strategy_output", ("strategy", "optimal", "{tmp}/ok.yaml", "-c", "CAN", "-o", "{tmp}/out_dir.csv"), 2, "is a directory"),
-    Cli("etr_output", ("etr", "--country", "CAN", "--output", "{tmp}/e.txt"), 2, "must end in .csv or .json", "{tmp}/e.txt"),
+    Cli("etr_output", ("etr", "--country", "CAN", "--output", "{tmp}/e.txt"), 2, "must end in .csv, .json or .xlsx", "{tmp}/e.txt"),
     Cli("report_output", ("report", "abc", "-o", "{tmp}/r.pdf"), 2, "must end in .html or .htm", "{tmp}/r.pdf"),
     Cli("export_output", ("results", "export", "abc", "-o", "{tmp}/a_file/x.json"), 2, "is not a directory"),
     # -- sweep values -------------------------------------------------------------------------

@@ -322,7 +322,8 @@ def series(
     is bounded by :meth:`Registry.check_range` (``names`` spell its two ends in messages).
 
     The rate is evaluated once per regime segment (between consecutive start/end dates of any
-    measure or rule) and repeated for each day; ``monthly`` averages the days of each month.
+    measure or rule) and repeated for each day; ``monthly`` averages the days of each month in
+    range, an authority counting zero on the days it does not apply.
     """
     import pandas as pd
 
@@ -345,9 +346,15 @@ def series(
     out = pd.concat(frames, ignore_index=True)
     out["country"] = country.upper()
     if freq == "monthly":
-        out["date"] = out["date"].dt.to_period("M").dt.to_timestamp()
+        # An authority (or sector) appears only on the days of the segments where it applies:
+        # its monthly mean is its sum over the month divided by all the month's days in range
+        # (absent days count as zero), so the parts still add up to the total.
+        month = out["date"].dt.to_period("M").dt.to_timestamp()
+        days_in = out["date"].groupby(month).nunique()
+        out["date"] = month
         keys = ["date", "country", "sector", "authority"]
-        out = pd.DataFrame(out.groupby(keys, as_index=False)["rate"].mean())
+        out = pd.DataFrame(out.groupby(keys, as_index=False)["rate"].sum())
+        out["rate"] = out["rate"] / out["date"].map(days_in).to_numpy(dtype=float)
     out["date"] = out["date"].dt.strftime("%Y-%m-%d")
     return out[["date", "country", "sector", "authority", "rate"]].sort_values(
         ["date", "sector", "authority"], ignore_index=True

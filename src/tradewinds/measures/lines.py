@@ -278,9 +278,11 @@ def _country(
         if u is None:
             check.fail(rows, name, u, f"{name} is empty; give an ISO3 country code (e.g. CAN)")
         elif known is not None:
-            check.unknown(
-                rows, name, UnknownLabelError("country code", str(u), sorted(known), name)
-            )
+            from tradewinds.core.countries import country_hint
+
+            hint = country_hint(str(u), known)
+            error = UnknownLabelError("country code", str(u), sorted(known), name, hint)
+            check.unknown(rows, name, error)
         else:
             check.fail(rows, name, u, f"{name} {u!r} is not an ISO3 country code (e.g. CAN, MEX)")
     return np.asarray(np.array(upper, dtype=str)[inv])

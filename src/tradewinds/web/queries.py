@@ -120,13 +120,15 @@ def timeline(
 
 
 def event_marks(start: dt.date, end: dt.date) -> list[dict[str, str]]:
-    """Short event labels for charts (those of ``tradewinds etr --plot``) between two dates."""
-    from tradewinds.reporting.etr_plot import EVENTS
+    """Short event labels for charts (those of ``tradewinds etr --plot``) between two dates.
+
+    Events a few days apart share one mark (``label`` "+N", every event in ``detail``).
+    """
+    from tradewinds.reporting.etr_plot import event_groups
 
     return [
-        {"date": day, "label": label}
-        for day, label in EVENTS
-        if start <= dt.date.fromisoformat(day) <= end
+        {"date": day, "label": label, "detail": detail}
+        for day, label, detail in event_groups(start.isoformat(), end.isoformat())
     ]
 
 
