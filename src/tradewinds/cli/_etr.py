@@ -42,7 +42,7 @@ def etr(
         False, "--collected", help="With --country ALL: statutory, estimated and Treasury by month."
     ),
 ) -> None:
-    """Import-weighted effective US tariff rate on any partner or all, by authority and sector."""
+    """Import-weighted effective US tariff rate on any partner, by authority and sector."""
     from tradewinds.cli._common import check_output
 
     check_output(output)
