@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from tradewinds.core.errors import DataError, MeasureConflictError, UnknownLabelError
 from tradewinds.core.inputs import check_input_file, read_yaml, validation_error
 from tradewinds.measures.fields import START_DATE as START_DATE
-from tradewinds.measures.fields import check_registry_date
+from tradewinds.measures.fields import check_registry_date, check_registry_range
 from tradewinds.measures.products import scope_mask
 from tradewinds.measures.schema import Measure, MeasureFile, PrecedenceFile, PrecedenceRule
 
@@ -93,6 +93,15 @@ class Registry:
         """Refuse dates before 2025; warn past the coverage date."""
         check_registry_date(date, self.coverage_date, self.open_questions)
 
+    def check_range(
+        self, start: dt.date, end: dt.date, names: tuple[str, str] = ("--from", "--to")
+    ) -> None:
+        """Refuse a reversed range, or one ending too far past the coverage date.
+
+        See :func:`~tradewinds.measures.fields.check_registry_range`; warns past coverage.
+        """
+        check_registry_range(start, end, self.coverage_date, self.open_questions, names=names)
+
     def in_force(
         self,
         date: dt.date,
@@ -122,8 +131,8 @@ class Registry:
         Filters: target and imposing country (ISO3, any case), authority or programme name. This
         is what ``tradewinds measures list`` and ``GET /api/v1/measures`` show.
         """
-        target = target and target.upper()
-        imposing = imposing and imposing.upper()
+        target = target and _country(target, "--target")
+        imposing = imposing and _country(imposing, "--imposing")
         return tuple(
             m
             for m in self.measures
@@ -197,6 +206,17 @@ def find_conflicts(
                     "other starts, or narrow a scope."
                 )
     return problems
+
+
+def _country(code: str, option: str) -> str:
+    """``code`` upper-cased, if it is an ISO3 country code; else an error naming ``option``."""
+    from tradewinds.core.countries import ISO3_CODES, country_hint
+
+    upper = code.strip().upper()
+    if upper not in ISO3_CODES:
+        hint = country_hint(upper, ISO3_CODES)
+        raise UnknownLabelError("country code", code, sorted(ISO3_CODES), option, hint)
+    return upper
 
 
 def check_conflicts(measures: Sequence[Measure], origin: dict[str, str]) -> None:

@@ -27,6 +27,8 @@ from pydantic import (
 from tradewinds.core.errors import ScenarioError
 from tradewinds.core.inputs import Number, read_yaml, validation_error
 from tradewinds.data.elasticities import DEFAULT_SET, check_set_name, set_thetas
+from tradewinds.models.closures import Closure
+from tradewinds.models.registry import MODEL_NAMES
 
 
 class _Strict(BaseModel):
@@ -312,7 +314,7 @@ class OneSectorSpec(_Strict):
 
     name: Literal["one-sector"] = "one-sector"
     eps: Number = Field(default=4.0, gt=0, description="Trade elasticity.")
-    closure: Literal["fixed", "balanced", "ratio"] = "fixed"
+    closure: Closure = "fixed"
 
 
 class IgnatenkoSpec(_Strict):
@@ -349,7 +351,7 @@ class MultiSectorSpec(_Strict):
     """
 
     name: Literal["multi-sector"] = "multi-sector"
-    closure: Literal["fixed", "balanced", "ratio"] = "balanced"
+    closure: Closure = "balanced"
     theta: Annotated[Number, Field(gt=0)] | dict[str, Annotated[Number, Field(gt=0)]] | None = None
     elasticities: str | UniformElasticity = Field(
         default=DEFAULT_SET,
@@ -396,6 +398,16 @@ class MultiSectorSpec(_Strict):
 ModelSpec = Annotated[OneSectorSpec | IgnatenkoSpec | MultiSectorSpec, Field(discriminator="name")]
 
 
+def _check_specs(*specs: type[_Strict]) -> None:
+    """Each model of the registry has exactly one spec here, by the same name."""
+    names = tuple(spec.model_fields["name"].default for spec in specs)
+    if sorted(names) != sorted(MODEL_NAMES):
+        raise RuntimeError(f"scenario model specs {names} differ from the registry {MODEL_NAMES}")
+
+
+_check_specs(OneSectorSpec, IgnatenkoSpec, MultiSectorSpec)
+
+
 class Scenario(_Strict):
     """A complete, frozen description of a run."""
 
@@ -410,6 +422,24 @@ class Scenario(_Strict):
         default=None, description="Another scenario file, relative to this one."
     )
     _base_dir: Path | None = PrivateAttr(default=None)
+
+    @field_validator("groups")
+    @classmethod
+    def _group_names(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        from tradewinds.core.countries import ISO3_CODES
+
+        for name, members in value.items():
+            if name in {"all", "all_except"}:
+                raise ValueError(f"group name {name!r} is reserved; give the group another name")
+            if name.upper() in ISO3_CODES:
+                raise ValueError(
+                    f"group name {name!r} is a country code, so the group would stand for that "
+                    "country wherever the scenario names it; give the group a name of its own "
+                    "(for example NAFTA)"
+                )
+            if not members:
+                raise ValueError(f"group {name!r} lists no country")
+        return value
 
     @property
     def base_dir(self) -> Path:

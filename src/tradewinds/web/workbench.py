@@ -8,9 +8,11 @@ the levers, and renders results from the jobs' records.
 
 from __future__ import annotations
 
+import copy
 import functools
 import math
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
 from tradewinds.data.elasticities import ELASTICITY_SETS, check_set_name
+from tradewinds.models import registry
 from tradewinds.web import charts
 from tradewinds.web.render import fragment, page, scenario_dir_of
 
@@ -30,11 +33,8 @@ router = APIRouter(include_in_schema=False)
 LIBRARY_ENV = "TRADEWINDS_SCENARIOS"
 #: Largest uploaded scenario accepted (bytes of YAML).
 MAX_UPLOAD = 256 * 1024
-MODELS = {
-    "one-sector": "one-sector (Eaton–Kortum/Armington)",
-    "ignatenko2025": "Ignatenko et al. (2025), with employment",
-    "multi-sector": "multi-sector Caliendo–Parro (WIOD 2011)",
-}
+#: The explorer's model choice: every registered model, by name, with its title.
+MODELS = {name: model.title for name, model in registry.MODELS.items()}
 RETALIATION = {
     "keep": "as in the scenario",
     "none": "none",
@@ -159,6 +159,7 @@ def build_scenario(levers: Levers, given: Path | None = None) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ScenarioError(f"{source}: a scenario must be a mapping of keys.")
     data.pop("compare_against", None)  # the explorer runs one scenario
+    base = copy.deepcopy(data)
     shocks = dict(data.get("shocks") or {})
     overrides = dict(shocks.get("overrides") or {})
     if overrides.get("measure_files"):
@@ -234,8 +235,80 @@ def build_scenario(levers: Levers, given: Path | None = None) -> dict[str, Any]:
         check_set_name(levers.elasticities)
         model["elasticities"] = levers.elasticities
     data["model"] = model
+    changed = _changes(base, data)
+    if changed:  # a run the levers changed is recorded under a title that says so
+        data["title"] = f"{base.get('title', source)} (explorer: {'; '.join(changed)})"
     parse_scenario(data, "the explorer's scenario")  # validates; raises one clear message
     return data
+
+
+def _changes(base: dict[str, Any], data: dict[str, Any]) -> list[str]:
+    """What the levers changed in a scenario, in words (empty: the base as it was)."""
+    old, new = base.get("shocks") or {}, data.get("shocks") or {}
+    old_over, new_over = old.get("overrides") or {}, new.get("overrides") or {}
+    out = []
+    if new.get("tariffs_as_of") != old.get("tariffs_as_of"):
+        out.append(f"measures of {new.get('tariffs_as_of')}")
+    for country, rate in (new_over.get("ieepa_rate") or {}).items():
+        if (old_over.get("ieepa_rate") or {}).get(country) != rate:
+            out.append(f"IEEPA {100 * float(rate):g}% on {country}")
+    s122 = (new_over.get("scale_programmes") or {}).get("s122")
+    if s122 != (old_over.get("scale_programmes") or {}).get("s122"):
+        out.append(f"Section 122 × {s122:g}")
+    if new_over.get("remove_usmca_exemption") != old_over.get("remove_usmca_exemption") or (
+        new.get("usmca_shares") != old.get("usmca_shares")
+    ):
+        shares = new.get("usmca_shares")
+        out.append(
+            "no USMCA preference"
+            if new_over.get("remove_usmca_exemption")
+            else (f"USMCA claim shares {shares}" if shares else "USMCA preference")
+        )
+    if new.get("retaliation") != old.get("retaliation"):
+        rules = new.get("retaliation") or []
+        who = ", ".join(
+            f"{'+'.join([r['by']] if isinstance(r['by'], str) else r['by'])} "
+            + ("mirrors" if r.get("mirror") else "countermeasures")
+            for r in rules
+        )
+        out.append(f"retaliation: {who}" if rules else "no retaliation")
+    if new.get("trade_costs") != old.get("trade_costs"):
+        camx = [c for c in new.get("trade_costs") or [] if c.get("between") == ["CAN", "MEX"]]
+        out.append(
+            f"CAN–MEX trade costs {100 * float(camx[0]['change']):+g}%"
+            if camx
+            else "no CAN–MEX trade-cost change"
+        )
+    old_model, new_model = base.get("model") or {}, data.get("model") or {}
+    if new_model.get("name", "one-sector") != old_model.get("name", "one-sector"):
+        out.append(f"model {new_model.get('name')}")
+    for key in ("eps", "theta"):
+        if key in new_model and new_model.get(key) != old_model.get(key):
+            out.append(f"elasticity {new_model[key]:g}")
+    return out
+
+
+def coverage_warnings(data: dict[str, Any]) -> list[str]:
+    """The registry's warnings on the scenario's dates (past its coverage date), as text."""
+    import datetime as dt
+    import warnings
+
+    from tradewinds.measures.registry import load_registry
+    from tradewinds.measures.warnings import TradewindsWarning
+
+    shocks = data.get("shocks") or {}
+    dates = [shocks.get("tariffs_as_of")]
+    dates += [r.get("countermeasures_as_of") for r in shocks.get("retaliation") or []]
+    out: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", TradewindsWarning)
+        registry = load_registry()
+        for day in dict.fromkeys(str(d) for d in dates if d):
+            registry.check_date(dt.date.fromisoformat(day))
+    for w in caught:
+        if issubclass(w.category, TradewindsWarning) and str(w.message) not in out:
+            out.append(str(w.message))
+    return out
 
 
 def summary(data: dict[str, Any]) -> str:
@@ -310,6 +383,7 @@ def explorer_build(request: Request, levers: Levers) -> dict[str, Any]:
         "title": data.get("title", ""),
         "summary": summary(data),
         "as_of": str(as_of),
+        "warnings": coverage_warnings(data),
     }
 
 
@@ -390,6 +464,10 @@ class JobResult(BaseModel):
     records: list[dict[str, Any]] = Field(max_length=100_000)
 
 
+#: A payoff cell of the united-front game: ``CAN=deal;MEX=retaliate``.
+_CELL = re.compile(r"([A-Za-z0-9]{2,8})=([A-Za-z_]+);([A-Za-z0-9]{2,8})=([A-Za-z_]+)")
+
+
 def united_front_context(records: list[dict[str, Any]]) -> dict[str, Any]:
     """Payoff matrices, equilibria and the partners' summary from the game's tidy records."""
     import pandas as pd
@@ -397,12 +475,26 @@ def united_front_context(records: list[dict[str, Any]]) -> dict[str, Any]:
     frame = pd.DataFrame(records)
     if frame.empty:
         raise ScenarioError("The united-front result has no records.")
-    frame["partner"] = frame["partner"].fillna("")
-    cells = frame[(frame["metric"] == "welfare_pct") & frame["partner"].str.contains("=")]
+    missing = [c for c in ("country", "partner", "metric", "value") if c not in frame.columns]
+    if missing:
+        raise ScenarioError(
+            f"records: the united-front result's records lack {missing}; each needs country, "
+            "partner, metric and value (as GET /api/v1/jobs/ID/result returns them)."
+        )
+    frame["partner"] = frame["partner"].fillna("").astype(str)
+    frame["country"] = frame["country"].astype(str)
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
+    cells = frame[
+        (frame["metric"] == "welfare_pct") & frame["partner"].str.fullmatch(_CELL.pattern)
+    ]
     if cells.empty:
-        raise ScenarioError("The result has no payoff cells (metric welfare_pct by cell).")
-    first = str(cells["partner"].iloc[0])
-    a, b = (part.split("=")[0] for part in first.split(";"))
+        raise ScenarioError(
+            "records: the result has no payoff cells (metric welfare_pct, partner like "
+            "'CAN=deal;MEX=deal')."
+        )
+    match = _CELL.fullmatch(str(cells["partner"].iloc[0]))
+    assert match is not None
+    a, b = match.group(1), match.group(3)
     eq = set(frame.loc[frame["metric"] == "nash_equilibrium", "partner"])
     players = [a, b] + [c for c in ("USA",) if c in set(cells["country"])]
     payoff = {
@@ -415,7 +507,7 @@ def united_front_context(records: list[dict[str, Any]]) -> dict[str, Any]:
             [payoff.get((f"{a}={r};{b}={c}", who), float("nan")) for c in STRATEGIES]
             for r in STRATEGIES
         ]
-        bound = max(abs(v) for row in values for v in row if v == v) or 1.0
+        bound = max((abs(v) for row in values for v in row if v == v), default=0.0) or 1.0
         matrices.append(
             {
                 "who": who,

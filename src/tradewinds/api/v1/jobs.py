@@ -18,6 +18,13 @@ from tradewinds.api.jobs import TERMINAL, Job, JobNotReadyError, check_draws
 from tradewinds.api.security import scenario_error
 from tradewinds.api.v1 import answers
 from tradewinds.api.worker import JobSpec
+from tradewinds.policy.defaults import BOUNDS
+from tradewinds.policy.options import (
+    NashOptions,
+    OptimalOptions,
+    UnitedFrontOptions,
+    check_bounds,
+)
 from tradewinds.store.location import resolve_store_dir
 
 router = APIRouter(prefix="/api/v1", tags=["jobs"])
@@ -40,7 +47,9 @@ class RunRequest(BaseModel):
     baseline: str | None = Field(default=None, description="Bundled baseline name (overrides).")
     bilateral: bool = Field(default=False, description="Include bilateral trade records.")
     draws: int | None = Field(default=None, description="Monte Carlo draws of elasticities.")
-    seed: int | None = Field(default=None, description="Seed of the draws (default 0).")
+    seed: int | None = Field(
+        default=None, ge=0, lt=2**32, description="Seed of the draws (default 0)."
+    )
     files: dict[str, str] = FILES
 
 
@@ -54,15 +63,8 @@ class StrategyCommon(BaseModel):
     files: dict[str, str] = FILES
 
 
-class OptimalRequest(StrategyCommon):
-    """``tradewinds strategy optimal``."""
-
-    country: list[str] = Field(min_length=1, description="Country, or coalition members.")
-    against: list[str] | None = None
-    weights: dict[str, float] | None = None
-    by_sector: bool = False
-    sectors: list[str] | None = None
-    bounds: tuple[float, float] = (0.0, 2.0)
+class OptimalRequest(StrategyCommon, OptimalOptions):
+    """``tradewinds strategy optimal``; options as in :class:`.OptimalOptions`."""
 
 
 class CurveRequest(StrategyCommon):
@@ -70,33 +72,19 @@ class CurveRequest(StrategyCommon):
 
     country: str = Field(pattern=r"^[A-Za-z]{3}$", description="ISO3 code of the country.")
     points: int = Field(default=21, ge=5, le=41, description="Tariffs on the curve.")
-    bounds: tuple[float, float] = (0.0, 2.0)
+    bounds: tuple[float, float] = BOUNDS
 
 
-class NashRequest(StrategyCommon):
-    """``tradewinds strategy nash``."""
-
-    players: list[str] = Field(default=["USA", "CAN", "MEX"], min_length=1)
-    against_all: bool = False
-    by_sector: bool = False
-    sectors: list[str] | None = None
-    tol: float = Field(default=1e-7, gt=0)
-    max_rounds: int = Field(default=30, ge=1, le=200)
-    sequential: bool = False
-    bounds: tuple[float, float] = (0.0, 2.0)
+class NashRequest(StrategyCommon, NashOptions):
+    """``tradewinds strategy nash``; options as :class:`~tradewinds.policy.options.NashOptions`."""
 
 
-class UnitedFrontRequest(StrategyCommon):
-    """``tradewinds strategy united-front`` (the game at the scenario's elasticity)."""
+class UnitedFrontRequest(StrategyCommon, UnitedFrontOptions):
+    """``tradewinds strategy united-front`` (the game at the scenario's elasticity, with draws).
 
-    threatener: str = "USA"
-    partners: list[str] = Field(default=["CAN", "MEX"], min_length=2, max_length=2)
-    retaliation: Literal["mirror", "optimal"] = "mirror"
-    weights: dict[str, float] | None = None
-    deal_rate: float | None = Field(default=None, ge=0)
-    draws: int = Field(default=0, ge=0, description="Elasticity draws for the sensitivity.")
-    seed: int = 7
-    eps_range: tuple[float, float] = (3.0, 8.0)
+    Options: :class:`~tradewinds.policy.options.UnitedFrontOptions`; ``deal_rate`` prices a
+    separate deal (left unset, a deal lifts every new tariff at no cost).
+    """
 
 
 class JobAccepted(BaseModel):
@@ -125,13 +113,10 @@ def _accepted(job: Job) -> JSONResponse:
 
 
 def _bounds(bounds: tuple[float, float]) -> tuple[float, float]:
-    lo, hi = bounds
-    if not (0 <= lo < hi <= 10):
-        raise scenario_error(
-            f"bounds: {list(bounds)} must satisfy 0 <= low < high <= 10 (rates, 1 = 100%).",
-            "bounds",
-        )
-    return lo, hi
+    try:
+        return check_bounds(bounds)
+    except ValueError as exc:
+        raise scenario_error(f"bounds: {list(bounds)}: {exc}.", "bounds") from None
 
 
 def submit_run(request: Request, body: RunRequest) -> Job:
@@ -179,7 +164,7 @@ def _strategy(request: Request, kind: str, body: StrategyCommon, **options: Any)
 @_submits("/strategy/optimal")
 def strategy_optimal(request: Request, body: OptimalRequest) -> JSONResponse:
     """Optimal tariffs of a country or coalition, others' tariffs fixed (a job)."""
-    return _accepted(_strategy(request, "optimal", body, bounds=_bounds(body.bounds)))
+    return _accepted(_strategy(request, "optimal", body))
 
 
 @_submits("/strategy/optimal-curve")
@@ -203,18 +188,13 @@ def strategy_optimal_curve(request: Request, body: CurveRequest) -> JSONResponse
 @_submits("/strategy/nash")
 def strategy_nash(request: Request, body: NashRequest) -> JSONResponse:
     """A Nash tariff war by iterated best responses (a job)."""
-    return _accepted(_strategy(request, "nash", body, bounds=_bounds(body.bounds)))
+    return _accepted(_strategy(request, "nash", body))
 
 
 @_submits("/strategy/united-front")
 def strategy_united_front(request: Request, body: UnitedFrontRequest) -> JSONResponse:
     """The 4x4 united-front game of two partners facing a threat (a job), with draws."""
     check_draws(body.draws or None, settings(request).limits.max_draws)
-    lo, hi = body.eps_range
-    if not 0 < lo < hi:
-        raise scenario_error(
-            f"eps_range: {list(body.eps_range)} must be 0 < low < high.", "eps_range"
-        )
     return _accepted(_strategy(request, "united-front", body))
 
 
@@ -310,13 +290,14 @@ def job_result(
 ) -> Any:
     """The job's answer: JSON (run id, solver, records), or one table as CSV or Parquet."""
     job = manager(request).get(job_id)
-    if job.state != "done" or job.result is None:
+    result = job.result  # read once from the stash (410 if it was dropped)
+    if job.state != "done" or result is None:
         raise JobNotReadyError(
             f"Job {job_id} is {job.state}; its result is available once it is done"
             + (" (see its 'error')." if job.state == "failed" else ".")
         )
     if format == "json":
-        return job.result
-    if table == "bands" and "bands" not in job.result:
+        return result
+    if table == "bands" and "bands" not in result:
         raise scenario_error("table: only Monte Carlo jobs have 'bands'.", "table")
-    return tabular(job.result[table], format, f"{job.kind}-{job.run_id or job.job_id}")
+    return tabular(result[table], format, f"{job.kind}-{job.run_id or job.job_id}")
