@@ -390,7 +390,7 @@ def ranked_rates(rows: Sequence[Mapping[str, Any]], highlight: Sequence[str]) ->
             barmode="group",
             bargap=0.25,
             xaxis={
-                "title": {"text": "statutory effective rate, % of 2024 import value"},
+                "title": {"text": "statutory rate, % of 2024 imports"},
                 "ticksuffix": "%",
                 "rangemode": "tozero",
                 "range": [0, 1.18 * max(total, default=1.0)],

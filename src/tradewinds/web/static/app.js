@@ -29,6 +29,9 @@
     if (layout.yaxis && layout.yaxis.ticksuffix) {  // "%" on the ticks says enough
       layout.yaxis = Object.assign({}, layout.yaxis, {title: {text: ""}});
     }
+    if (layout.xaxis && layout.xaxis.ticksuffix) {  // the ranked bars: the heading says the rest
+      layout.xaxis = Object.assign({}, layout.xaxis, {title: {text: ""}});
+    }
     if (layout.legend) {
       layout.legend = Object.assign({}, layout.legend, {font: {size: 10}, y: -0.25});
       layout.height = (layout.height || 380) + 60;
