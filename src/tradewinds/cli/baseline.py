@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from tradewinds.cli._display import WIDE_HELP
@@ -69,12 +71,93 @@ def info(
         out.print("data notes (properties of this baseline, recorded in every run's provenance):")
         for note in notes:
             out.print(f"  - {note}", markup=False)
+    balancing = summary.get("balancing")
+    if balancing:
+        _print_balancing(out, balancing, wide=wide)
     built = summary.get("built_by")
     out.print(
         f"[dim]provenance: {summary['raw_files']} raw files hashed"
         + (f"; built by `{built}`" if built else "")
         + "; --json for the full record[/]"
     )
+
+
+def _print_balancing(out: Any, balancing: dict[str, Any], *, wide: bool) -> None:
+    """The balancing report of a GRAS-updated baseline: targets and distances to them."""
+    from rich.table import Table
+
+    from tradewinds.cli._display import print_table
+
+    state = "converged" if balancing["converged"] else "did NOT converge"
+    out.print(
+        f"balanced by {balancing['method']}: {state} after {balancing['iterations']} sweeps "
+        f"(tolerance {balancing['tolerance']:.0e}); cells whose sign changed: "
+        f"{balancing['sign_flips']}"
+    )
+    table = Table(title="targets and the distance to them (largest relative gap)")
+    for header in ("target", "sets", "total\nUS$ bn", "balanced\ntable", "baseline", "worst"):
+        table.add_column(header, justify="left" if header in ("target", "worst") else "right")
+    for row in balancing["targets"]:
+        base = row["baseline_gap"]
+        table.add_row(
+            row["what"],
+            f"{row['sets']:,}",
+            f"{row['total'] / 1e3:,.0f}",
+            f"{row['balanced_gap']:.1e}",
+            "" if base is None else f"{base:.2%}",
+            row["baseline_worst"] or "",
+        )
+    print_table(out, table, wide=wide)
+    share = balancing.get("us_imports_share_mapped")
+    note = (
+        "baseline = as stored, after negative final-use totals (inventory drawdowns) are set "
+        "to zero as for wiod2011"
+    )
+    if share is not None:
+        note += f"; US imports 2024 mapped HS10 -> ISIC Rev.3 -> WIOD: {share:.2%} of value"
+    if balancing.get("targets_file"):
+        note += f"; every target: tradewinds/defaults/{balancing['targets_file']}"
+    out.print(f"[dim]{note}[/]")
+
+
+@baseline_app.command("list")
+def list_baselines(
+    fmt: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """Name every bundled baseline with its source, year, regions and sectors."""
+    import json
+
+    from rich.table import Table
+
+    from tradewinds.cli._common import console
+    from tradewinds.cli._display import print_table
+    from tradewinds.core.errors import ScenarioError
+    from tradewinds.reporting.baseline_info import bundled_catalogue
+
+    if fmt not in ("table", "json"):
+        raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
+    rows = bundled_catalogue()
+    if fmt == "json":
+        typer.echo(json.dumps(rows, indent=1, ensure_ascii=False))
+        return
+    out = console()
+    table = Table(title="bundled baselines (tradewinds baseline info NAME for more)")
+    for header in ("name", "year", "regions", "sectors", "source"):
+        table.add_column(
+            header,
+            justify="right" if header in ("regions", "sectors") else "left",
+            no_wrap=header != "source",
+        )
+    for row in rows:
+        alias = f" (= {', '.join(row['same_as'])})" if row["same_as"] else ""
+        table.add_row(
+            row["name"] + alias,
+            str(row["year"]),
+            str(row["regions"]),
+            str(row["sectors"]),
+            str(row["source"]),
+        )
+    print_table(out, table)
 
 
 #: Headers of the economies table.

@@ -27,6 +27,7 @@ BUNDLED = {
     "default": "ld2023_regions.nc",
     "ld2023-regions": "ld2023_regions.nc",
     "wiod2011": "wiod2011.nc",
+    "wiod2023": "wiod2023.nc",
 }
 
 

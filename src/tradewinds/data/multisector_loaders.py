@@ -454,3 +454,39 @@ def load_icio(path: Path, year: int, theta: float | dict[str, float] | None = No
         provenance=provenance,
         theta=_theta_array(theta, sectors),
     )
+
+
+#: Final-use categories of the WIOD 2013 release, in the column order of each country.
+WIOD2013_FINAL = ("CONS_h", "CONS_np", "CONS_g", "GFCF", "INVEN")
+
+
+def read_wiot2013_blocks(
+    folder: Path,
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[str], list[str], dict[str, str]]:
+    """The raw blocks of the WIOD 2013-release WIOT, before any adjustment.
+
+    Returns the intermediate block ``z`` (origin country-industry x user country-industry,
+    country-major), the final uses by category ``final`` (origin country-industry x destination
+    country x :data:`WIOD2013_FINAL`, inventory changes negative where stocks fell), the ISO3
+    country labels as :func:`load_wiod2013` gives them (``RoW`` as ``ROW``; Romania keeps WIOD's
+    ``ROM``), the industry codes and the
+    SHA-256 of each file read. This is the prior of the ``wiod2023`` update
+    (``scripts/build_wiod2023.py``), which needs the categories that :func:`load_wiod2013` sums.
+    """
+    folder = Path(folder)
+    names = ("countries.csv", "industries.csv")
+    blocks = ("wiot2011_intermediate.csv.gz", "wiot2011_final_demand.csv.gz")
+    countries = _read(folder / names[0], {"country"})["country"].astype(str).tolist()
+    sectors = _read(folder / names[1], {"wiod_code"})["wiod_code"].astype(str).tolist()
+    z = pd.read_csv(folder / blocks[0], index_col=0)
+    f = pd.read_csv(folder / blocks[1], index_col=0)
+    rows = [f"{c}_{s}" for c in countries for s in sectors]
+    if list(z.index) != rows or list(z.columns) != rows:
+        raise DataError(f"{blocks[0]} is not ordered country-major as {rows[:2]} ...")
+    f_cols = [f"{c}_{k}" for c in countries for k in WIOD2013_FINAL]
+    if list(f.columns) != f_cols or list(f.index) != rows:
+        raise DataError(f"{blocks[1]} columns are not {f_cols[:5]} ... for every country.")
+    iso = ["ROW" if c == "RoW" else c.upper() for c in countries]
+    final = f.to_numpy(dtype=float).reshape(len(rows), len(countries), len(WIOD2013_FINAL))
+    files = {n: file_sha256(folder / n) for n in (*names, *blocks)}
+    return z.to_numpy(dtype=float), final, iso, sectors, files

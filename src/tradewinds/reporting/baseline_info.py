@@ -60,7 +60,85 @@ def baseline_summary(ds: Any, name: str) -> dict[str, Any]:
         "data_notes": data_notes(provenance),
         "raw_files": len(provenance.get("raw_files", provenance.get("files", {}))),
         "built_by": provenance.get("built_by"),
+        "balancing": balancing_report(provenance),
     }
+
+
+#: What each balancing target of a GRAS-updated baseline is (``wiod2023``), for people.
+TARGET_LABELS = {
+    "goods_trade": "bilateral goods trade, BACI 2023 (country pairs)",
+    "us_imports": "US imports by partner and goods industry, Census 2024 mix",
+    "value_added": "value added = GDP 2023, WDI (countries)",
+    "output_sales": "industry output = intermediate + final use (industries)",
+    "output_costs": "industry output = inputs + value added (industries)",
+}
+
+
+def balancing_report(provenance: dict[str, Any]) -> dict[str, Any] | None:
+    """The balancing record of a baseline updated by GRAS, or None for any other baseline.
+
+    One row per kind of target: how many sets, their total, and the largest relative distance
+    to them in the balanced table and in the baseline as stored (after negative final-use
+    totals are set to zero).
+    """
+    record = provenance.get("balancing")
+    if not isinstance(record, dict):
+        return None
+    rows = []
+    for kind, values in record.get("targets", {}).items():
+        rows.append(
+            {
+                "target": kind,
+                "what": TARGET_LABELS.get(kind, kind),
+                "sets": values.get("sets"),
+                "total": values.get("total_musd"),
+                "balanced_gap": values.get("balanced_table_max_relative_gap"),
+                "baseline_gap": values.get("baseline_max_relative_gap"),
+                "baseline_worst": values.get("baseline_worst"),
+                "baseline_total_gap": values.get("baseline_total_relative_gap"),
+            }
+        )
+    mapped = (provenance.get("us_imports_2024") or {}).get("share_mapped_to_wiod")
+    return {
+        "method": record.get("method"),
+        "iterations": record.get("iterations"),
+        "converged": record.get("converged"),
+        "tolerance": record.get("tolerance"),
+        "sign_flips": record.get("sign_flips"),
+        "us_imports_share_mapped": mapped,
+        "targets_file": provenance.get("targets_file"),
+        "targets": rows,
+    }
+
+
+def bundled_catalogue() -> list[dict[str, Any]]:
+    """Every bundled baseline: name, source, year, regions, sectors, kind and file.
+
+    Read from each baseline's cached identity (labels and attrs), so listing does not decode
+    the arrays; names that share a file (``default`` and ``ld2023-regions``) say so.
+    """
+    from tradewinds.data.arrays import BUNDLED, bundled_identity
+
+    rows = []
+    for name in sorted(BUNDLED):
+        identity = bundled_identity(name)
+        if identity is None:  # pragma: no cover - every BUNDLED name has one
+            continue
+        attrs = identity.attrs
+        same = sorted(n for n, f in BUNDLED.items() if f == BUNDLED[name] and n != name)
+        rows.append(
+            {
+                "name": name,
+                "source": attrs.get("source", name),
+                "year": _plain(attrs.get("year")),
+                "regions": len(identity.countries),
+                "sectors": len(identity.sectors),
+                "kind": "multi-sector" if len(identity.sectors) > 1 else "one-sector",
+                "file": BUNDLED[name],
+                "same_as": same,
+            }
+        )
+    return rows
 
 
 def data_notes(provenance: dict[str, Any]) -> list[str]:
