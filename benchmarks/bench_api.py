@@ -10,7 +10,7 @@ Phases:
    server answers from its cache of duty answers (the common case of a calculator page);
 2. duty, *distinct lines*: every request a new line (value varies), so every one is computed;
 3. both again while a ``--draws`` Monte Carlo job of the default baseline runs;
-4. ``/health`` latency during the Monte Carlo;
+4. ``/api/v1/health`` latency during the Monte Carlo;
 5. a default-baseline scenario submitted and finished (median of 5, each a new scenario so the
    store cannot serve it).
 
@@ -129,7 +129,7 @@ def health_during(url: str, job_id: str, limit: int = 400) -> list[float]:
             if client.get(f"{url}/api/v1/jobs/{job_id}").json()["state"] != "running":
                 break
             start = time.perf_counter()
-            client.get(f"{url}/health")
+            client.get(f"{url}/api/v1/health")
             out.append(time.perf_counter() - start)
             time.sleep(0.05)
     return out
@@ -154,7 +154,7 @@ def main() -> None:
         try:
             for _ in range(300):
                 try:
-                    httpx.get(f"{url}/health", timeout=1)
+                    httpx.get(f"{url}/api/v1/health", timeout=1)
                     break
                 except httpx.HTTPError:
                     time.sleep(0.1)
@@ -182,7 +182,8 @@ def main() -> None:
             health = sorted(health_during(url, job))
             if health:
                 print(
-                    f"/health during the MC: median {1000 * statistics.median(health):.1f} ms, "
+                    f"/api/v1/health during the MC: median "
+                    f"{1000 * statistics.median(health):.1f} ms, "
                     f"max {1000 * health[-1]:.1f} ms ({len(health)} probes)"
                 )
             start = time.perf_counter()

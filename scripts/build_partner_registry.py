@@ -148,6 +148,29 @@ def build(shared: Path) -> tuple[dict[str, object], list[str]]:
                         ),
                     }
                 )
+            if (
+                start == "2025-04-09"
+                and heading.startswith("9903.01.")
+                and heading[:10]
+                not in (
+                    "9903.01.25",
+                    "9903.01.63",
+                )
+            ):
+                choices.append(
+                    {
+                        "field": "effective_from",
+                        "chosen": "2025-04-09 (one day; CBP CSMS 64680374 and every other source)",
+                        "alternative": (
+                            "2025-04-10, as U.S. note 2(v)(xviii) reads in HTS 2026 Rev. 6"
+                        ),
+                        "reason": (
+                            "the note's date is the wording after later amendment (the sheet's "
+                            "row RC-03): from 2025-04-10 the Annex I rates were suspended, so the "
+                            "printed date would never have applied; kept against the note"
+                        ),
+                    }
+                )
             if "_announced" in row:
                 choices.append(
                     {

@@ -70,3 +70,14 @@ def _isolated_store(
     path = tmp_path_factory.mktemp("store")
     monkeypatch.setenv("TRADEWINDS_STORE", str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def _terminal_width_from_the_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables are laid out as for a pipe, whatever ``COLUMNS`` the shell running pytest exports.
+
+    A test about widths sets ``COLUMNS`` itself (with ``monkeypatch.setenv`` or a child
+    process's environment).
+    """
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)

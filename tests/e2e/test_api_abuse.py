@@ -1,4 +1,4 @@
-"""API abuse on a real server on loopback: each is answered within its limit, /health stays fast.
+"""API abuse on a real server on loopback: each answered within its limit, the health check fast.
 
 The cases come from issue #14: the 427-byte alias bomb that once ran for 114 s, a 10 MB body,
 170,000 tariff entries, path fields, and a client that disconnects during a long run.
@@ -50,7 +50,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+            if httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
                 break
         except httpx.HTTPError:
             time.sleep(0.05)
@@ -60,7 +60,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 class HealthWatch:
-    """Polls /health in a thread and keeps the slowest answer."""
+    """Polls /api/v1/health in a thread and keeps the slowest answer."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -74,7 +74,7 @@ class HealthWatch:
             while not self._stop.is_set():
                 start = time.perf_counter()
                 try:
-                    ok = client.get(f"{self.url}/health").status_code == 200
+                    ok = client.get(f"{self.url}/api/v1/health").status_code == 200
                 except httpx.HTTPError:
                     ok = False
                 self.worst = max(self.worst, time.perf_counter() - start)

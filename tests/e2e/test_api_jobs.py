@@ -19,7 +19,7 @@ from tradewinds.scenarios.execute import execute
 from tradewinds.server import create_app
 from tradewinds.store import ResultsStore
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 ANNOUNCED = ROOT / "scenarios" / "announced-2025-02.yaml"

@@ -82,7 +82,6 @@ def test_path_fields_are_refused_and_never_opened(
             "scenario.compare_against",
         ),
         ("/api/v1/scenarios/run", {"scenario": base, "files": {path: "title: x"}}, "files."),
-        ("/run", {"scenario": base, "baseline": path}, "baseline"),
         ("/api/v1/strategy/nash", {"scenario": base, "baseline": path}, "baseline"),
         (
             "/api/v1/duty",
@@ -179,7 +178,7 @@ def test_token_for_writes_and_private_reads(tmp_path: Path) -> None:
     assert app.get("/api/v1/measures/ieepa-ca-35").status_code == 200  # reads stay open
     private = TestClient(create_app(Settings(token=TOKEN, private=True)))
     assert private.get("/api/v1/measures/ieepa-ca-35").status_code == 401
-    assert private.get("/health").status_code == 200
+    assert private.get("/api/v1/health").status_code == 200
     authorised = {"Authorization": f"Bearer {TOKEN}"}
     assert private.get("/api/v1/measures/ieepa-ca-35", headers=authorised).status_code == 200
 
@@ -189,9 +188,9 @@ def test_public_host_needs_a_token(tmp_path: Path) -> None:
         create_app(Settings(host="0.0.0.0"))
     app = TestClient(create_app(Settings(host="0.0.0.0", token=TOKEN)))
     assert app.post("/api/v1/scenarios/run", json={"scenario": {"title": "t"}}).status_code == 401
-    # on a public host every endpoint but /health needs the token (issue 14) ...
+    # on a public host every endpoint but /api/v1/health needs the token (issue 14) ...
     assert app.get("/api/v1/measures/ieepa-ca-35").status_code == 401
-    assert app.get("/health").status_code == 200
+    assert app.get("/api/v1/health").status_code == 200
     authorised = {"Authorization": f"Bearer {TOKEN}"}
     assert app.get("/api/v1/measures/ieepa-ca-35", headers=authorised).status_code == 200
     # ... unless the operator opens the read-only endpoints
@@ -214,9 +213,9 @@ def test_public_host_needs_a_token(tmp_path: Path) -> None:
 
 def test_cors_is_off_unless_asked(client: TestClient) -> None:
     origin = {"Origin": "http://example.org"}
-    assert "access-control-allow-origin" not in client.get("/health", headers=origin).headers
+    assert "access-control-allow-origin" not in client.get("/api/v1/health", headers=origin).headers
     allowed = TestClient(create_app(Settings(cors=("http://example.org",))))
-    got = allowed.get("/health", headers=origin)
+    got = allowed.get("/api/v1/health", headers=origin)
     assert got.headers["access-control-allow-origin"] == "http://example.org"
 
 

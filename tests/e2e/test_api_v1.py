@@ -299,7 +299,7 @@ def test_per_request_time_limit() -> None:
     params = {"country": "CAN", "start": "2025-01-01", "end": "2025-12-31", "by": "hs2"}
     body = error(hurried.get("/api/v1/etr/series", params=params), 504, "RequestTimeoutError")
     assert "limit" in body["message"]
-    assert hurried.get("/health").status_code == 200
+    assert hurried.get("/api/v1/health").status_code == 200
 
 
 def test_batch_with_row_level_errors(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:

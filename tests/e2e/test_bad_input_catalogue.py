@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import math
 import shutil
+import time
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -479,34 +481,34 @@ def _with_rate(value: Any) -> dict[str, Any]:
 
 
 HTTP_CASES = [
-    Http("run_dup_key", "POST", "/run", 422, "'shocks' appears twice", _run_body(OK_SCENARIO + "shocks: {}\n")),
-    Http("run_alias_bomb", "POST", "/run", 422, "anchors and aliases", _run_body(ALIAS_BOMB)),
-    Http("run_deep", "POST", "/run", 422, "nesting deeper than 32", _run_body(DEEP)),
-    Http("run_bom", "POST", "/run", 422, "byte-order mark", _run_body("\ufeff" + OK_SCENARIO)),
-    Http("run_impossible_date", "POST", "/run", 422, "'2025-02-30' at line 3", _run_body("title: t\nshocks:\n  tariffs_as_of: 2025-02-30\n")),
-    Http("run_json_impossible_date", "POST", "/run", 422, "shocks.tariffs_as_of", _run_body({"title": "t", "shocks": {"tariffs_as_of": "2025-02-30"}})),
-    Http("run_rate_true_yaml", "POST", "/run", 422, "shocks.tariffs.0.rate", _run_body(TARIFF.format("rate: true"))),
-    Http("run_rate_true_json", "POST", "/run", 422, "shocks.tariffs.0.rate", _run_body(_with_rate(True))),
-    Http("run_rate_nan_yaml", "POST", "/run", 422, "shocks.tariffs.0.rate: Input should be a finite number", _run_body(TARIFF.format("rate: .nan"))),
-    Http("run_rate_inf_yaml", "POST", "/run", 422, "finite number", _run_body(TARIFF.format("rate: .inf"))),
-    Http("run_rate_text_json", "POST", "/run", 422, "shocks.tariffs.0.rate", _run_body(_with_rate("0.25"))),
-    Http("run_too_many_entries", "POST", "/run", 413, "more than this server's limit of 2,000", _run_body(_tariffs(10_001))),
-    Http("run_eps_tiny", "POST", "/run", 500, "holds NaN or infinite values", _run_body({"title": "t", "model": {"name": "one-sector", "eps": 1e-300}})),
-    Http("run_malformed", "POST", "/run", 422, "malformed YAML", _run_body("title: [")),
-    Http("run_unknown_country", "POST", "/run", 404, "Did you mean 'CAN'", _run_body(TARIFF.replace("CAN", "CAM").format("rate: 0.1"))),
-    Http("duty_unknown_origin", "GET", "/duty", 404, "Unknown country code 'XYZ' in origin", params=_duty_query(origin="XYZ")),
-    Http("duty_unknown_importer", "GET", "/duty", 404, "Unknown country code 'XYZ' in importer", params=_duty_query(importer="XYZ")),
-    Http("duty_value_inf", "GET", "/duty", 422, "value: inf must be a finite amount", params=_duty_query(value="inf")),
-    Http("duty_us_content_nan", "GET", "/duty", 422, "us_content: Input should be less than or equal to 1", params=_duty_query(usmca="true", us_content="nan")),
-    Http("duty_us_content_two", "GET", "/duty", 422, "us_content: Input should be less than or equal to 1", params=_duty_query(us_content="2")),
-    Http("duty_steel_inf", "GET", "/duty", 422, "metal_content.steel: share inf must be in [0, 1]", params=_duty_query(steel="inf")),
-    Http("duty_quantity_negative", "GET", "/duty", 422, "quantity: Input should be greater than or equal to 0", params=_duty_query(quantity="-3", unit="kg")),
-    Http("duty_impossible_date", "GET", "/duty", 422, "date: '2025-02-30' is not a valid date", params=_duty_query(date="2025-02-30")),
-    Http("etr_impossible_date", "GET", "/etr", 422, "date: '2025-02-30' is not a valid date", params={"country": "CAN", "date": "2025-02-30"}),
-    Http("etr_text_date", "GET", "/etr", 422, "date: 'soon' is not a valid date", params={"country": "CAN", "date": "soon"}),
-    Http("origin_dup_key", "POST", "/origin/check", 422, "'good' appears twice", {"bom": BOM_TEXT + "good: {}\n"}),
-    Http("origin_alias", "POST", "/origin/check", 422, "anchors and aliases", {"bom": "good: &g {hts: '8703'}\nother: *g\n"}),
-    Http("origin_bom", "POST", "/origin/check", 422, "byte-order mark", {"bom": "\ufeff" + BOM_TEXT}),
+    Http("run_dup_key", "POST", "/api/v1/scenarios/run", 422, "'shocks' appears twice", _run_body(OK_SCENARIO + "shocks: {}\n")),
+    Http("run_alias_bomb", "POST", "/api/v1/scenarios/run", 422, "anchors and aliases", _run_body(ALIAS_BOMB)),
+    Http("run_deep", "POST", "/api/v1/scenarios/run", 422, "nesting deeper than 32", _run_body(DEEP)),
+    Http("run_bom", "POST", "/api/v1/scenarios/run", 422, "byte-order mark", _run_body("\ufeff" + OK_SCENARIO)),
+    Http("run_impossible_date", "POST", "/api/v1/scenarios/run", 422, "'2025-02-30' at line 3", _run_body("title: t\nshocks:\n  tariffs_as_of: 2025-02-30\n")),
+    Http("run_json_impossible_date", "POST", "/api/v1/scenarios/run", 422, "shocks.tariffs_as_of", _run_body({"title": "t", "shocks": {"tariffs_as_of": "2025-02-30"}})),
+    Http("run_rate_true_yaml", "POST", "/api/v1/scenarios/run", 422, "shocks.tariffs.0.rate", _run_body(TARIFF.format("rate: true"))),
+    Http("run_rate_true_json", "POST", "/api/v1/scenarios/run", 422, "shocks.tariffs.0.rate", _run_body(_with_rate(True))),
+    Http("run_rate_nan_yaml", "POST", "/api/v1/scenarios/run", 422, "shocks.tariffs.0.rate: Input should be a finite number", _run_body(TARIFF.format("rate: .nan"))),
+    Http("run_rate_inf_yaml", "POST", "/api/v1/scenarios/run", 422, "finite number", _run_body(TARIFF.format("rate: .inf"))),
+    Http("run_rate_text_json", "POST", "/api/v1/scenarios/run", 422, "shocks.tariffs.0.rate", _run_body(_with_rate("0.25"))),
+    Http("run_too_many_entries", "POST", "/api/v1/scenarios/run", 413, "more than this server's limit of 2,000", _run_body(_tariffs(10_001))),
+    Http("run_eps_tiny", "POST", "/api/v1/scenarios/run", 500, "holds NaN or infinite values", _run_body({"title": "t", "model": {"name": "one-sector", "eps": 1e-300}})),
+    Http("run_malformed", "POST", "/api/v1/scenarios/run", 422, "malformed YAML", _run_body("title: [")),
+    Http("run_unknown_country", "POST", "/api/v1/scenarios/run", 404, "Did you mean 'CAN'", _run_body(TARIFF.replace("CAN", "CAM").format("rate: 0.1"))),
+    Http("duty_unknown_origin", "GET", "/api/v1/duty", 404, "Unknown country code 'XYZ' in origin", params=_duty_query(origin="XYZ")),
+    Http("duty_unknown_importer", "GET", "/api/v1/duty", 404, "Unknown country code 'XYZ' in importer", params=_duty_query(importer="XYZ")),
+    Http("duty_value_inf", "GET", "/api/v1/duty", 422, "value: inf must be a finite amount", params=_duty_query(value="inf")),
+    Http("duty_us_content_nan", "GET", "/api/v1/duty", 422, "us_content: Input should be less than or equal to 1", params=_duty_query(usmca="true", us_content="nan")),
+    Http("duty_us_content_two", "GET", "/api/v1/duty", 422, "us_content: Input should be less than or equal to 1", params=_duty_query(us_content="2")),
+    Http("duty_steel_inf", "GET", "/api/v1/duty", 422, "steel: Input should be less than or equal to 1", params=_duty_query(steel="inf")),
+    Http("duty_quantity_negative", "GET", "/api/v1/duty", 422, "quantity: Input should be greater than or equal to 0", params=_duty_query(quantity="-3", unit="kg")),
+    Http("duty_impossible_date", "GET", "/api/v1/duty", 422, "date: '2025-02-30' is not a valid date", params=_duty_query(date="2025-02-30")),
+    Http("etr_impossible_date", "GET", "/api/v1/etr", 422, "date: '2025-02-30' is not a valid date", params={"country": "CAN", "date": "2025-02-30"}),
+    Http("etr_text_date", "GET", "/api/v1/etr", 422, "date: 'soon' is not a valid date", params={"country": "CAN", "date": "soon"}),
+    Http("origin_dup_key", "POST", "/api/v1/origin/check", 422, "'good' appears twice", {"bom": BOM_TEXT + "good: {}\n"}),
+    Http("origin_alias", "POST", "/api/v1/origin/check", 422, "anchors and aliases", {"bom": "good: &g {hts: '8703'}\nother: *g\n"}),
+    Http("origin_bom", "POST", "/api/v1/origin/check", 422, "byte-order mark", {"bom": "\ufeff" + BOM_TEXT}),
 ]  # fmt: skip
 
 
@@ -515,15 +517,30 @@ def client() -> TestClient:
     return TestClient(create_app(), raise_server_exceptions=False)
 
 
-@pytest.mark.parametrize("case", HTTP_CASES, ids=[c.id for c in HTTP_CASES])
-def test_http_bad_input(case: Http, client: TestClient) -> None:
+def _answer(client: TestClient, case: Http) -> tuple[int, str, dict[str, Any]]:
+    """Status, text and JSON body of a case; a queued job is followed to its error."""
     if case.method == "GET":
         response = client.get(case.path, params=case.params)
     else:
         response = client.post(case.path, json=case.body)
-    assert response.status_code == case.status, response.text
-    assert "Traceback" not in response.text
-    body = response.json()
+    if response.status_code != 202:
+        return response.status_code, response.text, response.json()
+    job = response.json()["job_id"]  # refused while running: the job's error is the answer
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        state = client.get(f"/api/v1/jobs/{job}").json()
+        if state["state"] in {"done", "failed", "cancelled"}:
+            error = state.get("error") or {}
+            return int(error.get("status", 200)), json.dumps(state), error
+        time.sleep(0.05)
+    raise AssertionError(f"job {job} of {case.id} did not finish")
+
+
+@pytest.mark.parametrize("case", HTTP_CASES, ids=[c.id for c in HTTP_CASES])
+def test_http_bad_input(case: Http, client: TestClient) -> None:
+    status, text, body = _answer(client, case)
+    assert status == case.status, text
+    assert "Traceback" not in text
     assert body["error"], body
     assert body["message"], body
     assert case.needle in body["message"], body["message"]

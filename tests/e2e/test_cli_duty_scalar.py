@@ -76,6 +76,7 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("hts", "origin", "date", "flags", "options"), CASES)
 def test_one_line_imports_nothing_heavy_and_prints_the_same_json(
     cache: Path, hts: str, origin: str, date: str, flags: list[str], options: dict[str, object]
@@ -108,6 +109,7 @@ def test_one_line_imports_nothing_heavy_and_prints_the_same_json(
         assert "past the registry coverage date" in warm.stderr
 
 
+@pytest.mark.slow
 def test_table_output_imports_nothing_heavy(cache: Path) -> None:
     args = ["--hts", "7208.10.1500", "--origin", "CAN", "--date", "2025-07-01", "--value", "900"]
     warm = _duty(args, cache)

@@ -416,6 +416,7 @@ def test_replicate_nafta_table_fits_80_columns(
     assert "hidden at this width" not in wide
 
 
+@pytest.mark.slow
 def test_root_help_without_command_modules_matches_the_full_app(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -462,6 +463,7 @@ def test_sector_movers_empty_for_one_sector_records() -> None:
     assert sector_movers(records, ("CAN", "MEX", "USA")).empty  # ... but no sector results
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "env",
     [

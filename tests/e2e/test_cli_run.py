@@ -127,6 +127,7 @@ def test_bad_input_gives_one_clear_line(
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_subprocess_bad_input_has_no_traceback(tmp_path: Path) -> None:
     path = _scenario(
         tmp_path,
@@ -139,6 +140,7 @@ def test_subprocess_bad_input_has_no_traceback(tmp_path: Path) -> None:
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_help_is_fast_and_lists_commands() -> None:
     proc = _cli("--help")
     assert proc.returncode == 0

@@ -106,11 +106,13 @@ def test_quick_path_errors_as_the_runner_does(
     assert message in " ".join(fast[2].split())
 
 
+@pytest.mark.parametrize("name", ["announced-2025-02", "measures-2025-09-01"])
 def test_a_store_hit_from_the_index_prints_what_the_duckdb_hit_prints(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
+    """Explicit shocks and shocks from the measure registry (the README's first command)."""
     monkeypatch.setenv("COLUMNS", "120")
-    args = ["run", str(SCENARIOS / "announced-2025-02.yaml"), "--store", str(tmp_path)]
+    args = ["run", str(SCENARIOS / f"{name}.yaml"), "--store", str(tmp_path)]
     first = _output(capsys, args)
     assert "(recorded;" in first[1]
     fast, full = _both(capsys, monkeypatch, args)
@@ -118,6 +120,7 @@ def test_a_store_hit_from_the_index_prints_what_the_duckdb_hit_prints(
     assert "(served from the store;" in fast[1]
 
 
+@pytest.mark.slow
 def test_run_without_store_imports_neither_xarray_nor_pandas(tmp_path: Path) -> None:
     code = (
         "import sys\nfrom tradewinds.cli.main import main\n"
@@ -133,11 +136,13 @@ def test_run_without_store_imports_neither_xarray_nor_pandas(tmp_path: Path) -> 
     assert proc.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_a_store_hit_imports_no_numpy(tmp_path: Path) -> None:
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["announced-2025-02", "measures-2025-09-01"])
+def test_a_store_hit_imports_no_numpy(tmp_path: Path, name: str) -> None:
     """A hit reads the baseline's identity and the store's index: no numpy, pandas or DuckDB."""
     code = (
         "import sys\nfrom tradewinds.cli.main import main\n"
-        f"main(['run', {str(SCENARIOS / 'announced-2025-02.yaml')!r}])\n"
+        f"main(['run', {str(SCENARIOS / f'{name}.yaml')!r}])\n"
         "heavy = ('numpy', 'xarray', 'pandas', 'duckdb')\n"
         "print(sorted(m for m in heavy if m in sys.modules))"
     )

@@ -122,6 +122,7 @@ def test_origin(client: TestClient, capsys: pytest.CaptureFixture[str]) -> None:
     assert python == cli == api
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["announced-2025-02", "measures-2025-09-01"])
 def test_scenario_run(
     client: TestClient, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str

@@ -90,3 +90,20 @@ def test_dashboard_timeline_adds_a_partner():
     ids = {r["id"] for r in q.timeline(partners=("CAN", "MEX", "CHN"))}
     assert "ieepa-cn-20" in ids
     assert "ieepa-cn-20" not in {r["id"] for r in q.timeline()}
+
+
+def test_dashboard_overview_takes_a_partner(tmp_path):
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from tradewinds.api.security import Settings
+    from tradewinds.server import create_app
+
+    root = Path(__file__).resolve().parents[2]
+    client = TestClient(create_app(Settings(store=tmp_path, scenario_dir=root / "scenarios")))
+    page = client.get("/?partner=CHN")
+    assert page.status_code == 200
+    assert "ieepa-cn-20" in page.text
+    assert "ieepa-cn-20" not in client.get("/").text
+    assert 400 <= client.get("/?partner=XYZ").status_code < 500

@@ -12,11 +12,11 @@ import pytest
 
 from tradewinds.cli.main import main
 from tradewinds.store import ResultsStore
-from tradewinds.store.database import PAUSE_ENV
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
+WRITER = Path(__file__).with_name("paused_writer.py")
 SCENARIO = str(ROOT / "scenarios" / "announced-2025-02.yaml")
 
 
@@ -26,9 +26,10 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-def _tradewinds(*args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def _paused(seconds: float, *args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """``tradewinds ARGS`` in a child process whose store writes pause before COMMIT."""
     return subprocess.Popen(
-        [sys.executable, "-m", "tradewinds", *args],
+        [sys.executable, str(WRITER), str(seconds), *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -37,7 +38,7 @@ def _tradewinds(*args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 def test_writer_killed_inside_its_transaction_leaves_nothing(tmp_path: Path) -> None:
     store_dir = tmp_path / "store"
-    proc = _tradewinds("run", SCENARIO, "--store", str(store_dir), env=_env(**{PAUSE_ENV: "120"}))
+    proc = _paused(120, "run", SCENARIO, "--store", str(store_dir), env=_env())
     try:
         deadline = time.monotonic() + 90
         while not list(store_dir.glob("in-transaction.*")):
@@ -61,10 +62,10 @@ def test_writer_killed_inside_its_transaction_leaves_nothing(tmp_path: Path) -> 
 def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     store_dir = tmp_path / "store"
     # Each writer holds its transaction open for 0.5 s, so their writes overlap in time.
-    env = _env(**{PAUSE_ENV: "0.5"})
+    env = _env()
     n = 4
     procs = [
-        _tradewinds("run", SCENARIO, "--store", str(store_dir), "--force", env=env)
+        _paused(0.5, "run", SCENARIO, "--store", str(store_dir), "--force", env=env)
         for _ in range(n)
     ]
     outs = [p.communicate(timeout=300) for p in procs]

@@ -300,6 +300,7 @@ def test_multi_sector_run_has_a_readable_sector_heatmap(client: TestClient) -> N
     assert heat["y"][:3] == ["CAN", "MEX", "USA"]
 
 
+@pytest.mark.slow
 def test_monte_carlo_job_shows_bands(client: TestClient) -> None:
     import time
 
@@ -342,6 +343,7 @@ def test_rates_page_names_the_sectors(client: TestClient) -> None:
     assert "transport equipment" in wiod
 
 
+@pytest.mark.slow
 def test_curve_view_from_a_job_result(client: TestClient) -> None:
     """The strategy page's curve fragment is drawn from an ``optimal-curve`` job's records."""
     grid = [0.0, 0.1, 0.2, 0.3, 0.4]

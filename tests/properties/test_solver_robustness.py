@@ -47,3 +47,6 @@ def test_random_shocks_converge_or_fail_cleanly(
     assert sum(tally.outcomes.values()) == n
     assert tally.outcomes["nan"] == 0, tally.others
     assert tally.outcomes["other"] == 0, tally.others
+    # A clean failure is allowed, but a solver that failed every draw "cleanly" would pass the
+    # checks above: most draws must converge (all 25 and 10 on default and WIOD at seed 11).
+    assert tally.outcomes["converged"] > n // 2, dict(tally.outcomes)

@@ -154,6 +154,7 @@ def _modules_after(code: str, env: dict[str, str] | None = None) -> set[str]:
     return set(out.stdout.split())
 
 
+@pytest.mark.slow
 def test_bundled_baseline_loads_without_dask_or_scipy(tmp_path):
     env = {**os.environ, cache.ENV_VAR: str(tmp_path / "cache")}
     load = "from tradewinds.data.loaders import load_baseline; load_baseline('default')"
@@ -166,6 +167,7 @@ def test_bundled_baseline_loads_without_dask_or_scipy(tmp_path):
     assert "scipy.io" not in warm
 
 
+@pytest.mark.slow
 def test_one_duty_line_does_not_import_pandas(tmp_path):
     env = {**os.environ, cache.ENV_VAR: str(tmp_path / "cache")}
     duty = (

@@ -14,9 +14,14 @@ def test_cache_key_covers_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
     assert recording.cache_key("run", "s" * 64, "b" * 64) != first
 
 
-def test_fingerprint_is_stable_within_a_process() -> None:
-    assert recording.code_fingerprint() == recording.code_fingerprint()
-    assert len(recording.code_fingerprint()) == 64
+def test_fingerprint_is_the_hash_of_the_installed_files() -> None:
+    """The memoised (and user-cached) fingerprint equals a fresh hash of the package's files."""
+    from pathlib import Path
+
+    root = Path(recording.__file__).resolve().parents[1]
+    fresh = recording._content_fingerprint(root, recording._package_files(root))
+    assert len(fresh) == 64
+    assert recording.code_fingerprint() == fresh
 
 
 def test_fingerprint_hashes_contents_and_follows_every_change(

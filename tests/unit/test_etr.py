@@ -91,6 +91,7 @@ def test_weights_frame_is_the_cached_columns():
     assert len(etr.weight_columns()["code"]) == len(built) > 10_000
 
 
+@pytest.mark.slow
 def test_one_date_rate_imports_neither_pandas_nor_the_registry(tmp_path):
     """``etr --date`` answers from cached numpy columns and the duty-line snapshot (issue 15).
 

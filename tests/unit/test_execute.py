@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,9 @@ def test_run_is_recorded_with_provenance(scenario: Any, tmp_path: Path) -> None:
     assert rec.baseline == "default"
     assert rec.baseline_hash == baseline_digest(load_baseline("default"))
     assert rec.baseline_attrs["units"] == "millions of current US dollars"
-    assert "files" in rec.baseline_attrs["provenance"] or rec.baseline_attrs["provenance"]
+    provenance = json.loads(load_baseline("default").attrs["provenance"])
+    assert rec.baseline_attrs["provenance"] == provenance
+    assert rec.baseline_attrs["provenance"]["files"]
     assert rec.params["eps"] == 4.0
     assert rec.solver is not None
     assert rec.solver["converged"] is True

@@ -1,8 +1,4 @@
-"""By-sector tariffs on the multi-sector model, on a small synthetic economy.
-
-Runs only when a model named ``multi-sector`` is registered in ``MODELS`` (it is built on
-another branch); until then the tests are skipped with that reason.
-"""
+"""By-sector tariffs on the multi-sector model, on a small synthetic economy."""
 
 from __future__ import annotations
 
@@ -17,10 +13,6 @@ from tradewinds.policy.optimal import optimal_tariffs
 from tradewinds.scenarios.runner import MODELS
 from tradewinds.scenarios.schema import parse_scenario
 from tradewinds.scenarios.strategy import tariff_problem
-
-pytestmark = pytest.mark.skipif(
-    "multi-sector" not in MODELS, reason="the multi-sector model is not registered yet"
-)
 
 COUNTRIES = ["AAA", "BBB", "CCC"]
 SECTORS = ["farm", "metal", "care"]  # care is non-traded

@@ -248,8 +248,7 @@ def test_any_registered_model_plugs_in_without_a_warm_start():
     from tradewinds.scenarios.runner import MODELS
     from tradewinds.scenarios.strategy import WARM_SOLVERS
 
-    if "ignatenko2025" not in MODELS:
-        pytest.skip("ignatenko2025 is not registered on this branch")
+    assert "ignatenko2025" in MODELS
     assert "ignatenko2025" not in WARM_SOLVERS
     spec = parse_scenario(
         {

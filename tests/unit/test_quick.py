@@ -31,6 +31,7 @@ def test_quick_headline_equals_the_runners(closure: str) -> None:
     arrays = bundled_arrays("default")
     assert arrays is not None
     rng = np.random.default_rng(11)
+    compared = 0
     for _ in range(4):
         data = _random_scenario(rng, countries(baseline), ["TOTAL"])
         for entry in data["shocks"]["tariffs"]:  # keep the shocks in the model's range
@@ -52,6 +53,8 @@ def test_quick_headline_equals_the_runners(closure: str) -> None:
             np.testing.assert_array_equal(fast.columns[metric], values, err_msg=metric)
         assert fast.camx == slow.camx
         assert report.iterations == full.record.solver["iterations"]
+        compared += 1
+    assert compared >= 2, f"only {compared} of 4 draws converged: the comparison proves little"
 
 
 def test_arrays_are_the_validated_baseline() -> None:
@@ -92,8 +95,8 @@ def test_what_the_quick_path_does_not_take() -> None:
     assert quick.arrays_for(parse_scenario(multi), None) is None
     assert quick.identity_for(parse_scenario(multi), None) is None
     dated = {"title": "t", "shocks": {"tariffs_as_of": "2025-09-01"}}
-    assert quick.arrays_for(parse_scenario(dated), None) is None
-    assert quick.identity_for(parse_scenario(dated), None) is None
+    assert quick.arrays_for(parse_scenario(dated), None) is None  # solved by the runner ...
+    assert quick.identity_for(parse_scenario(dated), None) is not None  # ... served from the index
 
 
 def test_quick_errors_name_the_entry() -> None:

@@ -116,7 +116,7 @@ def test_error_inside_the_transaction_leaves_nothing(
     def boom() -> None:
         raise RuntimeError("killed mid-write")
 
-    monkeypatch.setattr(store, "_test_pause", boom)
+    monkeypatch.setattr(store, "before_commit", boom)
     with pytest.raises(RuntimeError):
         store.record(_record("during", cache_key="k2"), _results(50))
     monkeypatch.undo()
@@ -155,6 +155,7 @@ def test_a_busy_store_times_out_with_a_clear_message(tmp_path: Path) -> None:
     assert store.list_runs()["run_id"].tolist() == ["r1"]
 
 
+@pytest.mark.slow
 def test_a_first_write_killed_mid_schema_leaves_an_empty_store(tmp_path: Path) -> None:
     """A job killed during a new store's first write (its client went away) breaks nothing.
 

@@ -141,6 +141,7 @@ def test_a_damaged_database_still_says_so(tmp_path: Path) -> None:
         execute(_scenario(), sink=store)
 
 
+@pytest.mark.slow
 def test_cli_hit_does_not_import_duckdb(tmp_path: Path) -> None:
     env = {**os.environ, "TRADEWINDS_STORE": str(tmp_path / "store")}
     code = (

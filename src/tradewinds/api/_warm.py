@@ -17,8 +17,8 @@ def warm() -> None:
     from tradewinds.core.errors import TradewindsError
     from tradewinds.data.loaders import load_baseline
     from tradewinds.measures.registry import load_registry
+    from tradewinds.measures.registry_files import packaged_registry_sha256
     from tradewinds.scenarios.recording import code_fingerprint
-    from tradewinds.scenarios.registry_shocks import packaged_registry_sha256
 
     code_fingerprint()
     load_baseline("default")  # imports the file backends a baseline read needs

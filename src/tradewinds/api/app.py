@@ -2,10 +2,9 @@
 
 Endpoints return the same numbers as the CLI because they call the same functions: the
 scenario runner and recorder, the duty calculator, the effective-rate series and the origin
-check. The API lives under ``/api/v1`` (:mod:`tradewinds.api.v1`); the first endpoints
-(``/health``, ``/baselines``, ``/run``, ``/duty``, ``/etr``, ``/origin/check``) stay as thin
-aliases. Errors share one JSON shape (:mod:`tradewinds.api.errors`); limits, paths and the
-bearer token are in :mod:`tradewinds.api.security`; long work runs as jobs
+check. Every route lives under ``/api/v1``, one router module per resource group in
+:mod:`tradewinds.api.v1`. Errors share one JSON shape (:mod:`tradewinds.api.errors`); limits,
+paths and the bearer token are in :mod:`tradewinds.api.security`; long work runs as jobs
 (:mod:`tradewinds.api.jobs`).
 """
 
@@ -25,10 +24,10 @@ def create_api(settings: Settings | None = None) -> FastAPI:
 
     The dashboard is not mounted here: :func:`tradewinds.server.create_app` composes both.
     """
-    from tradewinds.api import docs, errors, legacy, routes_corridors, routes_gravity
+    from tradewinds.api import docs, errors
     from tradewinds.api.jobs import JobManager
     from tradewinds.api.security import BodyLimit
-    from tradewinds.api.v1 import duty, hts, jobs, resources, runs
+    from tradewinds.api.v1 import corridors, duty, gravity, health, hts, jobs, resources, runs
 
     settings = settings or Settings()
     settings.check()
@@ -66,13 +65,13 @@ def create_api(settings: Settings | None = None) -> FastAPI:
         )
 
     # Routers: other helpers add ONE include_router line each below.
+    app.include_router(health.router)
     app.include_router(resources.router)
     app.include_router(duty.router)
     app.include_router(jobs.router)
     app.include_router(runs.router)
-    app.include_router(legacy.router)
-    app.include_router(routes_gravity.router)
-    app.include_router(routes_corridors.router)
+    app.include_router(gravity.router)
+    app.include_router(corridors.router)
     app.include_router(hts.router)
     docs.install(app)
     return app

@@ -104,7 +104,7 @@ class Settings:
 
     @property
     def reads_need_token(self) -> bool:
-        """Whether read-only endpoints need the token (``/health`` never does).
+        """Whether read-only endpoints need the token (``/api/v1/health`` never does).
 
         They do on a ``--private`` server, and on a non-loopback host unless ``--public-reads``
         opens them.

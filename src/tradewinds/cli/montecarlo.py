@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from tradewinds.cli._common import STORE_HELP
-from tradewinds.cli._display import SORT_HELP, WIDE_HELP
-from tradewinds.cli.sweep import SCHEDULER_HELP, WORKERS_HELP
+from tradewinds.cli._display import SORT_HELP
+from tradewinds.cli.sweep import (
+    BASELINE_OPTION,
+    SCHEDULER_OPTION,
+    STORE_OPTION,
+    WIDE_OPTION,
+    WORKERS_OPTION,
+)
 from tradewinds.core.errors import TradewindsError
+
+if TYPE_CHECKING:
+    from tradewinds.scenarios.distributions import ElasticityPrior
+    from tradewinds.scenarios.schema import Scenario
 
 FIRST = ("CAN", "MEX", "USA")
 
@@ -40,11 +50,21 @@ def montecarlo(
     eps_high: float | None = typer.Option(
         None, "--eps-high", help="Upper truncation (default 12)."
     ),
-    baseline: str | None = typer.Option(
-        None, "--baseline", "-b", help="Bundled baseline name or path; overrides the scenario's."
+    sets: str | None = typer.Option(
+        None,
+        "--sets",
+        help="Multi-sector model: elasticity sets to draw over in turn, e.g. "
+        "'cp2015,bw2006,hauk2012,{uniform: 5}' (YAML values).",
     ),
-    workers: int | None = typer.Option(None, "--workers", "-w", help=WORKERS_HELP),
-    scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
+    spread: float | None = typer.Option(
+        None,
+        "--spread",
+        help="Multi-sector model: standard deviation of log theta around each set's sector "
+        "values (log-normal; default 0 with --sets). Alone, spreads the scenario's own set.",
+    ),
+    baseline: str | None = BASELINE_OPTION,
+    workers: int | None = WORKERS_OPTION,
+    scheduler: str | None = SCHEDULER_OPTION,
     chunk_size: int | None = typer.Option(
         None, "--chunk-size", help="Draws per Dask task (default: about 4 tasks per worker)."
     ),
@@ -56,8 +76,8 @@ def montecarlo(
     ),
     all_countries: bool = typer.Option(False, "--all", help="Show every country."),
     sort: str = typer.Option("size", "--sort", help=SORT_HELP),
-    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
-    store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
+    wide: bool = WIDE_OPTION,
+    store: Path | None = STORE_OPTION,
     force: bool = typer.Option(False, "--force", help="Solve again even if stored."),
     no_store: bool = typer.Option(False, "--no-store", help="Do not read or write the store."),
 ) -> None:
@@ -70,32 +90,17 @@ def montecarlo(
     from tradewinds.cli._common import check_output
 
     check_output(output)
-    from dataclasses import replace
-
     from tradewinds.cli._common import console, open_store, progress_bar, read_text, write_records
     from tradewinds.cli._display import BAND_DROP, bands_table, failures_table, print_table
-    from tradewinds.core.errors import ScenarioError
     from tradewinds.scenarios import load_scenario
     from tradewinds.scenarios.cluster import dask_client
-    from tradewinds.scenarios.distributions import (
-        EPS_PRIOR,
-        ElasticityPrior,
-        ScalarElasticity,
-        TruncatedNormal,
-    )
     from tradewinds.scenarios.montecarlo import run_montecarlo
 
     spec = load_scenario(scenario)
-    prior: ElasticityPrior | None = None
     custom = {"mean": eps_mean, "sd": eps_sd, "low": eps_low, "high": eps_high}
-    if any(v is not None for v in custom.values()):
-        if "eps" not in type(spec.model).model_fields:
-            raise ScenarioError(
-                f"--eps-* options apply to models with one elasticity 'eps'; model "
-                f"{spec.model.name!r} draws per-sector elasticities instead."
-            )
-        dist = replace(EPS_PRIOR, **{k: v for k, v in custom.items() if v is not None})
-        prior = ScalarElasticity(distribution=TruncatedNormal(**vars(dist)), source="user-given")
+    prior = _user_prior(spec, custom)
+    if sets is not None or spread is not None:
+        prior = _set_prior(spec, baseline, sets, spread, prior is not None)
     sink = open_store(store, enabled=not no_store)
     from tradewinds.scenarios.cluster import choose_workers, time_one_solve
 
@@ -142,7 +147,53 @@ def montecarlo(
         )
 
 
+def _set_prior(
+    spec: Scenario, baseline: str | None, sets: str | None, spread: float | None, eps: bool
+) -> ElasticityPrior:
+    """The prior of ``--sets``/``--spread`` (see :class:`~.distributions.SetSpread`)."""
+    from tradewinds.core.errors import ScenarioError
+    from tradewinds.core.inputs import parse_yaml
+    from tradewinds.scenarios.distributions import set_prior
+    from tradewinds.scenarios.execute import resolve_baseline
+
+    if eps:
+        raise ScenarioError("Give --eps-* (one elasticity) or --sets/--spread, not both.")
+    if sets is None:
+        own: Any = getattr(spec.model, "elasticities", None)
+        choices: list[Any] = [own if isinstance(own, str | None) else own.model_dump()]
+    else:
+        parsed = parse_yaml(f"[{sets}]", f"--sets {sets!r}")
+        if not isinstance(parsed, list) or not parsed:
+            raise ScenarioError(f"--sets {sets!r}: give one or more set names, comma-separated.")
+        choices = parsed
+    ds, _ = resolve_baseline(spec, baseline)
+    return set_prior(spec, ds, choices, 0.0 if spread is None else spread)
+
+
+def _user_prior(spec: Scenario, custom: dict[str, float | None]) -> ElasticityPrior | None:
+    """The prior the ``--eps-*`` options describe (None when none is given)."""
+    from dataclasses import replace
+
+    from tradewinds.core.errors import ScenarioError
+    from tradewinds.scenarios.distributions import EPS_PRIOR, ScalarElasticity, TruncatedNormal
+
+    if all(v is None for v in custom.values()):
+        return None
+    if "eps" not in type(spec.model).model_fields:
+        raise ScenarioError(
+            f"--eps-* options apply to models with one elasticity 'eps'; model "
+            f"{spec.model.name!r} draws per-sector elasticities instead."
+        )
+    dist = replace(EPS_PRIOR, **{k: v for k, v in custom.items() if v is not None})
+    return ScalarElasticity(distribution=TruncatedNormal(**vars(dist)), source="user-given")
+
+
 def _describe(prior: dict[str, object]) -> str:
+    if "sets" in prior:
+        return (
+            f"{prior.get('family')}: {', '.join(prior['sets'])}"  # type: ignore[arg-type]
+            f"; log sd {prior.get('spread_log_sd')}"
+        )
     if "sectors" in prior:
         return f"{prior.get('family')}, {len(prior['sectors'])} sectors"  # type: ignore[arg-type]
     keys = ("parameter", "family", "mean", "sd", "low", "high")

@@ -79,9 +79,39 @@ def print_sectors(out: Console, records: pd.DataFrame, *, wide: bool = False) ->
     table = sector_table(
         movers,
         title="Sectors that gain and lose most (gross output)",
-        caption="percent changes; exports are sales to other countries",
+        caption="percent changes; exports are sales to other countries"
+        + ("; * beyond ±25%, see the plausibility check" if _any_flag(movers) else ""),
     )
     print_table(out, table, wide=wide, drop=("prices\n%",))
+
+
+def _any_flag(movers: pd.DataFrame) -> bool:
+    from tradewinds.reporting.plausibility import THRESHOLD_PCT
+
+    return bool((movers["output_pct"].abs() > THRESHOLD_PCT).any())
+
+
+def print_flags(
+    out: Console, records: pd.DataFrame, spec: Scenario, baseline: str | None, *, wide: bool
+) -> None:
+    """Sector output changes beyond the plausibility threshold, explained (information only)."""
+    from rich.table import Table
+
+    from tradewinds.cli._display import print_table
+    from tradewinds.reporting.plausibility import check_sectors, flag_note, flag_rows
+
+    flags = check_sectors(records, spec, baseline)
+    if flags.empty:
+        return
+    heads, rows = flag_rows(flags)
+    table = Table(title="Plausibility check: large sector output changes", caption=flag_note())
+    stacked = [h.replace("share of ", "share of\n").replace(" %", "\n%") for h in heads]
+    for k, head in enumerate(stacked):
+        table.add_column(head, justify="left" if k < 3 else "right", no_wrap=k != 2)
+    for row in rows:
+        table.add_row(*row)
+    drop = ("exported", "share of\noutput", "sector", "uniform 5\n%", "hauk2012\n%")
+    print_table(out, table, wide=wide, drop=drop)
 
 
 def run(
@@ -135,6 +165,7 @@ def run(
     headline = headline_of(result.records, result.units)
     print_headline(out, headline, spec.title, result.record.params, show)
     print_sectors(out, result.records, wide=wide)
+    print_flags(out, result.records, spec, baseline, wide=wide)
     print_camx(out, headline)
     solver = result.record.solver or {}
     if result.equilibrium is not None:

@@ -29,7 +29,7 @@ def serve(
         False,
         "--public-reads",
         help="On a non-loopback --host, leave read-only endpoints and pages open "
-        "(by default everything but /health needs the token there).",
+        "(by default everything but /api/v1/health needs the token there).",
     ),
     cors: list[str] = typer.Option(
         [], "--cors", help="Allow cross-origin requests from ORIGIN (repeatable); off by default."
@@ -46,7 +46,7 @@ def serve(
 
     Jobs (scenario runs, Monte Carlo, strategy) run in child processes and are recorded in the
     results store. On a non-loopback --host a --token-file is required, and every endpoint but
-    /health needs the token unless --public-reads is given.
+    /api/v1/health needs the token unless --public-reads is given.
     """
     import uvicorn
 

@@ -18,6 +18,14 @@ WORKERS_HELP = (
 SCHEDULER_HELP = (
     "Address of a running Dask scheduler, e.g. tcp://HOST:8786, instead of a local one."
 )
+#: Options ``sweep`` and ``montecarlo`` share (the same flags, defaults and help).
+BASELINE_OPTION = typer.Option(
+    None, "--baseline", "-b", help="Bundled baseline name or path; overrides the scenario's."
+)
+WORKERS_OPTION = typer.Option(None, "--workers", "-w", help=WORKERS_HELP)
+SCHEDULER_OPTION = typer.Option(None, "--scheduler", help=SCHEDULER_HELP)
+WIDE_OPTION = typer.Option(False, "--wide", help=WIDE_HELP)
+STORE_OPTION = typer.Option(None, "--store", help=STORE_HELP)
 
 
 def register(app: typer.Typer) -> None:
@@ -32,11 +40,9 @@ def sweep(
         "--set",
         help="PATH=V1,V2,... (YAML values) for any scenario field; repeat for a full grid.",
     ),
-    baseline: str | None = typer.Option(
-        None, "--baseline", "-b", help="Bundled baseline name or path; overrides the scenario's."
-    ),
-    workers: int | None = typer.Option(None, "--workers", "-w", help=WORKERS_HELP),
-    scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
+    baseline: str | None = BASELINE_OPTION,
+    workers: int | None = WORKERS_OPTION,
+    scheduler: str | None = SCHEDULER_OPTION,
     chunk_size: int | None = typer.Option(
         None, "--chunk-size", help="Grid points per Dask task (default: about 4 tasks per worker)."
     ),
@@ -46,8 +52,8 @@ def sweep(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write every point's records with its settings (CSV/JSON)."
     ),
-    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
-    store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
+    wide: bool = WIDE_OPTION,
+    store: Path | None = STORE_OPTION,
     force: bool = typer.Option(False, "--force", help="Solve again even if stored."),
     no_store: bool = typer.Option(False, "--no-store", help="Do not read or write the store."),
 ) -> None:

@@ -202,17 +202,27 @@ def evaluate_frame(
     masks = scope_masks(registry)
     seg, reps = _segments(cols["date"], registry)
     regimes = _regimes(registry)
+
+    def targeting(measures: tuple[Measure, ...], origins: np.ndarray) -> tuple[Measure, ...]:
+        # measures that target none of the lines' origins apply to none of them: leave them out
+        # of the (lines x measures) matrices (a country's own records number in the hundreds)
+        present = set(np.unique(origins).tolist())
+        return tuple(m for m in measures if "*" in m.targets or present & set(m.targets))
+
     if len(reps) == 1 and len(codes) <= chunk:
         ((s, date),) = reps.items()
         if s not in regimes:
             regimes[s] = (registry.in_force(date), registry.rules_on(date))
-        yield np.arange(len(codes)), evaluate(_lines(cols, codes, None), *regimes[s], masks)
+        measures, rules = regimes[s]
+        measures = targeting(measures, cols["origin"])
+        yield np.arange(len(codes)), evaluate(_lines(cols, codes, None), measures, rules, masks)
         return
     for s, date in reps.items():
         if s not in regimes:
             regimes[s] = (registry.in_force(date), registry.rules_on(date))
         measures, rules = regimes[s]
         rows = np.flatnonzero(seg == s)
+        measures = targeting(measures, cols["origin"][rows])
         for start in range(0, len(rows), chunk):
             part = rows[start : start + chunk]
             yield part, evaluate(_lines(cols, codes, part), measures, rules, masks)

@@ -68,13 +68,20 @@ def render_run(sink: ResultsSink, run_id: str) -> str:
             "answer and whiskers the 5th–95th percentile of the draws."
         )
     tables = _result_tables(records, str(run.baseline_attrs.get("units", "")))
+    if len(records):
+        tables += _flag_tables(run, records)
     return _page(run, figures, notes, failed, tables)
 
 
 def _result_tables(records: pd.DataFrame, units: str) -> list[tuple[str, str]]:
     """(title, HTML) of the headline table and, for multi-sector runs, the sector movers."""
     from tradewinds.reporting.sectors import sector_movers
-    from tradewinds.reporting.tables import COLUMNS, headline_frame, order_countries
+    from tradewinds.reporting.tables import (
+        COLUMNS,
+        flagged_figure,
+        headline_frame,
+        order_countries,
+    )
 
     out: list[tuple[str, str]] = []
     if not len(records):
@@ -113,13 +120,25 @@ def _result_tables(records: pd.DataFrame, units: str) -> list[tuple[str, str]]:
                 str(r["move"]),
                 str(r["sector"]),
                 str(r["sector_name"]),
-                *(f"{r[c]:+.2f}" for c, _ in metrics),
+                *(flagged_figure(c, r[c], "{:+.2f}") for c, _ in metrics),
             ]
             for r in movers.to_dict(orient="records")
         ]
         heads = ["country", "", "sector", "name", *(h for _, h in metrics)]
         out.append(("Sectors that gain and lose most (gross output)", _html_table(heads, rows)))
     return out
+
+
+def _flag_tables(run: RunRecord, records: pd.DataFrame) -> list[tuple[str, str]]:
+    """The plausibility check as a (title, HTML) table, when a sector is flagged."""
+    from tradewinds.reporting.plausibility import check_run, flag_note, flag_rows
+
+    flags = check_run(run, records)
+    if flags.empty:
+        return []
+    heads, rows = flag_rows(flags)
+    body = f"<p class='note'>{html.escape(flag_note())}</p>" + _html_table(heads, rows)
+    return [("Plausibility check: large sector output changes", body)]
 
 
 #: Countries in the headline table before the rest fold away.
@@ -210,34 +229,50 @@ def welfare_figure(records: pd.DataFrame, bands: pd.DataFrame) -> Any:
 
 
 def sector_figure(records: pd.DataFrame) -> Any | None:
-    """Heatmap of a sector metric by country and sector, when the run has sector results."""
+    """Heatmap of a sector metric by country and sector, when the run has sector results.
+
+    The colour scale is clipped at a percentile of the absolute changes and the cells beyond
+    it are marked (:class:`~tradewinds.reporting.sectors.SectorGrid`); sectors with no trade
+    are left out; sectors carry their names.
+    """
     import plotly.graph_objects as go
 
-    rows = records[(records["partner"] == "") & (records["sector"] != dims.TOTAL_SECTOR)]
-    if rows.empty:
+    from tradewinds.reporting.sectors import metric_label, sector_grid
+
+    grid = sector_grid(records, SECTOR_METRICS, first=FIRST, max_countries=25)
+    if grid is None:
         return None
-    metrics = list(dict.fromkeys(rows["metric"]))
-    metric = next((m for m in SECTOR_METRICS if m in metrics), None)
-    metric = metric or next((m for m in metrics if m.endswith("_pct")), metrics[0])
-    chosen = rows[rows["metric"] == metric]
-    wide = chosen.pivot_table(index="country", columns="sector", values="value", aggfunc="first")
-    spread = wide.abs().max(axis=1)
-    countries = _pick_countries(spread, 25)
-    wide = wide.loc[countries]
     fig = go.Figure(
         go.Heatmap(
-            z=wide.to_numpy(),
-            x=[_sector_label(str(c)) for c in wide.columns],
-            y=countries,
+            z=grid.values,
+            x=grid.names,
+            y=grid.countries,
             colorscale="RdBu",
             zmid=0,
-            colorbar={"title": metric},
+            zmin=-grid.limit,
+            zmax=grid.limit,
+            text=grid.marks(),
+            texttemplate="%{text}",
+            hovertemplate="%{y}, %{x}: %{z:+.2f}%<extra></extra>",
+            colorbar={"title": "%"},
         )
     )
     fig.update_layout(
-        title=f"{metric} by country and sector",
-        height=max(350, 22 * len(countries) + 150),
+        title=f"{metric_label(grid.metric)}, by country and sector",
+        height=max(350, 22 * len(grid.countries) + 150),
         margin={"l": 60, "r": 20, "t": 50, "b": 120},
+        annotations=[
+            {
+                "text": grid.scale_note(),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 1.0,
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 11},
+            }
+        ],
     )
     return fig
 

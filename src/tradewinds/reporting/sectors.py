@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import csv
 import functools
+from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tradewinds.core import dims
 
@@ -147,3 +148,156 @@ def sector_movers(
     if not frames:
         return pd.DataFrame()
     return pd.concat(frames, ignore_index=True)
+
+
+def display_names(codes: list[str] | tuple[str, ...]) -> list[str]:
+    """Human names of sector codes, each shown once: a name two codes share gets its code.
+
+    ``c12`` shows as ``basic & fabricated metals``; a code without a known name shows as
+    itself; were two codes to share a name (``Metal products`` from two tables), each becomes
+    ``name (code)`` so no label is duplicated.
+    """
+    names = [sector_name(c) for c in codes]
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    return [
+        f"{name} ({code})" if counts[name] > 1 and name != code else name
+        for code, name in zip(codes, names, strict=True)
+    ]
+
+
+#: Words for the sector metrics of heatmaps.
+METRIC_LABELS = {
+    "output_pct": "gross output, % change",
+    "gross_output_pct": "gross output, % change",
+    "value_added_pct": "value added, % change",
+    "exports_pct": "exports, % change",
+    "price_pct": "prices, % change",
+}
+
+
+def metric_label(metric: str) -> str:
+    """``gross output, % change`` for ``gross_output_pct``; unknown metrics as they are."""
+    return METRIC_LABELS.get(metric, metric)
+
+
+#: Percentile of the absolute cell values at which sector colour scales are clipped.
+CLIP_PERCENTILE = 98.0
+
+
+@dataclass(frozen=True)
+class SectorGrid:
+    """A sector metric by country and sector, ready for a heatmap with a robust colour scale.
+
+    ``values`` (countries x sectors) holds the true values (NaN where undefined); the colour
+    scale runs over ``[-limit, limit]``, with ``limit`` the :data:`CLIP_PERCENTILE` percentile
+    of the absolute values, so one extreme cell does not wash out the rest; ``clipped`` marks
+    the cells beyond it. ``hidden`` lists the sectors left out because they have no trade.
+    """
+
+    metric: str
+    countries: list[str]
+    codes: list[str]
+    names: list[str]
+    values: Any
+    limit: float
+    clipped: Any
+    hidden: list[str]
+
+    def marks(self) -> list[list[str]]:
+        """``▲``/``▼`` on cells above/below the colour scale, empty elsewhere."""
+        return [
+            [("▲" if v > 0 else "▼") if c else "" for v, c in zip(row, crow, strict=True)]
+            for row, crow in zip(self.values.tolist(), self.clipped.tolist(), strict=True)
+        ]
+
+    def scale_note(self) -> str:
+        """One sentence on the colour scale and the hidden sectors."""
+        n = int(self.clipped.sum())
+        note = (
+            f"Colours run over ±{self.limit:.1f}% (the {CLIP_PERCENTILE:g}th percentile of "
+            "absolute changes)"
+        )
+        note += f"; {n} cell{'s' if n != 1 else ''} beyond it marked ▲/▼." if n else "."
+        if self.hidden:
+            names = ", ".join(display_names(self.hidden))
+            note += f" Sectors with no trade are hidden: {names}."
+        return note
+
+
+def sector_grid(
+    records: pd.DataFrame,
+    metrics: tuple[str, ...],
+    *,
+    first: tuple[str, ...] = (),
+    max_countries: int = 25,
+    clip_percentile: float = CLIP_PERCENTILE,
+) -> SectorGrid | None:
+    """The first of ``metrics`` the records hold, by country and sector, as a :class:`SectorGrid`.
+
+    Countries: ``first``, then those with the largest absolute changes, up to
+    ``max_countries``. Sectors with no trade are hidden: no finite value in any country, or
+    (when the records hold bilateral flows) no international flow before or after.
+    """
+    import numpy as np
+
+    rows = records[(records["partner"] == "") & (records["sector"] != dims.TOTAL_SECTOR)]
+    if rows.empty:
+        return None
+    present = set(rows["metric"])
+    metric = next((m for m in metrics if m in present), None)
+    if metric is None:
+        return None
+    chosen = rows[rows["metric"] == metric]
+    wide = chosen.pivot_table(
+        index="country", columns="sector", values="value", aggfunc="first", dropna=False
+    )
+    # the sectors in the order of the records (c1, c2, ... rather than c1, c10, ...)
+    wide = wide[[s for s in dict.fromkeys(chosen["sector"]) if s in wide.columns]]
+    traded = _traded_sectors(records)
+    keep: list[Any] = []
+    hidden: list[Any] = []
+    for code in wide.columns:
+        column = wide[code].to_numpy(dtype=float)
+        none = not np.isfinite(column).any() or (traded is not None and str(code) not in traded)
+        (hidden if none else keep).append(code)
+    wide = wide[keep]
+    order = [c for c in first if c in wide.index]
+    spread = wide.drop(index=order).abs().max(axis=1).sort_values(ascending=False)
+    countries = order + [str(c) for c in spread.index[: max(0, max_countries - len(order))]]
+    wide = wide.loc[countries]
+    values = wide.to_numpy(dtype=float)
+    finite = np.abs(values[np.isfinite(values)])
+    limit = float(np.percentile(finite, clip_percentile)) if finite.size else 1.0
+    if not limit > 0:
+        limit = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    with np.errstate(invalid="ignore"):
+        clipped = np.abs(values) > limit
+    codes = [str(c) for c in wide.columns]
+    return SectorGrid(
+        metric=metric,
+        countries=countries,
+        codes=codes,
+        names=display_names(codes),
+        values=values,
+        limit=limit,
+        clipped=clipped,
+        hidden=[str(c) for c in hidden],
+    )
+
+
+def _traded_sectors(records: pd.DataFrame) -> set[str] | None:
+    """Sectors with an international flow in the bilateral records; None without them.
+
+    The records hold a bilateral flow only where its baseline level is positive.
+    """
+    flows = records[
+        (records["metric"] == "trade")
+        & (records["partner"] != "")
+        & (records["partner"] != records["country"])
+    ]
+    if flows.empty:
+        return None
+    sums = flows.groupby("sector", observed=True)["value"].apply(lambda v: float(v.abs().sum()))
+    return {str(s) for s, total in sums.items() if total > 0}

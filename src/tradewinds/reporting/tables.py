@@ -181,6 +181,14 @@ SECTOR_COLUMNS = (
 )
 
 
+def flagged_figure(key: str, value: float, fmt: str) -> str:
+    """A mover's figure, with ``*`` when the plausibility check flags it (output beyond ±25%)."""
+    from tradewinds.reporting.plausibility import THRESHOLD_PCT
+
+    text = fmt.format(value)
+    return f"{text}*" if key == "output_pct" and abs(value) > THRESHOLD_PCT else text
+
+
 def sector_table(movers: pd.DataFrame, *, title: str, caption: str | None = None) -> Table:
     """Rich table of :func:`tradewinds.reporting.sectors.sector_movers` (one section a country)."""
     table = Table(title=title, caption=caption)
@@ -199,7 +207,7 @@ def sector_table(movers: pd.DataFrame, *, title: str, caption: str | None = None
             str(row["move"]) if not same or rows[k - 1]["move"] != row["move"] else "",
             str(row["sector"]),
             str(row["sector_name"]),
-            *(fmt.format(row[key]) for key, _, fmt in cols),
+            *(flagged_figure(key, row[key], fmt) for key, _, fmt in cols),
             end_section=last,
         )
     return table

@@ -18,6 +18,15 @@ Two priors, chosen by :func:`default_prior` from the scenario and baseline:
   (:data:`CP2015_MEDIAN_RELATIVE_SE`) and are listed in the run's settings.
 
 The CP2015 standard errors are written out in :data:`CP2015_THETA` (see ``docs/sweeps.md``).
+
+A scenario that chooses another elasticity set than the baseline's own (``model.elasticities``)
+gets, by default, a log-normal spread around that set's values with the log standard deviation
+:data:`CP2015_MEDIAN_RELATIVE_SE` (CP2015's median relative standard error).
+
+A third prior, :class:`SetSpread` (``tradewinds montecarlo --sets ... --spread ...``), draws
+over the named elasticity sets of :mod:`tradewinds.data.elasticities` in turn, each with a
+log-normal spread around its sector values, so that a sector answer comes with a band that
+covers the choice of source as well as the uncertainty around each.
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ import xarray as xr
 
 from tradewinds.core import dims
 from tradewinds.core.errors import ScenarioError
+from tradewinds.data.elasticities import DEFAULT_SET
 from tradewinds.scenarios.schema import Scenario
 
 #: Caliendo & Parro (2015), Table 1, "99% sample": sector -> (theta, standard error). The
@@ -265,9 +275,118 @@ def default_prior(scenario: Scenario, baseline: xr.Dataset) -> ElasticityPrior:
     fields: Sequence[str] = tuple(type(scenario.model).model_fields)
     if "eps" in fields:
         return ScalarElasticity()
+    chosen: Any = getattr(scenario.model, "elasticities", None)
+    if chosen is not None and chosen != DEFAULT_SET and getattr(scenario.model, "theta", 1) is None:
+        # Another set than the baseline's own: its values reach the model as ``theta``, so the
+        # draws must too (drawing the baseline's variable would change nothing).
+        own = chosen if isinstance(chosen, str) else chosen.model_dump()
+        return set_prior(scenario, baseline, [own], spread=CP2015_MEDIAN_RELATIVE_SE)
     if dims.TRADE_ELASTICITY in baseline:
         return sector_prior(baseline)
     raise ScenarioError(
         f"Model {scenario.model.name!r} has no 'eps' parameter and the baseline has no "
         f"{dims.TRADE_ELASTICITY!r} variable, so there is no trade elasticity to draw."
     )
+
+
+def choice_label(choice: Any) -> str:
+    """``bw2006`` for a set name, ``uniform 5`` for ``{uniform: 5}``."""
+    if isinstance(choice, dict) and "uniform" in choice:
+        return f"uniform {choice['uniform']:g}"
+    return str(choice)
+
+
+@dataclass(frozen=True)
+class SetSpread:
+    """Draws over elasticity sets, each with a log-normal spread around its sector values.
+
+    Draw ``k`` takes set ``choices[k % len(choices)]`` (so every set gets the same number of
+    draws, to within one) and multiplies each sector's θ by ``exp(spread * z)`` with ``z``
+    standard normal, independent across sectors and draws: the set's value is the median of
+    the draws, and ``spread`` is the standard deviation of log θ (0.25 puts the 5–95% band
+    at about ×0.66 to ×1.51). With ``spread = 0`` the draws are the sets themselves. Each draw
+    sets ``model.elasticities`` (recorded, so draws can be grouped by set) and, when spread,
+    ``model.theta`` for every sector.
+    """
+
+    choices: tuple[Any, ...]
+    sectors: tuple[str, ...]
+    thetas: tuple[tuple[float, ...], ...]
+    spread: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not self.choices or len(self.choices) != len(self.thetas):
+            raise ScenarioError("Give at least one elasticity set to draw over.")
+        if not (np.isfinite(self.spread) and 0 <= self.spread <= 2):
+            raise ScenarioError(
+                f"--spread {self.spread!r}: the standard deviation of log theta must be between "
+                "0 and 2 (0.25 is a spread of about ±50% in the 5-95% band)."
+            )
+
+    def draws(self, n: int, seed: int) -> list[Draw]:
+        """``n`` draws cycling over the sets."""
+        rng = np.random.default_rng(seed)
+        z = rng.standard_normal((n, len(self.sectors)))
+        out = []
+        for k in range(n):
+            which = k % len(self.choices)
+            settings: dict[str, Any] = {"model.elasticities": self.choices[which]}
+            if self.spread > 0:
+                values = np.asarray(self.thetas[which]) * np.exp(self.spread * z[k])
+                settings["model.theta"] = {
+                    s: float(v) for s, v in zip(self.sectors, values, strict=True)
+                }
+            else:
+                settings["model.theta"] = None
+            out.append(Draw(index=k, settings=settings))
+        return out
+
+    def describe(self) -> dict[str, Any]:
+        """The sets, their sector values and the spread."""
+        return {
+            "parameter": "model.elasticities and model.theta (per sector)",
+            "family": "elasticity sets in turn, each with a log-normal spread"
+            if self.spread > 0
+            else "elasticity sets in turn",
+            "sets": [choice_label(c) for c in self.choices],
+            "spread_log_sd": self.spread,
+            "sectors": {
+                choice_label(c): dict(zip(self.sectors, t, strict=True))
+                for c, t in zip(self.choices, self.thetas, strict=True)
+            },
+            "source": "named sets: tradewinds.data.elasticities (docs/multisector.md); the "
+            "spread is a judgement, not an estimated standard error",
+        }
+
+
+def set_prior(
+    scenario: Scenario, baseline: xr.Dataset, choices: Sequence[Any], spread: float = 0.0
+) -> SetSpread:
+    """A :class:`SetSpread` over ``choices`` (set names or ``{uniform: N}``) for a scenario."""
+    from tradewinds.scenarios.grid import apply_settings
+
+    if "elasticities" not in type(scenario.model).model_fields:
+        raise ScenarioError(
+            f"Model {scenario.model.name!r} has no elasticity sets; --sets and --spread apply "
+            "to the multi-sector model (one-elasticity models take --eps-*)."
+        )
+    sectors = [str(s) for s in baseline[dims.SECTOR].values]
+    thetas = []
+    for choice in choices:
+        spec = apply_settings(
+            scenario, {"model.elasticities": choice, "model.theta": None}, "--sets"
+        ).model
+        resolved = spec.thetas(sectors)  # type: ignore[union-attr]
+        if resolved is None:
+            if dims.TRADE_ELASTICITY not in baseline:
+                raise ScenarioError(
+                    f"Set {choice_label(choice)!r} is the baseline's own theta, and the baseline "
+                    f"has no {dims.TRADE_ELASTICITY!r} variable."
+                )
+            own = baseline[dims.TRADE_ELASTICITY]
+            thetas.append(tuple(float(own.sel({dims.SECTOR: s})) for s in sectors))
+        elif isinstance(resolved, float):
+            thetas.append((resolved,) * len(sectors))
+        else:
+            thetas.append(tuple(float(resolved[s]) for s in sectors))
+    return SetSpread(tuple(choices), tuple(sectors), tuple(thetas), float(spread))

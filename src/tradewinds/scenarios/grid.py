@@ -103,10 +103,12 @@ def _model_only(scenario: Scenario, settings: Mapping[str, Any]) -> Scenario | N
     if not settings:
         return None
     model = scenario.model.model_dump(mode="json")
+    fields = type(scenario.model).model_fields
     names = []
     for path in settings:
         head, _, name = path.partition(".")
-        if head != "model" or name not in model:
+        # a field left out of the canonical form at its default (``elasticities``) is settable
+        if head != "model" or name not in fields:
             return None
         names.append(name)
     for name, value in zip(names, settings.values(), strict=True):
@@ -126,6 +128,14 @@ def _model_schema() -> TypeAdapter[Any]:
 def _reparsed(scenario: Scenario, settings: Mapping[str, Any], source: str) -> Scenario:
     """:func:`apply_settings` by editing the canonical data and parsing it whole."""
     data = scenario.canonical()  # a fresh dict on every call: safe to modify
+    model = data.get("model")
+    for path in settings:
+        # fields the canonical form leaves out at their default can still be set
+        head, _, name = path.partition(".")
+        if head == "model" and isinstance(model, dict) and name not in model:
+            field = type(scenario.model).model_fields.get(name)
+            if field is not None:
+                model[name] = field.get_default()
     for path, value in settings.items():
         set_path(data, path, value)
     return parse_scenario(data, source, base_dir=scenario.base_dir)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import xarray as xr
 
+from tradewinds.core import dims
 from tradewinds.core.errors import ScenarioError
 from tradewinds.data.loaders import load_baseline
 from tradewinds.integration.integrate import BRACKET, IntegrationResult, Target, solve_cut
@@ -53,7 +54,8 @@ def integrate_on(
         if isinstance(spec, OneSectorSpec):
             chosen = OneSectorModel(eps=spec.eps, closure=spec.closure)
         elif isinstance(spec, MultiSectorSpec):
-            chosen = MultiSectorModel(closure=spec.closure, theta=spec.theta)
+            theta = spec.thetas([str(s) for s in base[dims.SECTOR].values])
+            chosen = MultiSectorModel(closure=spec.closure, theta=theta)
         else:
             raise ScenarioError(
                 f"Integration targets run on the one-sector or multi-sector model; the scenario "

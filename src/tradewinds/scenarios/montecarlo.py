@@ -103,6 +103,32 @@ def percentile_bands(batch: BatchResult) -> pd.DataFrame:
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
+def _draw_records(parent: RunRecord, batch: BatchResult) -> list[RunRecord]:
+    """The record of each draw: the parent's, with the draw's parameters, solver and status."""
+    out = []
+    for outcome in batch.draws:
+        values = plain_params(outcome.params)
+        out.append(
+            replace(
+                parent,
+                run_id=child_id(parent.run_id, "d", outcome.index),
+                parent_id=parent.run_id,
+                kind="draw",
+                title=f"{parent.title} [draw {outcome.index}]",
+                scenario_yaml="",
+                params={**parent.params, **values},
+                settings=dict(values),
+                solver=outcome.solver,
+                status=outcome.status,
+                error=outcome.error,
+                timings={"solve": outcome.seconds, "cpu": outcome.cpu_seconds},
+                cache_key="",
+                baseline_attrs={},
+            )
+        )
+    return out
+
+
 def run_montecarlo(
     scenario: Scenario,
     *,
@@ -157,26 +183,7 @@ def run_montecarlo(
         client, ds, scenario, specs, bilateral=bilateral, chunk_size=chunk_size, progress=progress
     )
     t2 = time.perf_counter()
-    drawn = [plain_params(outcome.params) for outcome in batch.draws]
-    children = [
-        replace(
-            parent,
-            run_id=child_id(parent.run_id, "d", outcome.index),
-            parent_id=parent.run_id,
-            kind="draw",
-            title=f"{scenario.title} [draw {outcome.index}]",
-            scenario_yaml="",
-            params={**parent.params, **values},
-            settings=dict(values),
-            solver=outcome.solver,
-            status=outcome.status,
-            error=outcome.error,
-            timings={"solve": outcome.seconds, "cpu": outcome.cpu_seconds},
-            cache_key="",
-            baseline_attrs={},
-        )
-        for outcome, values in zip(batch.draws, drawn, strict=True)
-    ]
+    children = _draw_records(parent, batch)
     ids = {d.index: c.run_id for d, c in zip(batch.draws, children, strict=True)}
     bands = percentile_bands(batch)
     results = long_results(batch, ids)

@@ -55,10 +55,19 @@ class Headline:
     units: str
 
 
+def _servable(scenario: Scenario) -> bool:
+    """Whether a stored run of ``scenario`` prints as its headline alone.
+
+    One sector and no comparison; any shocks, those from the measure registry included, since
+    the store's cache key covers the scenario, the baseline's identity and the code.
+    """
+    return isinstance(scenario.model, OneSectorSpec) and scenario.compare_against is None
+
+
 def _eligible(scenario: Scenario) -> bool:
     """Whether the quick path can run ``scenario`` (on a bundled one-sector baseline)."""
     shocks = scenario.shocks
-    if not isinstance(scenario.model, OneSectorSpec) or scenario.compare_against is not None:
+    if not _servable(scenario):
         return False
     if shocks.uses_registry() or shocks.retaliation:
         return False
@@ -74,8 +83,12 @@ def arrays_for(scenario: Scenario, baseline: str | None) -> BaselineArrays | Non
 
 
 def identity_for(scenario: Scenario, baseline: str | None) -> BaselineIdentity | None:
-    """:func:`arrays_for` without the arrays: the baseline's labels, attrs and hash (no numpy)."""
-    if not _eligible(scenario):
+    """The bundled one-sector baseline's labels, attrs and hash (no numpy), for a store lookup.
+
+    Unlike :func:`arrays_for` it serves scenarios whose shocks the quick solve cannot build
+    (``tariffs_as_of``, retaliation, gravity trade costs): a store hit needs only the key.
+    """
+    if not _servable(scenario):
         return None
     identity = bundled_identity(str(baseline or scenario.baseline))
     return identity if identity is not None and len(identity.sectors) == 1 else None

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
-import hashlib
 import json
 import logging
 from collections.abc import Sequence
@@ -49,21 +47,6 @@ WIOD_CODES = tuple(f"c{k}" for k in range(1, 36))
 #: Packaged tables mapping WIOD codes to a baseline's sector labels (columns ``wiod_code`` and
 #: ``name``, or ``sector``), looked up in ``tradewinds/defaults``.
 SECTOR_TABLES = ("wiod2011_sectors.csv",)
-
-
-@functools.cache
-def packaged_registry_sha256() -> str:
-    """SHA-256 over the packaged measure files and precedence table (names and contents)."""
-    base = resources.files("tradewinds.measures").joinpath("data")
-    digest = hashlib.sha256()
-    files = sorted(
-        [p for p in base.joinpath("registry").iterdir() if p.name.endswith(".yaml")],
-        key=lambda p: p.name,
-    )
-    for item in [*files, base.joinpath("precedence.yaml")]:
-        digest.update(item.name.encode())
-        digest.update(item.read_bytes())
-    return digest.hexdigest()
 
 
 def scenario_registry(scenario: Scenario, date: dt.date | None = None) -> Registry:

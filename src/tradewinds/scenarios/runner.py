@@ -63,7 +63,13 @@ def _solve_multi_sector(
     from tradewinds.models.multisector import MultiSectorModel
 
     assert isinstance(spec, MultiSectorSpec)
-    return MultiSectorModel(closure=spec.closure, theta=spec.theta).solve(baseline, tariff, cost)
+    theta = spec.thetas(sector_labels(baseline))
+    return MultiSectorModel(closure=spec.closure, theta=theta).solve(baseline, tariff, cost)
+
+
+def sector_labels(baseline: xr.Dataset) -> list[str]:
+    """The baseline's sector labels as strings."""
+    return [str(s) for s in baseline[dims.SECTOR].values]
 
 
 #: Model name -> function(spec, baseline, new tariff, trade-cost change) -> Equilibrium.
@@ -121,7 +127,7 @@ def trade_elasticities(scenario: Scenario, baseline: xr.Dataset, secs: list[str]
     """The model's trade elasticity for each sector in ``secs`` (eps, or theta by sector)."""
     spec = scenario.model
     if isinstance(spec, MultiSectorSpec):
-        theta = spec.theta
+        theta = spec.thetas(sector_labels(baseline))
         if isinstance(theta, int | float):
             return np.full(len(secs), float(theta))
         if dims.TRADE_ELASTICITY not in baseline:

@@ -26,6 +26,7 @@ from pydantic import (
 
 from tradewinds.core.errors import ScenarioError
 from tradewinds.core.inputs import Number, read_yaml, validation_error
+from tradewinds.data.elasticities import DEFAULT_SET, check_set_name, set_thetas
 
 
 class _Strict(BaseModel):
@@ -373,16 +374,64 @@ class IgnatenkoSpec(_Strict):
     )
 
 
+class UniformElasticity(_Strict):
+    """One trade elasticity θ in every sector: ``elasticities: {uniform: 5}``."""
+
+    uniform: Annotated[Number, Field(gt=0)]
+
+
 class MultiSectorSpec(_Strict):
     """The Caliendo–Parro (2015) multi-sector model (``tradewinds.models.multisector``).
 
-    ``theta`` overrides the baseline's trade elasticities: one number for every sector or a
-    mapping sector -> value.
+    ``elasticities`` chooses the trade elasticities θ: a bundled set by name (``cp2015``, the
+    default, which is the baseline's own θ; ``bw2006``, ``hauk2012``; see
+    :mod:`tradewinds.data.elasticities`) or ``{uniform: N}``. ``theta`` overrides them: one
+    number for every sector or a mapping sector -> value for some sectors.
     """
 
     name: Literal["multi-sector"] = "multi-sector"
     closure: Literal["fixed", "balanced", "ratio"] = "balanced"
     theta: Annotated[Number, Field(gt=0)] | dict[str, Annotated[Number, Field(gt=0)]] | None = None
+    elasticities: str | UniformElasticity = Field(
+        default=DEFAULT_SET,
+        description="Trade-elasticity set: a bundled name (cp2015, bw2006, hauk2012) or "
+        "{uniform: N}.",
+    )
+
+    @field_validator("elasticities")
+    @classmethod
+    def _known_set(cls, value: str | UniformElasticity) -> str | UniformElasticity:
+        if isinstance(value, str):
+            try:
+                check_set_name(value)
+            except ScenarioError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+    @model_serializer(mode="wrap")
+    def _drop_default_set(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Scenarios written before ``elasticities`` existed keep their canonical form (and so
+        # their digest): the default set is the baseline's own theta, as before.
+        data: dict[str, Any] = handler(self)
+        if data.get("elasticities") == DEFAULT_SET:
+            data.pop("elasticities", None)
+        return data
+
+    def thetas(self, sectors: list[str]) -> float | dict[str, float] | None:
+        """θ to pass to the model for a baseline with ``sectors``; None keeps the baseline's.
+
+        ``theta`` as one number wins outright; a ``theta`` mapping overrides the chosen set
+        sector by sector.
+        """
+        if isinstance(self.theta, int | float):
+            return float(self.theta)
+        override = {k: float(v) for k, v in (self.theta or {}).items()}
+        chosen = self.elasticities
+        if isinstance(chosen, UniformElasticity):
+            return {**dict.fromkeys(sectors, float(chosen.uniform)), **override}
+        if chosen == DEFAULT_SET:
+            return override or None
+        return {**set_thetas(chosen, sectors), **override}
 
 
 ModelSpec = Annotated[OneSectorSpec | IgnatenkoSpec | MultiSectorSpec, Field(discriminator="name")]
@@ -436,7 +485,7 @@ class Scenario(_Strict):
         if self.shocks.overrides.measure_files:
             out["measure_files_sha256"] = [_sha256(p) for p in self.measure_file_paths()]
         if self.shocks.uses_registry():
-            from tradewinds.scenarios.registry_shocks import packaged_registry_sha256
+            from tradewinds.measures.registry_files import packaged_registry_sha256
 
             out["registry_sha256"] = packaged_registry_sha256()
         gravity = [tc.from_gravity.run for tc in self.shocks.trade_costs if tc.from_gravity]

@@ -86,10 +86,11 @@ def _prepared(
     from tradewinds.models.multisector import MultiSectorModel
 
     assert isinstance(spec, MultiSectorSpec)
-    key = (id(baseline), spec.closure, repr(spec.theta))
+    key = (id(baseline), spec.closure, repr((spec.theta, spec.elasticities)))
     prepared = _PREPARED.get(key)
     if prepared is None or prepared.baseline is not baseline:
-        model = MultiSectorModel(closure=spec.closure, theta=spec.theta, tol=POLICY_TOL)
+        theta = spec.thetas([str(s) for s in baseline[dims.SECTOR].values])
+        model = MultiSectorModel(closure=spec.closure, theta=theta, tol=POLICY_TOL)
         prepared = model.prepare(baseline)
         _PREPARED[key] = prepared
         while len(_PREPARED) > _PREPARED_MAX:

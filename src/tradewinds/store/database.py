@@ -24,7 +24,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,9 +44,6 @@ log = logging.getLogger(__name__)
 #: Version of the table layout below; stored in ``meta``.
 SCHEMA_VERSION = 1
 
-#: Test hook: seconds to sleep inside the write transaction, after the inserts and before
-#: COMMIT. The store writes ``in-transaction.<pid>`` beside the database when it starts to sleep.
-PAUSE_ENV = "TRADEWINDS_STORE_TEST_PAUSE"
 LOCK_TIMEOUT_ENV = "TRADEWINDS_STORE_LOCK_TIMEOUT"
 
 _SCHEMA = (
@@ -123,6 +120,10 @@ class ResultsStore:
     lock_timeout
         Seconds to wait for other processes using the store.
     """
+
+    #: Called (without arguments) inside every write transaction, after the inserts and before
+    #: ``COMMIT``: the seam where tests hold a transaction open or break it. ``None`` by default.
+    before_commit: Callable[[], None] | None = None
 
     def __init__(self, path: str | Path | None = None, *, lock_timeout: float | None = None):
         self.directory = resolve_store_dir(path)
@@ -317,7 +318,8 @@ class ResultsStore:
                 if band_rows is not None:
                     con.register("bands_in", band_rows)
                     con.execute("INSERT INTO bands SELECT * FROM bands_in")
-                self._test_pause()
+                if self.before_commit is not None:
+                    self.before_commit()
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -329,12 +331,6 @@ class ResultsStore:
             0 if rows is None else len(rows),
             self.db_path,
         )
-
-    def _test_pause(self) -> None:
-        seconds = float(os.environ.get(PAUSE_ENV, "0") or 0)
-        if seconds > 0:
-            (self.directory / f"in-transaction.{os.getpid()}").touch()
-            time.sleep(seconds)
 
     # -- reading -----------------------------------------------------------------------------
 

@@ -233,22 +233,36 @@ def world_map(values: Mapping[str, float], names: Mapping[str, str], title: str)
 
 
 def heatmap(
-    rows: Sequence[str], cols: Sequence[str], z: Sequence[Sequence[float]], *, title: str
+    rows: Sequence[str],
+    cols: Sequence[str],
+    z: Sequence[Sequence[float | None]],
+    *,
+    title: str,
+    limit: float | None = None,
+    marks: Sequence[Sequence[str]] | None = None,
 ) -> dict[str, Any]:
-    """A diverging heatmap (countries by sectors), centred on zero."""
+    """A diverging heatmap (countries by sectors), centred on zero.
+
+    ``limit`` clips the colour scale to ``[-limit, limit]`` (cells beyond take the end
+    colours; hover shows their true values); ``marks`` is text drawn in each cell (the
+    clipped cells' ``▲``/``▼``). ``None`` cells are gaps.
+    """
+    trace: dict[str, Any] = {
+        "type": "heatmap",
+        "z": [list(r) for r in z],
+        "x": list(cols),
+        "y": list(rows),
+        "colorscale": DIVERGING,
+        "zmid": 0,
+        "colorbar": {"title": {"text": title}, "ticksuffix": "%"},
+        "hovertemplate": "%{y}, %{x}: %{z:+.2f}%<extra></extra>",
+    }
+    if limit is not None:
+        trace.update(zmin=-limit, zmax=limit)
+    if marks is not None:
+        trace.update(text=[list(r) for r in marks], texttemplate="%{text}")
     return {
-        "data": [
-            {
-                "type": "heatmap",
-                "z": [list(r) for r in z],
-                "x": list(cols),
-                "y": list(rows),
-                "colorscale": DIVERGING,
-                "zmid": 0,
-                "colorbar": {"title": {"text": title}, "ticksuffix": "%"},
-                "hovertemplate": "%{y}, %{x}: %{z:+.2f}%<extra></extra>",
-            }
-        ],
+        "data": [trace],
         "layout": _layout(
             xaxis={"tickangle": -45, "automargin": True},
             yaxis={"automargin": True, "autorange": "reversed"},

@@ -197,11 +197,10 @@ def sector_labels(by: str) -> dict[str, str]:
             table = pd.read_csv(path, dtype=str)
         return dict(zip(table["code"], table["name"], strict=True))
     if by == "wiod":
-        ref = resources.files("tradewinds").joinpath("defaults/wiod2011_sectors.csv")
-        with resources.as_file(ref) as path:
-            table = pd.read_csv(path, dtype=str)
-        names = table["name"].str.replace("_", " ")
-        return dict(zip(table["wiod_code"].str.upper(), names, strict=True))
+        from tradewinds.reporting.sectors import display_names, sector_names
+
+        codes = list(sector_names())
+        return {c.upper(): n for c, n in zip(codes, display_names(codes), strict=True)}
     return {}
 
 

@@ -74,20 +74,6 @@ def map_values(values: dict[str, float]) -> dict[str, float]:
     return out
 
 
-@functools.cache
-def sector_names() -> dict[str, str]:
-    """Readable names of the WIOD sector codes (``c1`` -> ``agriculture``)."""
-    from importlib import resources
-
-    ref = resources.files("tradewinds").joinpath("defaults/wiod2011_sectors.csv")
-    with resources.as_file(ref) as path:
-        table = pd.read_csv(path, dtype=str)
-    return {
-        code: name.replace("_", " ")
-        for code, name in zip(table["wiod_code"], table["name"], strict=True)
-    }
-
-
 def _country_table(records: pd.DataFrame) -> pd.DataFrame:
     rows = records[(records["partner"] == "") & (records["sector"] == dims.TOTAL_SECTOR)]
     wide = rows.pivot_table(index="country", columns="metric", values="value", aggfunc="first")
@@ -157,26 +143,34 @@ def _na_trade(records: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _sector_heat(records: pd.DataFrame) -> dict[str, Any] | None:
+    """The sector heatmap: names, robust colour scale with marked clipped cells, no idle sectors."""
     from tradewinds.reporting.html import SECTOR_METRICS
+    from tradewinds.reporting.sectors import metric_label, sector_grid
 
-    rows = records[(records["partner"] == "") & (records["sector"] != dims.TOTAL_SECTOR)]
-    if rows.empty:
+    grid = sector_grid(records, SECTOR_METRICS, first=FIRST, max_countries=len(FIRST) + 12)
+    if grid is None:
         return None
-    metrics = list(dict.fromkeys(rows["metric"]))
-    metric = next((m for m in SECTOR_METRICS if m in metrics), None)
-    if metric is None:
-        return None
-    chosen = rows[rows["metric"] == metric]
-    wide = chosen.pivot_table(index="country", columns="sector", values="value", aggfunc="first")
-    order = [c for c in FIRST if c in wide.index]
-    spread = wide.drop(index=order).abs().max(axis=1).sort_values(ascending=False)
-    wide = wide.loc[order + [str(c) for c in spread.index[:12]]]
-    names = sector_names()
-    cols = [names.get(str(s), str(s)) for s in wide.columns]
     figure = charts.heatmap(
-        [str(c) for c in wide.index], cols, wide.fillna(0.0).to_numpy().tolist(), title=metric
+        grid.countries,
+        grid.names,
+        [[v if v == v else None for v in row] for row in grid.values.tolist()],
+        title="%",
+        limit=grid.limit,
+        marks=grid.marks(),
     )
-    return {"metric": metric, "figure": figure}
+    label = metric_label(grid.metric)
+    return {"metric": label, "figure": figure, "note": grid.scale_note()}
+
+
+def _flags(run: Any, records: pd.DataFrame) -> dict[str, Any] | None:
+    """The plausibility check's table (large sector output changes, explained), if any."""
+    from tradewinds.reporting.plausibility import check_run, flag_note, flag_rows
+
+    flags = check_run(run, records)
+    if flags.empty:
+        return None
+    heads, rows = flag_rows(flags)
+    return {"heads": heads, "rows": rows, "note": flag_note()}
 
 
 def _solver_text(solver: dict[str, Any] | None) -> str:
@@ -214,7 +208,9 @@ def run_context(store: Any, run_id: str) -> dict[str, Any]:
         "error": run.error,
     }
     if records.empty:
-        ctx.update(headline=[], columns=[], charts={}, trade=[], heat=None, tidy=[], n_rows=0)
+        ctx.update(
+            headline=[], columns=[], charts={}, trade=[], heat=None, flags=None, tidy=[], n_rows=0
+        )
         return ctx
     table = _country_table(records)
     columns = [(m, h) for m, h in HEADLINE if m in table]
@@ -248,6 +244,7 @@ def run_context(store: Any, run_id: str) -> dict[str, Any]:
     )
     ctx["trade"] = _na_trade(records)
     ctx["heat"] = _sector_heat(records)
+    ctx["flags"] = _flags(run, records)
     ctx["tidy"] = [
         {str(k): v for k, v in r.items()} for r in records.head(TABLE_ROWS).to_dict("records")
     ]

@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
+from tradewinds.data.elasticities import ELASTICITY_SETS, check_set_name
 from tradewinds.web import charts
 from tradewinds.web.render import fragment, page, scenario_dir_of
 
@@ -116,6 +117,7 @@ class Levers(BaseModel):
     camx: str = ""
     model: str = "keep"
     eps: str = ""
+    elasticities: str = "keep"
     draws: str = ""
 
 
@@ -223,6 +225,13 @@ def build_scenario(levers: Levers, given: Path | None = None) -> dict[str, Any]:
         if not 0 < eps <= 50:
             raise ScenarioError(f"Elasticity {eps:g} must be above 0 and at most 50.")
         model["theta" if model.get("name") == "multi-sector" else "eps"] = eps
+    if levers.elasticities != "keep":
+        if model.get("name") != "multi-sector":
+            raise ScenarioError(
+                "An elasticity set applies to the multi-sector model; choose it under Model."
+            )
+        check_set_name(levers.elasticities)
+        model["elasticities"] = levers.elasticities
     data["model"] = model
     parse_scenario(data, "the explorer's scenario")  # validates; raises one clear message
     return data
@@ -253,7 +262,12 @@ def summary(data: dict[str, Any]) -> str:
         parts.append(f"trade costs {100 * float(cost['change']):+g}% {where}")
     elasticity = model.get("theta", model.get("eps"))
     name = model.get("name", "one-sector")
-    parts.append(f"model {name}" + (f", elasticity {elasticity}" if elasticity else ""))
+    chosen = model.get("elasticities")
+    parts.append(
+        f"model {name}"
+        + (f", elasticities {chosen}" if chosen else "")
+        + (f", elasticity {elasticity}" if elasticity else "")
+    )
     parts.append(f"baseline {data.get('baseline', 'default')}")
     return "; ".join(parts) + "."
 
@@ -276,6 +290,7 @@ def explorer(request: Request, scenario: str = "") -> HTMLResponse:
         library=library(scenario_dir_of(request)),
         chosen=scenario or "measures-2025-09-01.yaml",
         models=MODELS,
+        elasticity_sets=ELASTICITY_SETS,
         retaliation=RETALIATION,
         usmca=USMCA,
         baselines=bundled_names(),

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from tradewinds.api.deps import bounded, require_read
+from tradewinds.api.v1 import answers
 from tradewinds.core.errors import ScenarioError
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def _codes(text: str, name: str) -> list[str]:
     return codes
 
 
-@router.get("/corridors/compare")
+@router.get("/corridors/compare", response_model=answers.Routes)
 def corridors_compare(
     origin: str = Query(alias="from", description="Origin countries, e.g. MEX or CAN,MEX."),
     destination: str = Query(alias="to", description="Destinations, e.g. CHN,JPN,KOR."),
@@ -49,6 +50,8 @@ def corridors_compare(
 class CompareRequest(BaseModel):
     """A comparison with overridden cost and time parameters."""
 
+    model_config = ConfigDict(extra="forbid")
+
     origin: list[str] = Field(alias="from", min_length=1, max_length=3)
     destination: list[str] = Field(alias="to", min_length=1, max_length=10)
     via: list[str] = Field(default=["direct", "USA", "CAN"], min_length=1, max_length=4)
@@ -57,7 +60,7 @@ class CompareRequest(BaseModel):
     )
 
 
-@router.post("/corridors/compare")
+@router.post("/corridors/compare", response_model=answers.Routes)
 def corridors_compare_with_params(request: CompareRequest) -> dict[str, Any]:
     """As the GET endpoint, with parameter overrides in the body."""
     from tradewinds.integration.corridors import compare, parse_params
@@ -67,7 +70,7 @@ def corridors_compare_with_params(request: CompareRequest) -> dict[str, Any]:
     return {"routes": [r.to_dict() for r in routes]}
 
 
-@router.get("/diversify/exposure")
+@router.get("/diversify/exposure", response_model=answers.Exposure)
 def diversify_exposure(
     country: str = Query(description="CAN or MEX."),
     date: str = Query(description="Date YYYY-MM-DD."),
@@ -126,7 +129,7 @@ def _route_scenario(request: ScenarioRequest) -> dict[str, Any]:
     return {"scenario": scenario, "yaml": text, "shift": shift.to_dict()}
 
 
-@router.post("/corridors/scenario")
+@router.post("/corridors/scenario", response_model=answers.RouteScenario)
 async def corridors_scenario(http: Request, request: ScenarioRequest) -> dict[str, Any]:
     """A change of routing as a trade-cost scenario: the object, its YAML text and the numbers.
 
@@ -135,7 +138,7 @@ async def corridors_scenario(http: Request, request: ScenarioRequest) -> dict[st
     return await bounded(http, _route_scenario, request)
 
 
-@router.get("/corridors/scenario")
+@router.get("/corridors/scenario", response_model=answers.RouteScenario)
 async def corridors_scenario_default(
     http: Request,
     pair: str = Query("CAN,MEX"),
@@ -200,7 +203,7 @@ def _markets(
     return {"title": title, "run_id": run_id, "units": units, "rows": _records(frame)}
 
 
-@router.get("/diversify/markets")
+@router.get("/diversify/markets", response_model=answers.Markets)
 async def diversify_markets(
     request: Request,
     country: str = Query("CAN", description="Exporter whose markets are shown."),
@@ -247,7 +250,7 @@ def _offset(request: Request, body: OffsetRequest) -> dict[str, Any]:
     }
 
 
-@router.post("/diversify/offset")
+@router.post("/diversify/offset", response_model=answers.Solved)
 async def diversify_offset(request: Request, body: OffsetRequest) -> dict[str, Any]:
     """As ``tradewinds diversify offset``: a bounded synchronous solve (about 1 s by default)."""
     from tradewinds.api.security import bundled_baseline
@@ -275,7 +278,7 @@ def _products(country: str, day: dt.date, top: int, usmca_shares: str) -> dict[s
     }
 
 
-@router.get("/diversify/products")
+@router.get("/diversify/products", response_model=answers.Products)
 async def diversify_products(
     request: Request,
     country: str = Query(description="CAN or MEX."),

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from tradewinds.api.deps import bounded, require_read, require_write
+from tradewinds.api.v1 import answers
 from tradewinds.core.errors import ScenarioError
 from tradewinds.core.inputs import parse_yaml
 
@@ -57,7 +58,11 @@ def _bundled_baseline(name: str) -> Any:
     return load_baseline(name)
 
 
-@router.post("/gravity/estimate", dependencies=[Depends(require_write)])
+@router.post(
+    "/gravity/estimate",
+    dependencies=[Depends(require_write)],
+    response_model=answers.GravityEstimate,
+)
 async def gravity_estimate(http: Request, request: EstimateRequest) -> dict[str, Any]:
     """Estimate a specification; returns the run id and tidy coefficient records."""
     return await bounded(http, _estimate, request)
@@ -78,7 +83,7 @@ def _estimate(request: EstimateRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/gravity/potential")
+@router.get("/gravity/potential", response_model=answers.RunRecords)
 async def gravity_potential(
     http: Request,
     country: str,
@@ -95,7 +100,7 @@ async def gravity_potential(
     return {"run_id": result.run_id, "records": records.to_dict(orient="records")}
 
 
-@router.get("/replicate/yotov2016")
+@router.get("/replicate/yotov2016", response_model=answers.Table)
 async def replicate_yotov2016(http: Request, table: int = Query(ge=1, le=3)) -> dict[str, Any]:
     """Every column of Table 1, 2 or 3 of Yotov et al. (2016), Chapter 1."""
     from tradewinds.integration.yotov2016 import replicate_table
@@ -104,7 +109,7 @@ async def replicate_yotov2016(http: Request, table: int = Query(ge=1, le=3)) -> 
     return {"records": frame.to_dict(orient="records")}
 
 
-@router.post("/integrate")
+@router.post("/integrate", response_model=answers.Solved)
 async def integrate(http: Request, request: IntegrateRequest) -> dict[str, Any]:
     """The uniform trade-cost cut on the pairs that reaches the target, and its equilibrium."""
     return await bounded(http, _integrate, request)

@@ -7,11 +7,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 
 from tradewinds.api.deps import require_read
+from tradewinds.api.v1 import answers
 
 router = APIRouter(prefix="/api/v1", tags=["hts"], dependencies=[Depends(require_read)])
 
 
-@router.get("/hts/search")
+@router.get("/hts/search", response_model=answers.HtsSearch)
 def hts_search(
     q: str = Query(min_length=1, max_length=200, description="Code digits or description words."),
     limit: int = Query(default=20, ge=1, le=100),

@@ -9,12 +9,13 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tradewinds.api.deps import manager, require_read, require_write, settings
 from tradewinds.api.inputs import scenario_input
 from tradewinds.api.jobs import TERMINAL, Job, JobNotReadyError, check_draws
 from tradewinds.api.security import scenario_error
+from tradewinds.api.v1 import answers
 from tradewinds.api.worker import JobSpec
 from tradewinds.store.location import resolve_store_dir
 
@@ -31,6 +32,8 @@ FILES: Any = Field(
 class RunRequest(BaseModel):
     """A scenario to run as a job; with ``draws`` it is a Monte Carlo."""
 
+    model_config = ConfigDict(extra="forbid")
+
     scenario: ScenarioPayload = Field(description="Scenario YAML text or the same as JSON.")
     baseline: str | None = Field(default=None, description="Bundled baseline name (overrides).")
     bilateral: bool = Field(default=False, description="Include bilateral trade records.")
@@ -40,7 +43,9 @@ class RunRequest(BaseModel):
 
 
 class StrategyCommon(BaseModel):
-    """Options every strategy job shares."""
+    """Options every strategy job shares (the subclasses inherit: unknown keys are refused)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     scenario: ScenarioPayload = Field(description="Scenario YAML text or the same as JSON.")
     baseline: str | None = None
@@ -117,7 +122,7 @@ def _bounds(bounds: tuple[float, float]) -> tuple[float, float]:
 
 
 def submit_run(request: Request, body: RunRequest) -> Job:
-    """Validate a run request and queue it (shared with the ``/run`` alias)."""
+    """Validate a run request and queue it."""
     conf = settings(request)
     check_draws(body.draws, conf.limits.max_draws)
     given = scenario_input(
@@ -226,19 +231,21 @@ def strategy_united_front(request: Request, body: UnitedFrontRequest) -> JSONRes
     return _accepted(_strategy(request, "united-front", body))
 
 
-@router.get("/jobs", dependencies=[Depends(require_read)])
+@router.get("/jobs", dependencies=[Depends(require_read)], response_model=answers.JobList)
 def list_jobs(request: Request) -> dict[str, Any]:
     """Jobs of this server process, newest first."""
     return {"jobs": manager(request).list()}
 
 
-@router.get("/jobs/{job_id}", dependencies=[Depends(require_read)])
+@router.get("/jobs/{job_id}", dependencies=[Depends(require_read)], response_model=answers.JobState)
 def get_job(request: Request, job_id: str) -> dict[str, Any]:
     """State and progress of a job."""
     return manager(request).get(job_id).to_dict()
 
 
-@router.delete("/jobs/{job_id}", dependencies=[Depends(require_write)])
+@router.delete(
+    "/jobs/{job_id}", dependencies=[Depends(require_write)], response_model=answers.JobState
+)
 def cancel_job(request: Request, job_id: str) -> dict[str, Any]:
     """Cancel a job (queued: at once; running: at its next solve or draw, or stopped)."""
     return manager(request).cancel(job_id).to_dict()
@@ -305,7 +312,9 @@ def tabular(
     )
 
 
-@router.get("/jobs/{job_id}/result", dependencies=[Depends(require_read)])
+@router.get(
+    "/jobs/{job_id}/result", dependencies=[Depends(require_read)], response_model=answers.JobResult
+)
 def job_result(
     request: Request,
     job_id: str,

@@ -13,25 +13,15 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tradewinds.api.deps import bounded, iso_date, require_read, settings, with_notes
 from tradewinds.api.inputs import field_errors, scenario_input, yaml_data
 from tradewinds.api.security import plain_name
+from tradewinds.api.v1 import answers
 from tradewinds.core.errors import TradewindsError, UnknownLabelError
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_read)])
-
-
-# -- health ----------------------------------------------------------------------------------
-
-
-@router.get("/health", tags=["meta"])
-def health() -> dict[str, str]:
-    """Liveness and version."""
-    import tradewinds
-
-    return {"status": "ok", "version": tradewinds.__version__}
 
 
 # -- measures --------------------------------------------------------------------------------
@@ -51,7 +41,7 @@ def _measures(
     return [m.model_dump(mode="json") for m in rows]
 
 
-@router.get("/measures", tags=["measures"])
+@router.get("/measures", tags=["measures"], response_model=answers.MeasureList)
 async def list_measures(
     request: Request,
     as_of: str | None = Query(None, description="Date YYYY-MM-DD (default: every record)."),
@@ -77,7 +67,7 @@ def _measure(measure_id: str) -> dict[str, Any]:
     return data
 
 
-@router.get("/measures/{measure_id}", tags=["measures"])
+@router.get("/measures/{measure_id}", tags=["measures"], response_model=answers.Measure)
 async def show_measure(request: Request, measure_id: str) -> dict[str, Any]:
     """One measure in full with its sources, as ``tradewinds measures show``."""
     return await bounded(request, _measure, measure_id)
@@ -118,11 +108,11 @@ async def etr_point(
     usmca_shares: str = "2025h2",
     by: str | None = None,
 ) -> dict[str, Any]:
-    """The effective rate on one date (shared with the ``/etr`` alias)."""
+    """The effective rate on one date."""
     return await bounded(request, _point, country, date, usmca_shares, by)
 
 
-@router.get("/etr", tags=["effective rates"])
+@router.get("/etr", tags=["effective rates"], response_model=answers.EtrPoint)
 async def etr_get(
     request: Request,
     country: str = Query(description="CAN or MEX."),
@@ -153,7 +143,7 @@ def _series(
     )
 
 
-@router.get("/etr/series", tags=["effective rates"])
+@router.get("/etr/series", tags=["effective rates"], response_model=answers.Records)
 async def etr_series(
     request: Request,
     country: str = Query(description="CAN or MEX."),
@@ -174,7 +164,7 @@ async def etr_series(
 # -- baselines -------------------------------------------------------------------------------
 
 
-@router.get("/baselines", tags=["baselines"])
+@router.get("/baselines", tags=["baselines"], response_model=answers.BaselineList)
 def list_baselines() -> dict[str, Any]:
     """The bundled baselines, with source, year and size."""
     from tradewinds.data.loaders import bundled_names
@@ -207,7 +197,7 @@ def _baseline_info(name: str, *, full: bool = True) -> dict[str, Any]:
     return dict(json.loads(to_json(out)))
 
 
-@router.get("/baselines/{name}", tags=["baselines"])
+@router.get("/baselines/{name}", tags=["baselines"], response_model=answers.Baseline)
 async def baseline_info(request: Request, name: str) -> dict[str, Any]:
     """One bundled baseline: source, year, units, labels and provenance."""
     from tradewinds.api.security import bundled_baseline
@@ -249,13 +239,13 @@ def _library(folder: Path) -> list[dict[str, Any]]:
     return out
 
 
-@router.get("/scenarios", tags=["scenarios"])
+@router.get("/scenarios", tags=["scenarios"], response_model=answers.ScenarioList)
 async def list_scenarios(request: Request) -> dict[str, Any]:
     """The scenario library: name, title, model and baseline of each."""
     return {"scenarios": await bounded(request, _library, library_dir(request))}
 
 
-@router.get("/scenarios/{name}", tags=["scenarios"])
+@router.get("/scenarios/{name}", tags=["scenarios"], response_model=answers.ScenarioText)
 async def show_scenario(request: Request, name: str) -> dict[str, Any]:
     """One library scenario: its YAML as written and its canonical form."""
     from tradewinds.scenarios import load_scenario
@@ -286,11 +276,13 @@ async def show_scenario(request: Request, name: str) -> dict[str, Any]:
 class ValidateRequest(BaseModel):
     """A scenario to check without running it."""
 
+    model_config = ConfigDict(extra="forbid")
+
     scenario: str | dict[str, Any]
     files: dict[str, str] = Field(default_factory=dict)
 
 
-@router.post("/scenarios/validate", tags=["scenarios"])
+@router.post("/scenarios/validate", tags=["scenarios"], response_model=answers.Validation)
 async def validate_scenario(request: Request, body: ValidateRequest) -> dict[str, Any]:
     """Validate a scenario: ``{"valid", "errors": [{field, message, type}], "scenario_hash"}``."""
     limits = settings(request).limits
@@ -322,6 +314,8 @@ async def validate_scenario(request: Request, body: ValidateRequest) -> dict[str
 class OriginRequest(BaseModel):
     """A bill of materials, as YAML text or the same data as JSON."""
 
+    model_config = ConfigDict(extra="forbid")
+
     bom: str | dict[str, Any]
 
 
@@ -333,7 +327,7 @@ def _origin(bom: str | dict[str, Any]) -> dict[str, Any]:
     return dict(check_origin(spec).to_dict())
 
 
-@router.post("/origin/check", tags=["origin"])
+@router.post("/origin/check", tags=["origin"], response_model=answers.OriginCheck)
 async def origin_check(request: Request, body: OriginRequest) -> dict[str, Any]:
     """USMCA rules-of-origin checks on a bill of materials, as ``tradewinds origin check``."""
     return await bounded(request, _origin, body.bom)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from tradewinds.api.deps import bounded, require_read, store
+from tradewinds.api.v1 import answers
 from tradewinds.api.v1.jobs import tabular
 from tradewinds.api.worker import _records
 
@@ -20,7 +21,7 @@ def _list(request: Request, limit: int, children: bool) -> list[dict[str, Any]]:
     return _records(frame)
 
 
-@router.get("")
+@router.get("", response_model=answers.RunList)
 async def list_runs(
     request: Request,
     limit: int = Query(20, ge=1, le=1000),
@@ -44,7 +45,7 @@ def _compare(request: Request, a: str, b: str) -> dict[str, Any]:
     }
 
 
-@router.get("/compare")
+@router.get("/compare", response_model=answers.RunCompare)
 async def compare_runs(
     request: Request,
     a: str = Query(description="Run id A (a unique prefix is enough)."),
@@ -66,7 +67,7 @@ def _show(request: Request, run_id: str) -> dict[str, Any]:
     return out
 
 
-@router.get("/{run_id}")
+@router.get("/{run_id}", response_model=answers.RunShow)
 async def show_run(request: Request, run_id: str) -> dict[str, Any]:
     """A run with its provenance: scenario, baseline identity, solver report, timings."""
     return await bounded(request, _show, request, run_id)
@@ -84,7 +85,7 @@ def _results(request: Request, run_id: str, table: str) -> tuple[str, list[dict[
     return run.run_id, _records(frame)
 
 
-@router.get("/{run_id}/results")
+@router.get("/{run_id}/results", response_model=answers.RunTable)
 async def run_results(
     request: Request,
     run_id: str,

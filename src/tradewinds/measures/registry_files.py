@@ -1,0 +1,27 @@
+"""The identity of the packaged measure registry: a hash of its files, read without parsing them.
+
+A scenario that reads the registry (``tariffs_as_of``) carries this hash in its identity
+(:meth:`tradewinds.scenarios.schema.Scenario.digest`), so that a store hit is looked up without
+importing numpy or loading the registry.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from importlib import resources
+
+
+@functools.cache
+def packaged_registry_sha256() -> str:
+    """SHA-256 over the packaged measure files and precedence table (names and contents)."""
+    base = resources.files("tradewinds.measures").joinpath("data")
+    digest = hashlib.sha256()
+    files = sorted(
+        [p for p in base.joinpath("registry").iterdir() if p.name.endswith(".yaml")],
+        key=lambda p: p.name,
+    )
+    for item in [*files, base.joinpath("precedence.yaml")]:
+        digest.update(item.name.encode())
+        digest.update(item.read_bytes())
+    return digest.hexdigest()
