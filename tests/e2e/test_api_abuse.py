@@ -101,7 +101,9 @@ def test_alias_bomb(server: str) -> None:
     assert len(body) < 500
     with HealthWatch(server) as health:
         response, seconds = timed_post(
-            f"{server}/run", content=body, headers={"content-type": "application/json"}
+            f"{server}/api/v1/scenarios/run",
+            content=body,
+            headers={"content-type": "application/json"},
         )
     assert response.status_code == 422
     assert "aliases" in response.json()["message"]
@@ -128,7 +130,9 @@ def test_170000_tariff_entries(server: str) -> None:
     tariffs = [{"importer": "USA", "exporter": "CAN", "rate": 0.1}] * 170_000
     scenario = {"title": "many", "shocks": {"tariffs": tariffs}}
     with HealthWatch(server) as health:
-        response, seconds = timed_post(f"{server}/run", json={"scenario": scenario})
+        response, seconds = timed_post(
+            f"{server}/api/v1/scenarios/run", json={"scenario": scenario}
+        )
     assert response.status_code == 413
     assert seconds < 5
     assert health.worst < 1
@@ -150,7 +154,7 @@ def test_path_fields(server: str, path: str) -> None:
                 }
             },
         ):
-            response, seconds = timed_post(f"{server}/run", json=body)
+            response, seconds = timed_post(f"{server}/api/v1/scenarios/run", json=body)
             assert response.status_code == 400
             assert "looks like a path" in response.json()["message"]
             assert "root:" not in response.text  # no file content comes back
@@ -158,22 +162,24 @@ def test_path_fields(server: str, path: str) -> None:
     assert health.worst < 1
 
 
-def test_disconnect_during_a_long_run_cancels_it(server: str) -> None:
+def test_cancelling_a_long_run_records_nothing(server: str) -> None:
     text = (ROOT / "scenarios" / "measures-2025-09-01-wiod.yaml").read_text()
-    text = text.replace("title:", "title: disconnect test", 1)
+    text = text.replace("title:", "title: cancel test", 1)
     with HealthWatch(server) as health:
-        with pytest.raises(httpx.TimeoutException):
-            httpx.post(f"{server}/run", json={"scenario": text}, timeout=0.3)
+        accepted = httpx.post(f"{server}/api/v1/scenarios/run", json={"scenario": text}, timeout=5)
+        assert accepted.status_code == 202, accepted.text
+        job = accepted.json()["job_id"]
+        cancelled = httpx.delete(f"{server}/api/v1/jobs/{job}", timeout=5)
+        assert cancelled.status_code == 200, cancelled.text
         deadline = time.monotonic() + 15
         while True:
-            jobs = httpx.get(f"{server}/api/v1/jobs", timeout=5).json()["jobs"]
-            mine = [j for j in jobs if j["kind"] == "run"]
-            if mine and mine[0]["state"] in {"cancelled", "done", "failed"}:
+            state = httpx.get(f"{server}/api/v1/jobs/{job}", timeout=5).json()
+            if state["state"] in {"cancelled", "done", "failed"}:
                 break
             assert time.monotonic() < deadline
             time.sleep(0.05)
-    assert mine[0]["state"] == "cancelled"
+    assert state["state"] == "cancelled"
     listing = httpx.get(f"{server}/api/v1/runs", timeout=5)
     assert listing.status_code == 200, listing.text  # once seen failing here: say with what
-    assert not any("disconnect test" in r["title"] for r in listing.json()["runs"])
+    assert not any("cancel test" in r["title"] for r in listing.json()["runs"])
     assert health.worst < 1

@@ -53,7 +53,7 @@ def test_http_unknown_set_is_422() -> None:
     from tradewinds.server import create_app
 
     client = TestClient(create_app(), raise_server_exceptions=False)
-    response = client.post("/run", json={"scenario": BAD_SET})
+    response = client.post("/api/v1/scenarios/run", json={"scenario": BAD_SET})
     assert response.status_code == 422, response.text
     message = response.json()["message"]
     assert "Unknown elasticity set 'bw2007'" in message

@@ -118,17 +118,19 @@ def test_warm_solver_is_registered_and_matches_a_cold_solve(problem):
     at the same tolerance.
     """
     from tradewinds.models.multisector import MultiSectorModel
-    from tradewinds.scenarios.strategy import POLICY_TOL, WARM_SOLVERS
+    from tradewinds.models.registry import MODELS as REGISTRY
+    from tradewinds.scenarios.strategy import POLICY_TOL
 
-    assert "multi-sector" in WARM_SOLVERS
+    model = REGISTRY["multi-sector"]
+    assert model.warm_start
     spec = parse_scenario({"title": "t", "model": {"name": "multi-sector"}})
     base = economy()
     tariff = base[dims.TARIFF].copy()
     tariff.loc[{dims.EXPORTER: "BBB", dims.IMPORTER: "AAA"}] = 0.2
     cost = xr.ones_like(tariff)
-    first = WARM_SOLVERS["multi-sector"](spec.model, base, tariff, cost, None)
+    first = model.solve(spec.model, base, tariff, cost, tol=POLICY_TOL)
     tariff.loc[{dims.EXPORTER: "CCC", dims.IMPORTER: "AAA"}] = 0.25
-    warm = WARM_SOLVERS["multi-sector"](spec.model, base, tariff, cost, first)
+    warm = model.solve(spec.model, base, tariff, cost, warm=first, tol=POLICY_TOL)
     cold = MODELS["multi-sector"](spec.model, base, tariff, cost)
     np.testing.assert_allclose(
         warm.country["real_income_hat"], cold.country["real_income_hat"], rtol=0, atol=1e-9

@@ -244,12 +244,10 @@ def test_gradient_never_leaves_the_box():
 
 
 def test_any_registered_model_plugs_in_without_a_warm_start():
-    """A model without a WARM_SOLVERS entry (ignatenko2025) is solved cold through MODELS."""
-    from tradewinds.scenarios.runner import MODELS
-    from tradewinds.scenarios.strategy import WARM_SOLVERS
+    """A registered model without a warm start (ignatenko2025) is solved cold."""
+    from tradewinds.models.registry import MODELS
 
-    assert "ignatenko2025" in MODELS
-    assert "ignatenko2025" not in WARM_SOLVERS
+    assert not MODELS["ignatenko2025"].warm_start
     spec = parse_scenario(
         {
             "title": "t",

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tradewinds.core.errors import TradewindsError
+from tradewinds.policy.defaults import BOUNDS
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -260,15 +261,24 @@ def _counting(problem: TariffProblem, progress: Progress) -> None:
         problem.gradient = counted_gradient
 
 
-def _codes(values: list[str] | None) -> list[str] | None:
-    return None if values is None else [str(v).upper() for v in values]
+def _options(kind: str, opts: dict[str, Any]) -> Any:
+    """The job's options as the game's options record (defaults and ranges defined there)."""
+    from tradewinds.policy.options import (
+        NashOptions,
+        OptimalOptions,
+        StrategyOptions,
+        UnitedFrontOptions,
+    )
+
+    games: dict[str, type[StrategyOptions]] = {"optimal": OptimalOptions, "nash": NashOptions}
+    cls = games.get(kind, UnitedFrontOptions)
+    return cls.parse({k: v for k, v in opts.items() if k in cls.model_fields})
 
 
 def _strategy(spec: JobSpec, progress: Progress) -> dict[str, Any]:
     from tradewinds.scenarios.strategy import tariff_problem
 
-    opts = spec.options
-    bounds = tuple(opts.get("bounds") or (0.0, 2.0))
+    opts = _options(spec.kind, spec.options)
     with spec.scenario.materialised() as scenario:
         about = {
             "run_id": None,
@@ -281,46 +291,12 @@ def _strategy(spec: JobSpec, progress: Progress) -> dict[str, Any]:
         _counting(problem, progress)
         solver: dict[str, Any]
         if spec.kind == "optimal":
-            from tradewinds.policy.optimal import optimal_tariffs
-
-            members = _codes(opts["country"]) or []
-            instruments = [
-                problem.instrument(
-                    c,
-                    _codes(opts.get("against")),
-                    by_sector=bool(opts.get("by_sector")),
-                    sectors=opts.get("sectors"),
-                )
-                for c in members
-            ]
             with _mapper(spec) as mapper:
-                result: Any = optimal_tariffs(
-                    problem, instruments, opts.get("weights"), bounds=bounds, mapper=mapper
-                )
+                result: Any = opts.run(problem, mapper)
             solver = {"converged": True}
         elif spec.kind == "nash":
-            from tradewinds.policy.nash import nash_tariffs
-
-            who = _codes(opts.get("players")) or ["USA", "CAN", "MEX"]
-            instruments = [
-                problem.instrument(
-                    p,
-                    None if opts.get("against_all") else [q for q in who if q != p],
-                    by_sector=bool(opts.get("by_sector")),
-                    sectors=opts.get("sectors"),
-                )
-                for p in who
-            ]
             with _mapper(spec) as mapper:
-                result = nash_tariffs(
-                    problem,
-                    instruments,
-                    tol=float(opts.get("tol", 1e-7)),
-                    max_rounds=int(opts.get("max_rounds", 30)),
-                    bounds=bounds,
-                    mapper=mapper,
-                    order="sequential" if opts.get("sequential") else "simultaneous",
-                )
+                result = opts.run(problem, mapper)
             solver = {
                 "converged": result.converged,
                 "status": result.status,
@@ -330,20 +306,10 @@ def _strategy(spec: JobSpec, progress: Progress) -> dict[str, Any]:
         else:
             from tradewinds.policy.united_front import united_front
 
-            partners = _codes(opts.get("partners")) or ["CAN", "MEX"]
-            result = united_front(
-                problem,
-                threat,
-                threatener=str(opts.get("threatener", "USA")).upper(),
-                partners=(partners[0], partners[1]),
-                retaliation=opts.get("retaliation", "mirror"),
-                weights=opts.get("weights"),
-                deal_rate=opts.get("deal_rate"),
-            )
+            result = united_front(problem, threat, **opts.game())
             solver = {"converged": True, "equilibria": [list(c) for c in result.equilibria]}
-            draws = int(opts.get("draws") or 0)
-            if draws > 0:
-                return {**about, **_sensitivity(spec, scenario, result, solver, progress)}
+            if opts.draws > 0:
+                return {**about, **_sensitivity(spec, opts, scenario, result, solver, progress)}
     return {
         **about,
         "solver": solver,
@@ -352,7 +318,12 @@ def _strategy(spec: JobSpec, progress: Progress) -> dict[str, Any]:
 
 
 def _sensitivity(
-    spec: JobSpec, scenario: Any, game: Any, solver: dict[str, Any], progress: Progress
+    spec: JobSpec,
+    opts: Any,
+    scenario: Any,
+    game: Any,
+    solver: dict[str, Any],
+    progress: Progress,
 ) -> dict[str, Any]:
     """The united-front game across elasticity draws, as ``strategy united-front --draws``."""
     import pandas as pd
@@ -360,20 +331,10 @@ def _sensitivity(
     from tradewinds.policy.united_front import draw_elasticities
     from tradewinds.scenarios.strategy import united_front_sensitivity
 
-    opts = spec.options
-    draws = int(opts["draws"])
-    lo, hi = opts.get("eps_range") or (3.0, 8.0)
-    eps = draw_elasticities(draws, int(opts.get("seed", 7)), float(lo), float(hi))
+    draws = int(opts.draws)
+    eps = draw_elasticities(draws, opts.seed, *opts.eps_range)
     if spec.scenario.baseline is not None:
         scenario = scenario.model_copy(update={"baseline": spec.scenario.baseline})
-    partners = _codes(opts.get("partners")) or ["CAN", "MEX"]
-    options = {
-        "threatener": str(opts.get("threatener", "USA")).upper(),
-        "partners": (partners[0], partners[1]),
-        "retaliation": opts.get("retaliation", "mirror"),
-        "weights": opts.get("weights"),
-        "deal_rate": opts.get("deal_rate"),
-    }
     done = 0
 
     def counted(fn: Callable[[Any], Any], items: Any) -> list[Any]:
@@ -387,7 +348,7 @@ def _sensitivity(
 
     with _mapper(spec) as mapper:
         chosen = counted if spec.scheduler is None else mapper
-        sens = united_front_sensitivity(scenario, list(eps), mapper=chosen, **options)
+        sens = united_front_sensitivity(scenario, list(eps), mapper=chosen, **opts.game())
     progress(draws, draws, "draws")
     records = pd.concat([game.to_records(), sens.to_records(game.partners)], ignore_index=True)
     solver = {**solver, "draws": draws, "failed_draws": len(sens.failures)}
@@ -409,7 +370,7 @@ def _curve(spec: JobSpec, progress: Progress) -> dict[str, Any]:
 
     opts = spec.options
     points = int(opts.get("points", 21))
-    bounds = tuple(opts.get("bounds") or (0.0, 2.0))
+    bounds = tuple(opts.get("bounds") or BOUNDS)
     with spec.scenario.materialised() as scenario:
         about = {
             "run_id": None,

@@ -12,6 +12,7 @@ import typer
 
 from tradewinds.cli._display import WIDE_HELP
 from tradewinds.core.errors import ScenarioError
+from tradewinds.policy import defaults
 
 if TYPE_CHECKING:
     from tradewinds.policy.parallel import Mapper
@@ -58,8 +59,13 @@ def _labels(text: str | None) -> list[str] | None:
     return labels
 
 
-def _others(players: list[str], player: str) -> list[str]:
-    return [q for q in players if q != player]
+def _flag(name: str) -> str:
+    """The command-line option of an options field (``max_rounds`` -> ``--max-rounds``)."""
+    return "--" + name.replace("_", "-")
+
+
+def _show(pair: tuple[float, float]) -> str:
+    return ",".join(f"{v:g}" for v in pair)
 
 
 def _pair(text: str, option: str) -> tuple[float, float]:
@@ -91,7 +97,9 @@ BY_SECTOR = typer.Option(
 SECTORS = typer.Option(
     None, "--sectors", help="Only these sectors get their own rate (implies --by-sector)."
 )
-BOUNDS = typer.Option("0,2", "--bounds", help="Search box for every rate, e.g. 0,2 (0%-200%).")
+BOUNDS = typer.Option(
+    _show(defaults.BOUNDS), "--bounds", help="Search box for every rate, e.g. 0,2 (0%-200%)."
+)
 WORKERS = typer.Option(
     0, "--workers", help="Local Dask workers for parallel searches; 0 runs in-process."
 )
@@ -131,26 +139,31 @@ def optimal(
     from tradewinds.cli._common import console, progress_bar, write_records
     from tradewinds.cli._display import print_table
     from tradewinds.core import dims
-    from tradewinds.policy.optimal import optimal_tariffs, uniform_tariff_formula
+    from tradewinds.policy.optimal import uniform_tariff_formula
+    from tradewinds.policy.options import OptimalOptions
     from tradewinds.reporting.strategy import optimal_tables
     from tradewinds.scenarios import load_scenario
     from tradewinds.scenarios.strategy import tariff_problem
 
-    box = _pair(bounds, "--bounds")
+    opts = OptimalOptions.parse(
+        {
+            "country": _codes(country, "--country"),
+            "against": _codes(against, "--against") if against else None,
+            "weights": _weights(weights),
+            "by_sector": by_sector,
+            "sectors": _labels(sectors),
+            "bounds": _pair(bounds, "--bounds"),
+        },
+        _flag,
+    )
+    box = opts.bounds
     problem, _ = tariff_problem(load_scenario(scenario), baseline)
-    members = _codes(country, "--country")
-    partners = _codes(against, "--against") if against else None
-    chosen = _labels(sectors)
-    instruments = [
-        problem.instrument(c, partners, by_sector=by_sector, sectors=chosen) for c in members
-    ]
+    instruments = opts.instruments(problem)
     with (
         progress_bar("optimal tariffs", "model solves") as update,
         _mapper(workers, scheduler) as mapper,
     ):
-        result = optimal_tariffs(
-            problem, instruments, _weights(weights), bounds=box, mapper=mapper, progress=update
-        )
+        result = opts.run(problem, mapper, update)
     closed = None
     inst = instruments[0]
     if (
@@ -173,14 +186,22 @@ def optimal(
 @strategy_app.command("nash")
 def nash(
     scenario: Path = SCENARIO,
-    players: str = typer.Option("USA,CAN,MEX", "--players", help="Comma-separated players."),
+    players: str = typer.Option(
+        ",".join(defaults.PLAYERS), "--players", help="Comma-separated players."
+    ),
     against_all: bool = typer.Option(
         False, "--against-all", help="Players set tariffs on every country, not just each other."
     ),
     by_sector: bool = BY_SECTOR,
     sectors: str | None = SECTORS,
-    tol: float = typer.Option(1e-7, "--tol", help="Largest welfare gain (0.01 = 1%) at a Nash."),
-    max_rounds: int = typer.Option(30, "--max-rounds", help="Rounds of best responses."),
+    tol: float = typer.Option(
+        defaults.NASH_TOL, "--tol", help="Largest welfare gain (0.01 = 1%) at a Nash; 0 < tol < 1."
+    ),
+    max_rounds: int = typer.Option(
+        defaults.MAX_ROUNDS,
+        "--max-rounds",
+        help=f"Rounds of best responses (1 to {defaults.MAX_ROUNDS_LIMIT}).",
+    ),
     sequential: bool = typer.Option(
         False,
         "--sequential",
@@ -201,35 +222,30 @@ def nash(
     from tradewinds.cli._display import print_table
     from tradewinds.core.errors import ConvergenceError
     from tradewinds.core.solver import SolverReport
-    from tradewinds.policy.nash import nash_tariffs
+    from tradewinds.policy.options import NashOptions
     from tradewinds.reporting.strategy import nash_tables
     from tradewinds.scenarios import load_scenario
     from tradewinds.scenarios.strategy import tariff_problem
 
-    box = _pair(bounds, "--bounds")
+    opts = NashOptions.parse(
+        {
+            "players": _codes(players, "--players"),
+            "against_all": against_all,
+            "by_sector": by_sector,
+            "sectors": _labels(sectors),
+            "tol": tol,
+            "max_rounds": max_rounds,
+            "sequential": sequential,
+            "bounds": _pair(bounds, "--bounds"),
+        },
+        _flag,
+    )
     problem, _ = tariff_problem(load_scenario(scenario), baseline)
-    who = _codes(players, "--players")
-    chosen = _labels(sectors)
-    instruments = [
-        problem.instrument(
-            p, None if against_all else _others(who, p), by_sector=by_sector, sectors=chosen
-        )
-        for p in who
-    ]
     with (
         progress_bar("tariff war", "best responses") as update,
         _mapper(workers, scheduler) as mapper,
     ):
-        result = nash_tariffs(
-            problem,
-            instruments,
-            tol=tol,
-            max_rounds=max_rounds,
-            bounds=box,
-            mapper=mapper,
-            order="sequential" if sequential else "simultaneous",
-            progress=update,
-        )
+        result = opts.run(problem, mapper, update)
     out = console()
     for table in nash_tables(result):
         print_table(out, table, wide=wide, drop=("name", "against"))
@@ -239,15 +255,19 @@ def nash(
     if not result.converged:
         raise ConvergenceError(
             f"tariff war: {result.message()}",
-            SolverReport(False, len(result.path), float("nan"), tol, 0.0, "best responses"),
+            SolverReport(False, len(result.path), float("nan"), opts.tol, 0.0, "best responses"),
         )
 
 
 @strategy_app.command("united-front")
 def united_front_cmd(
     scenario: Path = typer.Argument(..., help="Scenario YAML with the threat."),
-    threatener: str = typer.Option("USA", "--threatener", help="Country making the threat."),
-    partners: str = typer.Option("CAN,MEX", "--partners", help="The two partners (row, column)."),
+    threatener: str = typer.Option(
+        defaults.THREATENER, "--threatener", help="Country making the threat."
+    ),
+    partners: str = typer.Option(
+        ",".join(defaults.PARTNERS), "--partners", help="The two partners (row, column)."
+    ),
     retaliation: str = typer.Option(
         "mirror", "--retaliation", help="How a partner retaliates alone: mirror or optimal."
     ),
@@ -255,28 +275,39 @@ def united_front_cmd(
         None, "--weights", help="Weights of the joint optimum, e.g. CAN=1,MEX=1 (default equal)."
     ),
     deal_rate: float | None = typer.Option(
-        None, "--deal-rate", help="US rate kept on a partner that takes the deal (default: none)."
+        None,
+        "--deal-rate",
+        help="Price of a separate deal: the threatener's rate kept on a partner that takes it "
+        "(default: none, so a deal lifts every new tariff at no cost).",
     ),
     draws: int = typer.Option(0, "--draws", help="Elasticity draws for the sensitivity."),
-    seed: int = typer.Option(7, "--seed", help="Seed of the elasticity draws."),
+    seed: int = typer.Option(defaults.SEED, "--seed", help="Seed of the elasticity draws (>= 0)."),
     eps_range: str = typer.Option(
-        "3,8", "--eps-range", help="Draws are uniform on this elasticity range."
+        _show(defaults.EPS_RANGE), "--eps-range", help="Draws are uniform on this elasticity range."
     ),
     workers: int = WORKERS,
     scheduler: str | None = SCHEDULER,
     baseline: str | None = BASELINE,
     output: Path | None = OUTPUT,
-    html: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML chart."),
+    html: Path | None = typer.Option(
+        None, "--html", help="Write a self-contained HTML chart (.html or .htm)."
+    ),
     wide: bool = WIDE,
 ) -> None:
-    """The 4x4 game of two partners facing a threat: accept, alone, joint or deal."""
+    """The 4x4 game of two partners facing a threat: accept, alone, joint or deal.
+
+    Unless --deal-rate prices it, a separate deal lifts every new tariff on the partner at no
+    cost, so (deal, deal) is always an equilibrium.
+    """
     from tradewinds.cli._common import check_output
 
     check_output(output)
+    check_output(html, (".html", ".htm"))
     import pandas as pd
 
     from tradewinds.cli._common import console, progress_bar, solving, write_records
     from tradewinds.cli._display import print_table
+    from tradewinds.policy.options import UnitedFrontOptions
     from tradewinds.policy.united_front import draw_elasticities, united_front
     from tradewinds.reporting.strategy import united_front_html, united_front_tables
     from tradewinds.scenarios import load_scenario
@@ -287,21 +318,27 @@ def united_front_cmd(
         raise ScenarioError(f"--partners needs exactly two countries; got {pair}.")
     if retaliation not in ("mirror", "optimal"):
         raise ScenarioError(f"--retaliation must be mirror or optimal; got {retaliation!r}.")
+    opts = UnitedFrontOptions.parse(
+        {
+            "threatener": threatener,
+            "partners": (pair[0], pair[1]),
+            "retaliation": retaliation,
+            "weights": _weights(weights),
+            "deal_rate": deal_rate,
+            "draws": draws,
+            "seed": seed,
+            "eps_range": _pair(eps_range, "--eps-range"),
+        },
+        _flag,
+    )
+    options = opts.game()
     spec = load_scenario(scenario)
-    options = {
-        "threatener": threatener.upper(),
-        "partners": (pair[0], pair[1]),
-        "retaliation": retaliation,
-        "weights": _weights(weights),
-        "deal_rate": deal_rate,
-    }
     problem, threat = tariff_problem(spec, baseline, status_quo="baseline")
     with solving("solving the 4x4 game"):
-        game = united_front(problem, threat, **options)  # type: ignore[arg-type]
+        game = united_front(problem, threat, **options)
     sens = None
-    if draws > 0:
-        lo, hi = _pair(eps_range, "--eps-range")
-        eps = draw_elasticities(draws, seed, lo, hi)
+    if opts.draws > 0:
+        eps = draw_elasticities(opts.draws, opts.seed, *opts.eps_range)
         if baseline is not None:
             spec = spec.model_copy(update={"baseline": baseline})
         with (

@@ -289,6 +289,24 @@ def _solver(
     raise ScenarioError(f"Unknown model {model!r}; choose one-sector or multi-sector.")
 
 
+def _cut_cells(
+    baseline: xr.Dataset,
+    like: xr.DataArray,
+    pairs: Sequence[tuple[str, str]],
+    sectors: Sequence[str],
+) -> xr.DataArray:
+    """Cells (shaped as ``like``) the cut applies to: both ways of each pair, in ``sectors``."""
+    mask = xr.zeros_like(like, dtype=bool)
+    for a, b in pairs:
+        mask.loc[{dims.EXPORTER: [a, b], dims.IMPORTER: [b, a], dims.SECTOR: list(sectors)}] = True
+    off = xr.DataArray(
+        ~np.eye(baseline.sizes[dims.EXPORTER], dtype=bool),
+        dims=(dims.EXPORTER, dims.IMPORTER),
+        coords={d: baseline[d].values for d in (dims.EXPORTER, dims.IMPORTER)},
+    )
+    return mask & off
+
+
 def solve_cut(
     baseline: xr.Dataset,
     pairs: Sequence[tuple[str, str]],
@@ -334,15 +352,7 @@ def solve_cut(
         raise ScenarioError(f"Bracket {bracket!r} must satisfy 0 < low < high.")
     secs = resolve_sectors(baseline, sectors)
     base_cost = xr.ones_like(baseline[dims.TARIFF]) if trade_cost_hat is None else trade_cost_hat
-    mask = xr.zeros_like(base_cost, dtype=bool)
-    for a, b in pairs:
-        mask.loc[{dims.EXPORTER: [a, b], dims.IMPORTER: [b, a], dims.SECTOR: secs}] = True
-    off = xr.DataArray(
-        ~np.eye(baseline.sizes[dims.EXPORTER], dtype=bool),
-        dims=(dims.EXPORTER, dims.IMPORTER),
-        coords={d: baseline[d].values for d in (dims.EXPORTER, dims.IMPORTER)},
-    )
-    mask = mask & off
+    mask = _cut_cells(baseline, base_cost, pairs, secs)
     solve = _solver(baseline, model)
     state: dict[str, Any] = {"prev": None, "n": 0, "eq": {}}
 

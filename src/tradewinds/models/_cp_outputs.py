@@ -78,8 +78,6 @@ def package(
     m0 = imports(base, eco.tariff)
     m1 = imports(new, t_new)
     w_hat = np.exp(new.x - base.x)
-    p_hat_nj = np.exp(new.log_p - base.log_p)
-    c_hat = np.exp(new.log_c - base.log_c)
     p_hat = np.exp((eco.alpha * (new.log_p - base.log_p)).sum(axis=1))
     labour0 = np.exp(base.x) * eco.va
     labour1 = np.exp(new.x) * eco.va
@@ -118,42 +116,8 @@ def package(
             {k: (dims.COUNTRY, v) for k, v in country_vars.items()},
             coords={dims.COUNTRY: data.countries},
         )
-        sec = {dims.COUNTRY: data.countries, dims.SECTOR: data.sectors}
-        pair = (dims.COUNTRY, dims.SECTOR)
-        output0 = base.output
-        output1 = new.output
-        units = {"units": str(baseline.attrs.get("units", ""))}
-        sector = xr.Dataset(
-            {
-                "price_hat": (pair, p_hat_nj),
-                "unit_cost_hat": (pair, c_hat),
-                "gross_output_hat": (pair, output1 / output0),
-                "value_added_hat": (pair, (eco.gva * output1) / (eco.gva * output0)),
-                "gross_output": (pair, output1 * scale, units),
-                "gross_output_baseline": (pair, output0 * scale, units),
-                "value_added": (pair, eco.gva * output1 * scale, units),
-                "value_added_baseline": (pair, eco.gva * output0 * scale, units),
-                "tot_contribution": (pair, 100 * parts["tot"], {"units": "percentage points"}),
-                "vot_contribution": (pair, 100 * parts["vot"], {"units": "percentage points"}),
-            },
-            coords=sec,
-        )
-        bil = {
-            dims.EXPORTER: data.countries,
-            dims.IMPORTER: data.countries,
-            dims.SECTOR: data.sectors,
-        }
-        order = (dims.EXPORTER, dims.IMPORTER, dims.SECTOR)
-        bilateral = xr.Dataset(
-            {
-                "trade_baseline": (order, m0.transpose(2, 1, 0) * scale),
-                "trade": (order, m1.transpose(2, 1, 0) * scale),
-                "trade_hat": (order, (m1 / m0).transpose(2, 1, 0)),
-                "tariff_baseline": (order, eco.tariff.transpose(2, 1, 0)),
-                "tariff": (order, t_new.transpose(2, 1, 0)),
-            },
-            coords=bil,
-        )
+        sector = _sector(baseline, data, base, new, parts)
+        bilateral = _bilateral(data, m0, m1, t_new)
     params: dict[str, Any] = {
         "closure": model.closure,
         "tol": model.tol,
@@ -206,4 +170,50 @@ def welfare_by_partner(eq: Equilibrium) -> xr.Dataset:
             "vot_contribution": (dims3, 100 * vot, units),
         },
         coords=coords,
+    )
+
+
+def _sector(
+    baseline: xr.Dataset, data: _Data, base: State, new: State, parts: dict[str, Array]
+) -> xr.Dataset:
+    """Prices, output and value added by (country, sector), with the welfare contributions."""
+    eco, scale = data.eco, data.scale
+    pair = (dims.COUNTRY, dims.SECTOR)
+    output0, output1 = base.output, new.output
+    units = {"units": str(baseline.attrs.get("units", ""))}
+    points = {"units": "percentage points"}
+    return xr.Dataset(
+        {
+            "price_hat": (pair, np.exp(new.log_p - base.log_p)),
+            "unit_cost_hat": (pair, np.exp(new.log_c - base.log_c)),
+            "gross_output_hat": (pair, output1 / output0),
+            "value_added_hat": (pair, (eco.gva * output1) / (eco.gva * output0)),
+            "gross_output": (pair, output1 * scale, units),
+            "gross_output_baseline": (pair, output0 * scale, units),
+            "value_added": (pair, eco.gva * output1 * scale, units),
+            "value_added_baseline": (pair, eco.gva * output0 * scale, units),
+            "tot_contribution": (pair, 100 * parts["tot"], points),
+            "vot_contribution": (pair, 100 * parts["vot"], points),
+        },
+        coords={dims.COUNTRY: data.countries, dims.SECTOR: data.sectors},
+    )
+
+
+def _bilateral(data: _Data, m0: Array, m1: Array, t_new: Array) -> xr.Dataset:
+    """Trade flows and tariffs by (exporter, importer, sector), before and after."""
+    order = (dims.EXPORTER, dims.IMPORTER, dims.SECTOR)
+    scale = data.scale
+    return xr.Dataset(
+        {
+            "trade_baseline": (order, m0.transpose(2, 1, 0) * scale),
+            "trade": (order, m1.transpose(2, 1, 0) * scale),
+            "trade_hat": (order, (m1 / m0).transpose(2, 1, 0)),
+            "tariff_baseline": (order, data.eco.tariff.transpose(2, 1, 0)),
+            "tariff": (order, t_new.transpose(2, 1, 0)),
+        },
+        coords={
+            dims.EXPORTER: data.countries,
+            dims.IMPORTER: data.countries,
+            dims.SECTOR: data.sectors,
+        },
     )

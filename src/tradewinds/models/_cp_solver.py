@@ -10,14 +10,14 @@ The Jacobian ``dF/dx`` is analytic: the implicit derivatives of prices and spend
 linearised (10)-(13) for all N directions at once, by the same batched products as the residual.
 It is computed exactly at the start, updated by Broyden's rank-one formula after each step and
 recomputed exactly whenever an updated one fails to give a step that reduces the residual; a
-counterfactual starts from the baseline solve's last Jacobian. Steps are halved while the
-residual norm does not fall (no damping factor to tune) and capped in size.
+counterfactual starts from the baseline solve's last Jacobian. The iteration itself (Broyden
+updates, the capped step and its line search) is the models' one Newton routine,
+:mod:`._newton`; this module states the equations (:class:`_LabourMarket`).
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -33,14 +33,25 @@ from tradewinds.models._cp_kernels import (
     solve_expenditure,
     solve_prices,
 )
+from tradewinds.models._newton import Problem, Settings
+from tradewinds.models._newton import solve as solve_newton
 
 #: Tolerance of the inner fixed points, well below the outer tolerance.
 INNER_TOL = 1e-14
 #: Relative accuracy of the Jacobian's linear solves (Newton needs no more).
 JACOBIAN_TOL = 1e-6
-#: Largest Newton step in any coordinate of ``log w_hat``.
-MAX_STEP = 2.0
-MAX_HALVINGS = 30
+#: How Newton iterates: Broyden updates between exact Jacobians; a step with an updated one is
+#: tried at full length only; steps are at most 2 in any coordinate of ``log w_hat``.
+SETTINGS = Settings(
+    advice="the shock may be too extreme for this baseline or the deficits too large for the "
+    "closure (the equilibrium may not exist under it)",
+    method="newton-broyden on log wages (analytic jacobian)",
+    update="broyden",
+    max_step=2.0,
+    halvings=30,
+    stale_halvings=1,
+    slack=1e-15,
+)
 
 
 @dataclass(frozen=True)
@@ -88,6 +99,7 @@ class State:
     residual: Array  # labour-market excess demand relative to labour income (N,)
     inner_ok: bool
     inner_tol: float
+    f: Array  # Newton's residual: ``residual`` with the numéraire in the largest country's row
     d_price: Array | None = None  # last Jacobian's price derivatives, to warm-start the next
     d_spend: Array | None = None
     jac: Array | None = None  # last Jacobian used, for a nearby solve to start from
@@ -119,7 +131,11 @@ def evaluate(
     residual = (eco.gva * output).sum(axis=1) / labour - 1
     ok = bool(err_p <= 1e3 * inner_tol and err_x <= 1e3 * inner_tol)
     ok = ok and bool(np.all(np.isfinite(residual)))
-    return State(x, log_p, log_c, pi_new, spend, output, residual, ok, inner_tol)
+    f = residual.copy()
+    f[int(np.argmax(eco.va))] = labour.sum() / eco.va.sum() - 1
+    if not ok:  # the line search rejects a point whose prices or spending did not solve
+        f[:] = np.inf
+    return State(x, log_p, log_c, pi_new, spend, output, residual, ok, inner_tol, f)
 
 
 @dataclass(frozen=True)
@@ -202,6 +218,48 @@ def linearize(
     return Linearization(np.asarray(jac), dp, dx, dm)
 
 
+class _LabourMarket(Problem[State]):
+    """Labour-market clearing in ``x = log w_hat``, one equation replaced by the numéraire.
+
+    Far from the solution the inner fixed points are solved only as tightly as the outer
+    residual warrants (``inner``), from a first-order prediction by the last Jacobian's
+    derivatives; a converged point is re-evaluated at the full inner tolerance (``refine``).
+    """
+
+    def __init__(self, eco: Economy, shock: Shock, deficit: Deficits, warm: State | None) -> None:
+        self.eco, self.shock, self.deficit, self.warm = eco, shock, deficit, warm
+        self.derivs: tuple[Array | None, Array | None] = (
+            (warm.d_price, warm.d_spend) if warm is not None else (None, None)
+        )
+
+    def evaluate(self, x: Array, origin: State | None) -> State:
+        if origin is None:
+            return evaluate(self.eco, self.shock, self.deficit, x, self.warm)
+        d_price, d_spend = self.derivs
+        move = x - origin.x
+        guess = None if d_price is None or d_spend is None else (d_price @ move, d_spend @ move)
+        inner = float(np.clip(1e-4 * np.max(np.abs(origin.f)), INNER_TOL, 1e-6))
+        return evaluate(self.eco, self.shock, self.deficit, x, origin, inner, guess)
+
+    def jacobian(self, point: State) -> Array:
+        lin = linearize(self.eco, self.shock, point, self.derivs, self.deficit)
+        self.derivs = (lin.d_price, lin.d_spend)
+        self.pin(lin.jac, point)
+        return lin.jac
+
+    def pin(self, jac: Array, point: State) -> None:
+        jac[int(np.argmax(self.eco.va)), :] = self.eco.va * np.exp(point.x) / self.eco.va.sum()
+
+    def error(self, point: State) -> float:
+        err = max(float(np.max(np.abs(point.f))), float(np.max(np.abs(point.residual))))
+        return err if np.isfinite(err) else float("inf")
+
+    def refine(self, point: State) -> State | None:
+        if point.inner_tol <= INNER_TOL:
+            return None
+        return evaluate(self.eco, self.shock, self.deficit, point.x, point)
+
+
 def solve(
     eco: Economy,
     shock: Shock,
@@ -215,109 +273,23 @@ def solve(
     """Solve for ``x = log w_hat``; raise :class:`ConvergenceError` if the tolerance is not met.
 
     ``warm`` (a nearby solution, e.g. the baseline equilibrium) supplies the starting point, the
-    Jacobian and the derivatives used to predict inner solutions. Inexact: far from the solution
-    the inner fixed points are solved only as tightly as the outer residual warrants; the point
-    accepted as the solution is always re-evaluated at the full inner tolerance.
+    Jacobian and the derivatives used to predict inner solutions. The shared Newton routine
+    (:mod:`._newton`) runs with Broyden updates between exact Jacobians; the point accepted as
+    the solution is always evaluated at the full inner tolerance.
     """
-    start = time.perf_counter()
     n, _ = eco.shape
-    top = int(np.argmax(eco.va))
-    world = eco.va.sum()
-
-    def system(s: State) -> Array:
-        f = s.residual.copy()
-        f[top] = (np.exp(s.x) * eco.va).sum() / world - 1
-        return f
-
-    def inner(f: Array) -> float:
-        return float(np.clip(1e-4 * np.max(np.abs(f)), INNER_TOL, 1e-6))
-
-    state = evaluate(eco, shock, deficit, np.zeros(n) if warm is None else warm.x, warm)
-    iterations = 0
-
-    def report(converged: bool) -> SolverReport:
-        return SolverReport(
-            converged=converged,
-            iterations=iterations,
-            max_residual=float(np.max(np.abs(state.residual))),
-            tolerance=tol,
-            seconds=time.perf_counter() - start,
-            method="newton-broyden on log wages (analytic jacobian)",
-        )
-
-    if not state.inner_ok:
+    problem = _LabourMarket(eco, shock, deficit, warm)
+    settings = replace(SETTINGS, tol=tol, max_iter=max_iter, what=what)
+    first = problem.evaluate(np.zeros(n) if warm is None else warm.x, None)
+    if not first.inner_ok:
+        report = SolverReport(False, 0, problem.error(first), tol, 0.0, settings.method)
         raise ConvergenceError(
             f"{what}: prices or spending have no solution at the baseline wages; check that "
             "input-output shares sum below one and final-demand shares sum to one",
-            report(False),
+            report,
         )
-    f = system(state)
-    norm = float(np.linalg.norm(f))
-    last_jac: Array | None = None
-    jac: Array | None = None if warm is None or warm.jac is None else warm.jac.copy()
-    fresh = False
-    derivs: tuple[Array | None, Array | None] = (
-        (warm.d_price, warm.d_spend) if warm is not None else (None, None)
-    )
-    while True:
-        if float(np.max(np.abs(f))) <= tol and float(np.max(np.abs(state.residual))) <= tol:
-            if state.inner_tol <= INNER_TOL:
-                break
-            state = evaluate(eco, shock, deficit, state.x, state)
-            f = system(state)
-            norm = float(np.linalg.norm(f))
-            continue
-        if iterations >= max_iter:
-            raise ConvergenceError(
-                f"{what}: no solution within {max_iter} Newton iterations; the shock may be "
-                "too extreme for this baseline or the deficits too large for the closure",
-                report(False),
-            )
-        iterations += 1
-        if jac is None:
-            lin = linearize(eco, shock, state, derivs, deficit)
-            jac, derivs = lin.jac, (lin.d_price, lin.d_spend)
-            fresh = True
-        jac[top, :] = eco.va * np.exp(state.x) / world
-        try:
-            step = np.linalg.solve(jac, -f)
-        except np.linalg.LinAlgError:
-            step = np.linalg.lstsq(jac, -f, rcond=None)[0]
-        biggest = float(np.max(np.abs(step)))
-        if not np.isfinite(biggest):
-            raise ConvergenceError(f"{what}: the Jacobian is singular", report(False))
-        if biggest > MAX_STEP:
-            step *= MAX_STEP / biggest
-        alpha = 1.0
-        accepted = None
-        for _ in range(MAX_HALVINGS if fresh else 1):
-            move = alpha * step
-            guess = None
-            if derivs[0] is not None and derivs[1] is not None:
-                guess = (derivs[0] @ move, derivs[1] @ move)
-            trial = evaluate(eco, shock, deficit, state.x + move, state, inner(f), guess)
-            f_new = system(trial)
-            norm_new = float(np.linalg.norm(f_new))
-            if trial.inner_ok and norm_new < norm * (1 - 1e-4 * alpha) + 1e-15:
-                accepted = trial
-                break
-            alpha *= 0.5
-        if accepted is None:
-            if not fresh:  # the reused Jacobian went stale: recompute it at this point
-                jac = None
-                continue
-            raise ConvergenceError(
-                f"{what}: Newton steps no longer reduce the labour-market residual; "
-                "the equilibrium may not exist under this closure (large deficits) "
-                "or the shock is extreme",
-                report(False),
-            )
-        # Broyden's rank-one update keeps the Jacobian current between exact evaluations; it
-        # is recomputed exactly when a step with the updated one fails to reduce the residual.
-        s_vec = accepted.x - state.x
-        jac = jac + np.outer(f_new - f - jac @ s_vec, s_vec) / float(s_vec @ s_vec)
-        fresh = False
-        last_jac = jac
-        state, f, norm = accepted, f_new, norm_new
-    state = State(**{**state.__dict__, "d_price": derivs[0], "d_spend": derivs[1], "jac": last_jac})
-    return state, report(True)
+    jac0 = None if warm is None or warm.jac is None else warm.jac
+    solution = solve_newton(problem, first, settings, jacobian=jac0)
+    d_price, d_spend = problem.derivs
+    state = replace(solution.point, d_price=d_price, d_spend=d_spend, jac=solution.jacobian)
+    return state, solution.report

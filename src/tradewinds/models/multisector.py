@@ -34,7 +34,6 @@ import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Literal
 
 import numpy as np
 import xarray as xr
@@ -45,9 +44,12 @@ from tradewinds.core.solver import SolverReport
 from tradewinds.models import _cp_adjoint, _cp_solver
 from tradewinds.models._cp_kernels import Array, Economy, Shock, make_shock
 from tradewinds.models._cp_outputs import package, welfare_by_partner
+from tradewinds.models._newton import TOL
+from tradewinds.models.closures import Closure, check_closure
 from tradewinds.models.equilibrium import Equilibrium
 
 __all__ = [
+    "Closure",
     "MultiSectorModel",
     "PreparedBaseline",
     "prepare_baseline",
@@ -56,12 +58,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-Closure = Literal["fixed", "balanced", "ratio"]
-CLOSURES: tuple[Closure, ...] = ("fixed", "balanced", "ratio")
-
-#: Default convergence tolerance: max labour-market excess demand relative to labour income.
-TOL = 1e-10
 
 
 @dataclass(frozen=True)
@@ -86,11 +82,7 @@ class MultiSectorModel:
     tol: float = TOL
 
     def __post_init__(self) -> None:
-        if self.closure not in CLOSURES:
-            raise ScenarioError(
-                f"Unknown closure {self.closure!r} for the multi-sector model; choose one of "
-                f"{', '.join(CLOSURES)}."
-            )
+        check_closure(self.closure, "multi-sector")
 
     def solve(
         self,

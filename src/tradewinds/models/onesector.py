@@ -41,15 +41,16 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tradewinds.core import dims
 from tradewinds.core.errors import ConvergenceError, ScenarioError
 from tradewinds.core.solver import SolverReport
-from tradewinds.models._newton import Array, newton
+from tradewinds.models._newton import TOL, Array, newton
 from tradewinds.models._threads import single_blas_thread
+from tradewinds.models.closures import Closure, check_closure
 
 if TYPE_CHECKING:  # xarray (and pandas under it) load with the first labelled solve
     import xarray as xr
@@ -57,12 +58,6 @@ if TYPE_CHECKING:  # xarray (and pandas under it) load with the first labelled s
     from tradewinds.models.equilibrium import Equilibrium
 
 log = logging.getLogger(__name__)
-
-Closure = Literal["fixed", "balanced", "ratio"]
-CLOSURES: tuple[Closure, ...] = ("fixed", "balanced", "ratio")
-
-#: Default convergence tolerance: max excess demand relative to income.
-TOL = 1e-10
 
 
 @dataclass(frozen=True)
@@ -108,6 +103,74 @@ def _shares(log_base: Array, x: Array, eps: float) -> tuple[Array, Array]:
     return a / total, log_phat
 
 
+def _log_base(base: _Base, new_tariff: Array, trade_cost_hat: Array | None, eps: float) -> Array:
+    """``log lambda - eps log tau_hat``, ``tau_hat_in = (1 + t'_in) / (1 + t_in) d_hat_in``.
+
+    The tariff term is exactly zero where a tariff is unchanged (most pairs): only the changed
+    cells are computed, and the cost term only when some cost changes.
+    """
+    with np.errstate(divide="ignore"):
+        log_base = np.log(base.lam)
+    changed = None if new_tariff is base.tariff else new_tariff != base.tariff
+    log_tariff = None
+    if changed is not None and changed.any():
+        log_tariff = np.log1p(new_tariff[changed]) - np.log1p(base.tariff[changed])
+    if trade_cost_hat is not None and not np.all(trade_cost_hat == 1):
+        log_tau = np.log(trade_cost_hat)
+        if log_tariff is not None:
+            log_tau[changed] += log_tariff
+        log_base -= eps * log_tau
+    elif log_tariff is not None:
+        log_base[changed] -= eps * log_tariff
+    out: Array = log_base
+    return out
+
+
+def _expenditure(
+    lam_new: Array, wy: Array, m: Array, deficit_new: Array, ratio: Array | None
+) -> tuple[Array, Array, Array]:
+    """``E'`` by (3) or (3r), ``s`` and ``a``; (3r) is ``E'_n = a_n w_n Y_n / (1 - s_n)``."""
+    s = (lam_new * m).sum(axis=0)
+    if ratio is None:
+        return (wy + deficit_new) / (1 - s), s, np.ones(wy.size)
+    a = ratio * (wy.sum() / (ratio * wy).sum())  # kappa phi_n
+    return a * wy / (1 - s), s, a
+
+
+def _jacobian(
+    eps: float,
+    m: Array,
+    lam_new: Array,
+    e_new: Array,
+    at: tuple[Array, Array, Array],
+    ratio: bool,
+) -> Array:
+    """Jacobian of the relative market-clearing residuals (4) in ``x = log w_hat``.
+
+    ``at`` is ``(s, a, w_hat Y)`` of :func:`_expenditure` at the point; ``ratio`` says whether
+    expenditure follows (3r). The caller overwrites the numéraire's row.
+    """
+    s, a, wy = at
+    n = wy.size
+    ab = lam_new * (1 - m)  # A_in
+    bb = ab * e_new  # B_in
+    sales = bb.sum(axis=1)
+    # dE'_n/dx_k at fixed kappa:
+    #   diag(a_n w_n Y_n / (1 - s_n)) + c_n (-eps) lambda'_kn (m_kn - s_n)
+    c = e_new / (1 - s)
+    g = -eps * (c[None, :] * lam_new * (m - s[None, :])).T
+    g[np.diag_indices(n)] += a * wy / (1 - s)
+    if ratio:
+        # (3r) through kappa: dE'_n/dx_k += (E'_n / kappa) dkappa/dx_k, where
+        # dkappa/dx_k = w_k Y_k (1 - kappa phi_k) / sum_i phi_i w_i Y_i.
+        g += np.outer(e_new, wy * (1 - a) / a.dot(wy))
+    dz = eps * bb @ lam_new.T + ab @ g
+    dz[np.diag_indices(n)] -= eps * sales
+    jac: Array = dz / wy[:, None]
+    jac[np.diag_indices(n)] -= sales / wy
+    return jac
+
+
 @single_blas_thread
 def solve_wages(
     base: _Base,
@@ -134,22 +197,7 @@ def solve_wages(
     """
     y = base.income
     m = new_tariff / (1 + new_tariff)
-    with np.errstate(divide="ignore"):
-        log_base = np.log(base.lam)
-    # minus eps log tau_hat_in, where tau_hat_in = (1 + t'_in) / (1 + t_in) d_hat_in. The
-    # tariff term is exactly zero where a tariff is unchanged (most pairs): only the changed
-    # cells are computed, and the cost term only when some cost changes.
-    changed = None if new_tariff is base.tariff else new_tariff != base.tariff
-    log_tariff = None
-    if changed is not None and changed.any():
-        log_tariff = np.log1p(new_tariff[changed]) - np.log1p(base.tariff[changed])
-    if trade_cost_hat is not None and not np.all(trade_cost_hat == 1):
-        log_tau = np.log(trade_cost_hat)
-        if log_tariff is not None:
-            log_tau[changed] += log_tariff
-        log_base -= eps * log_tau
-    elif log_tariff is not None:
-        log_base[changed] -= eps * log_tariff
+    log_base = _log_base(base, new_tariff, trade_cost_hat, eps)
     n = y.size
     world = y.sum()
     # Walras' law makes one market redundant; drop the largest, whose relative residual then
@@ -157,12 +205,7 @@ def solve_wages(
     top = int(np.argmax(y))
 
     def expenditure(lam_new: Array, wy: Array) -> tuple[Array, Array, Array]:
-        """``E'`` by (3) or (3r), ``s`` and ``a``; (3r) is ``E'_n = a_n w_n Y_n / (1 - s_n)``."""
-        s = (lam_new * m).sum(axis=0)
-        if ratio is None:
-            return (wy + deficit_new) / (1 - s), s, np.ones(n)
-        a = ratio * (wy.sum() / (ratio * wy).sum())  # kappa phi_n
-        return a * wy / (1 - s), s, a
+        return _expenditure(lam_new, wy, m, deficit_new, ratio)
 
     last: dict[str, Any] = {}
 
@@ -183,42 +226,29 @@ def solve_wages(
         f[top] = numeraire
 
         def jacobian() -> Array:
-            # dE'_n/dx_k at fixed kappa:
-            #   diag(a_n w_n Y_n / (1 - s_n)) + c_n (-eps) lambda'_kn (m_kn - s_n)
-            c = e_new / (1 - s)
-            g = -eps * (c[None, :] * lam_new * (m - s[None, :])).T
-            g[np.diag_indices(n)] += a * wy / (1 - s)
-            if ratio is not None:
-                # (3r) through kappa: dE'_n/dx_k += (E'_n / kappa) dkappa/dx_k, where
-                # dkappa/dx_k = w_k Y_k (1 - kappa phi_k) / sum_i phi_i w_i Y_i.
-                g += np.outer(e_new, wy * (1 - a) / a.dot(wy))
-            dz = eps * bb @ lam_new.T + ab @ g
-            dz[np.diag_indices(n)] -= eps * sales
-            jac = dz / wy[:, None]
-            jac[np.diag_indices(n)] -= sales / wy
+            jac = _jacobian(eps, m, lam_new, e_new, (s, a, wy), ratio is not None)
             jac[top, :] = wy / world
             return jac
 
         return f, jacobian
 
+    def sales_at(x: Array) -> tuple[Array, Array]:
+        """Sales (the right side of eq. 4) and income ``w_hat Y`` at ``x``."""
+        wy = np.exp(x) * y
+        lam_new, _ = _shares(log_base, x, eps)
+        e_new = expenditure(lam_new, wy)[0]
+        return (lam_new * (1 - m) * e_new).sum(axis=1), wy
+
     def measure(x: Array) -> float:
         if last.get("x") is x:
             return float(last["err"])
-        w = np.exp(x)
-        wy = w * y
-        lam_new, _ = _shares(log_base, x, eps)
-        e_new = expenditure(lam_new, wy)[0]
-        sales = (lam_new * (1 - m) * e_new).sum(axis=1)
+        sales, wy = sales_at(x)
         return max(float(np.max(np.abs(sales / wy - 1))), abs(float(wy.sum() / world) - 1))
 
     def tatonnement(x: Array) -> Array:
         # Raise the wage where sales exceed income; 1 + eps approximates minus the own-wage
         # elasticity of excess demand. Then restore the numéraire.
-        w = np.exp(x)
-        wy = w * y
-        lam_new, _ = _shares(log_base, x, eps)
-        e_new = expenditure(lam_new, wy)[0]
-        sales = (lam_new * (1 - m) * e_new).sum(axis=1)
+        sales, wy = sales_at(x)
         step = np.clip(np.log(np.maximum(sales, 1e-300) / wy) / (1 + eps), -1.0, 1.0)
         x_new = x + step
         return np.asarray(x_new - np.log((np.exp(x_new) * y).sum() / world))
@@ -263,10 +293,7 @@ class OneSectorModel:
     def __post_init__(self) -> None:
         if not np.isfinite(self.eps) or self.eps <= 0:
             raise ScenarioError(f"Trade elasticity eps={self.eps!r} must be a positive number.")
-        if self.closure not in CLOSURES:
-            raise ScenarioError(
-                f"Unknown closure {self.closure!r}; choose one of {', '.join(CLOSURES)}."
-            )
+        check_closure(self.closure, "one-sector")
 
     def solve(
         self,

@@ -25,6 +25,7 @@ import pandas as pd
 from tradewinds.core import dims
 from tradewinds.core.errors import ScenarioError
 from tradewinds.models.equilibrium import Equilibrium
+from tradewinds.policy.defaults import MAX_ROUNDS, NASH_TOL
 from tradewinds.policy.optimal import XTOL, OptimalTariffs, optimal_tariffs
 from tradewinds.policy.parallel import Mapper, Progress, map_with_progress, serial_map
 from tradewinds.policy.problem import (
@@ -213,13 +214,75 @@ def _best_response(task: _Task) -> OptimalTariffs:
     )
 
 
+@dataclass(frozen=True)
+class _Search:
+    """One round of best responses: everyone at once (on ``mapper``) or in turn."""
+
+    problem: TariffProblem
+    instruments: tuple[Instrument, ...]
+    bounds: tuple[float, float]
+    xtol: float
+    mapper: Mapper
+    progress: Progress | None
+
+    def round(
+        self, profile: dict[str, Array], order: Order, done: int
+    ) -> tuple[list[OptimalTariffs], int]:
+        """The players' best responses to ``profile``, and the count of responses so far."""
+        instruments = self.instruments
+        if order == "simultaneous":
+            tasks = [
+                _Task(self.problem, profile, instruments, j, self.bounds, self.xtol)
+                for j in range(len(instruments))
+            ]
+            responses: list[OptimalTariffs] = map_with_progress(
+                self.mapper, _best_response, tasks, self.progress, done, None
+            )
+            return responses, done + len(tasks)
+        current = dict(profile)
+        responses = []
+        for j, inst in enumerate(instruments):
+            task = _Task(self.problem, dict(current), instruments, j, self.bounds, self.xtol)
+            responses.append(_best_response(task))
+            current[inst.country] = responses[-1].values
+            done += 1
+            if self.progress is not None:
+                self.progress(done, None)
+        return responses, done
+
+
+def _cycle(
+    history: list[dict[str, Array]],
+    path: list[NashRound],
+    profile: dict[str, Array],
+    players: list[str],
+    tariff_tol: float,
+) -> int | None:
+    """The period of a cycle the war has entered, or ``None``.
+
+    A cycle: the new profile repeats one seen ``back`` >= 2 rounds earlier, and the gains have
+    not shrunk over that period (a damped oscillation that is converging also comes back close
+    to earlier profiles, but its gains fall by a factor each period). Period 1 (a gain above tol
+    from a move below ``tariff_tol``) is left to ``max_rounds``.
+    """
+    gains = path[-1].gain
+    for back, old in enumerate(reversed(history[:-1]), start=2):
+        same = all(np.max(np.abs(old[p] - profile[p])) < tariff_tol for p in players)
+        if not same or back + 1 > len(path):
+            continue
+        # Gains now against gains at the same phase one period earlier.
+        if max(gains.values()) > 0.5 * max(path[-back - 1].gain.values()):
+            return back
+    return None
+
+
 def nash_tariffs(
     problem: TariffProblem,
     instruments: Sequence[Instrument],
     *,
-    tol: float = 1e-7,
+    tol: float = NASH_TOL,
     tariff_tol: float = 1e-4,
-    max_rounds: int = 30,
+    max_rounds: int = MAX_ROUNDS,
     bounds: tuple[float, float] = DEFAULT_BOUNDS,
     xtol: float = XTOL,
     mapper: Mapper = serial_map,
@@ -271,25 +334,8 @@ def nash_tariffs(
     cycle = None
     done = 0
     for k in range(1, max_rounds + 1):
-        if order == "simultaneous":
-            tasks = [
-                _Task(problem, profile, instruments, j, bounds, xtol)
-                for j in range(len(instruments))
-            ]
-            responses: list[OptimalTariffs] = map_with_progress(
-                mapper, _best_response, tasks, progress, done, None
-            )
-            done += len(tasks)
-        else:
-            current = dict(profile)
-            responses = []
-            for j, p in enumerate(players):
-                task = _Task(problem, dict(current), instruments, j, bounds, xtol)
-                responses.append(_best_response(task))
-                current[p] = responses[-1].values
-                done += 1
-                if progress is not None:
-                    progress(done, None)
+        search = _Search(problem, instruments, bounds, xtol, mapper, progress)
+        responses, done = search.round(profile, order, done)
         gains = {p: r.gain for p, r in zip(players, responses, strict=True)}
         best = {p: r.values for p, r in zip(players, responses, strict=True)}
         path.append(NashRound(k, profile, responses[0].welfare_start, best, gains))
@@ -300,19 +346,9 @@ def nash_tariffs(
             break
         history.append(profile)
         profile = best
-        # A cycle: the new profile repeats one seen `back` >= 2 rounds earlier, and the gains
-        # have not shrunk over that period (a damped oscillation that is converging also comes
-        # back close to earlier profiles, but its gains fall by a factor each period). Period 1
-        # (a gain above tol from a move below tariff_tol) is left to max_rounds.
-        for back, old in enumerate(reversed(history[:-1]), start=2):
-            same = all(np.max(np.abs(old[p] - profile[p])) < tariff_tol for p in players)
-            if not same or back + 1 > len(path):
-                continue
-            # Gains now against gains at the same phase one period earlier.
-            if max(gains.values()) > 0.5 * max(path[-back - 1].gain.values()):
-                status, cycle = "cycle", back
-                break
-        if status == "cycle":
+        cycle = _cycle(history, path, profile, players, tariff_tol)
+        if cycle is not None:
+            status = "cycle"
             break
     values = np.concatenate([profile[p] for p in players])
     eq = problem.evaluate(apply_all(problem.tariff, instruments, values))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -216,91 +217,15 @@ def optimal_tariffs(
     eq0 = problem.evaluate(base)
     obj0 = problem.objective(eq0, w)
     welfare0 = problem.welfare(eq0)
-
-    def failed(x: Array, exc: ConvergenceError) -> ConvergenceError:
-        rates = ", ".join(f"{100 * v:.2f}%" for v in x)
-        return ConvergenceError(
-            f"optimal tariffs for {', '.join(w)}: the model has no solution at rates "
-            f"[{rates}] inside the search box {lo:g}..{hi:g}; narrow --bounds or use the "
-            f"balanced closure. Model said: {exc.message}",
-            exc.report,
-        )
-
-    def tick() -> None:
-        if progress is not None:
-            progress(problem.evaluations - used0, None)
-
-    def value(x: Array) -> float:
-        try:
-            eq = problem.evaluate(apply_all(base, instruments, x))
-        except ConvergenceError as exc:
-            raise failed(x, exc) from exc
-        tick()
-        return -problem.objective(eq, w)
-
-    def value_and_gradient(x: Array) -> tuple[float, Array]:
-        try:
-            eq, g = problem.evaluate_gradient(apply_all(base, instruments, x), w)
-        except ConvergenceError as exc:
-            raise failed(x, exc) from exc
-        tick()
-        return -problem.objective(eq, w), -np.concatenate([i.project(g) for i in instruments])
-
+    goal = _Objective(problem, base, instruments, w, (lo, hi), used0, progress)
     if start.size == 1:
-        res = optimize.minimize_scalar(
-            lambda t: value(np.array([t])),
-            bounds=(lo, hi),
-            method="bounded",
-            options={"xatol": xtol, "maxiter": max_iter},
-        )
-        x = np.array([float(res.x)])
-        ok, method, msg = bool(res.success), "bounded Brent (minimize_scalar)", str(res.message)
+        x, res, method = _search_scalar(goal, xtol, max_iter)
     else:
-
-        def grad(x: Array) -> Array:
-            if mapper is serial_map:
-                g = np.empty_like(x)
-                for k in range(x.size):
-                    g[k] = _difference(value, x, k, lo, hi)
-                return g
-            tasks = [_Partial(problem, base, instruments, w, x, k, lo, hi) for k in range(x.size)]
-            used = mapper(_partial, tasks)
-            problem.evaluations += 2 * x.size
-            tick()
-            return -np.asarray(used, dtype=float)
-
-        # Diagonal preconditioning: welfare's curvature in a rate grows with the trade it taxes,
-        # so search in y = x * scale with scale ~ sqrt(trade share); rates on (almost) no
-        # trade would otherwise make the problem badly conditioned.
-        scale = _scales(eq0, instruments)
-        if problem.gradient is not None:
-
-            def fun(y: Array) -> tuple[float, Array]:
-                f, g = value_and_gradient(y / scale)
-                return f, g / scale
-
-            method = "L-BFGS-B (adjoint gradient)"
-        else:
-
-            def fun(y: Array) -> tuple[float, Array]:
-                x = y / scale
-                return value(x), grad(x) / scale
-
-            method = "L-BFGS-B (central-difference gradient)"
-        res = optimize.minimize(
-            fun,
-            np.clip(start, lo, hi) * scale,
-            jac=True,
-            method="L-BFGS-B",
-            bounds=list(zip(lo * scale, hi * scale, strict=True)),
-            options={"maxiter": max_iter, "ftol": 1e-14, "gtol": GTOL},
-        )
-        x = np.clip(np.asarray(res.x, dtype=float) / scale, lo, hi)
-        ok, msg = bool(res.success), str(res.message)
-    if not ok:
+        x, res, method = _search_box(goal, start, _scales(eq0, instruments), mapper, max_iter)
+    if not bool(res.success):
         raise ConvergenceError(
             f"optimal tariffs for {', '.join(w)}: the optimiser stopped without converging "
-            f"({msg}); try narrower --bounds",
+            f"({res.message}); try narrower --bounds",
             SolverReport(False, int(getattr(res, "nit", 0)), float("nan"), xtol, 0.0, method),
         )
     eq = problem.evaluate(apply_all(base, instruments, x))
@@ -318,6 +243,118 @@ def optimal_tariffs(
         evaluations=problem.evaluations - used0,
         method=method,
     )
+
+
+@dataclass
+class _Objective:
+    """Minus the weighted welfare of the instruments' owners as a function of their rates."""
+
+    problem: TariffProblem
+    base: xr.DataArray
+    instruments: tuple[Instrument, ...]
+    weights: dict[str, float]
+    box: tuple[float, float]
+    used0: int
+    progress: Progress | None
+
+    def failed(self, x: Array, exc: ConvergenceError) -> ConvergenceError:
+        """The model's failure at ``x``, said in the search's terms."""
+        rates = ", ".join(f"{100 * v:.2f}%" for v in x)
+        lo, hi = self.box
+        return ConvergenceError(
+            f"optimal tariffs for {', '.join(self.weights)}: the model has no solution at rates "
+            f"[{rates}] inside the search box {lo:g}..{hi:g}; narrow --bounds or use the "
+            f"balanced closure. Model said: {exc.message}",
+            exc.report,
+        )
+
+    def tick(self) -> None:
+        """Report the solves so far."""
+        if self.progress is not None:
+            self.progress(self.problem.evaluations - self.used0, None)
+
+    def value(self, x: Array) -> float:
+        """Minus the objective at rates ``x``."""
+        try:
+            eq = self.problem.evaluate(apply_all(self.base, self.instruments, x))
+        except ConvergenceError as exc:
+            raise self.failed(x, exc) from exc
+        self.tick()
+        return -self.problem.objective(eq, self.weights)
+
+    def value_and_gradient(self, x: Array) -> tuple[float, Array]:
+        """Minus the objective and its gradient, from the model's own (adjoint) gradient."""
+        try:
+            tariff = apply_all(self.base, self.instruments, x)
+            eq, g = self.problem.evaluate_gradient(tariff, self.weights)
+        except ConvergenceError as exc:
+            raise self.failed(x, exc) from exc
+        self.tick()
+        grad = -np.concatenate([i.project(g) for i in self.instruments])
+        return -self.problem.objective(eq, self.weights), grad
+
+    def differences(self, x: Array, mapper: Mapper) -> Array:
+        """The gradient by central differences, one coordinate per task of ``mapper``."""
+        lo, hi = self.box
+        if mapper is serial_map:
+            g = np.empty_like(x)
+            for k in range(x.size):
+                g[k] = _difference(self.value, x, k, lo, hi)
+            return g
+        tasks = [
+            _Partial(self.problem, self.base, self.instruments, self.weights, x, k, lo, hi)
+            for k in range(x.size)
+        ]
+        used = mapper(_partial, tasks)
+        self.problem.evaluations += 2 * x.size
+        self.tick()
+        return -np.asarray(used, dtype=float)
+
+
+def _search_scalar(goal: _Objective, xtol: float, max_iter: int) -> tuple[Array, Any, str]:
+    """One rate: bounded Brent."""
+    res = optimize.minimize_scalar(
+        lambda t: goal.value(np.array([t])),
+        bounds=goal.box,
+        method="bounded",
+        options={"xatol": xtol, "maxiter": max_iter},
+    )
+    return np.array([float(res.x)]), res, "bounded Brent (minimize_scalar)"
+
+
+def _search_box(
+    goal: _Objective, start: Array, scale: Array, mapper: Mapper, max_iter: int
+) -> tuple[Array, Any, str]:
+    """Several rates: L-BFGS-B with the model's gradient, else central differences.
+
+    Diagonal preconditioning: welfare's curvature in a rate grows with the trade it taxes, so
+    the search runs in ``y = x * scale`` with ``scale ~ sqrt(trade share)``; rates on (almost) no
+    trade would otherwise make the problem badly conditioned.
+    """
+    lo, hi = goal.box
+    if goal.problem.gradient is not None:
+
+        def fun(y: Array) -> tuple[float, Array]:
+            f, g = goal.value_and_gradient(y / scale)
+            return f, g / scale
+
+        method = "L-BFGS-B (adjoint gradient)"
+    else:
+
+        def fun(y: Array) -> tuple[float, Array]:
+            x = y / scale
+            return goal.value(x), goal.differences(x, mapper) / scale
+
+        method = "L-BFGS-B (central-difference gradient)"
+    res = optimize.minimize(
+        fun,
+        np.clip(start, lo, hi) * scale,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=list(zip(lo * scale, hi * scale, strict=True)),
+        options={"maxiter": max_iter, "ftol": 1e-14, "gtol": GTOL},
+    )
+    return np.clip(np.asarray(res.x, dtype=float) / scale, lo, hi), res, method
 
 
 def _scales(eq: Equilibrium, instruments: Sequence[Instrument]) -> Array:

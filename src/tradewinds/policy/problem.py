@@ -28,6 +28,7 @@ import xarray as xr
 from tradewinds.core import dims
 from tradewinds.core.errors import ConvergenceError, ScenarioError, UnknownLabelError
 from tradewinds.models.equilibrium import Equilibrium
+from tradewinds.policy.defaults import BOUNDS
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ TariffGradient = Callable[
 
 #: Default search box for a tariff rate: free trade to 200%. Explicit so no search wanders into
 #: prohibitive rates where the fixed-deficit closure has no solution.
-DEFAULT_BOUNDS = (0.0, 2.0)
+DEFAULT_BOUNDS = BOUNDS
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ import xarray as xr
 
 from tradewinds.core import dims
 from tradewinds.core.errors import ScenarioError
+from tradewinds.policy.defaults import EPS_RANGE, PARTNERS, THREATENER, Retaliation
 from tradewinds.policy.optimal import optimal_tariffs
 from tradewinds.policy.problem import Array, TariffProblem
 
@@ -44,7 +45,6 @@ log = logging.getLogger(__name__)
 
 Strategy = Literal["accept", "alone", "joint", "deal"]
 STRATEGIES: tuple[Strategy, ...] = ("accept", "alone", "joint", "deal")
-Retaliation = Literal["mirror", "optimal"]
 
 #: Payoff differences below this count as ties when testing equilibria (welfare-change units;
 #: far above the solver's noise of about 1e-12 and far below any economically visible gap).
@@ -83,6 +83,9 @@ class UnitedFront:
         Partner -> disagreement payoff: its best payoff among the pure equilibria of the game in
         which neither a deal nor coordination is available ({accept, alone}); its security level
         there if that game has none.
+    deal_rate
+        The threatener's rate kept on a partner that takes a deal; ``None`` means a deal lifts
+        every new tariff at no cost, which makes (deal, deal) win whenever the threat hurts.
     """
 
     threatener: str
@@ -97,6 +100,19 @@ class UnitedFront:
     coordination_vs_disagreement: dict[str, float]
     unilateral: dict[str, float]
     disagreement: dict[str, float]
+    deal_rate: float | None = None
+
+    def deal_note(self) -> str:
+        """What a deal costs in this game, in a sentence for reports."""
+        if self.deal_rate is None:
+            return (
+                f"A separate deal lifts every new {self.threatener} tariff on the partner at no "
+                "cost, so (deal, deal) always wins; price it with --deal-rate (the rate kept)."
+            )
+        return (
+            f"A separate deal costs the partner a {self.threatener} tariff of "
+            f"{100 * self.deal_rate:g}% (the --deal-rate kept after the deal)."
+        )
 
     def payoff(self, cell: Cell, country: str) -> float:
         """Welfare change of ``country`` in ``cell``."""
@@ -197,8 +213,8 @@ def united_front(
     problem: TariffProblem,
     threat: xr.DataArray,
     *,
-    threatener: str = "USA",
-    partners: tuple[str, str] = ("CAN", "MEX"),
+    threatener: str = THREATENER,
+    partners: tuple[str, str] = PARTNERS,
     retaliation: Retaliation = "mirror",
     weights: Mapping[str, float] | None = None,
     bounds: tuple[float, float] = (0.0, 1.0),
@@ -224,51 +240,10 @@ def united_front(
         The threatener's rate on a partner that takes the deal (never below the status quo);
         ``None`` restores the status quo.
     """
-    for c in (threatener, *partners):
-        problem.check(c, "united-front players")
     a, b = partners
-    if len({threatener, a, b}) != 3:
-        raise ScenarioError(f"Threatener and partners must differ: {threatener}, {a}, {b}.")
-    if deal_rate is not None and not (np.isfinite(deal_rate) and deal_rate >= 0):
-        raise ScenarioError(f"Deal rate {deal_rate!r} must be a rate >= 0 (0.10 for 10%).")
-    if retaliation not in ("mirror", "optimal"):
-        raise ScenarioError(f"Retaliation {retaliation!r} must be 'mirror' or 'optimal'.")
-    w = {a: 0.5, b: 0.5} if weights is None else {str(k): float(v) for k, v in weights.items()}
-    if set(w) != {a, b}:
-        raise ScenarioError(f"Joint weights must name exactly {a} and {b}; got {sorted(w)}.")
+    w = _check_game(problem, threat, threatener, partners, retaliation, weights, deal_rate)
+    alone, joint = _rates(problem, threat, threatener, partners, retaliation, w, bounds)
     base = problem.tariff
-    for p in partners:
-        if bool(
-            (
-                threat.sel({dims.EXPORTER: p, dims.IMPORTER: threatener})
-                <= base.sel({dims.EXPORTER: p, dims.IMPORTER: threatener})
-            ).all()
-        ):
-            raise ScenarioError(
-                f"The scenario does not raise {threatener}'s tariffs on {p}; "
-                "a united-front game needs a threat against both partners."
-            )
-
-    def own(p: str, t: xr.DataArray) -> xr.DataArray:
-        return t.sel({dims.EXPORTER: threatener, dims.IMPORTER: p})
-
-    # Retaliation rates (on the threatener's goods, by sector), fixed before play.
-    alone: dict[str, xr.DataArray] = {}
-    for p in partners:
-        if retaliation == "mirror":
-            mirror = threat.sel({dims.EXPORTER: p, dims.IMPORTER: threatener}, drop=True)
-            current = own(p, threat)
-            alone[p] = current.where(current >= mirror.values, mirror.values)
-        else:
-            inst = problem.instrument(p, [threatener])
-            best = optimal_tariffs(problem, [inst], {p: 1.0}, tariff=threat, bounds=bounds)
-            alone[p] = own(p, inst.apply(threat, best.values))
-    insts = [problem.instrument(p, [threatener]) for p in partners]
-    joint_opt = optimal_tariffs(problem, insts, w, tariff=threat, bounds=bounds)
-    joint = {
-        p: own(p, inst.apply(threat, joint_opt.values[k : k + 1]))
-        for k, (p, inst) in enumerate(zip(partners, insts, strict=True))
-    }
 
     def profile(ra: Strategy, rb: Strategy) -> xr.DataArray:
         t = threat.copy()
@@ -296,7 +271,6 @@ def united_front(
     log.info("united front: %d distinct cells solved", len(cache))
     pay_a = {c: v[a] for c, v in welfare.items()}
     pay_b = {c: v[b] for c, v in welfare.items()}
-    equilibria = _pure_equilibria(pay_a, pay_b, STRATEGIES)
     uni = _reference(pay_a, pay_b, ("accept", "alone", "deal"))
     dis = _reference(pay_a, pay_b, ("accept", "alone"))
     jj = welfare[("joint", "joint")]
@@ -312,12 +286,82 @@ def united_front(
         alone_rate={p: mean(alone[p]) for p in partners},
         joint_rate={p: mean(joint[p]) for p in partners},
         welfare=welfare,
-        equilibria=tuple(equilibria),
+        equilibria=tuple(_pure_equilibria(pay_a, pay_b, STRATEGIES)),
         coordination_value={a: jj[a] - uni[0], b: jj[b] - uni[1]},
         coordination_vs_disagreement={a: jj[a] - dis[0], b: jj[b] - dis[1]},
         unilateral={a: uni[0], b: uni[1]},
         disagreement={a: dis[0], b: dis[1]},
+        deal_rate=deal_rate,
     )
+
+
+def _check_game(
+    problem: TariffProblem,
+    threat: xr.DataArray,
+    threatener: str,
+    partners: tuple[str, str],
+    retaliation: Retaliation,
+    weights: Mapping[str, float] | None,
+    deal_rate: float | None,
+) -> dict[str, float]:
+    """Refuse a game that cannot be played as given; return the joint weights."""
+    for c in (threatener, *partners):
+        problem.check(c, "united-front players")
+    a, b = partners
+    if len({threatener, a, b}) != 3:
+        raise ScenarioError(f"Threatener and partners must differ: {threatener}, {a}, {b}.")
+    if deal_rate is not None and not (np.isfinite(deal_rate) and deal_rate >= 0):
+        raise ScenarioError(f"Deal rate {deal_rate!r} must be a rate >= 0 (0.10 for 10%).")
+    if retaliation not in ("mirror", "optimal"):
+        raise ScenarioError(f"Retaliation {retaliation!r} must be 'mirror' or 'optimal'.")
+    w = {a: 0.5, b: 0.5} if weights is None else {str(k): float(v) for k, v in weights.items()}
+    if set(w) != {a, b}:
+        raise ScenarioError(f"Joint weights must name exactly {a} and {b}; got {sorted(w)}.")
+    base = problem.tariff
+    for p in partners:
+        on_p = {dims.EXPORTER: p, dims.IMPORTER: threatener}
+        if bool((threat.sel(on_p) <= base.sel(on_p)).all()):
+            raise ScenarioError(
+                f"The scenario does not raise {threatener}'s tariffs on {p}; "
+                "a united-front game needs a threat against both partners."
+            )
+    return w
+
+
+def _rates(
+    problem: TariffProblem,
+    threat: xr.DataArray,
+    threatener: str,
+    partners: tuple[str, str],
+    retaliation: Retaliation,
+    weights: dict[str, float],
+    bounds: tuple[float, float],
+) -> tuple[dict[str, xr.DataArray], dict[str, xr.DataArray]]:
+    """Each partner's retaliation rates on the threatener's goods, alone and jointly.
+
+    Rates are by sector and fixed before play.
+    """
+
+    def own(p: str, t: xr.DataArray) -> xr.DataArray:
+        return t.sel({dims.EXPORTER: threatener, dims.IMPORTER: p})
+
+    alone: dict[str, xr.DataArray] = {}
+    for p in partners:
+        if retaliation == "mirror":
+            mirror = threat.sel({dims.EXPORTER: p, dims.IMPORTER: threatener}, drop=True)
+            current = own(p, threat)
+            alone[p] = current.where(current >= mirror.values, mirror.values)
+        else:
+            inst = problem.instrument(p, [threatener])
+            best = optimal_tariffs(problem, [inst], {p: 1.0}, tariff=threat, bounds=bounds)
+            alone[p] = own(p, inst.apply(threat, best.values))
+    insts = [problem.instrument(p, [threatener]) for p in partners]
+    joint_opt = optimal_tariffs(problem, insts, weights, tariff=threat, bounds=bounds)
+    joint = {
+        p: own(p, inst.apply(threat, joint_opt.values[k : k + 1]))
+        for k, (p, inst) in enumerate(zip(partners, insts, strict=True))
+    }
+    return alone, joint
 
 
 def equilibrium_frequencies(games: list[UnitedFront]) -> dict[Cell, float]:
@@ -330,7 +374,9 @@ def equilibrium_frequencies(games: list[UnitedFront]) -> dict[Cell, float]:
     return {cell: counts[cell] / n for cell in sorted(counts, key=lambda c: -counts[c])}
 
 
-def draw_elasticities(draws: int, seed: int, low: float = 3.0, high: float = 8.0) -> Array:
+def draw_elasticities(
+    draws: int, seed: int, low: float = EPS_RANGE[0], high: float = EPS_RANGE[1]
+) -> Array:
     """``draws`` trade elasticities, uniform on ``[low, high]``, from ``numpy``'s PCG64(seed)."""
     if draws < 1 or not (0 < low < high):
         raise ScenarioError(f"Need draws >= 1 and 0 < low < high; got {draws}, {low}, {high}.")

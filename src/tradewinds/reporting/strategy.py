@@ -144,7 +144,8 @@ def united_front_tables(
         caption="alone %, joint % = retaliation rate when alone / jointly; (J,J) = welfare "
         "when both retaliate jointly; best unil. = best unilateral alternative (best pure "
         "equilibrium without coordinating); coord. value = (J,J) minus best unil.; disagr. = "
-        "disagreement payoff (no deal, no coordination); vs disagr. = (J,J) minus disagr.",
+        "disagreement payoff (no deal, no coordination); vs disagr. = (J,J) minus disagr. "
+        + game.deal_note(),
     )
     for col in (
         "partner",
@@ -245,7 +246,8 @@ def united_front_html(
         fig.update_yaxes(title_text="% of draws", row=2, col=1)
     eq = ", ".join(_label(c, game.partners) for c in game.equilibria) or "none"
     fig.update_layout(
-        title=f"{title}<br><sub>Pure Nash equilibria (*): {eq}</sub>",
+        title=f"{title}<br><sub>Pure Nash equilibria (*): {eq}</sub>"
+        f"<br><sub>{game.deal_note()}</sub>",
         height=520 * rows,
         showlegend=False,
     )

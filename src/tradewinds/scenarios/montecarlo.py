@@ -152,6 +152,8 @@ def run_montecarlo(
     """
     if draws < 1:
         raise ScenarioError(f"--draws {draws}: give at least one draw.")
+    if not 0 <= seed < 2**32:
+        raise ScenarioError(f"--seed {seed}: give a seed from 0 to 2**32 - 1.")
     t0 = time.perf_counter()
     ds, name = resolve_baseline(scenario, baseline)
     prior = prior or default_prior(scenario, ds)

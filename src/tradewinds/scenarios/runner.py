@@ -16,13 +16,9 @@ from tradewinds.core import dims
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
 from tradewinds.data.baseline import countries
 from tradewinds.data.loaders import load_baseline
+from tradewinds.models import registry
 from tradewinds.models.equilibrium import Equilibrium
-from tradewinds.scenarios.schema import (
-    IgnatenkoSpec,
-    MultiSectorSpec,
-    OneSectorSpec,
-    Scenario,
-)
+from tradewinds.scenarios.schema import MultiSectorSpec, Scenario
 from tradewinds.scenarios.shock_cells import (
     Cells,
     apply_tariffs,
@@ -36,47 +32,10 @@ from tradewinds.scenarios.shock_cells import sector_list as _sector_list  # noqa
 log = logging.getLogger(__name__)
 
 
-def _solve_one_sector(
-    spec: Any, baseline: xr.Dataset, tariff: xr.DataArray, cost: xr.DataArray
-) -> Equilibrium:
-    from tradewinds.models.onesector import OneSectorModel
-
-    assert isinstance(spec, OneSectorSpec)
-    return OneSectorModel(eps=spec.eps, closure=spec.closure).solve(baseline, tariff, cost)
-
-
-def _solve_ignatenko(
-    spec: Any, baseline: xr.Dataset, tariff: xr.DataArray, cost: xr.DataArray
-) -> Equilibrium:
-    from tradewinds.models.ignatenko import IgnatenkoModel
-
-    assert isinstance(spec, IgnatenkoSpec)
-    model = IgnatenkoModel(
-        eps=spec.eps, kappa=spec.kappa, pass_through=spec.pass_through, recycling=spec.recycling
-    )
-    return model.solve(baseline, tariff, cost)
-
-
-def _solve_multi_sector(
-    spec: Any, baseline: xr.Dataset, tariff: xr.DataArray, cost: xr.DataArray
-) -> Equilibrium:
-    from tradewinds.models.multisector import MultiSectorModel
-
-    assert isinstance(spec, MultiSectorSpec)
-    theta = spec.thetas(sector_labels(baseline))
-    return MultiSectorModel(closure=spec.closure, theta=theta).solve(baseline, tariff, cost)
-
-
-def sector_labels(baseline: xr.Dataset) -> list[str]:
-    """The baseline's sector labels as strings."""
-    return [str(s) for s in baseline[dims.SECTOR].values]
-
-
-#: Model name -> function(spec, baseline, new tariff, trade-cost change) -> Equilibrium.
+#: Model name -> function(spec, baseline, new tariff, trade-cost change) -> Equilibrium, from the
+#: model registry (:mod:`tradewinds.models.registry`).
 MODELS: dict[str, Callable[[Any, xr.Dataset, xr.DataArray, xr.DataArray], Equilibrium]] = {
-    "one-sector": _solve_one_sector,
-    "ignatenko2025": _solve_ignatenko,
-    "multi-sector": _solve_multi_sector,
+    name: model.solve for name, model in registry.MODELS.items()
 }
 
 
@@ -121,6 +80,11 @@ def build_shocks(scenario: Scenario, baseline: xr.Dataset) -> tuple[xr.DataArray
 
     apply_trade_costs(cells, cost_values, gravity)
     return tariff, cost.copy(data=cost_values)
+
+
+def sector_labels(baseline: xr.Dataset) -> list[str]:
+    """The baseline's sector labels as strings."""
+    return [str(s) for s in baseline[dims.SECTOR].values]
 
 
 def trade_elasticities(scenario: Scenario, baseline: xr.Dataset, secs: list[str]) -> np.ndarray:
@@ -189,7 +153,7 @@ def run_scenario(
     solver = MODELS.get(scenario.model.name)
     if solver is None:
         raise ScenarioError(
-            f"Model {scenario.model.name!r} is not available; choose one of {sorted(MODELS)}."
+            f"Model {scenario.model.name!r} is not available; choose one of {', '.join(MODELS)}."
         )
     log.info(
         "solving %r with %s on %d countries",

@@ -27,6 +27,8 @@ from pydantic import (
 from tradewinds.core.errors import ScenarioError
 from tradewinds.core.inputs import Number, read_yaml, validation_error
 from tradewinds.data.elasticities import DEFAULT_SET, check_set_name, set_thetas
+from tradewinds.models.closures import Closure
+from tradewinds.models.registry import MODEL_NAMES
 
 
 class _Strict(BaseModel):
@@ -353,7 +355,7 @@ class OneSectorSpec(_Strict):
 
     name: Literal["one-sector"] = "one-sector"
     eps: Number = Field(default=4.0, gt=0, description="Trade elasticity.")
-    closure: Literal["fixed", "balanced", "ratio"] = "fixed"
+    closure: Closure = "fixed"
 
 
 class IgnatenkoSpec(_Strict):
@@ -390,7 +392,7 @@ class MultiSectorSpec(_Strict):
     """
 
     name: Literal["multi-sector"] = "multi-sector"
-    closure: Literal["fixed", "balanced", "ratio"] = "balanced"
+    closure: Closure = "balanced"
     theta: Annotated[Number, Field(gt=0)] | dict[str, Annotated[Number, Field(gt=0)]] | None = None
     elasticities: str | UniformElasticity = Field(
         default=DEFAULT_SET,
@@ -435,6 +437,16 @@ class MultiSectorSpec(_Strict):
 
 
 ModelSpec = Annotated[OneSectorSpec | IgnatenkoSpec | MultiSectorSpec, Field(discriminator="name")]
+
+
+def _check_specs(*specs: type[_Strict]) -> None:
+    """Each model of the registry has exactly one spec here, by the same name."""
+    names = tuple(spec.model_fields["name"].default for spec in specs)
+    if sorted(names) != sorted(MODEL_NAMES):
+        raise RuntimeError(f"scenario model specs {names} differ from the registry {MODEL_NAMES}")
+
+
+_check_specs(OneSectorSpec, IgnatenkoSpec, MultiSectorSpec)
 
 
 class Scenario(_Strict):

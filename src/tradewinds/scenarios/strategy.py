@@ -1,20 +1,20 @@
 """Scenario -> :class:`~tradewinds.policy.problem.TariffProblem`: the glue for strategy commands.
 
 The policy layer sees a model as a function from tariffs to an equilibrium. This module builds
-that function from a scenario: the baseline, the model from :data:`~.runner.MODELS`, and the
-scenario's trade-cost shocks held fixed while tariffs vary. A model that can use a warm start
-registers it in :data:`WARM_SOLVERS`, and a model that can return the gradient of welfare with
-respect to tariffs registers it in :data:`GRADIENT_SOLVERS`; any other registered model plugs in
-unchanged, starts every solve cold and is differentiated numerically.
+that function from a scenario: the baseline, the model from the registry
+(:mod:`tradewinds.models.registry`), and the scenario's trade-cost shocks held fixed while
+tariffs vary. A model that can use a warm start (``warm_start``) gets the previous equilibrium and
+the tighter :data:`POLICY_TOL`; one with an adjoint gradient (``has_gradient``) supplies it; any
+other registered model plugs in unchanged, starts every solve cold and is differentiated
+numerically.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 import xarray as xr
@@ -23,6 +23,7 @@ from tradewinds.core import dims
 from tradewinds.core.errors import ConvergenceError, ScenarioError
 from tradewinds.data.loaders import load_baseline
 from tradewinds.models.equilibrium import Equilibrium
+from tradewinds.models.registry import WELFARE_METRIC, get_model
 from tradewinds.policy.parallel import (
     Mapper,
     Progress,
@@ -30,7 +31,7 @@ from tradewinds.policy.parallel import (
     map_with_progress,
     serial_map,
 )
-from tradewinds.policy.problem import Array, TariffProblem
+from tradewinds.policy.problem import TariffProblem
 from tradewinds.policy.united_front import (
     Cell,
     UnitedFront,
@@ -38,105 +39,12 @@ from tradewinds.policy.united_front import (
     united_front,
 )
 from tradewinds.scenarios.cluster import dask_client
-from tradewinds.scenarios.runner import MODELS, build_shocks
-from tradewinds.scenarios.schema import MultiSectorSpec, OneSectorSpec, Scenario
-
-if TYPE_CHECKING:
-    from tradewinds.models.multisector import PreparedBaseline
+from tradewinds.scenarios.runner import build_shocks
+from tradewinds.scenarios.schema import Scenario
 
 #: Solver tolerance for strategy searches: tighter than a single run's, so welfare differences
 #: between nearby tariffs (and central-difference gradients) are far above solver noise.
 POLICY_TOL = 1e-12
-
-WarmSolver = Callable[
-    [Any, xr.Dataset, xr.DataArray, xr.DataArray, Equilibrium | None], Equilibrium
-]
-GradientSolver = Callable[
-    [Any, xr.Dataset, xr.DataArray, xr.DataArray, Mapping[str, float], Equilibrium | None],
-    tuple[Equilibrium, xr.DataArray],
-]
-
-
-def _one_sector_warm(
-    spec: Any,
-    baseline: xr.Dataset,
-    tariff: xr.DataArray,
-    cost: xr.DataArray,
-    warm: Equilibrium | None,
-) -> Equilibrium:
-    from tradewinds.models.onesector import OneSectorModel
-
-    assert isinstance(spec, OneSectorSpec)
-    model = OneSectorModel(eps=spec.eps, closure=spec.closure, tol=POLICY_TOL)
-    start = None if warm is None else warm.country["wage_hat"].values
-    return model.solve(baseline, tariff, cost, wage_hat0=start)
-
-
-#: Prepared multi-sector baselines, newest last: (id(baseline), closure, theta) -> prepared. Each
-#: holds its baseline, so an id cannot be reused while cached. A search (one best response, one
-#: optimal tariff) reuses the same baseline object, so its baseline equilibrium is solved once.
-_PREPARED: OrderedDict[tuple[int, str, str], PreparedBaseline] = OrderedDict()
-_PREPARED_MAX = 4
-
-
-def _prepared(
-    spec: Any, baseline: xr.Dataset, warm: Equilibrium | None
-) -> tuple[PreparedBaseline, tuple[Array, Array] | None]:
-    """The cached prepared multi-sector baseline of ``spec``, and the start read off ``warm``."""
-    from tradewinds.models.multisector import MultiSectorModel
-
-    assert isinstance(spec, MultiSectorSpec)
-    key = (id(baseline), spec.closure, repr((spec.theta, spec.elasticities)))
-    prepared = _PREPARED.get(key)
-    if prepared is None or prepared.baseline is not baseline:
-        theta = spec.thetas([str(s) for s in baseline[dims.SECTOR].values])
-        model = MultiSectorModel(closure=spec.closure, theta=theta, tol=POLICY_TOL)
-        prepared = model.prepare(baseline)
-        _PREPARED[key] = prepared
-        while len(_PREPARED) > _PREPARED_MAX:
-            _PREPARED.popitem(last=False)
-    else:
-        _PREPARED.move_to_end(key)
-    return prepared, None if warm is None else prepared.start_from(warm)
-
-
-def _multi_sector_warm(
-    spec: Any,
-    baseline: xr.Dataset,
-    tariff: xr.DataArray,
-    cost: xr.DataArray,
-    warm: Equilibrium | None,
-) -> Equilibrium:
-    prepared, start = _prepared(spec, baseline, warm)
-    return prepared.solve(tariff, cost, start=start)
-
-
-def _multi_sector_gradient(
-    spec: Any,
-    baseline: xr.Dataset,
-    tariff: xr.DataArray,
-    cost: xr.DataArray,
-    weights: Mapping[str, float],
-    warm: Equilibrium | None,
-) -> tuple[Equilibrium, xr.DataArray]:
-    prepared, start = _prepared(spec, baseline, warm)
-    return prepared.real_income_gradient(tariff, cost, weights=weights, start=start)
-
-
-#: Model name -> the ``Equilibrium.country`` ratio that measures welfare exactly, where it is not
-#: ``welfare_hat`` (the multi-sector model's ``welfare_hat`` is CP2015's first-order
-#: decomposition; its exact real income is ``real_income_hat``).
-WELFARE_METRIC: dict[str, str] = {"multi-sector": "real_income_hat"}
-
-#: Model name -> solver that accepts a warm start (the previous equilibrium).
-WARM_SOLVERS: dict[str, WarmSolver] = {
-    "one-sector": _one_sector_warm,
-    "multi-sector": _multi_sector_warm,
-}
-
-#: Model name -> warm-started solver that also returns the gradient of the weighted welfare
-#: (in the model's :data:`WELFARE_METRIC`) with respect to every tariff.
-GRADIENT_SOLVERS: dict[str, GradientSolver] = {"multi-sector": _multi_sector_gradient}
 
 
 @contextmanager
@@ -166,22 +74,18 @@ def tariff_problem(
     if not isinstance(baseline, xr.Dataset):
         baseline = load_baseline(baseline or scenario.baseline)
     tariff, cost = build_shocks(scenario, baseline)
-    name = scenario.model.name
     spec = scenario.model
-    warm_solver = WARM_SOLVERS.get(name)
-    if warm_solver is None and name not in MODELS:
-        raise ScenarioError(f"Model {name!r} is not available; choose one of {sorted(MODELS)}.")
+    model = get_model(spec.name)
+    tol = POLICY_TOL if model.warm_start else None
     data = baseline
 
     def solve(new_tariff: xr.DataArray, warm: Equilibrium | None) -> Equilibrium:
-        if warm_solver is not None:
-            return warm_solver(spec, data, new_tariff, cost, warm)
-        return MODELS[name](spec, data, new_tariff, cost)
+        return model.solve(spec, data, new_tariff, cost, warm=warm, tol=tol)
 
     def gradient(
         new_tariff: xr.DataArray, weights: Mapping[str, float], warm: Equilibrium | None
     ) -> tuple[Equilibrium, xr.DataArray]:
-        return GRADIENT_SOLVERS[name](spec, data, new_tariff, cost, weights, warm)
+        return model.gradient(spec, data, new_tariff, cost, weights, warm=warm, tol=tol)
 
     if status_quo not in {"scenario", "baseline"}:
         raise ScenarioError(f"status_quo {status_quo!r} must be 'scenario' or 'baseline'.")
@@ -192,8 +96,8 @@ def tariff_problem(
         tariff=start,
         eps=float(eps) if isinstance(eps, int | float) else None,
         name=scenario.title,
-        metric=WELFARE_METRIC.get(name, "welfare_hat"),
-        gradient=gradient if name in GRADIENT_SOLVERS else None,
+        metric=WELFARE_METRIC.get(spec.name, "welfare_hat"),
+        gradient=gradient if model.has_gradient else None,
     )
     return problem, tariff
 

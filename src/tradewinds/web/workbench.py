@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
 from tradewinds.data.elasticities import ELASTICITY_SETS, check_set_name
+from tradewinds.models import registry
 from tradewinds.web import charts
 from tradewinds.web.render import fragment, page, scenario_dir_of
 
@@ -29,11 +30,8 @@ router = APIRouter(include_in_schema=False)
 LIBRARY_ENV = "TRADEWINDS_SCENARIOS"
 #: Largest uploaded scenario accepted (bytes of YAML).
 MAX_UPLOAD = 256 * 1024
-MODELS = {
-    "one-sector": "one-sector (Eaton–Kortum/Armington)",
-    "ignatenko2025": "Ignatenko et al. (2025), with employment",
-    "multi-sector": "multi-sector Caliendo–Parro (WIOD 2011)",
-}
+#: The explorer's model choice: every registered model, by name, with its title.
+MODELS = {name: model.title for name, model in registry.MODELS.items()}
 RETALIATION = {
     "keep": "as in the scenario",
     "none": "none",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
@@ -17,9 +18,17 @@ from tradewinds.api.jobs import TERMINAL, Job, JobNotReadyError, check_draws
 from tradewinds.api.security import scenario_error
 from tradewinds.api.v1 import answers
 from tradewinds.api.worker import JobSpec
+from tradewinds.policy.defaults import BOUNDS
+from tradewinds.policy.options import (
+    NashOptions,
+    OptimalOptions,
+    UnitedFrontOptions,
+    check_bounds,
+)
 from tradewinds.store.location import resolve_store_dir
 
 router = APIRouter(prefix="/api/v1", tags=["jobs"])
+F = TypeVar("F", bound=Callable[..., Any])
 
 ScenarioPayload = str | dict[str, Any]
 FILES: Any = Field(
@@ -38,7 +47,9 @@ class RunRequest(BaseModel):
     baseline: str | None = Field(default=None, description="Bundled baseline name (overrides).")
     bilateral: bool = Field(default=False, description="Include bilateral trade records.")
     draws: int | None = Field(default=None, description="Monte Carlo draws of elasticities.")
-    seed: int | None = Field(default=None, description="Seed of the draws (default 0).")
+    seed: int | None = Field(
+        default=None, ge=0, lt=2**32, description="Seed of the draws (default 0)."
+    )
     files: dict[str, str] = FILES
 
 
@@ -52,15 +63,8 @@ class StrategyCommon(BaseModel):
     files: dict[str, str] = FILES
 
 
-class OptimalRequest(StrategyCommon):
-    """``tradewinds strategy optimal``."""
-
-    country: list[str] = Field(min_length=1, description="Country, or coalition members.")
-    against: list[str] | None = None
-    weights: dict[str, float] | None = None
-    by_sector: bool = False
-    sectors: list[str] | None = None
-    bounds: tuple[float, float] = (0.0, 2.0)
+class OptimalRequest(StrategyCommon, OptimalOptions):
+    """``tradewinds strategy optimal``; options as in :class:`.OptimalOptions`."""
 
 
 class CurveRequest(StrategyCommon):
@@ -68,33 +72,19 @@ class CurveRequest(StrategyCommon):
 
     country: str = Field(pattern=r"^[A-Za-z]{3}$", description="ISO3 code of the country.")
     points: int = Field(default=21, ge=5, le=41, description="Tariffs on the curve.")
-    bounds: tuple[float, float] = (0.0, 2.0)
+    bounds: tuple[float, float] = BOUNDS
 
 
-class NashRequest(StrategyCommon):
-    """``tradewinds strategy nash``."""
-
-    players: list[str] = Field(default=["USA", "CAN", "MEX"], min_length=1)
-    against_all: bool = False
-    by_sector: bool = False
-    sectors: list[str] | None = None
-    tol: float = Field(default=1e-7, gt=0)
-    max_rounds: int = Field(default=30, ge=1, le=200)
-    sequential: bool = False
-    bounds: tuple[float, float] = (0.0, 2.0)
+class NashRequest(StrategyCommon, NashOptions):
+    """``tradewinds strategy nash``; options as :class:`~tradewinds.policy.options.NashOptions`."""
 
 
-class UnitedFrontRequest(StrategyCommon):
-    """``tradewinds strategy united-front`` (the game at the scenario's elasticity)."""
+class UnitedFrontRequest(StrategyCommon, UnitedFrontOptions):
+    """``tradewinds strategy united-front`` (the game at the scenario's elasticity, with draws).
 
-    threatener: str = "USA"
-    partners: list[str] = Field(default=["CAN", "MEX"], min_length=2, max_length=2)
-    retaliation: Literal["mirror", "optimal"] = "mirror"
-    weights: dict[str, float] | None = None
-    deal_rate: float | None = Field(default=None, ge=0)
-    draws: int = Field(default=0, ge=0, description="Elasticity draws for the sensitivity.")
-    seed: int = 7
-    eps_range: tuple[float, float] = (3.0, 8.0)
+    Options: :class:`~tradewinds.policy.options.UnitedFrontOptions`; ``deal_rate`` prices a
+    separate deal (left unset, a deal lifts every new tariff at no cost).
+    """
 
 
 class JobAccepted(BaseModel):
@@ -105,6 +95,17 @@ class JobAccepted(BaseModel):
     links: dict[str, str]
 
 
+def _submits(path: str, **options: Any) -> Callable[[F], F]:
+    """A route that queues a job: ``POST``, write access, answered 202 with :class:`JobAccepted`."""
+    return router.post(
+        path,
+        status_code=202,
+        response_model=JobAccepted,
+        dependencies=[Depends(require_write)],
+        **options,
+    )
+
+
 def _accepted(job: Job) -> JSONResponse:
     # "queued" is the state it was accepted in (a free runner may have started it since).
     body = {"job_id": job.job_id, "state": "queued", "links": job.links()}
@@ -112,13 +113,10 @@ def _accepted(job: Job) -> JSONResponse:
 
 
 def _bounds(bounds: tuple[float, float]) -> tuple[float, float]:
-    lo, hi = bounds
-    if not (0 <= lo < hi <= 10):
-        raise scenario_error(
-            f"bounds: {list(bounds)} must satisfy 0 <= low < high <= 10 (rates, 1 = 100%).",
-            "bounds",
-        )
-    return lo, hi
+    try:
+        return check_bounds(bounds)
+    except ValueError as exc:
+        raise scenario_error(f"bounds: {list(bounds)}: {exc}.", "bounds") from None
 
 
 def submit_run(request: Request, body: RunRequest) -> Job:
@@ -141,13 +139,7 @@ def submit_run(request: Request, body: RunRequest) -> Job:
     return manager(request).submit(kind, spec)
 
 
-@router.post(
-    "/scenarios/run",
-    status_code=202,
-    response_model=JobAccepted,
-    dependencies=[Depends(require_write)],
-    summary="Run a scenario (or a Monte Carlo with draws) as a job",
-)
+@_submits("/scenarios/run", summary="Run a scenario (or a Monte Carlo with draws) as a job")
 def run_scenario_job(request: Request, body: RunRequest) -> JSONResponse:
     """Queue a scenario run; it is recorded in the results store as ``tradewinds run`` does."""
     return _accepted(submit_run(request, body))
@@ -169,23 +161,13 @@ def _strategy(request: Request, kind: str, body: StrategyCommon, **options: Any)
     return manager(request).submit(kind, spec)
 
 
-@router.post(
-    "/strategy/optimal",
-    status_code=202,
-    response_model=JobAccepted,
-    dependencies=[Depends(require_write)],
-)
+@_submits("/strategy/optimal")
 def strategy_optimal(request: Request, body: OptimalRequest) -> JSONResponse:
     """Optimal tariffs of a country or coalition, others' tariffs fixed (a job)."""
-    return _accepted(_strategy(request, "optimal", body, bounds=_bounds(body.bounds)))
+    return _accepted(_strategy(request, "optimal", body))
 
 
-@router.post(
-    "/strategy/optimal-curve",
-    status_code=202,
-    response_model=JobAccepted,
-    dependencies=[Depends(require_write)],
-)
+@_submits("/strategy/optimal-curve")
 def strategy_optimal_curve(request: Request, body: CurveRequest) -> JSONResponse:
     """A country's welfare against its uniform tariff on every partner, and its optimum (a job).
 
@@ -203,31 +185,16 @@ def strategy_optimal_curve(request: Request, body: CurveRequest) -> JSONResponse
     )
 
 
-@router.post(
-    "/strategy/nash",
-    status_code=202,
-    response_model=JobAccepted,
-    dependencies=[Depends(require_write)],
-)
+@_submits("/strategy/nash")
 def strategy_nash(request: Request, body: NashRequest) -> JSONResponse:
     """A Nash tariff war by iterated best responses (a job)."""
-    return _accepted(_strategy(request, "nash", body, bounds=_bounds(body.bounds)))
+    return _accepted(_strategy(request, "nash", body))
 
 
-@router.post(
-    "/strategy/united-front",
-    status_code=202,
-    response_model=JobAccepted,
-    dependencies=[Depends(require_write)],
-)
+@_submits("/strategy/united-front")
 def strategy_united_front(request: Request, body: UnitedFrontRequest) -> JSONResponse:
     """The 4x4 united-front game of two partners facing a threat (a job), with draws."""
     check_draws(body.draws or None, settings(request).limits.max_draws)
-    lo, hi = body.eps_range
-    if not 0 < lo < hi:
-        raise scenario_error(
-            f"eps_range: {list(body.eps_range)} must be 0 < low < high.", "eps_range"
-        )
     return _accepted(_strategy(request, "united-front", body))
 
 

@@ -27,18 +27,17 @@ with all the others.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
+from tradewinds.models._newton import TOL
 from tradewinds.models.ignatenko.calibration import Array, IgnatenkoBaseline
 
 Recycling = Literal["income-tax", "lump-sum"]
 RECYCLING: tuple[Recycling, ...] = ("income-tax", "lump-sum")
-
-#: Default tolerance: max relative residual over every equilibrium condition.
-TOL = 1e-10
 
 
 @dataclass(frozen=True)
@@ -174,17 +173,9 @@ class Kernel:
         )
 
     # -- Jacobian --------------------------------------------------------------------------
-    def system(self, z: Array) -> tuple[Array, Array]:
-        """Residuals and their analytic Jacobian with respect to ``z``.
-
-        At a point that already meets the tolerance the Jacobian is never used (Newton stops
-        there), so an identity stands in for it and saves one evaluation per solve.
-        """
-        f = self.residual(z)
-        st = self.state(z)
-        if not st.valid or self.measure(z) <= self.tol:
-            return f, np.eye(2 * self.n)
-        return f, self.jacobian(st)
+    def system(self, z: Array) -> tuple[Array, Callable[[], Array]]:
+        """Residuals and their analytic Jacobian with respect to ``z``, computed when asked."""
+        return self.residual(z), lambda: self.jacobian(self.state(z))
 
     def jacobian(self, st: State) -> Array:
         r"""Analytic Jacobian of :meth:`residual`.

@@ -27,6 +27,7 @@ import xarray as xr
 from tradewinds.core import dims
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
 from tradewinds.core.solver import SolverReport
+from tradewinds.models._newton import TOL
 from tradewinds.models.equilibrium import Equilibrium
 from tradewinds.models.ignatenko.calibration import (
     SCALE,
@@ -37,7 +38,6 @@ from tradewinds.models.ignatenko.calibration import (
 )
 from tradewinds.models.ignatenko.kernel import (
     RECYCLING,
-    TOL,
     Kernel,
     Params,
     Recycling,

@@ -1,13 +1,16 @@
 """Solution strategy for the Ignatenko et al. (2025) equilibrium.
 
-1. Newton–chord from the baseline (:func:`~tradewinds.models.ignatenko.chord.newton_chord`):
-   Newton with the analytic Jacobian, its factorisation reused while steps contract fast.
-   On the paper's cases this is the whole solve.
+Every stage runs the models' one Newton routine (:mod:`tradewinds.models._newton`) on the
+kernel's residuals and analytic Jacobian:
+
+1. Newton–chord from the baseline (:data:`CHORD`): the Jacobian's factorisation is reused while
+   steps at least halve the residual, since a chord step costs about a twentieth of a fresh
+   Jacobian and its factorisation on 388 unknowns. On the paper's cases this is the whole solve.
 2. If that stalls, continuation: the shock is scaled from 0 to 1 (tariffs ``s t``, trade-cost
    changes ``d_hat^s``), each solution starting the next step, and the step is halved on
    failure. Large shocks that defeat a cold start are usually reached this way.
-3. Last resort: full Newton with backtracking and a tâtonnement fallback
-   (:func:`tradewinds.models._newton.newton`) from the first stalled iterate.
+3. Last resort: Newton with backtracking on every step and a tâtonnement fallback
+   (:data:`FULL`) from the first stalled iterate.
 
 If all three fail, a :class:`ConvergenceError` says where the conditions fail worst and why
 that happens in this model.
@@ -21,12 +24,24 @@ import numpy as np
 
 from tradewinds.core.errors import ConvergenceError
 from tradewinds.core.solver import SolverReport
-from tradewinds.models._newton import newton
+from tradewinds.models._newton import TOL, NewtonError, Settings, newton
 from tradewinds.models._threads import single_blas_thread
 from tradewinds.models.ignatenko.calibration import Array, IgnatenkoBaseline
-from tradewinds.models.ignatenko.chord import newton_chord
-from tradewinds.models.ignatenko.kernel import TOL, Kernel, Params, State
+from tradewinds.models.ignatenko.kernel import Kernel, Params, State
 
+WHAT = "Ignatenko et al. (2025) equilibrium"
+#: Stage 1 and continuation: chord steps (full length only) while each at least halves the
+#: residual; always scipy's LU factors, which the chord steps reuse.
+CHORD = Settings(
+    what=WHAT,
+    method="newton-chord (analytic jacobian)",
+    chord_gain=0.5,
+    stale_halvings=1,
+    dense_max=0,
+)
+#: Stage 3: a fresh Jacobian unless a full step cuts the residual a hundredfold, backtracking on
+#: every step, then tâtonnement.
+FULL = Settings(what=WHAT, dense_max=0)
 #: First continuation step, and the smallest one tried before giving up.
 FIRST_STEP = 0.25
 MIN_STEP = 1 / 256
@@ -34,14 +49,19 @@ MIN_STEP = 1 / 256
 STEP_ITER = 40
 
 
-def _chord(kernel: Kernel, z0: Array, tol: float, max_iter: int) -> tuple[Array, SolverReport]:
-    return newton_chord(
-        kernel.residual,
-        lambda z: kernel.jacobian(kernel.state(z)),
+def _newton(
+    kernel: Kernel, z0: Array, tol: float, max_iter: int, settings: Settings = CHORD
+) -> tuple[Array, SolverReport]:
+    fallback = None if settings is CHORD else kernel.tatonnement
+    return newton(
+        kernel.system,
         kernel.measure,
         z0,
         tol=tol,
         max_iter=max_iter,
+        what=WHAT,
+        fallback=fallback,
+        settings=settings,
     )
 
 
@@ -60,17 +80,19 @@ def _continuation(
     while True:
         target = min(1.0, s + h)
         kernel = Kernel(base, target * tariff, np.power(cost_hat, target), params, tol)
-        z_new, report = _chord(kernel, z, tol, STEP_ITER)
-        iterations += report.iterations
-        if report.converged:
-            s, z, steps, reached = target, z_new, steps + 1, kernel
-            if s >= 1.0:
-                return True, kernel, z, s, steps, iterations
-            h = min(2 * h, 0.5)
-        else:
+        try:
+            z_new, report = _newton(kernel, z, tol, STEP_ITER)
+        except NewtonError as exc:
+            iterations += exc.report.iterations
             h /= 2
             if h < MIN_STEP:
                 return False, reached, z, s, steps, iterations
+            continue
+        iterations += report.iterations
+        s, z, steps, reached = target, z_new, steps + 1, kernel
+        if s >= 1.0:
+            return True, kernel, z, s, steps, iterations
+        h = min(2 * h, 0.5)
 
 
 @single_blas_thread
@@ -87,13 +109,16 @@ def solve_kernel(
     """Solve (K1)-(K9) for a shock; raise :class:`ConvergenceError` if every strategy fails."""
     start = time.perf_counter()
     kernel = Kernel(base, tariff, cost_hat, params, tol)
-    stalled, first = _chord(kernel, np.zeros(2 * base.size), tol, max_iter)
-    if first.converged:
-        return kernel.state(stalled), kernel, first
+    try:
+        z, first = _newton(kernel, np.zeros(2 * base.size), tol, max_iter)
+    except NewtonError as exc:
+        stalled, used = exc.last, exc.report.iterations
+    else:
+        return kernel.state(z), kernel, first
     arrived, path_kernel, z, reached, steps, iterations = _continuation(
         base, tariff, cost_hat, params, tol
     )
-    iterations += first.iterations
+    iterations += used
     if arrived:
         report = SolverReport(
             converged=True,
@@ -106,15 +131,7 @@ def solve_kernel(
         return path_kernel.state(z), path_kernel, report
     edge = path_kernel.diagnose(z, labels, residuals=False)
     try:
-        z, last = newton(
-            kernel.system,
-            kernel.measure,
-            stalled,
-            tol=tol,
-            max_iter=max_iter,
-            what="Ignatenko et al. (2025) equilibrium",
-            fallback=kernel.tatonnement,
-        )
+        z, last = _newton(kernel, stalled, tol, max_iter, FULL)
     except ConvergenceError as exc:
         reason = exc.message.removesuffix(f" ({exc.report.summary()})")
         raise ConvergenceError(

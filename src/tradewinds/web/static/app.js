@@ -257,7 +257,8 @@
       if (!resp.ok) { jobBox.hidden = false; jobBox.querySelector(".job-error").textContent = await errorText(resp); return; }
       const text = await resp.text();
       const body = {scenario: text, partners: ["CAN", "MEX"], threatener: "USA", retaliation: data.retaliation,
-                    draws: parseInt(data.draws || "0", 10)};
+                    draws: parseInt(data.draws || "0", 10),
+                    deal_rate: data.deal_rate === "" || data.deal_rate === undefined ? null : Number(data.deal_rate) / 100};
       await submitJob("/api/v1/strategy/united-front", body, jobBox, async function (state, job) {
         const res = await fetch(job.links.result + "?format=json");
         const result = await res.json();

@@ -1,15 +1,18 @@
-"""The Newton-chord solver and the full-Newton fallback of the Ignatenko model."""
+"""The one Newton routine (chord and Broyden variants) and the Ignatenko solution strategy."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from tradewinds.core.errors import ConvergenceError
-from tradewinds.core.solver import SolverReport
+from tradewinds.models._newton import NewtonError, Settings, newton
 from tradewinds.models.ignatenko import IgnatenkoModel, build_baseline
 from tradewinds.models.ignatenko import solve as solve_module
-from tradewinds.models.ignatenko.chord import newton_chord
+
+CHORD = Settings(chord_gain=0.5, stale_halvings=1, dense_max=0)
 
 
 def _system():
@@ -28,24 +31,69 @@ def _system():
     return residual, jacobian, measure
 
 
-def test_chord_converges_and_reuses_factorisations():
-    residual, jacobian, measure = _system()
-    x, report = newton_chord(residual, jacobian, measure, np.zeros(3), tol=1e-13, max_iter=50)
+def _solve(jacobian, settings, **kwargs):
+    residual, _, measure = _system()
+    return newton(
+        lambda x: (residual(x), lambda: jacobian(x)),
+        measure,
+        np.zeros(3),
+        tol=1e-13,
+        max_iter=50,
+        what="toy",
+        settings=settings,
+        **kwargs,
+    )
+
+
+@pytest.mark.parametrize("dense_max", [0, 400])
+def test_chord_converges_and_reuses_factorisations(dense_max):
+    _, jacobian, measure = _system()
+    x, report = _solve(jacobian, replace(CHORD, dense_max=dense_max))
     assert report.converged
     assert measure(x) <= 1e-13
     used = int(report.method.split(", ")[1].split()[0])
     assert 1 <= used < report.iterations
 
 
-def test_chord_reports_a_stall_instead_of_returning_garbage():
-    residual, jacobian, measure = _system()
+def test_broyden_converges_with_one_exact_jacobian():
+    _, jacobian, measure = _system()
+    calls = []
+
+    def counted(x):
+        calls.append(x)
+        return jacobian(x)
+
+    x, report = _solve(counted, Settings(update="broyden", stale_halvings=1))
+    assert report.converged
+    assert measure(x) <= 1e-13
+    assert len(calls) == 1 < report.iterations
+
+
+@pytest.mark.parametrize("settings", [CHORD, Settings(update="broyden", stale_halvings=1)])
+def test_a_stall_raises_with_the_last_iterate_instead_of_returning_garbage(settings):
+    _, jacobian, _ = _system()
 
     def wrong(x):
         return -jacobian(x)  # every step points uphill
 
-    x, report = newton_chord(residual, wrong, measure, np.zeros(3), tol=1e-13, max_iter=50)
-    assert not report.converged
-    np.testing.assert_array_equal(x, np.zeros(3))
+    with pytest.raises(NewtonError, match="no longer reduce the residual") as info:
+        _solve(wrong, settings)
+    assert not info.value.report.converged
+    assert info.value.report.max_residual > 1e-13
+    np.testing.assert_array_equal(info.value.last, np.zeros(3))
+
+
+def test_running_out_of_iterations_raises():
+    _, jacobian, _ = _system()
+    with pytest.raises(ConvergenceError, match="no solution within 1 Newton iterations"):
+        newton(
+            lambda x: (_system()[0](x), lambda: jacobian(x)),
+            _system()[2],
+            np.zeros(3),
+            tol=1e-13,
+            max_iter=1,
+            what="toy",
+        )
 
 
 def test_full_newton_takes_over_when_the_chord_stalls(monkeypatch):
@@ -58,12 +106,21 @@ def test_full_newton_takes_over_when_the_chord_stalls(monkeypatch):
     t = np.zeros((5, 5))
     t[:, 2] = 0.3
     t[2, 2] = 0
+    real = solve_module._newton
 
-    def stalled(residual, jacobian, measure, x0, *, tol, max_iter):
-        return x0, SolverReport(False, 0, measure(x0), tol, 0.0, "stub")
+    def stalled(kernel, z0, tol, max_iter, settings=solve_module.CHORD):
+        if settings is solve_module.CHORD:
+            report = replace(kernel_report(kernel, z0, tol), iterations=0)
+            raise NewtonError("stub", report, z0)
+        return real(kernel, z0, tol, max_iter, settings)
+
+    def kernel_report(kernel, z0, tol):
+        from tradewinds.core.solver import SolverReport
+
+        return SolverReport(False, 0, kernel.measure(z0), tol, 0.0, "stub")
 
     reference = IgnatenkoModel().solve_arrays(base, t, list("ABUDE"))
-    monkeypatch.setattr(solve_module, "newton_chord", stalled)
+    monkeypatch.setattr(solve_module, "_newton", stalled)
     eq = IgnatenkoModel().solve_arrays(base, t, list("ABUDE"))
     assert eq.report.converged
     assert "then newton" in eq.report.method
