@@ -103,6 +103,7 @@ def etr(
                         for e in sectors
                     ]
                     _sectors(rows, f"by {by} sector on {result['date']}", wide)
+                _collected_line()
             return
         from tradewinds.measures.registry import load_registry
 
@@ -128,6 +129,7 @@ def etr(
             typer.echo(named.to_json(orient="records"))
             return
         _summary(frame, output, plot)
+        _collected_line()
         if by is not None:
             last_day = frame["date"].max()
             rows = []
@@ -139,6 +141,29 @@ def etr(
                 parts = {str(k): float(v) for k, v in row.drop("total").items() if abs(v) > 0}
                 rows.append((str(sector), float(row["total"]), None, parts))
             _sectors(rows, f"by {by} sector on {last_day}", wide)
+
+
+def _collected_line() -> None:
+    """One line under a statutory headline: what was collected, and the estimate if computed."""
+    from tradewinds.cli._common import console
+    from tradewinds.measures.collected import backtest_if_cached, treasury
+
+    observed = treasury()
+    month = max(observed)
+    text = (
+        f"Statutory rates on 2024 import weights, not duties collected: US-wide, customs "
+        f"collected {observed[month]:.2%} of imports in {month} (Treasury)"
+    )
+    bt = backtest_if_cached()
+    if bt is not None and month in bt.months:
+        k = bt.months.index(month)
+        text += (
+            f"; collected estimate {bt.estimate[k]:.2%} against statutory "
+            f"{bt.statutory[k]:.2%} (etr --country ALL --collected)."
+        )
+    else:
+        text += "; the collected estimate beside the statutory rate: etr --country ALL --collected."
+    console().print(text)
 
 
 def _collected(fmt: str) -> None:

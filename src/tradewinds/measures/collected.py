@@ -219,6 +219,19 @@ def fit(
     return best[1], best[2], best[3]
 
 
+def _cache_args() -> tuple[list[Path], list[str], str]:
+    """The inputs that key the cached cut rates (registry, precedence, weights; this code)."""
+    from tradewinds.measures.registry import _packaged_files, _precedence_path
+
+    base = Path(str(resources.files("tradewinds.measures").joinpath("data/derived")))
+    files = [*_packaged_files(), _precedence_path(), base / "weights_2024.csv.gz"]
+    code = [__name__, "tradewinds.measures.etr", "tradewinds.measures.stacking"]
+    return files, code, f"eps {eps_grid().tolist()}"
+
+
+CACHE_NAME = "collected-cut-rates"
+
+
 def _rates_cached() -> dict[str, np.ndarray]:
     """:func:`monthly_rates` for January 2025 – March 2026, kept in the user cache.
 
@@ -226,18 +239,27 @@ def _rates_cached() -> dict[str, np.ndarray]:
     at two sets of claim shares, a few seconds each, on the first call).
     """
     from tradewinds.core.cache import cached
-    from tradewinds.measures.registry import _packaged_files, _precedence_path
 
-    base = Path(str(resources.files("tradewinds.measures").joinpath("data/derived")))
-    files = [*_packaged_files(), _precedence_path(), base / "weights_2024.csv.gz"]
-    cuts = cached(
-        "collected-cut-rates",
-        files,
-        lambda: cut_rates(FIRST, LAST),
-        code=[__name__, "tradewinds.measures.etr", "tradewinds.measures.stacking"],
-        extra=f"eps {eps_grid().tolist()}",
-    )
+    files, code, extra = _cache_args()
+    cuts = cached(CACHE_NAME, files, lambda: cut_rates(FIRST, LAST), code=code, extra=extra)
     return monthly_rates(cuts, LAST)
+
+
+def backtest_if_cached() -> Backtest | None:
+    """:func:`backtest` if its statutory rates are already in the user cache, else ``None``.
+
+    For pages that must answer at once (the dashboard overview); ``etr --country ALL
+    --collected`` fills the cache.
+    """
+    from tradewinds.core.cache import cache_dir, content_key
+
+    directory = cache_dir()
+    if directory is None:
+        return None
+    files, code, extra = _cache_args()
+    if not (directory / f"{CACHE_NAME}-{content_key(files, code, extra)}.pickle").is_file():
+        return None
+    return backtest()
 
 
 def evaluate(
