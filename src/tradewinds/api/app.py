@@ -24,7 +24,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
 
     The dashboard is not mounted here: :func:`tradewinds.server.create_app` composes both.
     """
-    from tradewinds.api import docs, errors
+    from tradewinds.api import docs, errors, limits
     from tradewinds.api.jobs import JobManager
     from tradewinds.api.security import BodyLimit
     from tradewinds.api.v1 import corridors, duty, gravity, health, hts, jobs, resources, runs
@@ -48,6 +48,7 @@ def create_api(settings: Settings | None = None) -> FastAPI:
         description="North American trade policy in numbers: duties, effective rates, GE models.",
         docs_url=None,  # served offline by tradewinds.api.docs
         redoc_url=None,
+        openapi_url=None,  # served by tradewinds.api.docs, behind the read token
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -74,4 +75,6 @@ def create_api(settings: Settings | None = None) -> FastAPI:
     app.include_router(corridors.router)
     app.include_router(hts.router)
     docs.install(app)
+    # The deadline and the cross-site guard wrap every route, the dashboard's mounted later too.
+    limits.install(app, settings)
     return app

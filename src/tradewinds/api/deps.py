@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import anyio
 from fastapi import Request
 
+from tradewinds.api.limits import RequestTimeoutError as RequestTimeoutError
+from tradewinds.api.limits import current_budget, timeout_message
 from tradewinds.api.security import Settings, check_token
-from tradewinds.core.errors import ScenarioError, TradewindsError
+from tradewinds.core.errors import ScenarioError
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -19,12 +21,6 @@ if TYPE_CHECKING:
     from tradewinds.store import ResultsStore
 
 T = TypeVar("T")
-
-
-class RequestTimeoutError(TradewindsError, TimeoutError):
-    """A synchronous request computed past the server's per-request limit."""
-
-    http_status = 504
 
 
 def settings(request: Request) -> Settings:
@@ -66,19 +62,23 @@ def store(request: Request) -> ResultsStore:
 
 
 async def bounded(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run ``fn`` in a worker thread, answering 504 past the per-request time limit."""
+    """Run ``fn`` in a worker thread, answering 504 past the per-request time limit.
+
+    Past the limit the thread is stopped too (:class:`tradewinds.api.limits.Budget`), not left
+    computing in the background.
+    """
     limit = settings(request).limits.request_seconds
+    budget = current_budget()
 
     def call() -> T:
-        return fn(*args, **kwargs)
+        with budget.running():
+            return fn(*args, **kwargs)
 
     with anyio.move_on_after(limit) as scope:
         return await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
     assert scope.cancelled_caught
-    raise RequestTimeoutError(
-        f"The request took longer than this server's limit of {limit:g} s; narrow it, or use a "
-        "job for long work."
-    )
+    budget.expire()
+    raise RequestTimeoutError(timeout_message(limit))
 
 
 def with_notes(fn: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, list[str]]:

@@ -7,18 +7,28 @@ pipe. Cancelling sets a flag the worker checks between solves or draws; a worker
 stop within a grace period, or that passes the per-job time limit, is terminated and replaced.
 States go ``queued -> running -> done | failed | cancelled``; every change bumps a version
 number that the SSE stream watches.
+
+A finished job keeps only its state in memory. Its result (the records of a WIOD run with
+bilateral flows are tens of MB) is written compressed to a private folder of this process
+(:class:`ResultStash`) under a byte budget: past it the oldest results are dropped (asking for
+one then answers 410; the run itself stays in the results store).
 """
 
 from __future__ import annotations
 
 import collections
 import datetime as dt
+import gzip
+import json
 import logging
 import multiprocessing
 import secrets
+import shutil
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tradewinds.api.security import LimitError
@@ -37,8 +47,11 @@ CANCEL_GRACE = 2.0
 #: Seconds a warm worker process may sit idle before it is stopped (restarted on demand).
 IDLE_SECONDS = 300.0
 
-#: Finished jobs kept in memory for their results (oldest dropped first).
+#: Finished jobs whose state is kept (oldest dropped first); their results live in the stash.
 KEEP_FINISHED = 200
+
+#: Bytes of compressed results kept on disk by one server process (oldest dropped first).
+RESULT_BUDGET = 1_000_000_000
 
 
 class QueueFullError(TradewindsError, RuntimeError):
@@ -59,6 +72,71 @@ class JobTimeoutError(TradewindsError, TimeoutError):
     http_status = 504
 
 
+class JobResultGoneError(TradewindsError, LookupError):
+    """A finished job's result was dropped to keep within the server's result budget."""
+
+    http_status = 410
+
+
+class ResultStash:
+    """Finished jobs' results, gzipped JSON in a private folder, within a byte budget."""
+
+    def __init__(self, budget: int = RESULT_BUDGET) -> None:
+        self.budget = budget
+        self._folder: Path | None = None
+        self._sizes: collections.OrderedDict[str, int] = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def total(self) -> int:
+        """Bytes held."""
+        with self._lock:
+            return sum(self._sizes.values())
+
+    def _dir(self) -> Path:
+        if self._folder is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="tradewinds-job-results-"))
+        return self._folder
+
+    def put(self, job_id: str, result: dict[str, Any]) -> int:
+        """Keep ``result``; drop the oldest results past the budget. Returns its size."""
+        data = gzip.compress(json.dumps(result, separators=(",", ":")).encode(), compresslevel=3)
+        with self._lock:
+            folder = self._dir()
+            tmp = folder / f".{job_id}.tmp"
+            tmp.write_bytes(data)
+            tmp.replace(folder / f"{job_id}.json.gz")
+            self._sizes[job_id] = len(data)
+            while sum(self._sizes.values()) > self.budget and len(self._sizes) > 1:
+                old, _ = self._sizes.popitem(last=False)
+                (folder / f"{old}.json.gz").unlink(missing_ok=True)
+        return len(data)
+
+    def get(self, job_id: str) -> dict[str, Any] | None:
+        """The result of ``job_id``, or ``None`` when it was dropped (or never kept)."""
+        with self._lock:
+            if job_id not in self._sizes or self._folder is None:
+                return None
+            data = (self._folder / f"{job_id}.json.gz").read_bytes()
+        value = json.loads(gzip.decompress(data))
+        assert isinstance(value, dict)
+        return value
+
+    def drop(self, job_id: str) -> None:
+        """Forget ``job_id``'s result."""
+        with self._lock:
+            if self._sizes.pop(job_id, None) is not None and self._folder is not None:
+                (self._folder / f"{job_id}.json.gz").unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Remove the folder."""
+        with self._lock:
+            if self._folder is not None:
+                shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+            self._sizes.clear()
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
@@ -69,20 +147,35 @@ class Job:
 
     job_id: str
     kind: str
-    spec: JobSpec
+    spec: JobSpec | None  # dropped when the job finishes (it may hold 2 MB of request files)
     state: str = "queued"
     done: int = 0
     total: int | None = None
     unit: str = "solves"
     run_id: str | None = None
     error: dict[str, Any] | None = None
-    result: dict[str, Any] | None = None
+    stash: ResultStash | None = field(default=None, repr=False)
+    result_bytes: int = 0
     created: str = field(default_factory=_now)
     started: str | None = None
     finished: str | None = None
     version: int = 0
     cancel_requested: bool = False
     slot: _Slot | None = None  # the worker process running the job
+
+    @property
+    def result(self) -> dict[str, Any] | None:
+        """The finished job's result, read from the stash (``None`` before it is done)."""
+        if self.state != "done" or self.stash is None:
+            return None
+        value = self.stash.get(self.job_id)
+        if value is None:
+            raise JobResultGoneError(
+                f"The result of job {self.job_id} was dropped to keep this server's results "
+                f"within its budget; submit the job again"
+                + (f" or read run {self.run_id} from /api/v1/runs." if self.run_id else ".")
+            )
+        return value
 
     def to_dict(self) -> dict[str, Any]:
         """The job as ``GET /api/v1/jobs/{id}`` returns it."""
@@ -107,7 +200,15 @@ class Job:
 class JobManager:
     """Bounded queue, runner threads and the table of jobs of one API process."""
 
-    def __init__(self, *, workers: int = 1, max_queue: int = 8, job_seconds: float = 1800.0):
+    def __init__(
+        self,
+        *,
+        workers: int = 1,
+        max_queue: int = 8,
+        job_seconds: float = 1800.0,
+        result_budget: int = RESULT_BUDGET,
+    ):
+        self.stash = ResultStash(result_budget)
         self.workers = max(1, workers)
         self.max_queue = max_queue
         self.job_seconds = job_seconds
@@ -202,6 +303,7 @@ class JobManager:
             self._lock.notify_all()
         for slot in self._slots:
             slot.stop()
+        self.stash.close()
 
     # -- internals --------------------------------------------------------------------------
 
@@ -222,12 +324,14 @@ class JobManager:
         finished = [k for k, j in self._jobs.items() if j.state in TERMINAL]
         for key in finished[: max(0, len(finished) - KEEP_FINISHED)]:
             del self._jobs[key]
+            self.stash.drop(key)
 
     def _bump(self, job: Job) -> None:
         job.version += 1
         self._lock.notify_all()
 
     def _finish(self, job: Job, state: str, error: dict[str, Any] | None = None) -> None:
+        job.spec = None
         job.state = state
         job.error = error
         job.finished = _now()
@@ -256,6 +360,7 @@ class JobManager:
 
     def _run(self, job: Job, slot: _Slot) -> None:
         conn = slot.connect()
+        assert job.spec is not None
         conn.send(job.spec)
         start = time.monotonic()
         cancelled_at: float | None = None
@@ -297,7 +402,8 @@ class JobManager:
             if outcome is None:
                 self._finish(job, "failed", _internal("The job's process ended unexpectedly."))
             elif outcome[0] == "done":
-                job.result = outcome[1]
+                job.result_bytes = self.stash.put(job.job_id, outcome[1])
+                job.stash = self.stash
                 job.run_id = outcome[1].get("run_id")
                 if job.total is not None:
                     job.done = job.total

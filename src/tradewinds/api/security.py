@@ -69,6 +69,8 @@ class Limits:
     max_shock_entries: int = 2_000
     #: Most Monte Carlo draws or united-front elasticity draws per job.
     max_draws: int = 5_000
+    #: Most materials in one bill of materials (``/api/v1/origin/check``).
+    max_bom_materials: int = 5_000
     #: Seconds a synchronous request may compute before it is answered with 504.
     request_seconds: float = 30.0
     #: Seconds a job may run before it is stopped and marked failed.
@@ -133,9 +135,12 @@ def is_loopback(host: str) -> bool:
 
 def read_token(path: Path) -> str:
     """The bearer token in ``path`` (first line, stripped); at least 16 characters."""
+    from tradewinds.core.inputs import check_input_file
+
     try:
+        check_input_file(path, "token file")  # a FIFO would wait forever
         token = path.read_text(encoding="utf-8").strip().splitlines()[0].strip()
-    except (OSError, UnicodeDecodeError, IndexError):
+    except (OSError, UnicodeDecodeError, IndexError, ScenarioError):
         raise ConfigurationError(
             f"Cannot read a token from --token-file {str(path)!r}; put one secret line in it."
         ) from None
@@ -157,7 +162,9 @@ def check_token(settings: Settings, authorization: str | None, *, write: bool) -
         return
     scheme, _, given = (authorization or "").partition(" ")
     expected = settings.token or ""
-    if scheme.lower() != "bearer" or not expected or not hmac.compare_digest(given, expected):
+    # Bytes, not text: compare_digest refuses non-ASCII str, and a header may carry any byte.
+    matches = hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected.encode())
+    if scheme.lower() != "bearer" or not expected or not matches:
         raise AuthError(
             "This endpoint needs 'Authorization: Bearer <token>' with the server's token "
             "(from its --token-file)."

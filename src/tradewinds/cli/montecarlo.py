@@ -92,10 +92,14 @@ def montecarlo(
     check_output(output)
     from tradewinds.cli._common import console, open_store, progress_bar, read_text, write_records
     from tradewinds.cli._display import BAND_DROP, bands_table, failures_table, print_table
+    from tradewinds.core.limits import MAX_DRAWS, check_count
     from tradewinds.scenarios import load_scenario
-    from tradewinds.scenarios.cluster import dask_client
+    from tradewinds.scenarios.cluster import check_chunk_size, dask_client
     from tradewinds.scenarios.montecarlo import run_montecarlo
 
+    # Before a cluster starts or the store opens (run_montecarlo checks again for other callers).
+    check_count(draws, "--draws", name="MAX_DRAWS", default=MAX_DRAWS, what="draw")
+    check_chunk_size(chunk_size)
     spec = load_scenario(scenario)
     custom = {"mean": eps_mean, "sd": eps_sd, "low": eps_low, "high": eps_high}
     prior = _user_prior(spec, custom)

@@ -76,12 +76,12 @@ def sweep(
     if not set_:
         raise ScenarioError("Give at least one --set PATH=V1,V2,..., e.g. --set model.eps=2,4,6.")
     axes = [parse_set_option(option) for option in set_ or []]
+    from tradewinds.scenarios.cluster import check_chunk_size, choose_workers, time_one_solve
+    from tradewinds.scenarios.grid import check_grid
+
+    points = check_grid(axes)  # before a cluster starts or the store opens
+    check_chunk_size(chunk_size)
     sink = open_store(store, enabled=not no_store)
-    import math
-
-    from tradewinds.scenarios.cluster import choose_workers, time_one_solve
-
-    points = math.prod(len(values) for _, values in axes)
     workers = choose_workers(workers, scheduler, points, lambda: time_one_solve(spec, baseline))
     with progress_bar("sweep", "grid points") as update, dask_client(workers, scheduler) as client:
         result = run_sweep(

@@ -9,10 +9,14 @@ parsed object is pickled under the user cache directory (``~/.cache/tradewinds``
 - the *code* that turns them into the object (the source text of the named modules), and
 - the Python and library versions the pickle depends on.
 
-A cache file that cannot be read (truncated, corrupt, from an incompatible library) is logged and
-rebuilt; a cache directory that cannot be written is logged and the object is built each time.
-The cache never changes an answer and never turns into an error. The files are the user's own
-(pickle executes code on load): the directory is created with mode 0700.
+A cache file that cannot be read (truncated, corrupt, from an incompatible library, or a pickle
+that is not one of this module's records for that name and key) is logged and rebuilt; a cache
+directory that cannot be written is logged and the object is built each time. The cache never
+changes an answer and never turns into an error.
+
+Pickle executes code on load, so only files this user wrote are read: the directory is created
+with mode 0700, and a directory or file owned by another user, or writable by the group or by
+others (a cache pointed at ``/tmp``, say), is neither read nor written (a warning says so once).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import logging
 import os
 import pickle
 import re
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -34,6 +39,12 @@ logger = logging.getLogger(__name__)
 ENV_VAR = "TRADEWINDS_CACHE"
 
 T = TypeVar("T")
+
+#: Tag of a cache record, and the version of its layout (part of every key).
+RECORD = "tradewinds-cache-v2"
+
+#: Directories already reported as untrusted (one warning per directory and process).
+_WARNED: set[Path] = set()
 
 
 def cache_dir() -> Path | None:
@@ -66,7 +77,7 @@ def _module_files(modules: Iterable[str]) -> list[Path]:
 def content_key(sources: Sequence[Path], code: Iterable[str] = (), extra: str = "") -> str:
     """Hash of the sources' contents, the source text of modules ``code`` and ``extra``."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{sys.version}|{extra}".encode())
+    digest.update(f"{sys.version}|{RECORD}|{extra}".encode())
     for path in [*sources, *_module_files(code)]:
         digest.update(path.name.encode())
         digest.update(b"\0")
@@ -87,17 +98,74 @@ def cached(
     directory = cache_dir()
     if directory is None:
         return build()
-    path = directory / f"{name}-{content_key(sources, code, extra)}.pickle"
+    key = content_key(sources, code, extra)
+    path = directory / f"{name}-{key}.pickle"
+    if not _trusted_dir(directory):
+        return build()
     try:
-        with path.open("rb") as fh:
-            return pickle.load(fh)  # type: ignore[no-any-return]
+        return _load(path, name, key)  # type: ignore[return-value]
     except FileNotFoundError:
         pass
     except Exception as exc:
         logger.warning("Cache file %s is unreadable (%s); rebuilding it.", path, exc)
     value = build()
-    _store(directory, name, path, value)
+    _store(directory, name, path, (RECORD, name, key, value))
     return value
+
+
+def _unsafe(info: os.stat_result) -> str | None:
+    """Why a file or directory with this status may hold another user's pickle, if it may."""
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    if uid is not None and info.st_uid != uid:
+        return f"it belongs to user id {info.st_uid}, not to this user ({uid})"
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return f"it is writable by other users (mode {stat.filemode(info.st_mode)})"
+    return None
+
+
+def _trusted_dir(directory: Path) -> bool:
+    """Whether ``directory`` (if it exists) is this user's and writable by no one else."""
+    try:
+        info = directory.stat()
+    except FileNotFoundError:
+        return True  # created by _store with mode 0700
+    except OSError as exc:
+        logger.info("Cannot use cache directory %s (%s); continuing without it.", directory, exc)
+        return False
+    why = _unsafe(info)
+    if why is not None:
+        if directory not in _WARNED:
+            _WARNED.add(directory)
+            logger.warning(
+                "Not using cache directory %s: %s, and a cache file is code that runs when "
+                "loaded. Point %s at a folder of your own (mode 0700).",
+                directory,
+                why,
+                ENV_VAR,
+            )
+        return False
+    return True
+
+
+class _UntrustedCacheFile(Exception):
+    pass
+
+
+def _load(path: Path, name: str, key: str) -> object:
+    """The value of this user's cache record at ``path`` (no symlink, nobody else's file)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _UntrustedCacheFile("it is not a regular file")
+        why = _unsafe(info)
+        if why is not None:
+            raise _UntrustedCacheFile(why)
+        record = pickle.load(fh)
+    if not isinstance(record, tuple) or len(record) != 4 or record[:3] != (RECORD, name, key):
+        raise _UntrustedCacheFile(f"it holds a {type(record).__name__}, not this cache's record")
+    return record[3]
 
 
 #: Versions of one object kept side by side (several checkouts or versions may share the cache).

@@ -70,11 +70,32 @@ def _text_of(data: bytes, source: str) -> str:
 
 
 def check_input_file(path: Path, what: str) -> None:
-    """:class:`ScenarioError` unless ``path`` is an existing regular file (a folder says so)."""
-    if path.is_dir():
+    """:class:`ScenarioError` unless ``path`` is an existing regular file.
+
+    Every file a user names is checked here before it is opened: a folder says so, and a FIFO,
+    socket or device is refused (reading one could wait forever or never end).
+    """
+    import stat
+
+    try:
+        mode = Path(path).stat().st_mode
+    except FileNotFoundError:
+        raise ScenarioError(f"{what.capitalize()} {str(path)!r} does not exist.") from None
+    except OSError as exc:
+        raise ScenarioError(f"Cannot read {what} {str(path)!r}: {exc.strerror}.") from None
+    if stat.S_ISDIR(mode):
         raise ScenarioError(f"{what.capitalize()} {str(path)!r} is a directory, not a file.")
-    if not path.is_file():
-        raise ScenarioError(f"{what.capitalize()} {str(path)!r} does not exist.")
+    if not stat.S_ISREG(mode):
+        kind = (
+            "a named pipe (FIFO)"
+            if stat.S_ISFIFO(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else "a device"
+        )
+        raise ScenarioError(
+            f"{what.capitalize()} {str(path)!r} is {kind}, not a regular file; give a file."
+        )
 
 
 def read_text_file(path: Path, what: str, *, max_bytes: int | None = MAX_YAML_BYTES) -> str:

@@ -70,12 +70,15 @@ def read_liberation_day(folder: Path) -> LiberationDayData:
     """Read the replication folder; values converted to US$ millions (the package unit)."""
     folder = Path(folder)
     paths = {name: folder / name for name in FILES}
+    from tradewinds.core.inputs import check_input_file
+
     for name, path in paths.items():
         if not path.exists():
             raise DataError(
                 f"Missing {name} in {str(folder)!r}; the replication data need all of "
                 f"{list(FILES)} (shared/data/liberation_day_ignatenko2025)."
             )
+        check_input_file(path, "baseline data file")
     try:
         labels = pd.read_csv(paths["country_labels.csv"], dtype={"iso3": str})["iso3"]
         trade = pd.read_csv(paths["trade_cepii.csv"]).fillna(0.0).to_numpy(dtype=float)

@@ -73,6 +73,9 @@ def load_baseline(name_or_path: str | Path = "default") -> xr.Dataset:
             "shared/data/liberation_day_ignatenko2025 "
             "(trade_cepii.csv, country_labels.csv, gdp.csv)."
         )
+    from tradewinds.core.inputs import check_input_file
+
+    check_input_file(path, "baseline file")
     if path.suffix == ".nc":
         return read_netcdf(path)
     if path.suffix in {".csv", ".gz"}:

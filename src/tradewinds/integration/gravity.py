@@ -187,6 +187,24 @@ def prepare_sample(frame: pd.DataFrame, spec: GravitySpec) -> pd.DataFrame:
     return sample.reset_index(drop=True)
 
 
+def check_sample_size(sample: pd.DataFrame, spec: GravitySpec, name: str) -> None:
+    """Refuse a sample with no more observations than parameters, before pyfixest sees it.
+
+    The parameters are at least the regressors plus the fixed-effect levels (less one per
+    extra set of effects, the normalisations). Too small a sample does not fail politely in
+    pyfixest: its compiled demeaning aborts the whole process.
+    """
+    levels = sum(int(sample[fe].nunique()) for fe in spec.fixed_effects if fe in sample)
+    params = len(spec.regressors) + max(0, levels - max(0, len(spec.fixed_effects) - 1))
+    if len(sample) <= params:
+        raise DataError(
+            f"Gravity data {name!r}: the estimation sample has {len(sample):,} observation(s) "
+            f"for at least {params:,} parameters ({len(spec.regressors)} regressor(s) and "
+            f"{levels:,} fixed-effect levels); give more data (more pairs or years) or fewer "
+            "fixed effects."
+        )
+
+
 def estimate(
     data: str | Path | pd.DataFrame, spec: GravitySpec, *, label: str = ""
 ) -> GravityResult:
@@ -198,6 +216,7 @@ def estimate(
     else:
         frame, name = load_gravity_data(data), label or str(data)
     sample = prepare_sample(frame, spec)
+    check_sample_size(sample, spec, name)
     vcov: Any = {"CRV1": spec.cluster} if spec.cluster else "hetero"
     with warnings.catch_warnings():
         # pyfixest reports pairs dropped for separation (all-zero flows) as a UserWarning;

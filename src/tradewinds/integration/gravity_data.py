@@ -105,6 +105,10 @@ def load_gravity_data(name_or_path: str | Path) -> pd.DataFrame:
             raise DataError(f"Dataset {key!r} is not at {str(path)!r}.")
     else:
         path = Path(key).expanduser()
+        if path.exists():
+            from tradewinds.core.inputs import check_input_file
+
+            check_input_file(path, "gravity data")
         if not path.is_file():
             raise DataError(
                 f"Gravity data {key!r} is neither a bundled name ({', '.join(BUNDLED)}) nor an "

@@ -113,14 +113,20 @@ def parse_target(text: str, *, units: str = "millions of current US dollars") ->
                     f"A money target needs a baseline in millions of US dollars; this one is "
                     f"in {units!r}. Give the target as a multiple (2x) or a change (+50%)."
                 )
-            return TradeTarget(level=amount * scale / 1e6, text=raw)
+            level = amount * scale / 1e6
+            if math.isfinite(level) and level > 0:
+                return TradeTarget(level=level, text=raw)
+            factor = math.nan  # refused below, outside this try (ScenarioError is a ValueError)
     except ValueError:
         raise ScenarioError(
             f"Cannot read target {raw!r}: give a multiple (2x), a change (+50%), a level "
             "(US$60bn) or a welfare offset (offset:CAN)."
         ) from None
     if not math.isfinite(factor) or factor <= 0:
-        raise ScenarioError(f"Target {raw!r} must leave two-way trade positive.")
+        raise ScenarioError(
+            f"Target {raw!r} must leave two-way trade positive (no trade cost reaches zero "
+            "trade); give a positive multiple, change or amount."
+        )
     return TradeTarget(factor=factor, text=raw)
 
 

@@ -173,8 +173,9 @@ def write_csv(frame: Any, path: Path | IO[bytes]) -> None:
 
 def read_lines(path: Path) -> pl.DataFrame:
     """Shipment lines of a CSV file; one :class:`ScenarioError` naming the file if unusable."""
-    if not path.is_file():
-        raise ScenarioError(f"Batch file {str(path)!r} does not exist or is not a file.")
+    from tradewinds.core.inputs import check_input_file
+
+    check_input_file(Path(path), "batch file")
     try:
         lines = read_csv(path)
     except Exception as exc:

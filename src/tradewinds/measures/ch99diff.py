@@ -148,8 +148,9 @@ def parse_table(path: Path) -> dict[str, Heading]:
 
 def read(path: Path) -> dict[str, Heading]:
     """Headings of ``path``: a CSV table or a Chapter 99 text."""
-    if not path.is_file():
-        raise ScenarioError(f"Chapter 99 file {str(path)!r} does not exist.")
+    from tradewinds.core.inputs import check_input_file
+
+    check_input_file(path, "Chapter 99 file")
     if path.suffix.lower() == ".csv":
         return parse_table(path)
     text = path.read_bytes().decode("latin-1")

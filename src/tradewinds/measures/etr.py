@@ -336,10 +336,12 @@ def series(
     by: str | None = None,
     freq: str = "daily",
     registry: Registry | None = None,
+    names: tuple[str, str] = ("--from", "--to"),
 ) -> pd.DataFrame:
     """Tidy series ``date, country, sector, authority, rate`` from ``start`` to ``end``.
 
-    ``sector`` is ``all`` for the overall rate; with ``by`` the sector rows follow it.
+    ``sector`` is ``all`` for the overall rate; with ``by`` the sector rows follow it. The range
+    is bounded by :meth:`Registry.check_range` (``names`` spell its two ends in messages).
 
     The rate is evaluated once per regime segment (between consecutive start/end dates of any
     measure or rule) and repeated for each day; ``monthly`` averages the days of each month.
@@ -349,12 +351,9 @@ def series(
     from tradewinds.measures.registry import load_registry
 
     registry = registry or load_registry()
-    if end < start:
-        raise ScenarioError(f"--to {end} is before --from {start}.")
     if freq not in ("daily", "monthly"):
         raise ScenarioError(f"--freq {freq!r} must be daily or monthly.")
-    registry.check_date(start)
-    registry.check_date(end)
+    registry.check_range(start, end, names)
     cuts = sorted({start} | {d for d in registry.boundaries() if start < d <= end})
     frames = []
     for k, seg_start in enumerate(cuts):

@@ -14,6 +14,10 @@ from tradewinds.core.errors import ScenarioError
 
 #: Earliest date the registry answers for.
 START_DATE = dt.date(2025, 1, 1)
+#: Days a date range may run past the registry's coverage date (rates held at that date's).
+#: The one bound on every range (``etr --from/--to``, ``/api/v1/etr/series``, ``/rates.csv``):
+#: a range costs work per day, and past the coverage date it only repeats the last rates.
+MAX_DAYS_PAST_COVERAGE = 366
 #: The stacking programme of the MFN (column 1 general) measure.
 MFN = "mfn"
 METALS = ("steel", "aluminum", "copper")
@@ -66,6 +70,35 @@ def check_registry_date(
             f"after it.{still_open}",
             CoverageWarning,
         )
+
+
+def check_registry_range(
+    start: dt.date,
+    end: dt.date,
+    coverage_date: dt.date,
+    open_questions: Sequence[str] = (),
+    *,
+    names: tuple[str, str] = ("--from", "--to"),
+) -> None:
+    """Refuse a date range that is reversed, starts before 2025 or ends too far past coverage.
+
+    A range may end at most :data:`MAX_DAYS_PAST_COVERAGE` days after the registry's coverage
+    date (with the coverage warning); ``names`` are the start and end fields as the user spelt
+    them, for the message.
+    """
+    first, last = names
+    if end < start:
+        raise ScenarioError(f"{last} {end.isoformat()} is before {first} {start.isoformat()}.")
+    check_registry_date(start, coverage_date, open_questions)
+    latest = coverage_date + dt.timedelta(days=MAX_DAYS_PAST_COVERAGE)
+    if end > latest:
+        raise ScenarioError(
+            f"{last} {end.isoformat()} is more than {MAX_DAYS_PAST_COVERAGE} days past the "
+            f"registry coverage date {coverage_date.isoformat()}: nothing is known after it, "
+            f"and a longer range only repeats its last rates. End the range on or before "
+            f"{latest.isoformat()} (or leave {last} out for the coverage date)."
+        )
+    check_registry_date(end, coverage_date, open_questions)
 
 
 def dotted(code: str) -> str:

@@ -14,6 +14,7 @@ but do not add up (materials worth more than the good) are a
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import re
 from pathlib import Path
@@ -23,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from tradewinds.core.errors import DataError, ScenarioError
 from tradewinds.core.inputs import read_yaml, validation_error
+from tradewinds.core.limits import MAX_BOM_MATERIALS
 
 #: Categories of good with their own treatment in the automotive appendix to Annex 4-B.
 Category = Literal["passenger_vehicle", "light_truck", "heavy_truck", "auto_part", "other"]
@@ -234,7 +236,7 @@ class BillOfMaterials(_Strict):
     )
     net_cost: float | None = Field(default=None, gt=0)
     total_cost: float | None = Field(default=None, gt=0)
-    materials: list[Material] = Field(min_length=1)
+    materials: list[Material] = Field(min_length=1, max_length=MAX_BOM_MATERIALS)
     labour: Labour | None = None
     steel_aluminium: MetalPurchases | None = None
     core_parts_method: Method = Field(
@@ -270,8 +272,8 @@ def check_accounts(bom: BillOfMaterials, source: str = "BOM") -> None:
             f"{source}: net_cost {bom.net_cost:,.2f} exceeds total_cost {bom.total_cost:,.2f}; "
             "net cost is total cost less excluded costs, so it cannot be larger."
         )
-    names = [m.name for m in bom.materials]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
+    counts = collections.Counter(m.name for m in bom.materials)  # linear: BOMs can be long
+    duplicates = sorted(n for n, k in counts.items() if k > 1)
     if duplicates:
         raise DataError(
             f"{source}: materials: duplicate name(s) {duplicates!r}; names must differ."

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from tradewinds.core.errors import DataError, MeasureConflictError, UnknownLabelError
 from tradewinds.core.inputs import check_input_file, read_yaml, validation_error
 from tradewinds.measures.fields import START_DATE as START_DATE
-from tradewinds.measures.fields import check_registry_date
+from tradewinds.measures.fields import check_registry_date, check_registry_range
 from tradewinds.measures.products import scope_mask
 from tradewinds.measures.schema import Measure, MeasureFile, PrecedenceFile, PrecedenceRule
 
@@ -92,6 +92,15 @@ class Registry:
     def check_date(self, date: dt.date) -> None:
         """Refuse dates before 2025; warn past the coverage date."""
         check_registry_date(date, self.coverage_date, self.open_questions)
+
+    def check_range(
+        self, start: dt.date, end: dt.date, names: tuple[str, str] = ("--from", "--to")
+    ) -> None:
+        """Refuse a reversed range, or one ending too far past the coverage date.
+
+        See :func:`~tradewinds.measures.fields.check_registry_range`; warns past coverage.
+        """
+        check_registry_range(start, end, self.coverage_date, self.open_questions, names=names)
 
     def in_force(
         self,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -31,10 +30,17 @@ Progress = Callable[[int, int], None]
 
 def default_workers() -> int:
     """One worker per CPU available to this process."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+    from tradewinds.core.limits import available_cpus
+
+    return available_cpus()
+
+
+def check_chunk_size(chunk_size: int | None) -> None:
+    """Refuse a ``--chunk-size`` below 1 (before anything is solved or recorded)."""
+    if chunk_size is not None and chunk_size < 1:
+        raise ScenarioError(
+            f"--chunk-size {chunk_size}: give at least 1 draw per task (or leave it out)."
+        )
 
 
 @contextmanager
@@ -55,7 +61,7 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
     if scheduler is not None:
         try:
             client = Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call]
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError, TypeError) as exc:
             raise ScenarioError(
                 f"Cannot reach the Dask scheduler at {scheduler!r} ({exc}). Start one with "
                 "'dask scheduler' and at least one 'dask worker', or drop --scheduler to use a "
@@ -75,8 +81,9 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
             client.close()  # type: ignore[no-untyped-call]
         return
     n = workers if workers is not None else default_workers()
-    if n < 0:
-        raise ScenarioError(f"--workers {n}: give a positive number of workers (0 = in-process).")
+    from tradewinds.core.limits import check_workers
+
+    check_workers(n)
     with (
         LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=n,

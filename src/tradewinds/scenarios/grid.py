@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -141,12 +142,29 @@ def _reparsed(scenario: Scenario, settings: Mapping[str, Any], source: str) -> S
     return parse_scenario(data, source, base_dir=scenario.base_dir)
 
 
+def check_grid(axes: Sequence[Axis]) -> int:
+    """The number of grid points; refused above the grid limit (``$TRADEWINDS_MAX_GRID_POINTS``)."""
+    from tradewinds.core.limits import MAX_GRID_POINTS, check_count
+
+    sizes = [len(v) for _, v in axes]
+    points = math.prod(sizes)
+    check_count(
+        points,
+        f"the --set grid of {' x '.join(map(str, sizes))} =",
+        name="MAX_GRID_POINTS",
+        default=MAX_GRID_POINTS,
+        what="grid point",
+    )
+    return points
+
+
 def expand_grid(axes: Sequence[Axis]) -> list[dict[str, Any]]:
     """The full product of the axes, as one ``{path: value}`` mapping per grid point."""
     paths = [p for p, _ in axes]
     dupes = {p for p in paths if paths.count(p) > 1}
     if dupes:
         raise ScenarioError(f"--set gives {sorted(dupes)} more than once; give each path once.")
+    check_grid(axes)
     return [
         dict(zip(paths, combo, strict=True)) for combo in itertools.product(*(v for _, v in axes))
     ]

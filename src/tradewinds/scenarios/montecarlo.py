@@ -150,8 +150,11 @@ def run_montecarlo(
     baseline. ``bilateral`` also keeps every bilateral flow of every draw (large: 194 countries
     give about 51,000 records per draw). ``client`` as in :func:`~.sweeps.run_sweep`.
     """
-    if draws < 1:
-        raise ScenarioError(f"--draws {draws}: give at least one draw.")
+    from tradewinds.core.limits import MAX_DRAWS, check_count
+    from tradewinds.scenarios.cluster import check_chunk_size
+
+    check_count(draws, "--draws", name="MAX_DRAWS", default=MAX_DRAWS, what="draw")
+    check_chunk_size(chunk_size)
     if not 0 <= seed < 2**32:
         raise ScenarioError(f"--seed {seed}: give a seed from 0 to 2**32 - 1.")
     t0 = time.perf_counter()

@@ -248,6 +248,9 @@ def run_sweep(
     """
     if not axes:
         raise ScenarioError("A sweep needs at least one --set PATH=VALUES.")
+    from tradewinds.scenarios.cluster import check_chunk_size
+
+    check_chunk_size(chunk_size)
     for path, _ in axes:
         if path == "baseline" or path.startswith("baseline."):
             raise ScenarioError(

@@ -130,8 +130,7 @@ class ResultsStore:
         self.db_path = self.directory / DB_NAME
         self.lock_path = self.directory / LOCK_NAME
         self._shared = threading.local()  # the read connection of a ``reading()`` block
-        env = os.environ.get(LOCK_TIMEOUT_ENV)
-        self.lock_timeout = float(lock_timeout if lock_timeout is not None else env or 600.0)
+        self.lock_timeout = _lock_timeout(lock_timeout)
 
     def __repr__(self) -> str:
         return f"ResultsStore({str(self.directory)!r})"
@@ -172,6 +171,11 @@ class ResultsStore:
             ) from None
         from filelock import FileLock, Timeout
 
+        if self.lock_path.exists() and not self.lock_path.is_file():
+            raise StoreError(
+                f"The store's lock {str(self.lock_path)!r} is a folder or special file, not the "
+                "lock file tradewinds writes; move it aside (nothing else of the store changes)."
+            )
         lock = FileLock(str(self.lock_path), timeout=self.lock_timeout)
         try:
             lock.acquire()
@@ -180,6 +184,10 @@ class ResultsStore:
                 f"The results store {str(self.directory)!r} stayed busy for "
                 f"{self.lock_timeout:.0f} s (another tradewinds process is writing). Try again, "
                 f"raise ${LOCK_TIMEOUT_ENV}, or use another store with --store."
+            ) from None
+        except OSError as exc:  # after Timeout, itself an OSError (TimeoutError)
+            raise StoreError(
+                f"Cannot take the store's lock {str(self.lock_path)!r}: {exc.strerror or exc}."
             ) from None
         try:
             before = index.stamp(self.db_path) if write else None
@@ -537,3 +545,25 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
         if col in frame:
             frame[col] = frame[col].fillna("")
     return frame
+
+
+def _lock_timeout(given: float | None) -> float:
+    """Seconds to wait for the store's lock: ``given``, ``$TRADEWINDS_STORE_LOCK_TIMEOUT`` or 600.
+
+    A value that is not a finite number of seconds of at least 0 is refused (filelock reads a
+    negative timeout as "wait forever").
+    """
+    import math
+
+    source = "lock_timeout" if given is not None else f"${LOCK_TIMEOUT_ENV}"
+    raw: object = given if given is not None else os.environ.get(LOCK_TIMEOUT_ENV) or 600.0
+    try:
+        value = float(str(raw).strip()) if isinstance(raw, str) else float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise ScenarioError(
+            f"{source} {raw!r} is not a number of seconds; give a finite number of at least 0 "
+            "(default 600)."
+        )
+    return value

@@ -308,7 +308,9 @@ def rates_csv(
     last = q.parse_date(end, coverage, "to date")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        frame = series(country, first, last, usmca_shares=usmca_shares, by=by or None)
+        frame = series(
+            country, first, last, usmca_shares=usmca_shares, by=by or None, names=("from", "to")
+        )
     name = f"etr-{country.upper()}-{first.isoformat()}-{last.isoformat()}.csv"
     return Response(
         frame.to_csv(index=False),

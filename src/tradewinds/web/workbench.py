@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -338,6 +339,10 @@ class JobResult(BaseModel):
     records: list[dict[str, Any]] = Field(max_length=100_000)
 
 
+#: A payoff cell of the united-front game: ``CAN=deal;MEX=retaliate``.
+_CELL = re.compile(r"([A-Za-z0-9]{2,8})=([A-Za-z_]+);([A-Za-z0-9]{2,8})=([A-Za-z_]+)")
+
+
 def united_front_context(records: list[dict[str, Any]]) -> dict[str, Any]:
     """Payoff matrices, equilibria and the partners' summary from the game's tidy records."""
     import pandas as pd
@@ -345,12 +350,26 @@ def united_front_context(records: list[dict[str, Any]]) -> dict[str, Any]:
     frame = pd.DataFrame(records)
     if frame.empty:
         raise ScenarioError("The united-front result has no records.")
-    frame["partner"] = frame["partner"].fillna("")
-    cells = frame[(frame["metric"] == "welfare_pct") & frame["partner"].str.contains("=")]
+    missing = [c for c in ("country", "partner", "metric", "value") if c not in frame.columns]
+    if missing:
+        raise ScenarioError(
+            f"records: the united-front result's records lack {missing}; each needs country, "
+            "partner, metric and value (as GET /api/v1/jobs/ID/result returns them)."
+        )
+    frame["partner"] = frame["partner"].fillna("").astype(str)
+    frame["country"] = frame["country"].astype(str)
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
+    cells = frame[
+        (frame["metric"] == "welfare_pct") & frame["partner"].str.fullmatch(_CELL.pattern)
+    ]
     if cells.empty:
-        raise ScenarioError("The result has no payoff cells (metric welfare_pct by cell).")
-    first = str(cells["partner"].iloc[0])
-    a, b = (part.split("=")[0] for part in first.split(";"))
+        raise ScenarioError(
+            "records: the result has no payoff cells (metric welfare_pct, partner like "
+            "'CAN=deal;MEX=deal')."
+        )
+    match = _CELL.fullmatch(str(cells["partner"].iloc[0]))
+    assert match is not None
+    a, b = match.group(1), match.group(3)
     eq = set(frame.loc[frame["metric"] == "nash_equilibrium", "partner"])
     players = [a, b] + [c for c in ("USA",) if c in set(cells["country"])]
     payoff = {
@@ -363,7 +382,7 @@ def united_front_context(records: list[dict[str, Any]]) -> dict[str, Any]:
             [payoff.get((f"{a}={r};{b}={c}", who), float("nan")) for c in STRATEGIES]
             for r in STRATEGIES
         ]
-        bound = max(abs(v) for row in values for v in row if v == v) or 1.0
+        bound = max((abs(v) for row in values for v in row if v == v), default=0.0) or 1.0
         matrices.append(
             {
                 "who": who,

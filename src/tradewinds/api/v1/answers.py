@@ -71,6 +71,12 @@ class Records(Exact):
     records: list[Row]
 
 
+class Series(Records):
+    """``GET /api/v1/etr/series``: the rows, and the warnings met (e.g. past the coverage date)."""
+
+    notes: list[str]
+
+
 class HtsSearch(Exact):
     """``GET /api/v1/hts/search``: matching lines (``code``, ``description``, ``mfn``)."""
 

@@ -290,13 +290,14 @@ def job_result(
 ) -> Any:
     """The job's answer: JSON (run id, solver, records), or one table as CSV or Parquet."""
     job = manager(request).get(job_id)
-    if job.state != "done" or job.result is None:
+    result = job.result  # read once from the stash (410 if it was dropped)
+    if job.state != "done" or result is None:
         raise JobNotReadyError(
             f"Job {job_id} is {job.state}; its result is available once it is done"
             + (" (see its 'error')." if job.state == "failed" else ".")
         )
     if format == "json":
-        return job.result
-    if table == "bands" and "bands" not in job.result:
+        return result
+    if table == "bands" and "bands" not in result:
         raise scenario_error("table: only Monte Carlo jobs have 'bands'.", "table")
-    return tabular(job.result[table], format, f"{job.kind}-{job.run_id or job.job_id}")
+    return tabular(result[table], format, f"{job.kind}-{job.run_id or job.job_id}")

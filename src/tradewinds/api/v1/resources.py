@@ -140,10 +140,11 @@ def _series(
         by=by,
         freq=freq,
         registry=registry,
+        names=("start", "end"),
     )
 
 
-@router.get("/etr/series", tags=["effective rates"], response_model=answers.Records)
+@router.get("/etr/series", tags=["effective rates"], response_model=answers.Series)
 async def etr_series(
     request: Request,
     country: str = Query(description="CAN or MEX."),
@@ -155,10 +156,12 @@ async def etr_series(
     format: Literal["json", "csv"] = "json",
 ) -> Any:
     """The series ``date, country, sector, authority, rate``, as ``tradewinds etr``."""
-    frame = await bounded(request, _series, country, start, end, usmca_shares, by, freq)
+    frame, notes = await bounded(
+        request, with_notes, _series, country, start, end, usmca_shares, by, freq
+    )
     if format == "csv":
         return Response(frame.to_csv(index=False), media_type="text/csv")
-    return {"count": len(frame), "records": frame.to_dict(orient="records")}
+    return {"count": len(frame), "records": frame.to_dict(orient="records"), "notes": notes}
 
 
 # -- baselines -------------------------------------------------------------------------------
@@ -319,15 +322,21 @@ class OriginRequest(BaseModel):
     bom: str | dict[str, Any]
 
 
-def _origin(bom: str | dict[str, Any]) -> dict[str, Any]:
+def _origin(bom: str | dict[str, Any], most: int) -> dict[str, Any]:
+    from tradewinds.api.security import check_count
     from tradewinds.measures.origin import check_origin
     from tradewinds.measures.origin_schema import parse_bom
 
-    spec = parse_bom(yaml_data(bom, "bill of materials"), "bill of materials")
+    data = yaml_data(bom, "bill of materials")
+    materials = data.get("materials") if isinstance(data, dict) else None
+    if isinstance(materials, list):
+        check_count(len(materials), most, "materials", "bom.materials")
+    spec = parse_bom(data, "bill of materials")
     return dict(check_origin(spec).to_dict())
 
 
 @router.post("/origin/check", tags=["origin"], response_model=answers.OriginCheck)
 async def origin_check(request: Request, body: OriginRequest) -> dict[str, Any]:
     """USMCA rules-of-origin checks on a bill of materials, as ``tradewinds origin check``."""
-    return await bounded(request, _origin, body.bom)
+    most = settings(request).limits.max_bom_materials
+    return await bounded(request, _origin, body.bom, most)

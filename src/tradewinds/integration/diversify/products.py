@@ -35,8 +35,12 @@ NO_BACI_SERVER = (
 def baci_path(given: Path | None = None) -> Path | None:
     """The BACI file: ``given``, else ``$TRADEWINDS_BACI``, else None (missing file: error)."""
     path = given or (Path(os.environ[BACI_ENV]) if os.environ.get(BACI_ENV) else None)
-    if path is not None and not path.is_file():
+    if path is not None and not path.exists():
         raise DataError(f"BACI file {str(path)!r} does not exist (from --baci or ${BACI_ENV}).")
+    if path is not None:
+        from tradewinds.core.inputs import check_input_file
+
+        check_input_file(path, "BACI file")
     return path
 
 
