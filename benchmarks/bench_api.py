@@ -6,9 +6,12 @@ Starts ``tradewinds serve`` in a subprocess on a free loopback port with a tempo
 drives it with ``--clients`` concurrent asyncio clients (bounded: ``--requests`` per phase).
 Phases:
 
-1. duty, *repeated lines*: requests drawn from 64 shipment lines, so after the first pass the
-   server answers from its cache of duty answers (the common case of a calculator page);
-2. duty, *distinct lines*: every request a new line (value varies), so every one is computed;
+1. duty, *repeated lines*: ``POST /api/v1/duty`` bodies drawn from 64 shipment lines, so
+   after the first pass the server answers from its cache of duty answers (the common case of
+   a calculator page);
+2. duty, *distinct lines*: every request a new line (HTS code imported from Canada or Mexico in
+   2024, origin, date across the regime changes, value, claim, steel share), so every one is
+   computed, as ``docs/api.md`` describes;
 3. both again while a ``--draws`` Monte Carlo job of the default baseline runs;
 4. ``/api/v1/health`` latency during the Monte Carlo;
 5. a default-baseline scenario submitted and finished (median of 5, each a new scenario so the
@@ -39,12 +42,22 @@ import httpx2 as httpx
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-LINES = [
-    ("8703.23.0190", "MEX", "2025-05-01", {"usmca": "true", "us_content": "0.4"}),
-    ("7308.90.9590", "CAN", "2025-09-01", {"steel": "0.6"}),
-    ("0101.21.0010", "CAN", "2025-04-10", {}),
-    ("8471.30.0100", "MEX", "2026-03-01", {}),
-]
+#: Origins and dates the distinct lines are drawn from (dates across the regime changes).
+ORIGINS = ("CAN", "MEX", "CHN", "JPN", "DEU", "KOR", "VNM", "BRA", "IND", "GBR")
+DATES = (*(f"2025-{m:02d}-15" for m in range(1, 13)), "2026-01-15", "2026-03-01")
+
+
+def _codes() -> list[str]:
+    """HTS10 codes actually imported from Canada and Mexico in 2024 (the packaged weights)."""
+    from tradewinds.measures.etr import weight_columns
+    from tradewinds.measures.products import hts_universe
+
+    codes = sorted(set(weight_columns()["hts10"].tolist()))
+    known = set(hts_universe().codes.tolist())
+    return [c for c in codes if c in known]
+
+
+CODES: list[str] = []
 
 
 def free_port() -> int:
@@ -53,10 +66,25 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def params(k: int, distinct: bool) -> dict[str, str]:
-    hts, origin, date, extra = LINES[k % len(LINES)]
-    value = 1000 + (k if distinct else k % 16)
-    return {"hts": hts, "origin": origin, "date": date, "value": str(value), **extra}
+def body(k: int, distinct: bool) -> dict[str, Any]:
+    """The JSON shipment of request ``k``: ``distinct`` draws a new line for every request
+    (code, origin, date, value, USMCA claim, declared steel share), otherwise one of 64 lines.
+
+    Every line declares a steel share, so no article is refused for lacking its metal content;
+    a claim is only made for a USMCA origin.
+    """
+    import random
+
+    rng = random.Random(k if distinct else k % 64)
+    origin = rng.choice(ORIGINS)
+    return {
+        "hts": rng.choice(CODES),
+        "origin": origin,
+        "date": rng.choice(DATES),
+        "value": round(rng.uniform(100, 100_000), 2),
+        "usmca": origin in ("CAN", "MEX") and rng.random() < 0.5,
+        "metal_content": {"steel": rng.choice([0.0, 0.2, 0.6])},
+    }
 
 
 async def load(url: str, n: int, clients: int, distinct: bool, offset: int) -> dict[str, float]:
@@ -68,7 +96,7 @@ async def load(url: str, n: int, clients: int, distinct: bool, offset: int) -> d
         nonlocal errors
         for k in counter:
             start = time.perf_counter()
-            response = await client.get(f"{url}/api/v1/duty", params=params(offset + k, distinct))
+            response = await client.post(f"{url}/api/v1/duty", json=body(offset + k, distinct))
             latencies.append(time.perf_counter() - start)
             errors += response.status_code != 200
 
@@ -140,7 +168,17 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--draws", type=int, default=1000)
+    parser.add_argument(
+        "--duty-only", action="store_true", help="Time the two duty phases only (no Monte Carlo)."
+    )
+    parser.add_argument(
+        "--src",
+        type=Path,
+        default=ROOT / "src",
+        help="Source folder the server runs (before/after).",
+    )
     args = parser.parse_args()
+    CODES.extend(_codes())
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     scenario = (ROOT / "scenarios" / "announced-2025-02.yaml").read_text()
@@ -149,7 +187,7 @@ def main() -> None:
             [sys.executable, "-m", "tradewinds", "serve", "--port", str(port), "--store", store],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+            env={**os.environ, "PYTHONPATH": str(args.src)},
         )
         try:
             for _ in range(300):
@@ -164,6 +202,8 @@ def main() -> None:
             pid = server.pid
             show("duty, repeated lines", measured(pid, n, load(url, n, c, False, 0)))
             show("duty, distinct lines", measured(pid, n // 4, load(url, n // 4, c, True, 10**6)))
+            if args.duty_only:
+                return
 
             job = httpx.post(
                 f"{url}/api/v1/scenarios/run",

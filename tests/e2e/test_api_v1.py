@@ -148,7 +148,7 @@ def test_duty_errors(client: TestClient) -> None:
     bad_date = error(client.get("/api/v1/duty", params={**LINE, "date": "2025-02-30"}), 422)
     assert bad_date["field"] == "date"
     metal = client.post("/api/v1/duty", json={**LINE, "metal_content": {"gold": 0.5}})
-    assert error(metal, 422)["field"] == "metal_content.gold"
+    assert error(metal, 422)["field"].startswith("metal_content.gold")  # pydantic adds ".[key]"
     error(client.get("/api/v1/duty", params={**LINE, "hts": "9999.99.9999"}), 404)
     negative = error(client.get("/api/v1/duty", params={**LINE, "value": -5}), 422)
     assert negative["field"] == "value"

@@ -51,6 +51,7 @@ def test_duty_json_fields_exactly(capsys):
         "rate",
         "base_value",
         "amount",
+        "formula",
     }
     assert out["additional_rate"] == pytest.approx(0.15)
 

@@ -37,6 +37,7 @@ def cli_json(capsys: pytest.CaptureFixture[str], args: list[str]) -> Any:
     return json.loads(capsys.readouterr().out)
 
 
+#: Shipments (fields of the one Shipment record) covering every option of ``tradewinds duty``.
 DUTY_CASES = [
     {
         "hts": "8703.23.0190",
@@ -46,49 +47,119 @@ DUTY_CASES = [
         "usmca": True,
         "us_content": 0.4,
     },
-    {"hts": "7308.90.9590", "origin": "CAN", "date": "2025-09-01", "value": 1000.0, "steel": 0.6},
+    {
+        "hts": "7308.90.9590",
+        "origin": "CAN",
+        "date": "2025-09-01",
+        "value": 1000.0,
+        "metal_content": {"steel": 0.6},
+    },
     {"hts": "0101.21.0010", "origin": "CHN", "date": "2026-03-01", "value": 2500.0},
+    {
+        "hts": "8431.49.9095",
+        "origin": "DEU",
+        "date": "2026-05-01",
+        "value": 1000.0,
+        "us_metal": True,
+    },
+    {
+        "hts": "8542.31.0030",
+        "origin": "KOR",
+        "date": "2026-03-01",
+        "value": 5000.0,
+        "semiconductor": True,
+    },
+    {
+        "hts": "8802.40.0140",
+        "origin": "FRA",
+        "date": "2026-03-01",
+        "value": 90000.0,
+        "civil_aircraft": True,
+    },
+    {
+        "hts": "0201.30.0200",
+        "origin": "BRA",
+        "date": "2026-03-01",
+        "value": 800.0,
+        "named_article": True,
+    },
+    {
+        "hts": "7208.10.1500",
+        "origin": "MEX",
+        "date": "2025-09-01",
+        "value": 700.0,
+        "transshipped": True,
+    },
+    {
+        "hts": "8703.23.0190",
+        "origin": "USA",
+        "date": "2025-06-01",
+        "value": 30000.0,
+        "importer": "CAN",
+    },
+    {
+        "hts": "0201.30.0200",
+        "origin": "AUS",
+        "date": "2025-06-01",
+        "value": 800.0,
+        "quantity": 100.0,
+        "unit": "kg",
+    },
 ]
 
 
-@pytest.mark.parametrize("case", DUTY_CASES, ids=lambda c: c["hts"])
+def _cli_args(case: dict[str, Any]) -> list[str]:
+    args = ["duty", "--format", "json"]
+    for key, value in case.items():
+        option = "--" + key.replace("_", "-")
+        if key == "metal_content":
+            args += [a for m, v in value.items() for a in ("--metal-content", f"{m}={v}")]
+        elif value is True:
+            args.append(option)
+        else:
+            args += [option, str(value)]
+    return args
+
+
+def _form(case: dict[str, Any]) -> dict[str, Any]:
+    form = {k: ("true" if v is True else v) for k, v in case.items() if k != "metal_content"}
+    return {**form, **case.get("metal_content", {})}
+
+
+@pytest.mark.parametrize("case", DUTY_CASES, ids=lambda c: f"{c['hts']}-{c['origin']}")
 def test_duty(client: TestClient, capsys: pytest.CaptureFixture[str], case: dict[str, Any]) -> None:
+    """Python, the CLI, the API (GET and POST) and the web form build the same Shipment."""
+    import re
+
     from tradewinds.measures import calculate
 
-    metals = {"steel": case["steel"]} if "steel" in case else {}
-    python = calculate(
-        case["hts"],
-        case["origin"],
-        case["date"],
-        case["value"],
-        usmca=case.get("usmca", False),
-        us_content=case.get("us_content"),
-        metal_content=metals,
-    ).to_dict()
-    args = [
-        "duty",
-        "--hts",
-        case["hts"],
-        "--origin",
-        case["origin"],
-        "--date",
-        case["date"],
-        "--value",
-        str(case["value"]),
-        "--format",
-        "json",
-    ]
-    if case.get("usmca"):
-        args.append("--usmca")
-    if "us_content" in case:
-        args += ["--us-content", str(case["us_content"])]
-    if metals:
-        args += ["--metal-content", f"steel={case['steel']}"]
-    cli = cli_json(capsys, args)
-    api = client.get("/api/v1/duty", params=case).json()
+    python = calculate(**case).to_dict()
+    cli = cli_json(capsys, _cli_args(case))
+    posted = client.post("/api/v1/duty", json=case)
+    assert posted.status_code == 200, posted.text
+    get = client.get("/api/v1/duty", params=_form(case)).json()
     for key in ("total_duty", "mfn_duty", "additional_duty"):
-        assert python[key] == cli[key] == api[key], key
-    assert python["layers"] == cli["layers"] == api["layers"]
+        assert python[key] == cli[key] == posted.json()[key] == get[key], key
+    assert python["layers"] == cli["layers"] == posted.json()["layers"] == get["layers"]
+    page = client.get("/calculator", params=_form(case))
+    assert page.status_code == 200, page.text
+    shown = re.search(r'id="total-duty" data-value="([^"]+)"', page.text)
+    assert shown is not None
+    assert float(shown.group(1)) == python["total_duty"]
+
+
+def test_declarations_change_the_answer_everywhere(client: TestClient) -> None:
+    """``{"us_metal": true}`` is not ignored: the API answers as ``duty --us-metal`` (issue 21)."""
+    case = {"hts": "8431.49.9095", "origin": "DEU", "date": "2026-05-01", "value": 1000.0}
+    plain = client.post("/api/v1/duty", json=case).json()["total_duty"]
+    declared = client.post("/api/v1/duty", json={**case, "us_metal": True}).json()["total_duty"]
+    assert declared < plain
+    typo = client.post("/api/v1/duty", json={**case, "us_metall": True})
+    assert typo.status_code == 422
+    assert "us_metall" in typo.text
+    query = client.get("/api/v1/duty", params={**case, "us_metall": "true"})
+    assert query.status_code == 422
+    assert "us_metall" in query.text
 
 
 @pytest.mark.parametrize(

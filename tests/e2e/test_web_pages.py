@@ -112,15 +112,12 @@ def test_calculator_matches_calculate(client: TestClient) -> None:
 
 
 def test_duty_strip_equals_single_shipments() -> None:
-    strip = q.duty_strip(
-        "8703.23.0190",
-        "MEX",
-        30000,
-        usmca=True,
-        us_content=0.4,
-        metal_content={},
-        end=dt.date(2026, 3, 1),
+    from tradewinds.measures.shipment import Shipment
+
+    shipment = Shipment.build(
+        hts="8703.23.0190", origin="MEX", date="2025-06-01", value=30000, usmca=True, us_content=0.4
     )
+    strip = q.duty_strip(shipment, end=dt.date(2026, 3, 1))
     for day, rate in list(zip(strip["dates"], strip["rate"], strict=True))[:-1:4]:
         one = calculate("8703.23.0190", "MEX", day, 30000, usmca=True, us_content=0.4)
         assert rate == pytest.approx(one.total_duty / 30000, abs=1e-6)

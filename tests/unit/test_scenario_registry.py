@@ -286,7 +286,9 @@ def test_canada_countermeasures_in_and_out(baseline: xr.Dataset) -> None:
     september = _canada_surtax(SEP1, baseline)
     assert 0 < september < april
     assert september == pytest.approx(expected(sorted(kept)))
-    assert _canada_surtax(dt.date(2025, 2, 1), baseline) == 0.0
+    # Before Canada's first surtax the entry would change nothing: an error, not a zero shock.
+    with pytest.raises(ScenarioError, match="no countermeasure of CAN on goods of USA"):
+        _canada_surtax(dt.date(2025, 2, 1), baseline)
 
 
 def test_us_mfn_proxy_is_the_us_mfn_on_the_goods(baseline: xr.Dataset) -> None:

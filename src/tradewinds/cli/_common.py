@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tradewinds.core.errors import ScenarioError
 
@@ -21,15 +21,40 @@ def console() -> Console:
     import os
     import sys
 
-    from rich.console import Console
+    from tradewinds.reporting.terminal import SafeConsole
 
     # Piped or redirected output gets a width that fits the widest tables instead of 80, unless
     # COLUMNS says otherwise (as it does for a user who sets it, and in the width tests).
     wide = sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit()
-    return Console(highlight=False, width=None if wide else 132)
+    return SafeConsole(highlight=False, width=None if wide else 132)
 
 
-def check_output(path: Path | None, suffixes: tuple[str, ...] = (".csv", ".json")) -> None:
+#: Parameter names of the CLI that name a file the command writes; every other path it is given
+#: (a Path, a list of Paths, or text naming an existing file) is an input.
+OUTPUT_PARAMS = frozenset({"output", "plot", "html", "map_file"})
+#: What a table output can be (``write_records``) and what a figure is written as (HTML, with
+#: plotly.js inline; a PNG or PDF would need an image exporter the package does not have).
+TABLE_SUFFIXES = (".csv", ".json", ".xlsx")
+FIGURE_SUFFIXES = (".html", ".htm")
+#: Formats of each output parameter; ``EXCEPTIONS`` by "command path/parameter" (None: the
+#: command checks its own format).
+OUTPUT_FORMATS: dict[str, tuple[str, ...]] = {
+    "output": TABLE_SUFFIXES,
+    "plot": FIGURE_SUFFIXES,
+    "html": FIGURE_SUFFIXES,
+    "map_file": FIGURE_SUFFIXES,
+}
+OUTPUT_FORMAT_EXCEPTIONS: dict[str, tuple[str, ...] | None] = {
+    "etr/plot": (".html", ".png"),
+    "report/output": FIGURE_SUFFIXES,
+    "corridors scenario/output": (".yaml", ".yml"),
+    "duty/output": None,
+}
+
+
+def check_output(
+    path: Path | None, suffixes: tuple[str, ...] = TABLE_SUFFIXES, option: str = "Output file"
+) -> None:
     """Refuse an ``--output`` that cannot be written, before any work is done.
 
     The suffix must be one of ``suffixes``; the path must not be a folder; the file (if it
@@ -41,9 +66,10 @@ def check_output(path: Path | None, suffixes: tuple[str, ...] = (".csv", ".json"
 
     suffix = path.suffix.lower()
     if suffixes and suffix not in suffixes:
-        allowed = " or ".join(suffixes)
+        allowed = " or ".join(filter(None, (", ".join(suffixes[:-1]), suffixes[-1])))
         raise ScenarioError(
-            f"Output file {str(path)!r} must end in {allowed} (got {suffix or 'no suffix'!r})."
+            f"{option} {str(path)!r} must end in {allowed} (got {suffix or 'no suffix'!r}): "
+            "the file is written in the format its name says."
         )
     if path.is_dir():
         raise ScenarioError(f"Output file {str(path)!r} is a directory; give a file name.")
@@ -65,25 +91,125 @@ def check_output(path: Path | None, suffixes: tuple[str, ...] = (".csv", ".json"
         )
 
 
+def check_outputs(command: str, params: dict[str, Any], opts: dict[str, str]) -> None:
+    """Check every output path of ``command`` before any work: format, place, not an input.
+
+    One rule for every command (:func:`tradewinds.cli.main.main` applies it): each output
+    parameter's suffix must be one its command writes (:data:`OUTPUT_FORMATS`), the file must
+    be writable (:func:`check_output`), and no output may be an input or another output.
+    """
+    for name in OUTPUT_PARAMS:
+        value = params.get(name)
+        if value is None or str(value) == "-":
+            continue
+        formats = OUTPUT_FORMAT_EXCEPTIONS.get(f"{command}/{name}", OUTPUT_FORMATS[name])
+        if formats is not None:
+            check_output(Path(value), formats, opts.get(name, name))
+    refuse_output_over_input(params, opts)
+
+
+def _as_files(value: Any) -> list[Path]:
+    """The existing regular files a parameter value names (none for other values)."""
+    values = value if isinstance(value, list | tuple) else [value]
+    out: list[Path] = []
+    for v in values:
+        if isinstance(v, Path | str) and str(v) not in {"", "-"}:
+            path = Path(v)
+            try:
+                if path.is_file():
+                    out.append(path)
+            except (OSError, ValueError):  # a name too long or with NUL is no file
+                continue
+    return out
+
+
+def refuse_output_over_input(params: dict[str, Any], opts: dict[str, str] | None = None) -> None:
+    """Refuse, before any work, an output path that is one of the command's inputs or outputs.
+
+    ``params`` are a command's parameters by name; ``opts`` the option spelling of each name
+    (for the message). Outputs are the parameters of :data:`OUTPUT_PARAMS`; the check compares
+    files (``os.path.samefile``), so a link or another spelling of the same file is caught too.
+    """
+    import os
+
+    opts = opts or {}
+    outputs = [(name, p) for name in OUTPUT_PARAMS for p in _as_files(params.get(name))]
+    if not outputs:
+        return
+    others = [
+        (name, p)
+        for name, value in params.items()
+        for p in _as_files(value)
+        if name not in OUTPUT_PARAMS
+    ]
+    for k, (name, out) in enumerate(outputs):
+        for other_name, other in others + outputs[k + 1 :]:
+            if os.path.samefile(out, other):
+                what = "input" if other_name not in OUTPUT_PARAMS else "output"
+                raise ScenarioError(
+                    f"{opts.get(name, name)} {str(out)!r} is the same file as the {what} "
+                    f"{opts.get(other_name, other_name)} {str(other)!r}; writing it would "
+                    "overwrite it. Give another output path."
+                )
+
+
 def write_records(records: pd.DataFrame, path: Path) -> None:
-    """Write tidy records as CSV or JSON, chosen by the file extension.
+    """Write tidy records as CSV, JSON or Excel (.xlsx), chosen by the file extension.
 
     Records with a ``sector`` column get a ``sector_name`` beside it (``c15`` ->
-    ``transport equipment``; see :mod:`tradewinds.reporting.sectors`).
+    ``transport equipment``; see :mod:`tradewinds.reporting.sectors`). The file is written
+    whole or not at all (:func:`write_atomically`).
     """
     check_output(path)
     suffix = path.suffix.lower()
     from tradewinds.reporting.sectors import with_sector_names
 
     records = with_sector_names(records)
+
+    def write(tmp: Path) -> None:
+        if suffix == ".csv":
+            records.to_csv(tmp, index=False)
+        elif suffix == ".xlsx":
+            records.to_excel(tmp, index=False, engine="openpyxl", sheet_name="records")
+        else:
+            records.to_json(tmp, orient="records", indent=1)
+
+    write_atomically(path, write)
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``.
+
+    A write that fails (a full disk, a file-size limit, a folder that vanished) leaves no
+    truncated file and keeps an older ``path`` as it was; the error names the file and the
+    system's reason.
+    """
+    import os
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if suffix == ".csv":
-            records.to_csv(path, index=False)
-        else:
-            records.to_json(path, orient="records", indent=1)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
     except OSError as exc:
         raise ScenarioError(f"Cannot write output file {str(path)!r}: {exc.strerror}.") from None
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ScenarioError(f"Cannot write output file {str(path)!r}: {exc.strerror}.") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 #: Help text of the ``--store`` option shared by the commands that use the results store.
@@ -107,9 +233,14 @@ def read_text(path: Path) -> str:
 
 
 def _stderr() -> Console:
-    from rich.console import Console
+    return err_console(soft_wrap=False)
 
-    return Console(stderr=True, highlight=False)
+
+def err_console(*, soft_wrap: bool = True) -> Console:
+    """Console for messages on stderr (user text safe: :mod:`tradewinds.reporting.terminal`)."""
+    from tradewinds.reporting.terminal import SafeConsole
+
+    return SafeConsole(stderr=True, highlight=False, soft_wrap=soft_wrap)
 
 
 @contextmanager

@@ -81,14 +81,16 @@ def _print_at(out: Console, table: Table, need: int) -> None:
 def _cells(table: Table, index: int) -> list[str]:
     from rich.text import Text
 
+    from tradewinds.reporting.terminal import plain_of_markup, visible_controls
+
     column = table.columns[index]
     cells = [column.header, *column.cells]
     out = []
     for cell in cells:
         if isinstance(cell, Text):
             out.append(cell.plain)
-        elif isinstance(cell, str):
-            out.append(Text.from_markup(cell).plain)
+        elif isinstance(cell, str):  # as SafeConsole renders it
+            out.append(visible_controls(plain_of_markup(cell)))
         else:  # another renderable: assume it folds
             out.append("")
     return out
@@ -152,6 +154,7 @@ def bands_table(
     from rich.table import Table
 
     from tradewinds.reporting.tables import order_countries
+    from tradewinds.reporting.terminal import literal
 
     rows = bands[(bands["partner"] == "") & (bands["sector"] == "TOTAL")]
     wide = rows.pivot_table(index="country", columns="metric", values="p50", aggfunc="first")
@@ -169,7 +172,7 @@ def bands_table(
         f"median [5th, 95th percentile] over converged draws; {len(order)} of {shown} "
         f"countries{how}" + (" (--all for every country)" if len(order) < shown else "")
     )
-    table = Table(title=title, caption=caption)
+    table = Table(title=literal(title), caption=caption)
     table.add_column("country", no_wrap=True)
     for _, header in cols:
         table.add_column(header, justify="right", no_wrap=True)
@@ -195,15 +198,17 @@ def failures_table(runs: Sequence[RunRecord], *, title: str, limit: int = 20) ->
     """Failed grid points or draws with their parameters and errors."""
     from rich.table import Table
 
+    from tradewinds.reporting.terminal import literal
+
     failed = [r for r in runs if r.status != "ok"]
     table = Table(
-        title=title,
+        title=literal(title),
         caption=f"{len(failed)} failed" + (f", first {limit} shown" if len(failed) > limit else ""),
     )
     for col in ("run id", "parameters", "error"):
         table.add_column(col, overflow="fold", no_wrap=col == "run id")
     for r in failed[:limit]:
-        table.add_row(r.run_id, _short(r.settings), r.error)
+        table.add_row(r.run_id, literal(_short(r.settings)), literal(r.error))
     return table
 
 
@@ -226,14 +231,16 @@ def sweep_table(summary: pd.DataFrame, *, title: str, countries: Sequence[str]) 
     """One row per grid point: settings, status and welfare change of ``countries``."""
     from rich.table import Table
 
-    table = Table(title=title, caption="welfare change, %")
+    from tradewinds.reporting.terminal import literal
+
+    table = Table(title=literal(title), caption="welfare change, %")
     settings = [c for c in summary.columns if c not in {"run_id", "status", *countries}]
     for col in ("point", *settings, "status", *countries):
         table.add_column(col, justify="right" if col in countries else "left", no_wrap=True)
     for k, row in summary.iterrows():
         table.add_row(
             str(k),
-            *(str(row[c]) for c in settings),
+            *(literal(row[c]) for c in settings),
             str(row["status"]),
             *("" if row[c] != row[c] else f"{row[c]:+.3f}" for c in countries),
         )

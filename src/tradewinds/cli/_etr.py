@@ -24,7 +24,9 @@ def etr(
     top: int | None = typer.Option(
         None, "--top", help="Table of the N largest partners on --date (CAN and MEX always shown)."
     ),
-    start: str = typer.Option("2025-01-01", "--from", help="First date YYYY-MM-DD."),
+    start: str | None = typer.Option(
+        None, "--from", help="First date YYYY-MM-DD (default: 2025-01-01)."
+    ),
     end: str | None = typer.Option(None, "--to", help="Last date (default: coverage date)."),
     date: str | None = typer.Option(None, "--date", help="One date (use with --format json)."),
     by: str | None = typer.Option(
@@ -42,7 +44,7 @@ def etr(
         help="With --country ALL: statutory, collected estimate and Treasury's rate by month.",
     ),
 ) -> None:
-    """Import-weighted effective US tariff rate on any partner or all, by authority and sector."""
+    """Import-weighted effective US tariff rate on any partner, by authority and sector."""
     from tradewinds.cli._common import check_output
 
     check_output(output)
@@ -76,6 +78,20 @@ def etr(
         return
     if not country:
         raise ScenarioError("Give --country (ISO3, EU or ALL) or --top N with --date.")
+    if date is not None:
+        series_only = {
+            "--from": start,
+            "--to": end,
+            "--freq": None if freq == "daily" else freq,
+            "--output": output,
+            "--plot": plot,
+        }
+        given = [name for name, value in series_only.items() if value is not None]
+        if given:
+            raise ScenarioError(
+                f"--date asks for one date, and {', '.join(given)} belong to a series; give "
+                "either --date or --from/--to (with --freq, --output, --plot)."
+            )
     with printed_warnings():
         if date is not None:  # the packaged registry, read without loading it (etr.point)
             result = etr_mod.point(country, _date(date, "--date"), usmca_shares, by=by)
@@ -111,7 +127,7 @@ def etr(
         last = _date(end, "--to") if end else registry.coverage_date
         frame = etr_mod.series(
             country,
-            _date(start, "--from"),
+            _date(start or "2025-01-01", "--from"),
             last,
             usmca_shares=usmca_shares,
             by=by,

@@ -45,10 +45,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
         "duty",
         "Stacked duty of a shipment, layer by layer, with legal basis and Chapter 99 heading.",
     ),
-    (
-        "etr",
-        "Import-weighted effective US tariff rate on any partner or all, by authority and sector.",
-    ),
+    ("etr", "Import-weighted effective US tariff rate on any partner, by authority and sector."),
     ("serve", "Serve the HTTP API at /api/v1 (docs at /docs, offline) and the dashboard at /."),
     (
         "integrate",

@@ -9,20 +9,30 @@ from contextlib import contextmanager
 
 @contextmanager
 def printed_warnings() -> Iterator[None]:
-    """Collect :class:`TradewindsWarning` during the block and print them on stderr."""
-    from rich.console import Console
+    """Collect :class:`TradewindsWarning` during the block and print them on stderr.
 
+    Each distinct message is printed once as ``warning: …`` (the one style of every command;
+    :func:`tradewinds.cli.main.main` wraps every command in it). Other warnings (a library's
+    deprecation, say) are shown as Python shows them.
+    """
+    from rich.text import Text
+
+    from tradewinds.cli._common import err_console
     from tradewinds.measures.warnings import TradewindsWarning
+    from tradewinds.reporting.terminal import literal
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", TradewindsWarning)
-        try:
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", TradewindsWarning)
             yield
-        finally:
-            console = Console(stderr=True, highlight=False, soft_wrap=True)
-            seen: set[str] = set()
-            for w in caught:
-                text = str(w.message)
-                if issubclass(w.category, TradewindsWarning) and text not in seen:
-                    seen.add(text)
-                    console.print(f"[bold yellow]warning:[/] {text}")
+    finally:
+        console = err_console()
+        seen: set[str] = set()
+        for w in caught:
+            text = str(w.message)
+            if not issubclass(w.category, TradewindsWarning):
+                warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
+            elif text not in seen:
+                seen.add(text)
+                console.print(Text.assemble(("warning:", "bold yellow"), " ", literal(text)))

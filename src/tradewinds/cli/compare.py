@@ -63,8 +63,14 @@ def compare(
     a, b = obtain(first), obtain(second)
     diff = compare_headlines(a.records, b.records)
     out = console()
-    out.print(f"A: [bold]{a.record.title}[/] (run {a.run_id})")
-    out.print(f"B: [bold]{b.record.title}[/] (run {b.run_id})")
+    from rich.text import Text
+
+    from tradewinds.reporting.terminal import literal
+
+    for name, side in (("A", a), ("B", b)):
+        out.print(
+            Text.assemble(f"{name}: ", literal(side.record.title, "bold"), f" (run {side.run_id})")
+        )
     if a.record.baseline_hash != b.record.baseline_hash:
         out.print("[yellow]note: A and B were solved on different baselines.[/]")
     limit = None if all_countries else 15

@@ -96,12 +96,20 @@ def compare(
     from tradewinds.cli._display import print_table
 
     out = console()
-    table = _table(routes if all_routes else [r for r in routes if r.best])
+    table = _table(_shown(routes, all_routes))
     print_table(out, table, wide=wide, drop=("US waters", "kind"))
+    p = _params(params)
+    per_day = p.time_cost_pct_per_day / 100 * p.value_usd_per_teu
     out.print(
         f"{len(routes)} route(s); "
-        + ("all shown. " if all_routes else "best of each routing shown, --all for every one. ")
-        + "US transit: a land leg in the US or a call at a US port. "
+        + (
+            "all shown. "
+            if all_routes
+            else "the best and the cheapest of each routing shown, --all for every one. "
+        )
+        + f"Best: the lowest US$/TEU plus the value of time, {p.time_cost_pct_per_day:g}% of "
+        f"US${p.value_usd_per_teu:,.0f} of goods a day (US${per_day:,.0f} a day); cheapest: "
+        "the lowest US$/TEU. US transit: a land leg in the US or a call at a US port. "
         "'US waters': US ports passed within 12 nm."
     )
     for path, what in ((output, "routes"), (map_file, "map")):
@@ -109,7 +117,28 @@ def compare(
             out.print(f"wrote {what} to {path}")
 
 
-def _table(routes: list[Route]) -> Table:
+def _cheapest(routes: list[Route]) -> set[int]:
+    """Positions in ``routes`` of the lowest US$/TEU route of each origin, destination, routing."""
+    best: dict[tuple[str, str, str], int] = {}
+    for k, r in enumerate(routes):
+        key = (r.origin, r.destination, r.via)
+        if key not in best or r.cost_usd_per_teu < routes[best[key]].cost_usd_per_teu:
+            best[key] = k
+    return set(best.values())
+
+
+def _shown(routes: list[Route], all_routes: bool) -> list[tuple[Route, str]]:
+    """Every route, or the best and the cheapest of each routing (they may differ), marked."""
+    cheapest = _cheapest(routes)
+    out = []
+    for k, r in enumerate(routes):
+        mark = ", ".join(m for m, on in (("best", r.best), ("cheapest", k in cheapest)) if on)
+        if all_routes or mark:
+            out.append((r, mark))
+    return out
+
+
+def _table(routes: list[tuple[Route, str]]) -> Table:
     from rich.table import Table
 
     table = Table(title="Corridors compared (door to door, per TEU)")
@@ -119,16 +148,16 @@ def _table(routes: list[Route]) -> Table:
         ("from", "left", True), ("to", "left", True), ("via", "left", True),
         ("kind", "left", True), ("ports", "left", False), ("km", "right", True),
         ("days", "right", True), ("US$/TEU", "right", True), ("US transit", "left", True),
-        ("US waters", "left", False),
+        ("shown as", "left", True), ("US waters", "left", False),
     ):  # fmt: skip
         table.add_column(col, justify=justify, no_wrap=whole)  # type: ignore[arg-type]
-    for r in routes:
+    for r, mark in routes:
         waters = ", ".join(r.us_waters[:2]) + (" …" if len(r.us_waters) > 2 else "")
         table.add_row(
             r.origin, r.destination, r.via, r.kind,
             " > ".join(r.ports) if r.ports else "overland",
             f"{r.distance_km:,.0f}", f"{r.days:.1f}", f"{r.cost_usd_per_teu:,.0f}",
-            "[bold]yes[/]" if r.us_transit else "no", waters,
+            "[bold]yes[/]" if r.us_transit else "no", mark, waters,
         )  # fmt: skip
     return table
 

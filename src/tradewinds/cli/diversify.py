@@ -91,11 +91,12 @@ def exposure(
         f"All {len(frame):,} lines: US${_money(imports)} of 2024 imports, duty US${_money(duty)} "
         f"({duty / imports:.2%} effective); USMCA claim shares {usmca_shares}."
     )
-    print_table(
-        out,
-        _exposure_table(rollup(frame, "mission"), "mission", "Trade mission sectors"),
-        drop=drop,
-    )
+    if by != "mission":  # the ranked table above is this one already
+        print_table(
+            out,
+            _exposure_table(rollup(frame, "mission"), "mission", "Trade mission sectors"),
+            drop=drop,
+        )
     if output is not None:
         out.print(f"wrote {len(table)} rows to {output}")
 
@@ -172,7 +173,9 @@ def markets(
     if fmt == "json":
         typer.echo(frame.to_json(orient="records", indent=1))
         return
-    table = Table(title=f"{country.upper()} exports by destination: {title}")
+    from tradewinds.reporting.terminal import literal
+
+    table = Table(title=literal(f"{country.upper()} exports by destination: {title}"))
     for col in ("destination", "before", "after", "change %", "share before", "share after"):
         table.add_column(col, justify="left" if col == "destination" else "right", no_wrap=True)
     for row in frame.to_dict(orient="records"):

@@ -16,18 +16,26 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-def _metal_content(items: list[str]) -> dict[str, float]:
-    out: dict[str, float] = {}
+def _metal_content(items: list[str]) -> dict[str, object]:
+    """``--metal-content`` values as ``{metal: share}``; a metal given twice is refused."""
+    out: dict[str, object] = {}
     for item in items:
         name, sep, share = item.partition("=")
+        key = name.strip().lower()
         try:
-            out[name.strip().lower()] = float(share)
+            float(share)
         except ValueError:
             sep = ""
-        if not sep:
+        if not sep or not key:
             raise ScenarioError(
                 f"--metal-content {item!r} must look like steel=0.8 (a metal and a share of value)."
             )
+        if key in out:
+            raise ScenarioError(
+                f"--metal-content {key} is given twice ({out[key]!r} and {share.strip()!r}); "
+                "give each metal once."
+            )
+        out[key] = share.strip()
     return out
 
 
@@ -81,7 +89,7 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("table", "--format", help="table or json."),
         batch: Path | None = typer.Option(None, "--batch", help="CSV of shipment lines."),
         output: Path | None = typer.Option(
-            None, "--output", help="Output CSV for --batch ('-' for stdout)."
+            None, "--output", help="Output .csv or .xlsx for --batch ('-': CSV on stdout)."
         ),
         wide: bool = typer.Option(
             False, "--wide", help="Show every column at full width, even past the terminal."
@@ -90,48 +98,54 @@ def register(app: typer.Typer) -> None:
         """Stacked duty of a shipment, layer by layer, with legal basis and Chapter 99 heading."""
         if fmt not in ("table", "json"):
             raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
+        line = {
+            "hts": hts,
+            "origin": origin,
+            "date": date,
+            "value": value,
+            "importer": importer,
+            "usmca": usmca,
+            "us_content": us_content,
+            "metal_content": _metal_content(metal_content),
+            "quantity": quantity,
+            "unit": unit,
+            "transshipped": transshipped,
+            "civil_aircraft": civil_aircraft,
+            "named_article": named_article,
+            "us_metal": us_metal,
+            "semiconductor": semiconductor,
+        }
         with printed_warnings():
-            registry = None
-            if batch is not None or measures:
-                # the packaged registry alone is read by calculate() from its compact snapshot
-                from tradewinds.measures.registry import load_registry
-
-                registry = load_registry(measures)
             if batch is not None:
-                _run_batch(batch, output, registry)
+                given = [
+                    f"--{k.replace('_', '-')}"
+                    for k, v in line.items()
+                    if v not in (None, False, {}) and not (k == "importer" and v == "USA")
+                ]
+                if given:
+                    raise ScenarioError(
+                        f"{', '.join(given)} describe(s) one shipment and cannot go with --batch "
+                        "(each line of the batch file carries its own fields)."
+                    )
+                _run_batch(batch, output, measures)
                 return
-            missing = [
-                name
-                for name, v in (
-                    ("--hts", hts),
-                    ("--origin", origin),
-                    ("--date", date),
-                    ("--value", value),
+            if output is not None:
+                raise ScenarioError(
+                    "--output writes the duties of a --batch file; one shipment prints its "
+                    "duty (use --format json to keep it)."
                 )
-                if v is None
-            ]
+            missing = [f"--{k}" for k in ("hts", "origin", "date", "value") if line[k] is None]
             if missing:
                 raise ScenarioError(f"Missing {', '.join(missing)} (or give --batch FILE).")
             from tradewinds.measures.duty import calculate
+            from tradewinds.measures.shipment import Shipment
 
-            result = calculate(
-                str(hts),
-                str(origin),
-                str(date),
-                float(value or 0.0),
-                importer=importer,
-                usmca=usmca,
-                us_content=us_content,
-                metal_content=_metal_content(metal_content),
-                quantity=quantity,
-                unit=unit,
-                transshipped=transshipped,
-                registry=registry,
-                civil_aircraft=civil_aircraft,
-                named_article=named_article,
-                us_metal=us_metal,
-                semiconductor=semiconductor,
-            )
+            registry = None
+            if measures:
+                from tradewinds.measures.registry import load_registry
+
+                registry = load_registry(measures)
+            result = calculate(Shipment.build(**line), registry=registry)
             if fmt == "json":
                 typer.echo(json.dumps(result.to_dict(), indent=2))
             else:
@@ -140,40 +154,53 @@ def register(app: typer.Typer) -> None:
 
             err = Console(stderr=True, highlight=False, soft_wrap=True)
             for note in result.notes:
-                err.print(f"[dim]note:[/] {note}")
+                err.print(f"[dim]note:[/] {note}", markup=True)
 
 
-def _run_batch(path: Path, output: Path | None, registry: object) -> None:
+def _run_batch(path: Path, output: Path | None, measures: list[Path]) -> None:
     """``duty --batch``: good lines computed, bad lines listed (errors CSV and summary)."""
     import sys
 
-    from tradewinds.measures.batch import duty_batch, write_csv
-    from tradewinds.measures.registry import Registry
+    from tradewinds.cli._common import check_output
+    from tradewinds.measures.batch import OUTPUT_SUFFIXES, duty_batch, write_table
+    from tradewinds.measures.registry import load_registry
 
-    assert isinstance(registry, Registry)
     if output is None:
-        raise ScenarioError("--batch needs --output FILE.csv (or --output - for stdout).")
-    result = duty_batch(path, registry=registry, where=f"batch file {str(path)!r}")
+        raise ScenarioError("--batch needs --output FILE.csv (or .xlsx, or - for stdout).")
     to_stdout = str(output) == "-"
+    if not to_stdout:
+        check_output(output, OUTPUT_SUFFIXES)
+        if output.exists() and path.exists() and output.resolve() == path.resolve():
+            raise ScenarioError(
+                f"--output {str(output)!r} is the --batch file itself: writing it would destroy "
+                "the input. Give another file name."
+            )
+    registry = load_registry(measures) if measures else None
+    result = duty_batch(path, registry=registry, where=f"batch file {str(path)!r}")
+    errors_path = None if to_stdout else output.with_name(f"{output.stem}.errors.csv")
     if to_stdout:
-        write_csv(result.table, sys.stdout.buffer)
+        write_table(result.table, sys.stdout.buffer)
         sys.stdout.flush()
     else:
-        write_csv(result.table, output)
+        write_table(result.table, output)
+        if errors_path is not None and errors_path.exists():
+            errors_path.unlink()  # a stale list of an earlier run would describe other lines
     err = console_stderr()
     total = float(result.table.get_column("total_duty").sum())
     where = "stdout" if to_stdout else str(output)
     err.print(
         f"wrote {where}: {result.table.height:,} of {result.n_input:,} lines, "
-        f"total duty US$ {total:,.2f}"
+        f"total duty US$ {total:,.2f}",
+        markup=False,
     )
     if not result.n_failed:
         return
-    errors_path = None if to_stdout else output.with_name(f"{output.stem}.errors.csv")
     if errors_path is not None:
-        write_csv(result.errors, errors_path)
+        write_table(result.errors, errors_path)
     for rec in result.errors.head(10).iter_rows(named=True):
-        err.print(f"  row {rec['row']}: {rec['field']} = {rec['value']!r}: {rec['error']}")
+        err.print(
+            f"  row {rec['row']}: {rec['field']} = {rec['value']!r}: {rec['error']}", markup=False
+        )
     if result.errors.height > 10:
         err.print(f"  ... and {result.errors.height - 10:,} more")
     listed = f"; every bad line is listed in {str(errors_path)!r}" if errors_path else ""
@@ -202,7 +229,7 @@ def _print_table(result: object, wide: bool = False) -> None:
         title=f"{result.hts} from {result.origin}, entered {result.date.isoformat()}, "
         f"customs value US$ {value:,.2f}"
     )
-    for col in ("measure", "legal basis", "heading", "basis", "rate", "base", "amount"):
+    for col in ("measure", "legal basis", "heading", "basis", "formula", "rate", "base", "amount"):
         table.add_column(
             col,
             justify="right" if col in ("rate", "base", "amount") else "left",
@@ -217,12 +244,13 @@ def _print_table(result: object, wide: bool = False) -> None:
             layer.legal_basis,
             layer.heading or "-",
             layer.basis or "-",
+            layer.formula,
             rate,
             base,
             amount,
         )
     out = console()
-    print_table(out, table, wide=wide, drop=("heading", "base"))
+    print_table(out, table, wide=wide, drop=("heading", "base", "formula"))
     out.print(
         f"MFN duty US$ {result.mfn_duty:,.2f}; additional US$ {result.additional_duty:,.2f} "
         f"({result.additional_duty / value:.2%}); total US$ {result.total_duty:,.2f}; "

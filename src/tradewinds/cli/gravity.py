@@ -71,8 +71,12 @@ def estimate_cmd(
 def potential_cmd(
     country: str = typer.Argument(..., help="First country (ISO3), e.g. CAN."),
     partner: str = typer.Argument(..., help="Second country (ISO3), e.g. MEX."),
-    data: str = typer.Option("yotov2016", "--data", help="Dataset with distance and RTA data."),
-    year: int | None = typer.Option(None, "--year", help="Year (default: the latest)."),
+    data: str = typer.Option(
+        "wiod0014",
+        "--data",
+        help="wiod0014 (2000-2014, the newest), yotov2016 (1986-2006) or a CSV of flows.",
+    ),
+    year: int | None = typer.Option(None, "--year", help="Year (default: the data's latest)."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write records (CSV/JSON)."),
     plot: Path | None = typer.Option(None, "--plot", help="Write an offline HTML figure."),
 ) -> None:
@@ -103,7 +107,12 @@ def potential_cmd(
 
     out = console()
     print_table(out, table, drop=("role",))
-    out.print("gap: 100 (actual / predicted - 1); negative is trade below its gravity potential.")
+    fitted = int(records["year"].iloc[0])
+    latest = "the latest year of the data" if year is None else "as asked"
+    out.print(f"Fitted on {data} trade of {fitted} ({latest}; --data and --year for others).")
+    out.print(
+        "gap % = 100 × (actual / predicted − 1); negative is trade below its gravity potential."
+    )
     if output is not None:
         write_records(records, output)
     if plot is not None:

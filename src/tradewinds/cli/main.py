@@ -8,6 +8,7 @@ here, in one place, and printed as one line with the error's exit code.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import sys
@@ -129,7 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     runner = _root_help_app(args) or _register(_needed(args))
     try:
-        runner(args=args, prog_name="tradewinds", standalone_mode=True)
+        from tradewinds.cli._warnings import printed_warnings
+
+        command = typer.main.get_command(runner)
+        _guard_outputs(command)
+        with printed_warnings():
+            command.main(args=args, prog_name="tradewinds", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
@@ -142,10 +148,45 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _error(message: str) -> None:
-    from rich.console import Console
+def _guard_outputs(command: Any, path: str = "") -> None:
+    """Make every command check its output paths before any work (one rule for all).
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[bold red]error:[/] {message}")
+    The format its name says must be one the command writes, the place must be writable, and
+    no output may be one of the command's inputs or another output
+    (:func:`tradewinds.cli._common.check_outputs`).
+
+    ``command`` is the Click command Typer builds (Typer bundles its own Click, so it is
+    walked by its ``commands`` and ``callback`` attributes rather than by Click's classes).
+    """
+    for name, sub in (getattr(command, "commands", None) or {}).items():
+        _guard_outputs(sub, f"{path} {name}".strip())
+    callback = command.callback
+    if callback is None or getattr(callback, "_outputs_guarded", False):
+        return
+
+    @functools.wraps(callback)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        from tradewinds.cli._common import check_outputs
+
+        opts = {
+            p.name: p.name.upper() if p.param_type_name == "argument" else p.opts[0]
+            for p in command.params
+            if p.name and p.opts
+        }
+        check_outputs(path, kwargs, opts)
+        return callback(*args, **kwargs)
+
+    guarded._outputs_guarded = True  # type: ignore[attr-defined]
+    command.callback = guarded
+
+
+def _error(message: str) -> None:
+    from rich.text import Text
+
+    from tradewinds.cli._common import err_console
+    from tradewinds.reporting.terminal import literal
+
+    err_console().print(Text.assemble(("error:", "bold red"), " ", literal(message)))
 
 
 if __name__ == "__main__":  # pragma: no cover

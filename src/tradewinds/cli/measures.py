@@ -145,13 +145,12 @@ def register_tools(group: typer.Typer) -> None:
         file: Path = typer.Argument(..., help="Measure YAML file to check."),
     ) -> None:
         """Check a measure file: schema, precedence rules, conflicts with existing records."""
-        from rich.console import Console
-
+        from tradewinds.cli._common import err_console
         from tradewinds.measures.validate import validate_file
 
         with printed_warnings():
             problems = validate_file(file)
-        err = Console(stderr=True, highlight=False, soft_wrap=True)
+        err = err_console()
         errors = [p for p in problems if p.level == "error"]
         for p in problems:
             err.print(f"{file}: {p.level}: {p}", markup=False)
@@ -186,14 +185,18 @@ def register_tools(group: typer.Typer) -> None:
         if fmt == "json":
             typer.echo(json.dumps([dataclasses.asdict(c) for c in changes], indent=1))
             return
-        table = Table(title=f"Chapter 99: {old.name} -> {new.name}")
+        from tradewinds.cli._display import print_table
+        from tradewinds.reporting.terminal import literal
+
+        table = Table(title=literal(f"Chapter 99: {old.name} -> {new.name}"))
+        # headings, kinds and record ids are never cut (one id a line); the description wraps
         for col in ("heading", "change", "what", "registry records"):
-            table.add_column(col)
+            table.add_column(col, no_wrap=col != "what")
         for c in changes:
             what = c.describe()
-            table.add_row(c.code, c.kind, what, ", ".join(c.records) or "-")
+            table.add_row(c.code, c.kind, literal(what), "\n".join(c.records) or "-")
         out = console()
-        out.print(table)
+        print_table(out, table)
         kinds = {k: sum(c.kind == k for c in changes) for k in ("added", "removed", "changed")}
         out.print(
             f"{kinds['added']} added, {kinds['removed']} removed, {kinds['changed']} changed; "

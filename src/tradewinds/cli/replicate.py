@@ -205,29 +205,41 @@ def yotov2016(
     """
     from rich.table import Table
 
-    from tradewinds.cli._common import console, write_records
+    from tradewinds.cli._common import console, progress_bar, write_records
     from tradewinds.cli._display import print_table
     from tradewinds.integration.yotov2016 import COLUMNS, replicate_table
 
-    records = replicate_table(table)
-    grid = Table(title=f"Yotov et al. (2016), Table {table} (standard errors clustered by pair)")
-    grid.add_column("variable", no_wrap=True)
-    for col in COLUMNS[table]:
-        grid.add_column(col, justify="right", no_wrap=True)
-    for variable in dict.fromkeys(records["variable"]):
-        cells = []
-        for col in COLUMNS[table]:
-            hit = records[(records["column"] == col) & (records["variable"] == variable)]
-            cells.append(
-                ""
-                if hit.empty
-                else f"{hit['estimate'].iloc[0]:.3f}\n({hit['std_error'].iloc[0]:.3f})"
-            )
-        grid.add_row(variable, *cells)
-    n_obs = [
-        f"{int(records.loc[records['column'] == c, 'n_obs'].iloc[0]):,}" for c in COLUMNS[table]
-    ]
-    grid.add_row("N", *n_obs)
-    print_table(console(), grid, wide=wide)
+    with progress_bar(f"Estimating Table {table}", "columns") as update:
+        records = replicate_table(table, progress=update)
+    out = console()
+    columns = COLUMNS[table]
+    variables = list(dict.fromkeys(records["variable"]))
+    # Split the columns over tables that fit the terminal (a variable column, then 3 spaces
+    # of padding and border and at least 7 characters for "-0.123" a column).
+    first = max(len("variable"), *map(len, variables)) + 4
+    per = max(1, (out.width - first) // 10) if not wide else len(columns)
+    parts = [columns[k : k + per] for k in range(0, len(columns), per)]
+    for n, part in enumerate(parts, 1):
+        more = f", columns {n} of {len(parts)}" if len(parts) > 1 else ""
+        grid = Table(
+            title=f"Yotov et al. (2016), Table {table} (standard errors clustered by pair{more})"
+        )
+        grid.add_column("variable", no_wrap=True)
+        for col in part:
+            grid.add_column(col, justify="right", no_wrap=True)
+        for variable in variables:
+            cells = []
+            for col in part:
+                hit = records[(records["column"] == col) & (records["variable"] == variable)]
+                cells.append(
+                    ""
+                    if hit.empty
+                    else f"{hit['estimate'].iloc[0]:.3f}\n({hit['std_error'].iloc[0]:.3f})"
+                )
+            if any(cells):
+                grid.add_row(variable, *cells)
+        n_obs = [f"{int(records.loc[records['column'] == c, 'n_obs'].iloc[0]):,}" for c in part]
+        grid.add_row("N", *n_obs)
+        print_table(out, grid, wide=wide)
     if output is not None:
         write_records(records, output)

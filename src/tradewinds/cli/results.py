@@ -35,11 +35,12 @@ def list_runs(
 
     from tradewinds.cli._common import console, open_store
     from tradewinds.cli._display import print_table
+    from tradewinds.reporting.terminal import literal
 
     sink = open_store(store)
     assert sink is not None
     frame = sink.list_runs(limit=limit, children=children)
-    table = Table(title=f"runs in {sink.directory}", caption=f"{len(frame)} shown")
+    table = Table(title=literal(f"runs in {sink.directory}"), caption=f"{len(frame)} shown")
     for col in ("run id", "created (UTC)", "kind", "status", "model", "title", "children"):
         table.add_column(col, no_wrap=col in ("run id", "created (UTC)"))
     for row in frame.to_dict(orient="records"):
@@ -48,7 +49,7 @@ def list_runs(
         table.add_row(
             str(row["run_id"]),
             str(row["created_at"]).replace("T", " ").replace("+00:00", ""),
-            *(str(row[k]) for k in ("kind", "status", "model", "title")),
+            *(literal(row[k]) for k in ("kind", "status", "model", "title")),
             kids,
         )
     print_table(console(), table, wide=wide, drop=("children", "model", "status", "kind", "title"))
@@ -67,8 +68,6 @@ def show(
     """Show a run: scenario, provenance, solver report, timings and headline results."""
     import json
 
-    from rich.markup import escape
-
     from tradewinds.cli._common import console, open_store
     from tradewinds.cli._display import (
         BAND_DROP,
@@ -85,7 +84,13 @@ def show(
     assert sink is not None
     run = sink.get_run(run_id)
     out = console()
-    out.print(f"[bold]{run.title}[/]  run {run.run_id} ({run.kind}, {run.status})")
+    from rich.text import Text
+
+    from tradewinds.reporting.terminal import literal
+
+    out.print(
+        Text.assemble(literal(run.title, "bold"), f"  run {run.run_id} ({run.kind}, {run.status})")
+    )
     prov = run.baseline_attrs
     facts = {
         "recorded": run.created_at,
@@ -102,9 +107,9 @@ def show(
     }
     for key, value in facts.items():
         if value:
-            out.print(f"[dim]{key}:[/] {value}")
+            out.print(Text.assemble((f"{key}:", "dim"), " ", literal(value)))
     for note in _baseline_notes(prov):
-        out.print(f"[dim]baseline data note:[/] {escape(note)}")
+        out.print(Text.assemble(("baseline data note:", "dim"), " ", literal(note)))
     limit = None if all_countries else 15
     if run.kind == "sweep":
         sweep = SweepResult(

@@ -34,11 +34,13 @@ def list_scenarios(
             f"Scenario folder {str(folder)!r} does not exist; run from the repository root or "
             "pass --dir."
         )
-    table = Table(title=f"scenarios in {folder}")
+    from tradewinds.reporting.terminal import literal
+
+    table = Table(title=literal(f"scenarios in {folder}"))
     table.add_column("file", no_wrap=True)
     table.add_column("model", no_wrap=True)
     table.add_column("title")
     for path in sorted(folder.glob("*.yaml")):
         spec = load_scenario(path)
-        table.add_row(path.name, spec.model.name, spec.title)
+        table.add_row(literal(path.name), spec.model.name, literal(spec.title))
     print_table(console(), table, wide=wide, drop=("model",))

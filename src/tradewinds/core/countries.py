@@ -8,6 +8,8 @@ charged as an unknown country.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+
 #: ISO 3166-1 alpha-3 codes (officially assigned), sorted.
 ISO3_CODES: frozenset[str] = frozenset(
     (
@@ -34,3 +36,53 @@ ISO3_CODES: frozenset[str] = frozenset(
     "VIR", "VNM", "VUT", "WLF", "WSM", "YEM", "ZAF", "ZMB", "ZWE",
     )
 )  # fmt: skip
+
+
+#: ISO 4217 currency codes people type for a country (the three letters look alike); the name
+#: and the country's ISO3 code, None for a currency of many countries.
+CURRENCY_CODES: dict[str, tuple[str, str | None]] = {
+    "CAD": ("the Canadian dollar", "CAN"),
+    "USD": ("the US dollar", "USA"),
+    "MXN": ("the Mexican peso", "MEX"),
+    "EUR": ("the euro", None),
+    "GBP": ("the pound sterling", "GBR"),
+    "JPY": ("the Japanese yen", "JPN"),
+    "CNY": ("the Chinese yuan", "CHN"),
+    "RMB": ("the Chinese yuan", "CHN"),
+    "CHF": ("the Swiss franc", "CHE"),
+    "AUD": ("the Australian dollar", "AUS"),
+    "NZD": ("the New Zealand dollar", "NZL"),
+    "INR": ("the Indian rupee", "IND"),
+    "BRL": ("the Brazilian real", "BRA"),
+    "KRW": ("the South Korean won", "KOR"),
+    "HKD": ("the Hong Kong dollar", "HKG"),
+    "SGD": ("the Singapore dollar", "SGP"),
+    "TWD": ("the New Taiwan dollar", "TWN"),
+    "VND": ("the Vietnamese dong", "VNM"),
+    "SEK": ("the Swedish krona", "SWE"),
+    "NOK": ("the Norwegian krone", "NOR"),
+    "DKK": ("the Danish krone", "DNK"),
+    "ZAR": ("the South African rand", "ZAF"),
+}
+
+
+def country_hint(
+    code: str, known: Collection[str], regions: Mapping[str, str] | None = None
+) -> str:
+    """Why ``code`` is not among the ``known`` countries, when there is more to say than typos.
+
+    A currency code (``CAD``) is named as one, with its country; an ISO3 country that a region
+    of ``known`` holds (``regions``: country to region) is pointed to that region; a short
+    ``known`` list is given in full. Empty when none applies (the caller suggests spellings).
+    """
+    upper = str(code).strip().upper()
+    if upper in CURRENCY_CODES and upper not in known:
+        name, country = CURRENCY_CODES[upper]
+        instead = f"; the country is {country}" if country in known else ""
+        return f"{upper} is a currency code ({name}), not a country{instead}."
+    region = (regions or {}).get(upper)
+    if region and region in known and upper not in known:
+        return f"{upper} is part of {region} in this baseline; name {region} instead."
+    if upper in ISO3_CODES and upper not in known and len(known) <= 12:
+        return f"{upper} is a country code, but not one held here: {', '.join(sorted(known))}."
+    return ""

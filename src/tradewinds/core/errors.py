@@ -50,23 +50,31 @@ class StoreError(DataError):
     http_status = 500
 
 
+def _close(value: str, known: list[str]) -> list[str]:
+    """Up to three labels of ``known`` spelled like ``value``."""
+    found = difflib.get_close_matches(value, known, n=3, cutoff=0.5)
+    return found or [k for k in known if k.startswith(value.upper()[:2])][:3]
+
+
 class UnknownLabelError(TradewindsError, KeyError):
     """A country, sector, HTS code or other label is not known; suggests the closest ones."""
 
     exit_code = 2
     http_status = 404
 
-    def __init__(self, kind: str, value: str, known: Iterable[str], where: str = "") -> None:
+    def __init__(
+        self, kind: str, value: str, known: Iterable[str], where: str = "", hint: str = ""
+    ) -> None:
         known = list(known)
         self.kind = kind
         self.value = value
-        self.suggestions = difflib.get_close_matches(str(value), known, n=3, cutoff=0.5)
-        if not self.suggestions:
-            upper = str(value).upper()
-            self.suggestions = [k for k in known if k.startswith(upper[:2])][:3]
-        hint = (
-            f" Did you mean {', '.join(map(repr, self.suggestions))}?" if self.suggestions else ""
-        )
+        self.suggestions = [] if hint else _close(str(value), known)
+        if hint:  # the caller knows why (a currency code, a region's member): no guesses
+            hint = f" {hint}"
+        elif self.suggestions:
+            hint = f" Did you mean {', '.join(map(repr, self.suggestions))}?"
+        elif 0 < len(known) <= 12:
+            hint = f" Known: {', '.join(map(str, known))}."
         place = f" in {where}" if where else ""
         super().__init__(f"Unknown {kind} {value!r}{place}.{hint}")
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tradewinds.core.errors import DataError, UnknownLabelError
+from tradewinds.core.errors import DataError, ScenarioError, UnknownLabelError
 from tradewinds.integration.gravity import GravityResult, GravitySpec, estimate
 from tradewinds.integration.gravity_data import load_gravity_data, with_geodist
 
@@ -34,6 +34,10 @@ COMPARISON = [
 ]
 
 REGRESSORS = ["ln_dist", "cntg", "lang", "clny"]
+
+#: The dataset a potential is fitted on by default: the one with the newest year (WIOD, 2014;
+#: ``yotov2016`` ends in 2006).
+DEFAULT_DATA = "wiod0014"
 
 #: The agreement dummy, by the name each dataset gives it.
 AGREEMENT = ("rta", "FTA")
@@ -55,14 +59,21 @@ def trade_potential(
     a: str,
     b: str,
     *,
-    data: str = "yotov2016",
+    data: str = DEFAULT_DATA,
     year: int | None = None,
     comparison: list[tuple[str, str]] | None = None,
 ) -> tuple[pd.DataFrame, GravityResult]:
     """Predicted and actual trade for ``a``-``b`` and the comparison pairs, both directions.
 
     Returns records ``exporter, importer, year, actual, predicted, gap_pct, role`` and the fit.
+    ``a`` and ``b`` must differ, and the data must hold their trade in ``year`` (default: the
+    data's latest year).
     """
+    if a == b:
+        raise ScenarioError(
+            f"Trade potential is between two countries; got {a!r} twice. Name a partner, "
+            "e.g. CAN MEX."
+        )
     frame = with_geodist(load_gravity_data(data))
     frame = frame[frame["dist"].notna()]
     agreement = next((c for c in AGREEMENT if c in frame.columns), None)
@@ -89,6 +100,11 @@ def trade_potential(
         (str(e), str(i)): (float(outcome[k]), float(predicted_all[k]))
         for k, (e, i) in enumerate(zip(fitted["exporter"], fitted["importer"], strict=True))
     }
+    if (a, b) not in lookup and (b, a) not in lookup:
+        raise DataError(
+            f"Gravity data {data!r} has no trade between {a} and {b} in {year} to fit; "
+            "give another --year or --data."
+        )
     for x, y, role in pairs:
         for e, i in ((x, y), (y, x)):
             if (e, i) not in lookup:

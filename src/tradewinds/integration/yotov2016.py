@@ -23,6 +23,7 @@ pair; OLS on positive international flows; PPML on all international flows or, f
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -125,20 +126,32 @@ def _extra_rows(table: int, label: str, result: GravityResult) -> list[tuple[str
     return []
 
 
-def replicate_table(table: int, data: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Records ``table, column, variable, estimate, std_error, n_obs`` for every column."""
+def replicate_table(
+    table: int,
+    data: pd.DataFrame | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> pd.DataFrame:
+    """Records ``table, column, variable, estimate, std_error, n_obs`` for every column.
+
+    ``progress(done, total)`` is called as the columns are estimated (Table 3 takes tens of
+    seconds).
+    """
     if table not in TABLES:
         raise ScenarioError(
             f"Yotov et al. (2016) has Tables 1, 2 and 3 in Chapter 1; got {table!r}."
         )
     frame = data if data is not None else load_gravity_data("yotov2016")
     rows = []
-    for label, spec in TABLES[table]:
+    for k, (label, spec) in enumerate(TABLES[table]):
+        if progress is not None:
+            progress(k, len(TABLES[table]))
         result = estimate(frame, spec, label="yotov2016")
         for rec in result.coefficients.itertuples():
             rows.append((table, label, rec.variable, rec.estimate, rec.std_error, result.n_obs))
         for variable, est, se in _extra_rows(table, label, result):
             rows.append((table, label, variable, est, se, result.n_obs))
+    if progress is not None:
+        progress(len(TABLES[table]), len(TABLES[table]))
     return pd.DataFrame(
         rows, columns=["table", "column", "variable", "estimate", "std_error", "n_obs"]
     )

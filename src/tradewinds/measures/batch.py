@@ -5,8 +5,10 @@ counting the header), ``mfn_duty``, ``additional_duty``, ``total_duty``, ``addit
 ``effective_rate``, ``mfn_incomplete`` (a specific or unparsed MFN part was not computed), one
 ``duty_<authority>`` column per non-MFN authority applying to some line (``ieepa``,
 ``section_232``, ``section_122``, ``adcvd`` ...), and ``layers``: the ids of the measures that
-apply to the line, separated by ``;`` (the layers the single-shipment calculator prints). The id
-list is built once per distinct combination, not once per line.
+apply to the line, separated by ``;`` (the layers the single-shipment calculator prints), and
+``formulas``: how each of those layers' rate was set, in the same order (``MFN``, ``additional``
+or ``all-in floor 15% incl. MFN``: the floor less the line's MFN rate). Both lists are built
+once per distinct combination, not once per line.
 
 Bad lines do not stop the batch: each bad field is reported with its row, field, value and the
 reason (:attr:`BatchResult.errors`), and the other lines are computed. The path is columnar from
@@ -23,14 +25,16 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 
 from tradewinds.core.errors import ScenarioError
-from tradewinds.measures.duty import evaluate_frame, prepare_lines
+from tradewinds.measures.compiled import compiled
+from tradewinds.measures.duty import evaluate_frame, formula, prepare_lines
+from tradewinds.measures.fields import MFN
 from tradewinds.measures.products import hts_universe
-from tradewinds.measures.registry import Registry, load_registry
-from tradewinds.measures.stacking import MFN
 
 if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
+
+    from tradewinds.measures.registry import Registry
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +64,10 @@ def duty_batch(
     """
     import polars as pl
 
-    registry = registry or load_registry()
+    snap = compiled(registry)
     if isinstance(lines, Path):
         lines = read_lines(lines)
-    prepared = prepare_lines(lines, registry, strict=False, where=where)
+    prepared = prepare_lines(lines, snap, strict=False, where=where)
     del lines
     cols = prepared.columns
     n = len(prepared)
@@ -73,10 +77,11 @@ def duty_batch(
     by_key: dict[str, np.ndarray] = {}
     layer_code = np.zeros(n, dtype=np.int64)
     layer_names: list[str] = []
+    layer_formulas: list[str] = []
     layer_index: dict[str, int] = {}
-    for rows, ev in evaluate_frame(prepared, registry):
+    for rows, ev in evaluate_frame(prepared, snap):
         incomplete[rows] = ev.mfn_incomplete
-        is_mfn = np.array([m.programme == MFN for m in ev.measures])
+        is_mfn = np.array([m.programme == MFN for m in ev.measures], dtype=bool)
         shown = ev.applies & ((ev.base_share > 0) | is_mfn)
         if is_mfn.any():
             spec = is_mfn.sum() * np.nan_to_num(ev.mfn_specific)
@@ -98,10 +103,12 @@ def duty_batch(
         codes = np.empty(len(keys), dtype=np.int64)
         for k, key in enumerate(keys):
             on = np.unpackbits(key, count=len(order)).astype(bool)
-            text = ";".join(ev.measures[j].id for b, j in enumerate(order) if on[b])
+            applied = [ev.measures[j] for b, j in enumerate(order) if on[b]]
+            text = ";".join(m.id for m in applied)
             codes[k] = layer_index.setdefault(text, len(layer_names))
             if codes[k] == len(layer_names):
                 layer_names.append(text)
+                layer_formulas.append(";".join(formula(m) for m in applied))
         layer_code[rows] = codes[np.asarray(inverse).ravel()]
     value = cols["value"]
     universe = pl.Series(hts_universe().codes)
@@ -124,14 +131,15 @@ def duty_batch(
     table = table.with_columns(
         [pl.Series(f"duty_{key}", by_key[key].round(2)) for key in sorted(by_key)]
         + [pl.Series("layers", layer_names or [""], pl.String).gather(layer_code)]
+        + [pl.Series("formulas", layer_formulas or [""], pl.String).gather(layer_code)]
     )
     records = prepared.errors.records()
     errors = pl.DataFrame(
         {
             "row": records["row"],
             "field": pl.Series(records["field"].tolist(), dtype=pl.String),
-            "value": pl.Series(records["value"].tolist(), dtype=pl.String),
-            "error": pl.Series(records["error"].tolist(), dtype=pl.String),
+            "value": pl.Series(neutralise(records["value"].tolist()), dtype=pl.String),
+            "error": pl.Series(neutralise(records["error"].tolist()), dtype=pl.String),
         }
     )
     return BatchResult(table, errors, prepared.n_input)
@@ -160,15 +168,83 @@ def calculate_batch(
     return pd.DataFrame({name: out.get_column(name).to_numpy() for name in out.columns})
 
 
+#: Formats a batch result can be written in, by file suffix.
+OUTPUT_SUFFIXES = (".csv", ".xlsx")
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(texts: list[str]) -> list[str]:
+    """``texts`` safe to open in a spreadsheet: a leading formula character is quoted with ``'``.
+
+    As OWASP recommends for CSV injection: a cell starting with ``=``, ``+``, ``-``, ``@``, tab
+    or carriage return is prefixed with a single quote, so that it is shown as text. Applied to
+    what a batch echoes of its input (the errors' values and messages); the duty table holds
+    only validated codes, numbers and measure ids.
+    """
+    return [f"'{t}" if t.startswith(_FORMULA_START) else t for t in texts]
+
+
 def write_csv(frame: Any, path: Path | IO[bytes]) -> None:
     """Write a batch result (polars or pandas) as CSV to ``path`` (a file path or binary stream)."""
+    write_table(frame, path)
+
+
+def write_table(frame: Any, path: Path | IO[bytes]) -> None:
+    """Write a batch result as CSV, or as an Excel workbook when ``path`` ends in ``.xlsx``.
+
+    A file is written beside its destination
+    and moved into place when complete, so a failed write leaves no truncated file; a file
+    that cannot be written is one :class:`ScenarioError` naming it.
+    """
+    import os
+    import tempfile
+
     import polars as pl
 
     if not isinstance(frame, pl.DataFrame):
         frame = pl.DataFrame({str(c): frame[c].to_numpy() for c in frame.columns})
-    if isinstance(path, Path):
+    if not isinstance(path, Path):
+        frame.write_csv(path, date_format="%Y-%m-%d")
+        return
+    suffix = path.suffix.lower()
+    if suffix not in OUTPUT_SUFFIXES:
+        raise ScenarioError(
+            f"Output file {str(path)!r} must end in {' or '.join(OUTPUT_SUFFIXES)} "
+            f"(got {suffix or 'no suffix'!r})."
+        )
+    tmp = None
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
-    frame.write_csv(path, date_format="%Y-%m-%d")
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        os.close(fd)
+        tmp = Path(name)
+        if suffix == ".xlsx":
+            _write_xlsx(frame, tmp)
+        else:
+            frame.write_csv(tmp, date_format="%Y-%m-%d")
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise ScenarioError(
+            f"Cannot write output file {str(path)!r}: {exc.strerror or exc}. Give a writable "
+            "file path (not a folder)."
+        ) from None
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
+def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
+    """One worksheet named ``duties`` with the header row, written row by row (openpyxl)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("duties")
+    sheet.append(frame.columns)
+    for row in frame.iter_rows():
+        sheet.append(list(row))
+    book.save(path)
 
 
 def read_lines(path: Path) -> pl.DataFrame:

@@ -1,44 +1,31 @@
 """The duty calculator: stacked duties for one shipment or a table of shipment lines.
 
-A table of lines is grouped by *regime segment* (the dates between two consecutive start or end
-dates of any measure or rule), so the in-force set and the precedence rules are looked up once
-per segment, and each segment is evaluated with the vectorised engine of
-:mod:`tradewinds.measures.stacking`.
-
-A single shipment on the packaged registry takes the scalar path of
-:mod:`tradewinds.measures.single` (the same rules for one line, in plain Python, from a cached
-snapshot); inputs its fast check does not accept, and registries with user measure files, go
-through the columnar validator and engine as a table of one line. Both paths end in the same
-function (:func:`_result`), which builds the layers and the notes.
+One path serves one line and a million: the lines are validated as columns
+(:func:`tradewinds.measures.lines.prepare`), grouped by *regime segment* (the dates between two
+consecutive start or end dates of any measure or rule) and evaluated by the one vectorised
+engine, :func:`tradewinds.measures.stacking.evaluate`, on the registry compiled for it
+(:mod:`tradewinds.measures.compiled`). A single shipment is a table of one line. Each chunk is
+evaluated only on the measures whose scope covers one of its lines (a measure that covers no
+line changes no amount), which keeps one line cheap without a second engine.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tradewinds.core.errors import ScenarioError
-from tradewinds.measures import single
-from tradewinds.measures.fields import (
-    BATCH_COLUMNS,
-    DECLARATIONS,
-    METALS,
-    MFN,
-    check_registry_date,
-    dotted,
-)
-from tradewinds.measures.mfn import normalise_unit
-from tradewinds.measures.single import HtsRow, Line, LineEvaluation, MeasureRecord
+import numpy as np
+
+from tradewinds.measures.fields import BATCH_COLUMNS, DECLARATIONS, METALS, MFN, dotted
 
 if TYPE_CHECKING:
-    import numpy as np
-
+    from tradewinds.measures.compiled import Compiled, MeasureRecord
     from tradewinds.measures.lines import PreparedLines
     from tradewinds.measures.registry import Registry
-    from tradewinds.measures.schema import Measure
+    from tradewinds.measures.shipment import Shipment
     from tradewinds.measures.stacking import Evaluation, Lines
 
 __all__ = [
@@ -48,13 +35,21 @@ __all__ = [
     "DutyResult",
     "Layer",
     "calculate",
+    "evaluate_frame",
+    "formula",
     "prepare_lines",
 ]
 
 
 @dataclass(frozen=True)
 class Layer:
-    """One duty layer of a shipment."""
+    """One duty layer of a shipment.
+
+    ``amount`` and ``base_value`` are rounded to cents for display; ``exact`` is the unrounded
+    amount the totals and rates are computed from. ``formula`` says how the rate was set:
+    ``additional`` (the measure's rate on its base), ``MFN`` or, for an all-in floor,
+    ``all-in floor 15% incl. MFN 2.5%`` (the additional rate is the floor less the MFN rate).
+    """
 
     measure_id: str
     authority: str
@@ -65,6 +60,8 @@ class Layer:
     title: str = ""
     legal_basis: str = ""
     basis: str = ""
+    formula: str = "additional"
+    exact: float = field(default=0.0, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON fields of a layer."""
@@ -75,6 +72,7 @@ class Layer:
             "rate": self.rate,
             "base_value": self.base_value,
             "amount": self.amount,
+            "formula": self.formula,
         }
 
 
@@ -91,21 +89,21 @@ class DutyResult:
 
     @property
     def mfn_duty(self) -> float:
-        """MFN duty (ad valorem and any computed specific part)."""
-        return sum(x.amount or 0.0 for x in self.layers if x.authority == "mfn")
+        """MFN duty (ad valorem and any computed specific part), unrounded."""
+        return _sum(x.exact for x in self.layers if x.authority == "mfn")
 
     @property
     def additional_duty(self) -> float:
-        """All layers but MFN."""
-        return sum(x.amount or 0.0 for x in self.layers if x.authority != "mfn")
+        """All layers but MFN, unrounded."""
+        return _sum(x.exact for x in self.layers if x.authority != "mfn")
 
     @property
     def total_duty(self) -> float:
-        """MFN plus additional duty."""
+        """MFN plus additional duty, unrounded."""
         return self.mfn_duty + self.additional_duty
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object the CLI prints with ``--format json``."""
+        """The JSON object the CLI prints with ``--format json`` (rates from unrounded sums)."""
         value = self.customs_value
         return {
             "hts": self.hts,
@@ -121,8 +119,28 @@ class DutyResult:
         }
 
 
+def _sum(values: Any) -> float:
+    total = 0.0
+    for v in values:
+        total += v
+    return total
+
+
+def formula(m: MeasureRecord, mfn_rate: float | None = None) -> str:
+    """How a layer's rate was set: ``MFN``, ``additional`` or the all-in floor it completes.
+
+    ``mfn_rate`` (the line's ad valorem MFN rate) is named in a floor's formula when given.
+    """
+    if m.programme == MFN:
+        return "MFN"
+    if m.floor:
+        mfn = "MFN" if mfn_rate is None else f"MFN {100 * mfn_rate:.4g}%"
+        return f"all-in floor {100 * m.rate:.4g}% incl. {mfn}"
+    return "additional"
+
+
 def prepare_lines(
-    lines: Any, registry: Registry, *, strict: bool = False, where: str = "the input"
+    lines: Any, registry: Compiled, *, strict: bool = False, where: str = "the input"
 ) -> PreparedLines:
     """Validate and normalise a table of lines (see :func:`tradewinds.measures.lines.prepare`)."""
     from tradewinds.measures.lines import prepare
@@ -130,32 +148,14 @@ def prepare_lines(
     return prepare(lines, registry, strict=strict, where=where)
 
 
-def _segments(dates: np.ndarray, registry: Registry) -> tuple[np.ndarray, dict[int, dt.date]]:
-    import numpy as np
-
-    owner, bounds = _BOUNDS.get(id(registry), (None, np.array([], dtype="datetime64[D]")))
-    if owner is not registry:
-        bounds = np.array(registry.boundaries(), dtype="datetime64[D]")
-        _BOUNDS.clear()
-        _BOUNDS[id(registry)] = (registry, bounds)
-    seg = np.searchsorted(bounds, dates, side="right")
-    reps: dict[int, dt.date] = {}
-    for s in dict.fromkeys(seg.tolist()) if len(seg) < 64 else np.unique(seg).tolist():
-        reps[int(s)] = dates[int(np.argmax(seg == s))].astype(dt.date)
-    return seg, reps
-
-
-_BOUNDS: dict[int, tuple[Registry, np.ndarray]] = {}
-
-
-def _lines(cols: Mapping[str, np.ndarray], codes: np.ndarray, part: np.ndarray | None) -> Lines:
+def _lines(cols: Mapping[str, np.ndarray], codes: np.ndarray, part: np.ndarray) -> Lines:
     from tradewinds.measures.stacking import Lines
 
     def take(name: str) -> np.ndarray:
-        return cols[name] if part is None else cols[name][part]
+        return np.asarray(cols[name][part])
 
     return Lines(
-        code=codes if part is None else codes[part],
+        code=codes[part],
         origin=take("origin"),
         importer=take("importer"),
         value=take("value"),
@@ -170,417 +170,229 @@ def _lines(cols: Mapping[str, np.ndarray], codes: np.ndarray, part: np.ndarray |
     )
 
 
-def _regimes(registry: Registry) -> dict[int, tuple[tuple[Measure, ...], tuple[Any, ...]]]:
-    """Measures and rules in force per regime segment of ``registry`` (filled as used)."""
-    owner, regimes = _REGIMES.get(id(registry), (None, {}))
-    if owner is not registry:
-        regimes = {}
-        _REGIMES.clear()
-        _REGIMES[id(registry)] = (registry, regimes)
-    return regimes
-
-
-_REGIMES: dict[int, tuple[Registry, dict[int, tuple[tuple[Measure, ...], tuple[Any, ...]]]]] = {}
-
-
 def evaluate_frame(
-    prepared: PreparedLines, registry: Registry, chunk: int = 50_000
-) -> Iterator[tuple[np.ndarray, Evaluation[Measure]]]:
+    prepared: PreparedLines, registry: Compiled, chunk: int = 50_000
+) -> Iterator[tuple[np.ndarray, Evaluation[MeasureRecord]]]:
     """Evaluate prepared lines segment by segment, in chunks of at most ``chunk`` lines.
 
     Yields (line positions, evaluation) pairs; a chunk's (lines x measures) matrices are freed
-    before the next is built, which bounds the memory of a large batch.
+    before the next is built, which bounds the memory of a large batch. A chunk is evaluated on
+    the in-force measures whose scope covers one of its codes and whose importer is one of its
+    importers: the others apply to none of its lines and change no amount.
     """
-    import numpy as np
-
-    from tradewinds.measures.registry import scope_masks
+    from tradewinds.core.errors import MeasureConflictError
     from tradewinds.measures.stacking import evaluate
 
     cols, codes = prepared.columns, prepared.codes
     if len(codes) == 0:
         return
-    masks = scope_masks(registry)
-    seg, reps = _segments(cols["date"], registry)
-    regimes = _regimes(registry)
-
-    def targeting(measures: tuple[Measure, ...], origins: np.ndarray) -> tuple[Measure, ...]:
-        # measures that target none of the lines' origins apply to none of them: leave them out
-        # of the (lines x measures) matrices (a country's own records number in the hundreds)
-        present = set(np.unique(origins).tolist())
-        return tuple(m for m in measures if "*" in m.targets or present & set(m.targets))
-
-    if len(reps) == 1 and len(codes) <= chunk:
-        ((s, date),) = reps.items()
-        if s not in regimes:
-            regimes[s] = (registry.in_force(date), registry.rules_on(date))
-        measures, rules = regimes[s]
-        measures = targeting(measures, cols["origin"])
-        yield np.arange(len(codes)), evaluate(_lines(cols, codes, None), measures, rules, masks)
-        return
-    for s, date in reps.items():
-        if s not in regimes:
-            regimes[s] = (registry.in_force(date), registry.rules_on(date))
-        measures, rules = regimes[s]
-        rows = np.flatnonzero(seg == s)
-        measures = targeting(measures, cols["origin"][rows])
+    masks = _masks(registry)
+    seg = registry.regime_index(cols["date"])
+    one = len(codes) == 1
+    for s in [int(seg[0])] if one else np.unique(seg).tolist():
+        regime = registry.regimes[s]
+        if regime.conflict is not None:
+            raise MeasureConflictError(regime.conflict)
+        rows = np.arange(1) if one else np.flatnonzero(seg == s)
         for start in range(0, len(rows), chunk):
             part = rows[start : start + chunk]
-            yield part, evaluate(_lines(cols, codes, part), measures, rules, masks)
+            importers = np.unique(cols["importer"][part]).tolist()
+            candidates, bits = _candidates(registry, s, tuple(importers))
+            # measures that target none of the lines' origins apply to none of them (a
+            # country's own records number in the hundreds), nor those that cover no code
+            origins = set(np.unique(cols["origin"][part]).tolist())
+            aimed = [
+                j
+                for j, m in enumerate(candidates)
+                if "*" in m.targets or not origins.isdisjoint(m.targets)
+            ]
+            here = codes[part] if one else np.unique(codes[part])
+            covered = registry.bits[here[:, None], bits[aimed]].any(axis=0).tolist()
+            measures = [candidates[j] for j, c in zip(aimed, covered, strict=True) if c]
+            yield part, evaluate(_lines(cols, codes, part), measures, regime.rules, masks)
 
 
-def _layers(ev: LineEvaluation, value: float) -> list[Layer]:
-    """Layers of a line: measures that apply to a positive part of its value (MFN always)."""
-    ms = ev.measures
-    order = sorted(range(len(ms)), key=lambda j: (ms[j].programme != MFN, ms[j].id))
-    layers = []
-    for j in order:
-        m = ms[j]
-        if ev.applies[j] and (ev.share[j] > 0 or m.programme == MFN):
-            layers.append(_layer(m, ev.rate[j], value * ev.share[j], ev.amount[j]))
-    return layers
-
-
-def _layer(m: MeasureRecord, rate: float, base: float, amount: float) -> Layer:
-    return Layer(
-        measure_id=m.id,
-        authority=m.authority,
-        heading=m.heading,
-        rate=round(rate, 6),
-        base_value=round(base, 2),
-        amount=round(amount, 2),
-        title=m.title,
-        legal_basis=m.legal_basis,
-        basis=m.basis,
+def _candidates(
+    registry: Compiled, segment: int, importers: tuple[str, ...]
+) -> tuple[tuple[MeasureRecord, ...], np.ndarray]:
+    """The measures in force in ``segment`` imposed by ``importers``, and their mask columns."""
+    key = (id(registry), segment, importers)
+    hit = _CANDIDATES.get(key)
+    if hit is not None and hit[0] is registry:
+        return hit[1], hit[2]
+    ms = tuple(
+        m
+        for m in (registry.measures[i] for i in registry.regimes[segment].measures)
+        if m.imposing in importers
     )
+    bits = np.array([m.bit for m in ms], dtype=np.intp)
+    if len(_CANDIDATES) > 4096:
+        _CANDIDATES.clear()
+    _CANDIDATES[key] = (registry, ms, bits)
+    return ms, bits
 
 
-def _is_default(registry: Registry) -> bool:
-    """Whether ``registry`` is the packaged registry (the one the snapshot is built from)."""
-    from tradewinds.measures.registry import _default_registry
+_CANDIDATES: dict[
+    tuple[int, int, tuple[str, ...]], tuple[Compiled, tuple[MeasureRecord, ...], np.ndarray]
+] = {}
 
-    return registry is _default_registry()
+
+def _masks(registry: Compiled) -> dict[str, np.ndarray]:
+    owner, masks = _MASKS.get(0, (None, {}))
+    if owner is not registry:
+        masks = registry.masks()
+        _MASKS[0] = (registry, masks)
+    return masks
+
+
+_MASKS: dict[int, tuple[Compiled, dict[str, np.ndarray]]] = {}
 
 
 def calculate(
-    hts: str,
-    origin: str,
-    date: dt.date | str,
-    value: float,
+    hts: str | Shipment,
+    origin: str | None = None,
+    date: dt.date | str | None = None,
+    value: float | None = None,
     *,
-    importer: str = "USA",
-    usmca: bool = False,
-    us_content: float | None = None,
-    metal_content: Mapping[str, float] | None = None,
-    quantity: float | None = None,
-    unit: str | None = None,
-    transshipped: bool = False,
     registry: Registry | None = None,
-    civil_aircraft: bool = False,
-    named_article: bool = False,
-    us_metal: bool = False,
-    semiconductor: bool = False,
+    **options: Any,
 ) -> DutyResult:
     """Stacked duty of one shipment; every layer cites its measure, legal basis and heading.
 
-    On the packaged registry (``registry`` None or :func:`load_registry`'s) a line that the fast
-    check of :mod:`tradewinds.measures.single` accepts is computed in plain Python; any other
-    goes through the columnar validator and engine, which give the same answer or the error.
+    Give a :class:`~tradewinds.measures.shipment.Shipment`, or its fields (``hts``, ``origin``,
+    ``date``, ``value`` and any option of ``tradewinds duty`` as keywords), which build one. The
+    line goes through the same validator and engine as a batch (a table of one line).
     """
-    metal_content = dict(metal_content or {})
-    _check_options(metal_content, quantity, unit)
-    declared = {
-        "civil_aircraft": civil_aircraft,
-        "named_article": named_article,
-        "us_metal": us_metal,
-        "semiconductor": semiconductor,
-    }
-    if registry is None or _is_default(registry):
-        snap = single.snapshot()
-        line = single.check_line(
-            snap,
-            hts,
-            origin,
-            date,
-            value,
-            importer=importer,
-            usmca=usmca,
-            us_content=us_content,
-            metal_content=dict(metal_content),
-            quantity=quantity,
-            unit=unit,
-            transshipped=transshipped,
-            declared=dict(declared),
-        )
-        if line is not None:
-            check_registry_date(line.date, snap.coverage_date, snap.open_questions)
-            return _result(
-                single.evaluate_line(snap, line),
-                line,
-                value,
-                usmca,
-                us_content,
-                metal_content,
-                lambda m: single.covers(snap, m, line.code),
-            )
-    return _calculate_columnar(
-        hts,
-        origin,
-        date,
-        value,
-        importer=importer,
-        usmca=usmca,
-        us_content=us_content,
-        metal_content=metal_content,
-        quantity=quantity,
-        unit=unit,
-        transshipped=transshipped,
-        registry=registry,
-        declared=declared,
-    )
+    from tradewinds.measures.compiled import compiled
+    from tradewinds.measures.shipment import Shipment
 
-
-def _check_options(metal_content: Mapping[str, float], quantity: object, unit: str | None) -> None:
-    """Checks of :func:`calculate`'s options that come before the line's own validation."""
-    for name in metal_content:
-        if name not in METALS:
-            raise ScenarioError(
-                f"Unknown metal {name!r} in --metal-content; use one of {list(METALS)}."
-            )
-    if quantity is not None and not unit:
-        raise ScenarioError("--quantity needs --unit (the unit of the MFN rate, e.g. kg).")
-    if unit and normalise_unit(unit) is None:
-        raise ScenarioError(f"Unknown unit {unit!r}; use e.g. kg, liter, each, doz., pair, m2.")
-
-
-def _calculate_columnar(
-    hts: str,
-    origin: str,
-    date: dt.date | str,
-    value: float,
-    *,
-    importer: str,
-    usmca: bool,
-    us_content: float | None,
-    metal_content: dict[str, float],
-    quantity: float | None,
-    unit: str | None,
-    transshipped: bool,
-    registry: Registry | None,
-    declared: dict[str, bool],
-) -> DutyResult:
-    """:func:`calculate` through the columnar validator and engine (a table of one line)."""
-    from tradewinds.measures.products import hts_universe, scope_mask
-    from tradewinds.measures.registry import load_registry, scope_masks
-
-    registry = registry or load_registry()
-    prepared = prepare_one(
-        hts,
-        origin,
-        date,
-        value,
-        importer=importer,
-        usmca=usmca,
-        us_content=us_content,
-        metal_content=metal_content,
-        quantity=quantity,
-        unit=unit,
-        transshipped=transshipped,
-        registry=registry,
-        declared=declared,
-    )
-    ((_, ev),) = evaluate_frame(prepared, registry)
-    masks = scope_masks(registry)  # filled by the evaluation
-    line = line_of(prepared)
-    by_id = {m.id: m for m in ev.measures}
-    index = int(prepared.codes[0])
-    table = hts_universe().columns
-    return _result(
-        evaluation_of(ev),
-        line._replace(
-            row=HtsRow(
-                0,
-                float(table["mfn_ad_valorem"][index]),
-                float(table["mfn_specific"][index]),
-                str(table["mfn_kind"][index]),
-                str(table["mfn_unit"][index]),
-                str(table["mfn_text"][index]),
-                bool(table["usmca_free"][index]),
-            )
-        ),
-        value,
-        usmca,
-        us_content,
-        metal_content,
-        lambda m: bool(
-            masks[m.id][index] if m.id in masks else scope_mask(by_id[m.id].scope)[index]
-        ),
-    )
-
-
-def prepare_one(
-    hts: str,
-    origin: str,
-    date: dt.date | str,
-    value: float,
-    *,
-    importer: str,
-    usmca: bool,
-    us_content: float | None,
-    metal_content: Mapping[str, float],
-    quantity: float | None,
-    unit: str | None,
-    transshipped: bool,
-    registry: Registry,
-    declared: Mapping[str, bool],
-) -> PreparedLines:
-    """One shipment validated strictly by :func:`~tradewinds.measures.lines.prepare`."""
-    import numpy as np
-
-    from tradewinds.measures.products import normalise_hts
-
-    code = normalise_hts(hts)
-    row = {
-        "hts": code,
-        "origin": origin,
-        "date": str(date),
-        "value": value,
-        "importer": importer,
-        "usmca": usmca,
-        "us_content": us_content,
-        "quantity": quantity,
-        "unit": unit or "",
-        "transshipped": transshipped,
-        **declared,
-        **{m: metal_content.get(m) for m in METALS},
-    }
-    return prepare_lines(
-        {k: np.array([v], dtype=object) for k, v in row.items()},
-        registry,
+    if isinstance(hts, Shipment):
+        if origin is not None or date is not None or value is not None or options:
+            raise TypeError("give a Shipment alone, or its fields")
+        shipment = hts
+    else:
+        shipment = Shipment.build(hts=hts, origin=origin, date=date, value=value, **options)
+    snap = compiled(registry)
+    prepared = prepare_lines(
+        {k: np.array([v], dtype=object) for k, v in shipment.columns().items()},
+        snap,
         strict=True,
         where="the shipment",
     )
-
-
-def evaluation_of(ev: Evaluation[Measure], i: int = 0) -> LineEvaluation:
-    """Line ``i`` of a columnar evaluation, in the scalar engine's form."""
-    return LineEvaluation(
-        tuple(single.measure_record(m, j, {}) for j, m in enumerate(ev.measures)),
-        [bool(x) for x in ev.applies[i]],
-        [float(x) for x in ev.base_share[i]],
-        [float(x) for x in ev.rate[i]],
-        [float(x) for x in ev.amount[i]],
-        float(ev.mfn_specific[i]),
-    )
-
-
-def line_of(prepared: PreparedLines, i: int = 0) -> Line:
-    """Line ``i`` of prepared lines, in the scalar path's form (without HTS row or regime)."""
-    cols = prepared.columns
-    return Line(
-        code=str(cols["hts"][i]),
-        row=HtsRow(0, 0.0, 0.0, "", "", "", False),
-        origin=str(cols["origin"][i]),
-        importer=str(cols["importer"][i]),
-        date=cols["date"][i].astype(dt.date),
-        value=float(cols["value"][i]),
-        usmca=bool(cols["usmca"][i]),
-        us_content=float(cols["us_content"][i]),
-        steel=float(cols["steel"][i]),
-        aluminum=float(cols["aluminum"][i]),
-        copper=float(cols["copper"][i]),
-        metal_declared=bool(cols["metal_declared"][i]),
-        quantity=float(cols["quantity"][i]),
-        transshipped=bool(cols["transshipped"][i]),
-        declared={k: bool(cols[k][i]) for k in (*DECLARATIONS, "metal_declared")},
-        filled=tuple(prepared.notes),
-        regime=single.Regime((), (), (), (0, 0, 0)),
-    )
+    ((_, ev),) = evaluate_frame(prepared, snap)
+    return _result(ev, prepared, snap, shipment)
 
 
 def _result(
-    ev: LineEvaluation,
-    line: Line,
-    value: float,
-    usmca: bool,
-    us_content: float | None,
-    metal_content: dict[str, float],
-    covers: Callable[[MeasureRecord], bool],
+    ev: Evaluation[MeasureRecord], prepared: PreparedLines, snap: Compiled, shipment: Shipment
 ) -> DutyResult:
-    """The result of a line: its layers and notes (``value`` .. ``metal_content`` as given)."""
-    layers = _layers(ev, line.value)
+    """The result of line 0: its layers and notes."""
+    from tradewinds.measures.products import hts_universe
+
+    cols = prepared.columns
+    index = int(prepared.codes[0])
+    table = hts_universe().columns
+    value = float(cols["value"][0])
+    claim = bool(cols["usmca"][0])
+    mfn_free = claim and bool(table["usmca_free"][index])
+    mfn_rate = 0.0 if mfn_free else float(table["mfn_ad_valorem"][index])
+    ms = ev.measures
+    order = sorted(range(len(ms)), key=lambda j: (ms[j].programme != MFN, ms[j].id))
+    layers: list[Layer] = []
+    for j in order:
+        m = ms[j]
+        share = float(ev.base_share[0, j])
+        if ev.applies[0, j] and (share > 0 or m.programme == MFN):
+            amount = float(ev.amount[0, j])
+            layers.append(
+                Layer(
+                    m.id,
+                    m.authority,
+                    m.heading,
+                    round(float(ev.rate[0, j]), 6),
+                    round(value * share, 2),
+                    round(amount, 2),
+                    m.title,
+                    m.legal_basis,
+                    m.basis,
+                    formula(m, mfn_rate),
+                    amount,
+                )
+            )
     applied = {x.measure_id for x in layers}
     notes = [
         f"{metal} content not declared: the Section 232 {metal} duty is assessed on the full "
         f"value (declare it with --metal-content {metal}=SHARE)."
-        for metal in line.filled
-        if any(m.metal == metal and m.id in applied for m in ev.measures)
+        for metal in prepared.notes
+        if any(m.metal == metal and m.id in applied for m in ms)
     ]
-    table = line.row
-    # the MFN measure's column
-    mfn_col = next((j for j, m in enumerate(ev.measures) if m.programme == MFN), None)
-    mfn = None if mfn_col is None else ev.measures[mfn_col]
-    mfn_free = line.usmca and table.usmca_free
-    mfn_due = mfn_col is not None and ev.applies[mfn_col] and not mfn_free
-    if mfn is not None and mfn_due and table.mfn_kind in ("specific", "compound"):
-        qty = line.quantity
-        amount = None if math.isnan(qty) else round(ev.mfn_specific, 2)
-        rate_text = f"{table.mfn_specific:g} US$/{table.mfn_unit}"
+    mfn_col = next((j for j, m in enumerate(ms) if m.programme == MFN), None)
+    mfn = None if mfn_col is None else ms[mfn_col]
+    mfn_due = mfn_col is not None and bool(ev.applies[0, mfn_col]) and not mfn_free
+    kind, text, unit = (str(table[c][index]) for c in ("mfn_kind", "mfn_text", "mfn_unit"))
+    if mfn is not None and mfn_due and kind in ("specific", "compound"):
+        qty = float(cols["quantity"][0])
+        spec = float(ev.mfn_specific[0])
+        shown = None if math.isnan(qty) else round(spec, 2)
         layers.append(
             Layer(
                 mfn.id,
                 "mfn",
                 None,
-                rate_text,
-                None if amount is None else qty,
-                amount,
+                f"{float(table['mfn_specific'][index]):g} US$/{unit}",
+                None if shown is None else qty,
+                shown,
                 mfn.title,
                 mfn.legal_basis,
+                formula=f"MFN specific {text}",
+                exact=0.0 if shown is None else spec,
             )
         )
-        if amount is None:
+        if shown is None:
             notes.append(
-                f"MFN rate {table.mfn_text!r} has a specific part: give --quantity and --unit "
-                f"{table.mfn_unit} to compute it; the totals exclude it."
+                f"MFN rate {text!r} has a specific part: give --quantity and --unit "
+                f"{unit} to compute it; the totals exclude it."
             )
-    elif mfn_due and table.mfn_kind == "other":
-        notes.append(
-            f"MFN rate {table.mfn_text!r} is not computed automatically; totals exclude it."
-        )
-    content_rule = [m for m in ev.measures if m.usmca == "non_us_content" and m.id in applied]
-    if usmca and us_content is None and content_rule:
+    elif mfn_due and kind == "other":
+        notes.append(f"MFN rate {text!r} is not computed automatically; totals exclude it.")
+    content_rule = [m for m in ms if m.usmca == "non_us_content" and m.id in applied]
+    if shipment.usmca and shipment.us_content is None and content_rule:
         notes.append(
             "USMCA claimed without --us-content: the full value is dutiable under content rules."
         )
-    if us_content is not None and not usmca:
+    if shipment.us_content is not None and not shipment.usmca:
         notes.append("--us-content only matters with a USMCA claim (--usmca); it was not used.")
-    if mfn is not None and table.mfn_kind != "free" and mfn_free:
+    if mfn is not None and kind != "free" and mfn_free:
         notes.append("MFN: free under USMCA (special program S/S+ of this line).")
-    regimes = sorted({m.regime for m in ev.measures if m.id in applied and m.regime})
+    regimes = sorted({m.regime for m in ms if m.id in applied and m.regime})
     if regimes:
         notes.append(f"Regime applied: {'; '.join(regimes)}.")
+    metal_content = shipment.metal_content
     threshold = [
         m
-        for j, m in enumerate(ev.measures)
-        if m.metal_threshold is not None and not ev.applies[j] and metal_content
+        for j, m in enumerate(ms)
+        if m.metal_threshold is not None and not ev.applies[0, j] and metal_content
     ]
-    share = sum(metal_content.values())
-    if (
-        threshold
-        and share <= (threshold[0].metal_threshold or 0)
-        and any(covers(m) for m in threshold)
-    ):
+    share_sum = sum(metal_content.values())
+    if threshold and share_sum <= (threshold[0].metal_threshold or 0):
         notes.append(
-            f"Declared metal content {share:.0%} is at or below "
+            f"Declared metal content {share_sum:.0%} is at or below "
             f"{threshold[0].metal_threshold:.0%}: the article is outside the 2026 Section 232 "
             "metals regime (U.S. note 16(c) to chapter 99)."
         )
-    if any(m.approximate for m in ev.measures if m.id in applied):
+    if any(m.approximate for m in ms if m.id in applied):
         notes.append("Some layers use a product scope flagged approximate in the registry.")
+    floors = [x.formula for x in layers if x.formula.startswith("all-in floor")]
+    if floors:
+        notes.append(
+            f"{'; '.join(floors)}: the additional rate is the floor less the MFN rate "
+            "(never below zero)."
+        )
     return DutyResult(
-        hts=dotted(line.code),
-        origin=line.origin,
-        date=line.date,
-        customs_value=float(value),
+        hts=dotted(str(cols["hts"][0])),
+        origin=str(cols["origin"][0]),
+        date=cols["date"][0].astype(dt.date),
+        customs_value=value,
         layers=tuple(layers),
         notes=tuple(notes),
     )

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Literal
@@ -27,15 +26,14 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from tradewinds.core.errors import DataError, ScenarioError, UnknownLabelError
-from tradewinds.measures import packaged
-from tradewinds.measures.fields import check_registry_date
+from tradewinds.measures.compiled import compiled
 from tradewinds.measures.products import hts_universe
-from tradewinds.measures.stacking import Evaluation, Lines, StackRule, evaluate
+from tradewinds.measures.stacking import Evaluation, Lines, evaluate
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from tradewinds.measures.packaged import MeasureView
+    from tradewinds.measures.compiled import MeasureRecord
     from tradewinds.measures.registry import Registry
     from tradewinds.measures.schema import Measure
 
@@ -67,7 +65,7 @@ IEEPA_LABELS = {
 }
 
 
-def authority_key(m: Measure | MeasureView) -> str:
+def authority_key(m: Measure | MeasureRecord) -> str:
     """Breakdown label: the programme for Section 232, the IEEPA regime, otherwise the authority.
 
     IEEPA duties are ``ieepa`` (the border or fentanyl duties on Canada, Mexico and China),
@@ -239,8 +237,8 @@ def _blended_duty(
     """The weight rows of a partner or group and their blended duty by authority.
 
     A group's rows are its members' in turn, each evaluated with the measures that target it.
-    ``registry=None`` is the packaged registry, read from the duty-line snapshot
-    (:mod:`tradewinds.measures.packaged`) rather than loaded.
+    The duties come from the one duty engine on the compiled registry
+    (:mod:`tradewinds.measures.compiled`; the packaged one is read from the user cache).
     """
     group = [c for c in members(country) if c in _bounds()]
     if len(group) == 1:
@@ -256,20 +254,14 @@ def _partner_duty(
     country: str, date: dt.date, usmca_shares: str, registry: Registry | None
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """One partner's weight rows and their blended duty by authority (in registry order)."""
+    from tradewinds.measures.duty import _masks
+
     w = partner_columns(country)
     n = len(w["code"])
     share = np.zeros(n) if usmca_shares == "none" else w[f"usmca_{usmca_shares}"].astype(float)
-    found = packaged.in_force(date, target=country) if registry is None else None
-    measures: Sequence[Measure | MeasureView]
-    rules: Sequence[StackRule]
-    if found is not None:
-        measures, rules, masks = found
-    else:
-        from tradewinds.measures.registry import load_registry
-
-        registry = registry or load_registry()
-        measures = registry.in_force(date, target=country, imposing="USA")
-        rules, masks = registry.rules_on(date), _masks()
+    snap = compiled(registry)
+    measures, rules = snap.in_force(date, target=country, imposing="USA")
+    masks = _masks(snap)
     out: dict[str, np.ndarray] = {}
     for claim, weight in ((True, share), (False, 1.0 - share)):
         if not np.any(weight):  # no claims (partners other than Canada and Mexico)
@@ -287,25 +279,11 @@ def _partner_duty(
             transshipped=np.zeros(n, dtype=bool),
             quantity=np.full(n, np.nan),
         )
-        ev: Evaluation[Measure | MeasureView] = evaluate(lines, measures, rules, masks)
+        ev: Evaluation[MeasureRecord] = evaluate(lines, measures, rules, masks)
         for j, m in enumerate(ev.measures):
             key = authority_key(m)
             out[key] = out.get(key, np.zeros(n)) + weight * ev.amount[:, j]
     return w, out
-
-
-@functools.cache
-def _mask_cache() -> dict[str, np.ndarray]:
-    return {}
-
-
-def _masks() -> dict[str, np.ndarray]:
-    cache = _mask_cache()
-    if not cache:  # start from the packaged registry's masks (kept in the user cache)
-        from tradewinds.measures.registry import _default_registry, scope_masks
-
-        cache.update(scope_masks(_default_registry()))
-    return cache
 
 
 def rates(snap: Snapshot, by: str | None = None) -> pd.DataFrame:
@@ -344,7 +322,8 @@ def series(
     is bounded by :meth:`Registry.check_range` (``names`` spell its two ends in messages).
 
     The rate is evaluated once per regime segment (between consecutive start/end dates of any
-    measure or rule) and repeated for each day; ``monthly`` averages the days of each month.
+    measure or rule) and repeated for each day; ``monthly`` averages the days of each month in
+    range, an authority counting zero on the days it does not apply.
     """
     import pandas as pd
 
@@ -367,9 +346,15 @@ def series(
     out = pd.concat(frames, ignore_index=True)
     out["country"] = country.upper()
     if freq == "monthly":
-        out["date"] = out["date"].dt.to_period("M").dt.to_timestamp()
+        # An authority (or sector) appears only on the days of the segments where it applies:
+        # its monthly mean is its sum over the month divided by all the month's days in range
+        # (absent days count as zero), so the parts still add up to the total.
+        month = out["date"].dt.to_period("M").dt.to_timestamp()
+        days_in = out["date"].groupby(month).nunique()
+        out["date"] = month
         keys = ["date", "country", "sector", "authority"]
-        out = pd.DataFrame(out.groupby(keys, as_index=False)["rate"].mean())
+        out = pd.DataFrame(out.groupby(keys, as_index=False)["rate"].sum())
+        out["rate"] = out["rate"] / out["date"].map(days_in).to_numpy(dtype=float)
     out["date"] = out["date"].dt.strftime("%Y-%m-%d")
     return out[["date", "country", "sector", "authority", "rate"]].sort_values(
         ["date", "sector", "authority"], ignore_index=True
@@ -411,13 +396,7 @@ def point(
 
     The same sums as :func:`rates`, on numpy columns: one date needs no pandas.
     """
-    if registry is None:  # the packaged registry, without loading it (_blended_duty)
-        from tradewinds.measures import single
-
-        snap = single.snapshot()
-        check_registry_date(date, snap.coverage_date, snap.open_questions)
-    else:
-        registry.check_date(date)
+    compiled(registry).check_date(date)  # the packaged registry is not loaded
     if by is not None and by not in SECTOR_COLUMN:
         raise ScenarioError(f"--by {by!r} must be one of hs2, gtap, sector, wiod, cp2015.")
     rows, duty = _blended_duty(_check(country, usmca_shares), date, usmca_shares, registry)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Literal, get_args
 
 from tradewinds.core.errors import ScenarioError
 
@@ -20,7 +21,10 @@ START_DATE = dt.date(2025, 1, 1)
 MAX_DAYS_PAST_COVERAGE = 366
 #: The stacking programme of the MFN (column 1 general) measure.
 MFN = "mfn"
-METALS = ("steel", "aluminum", "copper")
+#: The metals of the Section 232 metal programmes (the one list: the registry schema, the
+#: shipment record, the validator and the front ends all read it).
+Metal = Literal["steel", "aluminum", "copper"]
+METALS: tuple[str, ...] = get_args(Metal)
 #: Columns a batch CSV may carry (``hts, origin, date, value`` are required).
 BATCH_COLUMNS = (
     "hts",
@@ -45,6 +49,17 @@ BATCH_COLUMNS = (
 #: an article that an exemption or a narrow measure depends on.
 DECLARATIONS = ("civil_aircraft", "named_article", "us_metal", "semiconductor")
 REQUIRED = ("hts", "origin", "date", "value")
+#: Longest text a field of a line may hold (an HTS code, a country, a date, a unit): longer text
+#: is refused before it is parsed, so that no field can make the parser allocate without bound.
+MAX_FIELD = 64
+#: Largest customs value and quantity accepted: every duty of a line stays a finite number.
+MAX_AMOUNT = 1e15
+#: Why a number is refused, by kind (the shipment record and the columnar validator both say so).
+VALUE_RULE = f"must be a finite amount of US dollars above 0 and at most {MAX_AMOUNT:g}"
+SHARE_RULE = "must be a share of the customs value between 0 and 1 (e.g. 0.4 for 40%)"
+QUANTITY_RULE = f"must be a finite quantity, 0 or more and at most {MAX_AMOUNT:g}"
+#: Parties to USMCA: a claim needs an origin and an importer among them.
+USMCA_PARTIES = ("CAN", "MEX", "USA")
 #: Spellings of yes and no accepted for a flag (``usmca``, ``transshipped``), case-insensitive,
 #: blanks around them ignored; an empty field means no. Anything else is refused.
 TRUE_SPELLINGS = frozenset({"1", "true", "yes", "y", "t"})

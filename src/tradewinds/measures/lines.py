@@ -7,10 +7,9 @@ field and value, and left out, while the good lines are computed). Columns arriv
 Python API). String work is done once per *distinct* value of a column, so a million lines that
 use a few thousand HTS codes parse a few thousand codes.
 
-A single shipment on the packaged registry is first checked by the fast check of
-:mod:`tradewinds.measures.single`, which accepts only what this validator accepts (and leaves
-everything else to it); a rule made stricter here must be made at least as strict there, and
-``tests/properties/test_single_line.py`` checks it.
+Every check that depends on a line is made on that line alone (its own date selects the
+regime whose metal programmes default its undeclared metal shares), so a line's duty never
+depends on the other lines of its batch (``tests/properties/test_line_independence.py``).
 """
 
 from __future__ import annotations
@@ -30,15 +29,22 @@ from tradewinds.measures.fields import (
     BATCH_COLUMNS,
     DECLARATIONS,
     FALSE_SPELLINGS,
+    MAX_AMOUNT,
+    MAX_FIELD,
     METALS,
+    QUANTITY_RULE,
     REQUIRED,
+    SHARE_RULE,
     TRUE_SPELLINGS,
+    USMCA_PARTIES,
+    VALUE_RULE,
 )
 from tradewinds.measures.mfn import normalise_unit
-from tradewinds.measures.products import dotted, hts_universe, scope_mask
+from tradewinds.measures.products import dotted, hts_universe
+from tradewinds.measures.stacking import among
 
 if TYPE_CHECKING:
-    from tradewinds.measures.registry import Registry
+    from tradewinds.measures.compiled import Compiled
 
 _ISO3 = re.compile(r"[A-Z]{3}")
 _HTS = re.compile(r"\d{8}|\d{10}")
@@ -57,7 +63,8 @@ class LineErrors:
         """Record ``message`` about ``value`` of field ``name`` on ``rows``."""
         self.rows.append(np.asarray(rows, dtype=np.int64))
         self.fields.append(name)
-        self.values.append("" if value is None else str(value))
+        text = "" if value is None else str(value)
+        self.values.append(text if len(text) <= MAX_FIELD else f"{text[:MAX_FIELD]}...")
         self.messages.append(message)
 
     def __len__(self) -> int:
@@ -198,20 +205,28 @@ def _floats(col: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 class _Check:
     """Raise on the first bad field (``strict``) or record it and carry on."""
 
-    def __init__(self, strict: bool, where: str) -> None:
+    def __init__(self, strict: bool, where: str, n: int) -> None:
         self.strict = strict
         self.where = where
         self.errors = LineErrors()
+        #: Rows already refused for an over-long field: their other fields are not reported.
+        self.skip = np.zeros(n, dtype=bool)
 
     def fail(self, rows: np.ndarray, name: str, value: object, message: str) -> None:
         if self.strict:
             raise ScenarioError(f"{message} ({self.where})")
-        self.errors.add(rows, name, value, message)
+        rows = np.asarray(rows)
+        rows = rows[~self.skip[rows]]
+        if len(rows):
+            self.errors.add(rows, name, value, message)
 
     def unknown(self, rows: np.ndarray, name: str, error: UnknownLabelError) -> None:
         if self.strict:
             raise error
-        self.errors.add(rows, name, error.value, str(error))
+        rows = np.asarray(rows)
+        rows = rows[~self.skip[rows]]
+        if len(rows):
+            self.errors.add(rows, name, error.value, str(error))
 
 
 def _rows_of(inv: np.ndarray, k: int) -> np.ndarray:
@@ -263,9 +278,11 @@ def _country(
         if u is None:
             check.fail(rows, name, u, f"{name} is empty; give an ISO3 country code (e.g. CAN)")
         elif known is not None:
-            check.unknown(
-                rows, name, UnknownLabelError("country code", str(u), sorted(known), name)
-            )
+            from tradewinds.core.countries import country_hint
+
+            hint = country_hint(str(u), known)
+            error = UnknownLabelError("country code", str(u), sorted(known), name, hint)
+            check.unknown(rows, name, error)
         else:
             check.fail(rows, name, u, f"{name} {u!r} is not an ISO3 country code (e.g. CAN, MEX)")
     return np.asarray(np.array(upper, dtype=str)[inv])
@@ -346,7 +363,7 @@ def _numbers(
 
 
 def prepare(
-    lines: Any, registry: Registry, *, strict: bool = False, where: str = "the input"
+    lines: Any, registry: Compiled, *, strict: bool = False, where: str = "the input"
 ) -> PreparedLines:
     """Validate and normalise ``lines``; see the module docstring for strict and batch modes."""
     cols = _columns(lines)
@@ -359,11 +376,12 @@ def prepare(
             f"{where} has unknown column(s) {unknown}; allowed: {list(BATCH_COLUMNS)}."
         )
     n = len(cols["hts"])
-    check = _Check(strict, where)
+    check = _Check(strict, where, n)
+    cols = _bounded(cols, check)
     out: dict[str, np.ndarray] = {}
     codes = _hts(cols["hts"], check)
     out["origin"] = _country(cols["origin"], "origin", check, _known_origins())
-    importers = sorted({m.imposing for m in registry.measures} | {"USA"})
+    importers = sorted(registry.importers)
     out["importer"] = (
         _country(cols["importer"], "importer", check, importers)
         if "importer" in cols
@@ -375,12 +393,12 @@ def prepare(
         "value",
         check,
         low=0.0,
-        high=math.inf,
+        high=MAX_AMOUNT,
         low_open=True,
-        what="must be a finite amount of US dollars above 0",
+        what=VALUE_RULE,
         required=True,
     )
-    share = "must be a share of the customs value between 0 and 1 (e.g. 0.4 for 40%)"
+    share = SHARE_RULE
     for name in ("us_content", *METALS):
         out[name] = (
             _numbers(cols[name], name, check, low=0.0, high=1.0, low_open=False, what=share)
@@ -393,9 +411,9 @@ def prepare(
             "quantity",
             check,
             low=0.0,
-            high=math.inf,
+            high=MAX_AMOUNT,
             low_open=False,
-            what="must be a finite quantity, 0 or more",
+            what=QUANTITY_RULE,
         )
         if "quantity" in cols
         else np.full(n, np.nan)
@@ -413,6 +431,7 @@ def prepare(
                 check.fail(rows, "unit", u, f"unit {u!r} is unknown; use e.g. kg, liter, each")
     out["unit"] = np.array(units, dtype=str)[unit_inv]
     _check_dates(out["date"], registry, check)
+    _check_parties(out, check)
     # lines with a bad field are left out; the rest are computed
     keep = ~check.errors.bad_rows(n)
     rows = np.flatnonzero(keep)
@@ -421,8 +440,8 @@ def prepare(
         codes = codes[rows]
     # a declared metal content (before undeclared shares default) selects the 2026 metals
     # regime's exclusion of articles at or below its content threshold
-    out["metal_declared"] = np.asarray(
-        np.column_stack([~np.isnan(out[m]) for m in METALS]).any(axis=1), dtype=bool
+    out["metal_declared"] = ~(
+        np.isnan(out["steel"]) & np.isnan(out["aluminum"]) & np.isnan(out["copper"])
     )
     notes = _metal_defaults(out, codes, registry, strict, check, rows)
     keep = ~check.errors.bad_rows(n)[rows]  # shares that add up to more than 1
@@ -434,8 +453,72 @@ def prepare(
     return PreparedLines(out, codes, rows, notes, check.errors, n)
 
 
-def _check_dates(dates: np.ndarray, registry: Registry, check: _Check) -> None:
-    from tradewinds.measures.registry import START_DATE
+def _bounded(cols: dict[str, Any], check: _Check) -> dict[str, Any]:
+    """Refuse fields longer than ``MAX_FIELD`` characters before anything parses them."""
+    out = dict(cols)
+    for name, col in cols.items():
+        if _is_polars(col):
+            import polars as pl
+
+            text = col.cast(pl.String)
+            if not (text.str.len_chars() > MAX_FIELD).any():
+                continue
+            long = (text.str.len_chars().fill_null(0) > MAX_FIELD).to_numpy()
+            out[name] = text.zip_with(
+                pl.Series(~long), pl.Series([None] * len(long), dtype=pl.String)
+            )
+        else:
+            values = np.asarray(col, dtype=object)
+            items = values.tolist()
+            if not any(isinstance(v, str) and len(v) > MAX_FIELD for v in items):
+                continue
+            long = np.array([isinstance(v, str) and len(v) > MAX_FIELD for v in items], bool)
+            values = values.copy()
+            values[long] = None
+            out[name] = values
+        rows = np.flatnonzero(long)
+        first = str(col[int(rows[0])])
+        check.fail(
+            rows,
+            name,
+            first,
+            f"{name} is {len(first):,} characters long; a field holds at most {MAX_FIELD}",
+        )
+        check.skip[rows] = True
+    return out
+
+
+def _check_parties(out: dict[str, np.ndarray], check: _Check) -> None:
+    """Refuse goods of the importer's own origin, and USMCA claims outside USMCA's parties."""
+    origin, importer = out["origin"], out["importer"]
+    fine = ~check.errors.bad_rows(len(origin))  # a bad origin or importer is reported already
+    same = (origin == importer) & fine
+    for code in np.unique(origin[same]).tolist() if same.any() else ():
+        check.fail(
+            np.flatnonzero(same & (origin == code)),
+            "origin",
+            code,
+            f"origin {code} is the importing country itself: its own goods pay none of these "
+            "duties (goods returned after export enter under HTS chapter 98); give the country "
+            "where the goods were made",
+        )
+    claims = out["usmca"]
+    if not claims.any():
+        return
+    parties = among(origin, USMCA_PARTIES) & among(importer, USMCA_PARTIES)
+    bad = claims & ~parties & ~same & fine
+    for code in np.unique(origin[bad]).tolist() if bad.any() else ():
+        check.fail(
+            np.flatnonzero(bad & (origin == code)),
+            "usmca",
+            code,
+            f"a USMCA claim needs goods of a USMCA party ({', '.join(USMCA_PARTIES)}) imported "
+            f"by another; origin {code} cannot claim it (drop the USMCA claim)",
+        )
+
+
+def _check_dates(dates: np.ndarray, registry: Compiled, check: _Check) -> None:
+    from tradewinds.measures.fields import START_DATE
 
     valid = ~np.isnat(dates)
     if not valid.any():
@@ -454,84 +537,62 @@ def _check_dates(dates: np.ndarray, registry: Registry, check: _Check) -> None:
                 f"date {str(day)!r} is before {START_DATE.isoformat()}: the registry starts on "
                 "2025-01-01",
             )
-    late = valid & ~early
-    if late.any():
-        registry.check_date(dt.date.fromisoformat(str(dates[late].max())))
+    late = dates[valid & ~early]
+    if len(late):
+        registry.check_date(late.max().astype(dt.date))
 
 
-def _coverage(
-    registry: Registry, window: tuple[dt.date, dt.date] | None = None
-) -> dict[str, np.ndarray]:
-    """Per metal, which HTS codes some in-force metal programme valid in ``window`` can cover.
-
-    ``window`` is the (first, last) date of the lines, inclusive; ``None`` takes every date.
-    """
-    from tradewinds.measures.registry import scope_masks
-
-    masks = scope_masks(registry)
-    size = len(hts_universe().codes)
-    cover = {}
-    for metal in METALS:
-        ids = [
-            m.id
-            for m in registry.measures
-            if m.metal == metal and m.status == "in_force" and _overlaps(m, window)
-        ]
-        # kept beside the measures' masks (no id holds a NUL); few distinct sets of measures
-        key = "\0" + metal + "\0" + ",".join(ids)
-        if key in masks:
-            cover[metal] = masks[key]
+def _coverage(registry: Compiled, codes: np.ndarray, dates: np.ndarray) -> np.ndarray:
+    """(lines x metals): whether a metal programme in force on each line's own date covers it."""
+    cover = np.zeros((len(codes), len(METALS)), dtype=bool)
+    if not len(codes):
+        return cover
+    seg = registry.regime_index(dates)
+    segments = [int(seg[0])] if len(seg) == 1 else np.unique(seg).tolist()
+    for s in segments:
+        columns = registry.metal_columns(s)
+        if not columns:
             continue
-        mask = np.zeros(size, dtype=bool)
-        for mid in ids:
-            if mid not in masks:
-                measure = registry.get(mid)
-                masks[mid] = scope_mask(measure.scope, where=f"measure {mid!r}")
-            mask |= masks[mid]
-        cover[metal] = masks[key] = mask
+        rows = np.flatnonzero(seg == s) if len(segments) > 1 else np.arange(len(codes))
+        at = codes[rows][:, None]
+        for k, bits in columns:
+            cover[rows, k] = registry.bits[at, bits].any(axis=1)
     return cover
-
-
-def _overlaps(m: Any, window: tuple[dt.date, dt.date] | None) -> bool:
-    """Whether measure ``m``'s half-open window meets the dates ``window`` (first, last)."""
-    if window is None:
-        return True
-    first, last = window
-    return bool(m.effective_from <= last and (m.effective_to is None or m.effective_to > first))
 
 
 def _metal_defaults(
     out: dict[str, np.ndarray],
     codes: np.ndarray,
-    registry: Registry,
+    registry: Compiled,
     strict: bool,
     check: _Check,
     rows: np.ndarray,
 ) -> list[str]:
     """Fill undeclared metal shares: full value where one metal programme can cover the line.
 
-    CBP assesses the full value when the metal content is not shown. Where several metals could
-    apply and none is declared, a single shipment is refused (``strict``) and a batch splits the
-    value equally between them.
+    CBP assesses the full value when the metal content is not shown. Where several metal
+    programmes can cover the article on the line's date and none is declared, the line is
+    refused: the shares must be declared (a guess would be silently wrong).
     """
-    notes: list[str] = []
-    dates = out["date"][~np.isnat(out["date"])]
-    window = (dates.min().astype(dt.date), dates.max().astype(dt.date)) if len(dates) else None
-    covered = _coverage(registry, window)
-    declared = np.column_stack([~np.isnan(out[m]) for m in METALS])
-    cover = np.column_stack([covered[m][codes] for m in METALS])
-    undeclared_all = ~declared.any(axis=1)
+    declared = [~np.isnan(out[m]) for m in METALS]
+    cover = _coverage(registry, codes, out["date"])
+    undeclared_all = ~out["metal_declared"]
     n_cover = cover.sum(axis=1)
-    if strict and (undeclared_all & (n_cover > 1)).any():
-        raise ScenarioError(
-            "This article can fall under several Section 232 metal programmes "
-            f"({', '.join(m for m, c in zip(METALS, cover[0], strict=True) if c)}). Declare the "
-            "content shares, e.g. --metal-content steel=0.6 --metal-content aluminum=0.2."
+    several = undeclared_all & (n_cover > 1)
+    for pattern in np.unique(cover[several], axis=0) if several.any() else ():
+        names = ", ".join(m for m, c in zip(METALS, pattern, strict=True) if c)
+        message = (
+            f"this article can fall under several Section 232 metal programmes ({names}) on "
+            "its date: declare the content shares (steel, aluminum, copper as shares of the "
+            "customs value; --metal-content steel=0.6 on the command line)"
         )
+        if strict:
+            raise ScenarioError(f"{message[0].upper()}{message[1:]}.")
+        check.fail(rows[several & (cover == pattern).all(axis=1)], "metal content", "", message)
+    notes: list[str] = []
     for k, metal in enumerate(METALS):
-        fill = undeclared_all & cover[:, k]
-        share = np.where(fill, 1.0 / np.maximum(n_cover, 1), 0.0)
-        out[metal] = np.where(declared[:, k], np.nan_to_num(out[metal]), share)
+        fill = undeclared_all & cover[:, k] & ~several
+        out[metal] = np.where(declared[k], out[metal], np.where(fill, 1.0, 0.0))
         if strict and fill.any():
             notes.append(metal)
     total = out["steel"] + out["aluminum"] + out["copper"]

@@ -131,8 +131,8 @@ class Registry:
         Filters: target and imposing country (ISO3, any case), authority or programme name. This
         is what ``tradewinds measures list`` and ``GET /api/v1/measures`` show.
         """
-        target = target and target.upper()
-        imposing = imposing and imposing.upper()
+        target = target and _country(target, "--target")
+        imposing = imposing and _country(imposing, "--imposing")
         return tuple(
             m
             for m in self.measures
@@ -206,6 +206,17 @@ def find_conflicts(
                     "other starts, or narrow a scope."
                 )
     return problems
+
+
+def _country(code: str, option: str) -> str:
+    """``code`` upper-cased, if it is an ISO3 country code; else an error naming ``option``."""
+    from tradewinds.core.countries import ISO3_CODES, country_hint
+
+    upper = code.strip().upper()
+    if upper not in ISO3_CODES:
+        hint = country_hint(upper, ISO3_CODES)
+        raise UnknownLabelError("country code", code, sorted(ISO3_CODES), option, hint)
+    return upper
 
 
 def check_conflicts(measures: Sequence[Measure], origin: dict[str, str]) -> None:

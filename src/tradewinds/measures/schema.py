@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tradewinds.core.inputs import Number
+from tradewinds.measures.fields import Metal
 
 #: Authorities used for the breakdown of effective rates. ``not_encoded``: a zero-rate record
 #: that names duties the registry does not compute for its targets (shown as a warning layer).
@@ -40,7 +41,6 @@ ValueBasis = Literal["full_value", "metal_content", "non_us_content"]
 #: applies only to the share of value that is not US content (declared with the shipment).
 UsmcaTreatment = Literal["none", "exempt", "non_us_content"]
 
-Metal = Literal["steel", "aluminum", "copper"]
 
 #: ``investigation``: an inquiry with no tariff (recorded for the timeline, never applies).
 Status = Literal["in_force", "announced", "paused", "investigation"]

@@ -20,9 +20,10 @@ Declarations (``Lines.declared``) switch conditional measures on (``condition``)
 articles out of a scope (``scope.declared_exclusions``) and, with ``metal_declared``, let a declared
 metal content at or below a measure's ``metal_threshold`` take the article out of it.
 
-A single shipment on the packaged registry is computed by the same rules written for one line in
-plain Python (:func:`tradewinds.measures.single.evaluate_line`); a change here must be made there
-too, and ``tests/properties/test_single_line.py`` fails until both agree.
+This is the one duty engine: a single shipment (a table of one line), a batch of a million
+lines and the effective rates all come here. Each line's result depends on that line alone
+(``tests/properties/test_line_independence.py``); measures that cover none of the lines may be
+left out of ``measures`` without changing any amount.
 """
 
 from __future__ import annotations
@@ -65,10 +66,10 @@ class StackScope(Protocol):
 class Stackable(Protocol):
     """What the engine reads of a measure.
 
-    A :class:`~tradewinds.measures.schema.Measure` is one; so is the plain view of a packaged
-    measure that :func:`tradewinds.measures.single.stack_view` makes from the duty-line snapshot
-    (for effective rates without the pydantic registry). A measure that is not a ``Measure`` must
-    have its code mask in ``masks``: only a ``Measure`` carries the prefixes to compute it.
+    A :class:`~tradewinds.measures.schema.Measure` is one; so is the plain record of a compiled
+    registry (:class:`~tradewinds.measures.compiled.MeasureRecord`), which every duty uses. A
+    measure that is not a ``Measure`` must have its code mask in ``masks``: only a ``Measure``
+    carries the prefixes to compute it.
     """
 
     @property
@@ -234,6 +235,38 @@ def _programme_order(
     return tuple(order)
 
 
+def _plan(
+    rules: Sequence[StackRule],
+) -> tuple[tuple[str, ...], dict[str, tuple[tuple[str, str], ...]]]:
+    """The programmes the rules name in precedence order, and who beats each (memoised)."""
+    key = id(rules)
+    hit = _PLANS.get(key)
+    if hit is not None and hit[0] is rules:
+        return hit[1], hit[2]
+    edges = tuple((r.id, r.winner, tuple(r.losers), r.level) for r in rules)
+    order = _programme_order(tuple(e[:3] for e in edges), ())
+    beaten = _beaten_by(edges)
+    if len(_PLANS) > 256:
+        _PLANS.clear()
+    _PLANS[key] = (rules, order, beaten)
+    return order, beaten
+
+
+_PLANS: dict[int, tuple[object, tuple[str, ...], dict[str, tuple[tuple[str, str], ...]]]] = {}
+
+
+@functools.lru_cache(maxsize=256)
+def _beaten_by(
+    edges: tuple[tuple[str, str, tuple[str, ...], str], ...],
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Per losing programme, the (winner, level) of each rule over it, in the rules' order."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for _, winner, losers, level in edges:
+        for loser in losers:
+            out.setdefault(loser, []).append((winner, level))
+    return {k: tuple(v) for k, v in out.items()}
+
+
 class _Edge(NamedTuple):
     id: str
     winner: str
@@ -243,6 +276,16 @@ class _Edge(NamedTuple):
 def _primary_metal_mask() -> np.ndarray:
     """Codes of chapters 72, 73, 74 and 76 (always inside the 2026 metals regime)."""
     return hts_universe().mask(["72", "73", "74", "76"])
+
+
+def among(values: np.ndarray, labels: tuple[str, ...]) -> np.ndarray:
+    """``np.isin(values, labels)``; a few comparisons for a short list (cheaper on few lines)."""
+    if len(labels) > 4:
+        return np.isin(values, labels)
+    out = values == labels[0]
+    for label in labels[1:]:
+        out = out | (values == label)
+    return np.asarray(out, dtype=bool)
 
 
 def _candidates(
@@ -265,10 +308,10 @@ def _candidates(
     )
     if "*" not in m.targets:
         targets = tuple(m.targets)
-        cover &= country(("origin", targets), lambda: np.isin(lines.origin, targets))
+        cover &= country(("origin", targets), lambda: among(lines.origin, targets))
     if m.exclude_targets:
         excluded = tuple(m.exclude_targets)
-        cover &= ~country(("origin", excluded), lambda: np.isin(lines.origin, excluded))
+        cover &= ~country(("origin", excluded), lambda: among(lines.origin, excluded))
     if m.condition == "transshipment":
         cover &= lines.transshipped
     elif m.condition is not None:
@@ -282,19 +325,21 @@ def _candidates(
         if "chapters:primary-metals" not in masks:
             masks["chapters:primary-metals"] = _primary_metal_mask()
         content = lines.metal("steel") + lines.metal("aluminum") + lines.metal("copper")
-        below = lines.flag("metal_declared") & (np.nan_to_num(content) <= m.metal_threshold)
+        below = lines.flag("metal_declared") & (
+            np.where(np.isnan(content), 0.0, content) <= m.metal_threshold
+        )
         cover &= ~(below & ~masks["chapters:primary-metals"][lines.code])
     share: np.ndarray | None = None
     if m.usmca == "exempt":
         cover &= ~lines.usmca
     elif m.usmca == "non_us_content":
         declared = lines.usmca & ~np.isnan(lines.us_content)
-        share = np.where(declared, 1.0 - np.nan_to_num(lines.us_content), 1.0)
+        share = np.where(declared, 1.0 - lines.us_content, 1.0)
     if m.value_basis == "metal_content" and m.metal is not None:
         share = lines.metal(m.metal)
         cover &= share > 0
     elif m.value_basis == "non_us_content":
-        share = np.where(np.isnan(lines.us_content), 1.0, 1.0 - np.nan_to_num(lines.us_content))
+        share = np.where(np.isnan(lines.us_content), 1.0, 1.0 - lines.us_content)
     return cover, share
 
 
@@ -326,26 +371,32 @@ def evaluate(
         cols.setdefault(m.programme, []).append(j)
     final: dict[str, np.ndarray] = {}
     cut: dict[str, np.ndarray] = {}
-    for prog in programme_order(rules, list(cols)):
-        idx = cols.get(prog, [])
+    order, beaten_by = _plan(rules)
+    # programmes without a measure here block nothing and cut nothing: they are skipped; those
+    # no rule names neither block nor are blocked, so they may come in any order (here last)
+    for prog in [*order, *sorted(set(cols) - set(order))]:
+        idx = cols.get(prog)
+        if not idx:
+            continue
         blocked = np.zeros(n, dtype=bool)
         removed = np.zeros(n)
-        for r in rules:
-            if prog not in r.losers or r.winner not in final:
+        for winner, level in beaten_by.get(prog, ()):
+            if winner not in final:
                 continue
-            if r.level == "article":
-                blocked |= final[r.winner]
+            if level == "article":
+                blocked |= final[winner]
             else:
-                removed += cut[r.winner]
+                removed += cut[winner]
         for j in idx:
             applies[:, j] &= ~blocked
             if ms[j].value_basis == "full_value":
                 share[:, j] = np.clip(share[:, j] - removed, 0.0, None)
-        final[prog] = np.asarray(applies[:, idx].any(axis=1)) if idx else np.zeros(n, dtype=bool)
-        metal_idx = [j for j in idx if ms[j].value_basis == "metal_content"]
-        cut[prog] = (
-            (share[:, metal_idx] * applies[:, metal_idx]).sum(axis=1) if metal_idx else np.zeros(n)
-        )
+        final[prog] = np.asarray(applies[:, idx].any(axis=1))
+        total = np.zeros(n)
+        for j in idx:  # summed in measure order, one column at a time
+            if ms[j].value_basis == "metal_content":
+                total = total + share[:, j] * applies[:, j]
+        cut[prog] = total
     universe = hts_universe()
     adval = universe.columns["mfn_ad_valorem"][lines.code]
     specific = universe.columns["mfn_specific"][lines.code]

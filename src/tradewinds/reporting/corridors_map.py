@@ -1,10 +1,11 @@
 """Map of compared corridors: routes, ports and the legs that transit the US (Plotly, offline).
 
 The map uses Plotly's ``scattergeo`` with every base layer (land, coastlines, countries) turned
-off, because those layers are fetched as topojson from a CDN. The background is the MARNET
-maritime network shipped with the ``searoute`` package, which outlines the coasts well enough to
-read the routes; the page's ``topojsonURL`` points at a local path so that no request can leave
-the machine. The HTML embeds plotly.js from the installed package.
+off, because those layers are fetched as topojson from a CDN. It draws the coastlines and
+borders itself from the Natural Earth world atlas bundled for the dashboard, with the MARNET
+maritime network shipped with the ``searoute`` package under the routes; the page's
+``topojsonURL`` points at a local path so that no request can leave the machine. Labels of ports
+close to each other go to different sides. The HTML embeds plotly.js from the installed package.
 """
 
 from __future__ import annotations
@@ -47,6 +48,53 @@ def _marnet() -> tuple[list[float | None], list[float | None]]:
     return lons, lats
 
 
+@functools.cache
+def _land() -> tuple[tuple[list[float | None], list[float | None]], ...]:
+    """Coastlines and land borders of Natural Earth 1:110m, as (lon, lat) with None breaks.
+
+    Read from the world atlas the dashboard ships (``web/static/map/world_110m.json``, a
+    TopoJSON of Natural Earth's countries with its provenance beside it): an arc used by one
+    country is coast, an arc two countries share is a border.
+    """
+    ref = resources.files("tradewinds") / "web" / "static" / "map" / "world_110m.json"
+    topo = json.loads(ref.read_text(encoding="utf-8"))
+    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
+    uses: dict[int, int] = {}
+
+    def walk(arcs: Any) -> None:
+        for item in arcs:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                key = item if item >= 0 else ~item
+                uses[key] = uses.get(key, 0) + 1
+
+    for geometry in topo["objects"]["countries"]["geometries"]:
+        walk(geometry.get("arcs", []))
+    coast: tuple[list[float | None], list[float | None]] = ([], [])
+    border: tuple[list[float | None], list[float | None]] = ([], [])
+    for k, arc in enumerate(topo["arcs"]):
+        lons, lats = coast if uses.get(k, 1) == 1 else border
+        x = y = 0
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            lons.append(round(x * sx + tx, 3))
+            lats.append(round(y * sy + ty, 3))
+        lons.append(None)
+        lats.append(None)
+    return coast, border
+
+
+def _label_positions(lons: Sequence[float], lats: Sequence[float]) -> list[str]:
+    """Text positions that keep the labels of nearby places apart (alternating sides)."""
+    sides = ["top center", "bottom center", "middle right", "middle left"]
+    out: list[str] = []
+    for k, (x, y) in enumerate(zip(lons, lats, strict=True)):
+        near = {out[j] for j in range(k) if abs(lons[j] - x) < 8 and abs(lats[j] - y) < 3}
+        out.append(next((side for side in sides if side not in near), sides[k % len(sides)]))
+    return out
+
+
 def _lines(routes: Sequence[Route], us: bool) -> tuple[list[float | None], list[float | None]]:
     lons: list[float | None] = []
     lats: list[float | None] = []
@@ -74,6 +122,17 @@ def corridor_figure(routes: Sequence[Route], *, title: str = "Corridors compared
     if not routes:
         raise ScenarioError("No routes to map.")
     fig = go.Figure()
+    (coast_lon, coast_lat), (border_lon, border_lat) = _land()
+    for lon, lat, name, colour in (
+        (coast_lon, coast_lat, "coastlines (Natural Earth)", "#8c8c8c"),
+        (border_lon, border_lat, "borders", "#c8c8c8"),
+    ):
+        fig.add_trace(
+            go.Scattergeo(
+                lon=lon, lat=lat, mode="lines", name=name, hoverinfo="skip",
+                line={"width": 0.8, "color": colour}, showlegend=False,
+            )
+        )  # fmt: skip
     bg_lon, bg_lat = _marnet()
     fig.add_trace(
         go.Scattergeo(
@@ -106,7 +165,8 @@ def corridor_figure(routes: Sequence[Route], *, title: str = "Corridors compared
     fig.add_trace(
         go.Scattergeo(
             lon=[p.lon for p in pts], lat=[p.lat for p in pts], mode="markers+text",
-            text=[p.name for p in pts], textposition="top center", name="ports and hubs",
+            text=[p.name for p in pts], name="ports and hubs",
+            textposition=_label_positions([p.lon for p in pts], [p.lat for p in pts]),
             marker={"size": [9 if p.kind == "port" else 6 for p in pts],
                     "color": ["#ff7f0e" if p.country == "USA" else "#111" for p in pts],
                     "symbol": ["circle" if p.kind == "port" else "square" for p in pts]},

@@ -27,6 +27,37 @@ EVENTS = (
 )
 
 
+#: Events closer than this many days share one mark and label (their labels printed over each
+#: other around March 2025: 4, 7 and 12 March).
+EVENT_GAP_DAYS = 14
+
+
+def event_groups(
+    lo: pd.Timestamp | str, hi: pd.Timestamp | str, gap_days: int = EVENT_GAP_DAYS
+) -> list[tuple[str, str, str]]:
+    """The :data:`EVENTS` between ``lo`` and ``hi`` as ``(date, label, detail)`` marks.
+
+    Events less than ``gap_days`` after the previous one join its mark: the label is the first
+    event's with "+N", the detail lists each event with its date (for a hover or a caption).
+    """
+    start, end = pd.Timestamp(lo), pd.Timestamp(hi)
+    groups: list[list[tuple[str, str]]] = []
+    for day, label in EVENTS:
+        when = pd.Timestamp(day)
+        if not start <= when <= end:
+            continue
+        if groups and (when - pd.Timestamp(groups[-1][0][0])).days < gap_days:
+            groups[-1].append((day, label))
+        else:
+            groups.append([(day, label)])
+    out = []
+    for group in groups:
+        more = f" +{len(group) - 1}" if len(group) > 1 else ""
+        detail = "; ".join(f"{day}: {label}" for day, label in group)
+        out.append((group[0][0], group[0][1] + more, detail))
+    return out
+
+
 def _overall(frame: pd.DataFrame) -> pd.DataFrame:
     sel = frame[frame["sector"] == "all"] if (frame["sector"] == "all").any() else frame
     wide = sel.pivot_table(index="date", columns="authority", values="rate", aggfunc="mean")
@@ -60,21 +91,20 @@ def _plotly(wide: pd.DataFrame, title: str):  # type: ignore[no-untyped-def]
     for col in [c for c in wide.columns if c != "total"]:
         fig.add_trace(go.Scatter(x=wide.index, y=wide[col], name=str(col), stackgroup="a"))
     fig.add_trace(go.Scatter(x=wide.index, y=wide["total"], name="total", line={"color": "black"}))
-    lo, hi = wide.index.min(), wide.index.max()
-    for day, label in EVENTS:
+    for day, label, detail in event_groups(wide.index.min(), wide.index.max()):
         when = pd.Timestamp(day)
-        if lo <= when <= hi:
-            fig.add_vline(x=when, line_dash="dot", line_color="grey")
-            fig.add_annotation(
-                x=when,
-                y=1,
-                yref="paper",
-                text=label,
-                textangle=-90,
-                showarrow=False,
-                xanchor="right",
-                font={"size": 9},
-            )
+        fig.add_vline(x=when, line_dash="dot", line_color="grey")
+        fig.add_annotation(
+            x=when,
+            y=1,
+            yref="paper",
+            text=label,
+            hovertext=detail,
+            textangle=-90,
+            showarrow=False,
+            xanchor="right",
+            font={"size": 9},
+        )
     fig.update_layout(title=title, yaxis_title="effective tariff rate (%)", hovermode="x unified")
     return fig
 
@@ -99,17 +129,11 @@ def _matplotlib(wide: pd.DataFrame, title: str, path: Path) -> None:
     )
     ax.plot(wide.index, wide["total"], color="black", label="total")
     ax.set_ylim(0, float(wide["total"].max()) * 1.45 or 1.0)
-    lo, hi = wide.index.min(), wide.index.max()
     top = ax.get_ylim()[1]
-    shown = 0
-    for day, label in EVENTS:
+    for day, label, _ in event_groups(wide.index.min(), wide.index.max()):
         when = pd.Timestamp(day)
-        if lo <= when <= hi:
-            ax.axvline(when, color="grey", linestyle=":", linewidth=0.8)  # type: ignore[arg-type]
-            # Alternate heights so labels of events days apart do not print over each other.
-            height = top * (0.99 if shown % 2 == 0 else 0.80)
-            ax.text(when, height, label, rotation=90, va="top", ha="right", fontsize=7)  # type: ignore[arg-type]
-            shown += 1
+        ax.axvline(when, color="grey", linestyle=":", linewidth=0.8)  # type: ignore[arg-type]
+        ax.text(when, top * 0.99, label, rotation=90, va="top", ha="right", fontsize=7)  # type: ignore[arg-type]
     ax.set_title(title)
     ax.set_ylabel("effective tariff rate (%)")
     ax.legend(loc="upper right", fontsize=7, ncol=3, framealpha=0.9)

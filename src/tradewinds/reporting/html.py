@@ -380,7 +380,15 @@ def sweep_figure(results: pd.DataFrame, points: Sequence[RunRecord]) -> Any:
 
 
 _CSS = """
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222;
+       padding: 0 1em; }
+table.meta td { overflow-wrap: anywhere; }
+.scroll { overflow-x: auto; }
+details > summary { cursor: pointer; color: #444; margin: 0.5em 0; }
+table.prov td { padding: 2px 10px; vertical-align: top; font-size: 0.85em; }
+table.prov td:first-child { color: #666; white-space: nowrap; }
+table.prov td:last-child { font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
+@media (max-width: 600px) { body { margin: 1em auto; } table.meta td { display: block; } }
 h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #ddd; }
 table.meta td { padding: 2px 10px; vertical-align: top; } table.meta td:first-child { color: #666; }
 pre { background: #f6f6f6; padding: 1em; overflow-x: auto; font-size: 0.85em; }
@@ -416,6 +424,7 @@ def _page(
     }
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>{esc(run.title)} — tradewinds report</title><style>{_CSS}</style></head><body>",
         f"<h1>{esc(run.title)}</h1>",
         "<table class='meta'>",
@@ -429,7 +438,7 @@ def _page(
         parts.append("<pre>" + esc("\n".join(solver)) + "</pre>")
     for title, body in tables:
         parts.append(f"<h2>{esc(title)}</h2>")
-        parts.append(body)
+        parts.append(f"<div class='scroll'>{body}</div>")
     for k, (title, fig) in enumerate(figures):
         parts.append(f"<h2>{esc(title)}</h2>")
         parts.append(
@@ -448,6 +457,41 @@ def _page(
     parts.append("<h2>Scenario</h2>")
     parts.append(f"<pre>{esc(run.scenario_yaml or run.scenario_json)}</pre>")
     parts.append("<h2>Baseline provenance</h2>")
-    parts.append(f"<pre>{esc(json.dumps(attrs, indent=1, default=str))}</pre>")
+    parts.append(_provenance(attrs))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _provenance(attrs: dict[str, Any]) -> str:
+    """The baseline's provenance folded away: one summary line, then one row per field.
+
+    Lists (the 194 country codes, say) and mappings (file hashes) are written on one line each
+    rather than one item a line, so the record no longer fills most of the page.
+    """
+    esc = html.escape
+    files = (
+        attrs.get("provenance", {}).get("files")
+        if isinstance(attrs.get("provenance"), dict)
+        else None
+    )
+    bits = [str(attrs.get(k)) for k in ("source", "year", "units") if attrs.get(k)]
+    if isinstance(files, dict):
+        bits.append(f"{len(files)} raw files hashed")
+    rows = []
+    for key, value in _flat(attrs):
+        text = value if isinstance(value, str) else json.dumps(value, default=str)
+        rows.append(f"<tr><td>{esc(key)}</td><td>{esc(text)}</td></tr>")
+    return (
+        f"<details><summary>{esc('; '.join(bits) or 'record')} (show the full record)</summary>"
+        f"<table class='prov'>{''.join(rows)}</table></details>"
+    )
+
+
+def _flat(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """``(dotted key, leaf)`` of nested mappings; lists stay whole."""
+    if isinstance(value, dict) and value:
+        out: list[tuple[str, Any]] = []
+        for key, inner in value.items():
+            out.extend(_flat(inner, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    return [(prefix, value)]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from tradewinds.core import dims
+from tradewinds.reporting.terminal import literal
 
 if TYPE_CHECKING:
     import numpy as np
@@ -156,7 +157,7 @@ def columns_table(
     caption = f"{len(order)} of {len(labels)} countries{how}; {units}"
     if len(order) < len(labels):
         caption += " (--all for every country)"
-    table = Table(title=title, caption=caption)
+    table = Table(title=literal(title), caption=caption)
     table.add_column("country", no_wrap=True)
     cols = [c for c in COLUMNS if c[0] in columns]
     for _, header, _ in cols:
@@ -191,7 +192,7 @@ def flagged_figure(key: str, value: float, fmt: str) -> str:
 
 def sector_table(movers: pd.DataFrame, *, title: str, caption: str | None = None) -> Table:
     """Rich table of :func:`tradewinds.reporting.sectors.sector_movers` (one section a country)."""
-    table = Table(title=title, caption=caption)
+    table = Table(title=literal(title), caption=caption)
     for col in ("country", "", "sector"):
         table.add_column(col, no_wrap=True)
     table.add_column("name")

@@ -107,8 +107,13 @@ def countermeasure_rates(
     date: dt.date,
     baseline: xr.Dataset,
     registry: Registry,
+    where: str = "countermeasures_as_of",
 ) -> xr.DataArray:
-    """Added rate per baseline sector on goods of ``against`` entering ``partner`` (eqs. 1-2)."""
+    """Added rate per baseline sector on goods of ``against`` entering ``partner`` (eqs. 1-2).
+
+    A partner without a countermeasure in force on ``date`` is an error: the entry would
+    change nothing.
+    """
     from tradewinds.scenarios.registry_shocks import sector_mapping
 
     registry.check_date(date)
@@ -118,32 +123,37 @@ def countermeasure_rates(
     flows = baseline[dims.TRADE].sel(cell).to_numpy().astype(float)
     added = np.zeros(len(sectors))
     if not measures:
-        log.info("%s has no countermeasure on %s in force on %s", partner, against, date)
-    else:
-        units = str(baseline.attrs.get("units", ""))
-        if "millions" not in units or "US dollars" not in units:
-            raise ScenarioError(
-                f"countermeasures_as_of: the covered values are in millions of US dollars and "
-                f"the baseline's trade is in {units!r}; use a baseline in US$ millions or give "
-                "the rates explicitly in shocks.tariffs."
-            )
-        set_name, relabel = sector_mapping(baseline)
-        for m in measures:
-            value = covered_value_usd_m(m) * m.rate * _taxed_share(m)
-            if set_name == "one":
-                weight: np.ndarray = np.ones(1)
-            else:
-                shares = _line_shares(m, set_name, relabel)
-                reach = flows * np.array([shares.get(s, 0.0) for s in sectors])
-                if reach.sum() <= 0:
-                    raise ScenarioError(
-                        f"Countermeasure {m.id!r}: its HS scope maps to no sector of the "
-                        "baseline with imports from the target; cannot allocate it."
-                    )
-                weight = reach / reach.sum()
-            with np.errstate(divide="ignore", invalid="ignore"):
-                added += np.where(flows > 0, value * weight / flows, 0.0)
-        added = np.minimum(added, max(m.rate for m in measures))
+        imposing = sorted({m.imposing for m in registry.measures if m.imposing != "USA"})
+        raise ScenarioError(
+            f"{where}: the registry holds no countermeasure of {partner} on goods "
+            f"of {against} in force on {date.isoformat()}, so this entry would change nothing "
+            f"(countermeasures are encoded for {', '.join(imposing) or 'no country'}). Give "
+            "another date or partner, or use 'mirror', 'us_mfn' or shocks.tariffs."
+        )
+    units = str(baseline.attrs.get("units", ""))
+    if "millions" not in units or "US dollars" not in units:
+        raise ScenarioError(
+            f"countermeasures_as_of: the covered values are in millions of US dollars and "
+            f"the baseline's trade is in {units!r}; use a baseline in US$ millions or give "
+            "the rates explicitly in shocks.tariffs."
+        )
+    set_name, relabel = sector_mapping(baseline)
+    for m in measures:
+        value = covered_value_usd_m(m) * m.rate * _taxed_share(m)
+        if set_name == "one":
+            weight: np.ndarray = np.ones(1)
+        else:
+            shares = _line_shares(m, set_name, relabel)
+            reach = flows * np.array([shares.get(s, 0.0) for s in sectors])
+            if reach.sum() <= 0:
+                raise ScenarioError(
+                    f"Countermeasure {m.id!r}: its HS scope maps to no sector of the "
+                    "baseline with imports from the target; cannot allocate it."
+                )
+            weight = reach / reach.sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            added += np.where(flows > 0, value * weight / flows, 0.0)
+    added = np.minimum(added, max(m.rate for m in measures))
     return xr.DataArray(
         added,
         dims=(dims.SECTOR,),
@@ -225,7 +235,12 @@ def apply_retaliation(
             if registry is None:
                 registry = scenario_registry(scenario, scenario.shocks.tariffs_as_of)
             added = countermeasure_rates(
-                partner, entry.against, entry.countermeasures_as_of, baseline, registry
+                partner,
+                entry.against,
+                entry.countermeasures_as_of,
+                baseline,
+                registry,
+                f"{where}.countermeasures_as_of",
             )
             tariff.loc[into] = tariff.loc[into] + added.sel(
                 {dims.SECTOR: tariff[dims.SECTOR].values}

@@ -464,6 +464,24 @@ class Scenario(_Strict):
     )
     _base_dir: Path | None = PrivateAttr(default=None)
 
+    @field_validator("groups")
+    @classmethod
+    def _group_names(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        from tradewinds.core.countries import ISO3_CODES
+
+        for name, members in value.items():
+            if name in {"all", "all_except"}:
+                raise ValueError(f"group name {name!r} is reserved; give the group another name")
+            if name.upper() in ISO3_CODES:
+                raise ValueError(
+                    f"group name {name!r} is a country code, so the group would stand for that "
+                    "country wherever the scenario names it; give the group a name of its own "
+                    "(for example NAFTA)"
+                )
+            if not members:
+                raise ValueError(f"group {name!r} lists no country")
+        return value
+
     @property
     def base_dir(self) -> Path:
         """The folder relative paths resolve against (the scenario file's, else the cwd)."""

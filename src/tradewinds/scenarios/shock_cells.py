@@ -30,11 +30,20 @@ def resolve_countries(
         if name == "all":
             out.extend(known)
         elif name in groups:
+            if name in known:
+                raise ScenarioError(
+                    f"{where}: group {name!r} has the name of a country of the baseline, so it "
+                    "would stand for that country; give the group a name of its own."
+                )
             out.extend(resolve_countries(groups[name], known, groups, f"{where} (group {name})"))
         elif name in known:
             out.append(name)
         else:
-            raise UnknownLabelError("country", name, [*known, *groups], where)
+            from tradewinds.core.countries import country_hint
+            from tradewinds.data.regions import region_members
+
+            hint = country_hint(name, known, region_members())
+            raise UnknownLabelError("country", name, [*known, *groups], where, hint)
     return list(dict.fromkeys(out))
 
 
@@ -77,7 +86,10 @@ class Cells:
         """The countries ``value`` names (resolved once per distinct value)."""
         key = repr(value)
         if key not in self._resolved:
-            self._resolved[key] = resolve_countries(value, self.known, self.scenario.groups, where)
+            found = resolve_countries(value, self.known, self.scenario.groups, where)
+            if not found:
+                raise ScenarioError(f"{where}: {_shown(value)} names no country of the baseline.")
+            self._resolved[key] = found
         return self._resolved[key]
 
     def index(self, value: Any, pos: dict[str, int], where: str) -> np.ndarray:
@@ -87,12 +99,33 @@ class Cells:
     def sector_index(self, value: Any, where: str) -> np.ndarray:
         """Positions of the sectors ``value`` names."""
         names = sector_list(value, self.sector_labels, where)
+        if not names:
+            raise ScenarioError(f"{where}: 'sectors' lists no sector; give sectors or 'all'.")
         return np.fromiter((self.sectors[s] for s in names), dtype=np.intp)
 
     def off_diagonal(self, exp: np.ndarray, imp: np.ndarray) -> np.ndarray:
         """Which (exporter, importer) cells of the block are between different countries."""
         differ = np.not_equal.outer(self._e_labels[exp], self._i_labels[imp])
         return np.asarray(differ, dtype=bool)[:, :, None]
+
+
+def _shown(value: Any) -> str:
+    """A country set as the scenario wrote it."""
+    if isinstance(value, AllExcept):
+        return f"all_except {value.all_except!r}"
+    return repr(value)
+
+
+def _crosses(cells: Cells, exp: np.ndarray, imp: np.ndarray, shock: Any, where: str) -> np.ndarray:
+    """Which cells of the block join different countries; an error if none does."""
+    differ = cells.off_diagonal(exp, imp)
+    if not differ.any():
+        raise ScenarioError(
+            f"{where}: exporter {_shown(shock.exporter)} and importer {_shown(shock.importer)} "
+            "are the same single country, and a country's trade with itself is never shocked; "
+            "the entry would change nothing. Name different countries."
+        )
+    return differ
 
 
 def apply_tariffs(cells: Cells, values: np.ndarray) -> None:
@@ -104,7 +137,7 @@ def apply_tariffs(cells: Cells, values: np.ndarray) -> None:
         block = np.ix_(exp, imp, cells.sector_index(shock.sectors, where))
         current = values[block]
         new = shock.rate if shock.rate is not None else current + (shock.add or 0.0)
-        values[block] = np.where(cells.off_diagonal(exp, imp), new, current)
+        values[block] = np.where(_crosses(cells, exp, imp, shock, where), new, current)
         if shock.add is not None and shock.add < 0 and (values[block] < 0).any():
             raise ScenarioError(f"{where}: the change makes a tariff negative.")
 
@@ -128,13 +161,20 @@ def apply_trade_costs(
             gravity(tc.from_gravity, secs, where)
             continue
         if tc.between is not None:
+            if len(cells.countries(tc.between, where)) < 2:
+                raise ScenarioError(
+                    f"{where}: between {tc.between!r} names fewer than two countries, so it "
+                    "joins no pair and would change nothing; list at least two countries."
+                )
             exp = cells.index(tc.between, cells.exporters, where)
             imp = cells.index(tc.between, cells.importers, where)
+            differ = cells.off_diagonal(exp, imp)
         else:
             assert tc.exporter is not None
             assert tc.importer is not None
             exp = cells.index(tc.exporter, cells.exporters, where)
             imp = cells.index(tc.importer, cells.importers, where)
+            differ = _crosses(cells, exp, imp, tc, where)
         assert tc.change is not None
         block = np.ix_(exp, imp, secs)
-        cost_values[block] *= np.where(cells.off_diagonal(exp, imp), 1 + tc.change, 1.0)
+        cost_values[block] *= np.where(differ, 1 + tc.change, 1.0)

@@ -20,6 +20,7 @@ Design (see ``docs/store.md``):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -163,6 +164,11 @@ class ResultsStore:
         if not write and not self.db_path.exists():
             yield None
             return
+        if not write and not os.access(self.directory, os.W_OK):
+            # A store this user may only read (a shared or archived folder, a read-only
+            # mount): no lock can be taken there, and no writer of this user can be at work.
+            yield from self._read_only()
+            return
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -185,9 +191,14 @@ class ResultsStore:
                 f"{self.lock_timeout:.0f} s (another tradewinds process is writing). Try again, "
                 f"raise ${LOCK_TIMEOUT_ENV}, or use another store with --store."
             ) from None
-        except OSError as exc:  # after Timeout, itself an OSError (TimeoutError)
+        except OSError as exc:  # a read-only folder or file system (Timeout, an OSError, is above)
+            if not write:
+                yield from self._read_only()
+                return
             raise StoreError(
-                f"Cannot take the store's lock {str(self.lock_path)!r}: {exc.strerror or exc}."
+                f"Could not write the results store {str(self.directory)!r}: its lock file "
+                f"cannot be created ({exc.strerror or exc}). Nothing was recorded. Point "
+                "--store at a writable folder, or use --no-store."
             ) from None
         try:
             before = index.stamp(self.db_path) if write else None
@@ -199,7 +210,7 @@ class ResultsStore:
                     self._ensure_schema(con)
                 yield con
             except duckdb.Error as exc:
-                raise self._damaged(exc) from None
+                raise self._failed(exc) from None
             finally:
                 try:
                     con.close()
@@ -210,6 +221,39 @@ class ResultsStore:
                 index.update(self.directory, self.db_path, before, runs, results)
         finally:
             lock.release()
+
+    def _read_only(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection to a store whose folder this process cannot write."""
+        import duckdb
+
+        try:
+            con = duckdb.connect(str(self.db_path), read_only=True)
+        except duckdb.Error as exc:
+            raise self._failed(exc) from None
+        try:
+            yield con
+        except duckdb.Error as exc:
+            raise self._failed(exc) from None
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                con.close()
+
+    def _failed(self, exc: BaseException) -> StoreError:
+        """The error for a database DuckDB could not read or write: its true cause if known.
+
+        A full disk, a file-size limit, a quota or a read-only file system make DuckDB fail
+        with the system's message; those are not damage, and the store is as it was.
+        """
+        text = str(exc)
+        for needle, cause, remedy in _IO_CAUSES:
+            if needle in text:
+                first = text.splitlines()[0]
+                return StoreError(
+                    f"Could not write the results store {str(self.directory)!r}: {cause} "
+                    f"({first}). Nothing was recorded, and the runs already stored are as they "
+                    f"were. {remedy}"
+                )
+        return self._damaged(exc)
 
     def _damaged(self, exc: BaseException) -> StoreError:
         """The error for a database file DuckDB cannot read: what happened and how to recover."""
@@ -230,8 +274,8 @@ class ResultsStore:
             try:
                 return duckdb.connect(str(self.db_path))
             except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
-                    raise self._damaged(exc) from None
+                if "lock" not in str(exc).lower() or _io_cause(exc):
+                    raise self._failed(exc) from None
                 if time.monotonic() > deadline:
                     raise StoreError(
                         f"Cannot open the results store {str(self.db_path)!r}: {exc}"
@@ -240,7 +284,7 @@ class ResultsStore:
                 time.sleep(delay)
                 delay = min(delay * 2, 1.0)
             except duckdb.Error as exc:
-                raise self._damaged(exc) from None
+                raise self._failed(exc) from None
 
     def _create_database(self) -> None:
         """Create the database file with its schema in one step (called under the lock).
@@ -259,10 +303,16 @@ class ResultsStore:
             con = duckdb.connect(str(fresh))
             try:
                 self._ensure_schema(con)
+                # Into the file itself: DuckDB may leave a small write-ahead log on close, and
+                # that log (results.duckdb.new.wal) would not follow the file renamed below.
+                con.execute("CHECKPOINT")
             finally:
                 con.close()
         except duckdb.Error as exc:
-            raise self._damaged(exc) from None
+            for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+            raise self._failed(exc) from None
+        fresh.with_name(fresh.name + ".wal").unlink(missing_ok=True)
         os.replace(fresh, self.db_path)
 
     def _ensure_schema(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -297,6 +347,7 @@ class ResultsStore:
         ``results`` has the columns of ``Equilibrium.to_records()``; ``child_results`` has the
         same plus ``run_id``; ``bands`` has ``country … unit, p05, p50, p95, mean, sd, n``.
         """
+        import duckdb
         import pandas as pd
 
         runs = pd.DataFrame(
@@ -330,7 +381,8 @@ class ResultsStore:
                     self.before_commit()
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                with contextlib.suppress(duckdb.Error):  # a failed COMMIT ends the transaction
+                    con.execute("ROLLBACK")
                 raise
         log.info(
             "recorded run %s (%d children, %d result rows) in %s",
@@ -470,6 +522,8 @@ class ResultsStore:
 
     def list_runs(self, *, limit: int = 20, children: bool = False) -> pd.DataFrame:
         """Newest runs first: id, time, kind, status, title, model, hash, counts."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ScenarioError(f"--limit {limit!r} must be a whole number of runs, 1 or more.")
         where = "" if children else "WHERE r.parent_id IS NULL"
         with self._connect(write=False) as con:
             if con is None:
@@ -496,6 +550,41 @@ class ResultsStore:
                 "GROUP BY ALL ORDER BY r.created_at DESC, r.run_id DESC LIMIT ?",
                 [int(limit)],
             ).df()
+
+
+#: Failures of the system under DuckDB, by the text of its message: (text, cause, remedy).
+_IO_CAUSES = (
+    (
+        "No space left on device",
+        "the disk is full",
+        "Free some space, or point --store at another disk (or use --no-store).",
+    ),
+    (
+        "File too large",
+        "a file-size limit (ulimit -f) stops the file from growing",
+        "Raise the limit, or point --store at another folder (or use --no-store).",
+    ),
+    (
+        "Disk quota exceeded",
+        "the disk quota is used up",
+        "Free some space, or point --store at another disk (or use --no-store).",
+    ),
+    (
+        "Read-only file system",
+        "the file system is read-only",
+        "Point --store at a writable folder, or use --no-store.",
+    ),
+    (
+        "Permission denied",
+        "this user may not write it",
+        "Point --store at a writable folder, or use --no-store.",
+    ),
+)
+
+
+def _io_cause(exc: BaseException) -> bool:
+    """Whether ``exc`` is a failure of the system under DuckDB rather than of the database."""
+    return any(needle in str(exc) for needle, _, _ in _IO_CAUSES)
 
 
 def _run_row(run: RunRecord, seq: int) -> dict[str, Any]:

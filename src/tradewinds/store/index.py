@@ -19,14 +19,22 @@ truth:
   of :meth:`~tradewinds.store.ResultsStore.find_cached` returns (newest ``created_at``, then
   run id); a newer run with the same key that the index cannot hold removes the entry.
 
-An unreadable index is ignored; an index that cannot be written is removed or left stale (and
-so ignored). The index never changes an answer, only where it is read from.
+- Each entry carries a SHA-256 digest of its run and results as the writer wrote them, and a
+  reader serves an entry only if the digest of what it read matches. The stamp proves that the
+  database has not changed since the index was written; the digest proves that the entry is the
+  one written then (an index edited by hand or damaged on disk, with the database untouched,
+  matches its stamp but not its digests). Whoever can write the store directory can also
+  rewrite the database, so the digest guards against damage and edits, not against forgery.
+
+An unreadable index or entry is ignored; an index that cannot be written is removed or left
+stale (and so ignored). The index never changes an answer, only where it is read from.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import json
 import logging
 import os
@@ -46,7 +54,7 @@ log = logging.getLogger(__name__)
 #: File name of the index inside the store directory.
 INDEX_NAME = "results.index.json"
 #: Layout of the index file; another value is ignored.
-FORMAT = 1
+FORMAT = 2
 #: Result rows the index holds in all (newest runs first), so that reading it stays cheap;
 #: a run with more rows is served from DuckDB only. The 11-region default has about 400.
 MAX_ROWS = 5_000
@@ -117,6 +125,8 @@ def lookup_columns(
     if not isinstance(entry, dict):
         return None
     try:
+        if entry.get("digest") != _digest(entry["run"], entry["results"]):
+            raise ValueError("its checksum does not match its content")
         record = RunRecord(**entry["run"])
         stored = entry["results"]
         columns = {name: list(stored[name]) for name in RECORD_COLUMNS}
@@ -126,6 +136,12 @@ def lookup_columns(
         log.info("ignoring a damaged store index entry (%s)", exc)
         return None
     return record, columns
+
+
+def _digest(run: Any, results: Any) -> str:
+    """SHA-256 of an entry's run and results in a canonical JSON form."""
+    text = json.dumps([run, results], sort_keys=True, separators=(",", ":"), allow_nan=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _entry(run: RunRecord, results: pd.DataFrame) -> dict[str, Any] | None:
@@ -138,7 +154,8 @@ def _entry(run: RunRecord, results: pd.DataFrame) -> dict[str, Any] | None:
         columns[name] = values.astype(float).tolist() if name == "value" else values.tolist()
         if name != "value" and not all(isinstance(v, str) for v in columns[name]):
             return None
-    return {"run": json.loads(to_json(dataclasses.asdict(run))), "results": columns}
+    stored = json.loads(to_json(dataclasses.asdict(run)))
+    return {"run": stored, "results": columns, "digest": _digest(stored, columns)}
 
 
 def _newer(a: RunRecord, b: dict[str, Any]) -> bool:

@@ -57,9 +57,9 @@ def _layout(**extra: Any) -> dict[str, Any]:
 
 
 def event_shapes(events: Sequence[Mapping[str, str]]) -> dict[str, list[dict[str, Any]]]:
-    """Dotted vertical lines and rotated labels at event dates."""
+    """Dotted vertical lines and rotated labels at event dates (close events already share one)."""
     shapes, notes = [], []
-    for k, ev in enumerate(events):
+    for ev in events:
         shapes.append(
             {
                 "type": "line",
@@ -74,9 +74,10 @@ def event_shapes(events: Sequence[Mapping[str, str]]) -> dict[str, list[dict[str
         notes.append(
             {
                 "x": ev["date"],
-                "y": 1 if k % 2 == 0 else 0.8,
+                "y": 1,
                 "yref": "paper",
                 "text": ev["label"],
+                "hovertext": ev.get("detail", ev["label"]),
                 "textangle": -90,
                 "showarrow": False,
                 "xanchor": "right",
@@ -118,8 +119,11 @@ def step_lines(
 
 def stacked_rates(wide: Mapping[str, Any], events: Sequence[Mapping[str, str]]) -> dict[str, Any]:
     """Stacked areas by authority and the total as a line (a :func:`series_by_change` dict)."""
+    from tradewinds.measures.names import programme_name
+
     data: list[dict[str, Any]] = []
-    for k, (name, values) in enumerate(wide["parts"].items()):
+    for k, (key, values) in enumerate(wide["parts"].items()):
+        name = programme_name(key)  # legends read "Section 232 metals (2026 tiers)"
         data.append(
             {
                 "type": "scatter",

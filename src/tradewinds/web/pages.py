@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tradewinds.core.errors import ScenarioError, TradewindsError
+from tradewinds.measures.fields import METALS
 from tradewinds.measures.hts_search import hts_search
 from tradewinds.web import charts
 from tradewinds.web import queries as q
 from tradewinds.web.render import page
+
+if TYPE_CHECKING:
+    from tradewinds.measures.shipment import Shipment
 
 router = APIRouter(include_in_schema=False)
 
@@ -88,31 +92,36 @@ def _collected_note() -> dict[str, Any]:
     return out
 
 
+#: Yes/no options of the duty form (every flag of ``tradewinds duty``): name -> label.
+DUTY_FLAGS = {
+    "usmca": "USMCA preference claimed",
+    "transshipped": "CBP found the goods transshipped",
+    "civil_aircraft": "Civil-aircraft article (general note 6)",
+    "named_article": "Article named in Section 122 note 2(aa)(iii)",
+    "us_metal": "Metal melted/smelted in the US (2026 metals, 10% tier)",
+    "semiconductor": "Covered semiconductor article (U.S. note 39)",
+}
+#: Text and number fields of the duty form besides the required ones.
+DUTY_FIELDS = ("importer", "us_content", *METALS, "quantity", "unit")
+
+
 @router.get("/calculator", response_class=HTMLResponse)
-def duty(
-    request: Request,
-    hts: str = "",
-    origin: str = "MEX",
-    date: str = "",
-    value: str = "",
-    usmca: bool = False,
-    us_content: str = "",
-    steel: str = "",
-    aluminum: str = "",
-    copper: str = "",
-) -> HTMLResponse:
-    """The duty calculator: form, layer table and the line's rate over time."""
+def duty(request: Request, hts: str = "", origin: str = "MEX", date: str = "") -> HTMLResponse:
+    """The duty calculator: form, layer table and the line's rate over time.
+
+    The form carries every option of ``tradewinds duty``; its fields build the one
+    :class:`~tradewinds.measures.shipment.Shipment`, which checks them.
+    """
     coverage = _coverage()
-    form = {
+    params = request.query_params
+    form: dict[str, Any] = {
         "hts": hts,
         "origin": origin.upper(),
         "date": date or q.today(coverage).isoformat(),
-        "value": value,
-        "usmca": usmca,
-        "us_content": us_content,
-        "steel": steel,
-        "aluminum": aluminum,
-        "copper": copper,
+        "value": params.get("value", ""),
+        "importer": params.get("importer", "") or "USA",
+        **{name: params.get(name, "") for name in DUTY_FIELDS if name != "importer"},
+        **{name: params.get(name, "").lower() in ("true", "on", "1", "yes") for name in DUTY_FLAGS},
     }
     result: dict[str, Any] | None = None
     layers: list[dict[str, Any]] = []
@@ -130,6 +139,8 @@ def duty(
         status_code=status,
         title="Duty calculator",
         form=form,
+        flags=DUTY_FLAGS,
+        metals=METALS,
         result=result,
         layers=layers,
         figure=figure,
@@ -138,16 +149,22 @@ def duty(
     )
 
 
-def _number(text: str, what: str, *, share: bool = False) -> float | None:
-    if not text.strip():
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise ScenarioError(f"{what} {text!r} is not a number.") from None
-    if share and not 0 <= value <= 1:
-        raise ScenarioError(f"{what} {value!r} must be a share between 0 and 1 (0.4 for 40%).")
-    return value
+def shipment_of(form: dict[str, Any]) -> Shipment:
+    """The shipment a duty form describes (empty fields left out; the record checks the rest)."""
+    from tradewinds.measures.shipment import Shipment
+
+    def given(name: str) -> str | None:
+        text = str(form.get(name, "")).strip()
+        return text or None
+
+    fields: dict[str, Any] = {
+        name: given(name) for name in ("hts", "origin", "date", "value", "importer", "quantity")
+    }
+    fields["us_content"] = given("us_content")
+    fields["unit"] = given("unit")
+    fields["metal_content"] = {m: v for m in METALS if (v := given(m)) is not None}
+    fields |= {name: bool(form.get(name)) for name in DUTY_FLAGS}
+    return Shipment.build(**{k: v for k, v in fields.items() if v is not None})
 
 
 def _compute_duty(
@@ -155,42 +172,18 @@ def _compute_duty(
 ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
     from tradewinds.measures import calculate
 
-    value = _number(str(form["value"]), "Customs value")
-    if value is None or value <= 0:
-        raise ScenarioError("Give the customs value in US$ (a positive number).")
-    us_content = _number(str(form["us_content"]), "US content", share=True)
-    metals = {
-        m: v
-        for m in ("steel", "aluminum", "copper")
-        if (v := _number(str(form[m]), f"{m.capitalize()} content", share=True)) is not None
-    }
-    date = q.parse_date(str(form["date"]), coverage, "entry date")
+    shipment = shipment_of(form)
+    date = q.parse_date(shipment.date, coverage, "entry date")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        res = calculate(
-            str(form["hts"]),
-            str(form["origin"]),
-            date,
-            value,
-            usmca=bool(form["usmca"]),
-            us_content=us_content,
-            metal_content=metals,
-        )
+        res = calculate(shipment)
     out = res.to_dict()
     out["notes"] = list(res.notes) + [str(w.message) for w in caught]
     out["description"] = next(
         (h["description"] for h in hts_search(res.hts, 1) if h["code"] == res.hts), ""
     )
     layers = [{**x.to_dict(), "title": x.title, "legal_basis": x.legal_basis} for x in res.layers]
-    strip = q.duty_strip(
-        res.hts,
-        res.origin,
-        value,
-        usmca=bool(form["usmca"]),
-        us_content=us_content,
-        metal_content=metals,
-        end=max(coverage, date),
-    )
+    strip = q.duty_strip(shipment, end=max(coverage, date))
     figure = charts.step_lines(
         {f"{res.hts} from {res.origin}": {"dates": strip["dates"], "values": strip["rate"]}},
         strip["events"],
@@ -201,7 +194,7 @@ def _compute_duty(
             "type": "scatter",
             "mode": "markers",
             "x": [res.date.isoformat()],
-            "y": [100 * res.total_duty / value],
+            "y": [100 * res.total_duty / res.customs_value],
             "marker": {"size": 11, "color": "#000", "symbol": "diamond"},
             "name": "this entry",
             "hovertemplate": "entry %{x}: %{y:.2f}%<extra></extra>",

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from tradewinds.core.errors import ScenarioError
+
+if TYPE_CHECKING:
+    from tradewinds.measures.shipment import Shipment
 
 #: The two partners every page is about.
 PARTNERS = ("CAN", "MEX")
@@ -116,13 +120,15 @@ def timeline(
 
 
 def event_marks(start: dt.date, end: dt.date) -> list[dict[str, str]]:
-    """Short event labels for charts (those of ``tradewinds etr --plot``) between two dates."""
-    from tradewinds.reporting.etr_plot import EVENTS
+    """Short event labels for charts (those of ``tradewinds etr --plot``) between two dates.
+
+    Events a few days apart share one mark (``label`` "+N", every event in ``detail``).
+    """
+    from tradewinds.reporting.etr_plot import event_groups
 
     return [
-        {"date": day, "label": label}
-        for day, label in EVENTS
-        if start <= dt.date.fromisoformat(day) <= end
+        {"date": day, "label": label, "detail": detail}
+        for day, label, detail in event_groups(start.isoformat(), end.isoformat())
     ]
 
 
@@ -214,44 +220,36 @@ def sector_label(by: str, code: str) -> str:
 # -- duty calculator -------------------------------------------------------------------------
 
 
-def duty_strip(
-    hts: str,
-    origin: str,
-    value: float,
-    *,
-    usmca: bool,
-    us_content: float | None,
-    metal_content: dict[str, float],
-    end: dt.date,
-) -> dict[str, Any]:
-    """A shipment's effective duty rate at every regime change from 2025-01-01 to ``end``."""
+def duty_strip(shipment: Shipment, *, end: dt.date) -> dict[str, Any]:
+    """A shipment's effective duty rate at every regime change from 2025-01-01 to ``end``.
+
+    Dates on which the line cannot be computed (e.g. an article under several metal
+    programmes with no declared content) are left out of the strip.
+    """
     import warnings
 
-    from tradewinds.measures.batch import calculate_batch
-    from tradewinds.measures.registry import START_DATE, load_registry
+    from tradewinds.measures.batch import duty_batch
+    from tradewinds.measures.compiled import compiled
+    from tradewinds.measures.fields import START_DATE
 
-    registry = load_registry()
-    days = sorted({START_DATE, *(d for d in registry.boundaries() if START_DATE < d <= end)})
-    lines = pd.DataFrame(
-        {
-            "hts": hts,
-            "origin": origin,
-            "date": [d.isoformat() for d in days],
-            "value": value,
-            "usmca": usmca,
-            "us_content": us_content,
-            **metal_content,
-        }
-    )
+    snap = compiled()
+    days = sorted({START_DATE, *(d for d in snap.bounds if START_DATE < d <= end)})
+    line = shipment.columns()
+    lines = {
+        name: np.array([d.isoformat() if name == "date" else value for d in days], dtype=object)
+        for name, value in line.items()
+    }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        out = calculate_batch(lines, registry=registry, where="the shipment")
-    points = list(zip(out["date"], out["effective_rate"].astype(float), strict=True))
+        table = duty_batch(lines, where="the shipment").table
+    dates = [d.isoformat() for d in table.get_column("date").to_list()]
+    points = list(zip(dates, table.get_column("effective_rate").to_list(), strict=True))
     # Step chart: each rate holds until the next change; close the line at ``end``.
-    points.append((end.isoformat(), points[-1][1]))
+    if points:
+        points.append((end.isoformat(), points[-1][1]))
     return {
         "dates": [d for d, _ in points],
-        "rate": [round(r, 6) for _, r in points],
+        "rate": [round(float(r), 6) for _, r in points],
         "events": event_marks(START_DATE, end),
     }
 

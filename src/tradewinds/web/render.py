@@ -60,7 +60,10 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    from tradewinds.measures.names import programme_name
+
     env.filters["pct"] = _pct
+    env.filters["programme"] = programme_name
     env.filters["signed"] = _signed
     env.filters["money"] = _money
     env.globals["nav"] = NAV

@@ -43,14 +43,10 @@ def map_countries() -> dict[str, str]:
     return {g["id"]: g["properties"]["name"] for g in topo["objects"]["countries"]["geometries"]}
 
 
-@functools.cache
 def _region_members() -> dict[str, str]:
-    from importlib import resources
+    from tradewinds.data.regions import region_members
 
-    ref = resources.files("tradewinds").joinpath("defaults/regions_ld2023.csv")
-    with resources.as_file(ref) as path:
-        table = pd.read_csv(path, dtype=str)
-    return dict(zip(table["country"], table["region"], strict=True))
+    return region_members()
 
 
 def map_values(values: dict[str, float]) -> dict[str, float]:

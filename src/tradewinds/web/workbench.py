@@ -8,6 +8,7 @@ the levers, and renders results from the jobs' records.
 
 from __future__ import annotations
 
+import copy
 import functools
 import os
 import re
@@ -157,6 +158,7 @@ def build_scenario(levers: Levers, given: Path | None = None) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ScenarioError(f"{source}: a scenario must be a mapping of keys.")
     data.pop("compare_against", None)  # the explorer runs one scenario
+    base = copy.deepcopy(data)
     shocks = dict(data.get("shocks") or {})
     overrides = dict(shocks.get("overrides") or {})
     if overrides.get("measure_files"):
@@ -232,8 +234,80 @@ def build_scenario(levers: Levers, given: Path | None = None) -> dict[str, Any]:
         check_set_name(levers.elasticities)
         model["elasticities"] = levers.elasticities
     data["model"] = model
+    changed = _changes(base, data)
+    if changed:  # a run the levers changed is recorded under a title that says so
+        data["title"] = f"{base.get('title', source)} (explorer: {'; '.join(changed)})"
     parse_scenario(data, "the explorer's scenario")  # validates; raises one clear message
     return data
+
+
+def _changes(base: dict[str, Any], data: dict[str, Any]) -> list[str]:
+    """What the levers changed in a scenario, in words (empty: the base as it was)."""
+    old, new = base.get("shocks") or {}, data.get("shocks") or {}
+    old_over, new_over = old.get("overrides") or {}, new.get("overrides") or {}
+    out = []
+    if new.get("tariffs_as_of") != old.get("tariffs_as_of"):
+        out.append(f"measures of {new.get('tariffs_as_of')}")
+    for country, rate in (new_over.get("ieepa_rate") or {}).items():
+        if (old_over.get("ieepa_rate") or {}).get(country) != rate:
+            out.append(f"IEEPA {100 * float(rate):g}% on {country}")
+    s122 = (new_over.get("scale_programmes") or {}).get("s122")
+    if s122 != (old_over.get("scale_programmes") or {}).get("s122"):
+        out.append(f"Section 122 × {s122:g}")
+    if new_over.get("remove_usmca_exemption") != old_over.get("remove_usmca_exemption") or (
+        new.get("usmca_shares") != old.get("usmca_shares")
+    ):
+        shares = new.get("usmca_shares")
+        out.append(
+            "no USMCA preference"
+            if new_over.get("remove_usmca_exemption")
+            else (f"USMCA claim shares {shares}" if shares else "USMCA preference")
+        )
+    if new.get("retaliation") != old.get("retaliation"):
+        rules = new.get("retaliation") or []
+        who = ", ".join(
+            f"{'+'.join([r['by']] if isinstance(r['by'], str) else r['by'])} "
+            + ("mirrors" if r.get("mirror") else "countermeasures")
+            for r in rules
+        )
+        out.append(f"retaliation: {who}" if rules else "no retaliation")
+    if new.get("trade_costs") != old.get("trade_costs"):
+        camx = [c for c in new.get("trade_costs") or [] if c.get("between") == ["CAN", "MEX"]]
+        out.append(
+            f"CAN–MEX trade costs {100 * float(camx[0]['change']):+g}%"
+            if camx
+            else "no CAN–MEX trade-cost change"
+        )
+    old_model, new_model = base.get("model") or {}, data.get("model") or {}
+    if new_model.get("name", "one-sector") != old_model.get("name", "one-sector"):
+        out.append(f"model {new_model.get('name')}")
+    for key in ("eps", "theta"):
+        if key in new_model and new_model.get(key) != old_model.get(key):
+            out.append(f"elasticity {new_model[key]:g}")
+    return out
+
+
+def coverage_warnings(data: dict[str, Any]) -> list[str]:
+    """The registry's warnings on the scenario's dates (past its coverage date), as text."""
+    import datetime as dt
+    import warnings
+
+    from tradewinds.measures.registry import load_registry
+    from tradewinds.measures.warnings import TradewindsWarning
+
+    shocks = data.get("shocks") or {}
+    dates = [shocks.get("tariffs_as_of")]
+    dates += [r.get("countermeasures_as_of") for r in shocks.get("retaliation") or []]
+    out: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", TradewindsWarning)
+        registry = load_registry()
+        for day in dict.fromkeys(str(d) for d in dates if d):
+            registry.check_date(dt.date.fromisoformat(day))
+    for w in caught:
+        if issubclass(w.category, TradewindsWarning) and str(w.message) not in out:
+            out.append(str(w.message))
+    return out
 
 
 def summary(data: dict[str, Any]) -> str:
@@ -302,7 +376,12 @@ def explorer(request: Request, scenario: str = "") -> HTMLResponse:
 def explorer_build(request: Request, levers: Levers) -> dict[str, Any]:
     """The scenario the explorer's form describes, as YAML (validated)."""
     data = build_scenario(levers, scenario_dir_of(request))
-    return {"yaml": scenario_yaml(data), "title": data.get("title", ""), "summary": summary(data)}
+    return {
+        "yaml": scenario_yaml(data),
+        "title": data.get("title", ""),
+        "summary": summary(data),
+        "warnings": coverage_warnings(data),
+    }
 
 
 # -- strategy --------------------------------------------------------------------------------

@@ -16,58 +16,29 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import Field, ValidationError
 
-from tradewinds.api.deps import bounded, iso_date, require_read, settings, with_notes
+from tradewinds.api.deps import bounded, require_read, settings, with_notes
 from tradewinds.api.inputs import measure_registry
 from tradewinds.api.security import check_count, scenario_error
+from tradewinds.measures.fields import METALS
+from tradewinds.measures.shipment import Shipment, message
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(require_read)])
 
-METALS = ("steel", "aluminum", "copper")
 
+class DutyRequest(Shipment):
+    """One shipment, with every option of ``tradewinds duty`` (unknown keys are refused)."""
 
-class DutyRequest(BaseModel):
-    """One shipment, with every option of ``tradewinds duty``."""
-
-    hts: str = Field(description="HTS10 code, e.g. 8703.23.0190.")
-    origin: str = Field(description="Country of origin (ISO3).")
-    date: str = Field(description="Entry date YYYY-MM-DD.")
-    value: float = Field(gt=0, description="Customs value in US$.")
-    usmca: bool = False
-    us_content: float | None = Field(default=None, ge=0, le=1)
-    metal_content: dict[str, float] = Field(
-        default_factory=dict, description="Metal share of value, e.g. {'steel': 0.8}."
-    )
-    quantity: float | None = Field(default=None, ge=0)
-    unit: str | None = None
-    transshipped: bool = False
-    importer: str = "USA"
     measure_files: dict[str, str] = Field(
         default_factory=dict, description="Extra measure files: name -> YAML text."
     )
 
-
-def _check_duty(body: DutyRequest) -> None:
-    """Checks the calculator does not make itself, each naming its field."""
-    import math
-
-    for name, share in body.metal_content.items():
-        if name not in METALS:
-            raise scenario_error(
-                f"metal_content: unknown metal {name!r}; use one of {list(METALS)}.",
-                f"metal_content.{name}",
-            )
-        if not (math.isfinite(share) and 0 <= share <= 1):
-            raise scenario_error(
-                f"metal_content.{name}: share {share!r} must be in [0, 1].",
-                f"metal_content.{name}",
-            )
-    if not math.isfinite(body.value):
-        raise scenario_error(f"value: {body.value!r} must be a finite amount.", "value")
-    iso_date(body.date, "date")
+    def shipment(self) -> Shipment:
+        """The shipment without the request's measure files."""
+        return Shipment.model_validate(self.model_dump(exclude={"measure_files"}))
 
 
 #: Encoded answers for the packaged registry, newest last. The registry does not change while
@@ -88,7 +59,6 @@ def _encode(content: Any) -> bytes:
 
 
 def _duty_bytes(body: DutyRequest, key: str | None) -> bytes:
-    _check_duty(body)
     data = _encode(_duty_answer(body))
     if key is not None:
         with _DUTY_LOCK:
@@ -109,8 +79,8 @@ async def duty_response(request: Request, body: DutyRequest) -> Response:
         if hit is not None:
             return Response(hit, media_type="application/json")
     if key is not None and _WARM.is_set():
-        # The packaged registry and its product masks are loaded: one line is about a
-        # millisecond of work, cheaper done here than handed to a worker thread and back.
+        # The compiled registry is loaded: one line is about a millisecond of work, cheaper
+        # done here than handed to a worker thread and back.
         data = _duty_bytes(body, key)
     else:
         data = await bounded(request, _duty_bytes, body, key)
@@ -124,21 +94,7 @@ def _duty_answer(body: DutyRequest) -> dict[str, Any]:
     from tradewinds.measures.duty import calculate
 
     with measure_registry(body.measure_files) as registry:
-        result, caught = with_notes(
-            calculate,
-            body.hts,
-            body.origin.upper(),
-            body.date,
-            body.value,
-            importer=body.importer.upper(),
-            usmca=body.usmca,
-            us_content=body.us_content,
-            metal_content=body.metal_content,
-            quantity=body.quantity,
-            unit=body.unit,
-            transshipped=body.transshipped,
-            registry=registry,
-        )
+        result, caught = with_notes(calculate, body.shipment(), registry=registry)
     out: dict[str, Any] = result.to_dict()
     out["notes"] = list(result.notes) + caught
     return out
@@ -148,43 +104,30 @@ DUTY_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/json": {"schema": {"type": "object"}}}}
 }
 
+#: Query parameters of ``GET /duty``: the shipment's fields, metal shares by name.
+_QUERY = (*(f for f in Shipment.model_fields if f != "metal_content"), *METALS)
 
-async def duty_line(
-    request: Request,
-    *,
-    hts: str,
-    origin: str,
-    date: str,
-    value: float,
-    usmca: bool = False,
-    us_content: float | None = None,
-    steel: float | None = None,
-    aluminum: float | None = None,
-    copper: float | None = None,
-    quantity: float | None = None,
-    unit: str | None = None,
-    importer: str = "USA",
-    transshipped: bool = False,
-) -> Response:
-    """The duty of one shipment from query parameters (shared with the ``/duty`` alias)."""
-    metals = {
-        k: v
-        for k, v in (("steel", steel), ("aluminum", aluminum), ("copper", copper))
-        if v is not None
-    }
-    body = DutyRequest(
-        hts=hts,
-        origin=origin,
-        date=date,
-        value=value,
-        usmca=usmca,
-        us_content=us_content,
-        metal_content=metals,
-        quantity=quantity,
-        unit=unit,
-        importer=importer,
-        transshipped=transshipped,
-    )
+
+async def duty_line(request: Request, **fields: Any) -> Response:
+    """The duty of one shipment from query parameters.
+
+    Unknown query parameters are refused (422 naming them), as unknown keys of the body are.
+    """
+    unknown = sorted(set(request.query_params) - set(_QUERY))
+    if unknown:
+        raise scenario_error(
+            f"unknown query parameter(s) {unknown}; a shipment takes {', '.join(_QUERY)}.",
+            unknown[0],
+        )
+    metals = {m: fields.pop(m) for m in METALS if fields.get(m) is not None}
+    for m in METALS:
+        fields.pop(m, None)
+    given = {k: v for k, v in fields.items() if v is not None}
+    try:
+        body = DutyRequest.model_validate({**given, "metal_content": metals})
+    except ValidationError as exc:
+        first = exc.errors()[0]["loc"] if exc.errors() else ()
+        raise scenario_error(message(exc), ".".join(str(x) for x in first) or None) from None
     return await duty_response(request, body)
 
 
@@ -194,16 +137,20 @@ async def duty_get(
     hts: str,
     origin: str,
     date: str,
-    value: float = Query(gt=0),
-    usmca: bool = False,
-    us_content: float | None = Query(None, ge=0, le=1),
-    steel: float | None = Query(None, ge=0, le=1),
-    aluminum: float | None = Query(None, ge=0, le=1),
-    copper: float | None = Query(None, ge=0, le=1),
-    quantity: float | None = Query(None, ge=0),
-    unit: str | None = None,
+    value: float,
     importer: str = "USA",
+    usmca: bool = False,
+    us_content: float | None = None,
+    steel: float | None = None,
+    aluminum: float | None = None,
+    copper: float | None = None,
+    quantity: float | None = None,
+    unit: str | None = None,
     transshipped: bool = False,
+    civil_aircraft: bool = False,
+    named_article: bool = False,
+    us_metal: bool = False,
+    semiconductor: bool = False,
 ) -> Response:
     """Stacked duty of one shipment, layer by layer (the CLI's ``--format json`` object)."""
     return await duty_line(
@@ -212,6 +159,7 @@ async def duty_get(
         origin=origin,
         date=date,
         value=value,
+        importer=importer,
         usmca=usmca,
         us_content=us_content,
         steel=steel,
@@ -219,8 +167,11 @@ async def duty_get(
         copper=copper,
         quantity=quantity,
         unit=unit,
-        importer=importer,
         transshipped=transshipped,
+        civil_aircraft=civil_aircraft,
+        named_article=named_article,
+        us_metal=us_metal,
+        semiconductor=semiconductor,
     )
 
 

@@ -88,10 +88,13 @@ async def gravity_potential(
     http: Request,
     country: str,
     partner: str,
-    data: GravityData = "yotov2016",
+    data: GravityData = "wiod0014",
     year: int | None = None,
 ) -> dict[str, Any]:
-    """Predicted against actual trade for the pair and the comparison pairs."""
+    """Predicted against actual trade for the pair and the comparison pairs.
+
+    The default data is the newest bundled (WIOD, 2014); each record carries its year.
+    """
     from tradewinds.integration.potential import trade_potential
 
     records, result = await bounded(

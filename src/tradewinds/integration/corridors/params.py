@@ -19,29 +19,34 @@ from tradewinds.core.inputs import parse_yaml, read_yaml, validation_error
 
 
 class CorridorParams(BaseModel):
-    """Every number of the cost and time model (units and sources in ``data/params.yaml``)."""
+    """Every number of the cost and time model (units and sources in ``data/params.yaml``).
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Each is bounded to a range wide enough for any real corridor (a cost per TEU-km up to
+    US$1,000, a ship of 1 to 60 knots, a dwell of up to a year …), so that an override such as
+    1e308 cannot make a cost infinite and the route comparison meaningless.
+    """
 
-    sea_usd_per_teu_km: float = Field(ge=0)
-    sea_speed_knots: float = Field(gt=0)
-    rail_usd_per_teu_km: float = Field(ge=0)
-    rail_speed_kmh: float = Field(gt=0)
-    rail_terminal_days: float = Field(ge=0)
-    truck_usd_per_teu_km: float = Field(ge=0)
-    truck_km_per_day: float = Field(gt=0)
-    port_handling_usd_per_teu: float = Field(ge=0)
-    port_dwell_days: float = Field(ge=0)
-    transshipment_usd_per_teu: float = Field(ge=0)
-    transshipment_dwell_days: float = Field(ge=0)
-    border_crossing_usd_per_teu: float = Field(ge=0)
-    border_crossing_hours: float = Field(ge=0)
-    circuity_rail: float = Field(ge=1)
-    circuity_road: float = Field(ge=1)
-    us_waters_km: float = Field(ge=0)
-    time_cost_pct_per_day: float = Field(ge=0)
-    time_cost_pct_per_day_high: float = Field(ge=0)
-    value_usd_per_teu: float = Field(gt=0)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    sea_usd_per_teu_km: float = Field(ge=0, le=1e3)
+    sea_speed_knots: float = Field(ge=1, le=60)
+    rail_usd_per_teu_km: float = Field(ge=0, le=1e3)
+    rail_speed_kmh: float = Field(ge=1, le=500)
+    rail_terminal_days: float = Field(ge=0, le=365)
+    truck_usd_per_teu_km: float = Field(ge=0, le=1e3)
+    truck_km_per_day: float = Field(ge=10, le=5000)
+    port_handling_usd_per_teu: float = Field(ge=0, le=1e6)
+    port_dwell_days: float = Field(ge=0, le=365)
+    transshipment_usd_per_teu: float = Field(ge=0, le=1e6)
+    transshipment_dwell_days: float = Field(ge=0, le=365)
+    border_crossing_usd_per_teu: float = Field(ge=0, le=1e6)
+    border_crossing_hours: float = Field(ge=0, le=8760)
+    circuity_rail: float = Field(ge=1, le=10)
+    circuity_road: float = Field(ge=1, le=10)
+    us_waters_km: float = Field(ge=0, le=1e4)
+    time_cost_pct_per_day: float = Field(ge=0, le=100)
+    time_cost_pct_per_day_high: float = Field(ge=0, le=100)
+    value_usd_per_teu: float = Field(gt=0, le=1e9)
 
     def override(self, values: dict[str, float]) -> CorridorParams:
         """A copy with ``values`` replaced, validated again."""

@@ -218,7 +218,10 @@
       if (!resp.ok) { err.textContent = await errorText(resp); return null; }
       const body = await resp.json();
       yamlBox.textContent = body.yaml;
-      document.getElementById("explorer-summary").textContent = "Will run: " + body.summary;
+      document.getElementById("explorer-summary").textContent =
+        "Will run: " + body.title + ". " + body.summary;
+      document.getElementById("explorer-warning").textContent =
+        (body.warnings || []).map(function (w) { return "Warning: " + w; }).join(" ");
       return body;
     }
     form.addEventListener("change", function (e) {
@@ -293,7 +296,29 @@
     }
   }
 
+  function filters() {
+    document.querySelectorAll("input[data-filter]").forEach(function (input) {
+      const table = document.getElementById(input.dataset.filter);
+      const count = document.getElementById(input.dataset.filter + "-count");
+      const rows = Array.from(table.tBodies[0].rows);
+      function apply() {
+        const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+        let shown = 0;
+        rows.forEach(function (row) {
+          const text = row.textContent.toLowerCase();
+          const keep = words.every(function (w) { return text.indexOf(w) >= 0; });
+          row.hidden = !keep;
+          if (keep) shown += 1;
+        });
+        if (count) count.textContent = words.length ? shown + " of " + rows.length + " events" : "";
+      }
+      input.addEventListener("input", apply);
+      apply();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    filters();
     draw(document);
     sortable(document);
     htsSearch();
