@@ -19,8 +19,11 @@ the single sector ``TOTAL``, so the result equals the overall effective rate.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Mapping, Sequence
+from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -89,6 +92,52 @@ def sector_tariffs(
         raise ScenarioError(f"Sector set {sectors!r} must be one of {list(SECTOR_SETS)}.")
     registry = registry or load_registry()
     registry.check_date(date)
+    if registry is not load_registry():
+        return _sector_tariffs(date, sectors, usmca_shares, exporters, registry, members)
+    # The packaged registry: every partner's table is seconds of work (one engine pass per
+    # partner), so it is kept in the user cache, keyed by the registry's and the weights' files,
+    # the engine's source and the arguments.
+    from tradewinds.core.cache import cached
+
+    groups = {e: list((members or {}).get(e, (e,))) for e in exporters}
+    extra = json.dumps(
+        {"date": date.isoformat(), "sectors": sectors, "shares": usmca_shares, "groups": groups},
+        sort_keys=True,
+    )
+    return cached(
+        "sector-tariffs",
+        packaged_sources(),
+        lambda: _sector_tariffs(date, sectors, usmca_shares, exporters, registry, members),
+        code=ENGINE_MODULES,
+        extra=f"{extra}|numpy {np.__version__}|xarray {xr.__version__}",
+    )
+
+
+#: Modules whose source decides a registry table (part of its cache key).
+ENGINE_MODULES = tuple(
+    f"tradewinds.measures.{name}"
+    for name in (
+        "shocks", "etr", "duty", "stacking", "lines", "compiled", "products", "registry",
+        "schema", "fields", "shipment",
+    )
+)  # fmt: skip
+
+
+def packaged_sources() -> list[Path]:
+    """The packaged measure files, precedence table and derived tables (sorted)."""
+    base = Path(str(resources.files("tradewinds.measures").joinpath("data")))
+    files = [*base.joinpath("registry").glob("*.yaml"), *base.joinpath("derived").iterdir()]
+    return sorted(p for p in [*files, base / "precedence.yaml"] if p.is_file())
+
+
+def _sector_tariffs(
+    date: dt.date,
+    sectors: str,
+    usmca_shares: str,
+    exporters: Sequence[str],
+    registry: Registry,
+    members: Mapping[str, Sequence[str]] | None,
+) -> xr.DataArray:
     known = set(partners())
     per_exporter: dict[str, dict[str, float]] = {}
     for exporter in exporters:
