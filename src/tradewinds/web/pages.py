@@ -64,21 +64,10 @@ def overview(request: Request, partner: str = "") -> HTMLResponse:
     )
     ranking = q.partner_ranking(day)
     us_wide = q.etr_point("ALL", day)
-    found = q.collected_if_ready()
-    estimates = (
-        {
-            c: q.collected_estimate(float(p["effective_rate"]))
-            for c, p in [*points.items(), ("ALL", us_wide)]
-        }
-        if found is not None and "error" not in found
-        else {}
-    )
-    if estimates:
-        for r in ranking:
-            r["collected"] = q.collected_estimate(float(r["effective_rate"]))
     return page(
         request,
         "overview.html",
+        collected=_collected_note(),
         title="Overview",
         day=day.isoformat(),
         coverage=coverage.isoformat(),
@@ -88,8 +77,6 @@ def overview(request: Request, partner: str = "") -> HTMLResponse:
         ranking=ranking,
         ranking_figure=charts.ranked_rates(ranking, q.PARTNERS),
         us_wide=us_wide,
-        collected=found,
-        estimates=estimates,
         partner=extra,
         partner_options=partner_options(),
         events=q.timeline(start, shown),
@@ -103,6 +90,22 @@ def partner_options() -> list[tuple[str, str]]:
     from tradewinds.measures.etr import partners
 
     return sorted(((c, q.country_name(c)) for c in partners()), key=lambda cn: cn[1])
+
+
+def _collected_note() -> dict[str, Any]:
+    """Treasury's latest collected rate and, if already computed, the estimate beside it."""
+    from tradewinds.measures import collected
+
+    observed = collected.treasury()
+    month = max(observed)
+    out: dict[str, Any] = {"month": month, "treasury": observed[month], "estimate": None}
+    bt = collected.backtest_if_cached()
+    if bt is None:
+        out["computing"] = q.fill_collected_cache()
+    if bt is not None and month in bt.months:
+        k = bt.months.index(month)
+        out.update(estimate=bt.estimate[k], statutory=bt.statutory[k], mae=bt.mae_out)
+    return out
 
 
 #: Yes/no options of the duty form (every flag of ``tradewinds duty``): name -> label.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,8 @@ from tradewinds.core.errors import ScenarioError
 
 if TYPE_CHECKING:
     from tradewinds.measures.shipment import Shipment
+
+logger = logging.getLogger(__name__)
 
 #: The two partners every page is about.
 PARTNERS = ("CAN", "MEX")
@@ -354,66 +357,30 @@ def _every_partner(date: dt.date, usmca_shares: str, key: str) -> dict[str, dict
 
 # -- statutory against collected --------------------------------------------------------------
 
-
-_COLLECTED: dict[str, Any] = {}
-_COLLECTED_LOCK = threading.Lock()
+_FILLING: list[threading.Thread] = []
 
 
-def collected_if_ready(usmca_shares: str = "2025h2") -> dict[str, Any] | None:
-    """:func:`collected`, or None while a background thread computes it (the page stays quick).
+def fill_collected_cache() -> bool:
+    """Start :func:`tradewinds.measures.collected.backtest` once, in a background thread.
 
-    The first request starts the thread; a failure is kept and shown as ``{"error": ...}``.
+    The overview shows the collected estimate only when the backtest's statutory rates are in the
+    user cache (:func:`~tradewinds.measures.collected.backtest_if_cached`); this fills it without
+    making the page wait (a minute or two the first time). True while the thread runs.
     """
-    with _COLLECTED_LOCK:
-        if usmca_shares in _COLLECTED:
-            return _COLLECTED[usmca_shares]  # type: ignore[no-any-return]
-        if f"running-{usmca_shares}" in _COLLECTED:
-            return None
-        _COLLECTED[f"running-{usmca_shares}"] = True
+    if not _FILLING:
 
-    def work() -> None:
-        try:
-            value = collected(usmca_shares)
-        except Exception as exc:  # shown on the page, never a failed page
-            value = {"error": str(exc)}
-        with _COLLECTED_LOCK:
-            _COLLECTED[usmca_shares] = value
+        def work() -> None:
+            import warnings
 
-    thread = threading.Thread(target=work, name=f"collected-{usmca_shares}", daemon=True)
-    thread.start()
-    thread.join(timeout=0.5)  # already in the user cache: answer at once
-    with _COLLECTED_LOCK:
-        return _COLLECTED.get(usmca_shares)
+            from tradewinds.measures.collected import backtest
 
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    backtest()
+            except Exception:  # the page keeps saying "Treasury only"; never a failed page
+                logger.exception("The collected-rate backtest failed in the background.")
 
-@functools.cache
-def collected(usmca_shares: str = "2025h2") -> dict[str, Any]:
-    """The collected-rate backtest (:func:`tradewinds.measures.collected.backtest`) in brief.
-
-    ``k`` and ``lag_share`` are the fitted factors, ``mae_out`` the out-of-sample error, and
-    ``month``, ``statutory``, ``estimate``, ``treasury`` the latest month with Treasury data.
-    The first call computes about 36 US-wide points unless the user cache has them.
-    """
-    from tradewinds.measures.collected import FIT, TEST, backtest
-
-    bt = backtest(usmca_shares)
-    return {
-        "k": bt.k,
-        "lag_share": bt.lag_share,
-        "mae_out": bt.mae_out,
-        "fit": FIT,
-        "test": TEST,
-        "month": bt.months[-1],
-        "statutory": bt.statutory[-1],
-        "estimate": bt.estimate[-1],
-        "treasury": bt.treasury[-1],
-    }
-
-
-def collected_estimate(statutory: float, usmca_shares: str = "2025h2") -> float:
-    """The collected estimate of a statutory rate that held a whole month and the one before.
-
-    With ``S(m) = S(m-1)`` the backtest's ``k·[(1-λ)S(m) + λS(m-1)]`` is ``k·S``; for a single
-    partner it applies the US-wide factor ``k`` (not fitted partner by partner).
-    """
-    return float(collected(usmca_shares)["k"]) * statutory
+        _FILLING.append(threading.Thread(target=work, name="collected-backtest", daemon=True))
+        _FILLING[0].start()
+    return _FILLING[0].is_alive()
