@@ -307,6 +307,7 @@ def united_front_cmd(
 
     from tradewinds.cli._common import console, progress_bar, solving, write_records
     from tradewinds.cli._display import print_table
+    from tradewinds.core.limits import MAX_DRAWS, check_count
     from tradewinds.policy.options import UnitedFrontOptions
     from tradewinds.policy.united_front import draw_elasticities, united_front
     from tradewinds.reporting.strategy import united_front_html, united_front_tables
@@ -331,6 +332,8 @@ def united_front_cmd(
         },
         _flag,
     )
+    if opts.draws > 0:  # 0 = no sensitivity; the API's own, tighter bound is checked there
+        check_count(opts.draws, "--draws", name="MAX_DRAWS", default=MAX_DRAWS, what="draw")
     options = opts.game()
     spec = load_scenario(scenario)
     problem, threat = tariff_problem(spec, baseline, status_quo="baseline")
