@@ -30,7 +30,7 @@ def test_tariffs_as_of_equals_etr_cli(
         encoding="utf-8",
     )
     tariff, _ = build_shocks(load_scenario(path), load_baseline("default"))
-    for country in ("CAN", "MEX"):
+    for country in ("CAN", "MEX", "CHN", "JPN"):  # every exporter is taxed, its own rate
         args = ["etr", "--country", country, "--date", "2025-09-01", "--usmca-shares", mode]
         assert main([*args, "--format", "json"]) == 0
         reported = json.loads(capsys.readouterr().out)["effective_rate"]

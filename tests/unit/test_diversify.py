@@ -111,10 +111,18 @@ def test_destinations_from_bilateral_records():
 def test_measures_divert_canadian_exports_away_from_the_us():
     from tradewinds.scenarios import load_scenario, run_scenario
 
-    eq = run_scenario(load_scenario(ROOT / "scenarios" / "measures-2025-09-01.yaml"))
+    # US tariffs on Canada and Mexico only (tariffs_only): Canadian exports go elsewhere. With
+    # every partner taxed (the file's default since issue 20) Canada is the low-tariff supplier
+    # of the US and its exports to third countries fall instead.
+    scenario = load_scenario(ROOT / "scenarios" / "measures-2025-09-01.yaml")
+    only = scenario.shocks.model_copy(update={"tariffs_only": ["CAN", "MEX"]})
+    eq = run_scenario(scenario.model_copy(update={"shocks": only}))
     table = destinations(eq.to_records(bilateral=True), "CAN").set_index("destination")
     assert table.loc["USA", "change_pct"] < 0
     assert (table.drop(index=["USA", "MEX"])["change_pct"] > 0).all()
+    everyone = run_scenario(scenario)
+    taxed = destinations(everyone.to_records(bilateral=True), "CAN").set_index("destination")
+    assert taxed.loc["USA", "change_pct"] > table.loc["USA", "change_pct"]
 
 
 # --- the cut with non-US partners that offsets the loss -------------------------------------

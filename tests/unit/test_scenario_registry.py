@@ -113,11 +113,22 @@ def test_one_sector_shock_is_the_overall_effective_rate(baseline: xr.Dataset) ->
 
 
 def test_only_can_mex_into_usa_change(baseline: xr.Dataset) -> None:
-    spec = parse_scenario({"title": "t", "shocks": {"tariffs_as_of": SEP1}})
+    spec = parse_scenario(
+        {"title": "t", "shocks": {"tariffs_as_of": SEP1, "tariffs_only": ["CAN", "MEX"]}}
+    )
     tariff, _ = build_shocks(spec, baseline)
     changed = (tariff != baseline[dims.TARIFF]).any(dims.SECTOR).to_series()
     pairs = {(str(e), str(i)) for (e, i), flag in changed.items() if flag}
     assert pairs == {("CAN", "USA"), ("MEX", "USA")}
+
+
+def test_every_exporter_into_usa_changes(baseline: xr.Dataset) -> None:
+    spec = parse_scenario({"title": "t", "shocks": {"tariffs_as_of": SEP1}})
+    tariff, _ = build_shocks(spec, baseline)
+    changed = (tariff != baseline[dims.TARIFF]).any(dims.SECTOR).to_series()
+    pairs = {(str(e), str(i)) for (e, i), flag in changed.items() if flag}
+    exporters = {str(c) for c in baseline[dims.EXPORTER].values} - {"USA"}
+    assert pairs == {(e, "USA") for e in exporters}
 
 
 def test_explicit_tariffs_apply_on_top(baseline: xr.Dataset) -> None:

@@ -39,7 +39,9 @@ def etr(
     plot: Path | None = typer.Option(None, "--plot", help="Plot to FILE.html or FILE.png."),
     wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
     collected: bool = typer.Option(
-        False, "--collected", help="With --country ALL: statutory, estimated and Treasury by month."
+        False,
+        "--collected",
+        help="With --country ALL: statutory, collected estimate and Treasury's rate by month.",
     ),
 ) -> None:
     """Import-weighted effective US tariff rate on any partner, by authority and sector."""
@@ -58,7 +60,12 @@ def etr(
     if collected:
         if country.upper() != "ALL" or top is not None or date is not None or by:
             raise ScenarioError("--collected goes with --country ALL alone (a monthly backtest).")
-        _collected(usmca_shares, fmt)
+        if usmca_shares != "2025h2":
+            raise ScenarioError(
+                "--collected uses USMCA claim shares by month (2024 to July-December 2025): "
+                "leave out --usmca-shares."
+            )
+        _collected(fmt)
         return
     if top is not None:
         if country or by:
@@ -112,6 +119,7 @@ def etr(
                         for e in sectors
                     ]
                     _sectors(rows, f"by {by} sector on {result['date']}", wide)
+                _collected_line()
             return
         from tradewinds.measures.registry import load_registry
 
@@ -137,6 +145,7 @@ def etr(
             typer.echo(named.to_json(orient="records"))
             return
         _summary(frame, output, plot)
+        _collected_line()
         if by is not None:
             last_day = frame["date"].max()
             rows = []
@@ -150,7 +159,30 @@ def etr(
             _sectors(rows, f"by {by} sector on {last_day}", wide)
 
 
-def _collected(usmca_shares: str, fmt: str) -> None:
+def _collected_line() -> None:
+    """One line under a statutory headline: what was collected, and the estimate if computed."""
+    from tradewinds.cli._common import console
+    from tradewinds.measures.collected import backtest_if_cached, treasury
+
+    observed = treasury()
+    month = max(observed)
+    text = (
+        f"Statutory rates on 2024 import weights, not duties collected: US-wide, customs "
+        f"collected {observed[month]:.2%} of imports in {month} (Treasury)"
+    )
+    bt = backtest_if_cached()
+    if bt is not None and month in bt.months:
+        k = bt.months.index(month)
+        text += (
+            f"; collected estimate {bt.estimate[k]:.2%} against statutory "
+            f"{bt.statutory[k]:.2%} (etr --country ALL --collected)."
+        )
+    else:
+        text += "; the collected estimate beside the statutory rate: etr --country ALL --collected."
+    console().print(text)
+
+
+def _collected(fmt: str) -> None:
     """Monthly statutory rate, the collected estimate and Treasury's rate, with the errors."""
     import json
 
@@ -160,13 +192,16 @@ def _collected(usmca_shares: str, fmt: str) -> None:
     from tradewinds.cli._display import print_table
     from tradewinds.measures.collected import FIT, TEST, backtest
 
-    bt = backtest(usmca_shares)
+    bt = backtest()
     if fmt == "json":
         typer.echo(
             json.dumps(
                 {
                     "k": bt.k,
-                    "lag_share": bt.lag_share,
+                    "lag_months": bt.lag,
+                    "elasticity": bt.eps,
+                    "fit_months": list(FIT),
+                    "test_months": list(TEST),
                     "mae_in_sample": bt.mae_in,
                     "mae_out_of_sample": bt.mae_out,
                     "months": [
@@ -181,10 +216,13 @@ def _collected(usmca_shares: str, fmt: str) -> None:
         )
         return
     table = Table(
-        title="US-wide tariff rate by month: statutory, collected estimate, Treasury",
+        title="US-wide tariff rate by month: statutory (2024 import weights), "
+        "collected estimate, Treasury",
         caption=(
-            f"estimate = {bt.k:.3f} x [(1 - {bt.lag_share:.2f}) S(m) + {bt.lag_share:.2f} S(m-1)], "
-            f"fitted {FIT[0]} to {FIT[1]}; test {TEST[0]} to {TEST[1]}"
+            f"estimate = {bt.k:.3f} x S(m) received with a mean lag of {bt.lag:.2f} months; "
+            f"S on imports scaled by (1 + t)^-{bt.eps:.2f} with monthly USMCA claim shares; "
+            f"k and lag fitted {FIT[0]} to {FIT[1]}, tested {TEST[0]} to {TEST[1]} "
+            "(docs/etr-methods.md)"
         ),
     )
     for col in ("month", "statutory", "estimate", "Treasury", "error", "sample"):
@@ -202,8 +240,8 @@ def _collected(usmca_shares: str, fmt: str) -> None:
     out = console()
     print_table(out, table)
     out.print(
-        f"mean absolute error: {100 * bt.mae_in:.2f} points in sample, "
-        f"{100 * bt.mae_out:.2f} out of sample (target 1.0)"
+        f"mean absolute error: {100 * bt.mae_in:.2f} points in sample ({FIT[0]} to {FIT[1]}), "
+        f"{100 * bt.mae_out:.2f} out of sample ({TEST[0]} to {TEST[1]}; target 1.0)"
     )
 
 

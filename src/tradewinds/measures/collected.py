@@ -1,33 +1,81 @@
 """A collected-rate estimate beside the statutory US-wide rate, tested against Treasury's.
 
 The statutory rate (:func:`tradewinds.measures.etr.point` for ``ALL``) is what the schedule
-charges on the 2024 basket. Customs collects less, and later. The estimate for month ``m`` is
+charges on the 2024 basket. Customs collects less, and later. Four things move the two apart,
+and the estimate for month ``m`` models each:
 
-    C(m) = k · [(1 − λ) · S(m) + λ · S(m − 1)]
+* **USMCA claims by month.** Claim shares rose from their 2024 level (Canada about 38%, Mexico
+  about 50%) to the July–December 2025 level (about 89% and 83%) over spring 2025. The month's
+  statutory rate blends the duties at the two sets of shares with a documented weight
+  ``a(m)`` (:data:`CLAIM_PATH`, from the fact sheet's monthly compliance figures; not fitted).
+* **Substitution away from taxed goods.** Imports of a line fall with its tariff: its 2024 value
+  is scaled by ``((1 + τ_i(t)) / (1 + τ_i(0)))^(−ε)``, ``τ_i(0)`` its rate on 2025-01-01, so the
+  rate is ``S_ε(t) = Σ d_i w_i / Σ m_i w_i``. ``ε`` is the import-demand elasticity of
+  Fajgelbaum, Goldberg, Kennedy and Khandelwal (2020), 2.53, estimated on the 2018–2019 US
+  tariffs (:data:`ELASTICITY`; not fitted; other values are a sensitivity, ``fit(eps=None)``).
+* **The deposit lag.** Duties are paid with the entry summary, ten working days after entry,
+  or, for importers on the periodic monthly statement, by the 15th working day of the month
+  after release, and Treasury records receipts. ``L`` is the mean lag in months between entry
+  and receipt, from 0 to 2: month ``m`` receives ``S(m − ⌊L⌋)`` and ``S(m − ⌊L⌋ − 1)`` in the
+  proportions ``1 − (L − ⌊L⌋)`` and ``L − ⌊L⌋``.
+* **Compliance.** ``k`` is what the entered and declared basket pays relative to the statutory
+  rate on it (exclusions, drawback, undervaluation, the de minimis channel before its end,
+  product scope the registry marks approximate).
 
-where ``S`` is the day-weighted monthly mean of the statutory rate (MFN included, July–December
-2025 USMCA claim shares), ``λ`` the share of a month's deposits that pay for entries of the month
-before (entry summaries and deposits follow entry by up to ten working days, and the Treasury
-series records receipts) and ``k`` a compliance and composition factor: what the basket actually
-entered and declared pays relative to the 2024 basket (substitution away from taxed goods,
-claims, exclusions and drawback the registry does not see). Both are fitted by least squares on
-April–September 2025 only; October 2025 to March 2026 is out of sample.
+    C(m) = k · Σ_j w_j(L) · S_ε(m − j)
 
-Treasury's series (``customs_duties / imports_value``, monthly) comes from the Budget Lab's
-calibration file, reduced to 2024-2026 by ``scripts/build_defaults.py`` with provenance. See
-``docs/etr-methods.md`` for the backtest and what the two factors leave out.
+``S_ε(m)`` is the day-weighted monthly mean. ``k`` and ``L`` are fitted by least squares on
+April–September 2025 only; October 2025 to March 2026 is out of sample. Treasury's series
+(``customs_duties / imports_value``, monthly) comes from the Budget Lab's calibration file,
+reduced to 2024-2026 by ``scripts/build_defaults.py`` with provenance. See
+``docs/etr-methods.md`` (section "Statutory against collected").
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-#: Months used to fit ``k`` and ``λ`` (inclusive), and the out-of-sample months.
+import numpy as np
+
+#: Months used to fit ``k`` and ``L`` (inclusive), and the out-of-sample months.
 FIT = ("2025-04", "2025-09")
 TEST = ("2025-10", "2026-03")
+#: First and last day of the statutory series; the substitution base is the first day.
+FIRST, LAST = dt.date(2025, 1, 1), dt.date(2026, 3, 31)
+#: Elasticity grid (import value of a line against one plus its tariff).
+EPS_STEP, EPS_MAX = 0.05, 3.0
+#: The import-demand elasticity used: Fajgelbaum, Goldberg, Kennedy and Khandelwal (2020, "The
+#: Return to Protectionism", QJE 135(1)), elasticity of substitution across imported varieties,
+#: 2.53, estimated on the 2018–2019 US tariffs. A lower, short-run value for comparison: Boehm,
+#: Levchenko and Pandalai-Nayar (2023, AER 113(4)), about 0.76 within the year.
+ELASTICITY = 2.53
+SHORT_RUN = 0.76
+#: Grid of the mean deposit lag ``L`` (months).
+LAG_STEP, LAG_MAX = 0.02, 2.0
+#: Weight of the July–December 2025 USMCA claim shares (against the 2024 shares) by month.
+#: Before March 2025 nothing rewarded a claim (2024 shares). Fact sheet
+#: ``tariff_measures_2025.md`` E1: Canada's compliance 56% in May and 81% in June 2025 (Fitch),
+#: from about 38% in 2024 towards about 89% (peak, autumn 2025); (56−38)/(89−38) = 0.35 and
+#: (81−38)/(89−38) = 0.84. March and April are interpolated from 0 to May's 0.35 (the April
+#: 89% of one source conflicts with Fitch's May figure and is not used). From July: 1.
+CLAIM_PATH = {"2025-03": 0.12, "2025-04": 0.24, "2025-05": 0.35, "2025-06": 0.84}
+
+
+def claim_weight(month: str) -> float:
+    """``a(m)``: weight of the July–December 2025 claim shares in ``month`` (``YYYY-MM``)."""
+    if month < "2025-03":
+        return 0.0
+    return CLAIM_PATH.get(month, 1.0)
+
+
+def eps_grid() -> np.ndarray:
+    """The elasticities the fit searches: 0 to :data:`EPS_MAX` and the published values."""
+    steps = np.round(np.arange(0.0, EPS_MAX + EPS_STEP / 2, EPS_STEP), 10)
+    return np.unique(np.concatenate([steps, [ELASTICITY, SHORT_RUN]]))
 
 
 @dataclass(frozen=True)
@@ -39,7 +87,8 @@ class Backtest:
     estimate: tuple[float, ...]
     treasury: tuple[float, ...]
     k: float
-    lag_share: float
+    lag: float
+    eps: float
     mae_in: float
     mae_out: float
 
@@ -56,80 +105,180 @@ def treasury() -> dict[str, float]:
         }
 
 
-def monthly_statutory(
-    first: dt.date, last: dt.date, usmca_shares: str = "2025h2"
-) -> dict[str, float]:
-    """Day-weighted monthly means of the US-wide statutory rate from ``first`` to ``last``."""
+#: Rates at each registry change: ``{cut: {shares: rate by elasticity}}`` (``2024``, ``2025h2``).
+CutRates = dict[dt.date, dict[str, np.ndarray]]
+
+
+def cut_rates(first: dt.date, last: dt.date) -> CutRates:
+    """US-wide rate at every registry change in ``[first, last]``, per claim shares and ``ε``.
+
+    Lines of every partner from the 2024 weights, duties from the packaged registry
+    (:func:`tradewinds.measures.etr._blended_duty`); each line's value scaled by
+    ``((1 + τ_i(t)) / (1 + τ_i(first)))^(−ε)``. Element 0 (``ε = 0``) is the statutory rate.
+    """
     from tradewinds.measures import etr
     from tradewinds.measures.registry import load_registry
 
     registry = load_registry()
     cuts = sorted({first} | {d for d in registry.boundaries() if first < d <= last})
-    rates = {c: float(str(etr.point("ALL", c, usmca_shares)["effective_rate"])) for c in cuts}
-    sums: dict[str, float] = {}
-    days: dict[str, int] = {}
-    day, k = first, 0
-    while day <= last:
-        while k + 1 < len(cuts) and cuts[k + 1] <= day:
-            k += 1
-        key = day.isoformat()[:7]
-        sums[key] = sums.get(key, 0.0) + rates[cuts[k]]
-        days[key] = days.get(key, 0) + 1
-        day += dt.timedelta(days=1)
-    return {m: sums[m] / days[m] for m in sums}
-
-
-def _blend(statutory: dict[str, float], months: list[str], lag: float) -> list[float]:
-    out = []
-    for m in months:
-        year, month = int(m[:4]), int(m[5:])
-        prev = f"{year - (month == 1)}-{12 if month == 1 else month - 1:02d}"
-        out.append((1 - lag) * statutory[m] + lag * statutory.get(prev, statutory[m]))
+    grid = eps_grid()
+    base: dict[str, np.ndarray] = {}
+    out: CutRates = {}
+    for cut in cuts:
+        out[cut] = {}
+        for shares in ("2024", "2025h2"):
+            rows, duty = etr._blended_duty("ALL", cut, shares, None)
+            imports = rows["imports"].astype(float)
+            total = np.sum(list(duty.values()), axis=0) if duty else np.zeros(len(imports))
+            keep = imports > 0
+            tau = np.where(keep, total / np.where(keep, imports, 1.0), 0.0)
+            base.setdefault(shares, tau)
+            rel = np.log1p(tau) - np.log1p(base[shares])
+            values = []
+            for eps in grid:
+                w = np.exp(-eps * rel)
+                values.append(float(np.sum(total * w) / np.sum(imports * w)))
+            out[cut][shares] = np.array(values)
     return out
 
 
-def fit(statutory: dict[str, float], observed: dict[str, float]) -> tuple[float, float]:
-    """``(k, λ)`` minimising squared errors over the fit months (λ on a 0.01 grid, k exact)."""
-    months = [m for m in sorted(statutory) if FIT[0] <= m <= FIT[1]]
-    best: tuple[float, float, float] | None = None
-    for step in range(101):
-        lag = step / 100
-        x = _blend(statutory, months, lag)
-        y = [observed[m] for m in months]
-        k = sum(a * b for a, b in zip(x, y, strict=True)) / sum(a * a for a in x)
-        err = sum((k * a - b) ** 2 for a, b in zip(x, y, strict=True))
-        if best is None or err < best[0]:
-            best = (err, k, lag)
-    assert best is not None
-    return best[1], best[2]
+def monthly_rates(cuts: CutRates, last: dt.date) -> dict[str, np.ndarray]:
+    """Day-weighted monthly means (by elasticity) with the month's claim-share weight ``a(m)``."""
+    days = sorted(cuts)
+    sums: dict[str, np.ndarray] = {}
+    count: dict[str, int] = {}
+    day, k = days[0], 0
+    while day <= last:
+        while k + 1 < len(days) and days[k + 1] <= day:
+            k += 1
+        key = day.isoformat()[:7]
+        a = claim_weight(key)
+        rate = (1 - a) * cuts[days[k]]["2024"] + a * cuts[days[k]]["2025h2"]
+        sums[key] = sums.get(key, 0.0) + rate
+        count[key] = count.get(key, 0) + 1
+        day += dt.timedelta(days=1)
+    return {m: sums[m] / count[m] for m in sums}
 
 
-def _statutory_cached(usmca_shares: str) -> dict[str, float]:
-    """:func:`monthly_statutory` for January 2025 – March 2026, kept in the user cache.
+def previous(month: str) -> str:
+    """The month before ``month`` (``YYYY-MM``)."""
+    year, mon = int(month[:4]), int(month[5:])
+    return f"{year - (mon == 1)}-{12 if mon == 1 else mon - 1:02d}"
 
-    Keyed by the packaged registry, the weights and this module's code (about 36 US-wide points,
-    a few seconds each, on the first call).
+
+def lag_weights(lag: float) -> dict[int, float]:
+    """Weights of months ``m − j`` in the receipts of month ``m`` for a mean lag ``L`` (months)."""
+    whole = min(int(lag), int(LAG_MAX) - 1)
+    part = lag - whole
+    return {whole: 1.0 - part, whole + 1: part}
+
+
+def _blend(statutory: Mapping[str, float], months: list[str], lag: float) -> list[float]:
+    """``Σ_j w_j(L) S(m − j)``; a month before the series takes the series' first value."""
+    first = min(statutory)
+    out = []
+    for m in months:
+        total = 0.0
+        for back, weight in lag_weights(lag).items():
+            month = m
+            for _ in range(back):
+                month = previous(month)
+            total += weight * statutory[max(month, first)]
+        out.append(total)
+    return out
+
+
+def fit(
+    rates: Mapping[str, np.ndarray],
+    observed: Mapping[str, float],
+    eps: float | None = ELASTICITY,
+) -> tuple[float, float, float]:
+    """``(k, L, ε)`` minimising squared errors over the fit months only.
+
+    ``rates`` maps months to rates by elasticity (:func:`eps_grid`); ``L`` is searched on a
+    :data:`LAG_STEP` grid from 0 to :data:`LAG_MAX`, ``k`` solved exactly; ``ε`` is the grid
+    value nearest ``eps``, or searched on the grid too when ``eps`` is ``None``. Months outside
+    :data:`FIT` are not read from ``observed``.
     """
-    from tradewinds.core.cache import cached
+    grid = eps_grid()
+    nearest = [] if eps is None else [int(np.argmin(np.abs(grid - eps)))]
+    candidates = nearest or list(range(len(grid)))
+    months = [m for m in sorted(rates) if FIT[0] <= m <= FIT[1]]
+    y = np.array([observed[m] for m in months])
+    best: tuple[float, float, float, float] | None = None
+    for j in candidates:
+        series = {m: float(v[j]) for m, v in rates.items()}
+        for step in range(round(LAG_MAX / LAG_STEP) + 1):
+            lag = round(step * LAG_STEP, 10)
+            x = np.array(_blend(series, months, lag))
+            k = float(x @ y / (x @ x))
+            err = float(np.sum((k * x - y) ** 2))
+            if best is None or err < best[0] - 1e-15:
+                best = (err, k, lag, float(grid[j]))
+    assert best is not None
+    return best[1], best[2], best[3]
+
+
+def _cache_args() -> tuple[list[Path], list[str], str]:
+    """The inputs that key the cached cut rates (registry, precedence, weights; this code)."""
     from tradewinds.measures.registry import _packaged_files, _precedence_path
 
     base = Path(str(resources.files("tradewinds.measures").joinpath("data/derived")))
     files = [*_packaged_files(), _precedence_path(), base / "weights_2024.csv.gz"]
-    return cached(
-        f"collected-statutory-{usmca_shares}",
-        files,
-        lambda: monthly_statutory(dt.date(2025, 1, 1), dt.date(2026, 3, 31), usmca_shares),
-        code=[__name__, "tradewinds.measures.etr", "tradewinds.measures.stacking"],
-    )
+    code = [__name__, "tradewinds.measures.etr", "tradewinds.measures.stacking"]
+    return files, code, f"eps {eps_grid().tolist()}"
 
 
-def backtest(usmca_shares: str = "2025h2") -> Backtest:
-    """Fit on April–September 2025, test on October 2025 – March 2026, month by month."""
-    observed = treasury()
-    statutory = _statutory_cached(usmca_shares)
-    k, lag = fit(statutory, observed)
-    months = [m for m in sorted(statutory) if m in observed]
-    estimate = [k * v for v in _blend(statutory, months, lag)]
+CACHE_NAME = "collected-cut-rates"
+
+
+def _rates_cached() -> dict[str, np.ndarray]:
+    """:func:`monthly_rates` for January 2025 – March 2026, kept in the user cache.
+
+    Keyed by the packaged registry, the weights and this module's code (about 36 US-wide points
+    at two sets of claim shares, a few seconds each, on the first call).
+    """
+    from tradewinds.core.cache import cached
+
+    files, code, extra = _cache_args()
+    cuts = cached(CACHE_NAME, files, lambda: cut_rates(FIRST, LAST), code=code, extra=extra)
+    return monthly_rates(cuts, LAST)
+
+
+def backtest_if_cached() -> Backtest | None:
+    """:func:`backtest` if its statutory rates are already in the user cache, else ``None``.
+
+    For pages that must answer at once (the dashboard overview); ``etr --country ALL
+    --collected`` fills the cache.
+    """
+    from tradewinds.core.cache import cache_dir, content_key
+
+    directory = cache_dir()
+    if directory is None:
+        return None
+    files, code, extra = _cache_args()
+    if not (directory / f"{CACHE_NAME}-{content_key(files, code, extra)}.pickle").is_file():
+        return None
+    return backtest()
+
+
+def evaluate(
+    rates: Mapping[str, np.ndarray],
+    observed: Mapping[str, float],
+    eps: float | None = ELASTICITY,
+) -> Backtest:
+    """Fit on :data:`FIT`, then the estimate and its errors for every month with an observation.
+
+    ``statutory`` is the column at ``ε = 0`` (the schedule on 2024 weights), with the month's
+    claim shares; ``eps`` as in :func:`fit`.
+    """
+    k, lag, eps = fit(rates, observed, eps)
+    grid = eps_grid()
+    j = int(np.argmin(np.abs(grid - eps)))
+    s0 = 0
+    months = [m for m in sorted(rates) if m in observed]
+    series = {m: float(v[j]) for m, v in rates.items()}
+    estimate = [k * v for v in _blend(series, months, lag)]
 
     def mae(lo: str, hi: str) -> float:
         errs = [
@@ -139,11 +288,17 @@ def backtest(usmca_shares: str = "2025h2") -> Backtest:
 
     return Backtest(
         months=tuple(months),
-        statutory=tuple(statutory[m] for m in months),
+        statutory=tuple(float(rates[m][s0]) for m in months),
         estimate=tuple(estimate),
         treasury=tuple(observed[m] for m in months),
         k=k,
-        lag_share=lag,
+        lag=lag,
+        eps=eps,
         mae_in=mae(*FIT),
         mae_out=mae(*TEST),
     )
+
+
+def backtest(eps: float | None = ELASTICITY) -> Backtest:
+    """Fit on April–September 2025, test on October 2025 – March 2026, month by month."""
+    return evaluate(_rates_cached(), treasury(), eps)

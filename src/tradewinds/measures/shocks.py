@@ -1,12 +1,15 @@
 """From measures to model shocks: the applied US tariff per model sector, exporter and importer.
 
-For a date and a USMCA-share mode, the tariff of sector ``s`` on exporter ``e`` (CAN, MEX) into
-the US is the import-weighted mean over the HTS10 lines mapped to ``s``:
+For a date and a USMCA-share mode, the tariff of sector ``s`` on exporter ``e`` (any partner of
+the 2024 weights, or a region of several) into the US is the import-weighted mean over the HTS10
+lines mapped to ``s`` from every member ``c`` of ``e``:
 
-    t[e, USA, s] = Σ_{i∈s} d_i / Σ_{i∈s} m_i
+    t[e, USA, s] = Σ_{c∈e} Σ_{i∈s} d_ci / Σ_{c∈e} Σ_{i∈s} m_ci
 
-with ``d_i`` the USMCA-blended stacked duty of :mod:`tradewinds.measures.etr` (MFN included) and
-``m_i`` 2024 US imports. Concordances (packaged by ``scripts/build_defaults.py``): HTS10 → GTAP
+with ``d_ci`` the USMCA-blended stacked duty of :mod:`tradewinds.measures.etr` (MFN included) on
+the goods of ``c`` and ``m_ci`` 2024 US imports from ``c``; a region's rate is thus weighted by its
+members' 2024 US imports, line by line. Concordances (packaged by
+``scripts/build_defaults.py``): HTS10 → GTAP
 (Budget Lab crosswalk), HTS10 → HS6 → ISIC Rev.3 → WIOD 35 industries (Kim's concordance), and
 ISIC Rev.3 divisions → the 20 tradable CP2015 sectors (Caliendo and Parro 2015). Lines a set does
 not map are left out and their import share is logged. With ``sectors="one"`` every line is in
@@ -16,8 +19,11 @@ the single sector ``TOTAL``, so the result equals the overall effective rate.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -26,7 +32,7 @@ import xarray as xr
 
 from tradewinds.core import dims
 from tradewinds.core.errors import ScenarioError
-from tradewinds.measures.etr import COUNTRIES, snapshot
+from tradewinds.measures.etr import COUNTRIES, partners, snapshot
 from tradewinds.measures.registry import Registry, load_registry
 
 logger = logging.getLogger(__name__)
@@ -74,32 +80,93 @@ def sector_tariffs(
     usmca_shares: str = "2025h2",
     exporters: Sequence[str] = COUNTRIES,
     registry: Registry | None = None,
+    members: Mapping[str, Sequence[str]] | None = None,
 ) -> xr.DataArray:
-    """Applied US tariff rates as a DataArray on (exporter, importer, sector)."""
+    """Applied US tariff rates as a DataArray on (exporter, importer, sector).
+
+    ``members`` maps an exporter label to the partners (ISO3) it stands for (a region); a label
+    it does not name stands for itself. Members without 2024 US imports are skipped; an exporter
+    none of whose members has any gets NaN in every sector.
+    """
     if sectors not in SECTOR_SETS:
         raise ScenarioError(f"Sector set {sectors!r} must be one of {list(SECTOR_SETS)}.")
     registry = registry or load_registry()
     registry.check_date(date)
-    per_exporter = {}
+    if registry is not load_registry():
+        return _sector_tariffs(date, sectors, usmca_shares, exporters, registry, members)
+    # The packaged registry: every partner's table is seconds of work (one engine pass per
+    # partner), so it is kept in the user cache, keyed by the registry's and the weights' files,
+    # the engine's source and the arguments.
+    from tradewinds.core.cache import cached
+
+    groups = {e: list((members or {}).get(e, (e,))) for e in exporters}
+    extra = json.dumps(
+        {"date": date.isoformat(), "sectors": sectors, "shares": usmca_shares, "groups": groups},
+        sort_keys=True,
+    )
+    return cached(
+        "sector-tariffs",
+        packaged_sources(),
+        lambda: _sector_tariffs(date, sectors, usmca_shares, exporters, registry, members),
+        code=ENGINE_MODULES,
+        extra=f"{extra}|numpy {np.__version__}|xarray {xr.__version__}",
+    )
+
+
+#: Modules whose source decides a registry table (part of its cache key).
+ENGINE_MODULES = tuple(
+    f"tradewinds.measures.{name}"
+    for name in (
+        "shocks", "etr", "duty", "stacking", "lines", "compiled", "products", "registry",
+        "schema", "fields", "shipment",
+    )
+)  # fmt: skip
+
+
+def packaged_sources() -> list[Path]:
+    """The packaged measure files, precedence table and derived tables (sorted)."""
+    base = Path(str(resources.files("tradewinds.measures").joinpath("data")))
+    files = [*base.joinpath("registry").glob("*.yaml"), *base.joinpath("derived").iterdir()]
+    return sorted(p for p in [*files, base / "precedence.yaml"] if p.is_file())
+
+
+def _sector_tariffs(
+    date: dt.date,
+    sectors: str,
+    usmca_shares: str,
+    exporters: Sequence[str],
+    registry: Registry,
+    members: Mapping[str, Sequence[str]] | None,
+) -> xr.DataArray:
+    known = set(partners())
+    per_exporter: dict[str, dict[str, float]] = {}
     for exporter in exporters:
-        snap = snapshot(exporter, date, usmca_shares, registry)
-        labels = _labels(snap.lines.reset_index(drop=True), sectors)
-        mapped = np.array([v is not None for v in labels])
-        if not mapped.all():
-            share = snap.imports[~mapped].sum() / snap.imports.sum()
-            logger.info(
-                "%s: %.2f%% of imports not mapped to %s sectors", exporter, 100 * share, sectors
+        group = [c for c in (members or {}).get(exporter, (exporter,)) if c in known]
+        keys_parts: list[np.ndarray] = []
+        duty_parts: list[np.ndarray] = []
+        import_parts: list[np.ndarray] = []
+        for country in group:
+            snap = snapshot(country, date, usmca_shares, registry)
+            labels = _labels(snap.lines.reset_index(drop=True), sectors)
+            mapped = np.array([v is not None for v in labels], dtype=bool)
+            if not mapped.all() and snap.imports.sum() > 0:
+                share = snap.imports[~mapped].sum() / snap.imports.sum()
+                logger.info(
+                    "%s: %.2f%% of imports not mapped to %s sectors", country, 100 * share, sectors
+                )
+            keys_parts.append(labels[mapped].astype(str))
+            duty_parts.append(snap.duty.sum(axis=1).to_numpy()[mapped])
+            import_parts.append(snap.imports[mapped])
+        if not keys_parts:
+            per_exporter[exporter] = {}
+            continue
+        uniq, inv = np.unique(np.concatenate(keys_parts), return_inverse=True)
+        duty = np.bincount(inv, weights=np.concatenate(duty_parts))
+        value = np.bincount(inv, weights=np.concatenate(import_parts))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            per_exporter[exporter] = dict(
+                zip(uniq, np.where(value > 0, duty / value, np.nan), strict=True)
             )
-        duty = snap.duty.sum(axis=1).to_numpy()[mapped]
-        keys = labels[mapped].astype(str)
-        uniq, inv = np.unique(keys, return_inverse=True)
-        per_exporter[exporter] = dict(
-            zip(
-                uniq,
-                np.bincount(inv, weights=duty) / np.bincount(inv, weights=snap.imports[mapped]),
-                strict=True,
-            )
-        )
     labels_all = sorted(set().union(*[set(v) for v in per_exporter.values()]), key=_order(sectors))
     data = np.array([[[per_exporter[e].get(s, np.nan) for s in labels_all]] for e in exporters])
     return xr.DataArray(

@@ -12,15 +12,20 @@ overrides (copies of :class:`~tradewinds.measures.schema.Measure` records with u
   so precedence rules no longer give way to the programme.
 
 The applied US tariffs per model sector come from :func:`tradewinds.measures.shocks.sector_tariffs`
-(MFN included) for the sector set the baseline uses, and set the (CAN/MEX, USA) cells.
+(MFN included) for the sector set the baseline uses, and set the (exporter, USA) cells of every
+exporter of the baseline (:func:`exporter_members`: a country its own lines, a region its members'
+lines weighted by their 2024 US imports, ``ROW`` every partner no other label claims), or of the
+exporters in ``shocks.tariffs_only`` (for example ``[CAN, MEX]``, the Canada-Mexico-only question).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import logging
+from collections.abc import Sequence
 from importlib import resources
 
 import numpy as np
@@ -35,8 +40,10 @@ from tradewinds.scenarios.schema import RegistryOverrides, Scenario
 
 log = logging.getLogger(__name__)
 
-#: Exporters the registry covers (US measures on their goods, 2024 US import weights).
+#: The Canada-Mexico lens: the partners whose US MFN rates the retaliation rules read.
 REGISTRY_EXPORTERS = ("CAN", "MEX")
+#: The regions of the bundled 11-region baseline (country, region), in ``tradewinds/defaults``.
+REGION_TABLE = "regions_ld2023.csv"
 WIOD_CODES = tuple(f"c{k}" for k in range(1, 36))
 #: Packaged tables mapping WIOD codes to a baseline's sector labels (columns ``wiod_code`` and
 #: ``name``, or ``sector``), looked up in ``tradewinds/defaults``.
@@ -160,28 +167,79 @@ def sector_mapping(baseline: xr.Dataset) -> tuple[str, dict[str, str]]:
     )
 
 
+@functools.cache
+def _region_table() -> dict[str, str]:
+    with resources.as_file(resources.files("tradewinds").joinpath("defaults", REGION_TABLE)) as p:
+        table = pd.read_csv(p, dtype=str)
+    return dict(zip(table["country"], table["region"], strict=True))
+
+
+def exporter_members(labels: list[str]) -> dict[str, tuple[str, ...]]:
+    """The partners (ISO3, 2024 US import weights) each baseline exporter label stands for.
+
+    A label that is a partner stands for itself; a region of the bundled region table
+    (``EU27``, ...) for its members not already labels of their own; ``EU`` for the 27 members;
+    ``ROW`` for every partner no other label claims. ``USA`` and labels with no partner are
+    left out (their US tariffs stay the baseline's).
+    """
+    from tradewinds.measures.etr import EU27, partners
+
+    known = set(partners())
+    regions = _region_table()
+    out: dict[str, tuple[str, ...]] = {}
+    for label in labels:
+        if label != "USA" and label in known:
+            out[label] = (label,)
+    claimed = {c for group in out.values() for c in group}
+    for label in labels:
+        if label in out or label in ("USA", "ROW"):
+            continue
+        group = tuple(EU27) if label == "EU" else tuple(c for c, r in regions.items() if r == label)
+        group = tuple(c for c in group if c in known and c not in claimed)
+        if group:
+            out[label] = group
+            claimed.update(group)
+    if "ROW" in labels:
+        out["ROW"] = tuple(c for c in sorted(known) if c not in claimed and c != "USA")
+    return out
+
+
 def registry_tariffs(
     date: dt.date,
     baseline: xr.Dataset,
     *,
     usmca_shares: str,
     registry: Registry,
+    only: Sequence[str] | None = None,
 ) -> xr.DataArray:
-    """Applied US tariffs on CAN/MEX goods in the baseline's sector labels (NaN: not covered)."""
+    """Applied US tariffs on every exporter's goods (or ``only`` those) in the baseline's sectors.
+
+    NaN marks a sector with no 2024 US imports from the exporter (its baseline rate stays).
+    """
     from tradewinds.measures.shocks import sector_tariffs
 
     known = [str(c) for c in baseline[dims.EXPORTER].values]
     if "USA" not in known:
         raise ScenarioError("shocks.tariffs_as_of: the baseline has no USA, which imposes them.")
-    exporters = [c for c in REGISTRY_EXPORTERS if c in known]
+    for label in only or ():
+        if label not in known:
+            raise UnknownLabelError("country", label, known, "shocks.tariffs_only")
+    groups = exporter_members([c for c in known if only is None or c in only])
+    exporters = list(groups)
     if not exporters:
         raise ScenarioError(
-            "shocks.tariffs_as_of: the registry covers US imports from CAN and MEX, and the "
-            "baseline has neither."
+            "shocks.tariffs_as_of: none of the baseline's exporters "
+            f"({', '.join(c for c in known if c != 'USA') or 'none'}) has 2024 US imports in the "
+            "registry's weights."
         )
     set_name, relabel = sector_mapping(baseline)
     table = sector_tariffs(
-        date, sectors=set_name, usmca_shares=usmca_shares, exporters=exporters, registry=registry
+        date,
+        sectors=set_name,
+        usmca_shares=usmca_shares,
+        exporters=exporters,
+        registry=registry,
+        members=groups,
     )
     labels = [relabel.get(str(s)) for s in table[dims.SECTOR].values]
     keep = [k for k, lab in enumerate(labels) if lab is not None and lab in baseline[dims.SECTOR]]
@@ -204,6 +262,7 @@ def _table_key(scenario: Scenario, baseline: xr.Dataset) -> str:
         "date": str(shocks.tariffs_as_of),
         "mode": usmca_mode(scenario),
         "overrides": shocks.overrides.model_dump(mode="json"),
+        "only": shocks.tariffs_only,
         "inputs": scenario.inputs(),
         "sectors": [str(s) for s in baseline[dims.SECTOR].values],
         "countries": [str(c) for c in baseline[dims.EXPORTER].values],
@@ -222,14 +281,19 @@ def scenario_registry_tariffs(scenario: Scenario, baseline: xr.Dataset) -> xr.Da
         mode = usmca_mode(scenario)
         if len(_TABLES) >= _TABLES_MAX:
             _TABLES.pop(next(iter(_TABLES)))
-        _TABLES[key] = registry_tariffs(date, baseline, usmca_shares=mode, registry=registry)
+        _TABLES[key] = registry_tariffs(
+            date, baseline, usmca_shares=mode, registry=registry, only=scenario.shocks.tariffs_only
+        )
     return _TABLES[key].copy()
 
 
 def apply_registry_tariffs(
     scenario: Scenario, baseline: xr.Dataset, tariff: xr.DataArray
 ) -> xr.DataArray:
-    """Set the US tariffs on CAN/MEX goods to the registry's as of ``shocks.tariffs_as_of``."""
+    """Set the US tariffs on every exporter's goods (or ``shocks.tariffs_only``) to the registry's.
+
+    The rates are the registry's as of ``shocks.tariffs_as_of``.
+    """
     if scenario.shocks.tariffs_as_of is None:
         return tariff
     table = scenario_registry_tariffs(scenario, baseline)

@@ -186,7 +186,9 @@ def us_mfn_rates(
         mfn_only = Registry(
             tuple(m for m in full.measures if m.programme == "mfn"), (), full.coverage_date
         )
-        table = registry_tariffs(key[0], baseline, usmca_shares="none", registry=mfn_only)
+        table = registry_tariffs(
+            key[0], baseline, usmca_shares="none", registry=mfn_only, only=(goods,)
+        )
         table = table.sel({dims.EXPORTER: goods, dims.IMPORTER: "USA"}, drop=True)
         _MFN[key] = table.reindex({dims.SECTOR: list(sectors)}).fillna(0.0)
     return _MFN[key].copy()

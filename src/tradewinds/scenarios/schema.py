@@ -246,6 +246,8 @@ class Shocks(_Strict):
     """
 
     tariffs_as_of: dt.date | None = None
+    #: Exporters the registry taxes (baseline labels); ``None``: every exporter of the baseline.
+    tariffs_only: list[str] | None = None
     usmca_shares: UsmcaMode | None = None  # "2025h2" when tariffs_as_of is given
     overrides: RegistryOverrides = Field(default_factory=RegistryOverrides)
     tariffs: list[TariffShock] = Field(default_factory=list)
@@ -284,6 +286,43 @@ class Shocks(_Strict):
 
     @model_validator(mode="before")
     @classmethod
+    def _nested_date(cls, data: Any) -> Any:
+        # ``tariffs_as_of: {date: 2025-09-01, only: [CAN, MEX]}`` is the date and tariffs_only.
+        if isinstance(data, dict) and isinstance(data.get("tariffs_as_of"), dict):
+            inner = dict(data["tariffs_as_of"])
+            unknown = sorted(set(inner) - {"date", "only"})
+            if unknown or "date" not in inner:
+                raise ValueError(
+                    "tariffs_as_of is a date (YYYY-MM-DD) or {date: YYYY-MM-DD, only: [ISO3, ...]}"
+                    + (f"; unknown key(s) {unknown}" if unknown else "; 'date' is missing")
+                )
+            if "only" in inner and data.get("tariffs_only") is not None:
+                raise ValueError("give tariffs_as_of.only or tariffs_only, not both")
+            out = {**data, "tariffs_as_of": inner["date"]}
+            if "only" in inner:
+                out["tariffs_only"] = inner["only"]
+            return out
+        return data
+
+    @field_validator("tariffs_only")
+    @classmethod
+    def _only(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        if not value:
+            raise ValueError(
+                "tariffs_only (tariffs_as_of.only) is empty: list the exporters to tax, for "
+                "example [CAN, MEX], or leave it out to tax every exporter"
+            )
+        codes = [str(c).strip().upper() for c in value]
+        if "USA" in codes:
+            raise ValueError("tariffs_only: USA imposes the tariffs and cannot be taxed by them")
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"tariffs_only lists an exporter twice: {codes}")
+        return codes
+
+    @model_validator(mode="before")
+    @classmethod
     def _default_mode(cls, data: Any) -> Any:
         # The default USMCA-share mode is filled in only where it applies, so the canonical form
         # of a scenario without a registry date parses again unchanged (sweeps re-parse it).
@@ -296,6 +335,8 @@ class Shocks(_Strict):
         uses_registry = any(r.countermeasures_as_of is not None for r in self.retaliation)
         if self.tariffs_as_of is None and not uses_registry and not self.overrides.is_empty():
             raise ValueError("'overrides' change the registry: give 'tariffs_as_of' too")
+        if self.tariffs_as_of is None and self.tariffs_only is not None:
+            raise ValueError("'tariffs_only' chooses who 'tariffs_as_of' taxes: give the date too")
         if self.tariffs_as_of is None and self.usmca_shares is not None:
             raise ValueError("'usmca_shares' applies to 'tariffs_as_of': give the date too")
         if self.tariffs_as_of is None and self.overrides.ieepa_rate:

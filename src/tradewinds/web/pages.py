@@ -65,6 +65,7 @@ def overview(request: Request, partner: str = "") -> HTMLResponse:
     return page(
         request,
         "overview.html",
+        collected=_collected_note(),
         title="Overview",
         day=day.isoformat(),
         coverage=coverage.isoformat(),
@@ -75,6 +76,20 @@ def overview(request: Request, partner: str = "") -> HTMLResponse:
         trade=q.camx_trade("default"),
         measures=q.measures_in_force(day),
     )
+
+
+def _collected_note() -> dict[str, Any]:
+    """Treasury's latest collected rate and, if already computed, the estimate beside it."""
+    from tradewinds.measures import collected
+
+    observed = collected.treasury()
+    month = max(observed)
+    out: dict[str, Any] = {"month": month, "treasury": observed[month], "estimate": None}
+    bt = collected.backtest_if_cached()
+    if bt is not None and month in bt.months:
+        k = bt.months.index(month)
+        out.update(estimate=bt.estimate[k], statutory=bt.statutory[k], mae=bt.mae_out)
+    return out
 
 
 #: Yes/no options of the duty form (every flag of ``tradewinds duty``): name -> label.
