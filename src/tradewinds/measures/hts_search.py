@@ -35,9 +35,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 #: Trade terms people search for → the HTS wording that means them. Keys and values are
@@ -140,13 +141,23 @@ def _stems(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class _Index:
-    """Lines of the search; per word stem, its weight on each line's path (see _index)."""
+    """Lines of the search; per word stem, the lines whose path has it and its weight there."""
 
     codes: list[str]
     descriptions: list[str]
     mfn: list[str]
-    heading_words: list[int]
-    postings: dict[str, dict[int, float]]
+    order: npt.NDArray[np.int64]  # sort key of each line: shorter heading, HTS10, code
+    postings: dict[str, tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]]
+
+    def scores(self, word: str, weight: float = 1.0) -> npt.NDArray[np.float64]:
+        """Each line's weight of ``word`` times ``weight`` (0 where the path lacks it)."""
+        out = np.zeros(len(self.codes))
+        rows, weights = self.postings.get(word, _NO_LINES)
+        out[rows] = weight * weights
+        return out
+
+
+_NO_LINES = (np.zeros(0, dtype=np.int32), np.zeros(0))
 
 
 @functools.cache
@@ -155,7 +166,7 @@ def _index() -> _Index:
 
     table = hts_universe().table[["code", "mfn_text"]]
     table = table.merge(hts_text(), on="code", how="left").fillna({"description": ""})
-    postings: dict[str, dict[int, float]] = {}
+    found: dict[str, dict[int, float]] = {}
     heading_words: list[int] = []
     level_stems: dict[str, set[str]] = {}  # a path level's text recurs for its many lines
     for row, description in enumerate(table["description"]):
@@ -166,43 +177,37 @@ def _index() -> _Index:
             if depth == 0:
                 heading_words.append(len(words))
             for word in words:  # 1 in the heading, 1/2 a level down, ...; repeats count less
-                lines = postings.setdefault(word, {})
+                lines = found.setdefault(word, {})
                 weight = 1.0 / (1 + depth)  # levels come shallowest first
                 lines[row] = lines[row] + _REPEAT * weight if row in lines else weight
+    codes = [str(c) for c in table["code"]]
+    keys = pd.DataFrame({"h": heading_words, "n": [-len(c) for c in codes], "c": codes})
+    order = np.empty(len(codes), dtype=np.int64)
+    order[keys.sort_values(["h", "n", "c"]).index.to_numpy()] = np.arange(len(codes))
     return _Index(
-        codes=[str(c) for c in table["code"]],
+        codes=codes,
         descriptions=[str(d) for d in table["description"]],
         mfn=[str(m) for m in table["mfn_text"]],
-        heading_words=heading_words,
-        postings=postings,
+        order=order,
+        postings={  # compact arrays: about 5 MB, against 33 MB as dicts
+            word: (np.fromiter(lines, np.int32, len(lines)), np.fromiter(lines.values(), float))
+            for word, lines in found.items()
+        },
     )
 
 
-def _phrase_scores(index: _Index, words: list[str], weight: float) -> dict[int, float]:
-    """Lines that have every word of a phrase on their path, scored by its weakest word."""
-    found: dict[int, float] | None = None
-    for word in words:
-        lines = index.postings.get(word, {})
-        found = (
-            dict(lines)
-            if found is None
-            else {r: min(w, lines[r]) for r, w in found.items() if r in lines}
-        )
-        if not found:
-            return {}
-    return {r: weight * w for r, w in (found or {}).items()}
+def _phrase_scores(index: _Index, words: list[str], weight: float) -> npt.NDArray[np.float64]:
+    """Each line's score for a phrase: its weakest word's, 0 unless every word is on the path."""
+    out: npt.NDArray[np.float64] = np.minimum.reduce([index.scores(w, weight) for w in words])
+    return out
 
 
-def _best(scores: Iterable[dict[int, float]]) -> dict[int, float]:
+def _best(options: list[npt.NDArray[np.float64]]) -> npt.NDArray[np.float64]:
     """Each line's best score, plus :data:`_ANOTHER_WAY` for each other way it matched."""
-    best: dict[int, float] = {}
-    ways: dict[int, int] = {}
-    for one in scores:
-        for row, score in one.items():
-            ways[row] = ways.get(row, 0) + 1
-            if score > best.get(row, 0.0):
-                best[row] = score
-    return {r: s + _ANOTHER_WAY * (ways[r] - 1) for r, s in best.items()}
+    stack = np.vstack(options)
+    best = stack.max(axis=0)
+    ways = (stack > 0).sum(axis=0)
+    return np.where(best > 0, best + _ANOTHER_WAY * (ways - 1), 0.0)
 
 
 @functools.cache
@@ -228,13 +233,16 @@ def _concepts(words: list[str]) -> list[tuple[list[str], list[list[str]]]]:
 
 def _concept_scores(
     index: _Index, own: list[str], synonyms: list[list[str]], last: bool
-) -> dict[int, float]:
+) -> npt.NDArray[np.float64]:
     options = [_phrase_scores(index, own, 1.0)]
     options += [_phrase_scores(index, s, _SYNONYM) for s in synonyms]
     typing = last and len(own) == 1 and len(own[0]) >= 3 and own[0] not in index.postings
-    if typing:  # an unfinished last word ("lith"): any word it starts
-        starts = [w for w in index.postings if w.startswith(own[0]) and w != own[0]]
-        options += [_phrase_scores(index, [w], _PREFIX) for w in starts]
+    if typing:  # an unfinished last word ("lith"): the best of the words it starts
+        started = np.zeros(len(index.codes))
+        for word, (rows, weights) in index.postings.items():
+            if word.startswith(own[0]):
+                np.maximum.at(started, rows, _PREFIX * weights)
+        options.append(started)
     return _best(options)
 
 
@@ -263,26 +271,16 @@ def hts_search(query: str, limit: int = 20) -> list[dict[str, str]]:
         concepts = _concepts(_stems(text)[:8])
         if not concepts:
             return []
-        total: dict[int, float] | None = None
+        total = np.zeros(len(index.codes))
+        matched = np.ones(len(index.codes), dtype=bool)
         for k, (own, synonyms) in enumerate(concepts):
             scores = _concept_scores(index, own, synonyms, last=k == len(concepts) - 1)
-            total = (
-                scores
-                if total is None
-                else {r: s + scores[r] for r, s in total.items() if r in scores}
-            )
-            if not total:
-                return []
-        ranked = total or {}
-        rows = sorted(
-            ranked,
-            key=lambda r: (
-                -round(ranked[r], 9),
-                index.heading_words[r],  # a shorter heading is more about what was asked
-                -len(index.codes[r]),
-                index.codes[r],
-            ),
-        )
+            total += scores
+            matched &= scores > 0
+        hits = np.flatnonzero(matched)
+        # Best score first; ties: the shorter heading (more about what was asked), HTS10, code.
+        rank = np.lexsort((index.order[hits], -np.round(total[hits], 9)))
+        rows = [int(r) for r in hits[rank]]
     return [
         {"code": dotted(index.codes[r]), "description": index.descriptions[r], "mfn": index.mfn[r]}
         for r in rows[:limit]
