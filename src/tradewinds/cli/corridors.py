@@ -109,7 +109,8 @@ def compare(
         )
         + f"Best: the lowest US$/TEU plus the value of time, {p.time_cost_pct_per_day:g}% of "
         f"US${p.value_usd_per_teu:,.0f} of goods a day (US${per_day:,.0f} a day); cheapest: "
-        "the lowest US$/TEU. US transit: a land leg in the US or a call at a US port. "
+        "the lowest US$/TEU (both: the best is also the cheapest). US: yes for a land leg in "
+        "the US or a call at a US port. "
         "'US waters': US ports passed within 12 nm."
     )
     for path, what in ((output, "routes"), (map_file, "map")):
@@ -132,7 +133,8 @@ def _shown(routes: list[Route], all_routes: bool) -> list[tuple[Route, str]]:
     cheapest = _cheapest(routes)
     out = []
     for k, r in enumerate(routes):
-        mark = ", ".join(m for m, on in (("best", r.best), ("cheapest", k in cheapest)) if on)
+        flags = [m for m, on in (("best", r.best), ("cheapest", k in cheapest)) if on]
+        mark = "both" if len(flags) == 2 else "".join(flags)
         if all_routes or mark:
             out.append((r, mark))
     return out
@@ -147,8 +149,8 @@ def _table(routes: list[tuple[Route, str]]) -> Table:
     for col, justify, whole in (
         ("from", "left", True), ("to", "left", True), ("via", "left", True),
         ("kind", "left", True), ("ports", "left", False), ("km", "right", True),
-        ("days", "right", True), ("US$/TEU", "right", True), ("US transit", "left", True),
-        ("shown as", "left", True), ("US waters", "left", False),
+        ("days", "right", True), ("US$/TEU", "right", True), ("US", "left", True),
+        ("shown as", "left", False), ("US waters", "left", False),
     ):  # fmt: skip
         table.add_column(col, justify=justify, no_wrap=whole)  # type: ignore[arg-type]
     for r, mark in routes:
