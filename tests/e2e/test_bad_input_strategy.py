@@ -111,3 +111,24 @@ def test_a_negative_monte_carlo_seed_is_refused(capsys):
     assert "Traceback" not in err
     with pytest.raises(ValidationError):
         jobs.RunRequest(scenario="title: t\n", draws=2, seed=-1)
+
+
+def test_united_front_draws_are_bounded_before_any_solve(capsys):
+    """``--draws`` had no limit on the CLI (the API had one); now the shared MAX_DRAWS applies."""
+    import time
+
+    start = time.perf_counter()
+    assert main(["strategy", "united-front", THREAT, "--draws", "1000000000"]) == 2
+    err = capsys.readouterr().err
+    assert "--draws 1,000,000,000" in err
+    assert "limit of 100,000" in err
+    assert "Traceback" not in err
+    assert time.perf_counter() - start < 10  # refused before the game is solved
+
+
+def test_united_front_draws_limit_follows_the_environment(monkeypatch, capsys):
+    monkeypatch.setenv("TRADEWINDS_MAX_DRAWS", "3")
+    assert main(["strategy", "united-front", THREAT, "--draws", "4"]) == 2
+    err = capsys.readouterr().err
+    assert "--draws 4" in err
+    assert "$TRADEWINDS_MAX_DRAWS" in err

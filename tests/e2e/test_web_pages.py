@@ -84,10 +84,14 @@ def test_hts_search_by_code_and_words(client: TestClient) -> None:
     assert all(r["code"].startswith("8703.23.01") for r in by_code["results"])
     words = client.get("/api/v1/hts/search", params={"q": "passenger motor vehicles"}).json()
     assert words["count"] > 0
+    assert words["results"][0]["code"].startswith("8703")  # cars, not 8706 chassis (issue 22)
     for r in words["results"]:
-        text = r["description"].lower()
-        assert "passenger" in text
-        assert "motor" in text
+        assert "motor" in r["description"].lower()
+    lumber = client.get("/api/v1/hts/search", params={"q": "softwood lumber"}).json()
+    assert lumber["results"][0]["code"].startswith("4407.1")
+    none = client.get("/api/v1/hts/search", params={"q": "xyzzy qqq"})
+    assert none.status_code == 200
+    assert none.json()["count"] == 0
     assert client.get("/api/v1/hts/search", params={"q": ""}).status_code == 422
 
 

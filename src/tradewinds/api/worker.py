@@ -305,8 +305,9 @@ def _strategy(spec: JobSpec, progress: Progress) -> dict[str, Any]:
             }
         else:
             from tradewinds.policy.united_front import united_front
+            from tradewinds.scenarios.strategy import united_front_game
 
-            result = united_front(problem, threat, **opts.game())
+            result = united_front(problem, threat, **united_front_game(scenario, opts))
             solver = {"converged": True, "equilibria": [list(c) for c in result.equilibria]}
             if opts.draws > 0:
                 return {**about, **_sensitivity(spec, opts, scenario, result, solver, progress)}
@@ -329,7 +330,7 @@ def _sensitivity(
     import pandas as pd
 
     from tradewinds.policy.united_front import draw_elasticities
-    from tradewinds.scenarios.strategy import united_front_sensitivity
+    from tradewinds.scenarios.strategy import united_front_game, united_front_sensitivity
 
     draws = int(opts.draws)
     eps = draw_elasticities(draws, opts.seed, *opts.eps_range)
@@ -348,7 +349,8 @@ def _sensitivity(
 
     with _mapper(spec) as mapper:
         chosen = counted if spec.scheduler is None else mapper
-        sens = united_front_sensitivity(scenario, list(eps), mapper=chosen, **opts.game())
+        game_options = united_front_game(scenario, opts)
+        sens = united_front_sensitivity(scenario, list(eps), mapper=chosen, **game_options)
     progress(draws, draws, "draws")
     records = pd.concat([game.to_records(), sens.to_records(game.partners)], ignore_index=True)
     solver = {**solver, "draws": draws, "failed_draws": len(sens.failures)}

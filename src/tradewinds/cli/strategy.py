@@ -278,7 +278,8 @@ def united_front_cmd(
         None,
         "--deal-rate",
         help="Price of a separate deal: the threatener's rate kept on a partner that takes it "
-        "(default: none, so a deal lifts every new tariff at no cost).",
+        "(default: the scenario's strategy.united_front.deal_rate, else none, so a deal lifts "
+        "every new tariff at no cost).",
     ),
     draws: int = typer.Option(0, "--draws", help="Elasticity draws for the sensitivity."),
     seed: int = typer.Option(defaults.SEED, "--seed", help="Seed of the elasticity draws (>= 0)."),
@@ -296,8 +297,9 @@ def united_front_cmd(
 ) -> None:
     """The 4x4 game of two partners facing a threat: accept, alone, joint or deal.
 
-    Unless --deal-rate prices it, a separate deal lifts every new tariff on the partner at no
-    cost, so (deal, deal) is always an equilibrium.
+    Unless --deal-rate (or the scenario's strategy.united_front.deal_rate) prices it, a
+    separate deal lifts every new tariff on the partner at no cost, so (deal, deal) is always an
+    equilibrium.
     """
     from tradewinds.cli._common import check_output
 
@@ -307,11 +309,16 @@ def united_front_cmd(
 
     from tradewinds.cli._common import console, progress_bar, solving, write_records
     from tradewinds.cli._display import print_table
+    from tradewinds.core.limits import MAX_DRAWS, check_count
     from tradewinds.policy.options import UnitedFrontOptions
     from tradewinds.policy.united_front import draw_elasticities, united_front
     from tradewinds.reporting.strategy import united_front_html, united_front_tables
     from tradewinds.scenarios import load_scenario
-    from tradewinds.scenarios.strategy import tariff_problem, united_front_sensitivity
+    from tradewinds.scenarios.strategy import (
+        tariff_problem,
+        united_front_game,
+        united_front_sensitivity,
+    )
 
     pair = _codes(partners, "--partners")
     if len(pair) != 2:
@@ -331,8 +338,10 @@ def united_front_cmd(
         },
         _flag,
     )
-    options = opts.game()
+    if opts.draws > 0:  # 0 = no sensitivity; the API's own, tighter bound is checked there
+        check_count(opts.draws, "--draws", name="MAX_DRAWS", default=MAX_DRAWS, what="draw")
     spec = load_scenario(scenario)
+    options = united_front_game(spec, opts)  # --deal-rate, else the scenario's deal_rate
     problem, threat = tariff_problem(spec, baseline, status_quo="baseline")
     with solving("solving the 4x4 game"):
         game = united_front(problem, threat, **options)

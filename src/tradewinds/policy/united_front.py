@@ -107,11 +107,12 @@ class UnitedFront:
         if self.deal_rate is None:
             return (
                 f"A separate deal lifts every new {self.threatener} tariff on the partner at no "
-                "cost, so (deal, deal) always wins; price it with --deal-rate (the rate kept)."
+                "cost, so (deal, deal) always wins; price it with --deal-rate or the "
+                "scenario's strategy.united_front.deal_rate (the rate kept)."
             )
         return (
             f"A separate deal costs the partner a {self.threatener} tariff of "
-            f"{100 * self.deal_rate:g}% (the --deal-rate kept after the deal)."
+            f"{100 * self.deal_rate:g}% (the deal rate kept after the deal)."
         )
 
     def payoff(self, cell: Cell, country: str) -> float:

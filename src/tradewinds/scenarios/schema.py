@@ -449,6 +449,28 @@ def _check_specs(*specs: type[_Strict]) -> None:
 _check_specs(OneSectorSpec, IgnatenkoSpec, MultiSectorSpec)
 
 
+class UnitedFrontSettings(_Strict):
+    """``strategy.united_front``: what the united-front game takes from the scenario.
+
+    ``deal_rate`` prices a separate deal: the threatener keeps this rate on a partner that
+    takes one (``strategy united-front --deal-rate`` and the API's ``deal_rate`` override it).
+    Left unset, a deal lifts every new tariff at no cost.
+    """
+
+    deal_rate: float | None = Field(
+        default=None,
+        ge=0,
+        le=10,
+        description="Rate the threatener keeps on a partner that takes a separate deal.",
+    )
+
+
+class StrategySettings(_Strict):
+    """``strategy``: settings of the strategy games; a plain ``run`` ignores them."""
+
+    united_front: UnitedFrontSettings = Field(default_factory=UnitedFrontSettings)
+
+
 class Scenario(_Strict):
     """A complete, frozen description of a run."""
 
@@ -461,6 +483,9 @@ class Scenario(_Strict):
     shocks: Shocks = Field(default_factory=Shocks)
     compare_against: str | None = Field(
         default=None, description="Another scenario file, relative to this one."
+    )
+    strategy: StrategySettings | None = Field(
+        default=None, description="Settings of the strategy games (the united-front deal price)."
     )
     _base_dir: Path | None = PrivateAttr(default=None)
 
@@ -506,8 +531,12 @@ class Scenario(_Strict):
         return None if path is None else load_scenario(path)
 
     def canonical(self) -> dict[str, Any]:
-        """Plain data with defaults filled in, for hashing and storage."""
-        return self.model_dump(mode="json")
+        """Plain data with defaults filled in, for hashing and storage.
+
+        An absent ``strategy`` block is left out, so scenarios written before it existed keep
+        their identity (and their stored results).
+        """
+        return self.model_dump(mode="json", exclude={"strategy"} if self.strategy is None else None)
 
     def inputs(self) -> dict[str, Any]:
         """SHA-256 of the files the run reads besides the scenario (measure files, registry)."""

@@ -24,6 +24,7 @@ from tradewinds.core.errors import ConvergenceError, ScenarioError
 from tradewinds.data.loaders import load_baseline
 from tradewinds.models.equilibrium import Equilibrium
 from tradewinds.models.registry import WELFARE_METRIC, get_model
+from tradewinds.policy.options import UnitedFrontOptions
 from tradewinds.policy.parallel import (
     Mapper,
     Progress,
@@ -100,6 +101,18 @@ def tariff_problem(
         gradient=gradient if model.has_gradient else None,
     )
     return problem, tariff
+
+
+def united_front_game(scenario: Scenario, options: UnitedFrontOptions) -> dict[str, Any]:
+    """Keyword arguments of :func:`united_front` for ``scenario``: ``options`` first.
+
+    A deal rate left unset in ``options`` (no ``--deal-rate``, no ``deal_rate`` in the API
+    body) is taken from the scenario's ``strategy.united_front.deal_rate``, if it has one.
+    """
+    game = options.game()
+    if game["deal_rate"] is None and scenario.strategy is not None:
+        game["deal_rate"] = scenario.strategy.united_front.deal_rate
+    return game
 
 
 def with_elasticity(scenario: Scenario, eps: float) -> Scenario:

@@ -83,7 +83,8 @@ class UnitedFrontRequest(StrategyCommon, UnitedFrontOptions):
     """``tradewinds strategy united-front`` (the game at the scenario's elasticity, with draws).
 
     Options: :class:`~tradewinds.policy.options.UnitedFrontOptions`; ``deal_rate`` prices a
-    separate deal (left unset, a deal lifts every new tariff at no cost).
+    separate deal (left unset, the scenario's ``strategy.united_front.deal_rate``; with neither, a
+    deal lifts every new tariff at no cost).
     """
 
 
