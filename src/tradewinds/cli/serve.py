@@ -41,6 +41,12 @@ def serve(
         None, "--scenarios", help="Folder of library scenarios (default: the repository's)."
     ),
     open_browser: bool = typer.Option(False, "--open", help="Open the page in a browser."),
+    warm: bool = typer.Option(
+        True,
+        "--warm/--no-warm",
+        help="Compute the collected-rate estimate of the overview in the background at start "
+        "(minutes the first time, then read from the cache).",
+    ),
 ) -> None:
     """Serve the HTTP API at /api/v1 (docs at /docs, offline) and the dashboard at /.
 
@@ -70,6 +76,10 @@ def serve(
         scenario_dir=scenarios,
     )
     app = create_app(settings)
+    if warm:
+        from tradewinds.web.queries import fill_collected_cache
+
+        fill_collected_cache()
     if open_browser:
         import importlib.util
         import threading

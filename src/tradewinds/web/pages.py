@@ -101,7 +101,7 @@ def _collected_note() -> dict[str, Any]:
     out: dict[str, Any] = {"month": month, "treasury": observed[month], "estimate": None}
     bt = collected.backtest_if_cached()
     if bt is None:
-        out["computing"] = q.fill_collected_cache()
+        out["computing"] = q.collected_filling()
     if bt is not None and month in bt.months:
         k = bt.months.index(month)
         out.update(estimate=bt.estimate[k], statutory=bt.statutory[k], mae=bt.mae_out)

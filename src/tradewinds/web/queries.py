@@ -364,8 +364,10 @@ def fill_collected_cache() -> bool:
     """Start :func:`tradewinds.measures.collected.backtest` once, in a background thread.
 
     The overview shows the collected estimate only when the backtest's statutory rates are in the
-    user cache (:func:`~tradewinds.measures.collected.backtest_if_cached`); this fills it without
-    making the page wait (a minute or two the first time). True while the thread runs.
+    user cache (:func:`~tradewinds.measures.collected.backtest_if_cached`); ``tradewinds serve``
+    calls this at start (unless ``--no-warm``) to fill it without making a page wait (minutes the
+    first time). A page never starts it: a visit must not cost minutes of a core. True while the
+    thread runs.
     """
     if not _FILLING:
 
@@ -383,4 +385,9 @@ def fill_collected_cache() -> bool:
 
         _FILLING.append(threading.Thread(target=work, name="collected-backtest", daemon=True))
         _FILLING[0].start()
-    return _FILLING[0].is_alive()
+    return collected_filling()
+
+
+def collected_filling() -> bool:
+    """Whether :func:`fill_collected_cache` was started in this process and is still running."""
+    return bool(_FILLING) and _FILLING[0].is_alive()
