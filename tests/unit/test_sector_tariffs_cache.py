@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import xarray as xr
 
-from tradewinds.measures import shocks
+from tradewinds.measures import registry_files, shocks
 from tradewinds.measures.registry import load_registry
 
 DATE = dt.date(2025, 9, 1)
@@ -49,5 +49,5 @@ def test_a_registry_with_user_files_is_never_cached(
 
 
 def test_the_sources_cover_the_registry_and_the_weights() -> None:
-    names = {p.name for p in shocks.packaged_sources()}
+    names = {p.name for p in registry_files.packaged_sources()}
     assert {"precedence.yaml", "weights_2024.csv.gz", "ieepa_reciprocal.yaml"} <= names

@@ -220,13 +220,15 @@ def fit(
 
 
 def _cache_args() -> tuple[list[Path], list[str], str]:
-    """The inputs that key the cached cut rates (registry, precedence, weights; this code)."""
-    from tradewinds.measures.registry import _packaged_files, _precedence_path
+    """The inputs that key the cached cut rates (the packaged registry and tables; the engine).
 
-    base = Path(str(resources.files("tradewinds.measures").joinpath("data/derived")))
-    files = [*_packaged_files(), _precedence_path(), base / "weights_2024.csv.gz"]
-    code = [__name__, "tradewinds.measures.etr", "tradewinds.measures.stacking"]
-    return files, code, f"eps {eps_grid().tolist()}"
+    Read without importing the registry (pydantic, PyYAML), so that ``etr --date`` can say
+    whether the estimate is cached at no cost.
+    """
+    from tradewinds.measures.registry_files import ENGINE_MODULES, packaged_sources
+
+    code = [__name__, *ENGINE_MODULES]
+    return packaged_sources(), code, f"eps {eps_grid().tolist()}"
 
 
 CACHE_NAME = "collected-cut-rates"

@@ -10,6 +10,24 @@ from __future__ import annotations
 import functools
 import hashlib
 from importlib import resources
+from pathlib import Path
+
+#: Modules whose source decides a duty or an effective rate computed from the packaged registry
+#: (part of the key of every result kept in the user cache).
+ENGINE_MODULES = tuple(
+    f"tradewinds.measures.{name}"
+    for name in (
+        "shocks", "etr", "duty", "stacking", "lines", "compiled", "products", "registry",
+        "schema", "fields", "shipment",
+    )
+)  # fmt: skip
+
+
+def packaged_sources() -> list[Path]:
+    """The packaged measure files, precedence table and derived tables (sorted by path)."""
+    base = Path(str(resources.files("tradewinds.measures").joinpath("data")))
+    files = [*base.joinpath("registry").glob("*.yaml"), *base.joinpath("derived").iterdir()]
+    return sorted(p for p in [*files, base / "precedence.yaml"] if p.is_file())
 
 
 @functools.cache

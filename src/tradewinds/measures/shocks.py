@@ -22,8 +22,6 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Mapping, Sequence
-from importlib import resources
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -98,6 +96,7 @@ def sector_tariffs(
     # partner), so it is kept in the user cache, keyed by the registry's and the weights' files,
     # the engine's source and the arguments.
     from tradewinds.core.cache import cached
+    from tradewinds.measures.registry_files import ENGINE_MODULES, packaged_sources
 
     groups = {e: list((members or {}).get(e, (e,))) for e in exporters}
     extra = json.dumps(
@@ -111,23 +110,6 @@ def sector_tariffs(
         code=ENGINE_MODULES,
         extra=f"{extra}|numpy {np.__version__}|xarray {xr.__version__}",
     )
-
-
-#: Modules whose source decides a registry table (part of its cache key).
-ENGINE_MODULES = tuple(
-    f"tradewinds.measures.{name}"
-    for name in (
-        "shocks", "etr", "duty", "stacking", "lines", "compiled", "products", "registry",
-        "schema", "fields", "shipment",
-    )
-)  # fmt: skip
-
-
-def packaged_sources() -> list[Path]:
-    """The packaged measure files, precedence table and derived tables (sorted)."""
-    base = Path(str(resources.files("tradewinds.measures").joinpath("data")))
-    files = [*base.joinpath("registry").glob("*.yaml"), *base.joinpath("derived").iterdir()]
-    return sorted(p for p in [*files, base / "precedence.yaml"] if p.is_file())
 
 
 def _sector_tariffs(
