@@ -4,8 +4,9 @@ Usage: ``PYTHONPATH=src python benchmarks/bench_duty.py [--lines 1000000] [--rep
 (``--lines 0`` times the single lines only).
 The lines are drawn from the packaged 2024 import weights (HTS10 codes actually imported from
 every partner, drawn by weight row), with dates spread over 2025-01-01 .. 2026-03-15, random
-USMCA claims, US content and steel shares. The warm single line is timed twice: one line repeated, and 1,000
-different drawn lines cycled (dates up to the coverage date), so that no cache can flatter it.
+USMCA claims, US content and steel shares. The warm single line is timed twice: one line
+repeated, and 1,000 different drawn lines cycled (dates up to the coverage date), so that no
+cache can flatter it.
 Targets (issue 15): one warm line <= 0.2 ms; 1,000,000 lines through
 ``tradewinds duty --batch`` (read CSV, compute, write CSV) <= 4 s and <= 600 MB peak resident
 memory, measured on a separate process with ``/usr/bin/time -v`` when it is installed.
