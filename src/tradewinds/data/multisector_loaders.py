@@ -296,30 +296,16 @@ def load_wiod2013(folder: Path, theta: dict[str, float] | None = None) -> xr.Dat
     ``wiot2011_final_demand.csv.gz`` (columns ``COUNTRY_{CONS_h,CONS_np,CONS_g,GFCF,INVEN}``).
     Sectors keep the WIOD codes ``c1`` … ``c35``; ``RoW`` becomes ``ROW``.
     """
-    folder = Path(folder)
-    names = ("countries.csv", "industries.csv")
-    blocks = ("wiot2011_intermediate.csv.gz", "wiot2011_final_demand.csv.gz")
-    countries = _read(folder / names[0], {"country"})["country"].astype(str).tolist()
-    sectors = _read(folder / names[1], {"wiod_code"})["wiod_code"].astype(str).tolist()
-    z = pd.read_csv(folder / blocks[0], index_col=0)
-    f = pd.read_csv(folder / blocks[1], index_col=0)
-    rows = [f"{c}_{s}" for c in countries for s in sectors]
-    if list(z.index) != rows or list(z.columns) != rows:
-        raise DataError(f"{blocks[0]} is not ordered country-major as {rows[:2]} ...")
-    dest = f.columns.str.split("_", n=1).str[0]
-    final = f.T.groupby(dest.to_numpy(), sort=False).sum().T.reindex(columns=countries)
-    if final.isna().any().any():
-        raise DataError(f"{blocks[1]} lacks final-demand columns for some countries.")
-    iso = ["ROW" if c == "RoW" else c.upper() for c in countries]
+    z, by_use, iso, sectors, files = read_wiot2013_blocks(folder)
     provenance = {
         "loader": "tradewinds.data.multisector_loaders.load_wiod2013",
         "source": "WIOD 2013 release, WIOT 2011 (Timmer et al. 2015), via bquast/wiod",
-        "files": {n: file_sha256(folder / n) for n in (*names, *blocks)},
+        "files": files,
         "tariffs": "zero (the WIOT has no tariff matrix)",
     }
     return baseline_from_iot(
-        z.to_numpy(dtype=float),
-        final.loc[rows].to_numpy(dtype=float),
+        z,
+        by_use.sum(axis=2),
         iso,
         sectors,
         year=2011,
