@@ -158,8 +158,10 @@ def write_records(records: pd.DataFrame, path: Path) -> None:
 
     Records with a ``sector`` column get a ``sector_name`` beside it (``c15`` ->
     ``transport equipment``; see :mod:`tradewinds.reporting.sectors`). The file is written
-    whole or not at all (:func:`write_atomically`).
+    whole or not at all (:func:`tradewinds.core.outputs.write_atomically`).
     """
+    from tradewinds.core.outputs import write_atomically
+
     check_output(path)
     suffix = path.suffix.lower()
     from tradewinds.reporting.sectors import with_sector_names
@@ -175,41 +177,6 @@ def write_records(records: pd.DataFrame, path: Path) -> None:
             records.to_json(tmp, orient="records", indent=1)
 
     write_atomically(path, write)
-
-
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``.
-
-    A write that fails (a full disk, a file-size limit, a folder that vanished) leaves no
-    truncated file and keeps an older ``path`` as it was; the error names the file and the
-    system's reason.
-    """
-    import os
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(fd)
-    except OSError as exc:
-        raise ScenarioError(f"Cannot write output file {str(path)!r}: {exc.strerror}.") from None
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise ScenarioError(f"Cannot write output file {str(path)!r}: {exc.strerror}.") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    import os
-
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 #: Help text of the ``--store`` option shared by the commands that use the results store.

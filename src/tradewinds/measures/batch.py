@@ -193,13 +193,9 @@ def write_csv(frame: Any, path: Path | IO[bytes]) -> None:
 def write_table(frame: Any, path: Path | IO[bytes]) -> None:
     """Write a batch result as CSV, or as an Excel workbook when ``path`` ends in ``.xlsx``.
 
-    A file is written beside its destination
-    and moved into place when complete, so a failed write leaves no truncated file; a file
-    that cannot be written is one :class:`ScenarioError` naming it.
+    A file is written whole or not at all (:func:`tradewinds.core.outputs.write_atomically`);
+    a file that cannot be written is one :class:`ScenarioError` naming it.
     """
-    import os
-    import tempfile
-
     import polars as pl
 
     if not isinstance(frame, pl.DataFrame):
@@ -213,26 +209,15 @@ def write_table(frame: Any, path: Path | IO[bytes]) -> None:
             f"Output file {str(path)!r} must end in {' or '.join(OUTPUT_SUFFIXES)} "
             f"(got {suffix or 'no suffix'!r})."
         )
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        os.close(fd)
-        tmp = Path(name)
+    from tradewinds.core.outputs import write_atomically
+
+    def write(tmp: Path) -> None:
         if suffix == ".xlsx":
             _write_xlsx(frame, tmp)
         else:
             frame.write_csv(tmp, date_format="%Y-%m-%d")
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise ScenarioError(
-            f"Cannot write output file {str(path)!r}: {exc.strerror or exc}. Give a writable "
-            "file path (not a folder)."
-        ) from None
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
+
+    write_atomically(path, write)
 
 
 def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
