@@ -304,27 +304,19 @@ def country_name(code: str) -> str:
     return map_countries().get(code, code)
 
 
-@functools.cache
-def registry_hash() -> str:
-    """Hash of the packaged registry files the effective rates read (the cache key's half)."""
-    from tradewinds.core.cache import content_key
-    from tradewinds.measures.compiled import _sources
-
-    return content_key(_sources())
-
-
 def partner_ranking(
     date: dt.date, n: int = RANKED, usmca_shares: str = "2025h2"
 ) -> list[dict[str, Any]]:
     """``tradewinds etr --top n --date`` (:func:`tradewinds.measures.etr.top`), with names.
 
-    Cached by (date, n, shares, registry hash): the dozen points take a second or two.
+    Cached for the life of the server (the packaged registry does not change under it): the
+    dozen points take a second or two.
     """
-    return [dict(r) for r in _ranking(date, n, usmca_shares, registry_hash())]
+    return [dict(r) for r in _ranking(date, n, usmca_shares)]
 
 
 @functools.cache
-def _ranking(date: dt.date, n: int, usmca_shares: str, key: str) -> tuple[dict[str, Any], ...]:
+def _ranking(date: dt.date, n: int, usmca_shares: str) -> tuple[dict[str, Any], ...]:
     import warnings
 
     from tradewinds.measures.etr import top
@@ -335,17 +327,13 @@ def _ranking(date: dt.date, n: int, usmca_shares: str, key: str) -> tuple[dict[s
     return tuple({**r, "name": country_name(str(r["country"]))} for r in rows)
 
 
+@functools.cache
 def every_partner(date: dt.date, usmca_shares: str = "2025h2") -> dict[str, dict[str, Any]]:
     """:func:`tradewinds.measures.etr.point` of every partner of the 2024 weights on ``date``.
 
-    About 230 points (ten seconds or so on a loaded machine), cached by (date, shares, registry
-    hash); the explorer fetches the map that shows them after the page is drawn.
+    About 230 points (ten seconds or so on a loaded machine), cached for the life of the server;
+    the explorer fetches the map that shows them after the page is drawn.
     """
-    return _every_partner(date, usmca_shares, registry_hash())
-
-
-@functools.cache
-def _every_partner(date: dt.date, usmca_shares: str, key: str) -> dict[str, dict[str, Any]]:
     import warnings
 
     from tradewinds.measures.etr import partners, point
