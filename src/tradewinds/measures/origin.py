@@ -33,6 +33,7 @@ from functools import partial
 from typing import Any, Literal, TypeVar
 
 from tradewinds.core.errors import DataError, ScenarioError
+from tradewinds.core.records import attributes
 from tradewinds.measures.origin_schema import (
     BillOfMaterials,
     Labour,
@@ -172,6 +173,11 @@ class Check:
         return self.value - self.threshold if self.at_least else self.threshold - self.value
 
     @property
+    def comparison(self) -> Literal[">=", "<="]:
+        """How ``value`` is held against ``threshold``: ``>=`` (at least) or ``<=`` (at most)."""
+        return ">=" if self.at_least else "<="
+
+    @property
     def outcome(self) -> Outcome:
         """``pass``, ``fail``, ``not evaluated`` (missing data) or ``not applicable``."""
         if not self.applies:
@@ -180,19 +186,9 @@ class Check:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output (shares, not percent)."""
-        return {
-            "name": self.name,
-            "label": self.label,
-            "article": self.article,
-            "value": self.value,
-            "threshold": self.threshold,
-            "comparison": ">=" if self.at_least else "<=",
-            "margin": self.margin,
-            "outcome": self.outcome,
-            "lever": self.lever,
-            "note": self.note,
-            "details": dict(self.details),
-        }
+        plain = attributes(self, "name", "label", "article", "value", "threshold", "comparison")
+        plain |= attributes(self, "margin", "outcome", "lever", "note")
+        return plain | {"details": dict(self.details)}
 
 
 @dataclass(frozen=True)
@@ -506,72 +502,52 @@ def _lvc_short(bom: BillOfMaterials, short: float, nc: float, details: dict[str,
 
 def _metal_checks(bom: BillOfMaterials) -> list[Check]:
     """Steel and aluminium purchases, each at least 70% originating (Appendix Art. 6.1)."""
-    checks = []
-    article = "App. 4-B Art. 6.1"
-    for metal in ("steel", "aluminium"):
-        name = f"{metal}_purchases"
-        label = f"{metal} purchases originating"
-        stated = getattr(bom.steel_aluminium, metal) if bom.steel_aluminium is not None else None
-        materials = [m for m in bom.materials if m.metal == metal]
-        if stated is not None:
-            total, orig, source = stated.total, stated.originating, "steel_aluminium"
-        elif materials:
-            total = sum(m.value for m in materials)
-            orig = sum(m.value for m in materials if m.originating)
-            source = f"materials with metal: {metal}"
-        else:
-            checks.append(
-                Check(
-                    name,
-                    label,
-                    article,
-                    None,
-                    STEEL_ALUMINIUM,
-                    note=f"not evaluated: give steel_aluminium.{metal} or mark materials "
-                    f"'metal: {metal}'",
-                )
-            )
-            continue
-        if total == 0:
-            checks.append(
-                Check(
-                    name,
-                    label,
-                    article,
-                    None,
-                    STEEL_ALUMINIUM,
-                    passed=True,
-                    note=f"no {metal} purchases",
-                )
-            )
-            continue
-        share = orig / total
-        need = STEEL_ALUMINIUM * total - orig
-        details: dict[str, Any] = {"total": total, "originating": orig, "source": source}
-        if need > 0:
-            details["change_needed"] = need
-            lever = f"short by {_money(need)} of North American {metal}"
-            flips = [m for m in materials if not m.originating and m.value >= need - _TOL * total]
-            if flips:
-                best = min(flips, key=lambda m: m.value)
-                lever += f"; buying {best.name!r} ({_money(best.value)}) originating would pass"
-                details["flip"] = {"name": best.name, "value": best.value, "to": "originating"}
-        else:
-            lever = f"passes with {_money(-need)} of non-originating {metal} to spare"
-        checks.append(
-            Check(
-                name,
-                label,
-                article,
-                share,
-                STEEL_ALUMINIUM,
-                passed=need <= 1e-9 * total,
-                lever=lever + ".",
-                note=f"from {source}",
-                details=details,
-            )
+    return [_metal_check(bom, metal) for metal in ("steel", "aluminium")]
+
+
+def _metal_check(bom: BillOfMaterials, metal: str) -> Check:
+    """One metal's purchases, from ``steel_aluminium`` if stated, else the marked materials."""
+    check = partial(
+        Check,
+        f"{metal}_purchases",
+        f"{metal} purchases originating",
+        "App. 4-B Art. 6.1",
+        threshold=STEEL_ALUMINIUM,
+    )
+    stated = getattr(bom.steel_aluminium, metal) if bom.steel_aluminium is not None else None
+    materials = [m for m in bom.materials if m.metal == metal]
+    if stated is not None:
+        total, orig, source = stated.total, stated.originating, "steel_aluminium"
+    elif materials:
+        total = sum(m.value for m in materials)
+        orig = sum(m.value for m in materials if m.originating)
+        source = f"materials with metal: {metal}"
+    else:
+        return check(
+            None,
+            note=f"not evaluated: give steel_aluminium.{metal} or mark materials 'metal: {metal}'",
         )
-    return checks
+    if total == 0:
+        return check(None, passed=True, note=f"no {metal} purchases")
+    need = STEEL_ALUMINIUM * total - orig
+    details: dict[str, Any] = {"total": total, "originating": orig, "source": source}
+    if need > 0:
+        details["change_needed"] = need
+        lever = f"short by {_money(need)} of North American {metal}"
+        flips = [m for m in materials if not m.originating and m.value >= need - _TOL * total]
+        if flips:
+            best = min(flips, key=lambda m: m.value)
+            lever += f"; buying {best.name!r} ({_money(best.value)}) originating would pass"
+            details["flip"] = {"name": best.name, "value": best.value, "to": "originating"}
+    else:
+        lever = f"passes with {_money(-need)} of non-originating {metal} to spare"
+    return check(
+        orig / total,
+        passed=need <= 1e-9 * total,
+        lever=lever + ".",
+        note=f"from {source}",
+        details=details,
+    )
 
 
 def _in_ranges(digits: str, ranges: Iterable[tuple[str, str]]) -> bool:
@@ -619,21 +595,17 @@ def _shift_checks(bom: BillOfMaterials) -> list[Check]:
     value = sum(m.value for m in failing)
     bases = {k: getattr(bom, k) for k in ("transaction_value", "total_cost")}
     bases = {k: v for k, v in bases.items() if v is not None}
-    label = "de minimis (non-shifting materials)"
-    article = "Art. 4.12"
+    de_minimis = partial(
+        Check,
+        "de_minimis",
+        "de minimis (non-shifting materials)",
+        "Art. 4.12",
+        threshold=DE_MINIMIS,
+        at_least=False,
+    )
     if not bases:
-        return [
-            shift,
-            Check(
-                "de_minimis",
-                label,
-                article,
-                None,
-                DE_MINIMIS,
-                at_least=False,
-                note="not evaluated: de minimis needs transaction_value or total_cost",
-            ),
-        ]
+        note = "not evaluated: de minimis needs transaction_value or total_cost"
+        return [shift, de_minimis(None, note=note)]
     # The Agreement allows either base; the larger base gives the smaller share.
     basis, base = max(bases.items(), key=lambda kv: kv[1])
     share = value / base
@@ -662,21 +634,8 @@ def _shift_checks(bom: BillOfMaterials) -> list[Check]:
         )
     if passed:
         shift = replace(shift, note=shift.note + "; rescued by de minimis (Article 4.12)")
-    return [
-        shift,
-        Check(
-            "de_minimis",
-            label,
-            article,
-            share,
-            DE_MINIMIS,
-            at_least=False,
-            passed=passed,
-            lever=lever,
-            note=note,
-            details={"value": value, "base": base, "basis": basis, "barred": barred},
-        ),
-    ]
+    details = {"value": value, "base": base, "basis": basis, "barred": barred}
+    return [shift, de_minimis(share, passed=passed, lever=lever, note=note, details=details)]
 
 
 def _rvc_thresholds(bom: BillOfMaterials) -> tuple[float | None, float | None, str]:
