@@ -35,8 +35,8 @@ Shock = tuple["xr.Dataset", "xr.DataArray", "xr.DataArray"]
 class Model:
     """A registered model: its names, its parameter record, and how to solve it.
 
-    Each model sets the class attributes and implements :meth:`run` (and, where it has an adjoint,
-    :meth:`adjoint`); :meth:`solve` and :meth:`gradient` are what callers use.
+    Each model sets the class attributes and implements :meth:`run` (which :meth:`solve` calls)
+    and, where it has an adjoint, :meth:`gradient`.
     """
 
     #: Name in scenarios, the store and the API (``model.name``).
@@ -88,17 +88,6 @@ class Model:
         result: Equilibrium = self.run(spec, (baseline, tariff, cost), warm, tol)
         return result
 
-    def adjoint(
-        self,
-        spec: Any,
-        shock: Shock,
-        weights: Mapping[str, float],
-        warm: Equilibrium | None,
-        tol: float | None,
-    ) -> tuple[Equilibrium, xr.DataArray]:
-        """The model's own welfare gradient (models with ``has_gradient`` implement it)."""
-        raise ScenarioError(f"The {self.name} model has no welfare gradient.")
-
     def gradient(
         self,
         spec: Any,
@@ -110,8 +99,11 @@ class Model:
         warm: Equilibrium | None = None,
         tol: float | None = None,
     ) -> tuple[Equilibrium, xr.DataArray]:
-        """The equilibrium and the gradient of weighted welfare with respect to tariffs."""
-        return self.adjoint(spec, (baseline, tariff, cost), weights, warm, tol)
+        """The equilibrium and the gradient of weighted welfare with respect to tariffs.
+
+        Models with ``has_gradient`` override it; the others have none.
+        """
+        raise ScenarioError(f"The {self.name} model has no welfare gradient.")
 
 
 class OneSector(Model):
@@ -195,16 +187,18 @@ class MultiSector(Model):
         prepared, start = self.prepared(spec, baseline, warm, tol)
         return prepared.solve(tariff, cost, start=start)
 
-    def adjoint(
+    def gradient(
         self,
         spec: Any,
-        shock: Shock,
+        baseline: xr.Dataset,
+        tariff: xr.DataArray,
+        cost: xr.DataArray,
         weights: Mapping[str, float],
-        warm: Equilibrium | None,
-        tol: float | None,
+        *,
+        warm: Equilibrium | None = None,
+        tol: float | None = None,
     ) -> tuple[Equilibrium, xr.DataArray]:
-        """The adjoint gradient of real income; see :meth:`Model.gradient`."""
-        baseline, tariff, cost = shock
+        """See :meth:`Model.gradient` (the adjoint gradient of real income)."""
         prepared, start = self.prepared(spec, baseline, warm, tol)
         return prepared.real_income_gradient(tariff, cost, weights=weights, start=start)
 
