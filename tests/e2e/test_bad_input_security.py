@@ -321,7 +321,9 @@ def test_chromium_cross_site_img_and_fetch_refused(
     assert all(status == 403 for status in statuses.values()), statuses
     # the dashboard's own requests are same-origin and still served
     own = browser.new_page()
-    own.goto(f"{live}/rates")
+    # The page's first load computes every partner's rates: seconds on a quiet machine, more than
+    # Playwright's default 30 s when the other test worker and other jobs share the two cores.
+    own.goto(f"{live}/rates", timeout=120_000)
     answer = own.evaluate(f"fetch('{RATES}').then(r => r.status)")
     own.close()
     assert answer == 200

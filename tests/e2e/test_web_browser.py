@@ -76,6 +76,7 @@ def session(browser: Any) -> Iterator[tuple[Any, Watch]]:
     guard(context, watch)
     page = context.new_page()
     page.set_default_timeout(30_000)
+    page.set_default_navigation_timeout(120_000)  # a first load may compute the page's data
     yield page, watch
     context.close()
 
@@ -98,6 +99,9 @@ def test_every_page_loads_offline_without_console_errors(
     watch = Watch()
     guard(context, watch)
     page = context.new_page()
+    # A first load of a page may compute its data (every partner's rates): allow for the other
+    # test worker and other jobs sharing the cores; what a page shows is checked below.
+    page.set_default_navigation_timeout(120_000)
     # A page with an outside link or script would show up in watch.blocked; prove the guard
     # works by asking for one deliberately, then forget it.
     page.goto(base_url + "/")
