@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,27 @@ if os.environ.get("CI"):
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give each collected test its own node id, so that pytest-xdist runs every one of them.
+
+    Schemathesis (4.x on pytest 9) names each API operation's test ``test_x[GET /path]`` but
+    leaves all of them the node id ``test_x``; xdist schedules by node id and would run the
+    first operation alone. A test whose node id is shared gets ``<parent>::<its name>``.
+    """
+    counts = Counter(item.nodeid for item in items)
+    for item in items:
+        if counts[item.nodeid] > 1 and item.parent is not None:
+            nodeid = f"{item.parent.nodeid}::{item.name}"
+            if hasattr(item, "_id"):  # pytest 9 keeps a structured id
+                item._id = type(item._id).parse(nodeid)
+            else:
+                item._nodeid = nodeid
+    unique = Counter(item.nodeid for item in items)
+    repeated = sorted(nodeid for nodeid, n in unique.items() if n > 1)
+    if repeated:
+        raise pytest.UsageError(f"tests share a node id, so xdist would skip some: {repeated[:3]}")
 
 
 @pytest.fixture(scope="session")
