@@ -41,7 +41,8 @@ def etr(
     collected: bool = typer.Option(
         False,
         "--collected",
-        help="With --country ALL: statutory, collected estimate and Treasury's rate by month.",
+        help="Statutory rate and collected estimate by month (with --country; ALL adds "
+        "Treasury's rate and the errors).",
     ),
 ) -> None:
     """Import-weighted effective US tariff rate on any partner, by authority and sector."""
@@ -58,14 +59,20 @@ def etr(
     if fmt not in ("table", "json"):
         raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
     if collected:
-        if country.upper() != "ALL" or top is not None or date is not None or by:
-            raise ScenarioError("--collected goes with --country ALL alone (a monthly backtest).")
+        if not country or top is not None or date is not None or by:
+            raise ScenarioError(
+                "--collected goes with --country alone (ALL, EU or a partner: a monthly series)."
+            )
         if usmca_shares != "2025h2":
             raise ScenarioError(
                 "--collected uses USMCA claim shares by month (2024 to July-December 2025): "
                 "leave out --usmca-shares."
             )
-        _collected(fmt)
+        etr_mod.check_country(country)
+        if country.upper() == "ALL":
+            _collected(fmt)
+        else:
+            _collected_partner(country.upper(), fmt)
         return
     if top is not None:
         if country or by:
@@ -119,7 +126,7 @@ def etr(
                         for e in sectors
                     ]
                     _sectors(rows, f"by {by} sector on {result['date']}", wide)
-                _collected_line()
+                _collected_line(str(result["country"]), str(result["date"])[:7])
             return
         from tradewinds.measures.registry import load_registry
 
@@ -145,7 +152,7 @@ def etr(
             typer.echo(named.to_json(orient="records"))
             return
         _summary(frame, output, plot)
-        _collected_line()
+        _collected_line(country.upper(), last.isoformat()[:7])
         if by is not None:
             last_day = frame["date"].max()
             rows = []
@@ -159,20 +166,24 @@ def etr(
             _sectors(rows, f"by {by} sector on {last_day}", wide)
 
 
-def _collected_line() -> None:
-    """One line under a statutory headline: what was collected, and the estimate if computed."""
+def _collected_line(country: str, month: str) -> None:
+    """Lines under a statutory headline: what was collected, and the estimates if computed.
+
+    ``month`` (``YYYY-MM``) is the headline's; the partner's estimate is shown for it, or for
+    the last month of the estimate if the headline is later.
+    """
     from tradewinds.cli._common import console
     from tradewinds.measures.collected import backtest_if_cached, treasury
 
     observed = treasury()
-    month = max(observed)
+    last = max(observed)
     text = (
         f"Statutory rates on 2024 import weights, not duties collected: US-wide, customs "
-        f"collected {observed[month]:.2%} of imports in {month} (Treasury)"
+        f"collected {observed[last]:.2%} of imports in {last} (Treasury)"
     )
     bt = backtest_if_cached()
-    if bt is not None and month in bt.months:
-        k = bt.months.index(month)
+    if bt is not None and last in bt.months:
+        k = bt.months.index(last)
         text += (
             f"; collected estimate {bt.estimate[k]:.2%} against statutory "
             f"{bt.statutory[k]:.2%} (etr --country ALL --collected)."
@@ -180,6 +191,24 @@ def _collected_line() -> None:
     else:
         text += "; the collected estimate beside the statutory rate: etr --country ALL --collected."
     console().print(text)
+    if country == "ALL":
+        return
+    if bt is None or bt.parts is None:
+        console().print(
+            f"{country}: collected estimate by month with etr --country {country} --collected."
+        )
+        return
+    shown = month if month in bt.months else bt.months[-1] if month > bt.months[-1] else None
+    if shown is None:
+        return
+    est = bt.partner(country)
+    k = est.months.index(shown)
+    console().print(
+        f"{country} {shown}: collected estimate {est.estimate[k]:.2%} against statutory "
+        f"{est.statutory[k]:.2%} with that month's claim shares (the US-wide fit applied to "
+        f"{country}'s lines; not tested against partner data: etr --country {country} "
+        "--collected)."
+    )
 
 
 def _collected(fmt: str) -> None:
@@ -242,6 +271,63 @@ def _collected(fmt: str) -> None:
     out.print(
         f"mean absolute error: {100 * bt.mae_in:.2f} points in sample ({FIT[0]} to {FIT[1]}), "
         f"{100 * bt.mae_out:.2f} out of sample ({TEST[0]} to {TEST[1]}; target 1.0)"
+    )
+
+
+def _collected_partner(country: str, fmt: str) -> None:
+    """A partner's monthly statutory rate and collected estimate, from the US-wide fit."""
+    import json
+
+    from rich.table import Table
+
+    from tradewinds.cli._common import console
+    from tradewinds.cli._display import print_table
+    from tradewinds.measures.collected import FIT, TEST, backtest
+
+    bt = backtest()
+    est = bt.partner(country)
+    note = (
+        f"k = {bt.k:.3f}, lag {bt.lag:.2f} months, elasticity {bt.eps:.2f}: fitted on the US-wide "
+        f"series {FIT[0]} to {FIT[1]} (out-of-sample error {100 * bt.mae_out:.2f} points, "
+        f"{TEST[0]} to {TEST[1]}) and applied to {country}'s lines and claim shares; not tested "
+        "against partner data (Treasury publishes no duties by partner)"
+    )
+    if fmt == "json":
+        typer.echo(
+            json.dumps(
+                {
+                    "country": country,
+                    "k": bt.k,
+                    "lag_months": bt.lag,
+                    "elasticity": bt.eps,
+                    "fit_months": list(FIT),
+                    "mae_out_of_sample_us_wide": bt.mae_out,
+                    "validated": False,
+                    "note": note,
+                    "months": [
+                        {"month": m, "statutory": s, "estimate": e, "import_weight": w}
+                        for m, s, e, w in zip(
+                            est.months, est.statutory, est.estimate, est.weight, strict=True
+                        )
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return
+    table = Table(
+        title=f"{country}: statutory rate (2024 import weights) and collected estimate by month",
+        caption=note,
+    )
+    for col in ("month", "statutory", "estimate", "share of\nUS imports"):
+        table.add_column(col, justify="left" if col == "month" else "right")
+    for m, s, e, w in zip(est.months, est.statutory, est.estimate, est.weight, strict=True):
+        table.add_row(m, f"{100 * s:.2f}%", f"{100 * e:.2f}%", f"{100 * w:.1f}%")
+    out = console()
+    print_table(out, table)
+    out.print(
+        "statutory: the month's mean with that month's USMCA claim shares; share of US imports: "
+        "the partner's weight in the US-wide estimate (lagged, after substitution)."
     )
 
 
