@@ -3,8 +3,8 @@
 The overview's ranked bar chart draws with its legend in words; the rates page draws a third
 partner's panel; the explorer fetches and draws the map of every partner's rate. Screenshots go
 to ``artifacts/screenshots`` (``overview-ranking.png``, ``rates-partner.png``,
-``explorer-map.png``, ``overview-collected.png``). Skips without ``/usr/bin/chromium`` unless
-``TRADEWINDS_REQUIRE_BROWSER=1``.
+``explorer-map.png``, ``overview-collected.png``, ``rates-collected.png``). Skips without
+``/usr/bin/chromium`` unless ``TRADEWINDS_REQUIRE_BROWSER=1``.
 """
 
 from __future__ import annotations
@@ -131,4 +131,10 @@ def test_overview_cards_show_partner_collected_estimates(
     assert box is not None
     assert box["width"] >= 200  # the card keeps its width with the extra line
     _shot(page, "overview-collected.png", "section.cards")
+    page.goto(base_url + f"/rates?date={month}-01&partner=CHN")
+    for code in ("CAN", "MEX", "CHN"):
+        line = page.locator(f".collected-{code}")
+        assert line.is_visible()
+        assert f"{bt.partner(code).estimate[-1]:.2%}" in line.inner_text()
+    _shot(page, "rates-collected.png", "div.columns")
     _clean(watch)
