@@ -130,3 +130,19 @@ def test_partner_headline_in_the_cli_names_its_estimate(monkeypatch, capsys):
         f"{est.statutory[-1]:.2%}"
     ) in out
     assert "not tested against partner data" in out
+
+
+def test_top_table_has_a_collected_column_once_computed(monkeypatch, capsys):
+    month = max(collected.treasury())
+    bt = _with_parts(month)  # CAN, MEX and CHN only: the EU shows n/a
+    monkeypatch.setattr(collected, "backtest_if_cached", lambda: bt)
+    assert main(["etr", "--top", "1", "--date", f"{month}-01", "--wide"]) == 0
+    out = capsys.readouterr().out
+    assert f"collected: the estimate for {month}" in " ".join(out.split())
+    row = next(line for line in out.splitlines() if "CAN" in line)
+    assert f"{bt.partner('CAN').estimate[-1]:.2%}" in row
+    assert "n/a" in next(line for line in out.splitlines() if " EU " in line)
+    monkeypatch.setattr(collected, "backtest_if_cached", lambda: None)
+    assert main(["etr", "--top", "1", "--date", f"{month}-01"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "collected estimate by month: etr --country X --collected" in out

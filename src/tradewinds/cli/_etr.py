@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from tradewinds.cli._display import WIDE_HELP
-from tradewinds.core.errors import ScenarioError
+from tradewinds.core.errors import DataError, ScenarioError
 
 
 def _date(text: str, option: str) -> dt.date:
@@ -343,12 +343,29 @@ def _top(rows: list[dict[str, object]], fmt: str, wide: bool) -> None:
     if fmt == "json":
         typer.echo(json.dumps(rows, indent=2))
         return
-    day = rows[0]["date"] if rows else ""
+    from tradewinds.measures.collected import backtest_if_cached
+
+    day = str(rows[0]["date"]) if rows else ""
+    bt = backtest_if_cached()
+    month = day[:7]
+    if bt is not None and bt.parts is not None and month not in bt.months:
+        month = bt.months[-1] if month > bt.months[-1] else ""
+    shown = bt is not None and bt.parts is not None and bool(month)
+    caption = "total includes MFN; additional excludes it; rates in % of import value"
+    if shown:
+        caption += (
+            f"; collected: the estimate for {month} (the US-wide fit applied to each partner, "
+            "not tested by partner; etr --country X --collected)"
+        )
+    else:
+        caption += "; collected estimate by month: etr --country X --collected"
     table = Table(
         title=f"Statutory effective US tariff rate by partner on {day} (2024 import weights)",
-        caption="total includes MFN; additional excludes it; rates in % of import value",
+        caption=caption,
     )
-    for col in ("partner", "imports 2024\n(US$ bn)", "additional", "total", "by authority"):
+    columns = ["partner", "imports 2024\n(US$ bn)", "additional", "total"]
+    columns += [f"collected\n{month}"] if shown else []
+    for col in (*columns, "by authority"):
         table.add_column(col, justify="left" if col in ("partner", "by authority") else "right")
     for r in rows:
         parts = r["by_authority"]
@@ -358,13 +375,21 @@ def _top(rows: list[dict[str, object]], fmt: str, wide: bool) -> None:
             for k, v in sorted(parts.items(), key=lambda kv: -kv[1])
             if v > 5e-5
         )
-        table.add_row(
+        cells = [
             str(r["country"]),
             f"{float(str(r['imports_2024'])) / 1e9:,.1f}",
             f"{100 * float(str(r['additional_rate'])):.2f}%",
             f"{100 * float(str(r['effective_rate'])):.2f}%",
-            text,
-        )
+        ]
+        if shown:
+            assert bt is not None
+            try:
+                est = bt.partner(str(r["country"]))
+            except DataError:  # no parts for the partner (no 2024 imports)
+                cells.append("n/a")
+            else:
+                cells.append(f"{100 * est.estimate[est.months.index(month)]:.2f}%")
+        table.add_row(*cells, text)
     print_table(console(), table, wide=wide, drop=("by authority",))
 
 
