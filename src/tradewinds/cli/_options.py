@@ -14,6 +14,7 @@ import typer
 
 from tradewinds.cli._common import STORE_HELP
 from tradewinds.cli._display import SORT_HELP, WIDE_HELP
+from tradewinds.core.errors import ScenarioError
 
 #: Help text of the ``--wide`` option of the shipment and timeline tables.
 WIDE_PAST_HELP = "Show every column at full width, even past the terminal."
@@ -31,6 +32,14 @@ Wide = Annotated[bool, typer.Option("--wide", help=WIDE_HELP)]
 WidePast = Annotated[bool, typer.Option("--wide", help=WIDE_PAST_HELP)]
 #: ``--format table|json`` (default "table"; the command checks the value).
 TableFormat = Annotated[str, typer.Option("--format", help="table or json.")]
+
+
+def check_format(fmt: str) -> None:
+    """Refuse a ``--format`` (:data:`TableFormat`) other than table or json."""
+    if fmt not in ("table", "json"):
+        raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
+
+
 #: ``--sort`` of country tables (default "size").
 Sort = Annotated[str, typer.Option("--sort", help=SORT_HELP)]
 #: ``--all``: every country rather than the first rows (default False).

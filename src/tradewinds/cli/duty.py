@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
 
 from tradewinds.cli._common import console
-from tradewinds.cli._options import ExtraMeasures, TableFormat, WidePast
+from tradewinds.cli._options import ExtraMeasures, TableFormat, WidePast, check_format
 from tradewinds.cli._warnings import printed_warnings
 from tradewinds.core.errors import ScenarioError
 
@@ -40,41 +40,11 @@ def _metal_content(items: list[str]) -> dict[str, object]:
     return out
 
 
-Hts = Annotated[str | None, typer.Option("--hts", help="HTS10 code, e.g. 8703.23.0190.")]
-Origin = Annotated[str | None, typer.Option("--origin", help="Country of origin (ISO3).")]
-EntryDate = Annotated[str | None, typer.Option("--date", help="Entry date YYYY-MM-DD.")]
-Value = Annotated[float | None, typer.Option("--value", help="Customs value in US$.")]
-Usmca = Annotated[bool, typer.Option("--usmca/--no-usmca", help="USMCA preference claimed.")]
-UsContent = Annotated[
-    float | None,
-    typer.Option("--us-content", help="US content share of value (USMCA vehicles), e.g. 0.4."),
-]
-MetalContent = Annotated[
-    list[str] | None,
-    typer.Option("--metal-content", help="Metal share of value, e.g. steel=0.8 (repeatable)."),
-]
-Quantity = Annotated[
-    float | None, typer.Option("--quantity", help="Quantity for specific MFN rates.")
-]
-Unit = Annotated[str | None, typer.Option("--unit", help="Unit of --quantity, e.g. kg.")]
-Transshipped = Annotated[
-    bool, typer.Option("--transshipped", help="CBP found the goods transshipped to evade duties.")
-]
-Importer = Annotated[str, typer.Option("--importer", help="Importing country (USA, CAN, MEX).")]
 #: What the importer declares about the article (``measures.fields.DECLARATIONS``).
 CIVIL_AIRCRAFT = "Civil-aircraft article meeting general note 6 (Section 122 note 2(aa)(iv))."
 NAMED_ARTICLE = "One of the particular articles named in Section 122 note 2(aa)(iii)."
 US_METAL = "Metal melted/smelted in the US (2026 Section 232 metals, 10% tier)."
 SEMICONDUCTOR = "A covered semiconductor article of U.S. note 39 (Proclamation 11002, 25%)."
-CivilAircraft = Annotated[bool, typer.Option("--civil-aircraft", help=CIVIL_AIRCRAFT)]
-NamedArticle = Annotated[bool, typer.Option("--named-article", help=NAMED_ARTICLE)]
-UsMetal = Annotated[bool, typer.Option("--us-metal", help=US_METAL)]
-Semiconductor = Annotated[bool, typer.Option("--semiconductor", help=SEMICONDUCTOR)]
-Batch = Annotated[Path | None, typer.Option("--batch", help="CSV of shipment lines.")]
-BatchOutput = Annotated[
-    Path | None,
-    typer.Option("--output", help="Output .csv or .xlsx for --batch ('-': CSV on stdout)."),
-]
 
 
 def register(app: typer.Typer) -> None:
@@ -83,30 +53,39 @@ def register(app: typer.Typer) -> None:
 
 
 def duty(
-    hts: Hts = None,
-    origin: Origin = None,
-    date: EntryDate = None,
-    value: Value = None,
-    usmca: Usmca = False,
-    us_content: UsContent = None,
-    metal_content: MetalContent = None,
-    quantity: Quantity = None,
-    unit: Unit = None,
-    transshipped: Transshipped = False,
-    importer: Importer = "USA",
-    civil_aircraft: CivilAircraft = False,
-    named_article: NamedArticle = False,
-    us_metal: UsMetal = False,
-    semiconductor: Semiconductor = False,
+    hts: str | None = typer.Option(None, "--hts", help="HTS10 code, e.g. 8703.23.0190."),
+    origin: str | None = typer.Option(None, "--origin", help="Country of origin (ISO3)."),
+    date: str | None = typer.Option(None, "--date", help="Entry date YYYY-MM-DD."),
+    value: float | None = typer.Option(None, "--value", help="Customs value in US$."),
+    usmca: bool = typer.Option(False, "--usmca/--no-usmca", help="USMCA preference claimed."),
+    us_content: float | None = typer.Option(
+        None, "--us-content", help="US content share of value (USMCA vehicles), e.g. 0.4."
+    ),
+    metal_content: list[str] | None = typer.Option(
+        None, "--metal-content", help="Metal share of value, e.g. steel=0.8 (repeatable)."
+    ),
+    quantity: float | None = typer.Option(
+        None, "--quantity", help="Quantity for specific MFN rates."
+    ),
+    unit: str | None = typer.Option(None, "--unit", help="Unit of --quantity, e.g. kg."),
+    transshipped: bool = typer.Option(
+        False, "--transshipped", help="CBP found the goods transshipped to evade duties."
+    ),
+    importer: str = typer.Option("USA", "--importer", help="Importing country (USA, CAN, MEX)."),
+    civil_aircraft: bool = typer.Option(False, "--civil-aircraft", help=CIVIL_AIRCRAFT),
+    named_article: bool = typer.Option(False, "--named-article", help=NAMED_ARTICLE),
+    us_metal: bool = typer.Option(False, "--us-metal", help=US_METAL),
+    semiconductor: bool = typer.Option(False, "--semiconductor", help=SEMICONDUCTOR),
     measures: ExtraMeasures = None,
     fmt: TableFormat = "table",
-    batch: Batch = None,
-    output: BatchOutput = None,
+    batch: Path | None = typer.Option(None, "--batch", help="CSV of shipment lines."),
+    output: Path | None = typer.Option(
+        None, "--output", help="Output .csv or .xlsx for --batch ('-': CSV on stdout)."
+    ),
     wide: WidePast = False,
 ) -> None:
     """Stacked duty of a shipment, layer by layer, with legal basis and Chapter 99 heading."""
-    if fmt not in ("table", "json"):
-        raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
+    check_format(fmt)
     line: dict[str, object] = {
         "hts": hts,
         "origin": origin,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -38,52 +38,6 @@ class NoDrawConvergedError(TradewindsError, RuntimeError):
     http_status = 500
 
 
-Draws = Annotated[int, typer.Option("--draws", "-n", help="Number of draws.")]
-Seed = Annotated[
-    int, typer.Option("--seed", help="Random seed; the same seed gives the same draws.")
-]
-EpsMean = Annotated[
-    float | None,
-    typer.Option("--eps-mean", help="One-elasticity models: mean of eps (default 4)."),
-]
-EpsSd = Annotated[
-    float | None,
-    typer.Option("--eps-sd", help="One-elasticity models: standard deviation of eps (default 1)."),
-]
-EpsLow = Annotated[float | None, typer.Option("--eps-low", help="Lower truncation (default 1).")]
-EpsHigh = Annotated[float | None, typer.Option("--eps-high", help="Upper truncation (default 12).")]
-Sets = Annotated[
-    str | None,
-    typer.Option(
-        "--sets",
-        help="Multi-sector model: elasticity sets to draw over in turn, e.g. "
-        "'cp2015,bw2006,hauk2012,{uniform: 5}' (YAML values).",
-    ),
-]
-Spread = Annotated[
-    float | None,
-    typer.Option(
-        "--spread",
-        help="Multi-sector model: standard deviation of log theta around each set's sector "
-        "values (log-normal; default 0 with --sets). Alone, spreads the scenario's own set.",
-    ),
-]
-ChunkSize = Annotated[
-    int | None,
-    typer.Option("--chunk-size", help="Draws per Dask task (default: about 4 tasks per worker)."),
-]
-Bilateral = Annotated[
-    bool,
-    typer.Option(
-        "--bilateral/--no-bilateral", help="Also keep every bilateral flow of every draw."
-    ),
-]
-Output = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", help="Write the bands of every output record (CSV/JSON)."),
-]
-
-
 def register(app: typer.Typer) -> None:
     """Add the ``montecarlo`` command."""
     app.command("montecarlo")(montecarlo)
@@ -91,20 +45,42 @@ def register(app: typer.Typer) -> None:
 
 def montecarlo(
     scenario: ScenarioFile,
-    draws: Draws = 1000,
-    seed: Seed = 0,
-    eps_mean: EpsMean = None,
-    eps_sd: EpsSd = None,
-    eps_low: EpsLow = None,
-    eps_high: EpsHigh = None,
-    sets: Sets = None,
-    spread: Spread = None,
+    draws: int = typer.Option(1000, "--draws", "-n", help="Number of draws."),
+    seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same draws."),
+    eps_mean: float | None = typer.Option(
+        None, "--eps-mean", help="One-elasticity models: mean of eps (default 4)."
+    ),
+    eps_sd: float | None = typer.Option(
+        None, "--eps-sd", help="One-elasticity models: standard deviation of eps (default 1)."
+    ),
+    eps_low: float | None = typer.Option(None, "--eps-low", help="Lower truncation (default 1)."),
+    eps_high: float | None = typer.Option(
+        None, "--eps-high", help="Upper truncation (default 12)."
+    ),
+    sets: str | None = typer.Option(
+        None,
+        "--sets",
+        help="Multi-sector model: elasticity sets to draw over in turn, e.g. "
+        "'cp2015,bw2006,hauk2012,{uniform: 5}' (YAML values).",
+    ),
+    spread: float | None = typer.Option(
+        None,
+        "--spread",
+        help="Multi-sector model: standard deviation of log theta around each set's sector "
+        "values (log-normal; default 0 with --sets). Alone, spreads the scenario's own set.",
+    ),
     baseline: Baseline = None,
     workers: Workers = None,
     scheduler: Scheduler = None,
-    chunk_size: ChunkSize = None,
-    bilateral: Bilateral = False,
-    output: Output = None,
+    chunk_size: int | None = typer.Option(
+        None, "--chunk-size", help="Draws per Dask task (default: about 4 tasks per worker)."
+    ),
+    bilateral: bool = typer.Option(
+        False, "--bilateral/--no-bilateral", help="Also keep every bilateral flow of every draw."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write the bands of every output record (CSV/JSON)."
+    ),
     all_countries: AllCountries = False,
     sort: Sort = "size",
     wide: Wide = False,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 
 import typer
 
@@ -15,62 +14,39 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
 
 
-Host = Annotated[str, typer.Option("--host", help="Interface to listen on (loopback).")]
-Port = Annotated[int, typer.Option("--port", help="TCP port.")]
-Jobs = Annotated[int, typer.Option("--workers", help="Jobs that run at the same time.")]
-TokenFile = Annotated[
-    Path | None,
-    typer.Option("--token-file", help="File with the bearer token for jobs and store writes."),
-]
-Private = Annotated[
-    bool, typer.Option("--private", help="Require the token for read-only endpoints too.")
-]
-PublicReads = Annotated[
-    bool,
-    typer.Option(
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (loopback)."),
+    port: int = typer.Option(8000, "--port", help="TCP port."),
+    store: Store = None,
+    workers: int = typer.Option(1, "--workers", help="Jobs that run at the same time."),
+    token_file: Path | None = typer.Option(
+        None, "--token-file", help="File with the bearer token for jobs and store writes."
+    ),
+    private: bool = typer.Option(
+        False, "--private", help="Require the token for read-only endpoints too."
+    ),
+    public_reads: bool = typer.Option(
+        False,
         "--public-reads",
         help="On a non-loopback --host, leave read-only endpoints and pages open "
         "(by default everything but /api/v1/health needs the token there).",
     ),
-]
-Cors = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--cors", help="Allow cross-origin requests from ORIGIN (repeatable); off by default."
+    cors: list[str] | None = typer.Option(
+        None, "--cors", help="Allow cross-origin requests from ORIGIN (repeatable); off by default."
     ),
-]
-JobScheduler = Annotated[
-    str | None,
-    typer.Option("--scheduler", help="Run jobs' draws and searches on this Dask scheduler."),
-]
-Scenarios = Annotated[
-    Path | None,
-    typer.Option("--scenarios", help="Folder of library scenarios (default: the repository's)."),
-]
-OpenBrowser = Annotated[bool, typer.Option("--open", help="Open the page in a browser.")]
-Warm = Annotated[
-    bool,
-    typer.Option(
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Run jobs' draws and searches on this Dask scheduler."
+    ),
+    scenarios: Path | None = typer.Option(
+        None, "--scenarios", help="Folder of library scenarios (default: the repository's)."
+    ),
+    open_browser: bool = typer.Option(False, "--open", help="Open the page in a browser."),
+    warm: bool = typer.Option(
+        True,
         "--warm/--no-warm",
         help="Compute the collected-rate estimate of the overview in the background at start "
         "(minutes the first time, then read from the cache).",
     ),
-]
-
-
-def serve(
-    host: Host = "127.0.0.1",
-    port: Port = 8000,
-    store: Store = None,
-    workers: Jobs = 1,
-    token_file: TokenFile = None,
-    private: Private = False,
-    public_reads: PublicReads = False,
-    cors: Cors = None,
-    scheduler: JobScheduler = None,
-    scenarios: Scenarios = None,
-    open_browser: OpenBrowser = False,
-    warm: Warm = True,
 ) -> None:
     """Serve the HTTP API at /api/v1 (docs at /docs, offline) and the dashboard at /.
 

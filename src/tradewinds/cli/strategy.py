@@ -131,84 +131,20 @@ Workers = Annotated[
 Scheduler = Annotated[
     str | None, typer.Option("--scheduler", help="Address of a running Dask scheduler.")
 ]
-Weights = Annotated[
-    str | None,
-    typer.Option("--weights", help="Coalition weights on welfare changes, e.g. CAN=2,MEX=1."),
-]
-#: ``optimal``
-Country = Annotated[
-    str,
-    typer.Option("--country", "-c", help="Country, or comma-separated coalition, setting tariffs."),
-]
-Against = Annotated[
-    str | None,
-    typer.Option("--against", help="Partners the tariffs apply to (default: all others)."),
-]
-#: ``nash``
-Players = Annotated[str, typer.Option("--players", help="Comma-separated players.")]
-AgainstAll = Annotated[
-    bool,
-    typer.Option(
-        "--against-all", help="Players set tariffs on every country, not just each other."
-    ),
-]
-Tol = Annotated[
-    float,
-    typer.Option("--tol", help="Largest welfare gain (0.01 = 1%) at a Nash; 0 < tol < 1."),
-]
-MaxRounds = Annotated[
-    int,
-    typer.Option(
-        "--max-rounds", help=f"Rounds of best responses (1 to {defaults.MAX_ROUNDS_LIMIT})."
-    ),
-]
-Sequential = Annotated[
-    bool,
-    typer.Option(
-        "--sequential",
-        help="Players answer in turn (Gauss–Seidel, serial) instead of all at once in parallel.",
-    ),
-]
-#: ``united-front``
-ThreatScenario = Annotated[Path, typer.Argument(help="Scenario YAML with the threat.")]
-Threatener = Annotated[str, typer.Option("--threatener", help="Country making the threat.")]
-Partners = Annotated[str, typer.Option("--partners", help="The two partners (row, column).")]
-Retaliation = Annotated[
-    str,
-    typer.Option("--retaliation", help="How a partner retaliates alone: mirror or optimal."),
-]
-JointWeights = Annotated[
-    str | None,
-    typer.Option(
-        "--weights", help="Weights of the joint optimum, e.g. CAN=1,MEX=1 (default equal)."
-    ),
-]
-DealRate = Annotated[
-    float | None,
-    typer.Option(
-        "--deal-rate",
-        help="Price of a separate deal: the threatener's rate kept on a partner that takes it "
-        "(default: the scenario's strategy.united_front.deal_rate, else none, so a deal lifts "
-        "every new tariff at no cost).",
-    ),
-]
-Draws = Annotated[int, typer.Option("--draws", help="Elasticity draws for the sensitivity.")]
-Seed = Annotated[int, typer.Option("--seed", help="Seed of the elasticity draws (>= 0).")]
-EpsRange = Annotated[
-    str, typer.Option("--eps-range", help="Draws are uniform on this elasticity range.")
-]
-Html = Annotated[
-    Path | None,
-    typer.Option("--html", help="Write a self-contained HTML chart (.html or .htm)."),
-]
 
 
 @strategy_app.command("optimal")
 def optimal(
     scenario: StartScenario,
-    country: Country,
-    against: Against = None,
-    weights: Weights = None,
+    country: str = typer.Option(
+        ..., "--country", "-c", help="Country, or comma-separated coalition, setting tariffs."
+    ),
+    against: str | None = typer.Option(
+        None, "--against", help="Partners the tariffs apply to (default: all others)."
+    ),
+    weights: str | None = typer.Option(
+        None, "--weights", help="Coalition weights on welfare changes, e.g. CAN=2,MEX=1."
+    ),
     by_sector: BySector = False,
     sectors: Sectors = None,
     bounds: Bounds = BOUNDS,
@@ -305,13 +241,25 @@ def _write_records(out: Console, records: pd.DataFrame, output: Path | None) -> 
 @strategy_app.command("nash")
 def nash(
     scenario: StartScenario,
-    players: Players = PLAYERS,
-    against_all: AgainstAll = False,
+    players: str = typer.Option(PLAYERS, "--players", help="Comma-separated players."),
+    against_all: bool = typer.Option(
+        False, "--against-all", help="Players set tariffs on every country, not just each other."
+    ),
     by_sector: BySector = False,
     sectors: Sectors = None,
-    tol: Tol = defaults.NASH_TOL,
-    max_rounds: MaxRounds = defaults.MAX_ROUNDS,
-    sequential: Sequential = False,
+    tol: float = typer.Option(
+        defaults.NASH_TOL, "--tol", help="Largest welfare gain (0.01 = 1%) at a Nash; 0 < tol < 1."
+    ),
+    max_rounds: int = typer.Option(
+        defaults.MAX_ROUNDS,
+        "--max-rounds",
+        help=f"Rounds of best responses (1 to {defaults.MAX_ROUNDS_LIMIT}).",
+    ),
+    sequential: bool = typer.Option(
+        False,
+        "--sequential",
+        help="Players answer in turn (Gauss–Seidel, serial) instead of all at once in parallel.",
+    ),
     bounds: Bounds = BOUNDS,
     workers: Workers = 0,
     scheduler: Scheduler = None,
@@ -359,20 +307,36 @@ def nash(
 
 @strategy_app.command("united-front")
 def united_front_cmd(
-    scenario: ThreatScenario,
-    threatener: Threatener = defaults.THREATENER,
-    partners: Partners = PARTNERS,
-    retaliation: Retaliation = "mirror",
-    weights: JointWeights = None,
-    deal_rate: DealRate = None,
-    draws: Draws = 0,
-    seed: Seed = defaults.SEED,
-    eps_range: EpsRange = EPS_RANGE,
+    scenario: Path = typer.Argument(..., help="Scenario YAML with the threat."),
+    threatener: str = typer.Option(
+        defaults.THREATENER, "--threatener", help="Country making the threat."
+    ),
+    partners: str = typer.Option(PARTNERS, "--partners", help="The two partners (row, column)."),
+    retaliation: str = typer.Option(
+        "mirror", "--retaliation", help="How a partner retaliates alone: mirror or optimal."
+    ),
+    weights: str | None = typer.Option(
+        None, "--weights", help="Weights of the joint optimum, e.g. CAN=1,MEX=1 (default equal)."
+    ),
+    deal_rate: float | None = typer.Option(
+        None,
+        "--deal-rate",
+        help="Price of a separate deal: the threatener's rate kept on a partner that takes it "
+        "(default: the scenario's strategy.united_front.deal_rate, else none, so a deal lifts "
+        "every new tariff at no cost).",
+    ),
+    draws: int = typer.Option(0, "--draws", help="Elasticity draws for the sensitivity."),
+    seed: int = typer.Option(defaults.SEED, "--seed", help="Seed of the elasticity draws (>= 0)."),
+    eps_range: str = typer.Option(
+        EPS_RANGE, "--eps-range", help="Draws are uniform on this elasticity range."
+    ),
     workers: Workers = 0,
     scheduler: Scheduler = None,
     baseline: Baseline = None,
     output: Output = None,
-    html: Html = None,
+    html: Path | None = typer.Option(
+        None, "--html", help="Write a self-contained HTML chart (.html or .htm)."
+    ),
     wide: Wide = False,
 ) -> None:
     """The 4x4 game of two partners facing a threat: accept, alone, joint or deal.

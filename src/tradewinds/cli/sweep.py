@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Annotated
 
 import typer
 
@@ -21,30 +20,6 @@ from tradewinds.cli._options import (
 
 FIRST = ("CAN", "MEX", "USA")
 
-SetOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--set",
-        help="PATH=V1,V2,... (YAML values) for any scenario field; repeat for a full grid.",
-    ),
-]
-ChunkSize = Annotated[
-    int | None,
-    typer.Option(
-        "--chunk-size", help="Grid points per Dask task (default: about 4 tasks per worker)."
-    ),
-]
-Bilateral = Annotated[
-    bool,
-    typer.Option("--bilateral/--no-bilateral", help="Keep bilateral flows of every grid point."),
-]
-Output = Annotated[
-    Path | None,
-    typer.Option(
-        "--output", "-o", help="Write every point's records with its settings (CSV/JSON)."
-    ),
-]
-
 
 def register(app: typer.Typer) -> None:
     """Add the ``sweep`` command."""
@@ -53,13 +28,23 @@ def register(app: typer.Typer) -> None:
 
 def sweep(
     scenario: ScenarioFile,
-    set_: SetOption = None,
+    set_: list[str] | None = typer.Option(
+        None,
+        "--set",
+        help="PATH=V1,V2,... (YAML values) for any scenario field; repeat for a full grid.",
+    ),
     baseline: Baseline = None,
     workers: Workers = None,
     scheduler: Scheduler = None,
-    chunk_size: ChunkSize = None,
-    bilateral: Bilateral = True,
-    output: Output = None,
+    chunk_size: int | None = typer.Option(
+        None, "--chunk-size", help="Grid points per Dask task (default: about 4 tasks per worker)."
+    ),
+    bilateral: bool = typer.Option(
+        True, "--bilateral/--no-bilateral", help="Keep bilateral flows of every grid point."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write every point's records with its settings (CSV/JSON)."
+    ),
     wide: Wide = False,
     store: Store = None,
     force: Force = False,
