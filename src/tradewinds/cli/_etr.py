@@ -115,7 +115,6 @@ def _point(
     """``etr --date``: the rate on one date, by authority (and by sector with ``--by``)."""
     import json
 
-    from tradewinds.cli._common import console
     from tradewinds.measures import etr as etr_mod
     from tradewinds.reporting.sectors import sector_name
 
@@ -126,7 +125,15 @@ def _point(
             entry["sector_name"] = sector_name(entry["sector"])
     if fmt == "json":
         typer.echo(json.dumps(result, indent=2))
-        return
+    else:
+        _print_point(result, usmca_shares, by, wide)
+
+
+def _print_point(result: dict[str, object], usmca_shares: str, by: str | None, wide: bool) -> None:
+    """The rate on one date: the headline, by authority, by sector (``--by``), collected."""
+    from tradewinds.cli._common import console
+
+    sectors = result.get("by_sector")
     out = console()
     out.print(
         f"{result['country']} {result['date']}: statutory effective rate on 2024 "

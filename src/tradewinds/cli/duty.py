@@ -61,8 +61,8 @@ def duty(
     us_content: float | None = typer.Option(
         None, "--us-content", help="US content share of value (USMCA vehicles), e.g. 0.4."
     ),
-    metal_content: list[str] | None = typer.Option(
-        None, "--metal-content", help="Metal share of value, e.g. steel=0.8 (repeatable)."
+    metal_content: list[str] = typer.Option(
+        [], "--metal-content", help="Metal share of value, e.g. steel=0.8 (repeatable)."
     ),
     quantity: float | None = typer.Option(
         None, "--quantity", help="Quantity for specific MFN rates."
@@ -94,7 +94,7 @@ def duty(
         "importer": importer,
         "usmca": usmca,
         "us_content": us_content,
-        "metal_content": _metal_content(metal_content or []),
+        "metal_content": _metal_content(metal_content),
         "quantity": quantity,
         "unit": unit,
         "transshipped": transshipped,

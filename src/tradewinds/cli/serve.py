@@ -31,8 +31,8 @@ def serve(
         help="On a non-loopback --host, leave read-only endpoints and pages open "
         "(by default everything but /api/v1/health needs the token there).",
     ),
-    cors: list[str] | None = typer.Option(
-        None, "--cors", help="Allow cross-origin requests from ORIGIN (repeatable); off by default."
+    cors: list[str] = typer.Option(
+        [], "--cors", help="Allow cross-origin requests from ORIGIN (repeatable); off by default."
     ),
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="Run jobs' draws and searches on this Dask scheduler."
@@ -70,7 +70,7 @@ def serve(
         token=read_token(token_file) if token_file is not None else None,
         private=private,
         public_reads=public_reads,
-        cors=tuple(cors or ()),
+        cors=tuple(cors),
         scheduler=scheduler,
         workers=workers,
         scenario_dir=scenarios,
