@@ -68,12 +68,18 @@ def register(app: typer.Typer) -> None:
         civil_aircraft: bool = typer.Option(
             False,
             "--civil-aircraft",
-            help="Civil-aircraft article meeting general note 6 (Section 122 note 2(aa)(iv)).",
+            help=(
+                "Civil-aircraft article meeting general note 6 (Section 122 note 2(aa)(iv); "
+                "Brazil, EU, UK, Japan, Korea, Swiss aircraft exemptions)."
+            ),
         ),
         named_article: bool = typer.Option(
             False,
             "--named-article",
-            help="One of the particular articles named in Section 122 note 2(aa)(iii).",
+            help=(
+                "A particular article a note names within its code (Section 122 note 2(aa)(iii), "
+                "Brazil note 2(x)(iii)(b), Section 301 exclusions of note 20(vvv)/(www))."
+            ),
         ),
         us_metal: bool = typer.Option(
             False,
