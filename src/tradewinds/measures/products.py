@@ -139,7 +139,8 @@ def _build_universe() -> HtsUniverse:
         table[col] = pd.to_numeric(table[col], errors="coerce").fillna(0.0)
     table["usmca_free"] = table["usmca_free"] == "True"
     # short codes as fixed-width strings (fast comparisons); free text as objects (compact)
-    dtypes: dict[str, type] = dict.fromkeys(numbers, float) | {"usmca_free": bool}
+    dtypes: dict[str, type] = {"usmca_free": bool}
+    dtypes |= dict.fromkeys(numbers, float)
     dtypes |= {"mfn_kind": str, "mfn_unit": str, "col2_kind": str, "col2_unit": str}
     columns = {
         str(c): table[c].to_numpy(dtype=dtypes.get(str(c), object))
