@@ -112,15 +112,17 @@ def test_column_2_rates_are_read_from_the_hts():
     assert table.loc["61091000", "mfn_ad_valorem"] == pytest.approx(0.165)
 
 
-def test_russian_aluminium_pays_70_percent_in_lieu_of_column_2():
-    """7601.10.60 is in note 30(d): 70% (9903.90.09) replaces column 2; Section 232 aluminium
-    50% (full content) stacks; the 200% of Proclamation 10522 is named as not encoded."""
-    out = calculate("7601.10.6030", "RUS", "2025-10-15", 1000)
+@pytest.mark.parametrize("date", ["2025-10-15", "2026-05-01"])
+def test_russian_aluminium_pays_70_percent_and_the_200_percent(date):
+    """7601.10.60 is in note 30(d): 70% (9903.90.09) replaces column 2; heading 9903.85.67 adds
+    200% of the full value in place of the general aluminium duty (and, from 2026-04-06, the
+    annex tiers): US$700 + US$2,000."""
+    out = calculate("7601.10.6030", "RUS", date, 1000)
     layers = _layers(out)
     assert "us-column2-hts2025" not in layers
     assert layers["ru-column2-70"] == pytest.approx(700.0)
-    assert layers["s232-aluminum-50"] == pytest.approx(500.0)
-    assert "russia-aluminum-200-not-encoded" in layers
+    assert layers["s232-aluminum-russia-200"] == pytest.approx(2000.0)
+    assert _total(out) == pytest.approx(2700.0)
 
 
 # --- Partner civil-aircraft and wood terms ----------------------------------------------------
