@@ -181,3 +181,37 @@ def test_duty_of_a_low_value_shipment_says_whether_de_minimis_applied():
     assert not any(
         "De minimis" in n for n in calculate("6109.10.0012", "CHN", "2025-04-15", 900).notes
     )
+
+
+# --- Partner pharmaceutical caps (announced with the general records) --------------------------
+
+
+def _activated(*ids: str):  # type: ignore[no-untyped-def]
+    from tradewinds.measures.registry import load_registry
+    from tradewinds.scenarios.registry_shocks import apply_overrides
+    from tradewinds.scenarios.schema import RegistryOverrides
+
+    return apply_overrides(load_registry(), RegistryOverrides(activate=list(ids)), None)
+
+
+def test_pharma_partner_caps_replace_the_100_percent_when_turned_on():
+    """3004.90.92 (MFN free), 2026-08-05: general 100% (Annex III companies, 9903.04.60); Germany 15% all-in
+    (9903.04.62); the UK 0% (9903.04.63, as corrected by HTS rev_15)."""
+    registry = _activated(
+        "s232-pharma-100-annex-iii-companies", "s232-pharma-partners-15-allin", "s232-pharma-gbr-0"
+    )
+    kw = {"registry": registry}
+    ind = _layers(calculate("3004.90.9291", "IND", "2026-08-05", 1000, **kw))
+    deu = _layers(calculate("3004.90.9291", "DEU", "2026-08-05", 1000, **kw))
+    gbr = _layers(calculate("3004.90.9291", "GBR", "2026-08-05", 1000, **kw))
+    assert ind["s232-pharma-100-annex-iii-companies"] == pytest.approx(1000.0)
+    # a Section 232 article: no Section 301 forced-labour duty either (its named gap stays)
+    assert {k: v for k, v in deu.items() if v} == {"s232-pharma-partners-15-allin": 150.0}
+    assert "s232-pharma-100-annex-iii-companies" not in deu
+    assert {k: v for k, v in gbr.items() if v} == {}
+    assert "s232-pharma-gbr-0" in gbr
+
+
+def test_pharma_partner_caps_do_not_apply_by_default():
+    layers = _layers(calculate("3004.90.9291", "DEU", "2026-08-05", 1000))
+    assert not any(k.startswith("s232-pharma") for k in layers)
