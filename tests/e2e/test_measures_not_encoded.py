@@ -195,8 +195,8 @@ def _activated(*ids: str):  # type: ignore[no-untyped-def]
 
 
 def test_pharma_partner_caps_replace_the_100_percent_when_turned_on():
-    """3004.90.92 (MFN free), 2026-08-05: general 100% (Annex III companies, 9903.04.60); Germany 15% all-in
-    (9903.04.62); the UK 0% (9903.04.63, as corrected by HTS rev_15)."""
+    """3004.90.92 (MFN free), 2026-08-05: general 100% (Annex III companies, 9903.04.60);
+    Germany 15% all-in (9903.04.62); the UK 0% (9903.04.63, as corrected by HTS rev_15)."""
     registry = _activated(
         "s232-pharma-100-annex-iii-companies", "s232-pharma-partners-15-allin", "s232-pharma-gbr-0"
     )
