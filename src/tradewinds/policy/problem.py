@@ -28,7 +28,6 @@ import xarray as xr
 from tradewinds.core import dims
 from tradewinds.core.errors import ConvergenceError, ScenarioError, UnknownLabelError
 from tradewinds.models.equilibrium import Equilibrium
-from tradewinds.policy.defaults import BOUNDS
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +42,6 @@ TariffSolver = Callable[[xr.DataArray, Equilibrium | None], Equilibrium]
 TariffGradient = Callable[
     [xr.DataArray, Mapping[str, float], Equilibrium | None], tuple[Equilibrium, xr.DataArray]
 ]
-
-#: Default search box for a tariff rate: free trade to 200%. Explicit so no search wanders into
-#: prohibitive rates where the fixed-deficit closure has no solution.
-DEFAULT_BOUNDS = BOUNDS
 
 
 @dataclass(frozen=True)
