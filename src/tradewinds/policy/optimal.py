@@ -33,7 +33,7 @@ from tradewinds.core.solver import SolverReport
 from tradewinds.models.equilibrium import Equilibrium
 from tradewinds.policy.defaults import BOUNDS
 from tradewinds.policy.parallel import Mapper, Progress, serial_map
-from tradewinds.policy.problem import Array, Instrument, TariffProblem, apply_all
+from tradewinds.policy.problem import Array, Instrument, TariffProblem, apply_all, weighted
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +60,6 @@ class OptimalTariffs:
         Coalition weights on welfare changes.
     start, values
         Instrument values before and after the search.
-    objective_start, objective
-        Weighted welfare change at ``start`` and at ``values``.
     welfare_start, welfare
         Welfare change of every country (``welfare_hat - 1``) before and after.
     equilibrium
@@ -76,13 +74,21 @@ class OptimalTariffs:
     weights: dict[str, float]
     start: Array
     values: Array
-    objective_start: float
-    objective: float
     welfare_start: dict[str, float]
     welfare: dict[str, float]
     equilibrium: Equilibrium
     evaluations: int
     method: str
+
+    @property
+    def objective_start(self) -> float:
+        """Weighted welfare change at ``start``."""
+        return weighted(self.welfare_start, self.weights)
+
+    @property
+    def objective(self) -> float:
+        """Weighted welfare change at ``values`` (the optimum)."""
+        return weighted(self.welfare, self.weights)
 
     @property
     def gain(self) -> float:
@@ -210,7 +216,6 @@ def optimal_tariffs(
     start = np.concatenate([i.read(base) for i in instruments])
     used0 = problem.evaluations
     eq0 = problem.evaluate(base)
-    obj0 = problem.objective(eq0, w)
     welfare0 = problem.welfare(eq0)
     goal = _Objective(_Welfare(problem, base, instruments, w, (lo, hi)), used0, progress)
     if start.size == 1:
@@ -230,8 +235,6 @@ def optimal_tariffs(
         weights=w,
         start=start,
         values=x,
-        objective_start=obj0,
-        objective=problem.objective(eq, w),
         welfare_start=welfare0,
         welfare=problem.welfare(eq),
         equilibrium=eq,

@@ -230,8 +230,12 @@ def welfare_changes(eq: Equilibrium, metric: str = "welfare_hat") -> dict[str, f
 
 def objective(eq: Equilibrium, weights: Mapping[str, float], metric: str = "welfare_hat") -> float:
     """Weighted welfare ``sum_c weight_c (metric_c - 1)`` of a coalition."""
-    w = welfare_changes(eq, metric)
-    return float(sum(weight * w[c] for c, weight in weights.items()))
+    return weighted(welfare_changes(eq, metric), weights)
+
+
+def weighted(welfare: Mapping[str, float], weights: Mapping[str, float]) -> float:
+    """A coalition's weighted welfare ``sum_c weight_c welfare_c`` from welfare changes."""
+    return float(sum(weight * welfare[c] for c, weight in weights.items()))
 
 
 def apply_all(
