@@ -2,11 +2,16 @@
 
 - A scenario field whose own check names the field (``tariffs_only``) is located once
   (``shocks.tariffs_only: ...``), not twice (``shocks.tariffs_only: tariffs_only: ...``).
+- A FIFO (or device, socket) in a folder a command reads (``replicate --data``, ``serve
+  --scenarios``, ``scenarios list --dir``) is refused by name instead of hanging the read.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +21,8 @@ import yaml
 from tradewinds.cli.main import main
 
 pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(tmp_path: Path, capsys: Any, scenario: dict[str, Any]) -> str:
@@ -57,3 +64,102 @@ def test_a_scenario_field_is_named_once(
         # the field's name never stands twice in a row ("x: x ...", "x.x", "x: x:")
         assert not re.search(rf"\b{field}\b[:.]? {field}\b", err), err
     assert err.count("error:") == 1
+
+
+# -- special files in folders ----------------------------------------------------------------
+#
+# A FIFO in a folder a command reads would block the read forever; the commands below give one
+# error naming it instead. The replicate cases run in a subprocess with a timeout, so that a
+# regression fails instead of hanging the suite.
+
+
+def _cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "100"}
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "tradewinds", *args],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            env=env,
+            timeout=120,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"tradewinds {' '.join(args)} hung on a FIFO in its folder")
+
+
+def _folder_with_fifo(root: Path, files: tuple[str, ...], fifo: str) -> Path:
+    for name in files:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("a,b\n1,2\n", encoding="utf-8")
+    (root / fifo).parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(root / fifo)
+    return root
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("command", "files", "fifo"),
+    [
+        # the FIFO at the top of --data: refused before anything is read
+        (
+            "ignatenko2025",
+            ("country_labels.csv", "trade_cepii.csv", "gdp.csv", "tariffs.csv"),
+            "ids.txt",
+        ),
+        # the FIFO in the csv/ folder that --data leads to: refused by the loader
+        ("cp2015-nafta", ("csv/regions.csv",), "csv/trade.csv"),
+    ],
+)
+def test_replicate_refuses_a_fifo_in_its_data_folder(
+    command: str, files: tuple[str, ...], fifo: str, tmp_path: Path
+) -> None:
+    data = _folder_with_fifo(tmp_path / "data", files, fifo)
+    done = _cli(["replicate", command, "--data", str(data)], tmp_path)
+    assert done.returncode == 2, done.stderr
+    err = " ".join(done.stderr.split())
+    assert f"{str(data / fifo)!r} is a named pipe (FIFO)" in err
+    assert "Traceback" not in err
+    assert err.count("error:") == 1
+
+
+def test_serve_refuses_a_fifo_in_its_scenario_folder(
+    tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    served: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append(app))
+    folder = _folder_with_fifo(tmp_path / "library", (), "stuck.yaml")
+    assert main(["serve", "--scenarios", str(folder), "--no-warm"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "stuck.yaml' is a named pipe (FIFO)" in err
+    assert served == []  # refused before the server starts
+
+
+@pytest.mark.parametrize("kind", ["missing", "file", "fifo"])
+def test_serve_refuses_a_scenario_folder_that_is_none(
+    kind: str, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a folder: an error, not the repository's library served in its place."""
+    import uvicorn
+
+    served: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append(app))
+    path = tmp_path / "library"
+    if kind == "file":
+        path.write_text("title: t\n", encoding="utf-8")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    assert main(["serve", "--scenarios", str(path), "--no-warm"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert str(path) in err
+    assert "does not exist" in err if kind == "missing" else "is not a folder" in err
+    assert served == []
+
+
+def test_scenarios_list_refuses_a_fifo_in_its_folder(tmp_path: Path, capsys: Any) -> None:
+    folder = _folder_with_fifo(tmp_path / "library", (), "stuck.yaml")
+    assert main(["scenarios", "list", "--dir", str(folder)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "stuck.yaml' is a named pipe (FIFO)" in err

@@ -42,8 +42,11 @@ def ignatenko2025(
     NON_USA is the expenditure-weighted non-US average. Published figures are shown beside ours.
     """
     from tradewinds.cli._common import check_output
+    from tradewinds.core.inputs import check_input_folder
 
     check_output(output)
+    if data is not None:
+        check_input_folder(data, "--data folder")
     from rich.table import Table
 
     from tradewinds.cli._common import console, solving, write_records
@@ -136,8 +139,11 @@ def run_cp2015_nafta(
 ) -> None:
     """Body of ``replicate cp2015-nafta``: solve, print Table 2 beside the paper, write records."""
     from tradewinds.cli._common import check_output
+    from tradewinds.core.inputs import check_input_folder
 
     check_output(output)
+    if data is not None:
+        check_input_folder(data, "--data folder")
     from rich.table import Table
 
     from tradewinds.cli._common import console, solving, write_records

@@ -60,6 +60,10 @@ def serve(
     from tradewinds.core.errors import ScenarioError
     from tradewinds.server import create_app
 
+    if scenarios is not None:
+        from tradewinds.core.inputs import check_input_folder
+
+        check_input_folder(scenarios, "--scenarios folder", "*.yaml")
     if workers < 1:
         raise ScenarioError(f"--workers {workers}: give at least 1.")
     if private and token_file is None:
