@@ -4,6 +4,8 @@
   (``shocks.tariffs_only: ...``), not twice (``shocks.tariffs_only: tariffs_only: ...``).
 - A FIFO (or device, socket) in a folder a command reads (``replicate --data``, ``serve
   --scenarios``, ``scenarios list --dir``) is refused by name instead of hanging the read.
+- A request whose ``Host`` is not one of the server's names (``evil.example``, a DNS-rebinding
+  page) is refused with 400.
 """
 
 from __future__ import annotations
@@ -163,3 +165,84 @@ def test_scenarios_list_refuses_a_fifo_in_its_folder(tmp_path: Path, capsys: Any
     assert main(["scenarios", "list", "--dir", str(folder)]) == 2
     err = " ".join(capsys.readouterr().err.split())
     assert "stuck.yaml' is a named pipe (FIFO)" in err
+
+
+# -- the Host header (DNS rebinding) ---------------------------------------------------------
+
+
+def _client(**settings: Any) -> Any:
+    from fastapi.testclient import TestClient
+
+    from tradewinds.api.security import Settings
+    from tradewinds.server import create_app
+
+    return TestClient(create_app(Settings(**settings)))
+
+
+@pytest.mark.parametrize("path", ["/api/v1/health", "/api/v1/measures", "/"])
+def test_a_foreign_host_is_refused(path: str) -> None:
+    """A page of evil.example whose name now points at 127.0.0.1 gets nothing."""
+    client = _client()
+    answer = client.get(path, headers={"Host": "evil.example"})
+    assert answer.status_code == 400
+    body = answer.json()
+    assert body["error"] == "HostNotAllowedError"
+    assert "'evil.example'" in body["message"]
+    assert "--allowed-host" in body["message"]
+    # the same request for the server's own names passes
+    for host in ("localhost:8000", "127.0.0.1:8000", "[::1]:8000", "LOCALHOST", "localhost."):
+        assert client.get("/api/v1/health", headers={"Host": host}).status_code == 200, host
+
+
+def test_allowed_hosts_extend_the_list() -> None:
+    token = "t" * 20
+    client = _client(host="0.0.0.0", token=token, allowed_hosts=("tradewinds.example.org",))
+    auth = {"Authorization": f"Bearer {token}"}
+    for host, status in (
+        ("tradewinds.example.org", 200),
+        ("tradewinds.example.org:443", 200),
+        ("10.1.2.3:8000", 200),  # a bind to every interface answers for its addresses
+        ("evil.example", 400),
+    ):
+        got = client.get("/api/v1/health", headers={"Host": host, **auth}).status_code
+        assert got == status, host
+    anyone = _client(allowed_hosts=("*",))
+    assert anyone.get("/api/v1/health", headers={"Host": "evil.example"}).status_code == 200
+    bound = _client(host="192.168.1.5", token=token)
+    assert bound.get("/api/v1/health", headers={"Host": "192.168.1.5:8000"}).status_code == 200
+    assert bound.get("/api/v1/health", headers={"Host": "10.1.2.3"}).status_code == 400
+
+
+def test_serve_takes_allowed_hosts_from_option_and_environment(
+    monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    import uvicorn
+
+    served: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append(app))
+    monkeypatch.setenv("TRADEWINDS_ALLOWED_HOSTS", "a.example, b.example")
+    assert main(["serve", "--no-warm", "--allowed-host", "c.example"]) == 0
+    assert served[0].state.settings.allowed_hosts == ("a.example", "b.example", "c.example")
+    served.clear()
+    assert main(["serve", "--no-warm", "--allowed-host", "evil.example/../x"]) == 2
+    assert "is not a host name" in capsys.readouterr().err
+    assert served == []
+
+
+@pytest.mark.slow
+def test_a_foreign_host_is_refused_by_the_running_server(tmp_path: Path) -> None:
+    """Over a real socket, as a rebound browser would send it."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    from tests.e2e.web_server import serve
+
+    with serve(tmp_path) as url:
+        parts = urlsplit(url)
+        for host, status in (("evil.example", 400), (parts.netloc, 200)):
+            conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
+            conn.putrequest("GET", "/api/v1/health", skip_host=True)
+            conn.putheader("Host", host)
+            conn.endheaders()
+            assert conn.getresponse().status == status, host
+            conn.close()
