@@ -246,3 +246,32 @@ def test_a_foreign_host_is_refused_by_the_running_server(tmp_path: Path) -> None
             conn.endheaders()
             assert conn.getresponse().status == status, host
             conn.close()
+
+
+@pytest.mark.slow
+def test_a_fifo_in_the_store_folder_is_refused_or_left_unread(tmp_path: Path) -> None:
+    """The store folder (``--store``): a FIFO database is refused; a FIFO index (a cache) is
+    left unread and replaced by the next write. Neither hangs."""
+    store = _folder_with_fifo(tmp_path / "store", (), "results.duckdb")
+    done = _cli(["results", "list", "--store", str(store)], tmp_path)
+    assert done.returncode != 0
+    err = " ".join(done.stderr.split())
+    assert "results.duckdb' is a folder or special file" in err
+    assert "Traceback" not in err
+
+    store = _folder_with_fifo(tmp_path / "store2", (), "results.index.json")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        yaml.safe_dump(
+            {
+                "title": "t",
+                "shocks": {"tariffs": [{"importer": "USA", "exporter": "CAN", "rate": 0.1}]},
+            }
+        ),
+        encoding="utf-8",
+    )
+    done = _cli(["run", str(scenario), "--store", str(store)], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (store / "results.index.json").is_file()  # the FIFO gave way to the written index
+    done = _cli(["results", "list", "--store", str(store)], tmp_path)
+    assert done.returncode == 0, done.stderr
