@@ -133,7 +133,7 @@ class Equilibrium:
                 arrays[name] = np.asarray(var.values)
             labels = {d: _labels(ds.get_index(d)) for d in order}
             axes = (labels[dims.EXPORTER], labels[dims.IMPORTER], labels[dims.SECTOR])
-            at = tuple(order.index(d) for d in (dims.EXPORTER, dims.IMPORTER, dims.SECTOR))
+            at = (order.index(dims.EXPORTER), order.index(dims.IMPORTER), order.index(dims.SECTOR))
             frames.append(pd.DataFrame(bilateral_columns(axes, arrays, self.units, at)))
         return pd.concat(frames, ignore_index=True)
 
@@ -253,7 +253,7 @@ class _CountryPlan:
             scale=np.array([100.0 if r[3] else 1.0 for r in rows]),
         )
 
-    def values(self, variables: Mapping[Hashable, Any], n: int) -> np.ndarray[Any, Any]:
+    def values(self, variables: Mapping[Any, Any], n: int) -> np.ndarray[Any, Any]:
         """The records' values of ``n`` countries, metric after metric."""
         raw = np.empty((len(self.names), n))
         for k, name in enumerate(self.names):  # Variables, not DataArrays: no coordinates built

@@ -155,18 +155,19 @@ def describe(
     """A :class:`RunRecord` skeleton for a run of ``scenario`` on ``baseline`` (not yet solved)."""
     identity = baseline if isinstance(baseline, BaselineIdentity) else identity_of(baseline)
     digest = scenario.digest()
+    canonical = scenario.canonical()
     return RunRecord(
         run_id=run_id or new_run_id(),
         kind=kind,  # type: ignore[arg-type]
         title=scenario.title,
         scenario_hash=digest,
         scenario_yaml=text if text is not None else scenario_yaml(scenario),
-        scenario_json=to_json(scenario.canonical()),
+        scenario_json=to_json(canonical),
         baseline=baseline_name,
         baseline_hash=identity.digest,
         baseline_attrs=identity.attrs,
         model=scenario.model.name,
-        params=plain_params(scenario.model.model_dump(mode="json")),
+        params=plain_params(canonical["model"]),
         cache_key=cache_key("run", digest, identity.digest),
     )
 
@@ -322,7 +323,7 @@ def _solve_arrays(scenario: Scenario, arrays: BaselineArrays, timings: dict[str,
     tariff, cost = shock_arrays(scenario, labels, axes, arrays.tariff)
     model = OneSectorModel(eps=spec.eps, closure=spec.closure)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        *solved, report = solve_arrays(
+        solved = solve_arrays(
             labels,
             arrays.trade[:, :, 0],
             arrays.tariff[:, :, 0],
@@ -330,8 +331,9 @@ def _solve_arrays(scenario: Scenario, arrays: BaselineArrays, timings: dict[str,
             cost[:, :, 0],
             model=model,
         )
-        country, pairs = outcomes(*solved)
-    check_finite_arrays({"country": country, "bilateral": pairs}, report, spec.model_dump())
+        country, pairs = outcomes(*solved[:-1])
+    report = solved[-1]
+    check_finite_arrays({"country": country, "bilateral": pairs}, report, spec.model_dump)
     if not report.converged:  # a solver must raise; never record such an answer as ok
         raise ConvergenceError("one-sector returned an unconverged answer", report)
     t_solve = time.perf_counter()

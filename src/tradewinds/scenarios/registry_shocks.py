@@ -297,7 +297,7 @@ def _table_key(scenario: Scenario, countries: Sequence[str], sectors: Sequence[s
     parts = {
         "date": str(shocks.tariffs_as_of),
         "mode": usmca_mode(scenario),
-        "overrides": shocks.overrides.model_dump(mode="json"),
+        "overrides": scenario.canonical()["shocks"]["overrides"],
         "only": shocks.tariffs_only,
         "inputs": scenario.inputs(),
         "sectors": list(sectors),
