@@ -19,14 +19,13 @@ from pydantic import (
     Field,
     PrivateAttr,
     SerializerFunctionWrapHandler,
-    ValidationError,
     field_validator,
     model_serializer,
     model_validator,
 )
 
 from tradewinds.core.errors import ScenarioError
-from tradewinds.core.inputs import Number, read_yaml, validation_error
+from tradewinds.core.inputs import Number, read_yaml, validate_mapping
 from tradewinds.data.elasticities import DEFAULT_SET, check_set_name, set_thetas
 from tradewinds.models.closures import Closure
 from tradewinds.models.registry import MODEL_NAMES
@@ -625,23 +624,11 @@ def parse_scenario(
     ``base_dir`` is the folder that relative paths in the scenario (measure files,
     ``compare_against``) resolve against; by default the current directory.
     """
-    scenario = _validate(data, source)
+    scenario = validate_mapping(Scenario, data, source, "a scenario", "docs/scenarios.md")
     if base_dir is not None:
         scenario._base_dir = Path(base_dir).resolve()
     _check_files(scenario, source)
     return scenario
-
-
-def _validate(data: Any, source: str) -> Scenario:
-    """:meth:`Scenario.model_validate`, with the one error of :func:`parse_scenario`."""
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            f"{source}: a scenario must be a mapping of keys, got {type(data).__name__}."
-        )
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise validation_error(exc, source, "docs/scenarios.md") from None
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -684,6 +671,6 @@ _SCHEMA_CODE = (
 def _parse_file(path: Path, folder: Path) -> tuple[Scenario, dict[str, Any]]:
     """The validated scenario of a file and its canonical form (not its files' existence)."""
     data = read_yaml(path, "scenario file")
-    scenario = _validate(data, str(path))
+    scenario = validate_mapping(Scenario, data, str(path), "a scenario", "docs/scenarios.md")
     scenario._base_dir = folder
     return scenario, scenario.canonical()
