@@ -124,47 +124,47 @@ def test_a_store_hit_from_the_index_prints_what_the_duckdb_hit_prints(
     assert "(served from the store;" in fast[1]
 
 
+def _runs(args: list[str], heavy: tuple[str, ...], env: dict[str, str], times: int) -> list[str]:
+    """Output of ``times`` runs of the CLI in fresh processes, each ending with a line that
+    lists the ``heavy`` modules it imported."""
+    code = (
+        "import sys\nfrom tradewinds.cli.main import main\n"
+        f"main({args!r})\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    return [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        ).stdout
+        for _ in range(times)
+    ]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["announced-2025-02", "measures-2025-09-01"])
 def test_run_without_store_imports_neither_xarray_nor_pandas(tmp_path: Path, name: str) -> None:
     """Explicit shocks and the registry's (whose rates per region the user cache keeps)."""
-    code = (
-        "import sys\nfrom tradewinds.cli.main import main\n"
-        f"main(['run', {str(SCENARIOS / f'{name}.yaml')!r}, '--no-store'])\n"
-        "print(sorted(m for m in ('xarray', 'pandas', 'duckdb') if m in sys.modules))"
-    )
     env = {**os.environ, "TRADEWINDS_CACHE": str(tmp_path / "cache")}
-    for _ in range(2):  # the first run fills the caches of the baseline's arrays and rates
-        proc = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
-        )
-    assert "welfare" in proc.stdout
-    assert proc.stdout.strip().splitlines()[-1] == "[]"
+    args = ["run", str(SCENARIOS / f"{name}.yaml"), "--no-store"]
+    # the first run fills the caches of the baseline's arrays and rates
+    out = _runs(args, ("xarray", "pandas", "duckdb"), env, 2)[-1]
+    assert "welfare" in out
+    assert out.strip().splitlines()[-1] == "[]"
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["announced-2025-02", "measures-2025-09-01"])
 def test_a_store_hit_imports_no_numpy(tmp_path: Path, name: str) -> None:
     """A hit reads the baseline's identity and the store's index: no numpy, pandas or DuckDB."""
-    code = (
-        "import sys\nfrom tradewinds.cli.main import main\n"
-        f"main(['run', {str(SCENARIOS / f'{name}.yaml')!r}])\n"
-        "heavy = ('numpy', 'xarray', 'pandas', 'duckdb')\n"
-        "print(sorted(m for m in heavy if m in sys.modules))"
-    )
     env = {
         **os.environ,
         "TRADEWINDS_CACHE": str(tmp_path / "cache"),
         "TRADEWINDS_STORE": str(tmp_path / "store"),
     }
-    runs = []
     # the first solves and records; the second is served and caches the baseline's identity
     # (built once from the baseline's arrays); the third is served from that cache
-    for _ in range(3):
-        proc = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
-        )
-        runs.append(proc.stdout)
+    heavy = ("numpy", "xarray", "pandas", "duckdb")
+    runs = _runs(["run", str(SCENARIOS / f"{name}.yaml")], heavy, env, 3)
     assert "(recorded;" in runs[0]
     assert "(served from the store;" in runs[1]
     assert runs[2].splitlines()[:-1] == runs[1].splitlines()[:-1]  # the same table
