@@ -69,6 +69,8 @@ class MeasureRecord(NamedTuple):
     floor: bool
     metal_threshold: float | None
     regime: str
+    #: The HTS rate column an MFN measure reads (``column_1`` or ``column_2``).
+    rate_column: str
     approximate: bool
     imposing: str
     #: ``("*",)`` for every country, as in the registry.
@@ -205,6 +207,7 @@ def _record(m: Measure, bit: int) -> MeasureRecord:
         floor=m.floor,
         metal_threshold=m.metal_threshold,
         regime=m.regime,
+        rate_column=m.rate_column,
         approximate=m.scope.approximate,
         imposing=m.imposing,
         targets=tuple(m.targets),
