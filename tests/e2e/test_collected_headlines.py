@@ -146,3 +146,15 @@ def test_top_table_has_a_collected_column_once_computed(monkeypatch, capsys):
     assert main(["etr", "--top", "1", "--date", f"{month}-01"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "collected estimate by month: etr --country X --collected" in out
+
+
+def test_narrow_top_table_puts_the_estimate_under_the_total(monkeypatch, capsys):
+    month = max(collected.treasury())
+    bt = _with_parts(month)
+    monkeypatch.setattr(collected, "backtest_if_cached", lambda: bt)
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["etr", "--top", "1", "--date", f"{month}-01"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    first = next(i for i, line in enumerate(lines) if line.startswith("│ CAN"))
+    assert f"({bt.partner('CAN').estimate[-1]:.2%})" in lines[first + 1]

@@ -14,6 +14,8 @@ from tradewinds.core.errors import DataError, ScenarioError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from tradewinds.measures.collected import Backtest
+
 
 def _date(text: str, option: str) -> dt.date:
     from tradewinds.core.dates import parse_date
@@ -399,62 +401,47 @@ def _top(rows: list[dict[str, object]], fmt: str, wide: bool) -> None:
     """Table (or JSON) of partners' rates on one date, largest 2024 imports first."""
     import json
 
-    from rich.table import Table
-
     from tradewinds.cli._common import console
     from tradewinds.cli._display import print_table
+    from tradewinds.reporting.tables import partner_rates_table
 
     if fmt == "json":
         typer.echo(json.dumps(rows, indent=2))
         return
     from tradewinds.measures.collected import backtest_if_cached
 
-    day = str(rows[0]["date"]) if rows else ""
-    bt = backtest_if_cached()
-    month = day[:7]
-    if bt is not None and bt.parts is not None and month not in bt.months:
-        month = bt.months[-1] if month > bt.months[-1] else ""
-    shown = bt is not None and bt.parts is not None and bool(month)
-    caption = "total includes MFN; additional excludes it; rates in % of import value"
-    if shown:
-        caption += (
-            f"; collected: the estimate for {month} (the US-wide fit applied to each partner, "
-            "not tested by partner; etr --country X --collected)"
-        )
-    else:
-        caption += "; collected estimate by month: etr --country X --collected"
-    table = Table(
-        title=f"Statutory effective US tariff rate by partner on {day} (2024 import weights)",
-        caption=caption,
+    out = console()
+    table = partner_rates_table(
+        rows, width=out.width, wide=wide, collected=_collected_column(rows, backtest_if_cached())
     )
-    columns = ["partner", "imports 2024\n(US$ bn)", "additional", "total"]
-    columns += [f"collected\n{month}"] if shown else []
-    for col in (*columns, "by authority"):
-        table.add_column(col, justify="left" if col in ("partner", "by authority") else "right")
+    print_table(out, table, wide=wide, drop=("points", "by authority"))
+
+
+def _collected_column(
+    rows: list[dict[str, object]], bt: Backtest | None
+) -> tuple[str, dict[str, str]] | None:
+    """``(month, {partner: estimate})`` for the ``--top`` table, or None if not cached.
+
+    The month is the date's, or the last estimated month if the date is later.
+    """
+    day = str(rows[0]["date"]) if rows else ""
+    if bt is None or bt.parts is None or not day:
+        return None
+    month = day[:7]
+    if month not in bt.months:
+        if month < bt.months[0]:
+            return None
+        month = bt.months[-1]
+    cells = {}
     for r in rows:
-        parts = r["by_authority"]
-        assert isinstance(parts, dict)
-        text = ", ".join(
-            f"{k} {100 * v:.2f}"
-            for k, v in sorted(parts.items(), key=lambda kv: -kv[1])
-            if v > 5e-5
-        )
-        cells = [
-            str(r["country"]),
-            f"{float(str(r['imports_2024'])) / 1e9:,.1f}",
-            f"{100 * float(str(r['additional_rate'])):.2f}%",
-            f"{100 * float(str(r['effective_rate'])):.2f}%",
-        ]
-        if shown:
-            assert bt is not None
-            try:
-                est = bt.partner(str(r["country"]))
-            except DataError:  # no parts for the partner (no 2024 imports)
-                cells.append("n/a")
-            else:
-                cells.append(f"{100 * est.estimate[est.months.index(month)]:.2f}%")
-        table.add_row(*cells, text)
-    print_table(console(), table, wide=wide, drop=("by authority",))
+        code = str(r["country"])
+        try:
+            est = bt.partner(code)
+        except DataError:  # no parts for the partner (no 2024 imports)
+            cells[code] = "n/a"
+        else:
+            cells[code] = f"{100 * est.estimate[est.months.index(month)]:.2f}%"
+    return month, cells
 
 
 def _summary(frame: object, output: Path | None, plot: Path | None) -> None:
