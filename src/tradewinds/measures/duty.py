@@ -148,14 +148,15 @@ def prepare_lines(
     return prepare(lines, registry, strict=strict, where=where)
 
 
-def _lines(cols: Mapping[str, np.ndarray], codes: np.ndarray, part: np.ndarray) -> Lines:
+def _lines(cols: Mapping[str, np.ndarray], codes: np.ndarray, part: np.ndarray | None) -> Lines:
+    """The engine's view of the lines at positions ``part`` (``None``: all of them, uncopied)."""
     from tradewinds.measures.stacking import Lines
 
     def take(name: str) -> np.ndarray:
-        return np.asarray(cols[name][part])
+        return cols[name] if part is None else np.asarray(cols[name][part])
 
     return Lines(
-        code=codes[part],
+        code=codes if part is None else codes[part],
         origin=take("origin"),
         importer=take("importer"),
         value=take("value"),
@@ -196,34 +197,38 @@ def evaluate_frame(
         rows = np.arange(1) if one else np.flatnonzero(seg == s)
         for start in range(0, len(rows), chunk):
             part = rows[start : start + chunk]
-            importers = np.unique(cols["importer"][part]).tolist()
-            candidates, bits = _candidates(registry, s, tuple(importers))
-            # measures that target none of the lines' origins apply to none of them (a
-            # country's own records number in the hundreds), nor those that cover no code
-            origins = set(np.unique(cols["origin"][part]).tolist())
-            aimed = [
-                j
-                for j, m in enumerate(candidates)
-                if "*" in m.targets or not origins.isdisjoint(m.targets)
-            ]
+            if one:
+                importers, origins = (str(cols["importer"][0]),), (str(cols["origin"][0]),)
+            else:
+                importers = tuple(np.unique(cols["importer"][part]).tolist())
+                origins = tuple(np.unique(cols["origin"][part]).tolist())
+            candidates, bits = _candidates(registry, s, importers, origins)
             here = codes[part] if one else np.unique(codes[part])
-            covered = registry.bits[here[:, None], bits[aimed]].any(axis=0).tolist()
-            measures = [candidates[j] for j, c in zip(aimed, covered, strict=True) if c]
-            yield part, evaluate(_lines(cols, codes, part), measures, regime.rules, masks)
+            covered = registry.bits[here[:, None], bits].any(axis=0).tolist()
+            measures = [m for m, c in zip(candidates, covered, strict=True) if c]
+            whole = len(part) == len(codes)  # every line, in order: no copies
+            lines = _lines(cols, codes, None if whole else part)
+            yield part, evaluate(lines, measures, regime.rules, masks)
 
 
 def _candidates(
-    registry: Compiled, segment: int, importers: tuple[str, ...]
+    registry: Compiled, segment: int, importers: tuple[str, ...], origins: tuple[str, ...]
 ) -> tuple[tuple[MeasureRecord, ...], np.ndarray]:
-    """The measures in force in ``segment`` imposed by ``importers``, and their mask columns."""
-    key = (id(registry), segment, importers)
+    """The measures in force in ``segment`` that ``importers`` impose on one of ``origins``.
+
+    With their mask columns; memoised, since one line asks for the same few (segment,
+    importer, origin) again and again. Measures that target none of the lines' origins apply
+    to none of them (a country's own records number in the hundreds).
+    """
+    key = (id(registry), segment, importers, origins)
     hit = _CANDIDATES.get(key)
     if hit is not None and hit[0] is registry:
         return hit[1], hit[2]
+    aimed = set(origins)
     ms = tuple(
         m
         for m in (registry.measures[i] for i in registry.regimes[segment].measures)
-        if m.imposing in importers
+        if m.imposing in importers and ("*" in m.targets or not aimed.isdisjoint(m.targets))
     )
     bits = np.array([m.bit for m in ms], dtype=np.intp)
     if len(_CANDIDATES) > 4096:
@@ -233,7 +238,8 @@ def _candidates(
 
 
 _CANDIDATES: dict[
-    tuple[int, int, tuple[str, ...]], tuple[Compiled, tuple[MeasureRecord, ...], np.ndarray]
+    tuple[int, int, tuple[str, ...], tuple[str, ...]],
+    tuple[Compiled, tuple[MeasureRecord, ...], np.ndarray],
 ] = {}
 
 

@@ -350,6 +350,9 @@ def _numbers(
     out_of = given & ~bad & ~inside
     if required and not given.all():
         check.fail(np.flatnonzero(~given), name, "", f"{name} is empty; it is required")
+    refused = bad | out_of
+    if not refused.any():
+        return values
     for mask, reason in ((bad, "is not a number"), (out_of, what)):
         rows = np.flatnonzero(mask)
         groups: dict[str, list[int]] = {}
@@ -358,7 +361,7 @@ def _numbers(
         for text, sel in groups.items():
             check.fail(np.array(sel), name, text, f"{name} {text!r} {reason}")
     values = values.copy()
-    values[bad | out_of] = np.nan
+    values[refused] = np.nan
     return values
 
 
@@ -491,8 +494,12 @@ def _bounded(cols: dict[str, Any], check: _Check) -> dict[str, Any]:
 def _check_parties(out: dict[str, np.ndarray], check: _Check) -> None:
     """Refuse goods of the importer's own origin, and USMCA claims outside USMCA's parties."""
     origin, importer = out["origin"], out["importer"]
-    fine = ~check.errors.bad_rows(len(origin))  # a bad origin or importer is reported already
-    same = (origin == importer) & fine
+    same = origin == importer
+    if check.errors.rows:  # a bad origin or importer is reported already
+        fine = ~check.errors.bad_rows(len(origin))
+        same &= fine
+    else:
+        fine = np.ones(len(origin), dtype=bool)
     for code in np.unique(origin[same]).tolist() if same.any() else ():
         check.fail(
             np.flatnonzero(same & (origin == code)),
@@ -521,7 +528,12 @@ def _check_dates(dates: np.ndarray, registry: Compiled, check: _Check) -> None:
     from tradewinds.measures.fields import START_DATE
 
     valid = ~np.isnat(dates)
-    if not valid.any():
+    if len(dates) == 1 or valid.all():
+        if not len(dates) or not valid[0] or dates.min() >= np.datetime64(START_DATE, "D"):
+            if len(dates) and valid[0]:
+                registry.check_date(dates.max().astype(dt.date))
+            return
+    elif not valid.any():
         return
     early = valid & (dates < np.datetime64(START_DATE, "D"))
     if early.any():

@@ -31,7 +31,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Generic, NamedTuple, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar, cast
 
 import numpy as np
 
@@ -278,14 +278,57 @@ def _primary_metal_mask() -> np.ndarray:
     return hts_universe().mask(["72", "73", "74", "76"])
 
 
-def among(values: np.ndarray, labels: tuple[str, ...]) -> np.ndarray:
-    """``np.isin(values, labels)``; a few comparisons for a short list (cheaper on few lines)."""
-    if len(labels) > 4:
-        return np.isin(values, labels)
-    out = values == labels[0]
-    for label in labels[1:]:
-        out = out | (values == label)
-    return np.asarray(out, dtype=bool)
+def among(
+    values: np.ndarray,
+    labels: Sequence[str],
+    factored: tuple[list[str], np.ndarray] | None = None,
+) -> np.ndarray:
+    """``np.isin(values, labels)``, decided once per distinct value.
+
+    ``factored`` is :func:`factor` of ``values`` when the caller already has it (the engine
+    tests every measure's targets against the same origins); a short list without it is a few
+    comparisons.
+    """
+    if factored is None and len(labels) <= 4:
+        out = values == labels[0]
+        for label in labels[1:]:
+            out = out | (values == label)
+        return np.asarray(out, dtype=bool)
+    uniq, inverse = factor(values) if factored is None else factored
+    wanted = set(labels)
+    return np.array([u in wanted for u in uniq], dtype=bool)[inverse]
+
+
+def factor(values: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The distinct values of a column and each row's position among them."""
+    if len(values) == 1:
+        return [str(values[0])], np.zeros(1, dtype=np.intp)
+    uniq, inverse = np.unique(values, return_inverse=True)
+    return [str(u) for u in uniq.tolist()], inverse.ravel()
+
+
+def distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One row index per distinct row of a boolean ``matrix`` (n, k), and each row's pattern.
+
+    Exact, and cheap on many rows: the rows are packed to 64-bit words and the words factored
+    one at a time (``np.unique(..., axis=0)`` sorts whole rows, which cost seconds on a batch).
+    """
+    n = len(matrix)
+    inverse = np.zeros(n, dtype=np.int64)
+    count = 1
+    packed = np.packbits(np.asarray(matrix, dtype=bool), axis=1)
+    width = -(-packed.shape[1] // 8) * 8
+    if width:
+        padded = np.zeros((n, width), dtype=np.uint8)
+        padded[:, : packed.shape[1]] = packed
+        for word in padded.view(np.uint64).T:
+            labels, code = np.unique(word, return_inverse=True)
+            _, inverse = np.unique(inverse * len(labels) + code.ravel(), return_inverse=True)
+            inverse = inverse.ravel()
+            count = int(inverse.max()) + 1 if n else 0
+    first = np.full(count, n, dtype=np.int64)
+    np.minimum.at(first, inverse, np.arange(n))
+    return first, inverse
 
 
 def _candidates(
@@ -293,7 +336,7 @@ def _candidates(
     lines: Lines,
     code_mask: np.ndarray,
     masks: dict[str, np.ndarray],
-    memo: dict[object, np.ndarray] | None = None,
+    memo: dict[object, Any] | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     # country tests depend on a few distinct target lists: computed once per list (``memo``)
     memo = {} if memo is None else memo
@@ -303,15 +346,20 @@ def _candidates(
             memo[key] = test()
         return memo[key]
 
+    def origins() -> tuple[list[str], np.ndarray]:
+        if "origins" not in memo:
+            memo["origins"] = factor(lines.origin)
+        return memo["origins"]  # type: ignore[return-value]
+
     cover = code_mask[lines.code] & country(
         ("importer", m.imposing), lambda: lines.importer == m.imposing
     )
     if "*" not in m.targets:
         targets = tuple(m.targets)
-        cover &= country(("origin", targets), lambda: among(lines.origin, targets))
+        cover &= country(("origin", targets), lambda: among(lines.origin, targets, origins()))
     if m.exclude_targets:
         excluded = tuple(m.exclude_targets)
-        cover &= ~country(("origin", excluded), lambda: among(lines.origin, excluded))
+        cover &= ~country(("origin", excluded), lambda: among(lines.origin, excluded, origins()))
     if m.condition == "transshipment":
         cover &= lines.transshipped
     elif m.condition is not None:
@@ -353,11 +401,12 @@ def evaluate(
     ms = tuple(sorted(measures, key=lambda m: m.id))
     n, k = len(lines), len(ms)
     masks = {} if masks is None else masks
-    memo: dict[object, np.ndarray] = {}
+    memo: dict[object, Any] = {}
     # column-major: the engine works measure by measure, i.e. on columns
     applies = np.zeros((n, k), dtype=bool, order="F")
     share = np.ones((n, k), order="F")
-    rate = np.zeros((n, k), order="F")
+    rate = np.empty((n, k), order="F")
+    rate[:] = np.array([m.rate for m in ms], dtype=float)
     for j, m in enumerate(ms):
         if m.id not in masks:
             # a Measure may come without its mask; other Stackables bring theirs
@@ -365,7 +414,6 @@ def evaluate(
         applies[:, j], part = _candidates(m, lines, masks[m.id], masks, memo)
         if part is not None:  # None: the whole value
             share[:, j] = part
-        rate[:, j] = m.rate
     cols: dict[str, list[int]] = {}
     for j, m in enumerate(ms):
         cols.setdefault(m.programme, []).append(j)
@@ -378,25 +426,29 @@ def evaluate(
         idx = cols.get(prog)
         if not idx:
             continue
-        blocked = np.zeros(n, dtype=bool)
-        removed = np.zeros(n)
+        # only programmes that apply somewhere block or cut (a cut of zero changes no share)
+        blocked: np.ndarray | None = None
+        removed: np.ndarray | None = None
         for winner, level in beaten_by.get(prog, ()):
-            if winner not in final:
-                continue
-            if level == "article":
-                blocked |= final[winner]
-            else:
-                removed += cut[winner]
-        for j in idx:
-            applies[:, j] &= ~blocked
-            if ms[j].value_basis == "full_value":
-                share[:, j] = np.clip(share[:, j] - removed, 0.0, None)
-        final[prog] = np.asarray(applies[:, idx].any(axis=1))
-        total = np.zeros(n)
-        for j in idx:  # summed in measure order, one column at a time
-            if ms[j].value_basis == "metal_content":
+            if level == "article" and winner in final:
+                blocked = final[winner] if blocked is None else blocked | final[winner]
+            elif level != "article" and winner in cut:
+                removed = cut[winner] if removed is None else removed + cut[winner]
+        if blocked is not None:
+            applies[:, idx] &= ~blocked[:, None]
+        if removed is not None:
+            for j in idx:
+                if ms[j].value_basis == "full_value":
+                    share[:, j] = np.clip(share[:, j] - removed, 0.0, None)
+        final[prog] = (
+            applies[:, idx[0]].copy() if len(idx) == 1 else np.logical_or.reduce(applies[:, idx], 1)
+        )
+        metal = [j for j in idx if ms[j].value_basis == "metal_content"]
+        if metal:
+            total = np.zeros(n)
+            for j in metal:  # summed in measure order, one column at a time
                 total = total + share[:, j] * applies[:, j]
-        cut[prog] = total
+            cut[prog] = total
     universe = hts_universe()
     adval = universe.columns["mfn_ad_valorem"][lines.code]
     specific = universe.columns["mfn_specific"][lines.code]
