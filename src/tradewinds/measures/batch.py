@@ -117,7 +117,7 @@ def duty_batch(
             {
                 "row": prepared.rows + 1,
                 "hts": universe.gather(prepared.codes),
-                "origin": cols["origin"],
+                "origin": _strings(prepared.factors["origin"]),
                 "date": cols["date"],
                 "customs_value": value,
                 "mfn_duty": mfn.round(2),
@@ -143,6 +143,14 @@ def duty_batch(
         }
     )
     return BatchResult(table, errors, prepared.n_input)
+
+
+def _strings(factored: tuple[list[str], np.ndarray]) -> pl.Series:
+    """A column of text from its distinct values and positions (no per-line conversion)."""
+    import polars as pl
+
+    labels, inverse = factored
+    return pl.Series(labels, dtype=pl.String).gather(inverse)
 
 
 def calculate_batch(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -64,16 +64,12 @@ class Layer:
     exact: float = field(default=0.0, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON fields of a layer."""
-        return {
-            "measure_id": self.measure_id,
-            "authority": self.authority,
-            "heading": self.heading,
-            "rate": self.rate,
-            "base_value": self.base_value,
-            "amount": self.amount,
-            "formula": self.formula,
-        }
+        """The JSON fields of a layer (:data:`LAYER_KEYS`)."""
+        return {name: getattr(self, name) for name in LAYER_KEYS}
+
+
+#: The fields of a :class:`Layer` in its JSON object (the rest are for the table and totals).
+LAYER_KEYS = ("measure_id", "authority", "heading", "rate", "base_value", "amount", "formula")
 
 
 @dataclass(frozen=True)
@@ -148,9 +144,14 @@ def prepare_lines(
     return prepare(lines, registry, strict=strict, where=where)
 
 
-def _lines(cols: Mapping[str, np.ndarray], codes: np.ndarray, part: np.ndarray | None) -> Lines:
+def _lines(prepared: PreparedLines, part: np.ndarray | None) -> Lines:
     """The engine's view of the lines at positions ``part`` (``None``: all of them, uncopied)."""
     from tradewinds.measures.stacking import Lines
+
+    cols, codes = prepared.columns, prepared.codes
+    origins = prepared.factors.get("origin")
+    if origins is not None and part is not None:
+        origins = (origins[0], origins[1][part])
 
     def take(name: str) -> np.ndarray:
         return cols[name] if part is None else np.asarray(cols[name][part])
@@ -168,6 +169,7 @@ def _lines(cols: Mapping[str, np.ndarray], codes: np.ndarray, part: np.ndarray |
         transshipped=take("transshipped"),
         quantity=take("quantity"),
         declared={name: take(name) for name in (*DECLARATIONS, "metal_declared")},
+        origins=origins,
     )
 
 
@@ -200,15 +202,26 @@ def evaluate_frame(
             if one:
                 importers, origins = (str(cols["importer"][0]),), (str(cols["origin"][0]),)
             else:
-                importers = tuple(np.unique(cols["importer"][part]).tolist())
-                origins = tuple(np.unique(cols["origin"][part]).tolist())
+                importers, origins = (_present(prepared, name, part) for name in _COUNTRIES)
             candidates, bits = _candidates(registry, s, importers, origins)
             here = codes[part] if one else np.unique(codes[part])
             covered = registry.bits[here[:, None], bits].any(axis=0).tolist()
             measures = [m for m, c in zip(candidates, covered, strict=True) if c]
             whole = len(part) == len(codes)  # every line, in order: no copies
-            lines = _lines(cols, codes, None if whole else part)
+            lines = _lines(prepared, None if whole else part)
             yield part, evaluate(lines, measures, regime.rules, masks)
+
+
+_COUNTRIES = ("importer", "origin")
+
+
+def _present(prepared: PreparedLines, name: str, part: np.ndarray) -> tuple[str, ...]:
+    """The distinct values of country column ``name`` on lines ``part``, sorted."""
+    found = prepared.factors.get(name)
+    if found is None:
+        return tuple(np.unique(prepared.columns[name][part]).tolist())
+    labels, inverse = found
+    return tuple(sorted({labels[k] for k in np.unique(inverse[part]).tolist()}))
 
 
 def _candidates(
@@ -361,6 +374,29 @@ def _result(
             )
     elif mfn_due and kind == "other":
         notes.append(f"MFN rate {text!r} is not computed automatically; totals exclude it.")
+    notes += _line_notes(
+        ev, shipment, layers, applied, mfn is not None and kind != "free" and mfn_free
+    )
+    return DutyResult(
+        hts=dotted(str(cols["hts"][0])),
+        origin=str(cols["origin"][0]),
+        date=cols["date"][0].astype(dt.date),
+        customs_value=value,
+        layers=tuple(layers),
+        notes=tuple(notes),
+    )
+
+
+def _line_notes(
+    ev: Evaluation[MeasureRecord],
+    shipment: Shipment,
+    layers: list[Layer],
+    applied: set[str],
+    usmca_free: bool,
+) -> list[str]:
+    """Notes on the line's declarations, free MFN, regimes, thresholds, scopes and floors."""
+    ms = ev.measures
+    notes = []
     content_rule = [m for m in ms if m.usmca == "non_us_content" and m.id in applied]
     if shipment.usmca and shipment.us_content is None and content_rule:
         notes.append(
@@ -368,7 +404,7 @@ def _result(
         )
     if shipment.us_content is not None and not shipment.usmca:
         notes.append("--us-content only matters with a USMCA claim (--usmca); it was not used.")
-    if mfn is not None and kind != "free" and mfn_free:
+    if usmca_free:
         notes.append("MFN: free under USMCA (special program S/S+ of this line).")
     regimes = sorted({m.regime for m in ms if m.id in applied and m.regime})
     if regimes:
@@ -394,11 +430,4 @@ def _result(
             f"{'; '.join(floors)}: the additional rate is the floor less the MFN rate "
             "(never below zero)."
         )
-    return DutyResult(
-        hts=dotted(str(cols["hts"][0])),
-        origin=str(cols["origin"][0]),
-        date=cols["date"][0].astype(dt.date),
-        customs_value=value,
-        layers=tuple(layers),
-        notes=tuple(notes),
-    )
+    return notes

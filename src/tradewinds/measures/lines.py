@@ -106,7 +106,9 @@ class PreparedLines:
 
     ``columns`` are named as in ``BATCH_COLUMNS`` and typed; ``codes`` are positions in the HTS
     universe; ``rows`` each line's 0-based row in the input; ``notes`` the metals whose undeclared
-    share defaulted to the full value; ``errors`` the bad lines.
+    share defaulted to the full value; ``errors`` the bad lines; ``factors`` the ``origin`` and
+    ``importer`` columns as (distinct codes, each line's position among them), so that grouping
+    lines by country never sorts strings.
     """
 
     columns: dict[str, np.ndarray]
@@ -115,6 +117,7 @@ class PreparedLines:
     notes: list[str]
     errors: LineErrors
     n_input: int
+    factors: dict[str, tuple[list[str], np.ndarray]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -266,7 +269,8 @@ def _known_origins() -> frozenset[str]:
 
 def _country(
     col: Any, name: str, check: _Check, known: Sequence[str] | frozenset[str] | None
-) -> np.ndarray:
+) -> tuple[np.ndarray, tuple[list[str], np.ndarray]]:
+    """Upper-case codes, and their factors (distinct codes, each row's position among them)."""
     inv, uniq = _factor(col)
     upper = ["" if u is None else str(u).strip().upper() for u in uniq]
     for k, (u, code) in enumerate(zip(uniq, upper, strict=True)):
@@ -285,7 +289,7 @@ def _country(
             check.unknown(rows, name, error)
         else:
             check.fail(rows, name, u, f"{name} {u!r} is not an ISO3 country code (e.g. CAN, MEX)")
-    return np.asarray(np.array(upper, dtype=str)[inv])
+    return np.asarray(np.array(upper, dtype=str)[inv]), (upper, inv)
 
 
 def _dates(col: Any, check: _Check) -> np.ndarray:
@@ -383,13 +387,16 @@ def prepare(
     cols = _bounded(cols, check)
     out: dict[str, np.ndarray] = {}
     codes = _hts(cols["hts"], check)
-    out["origin"] = _country(cols["origin"], "origin", check, _known_origins())
-    importers = sorted(registry.importers)
-    out["importer"] = (
-        _country(cols["importer"], "importer", check, importers)
-        if "importer" in cols
-        else np.full(n, "USA", dtype="<U3")
-    )
+    factors: dict[str, tuple[list[str], np.ndarray]] = {}
+    out["origin"], factors["origin"] = _country(cols["origin"], "origin", check, _known_origins())
+    if "importer" in cols:
+        importers = sorted(registry.importers)
+        out["importer"], factors["importer"] = _country(
+            cols["importer"], "importer", check, importers
+        )
+    else:
+        out["importer"] = np.full(n, "USA", dtype="<U3")
+        factors["importer"] = (["USA"], np.zeros(n, dtype=np.intp))
     out["date"] = _dates(cols["date"], check)
     out["value"] = _numbers(
         cols["value"],
@@ -441,6 +448,7 @@ def prepare(
     if not keep.all():
         out = {k: v[rows] for k, v in out.items()}
         codes = codes[rows]
+        factors = {k: (labels, inv[rows]) for k, (labels, inv) in factors.items()}
     # a declared metal content (before undeclared shares default) selects the 2026 metals
     # regime's exclusion of articles at or below its content threshold
     out["metal_declared"] = ~(
@@ -451,9 +459,10 @@ def prepare(
     if not keep.all():
         out = {k: v[keep] for k, v in out.items()}
         codes, rows = codes[keep], rows[keep]
+        factors = {k: (labels, inv[keep]) for k, (labels, inv) in factors.items()}
     out["quantity"] = _quantity_in_rate_unit(out, codes, strict)
     out["hts"] = hts_universe().codes[codes]
-    return PreparedLines(out, codes, rows, notes, check.errors, n)
+    return PreparedLines(out, codes, rows, notes, check.errors, n, factors)
 
 
 def _bounded(cols: dict[str, Any], check: _Check) -> dict[str, Any]:
@@ -500,28 +509,29 @@ def _check_parties(out: dict[str, np.ndarray], check: _Check) -> None:
         same &= fine
     else:
         fine = np.ones(len(origin), dtype=bool)
-    for code in np.unique(origin[same]).tolist() if same.any() else ():
-        check.fail(
-            np.flatnonzero(same & (origin == code)),
-            "origin",
-            code,
-            f"origin {code} is the importing country itself: its own goods pay none of these "
-            "duties (goods returned after export enter under HTS chapter 98); give the country "
-            "where the goods were made",
-        )
+    own = (
+        "origin {} is the importing country itself: its own goods pay none of these duties "
+        "(goods returned after export enter under HTS chapter 98); give the country where the "
+        "goods were made"
+    )
+    _fail_by_origin(check, same, origin, "origin", own)
     claims = out["usmca"]
     if not claims.any():
         return
     parties = among(origin, USMCA_PARTIES) & among(importer, USMCA_PARTIES)
-    bad = claims & ~parties & ~same & fine
+    outside = (
+        f"a USMCA claim needs goods of a USMCA party ({', '.join(USMCA_PARTIES)}) imported by "
+        "another; origin {} cannot claim it (drop the USMCA claim)"
+    )
+    _fail_by_origin(check, claims & ~parties & ~same & fine, origin, "usmca", outside)
+
+
+def _fail_by_origin(
+    check: _Check, bad: np.ndarray, origin: np.ndarray, name: str, message: str
+) -> None:
+    """Refuse field ``name`` of the ``bad`` lines, one record per origin (``{}`` in ``message``)."""
     for code in np.unique(origin[bad]).tolist() if bad.any() else ():
-        check.fail(
-            np.flatnonzero(bad & (origin == code)),
-            "usmca",
-            code,
-            f"a USMCA claim needs goods of a USMCA party ({', '.join(USMCA_PARTIES)}) imported "
-            f"by another; origin {code} cannot claim it (drop the USMCA claim)",
-        )
+        check.fail(np.flatnonzero(bad & (origin == code)), name, code, message.format(code))
 
 
 def _check_dates(dates: np.ndarray, registry: Compiled, check: _Check) -> None:
@@ -562,13 +572,17 @@ def _coverage(registry: Compiled, codes: np.ndarray, dates: np.ndarray) -> np.nd
     seg = registry.regime_index(dates)
     segments = [int(seg[0])] if len(seg) == 1 else np.unique(seg).tolist()
     for s in segments:
-        columns = registry.metal_columns(s)
-        if not columns:
+        masks = registry.metal_masks(s)
+        if not masks:
             continue
-        rows = np.flatnonzero(seg == s) if len(segments) > 1 else np.arange(len(codes))
-        at = codes[rows][:, None]
-        for k, bits in columns:
-            cover[rows, k] = registry.bits[at, bits].any(axis=1)
+        if len(segments) == 1:
+            for k, mask in masks:
+                cover[:, k] = mask[codes]
+            continue
+        rows = np.flatnonzero(seg == s)
+        at = codes[rows]
+        for k, mask in masks:
+            cover[rows, k] = mask[at]
     return cover
 
 

@@ -171,6 +171,8 @@ class Lines:
     #: ``semiconductor``, ``metal_declared``: the metal shares were declared by the importer),
     #: boolean arrays of length n; a missing name means no line declares it.
     declared: dict[str, np.ndarray] = field(default_factory=dict)
+    #: ``origin`` as :func:`factor` gives it, when the caller has it already.
+    origins: tuple[list[str], np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.code)
@@ -310,25 +312,39 @@ def factor(values: np.ndarray) -> tuple[list[str], np.ndarray]:
 def distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One row index per distinct row of a boolean ``matrix`` (n, k), and each row's pattern.
 
-    Exact, and cheap on many rows: the rows are packed to 64-bit words and the words factored
-    one at a time (``np.unique(..., axis=0)`` sorts whole rows, which cost seconds on a batch).
+    Exact, and cheap on many rows (``np.unique(..., axis=0)`` sorts whole rows, which cost
+    seconds on a batch): the rows are packed to 64-bit words, the words mixed into one key per
+    row and the keys factored; the rows are then compared with their pattern's first row, and
+    only if two patterns shared a key are the words factored one at a time.
     """
     n = len(matrix)
-    inverse = np.zeros(n, dtype=np.int64)
-    count = 1
     packed = np.packbits(np.asarray(matrix, dtype=bool), axis=1)
     width = -(-packed.shape[1] // 8) * 8
-    if width:
-        padded = np.zeros((n, width), dtype=np.uint8)
-        padded[:, : packed.shape[1]] = packed
-        for word in padded.view(np.uint64).T:
-            labels, code = np.unique(word, return_inverse=True)
+    padded = np.zeros((n, max(width, 8)), dtype=np.uint8)
+    padded[:, : packed.shape[1]] = packed
+    words = padded.view(np.uint64)
+    key = words[:, 0].copy()
+    with np.errstate(over="ignore"):
+        for w in words.T[1:]:
+            key = key * np.uint64(0x9E3779B97F4A7C15) + w
+    _, inverse = np.unique(key, return_inverse=True)
+    inverse = inverse.ravel()
+    first = _first(inverse, n)
+    if not (words == words[first[inverse]]).all():
+        inverse = np.zeros(n, dtype=np.int64)
+        for w in words.T:
+            labels, code = np.unique(w, return_inverse=True)
             _, inverse = np.unique(inverse * len(labels) + code.ravel(), return_inverse=True)
             inverse = inverse.ravel()
-            count = int(inverse.max()) + 1 if n else 0
-    first = np.full(count, n, dtype=np.int64)
-    np.minimum.at(first, inverse, np.arange(n))
+        first = _first(inverse, n)
     return first, inverse
+
+
+def _first(inverse: np.ndarray, n: int) -> np.ndarray:
+    """The first row of each pattern numbered by ``inverse``."""
+    first = np.full(int(inverse.max()) + 1 if n else 0, n, dtype=np.int64)
+    np.minimum.at(first, inverse, np.arange(n))
+    return first
 
 
 def _candidates(
@@ -348,7 +364,7 @@ def _candidates(
 
     def origins() -> tuple[list[str], np.ndarray]:
         if "origins" not in memo:
-            memo["origins"] = factor(lines.origin)
+            memo["origins"] = lines.origins or factor(lines.origin)
         return memo["origins"]  # type: ignore[return-value]
 
     cover = code_mask[lines.code] & country(

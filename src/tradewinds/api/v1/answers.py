@@ -64,6 +64,35 @@ class EtrPoint(Open):
     sectors: list[Row] | None = None
 
 
+class DutyLayer(Exact):
+    """One layer of a duty answer (``Layer.to_dict``)."""
+
+    measure_id: str
+    authority: str
+    heading: str | None
+    #: A fraction, or the specific MFN rate in words (``"0.5 US$/kg"``).
+    rate: float | str
+    base_value: float | None
+    amount: float | None
+    formula: str
+
+
+class DutyAnswer(Exact):
+    """``GET``/``POST /api/v1/duty``: the CLI's ``duty --format json`` object, and the notes."""
+
+    hts: str
+    origin: str
+    date: str
+    customs_value: float
+    layers: list[DutyLayer]
+    mfn_duty: float
+    additional_duty: float
+    total_duty: float
+    additional_rate: float
+    effective_rate: float
+    notes: list[str]
+
+
 class Records(Exact):
     """A tidy table as JSON: its rows, and how many."""
 
