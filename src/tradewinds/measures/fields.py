@@ -8,8 +8,9 @@ first date and its date check.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
-from typing import Literal, get_args
+from typing import Literal, NamedTuple, get_args
 
 from tradewinds.core.errors import ScenarioError
 
@@ -58,6 +59,75 @@ MAX_AMOUNT = 1e15
 VALUE_RULE = f"must be a finite amount of US dollars above 0 and at most {MAX_AMOUNT:g}"
 SHARE_RULE = "must be a share of the customs value between 0 and 1 (e.g. 0.4 for 40%)"
 QUANTITY_RULE = f"must be a finite quantity, 0 or more and at most {MAX_AMOUNT:g}"
+
+
+class NumberRule(NamedTuple):
+    """The range of a number a line may carry: ``[low, high]``, or ``(low, high]``."""
+
+    low: float
+    high: float
+    low_open: bool
+    #: Why a number outside the range is refused.
+    rule: str
+
+    def holds(self, x: float) -> bool:
+        """Whether ``x`` is finite and in range (NaN is not)."""
+        return x <= self.high and (x > self.low if self.low_open else x >= self.low)
+
+
+#: The one table of number rules: the shipment record and the columnar validator both read it.
+NUMBERS: dict[str, NumberRule] = {
+    "value": NumberRule(0.0, MAX_AMOUNT, True, VALUE_RULE),
+    "us_content": NumberRule(0.0, 1.0, False, SHARE_RULE),
+    **{metal: NumberRule(0.0, 1.0, False, SHARE_RULE) for metal in METALS},
+    "quantity": NumberRule(0.0, MAX_AMOUNT, False, QUANTITY_RULE),
+}
+
+
+def number_message(name: str, text: str, number: bool = True) -> str:
+    """Why field ``name`` written ``text`` is refused: not a number, or out of its range."""
+    return f"{name} {text!r} {NUMBERS[name].rule if number else 'is not a number'}"
+
+
+def parse_flag(name: str, value: object) -> bool:
+    """A yes/no field as a bool; a ``ValueError`` with the message if it is neither."""
+    if isinstance(value, bool):
+        return value
+    if type(value) is int and value in (0, 1):
+        return bool(value)
+    text = value.strip().lower() if isinstance(value, str) else None
+    if text in TRUE_SPELLINGS:
+        return True
+    if text in FALSE_SPELLINGS:
+        return False
+    raise ValueError(
+        f"{name} {value!r} is not a yes/no value; use one of "
+        f"{sorted(TRUE_SPELLINGS)} or {sorted(FALSE_SPELLINGS - {''})}"
+    )
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_date(value: object) -> dt.date:
+    """An entry date written ``YYYY-MM-DD``; a ``ValueError`` with the message otherwise."""
+    text = str(value).strip()
+    try:
+        if not _DATE.fullmatch(text):
+            raise ValueError("not YYYY-MM-DD")
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"date {value!r} is not a valid date YYYY-MM-DD ({exc})") from None
+
+
+def check_unit(value: str) -> None:
+    """Refuse a quantity unit that no MFN rate uses (``ValueError`` with the message)."""
+    from tradewinds.measures.mfn import normalise_unit
+
+    if value.strip() and normalise_unit(value) is None:
+        raise ValueError(f"unit {value!r} is unknown; use e.g. kg, liter, each, doz., pair, m2")
+
+
 #: Parties to USMCA: a claim needs an origin and an importer among them.
 USMCA_PARTIES = ("CAN", "MEX", "USA")
 #: Spellings of yes and no accepted for a flag (``usmca``, ``transshipped``), case-insensitive,

@@ -28,16 +28,15 @@ from tradewinds.core.errors import ScenarioError, UnknownLabelError
 from tradewinds.measures.fields import (
     BATCH_COLUMNS,
     DECLARATIONS,
-    FALSE_SPELLINGS,
-    MAX_AMOUNT,
     MAX_FIELD,
     METALS,
-    QUANTITY_RULE,
+    NUMBERS,
     REQUIRED,
-    SHARE_RULE,
-    TRUE_SPELLINGS,
     USMCA_PARTIES,
-    VALUE_RULE,
+    check_unit,
+    number_message,
+    parse_date,
+    parse_flag,
 )
 from tradewinds.measures.mfn import normalise_unit
 from tradewinds.measures.products import dotted, hts_universe
@@ -296,17 +295,16 @@ def _dates(col: Any, check: _Check) -> np.ndarray:
     inv, uniq = _factor(col)
     parsed = np.full(len(uniq), np.datetime64("NaT"), dtype="datetime64[D]")
     for k, u in enumerate(uniq):
-        text = "" if u is None else str(u).strip()
         try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                raise ValueError("not YYYY-MM-DD")
-            parsed[k] = np.datetime64(dt.date.fromisoformat(text), "D")
+            if u is None:
+                raise ValueError("date is empty")
+            parsed[k] = np.datetime64(parse_date(u), "D")
             continue
         except ValueError as exc:
-            reason = "is empty" if u is None else f"{u!r} is not a valid date YYYY-MM-DD ({exc})"
+            message = str(exc)
         rows = _rows_of(inv, k)
         if len(rows):
-            check.fail(rows, "date", u, f"date {reason}")
+            check.fail(rows, "date", u, message)
     return np.asarray(parsed[inv])
 
 
@@ -314,56 +312,36 @@ def _flags(col: Any, name: str, check: _Check) -> np.ndarray:
     inv, uniq = _factor(col)
     out = np.zeros(len(uniq), dtype=bool)
     for k, u in enumerate(uniq):
-        if isinstance(u, bool | np.bool_):
-            out[k] = bool(u)
+        if u is None:  # an empty field means no
             continue
-        if isinstance(u, int | np.integer) and int(u) in (0, 1):
-            out[k] = bool(u)
-            continue
-        text = "" if u is None else str(u).strip().lower()
-        if text in TRUE_SPELLINGS:
-            out[k] = True
-        elif text not in FALSE_SPELLINGS:
+        try:
+            out[k] = parse_flag(name, u.item() if isinstance(u, np.generic) else u)
+        except ValueError as exc:
             rows = _rows_of(inv, k)
             if len(rows):
-                check.fail(
-                    rows,
-                    name,
-                    u,
-                    f"{name} {u!r} is not a yes/no value; use one of "
-                    f"{sorted(TRUE_SPELLINGS)} or {sorted(FALSE_SPELLINGS - {''})}",
-                )
+                check.fail(rows, name, u, str(exc))
     return np.asarray(out[inv])
 
 
-def _numbers(
-    col: Any,
-    name: str,
-    check: _Check,
-    *,
-    low: float,
-    high: float,
-    low_open: bool,
-    what: str,
-    required: bool = False,
-) -> np.ndarray:
-    """Floats in [low, high] (``(low, high]`` if ``low_open``); NaN where empty (if allowed)."""
+def _numbers(col: Any, name: str, check: _Check, *, required: bool = False) -> np.ndarray:
+    """Floats in the range of ``NUMBERS[name]``; NaN where empty (if allowed) or refused."""
+    rule = NUMBERS[name]
     values, given, bad = _floats(col)
-    inside = np.isfinite(values) & (values <= high)  # comparisons with NaN are False, silently
-    inside &= (values > low) if low_open else (values >= low)
+    inside = np.isfinite(values) & (values <= rule.high)  # comparisons with NaN are False
+    inside &= (values > rule.low) if rule.low_open else (values >= rule.low)
     out_of = given & ~bad & ~inside
     if required and not given.all():
         check.fail(np.flatnonzero(~given), name, "", f"{name} is empty; it is required")
     refused = bad | out_of
     if not refused.any():
         return values
-    for mask, reason in ((bad, "is not a number"), (out_of, what)):
+    for mask, number in ((bad, False), (out_of, True)):
         rows = np.flatnonzero(mask)
         groups: dict[str, list[int]] = {}
         for i in rows.tolist():  # one record per distinct bad value keeps the summary short
             groups.setdefault(str(col[i]), []).append(i)
         for text, sel in groups.items():
-            check.fail(np.array(sel), name, text, f"{name} {text!r} {reason}")
+            check.fail(np.array(sel), name, text, number_message(name, text, number))
     values = values.copy()
     values[refused] = np.nan
     return values
@@ -398,36 +376,9 @@ def prepare(
         out["importer"] = np.full(n, "USA", dtype="<U3")
         factors["importer"] = (["USA"], np.zeros(n, dtype=np.intp))
     out["date"] = _dates(cols["date"], check)
-    out["value"] = _numbers(
-        cols["value"],
-        "value",
-        check,
-        low=0.0,
-        high=MAX_AMOUNT,
-        low_open=True,
-        what=VALUE_RULE,
-        required=True,
-    )
-    share = SHARE_RULE
-    for name in ("us_content", *METALS):
-        out[name] = (
-            _numbers(cols[name], name, check, low=0.0, high=1.0, low_open=False, what=share)
-            if name in cols
-            else np.full(n, np.nan)
-        )
-    out["quantity"] = (
-        _numbers(
-            cols["quantity"],
-            "quantity",
-            check,
-            low=0.0,
-            high=MAX_AMOUNT,
-            low_open=False,
-            what=QUANTITY_RULE,
-        )
-        if "quantity" in cols
-        else np.full(n, np.nan)
-    )
+    out["value"] = _numbers(cols["value"], "value", check, required=True)
+    for name in ("us_content", *METALS, "quantity"):
+        out[name] = _numbers(cols[name], name, check) if name in cols else np.full(n, np.nan)
     for name in ("usmca", "transshipped", *DECLARATIONS):
         out[name] = _flags(cols[name], name, check) if name in cols else np.zeros(n, dtype=bool)
     unit_inv, unit_uniq = (
@@ -435,10 +386,12 @@ def prepare(
     )
     units = ["" if u is None else str(u).strip() for u in unit_uniq]
     for k, u in enumerate(units):
-        if u and normalise_unit(u) is None:
+        try:
+            check_unit(u)
+        except ValueError as exc:
             rows = _rows_of(unit_inv, k)
             if len(rows):
-                check.fail(rows, "unit", u, f"unit {u!r} is unknown; use e.g. kg, liter, each")
+                check.fail(rows, "unit", u, str(exc))
     out["unit"] = np.array(units, dtype=str)[unit_inv]
     _check_dates(out["date"], registry, check)
     _check_parties(out, check)
