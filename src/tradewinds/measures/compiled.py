@@ -135,7 +135,7 @@ class Compiled(NamedTuple):
         hit = _METAL_MASKS.get(key)
         if hit is None or hit[0] is not self:
             masks = tuple(
-                (k, self.bits[:, [self.measures[i].bit for i in ids]].any(axis=1))
+                (k, np.asarray(self.bits[:, [self.measures[i].bit for i in ids]].any(axis=1)))
                 for k, ids in enumerate(self.regimes[segment].metal_measures)
                 if ids
             )

@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tradewinds.measures.fields import BATCH_COLUMNS, DECLARATIONS, METALS, MFN, dotted
+from tradewinds.measures.fields import (
+    BATCH_COLUMNS,
+    DECLARATIONS,
+    METALS,
+    MFN,
+    dotted,
+    line_columns,
+)
 
 if TYPE_CHECKING:
     from tradewinds.measures.compiled import Compiled, MeasureRecord
@@ -199,6 +206,8 @@ def evaluate_frame(
         rows = np.arange(1) if one else np.flatnonzero(seg == s)
         for start in range(0, len(rows), chunk):
             part = rows[start : start + chunk]
+            importers: tuple[str, ...]
+            origins: tuple[str, ...]
             if one:
                 importers, origins = (str(cols["importer"][0]),), (str(cols["origin"][0]),)
             else:
@@ -279,32 +288,34 @@ def calculate(
     """Stacked duty of one shipment; every layer cites its measure, legal basis and heading.
 
     Give a :class:`~tradewinds.measures.shipment.Shipment`, or its fields (``hts``, ``origin``,
-    ``date``, ``value`` and any option of ``tradewinds duty`` as keywords), which build one. The
-    line goes through the same validator and engine as a batch (a table of one line).
+    ``date``, ``value`` and any option of ``tradewinds duty`` as keywords). The line goes
+    through the same validator and engine as a batch (a table of one line): the values are
+    checked there, by the rules the record reads too (:mod:`tradewinds.measures.fields`), so
+    fields need no record first, and one line imports no pydantic.
     """
     from tradewinds.measures.compiled import compiled
-    from tradewinds.measures.shipment import Shipment
 
-    if isinstance(hts, Shipment):
+    if isinstance(hts, str) or not hasattr(hts, "columns"):
+        fields = {"hts": hts, "origin": origin, "date": date, "value": value, **options}
+        if isinstance(date, dt.date):
+            fields["date"] = date.isoformat()
+        row = line_columns(fields)
+    else:  # a Shipment (validated when it was built)
         if origin is not None or date is not None or value is not None or options:
             raise TypeError("give a Shipment alone, or its fields")
-        shipment = hts
-    else:
-        shipment = Shipment.build(hts=hts, origin=origin, date=date, value=value, **options)
+        row = hts.columns()
     snap = compiled(registry)
     prepared = prepare_lines(
-        {k: np.array([v], dtype=object) for k, v in shipment.columns().items()},
+        {k: np.array([v], dtype=object) for k, v in row.items()},
         snap,
         strict=True,
         where="the shipment",
     )
     ((_, ev),) = evaluate_frame(prepared, snap)
-    return _result(ev, prepared, snap, shipment)
+    return _result(ev, prepared)
 
 
-def _result(
-    ev: Evaluation[MeasureRecord], prepared: PreparedLines, snap: Compiled, shipment: Shipment
-) -> DutyResult:
+def _result(ev: Evaluation[MeasureRecord], prepared: PreparedLines) -> DutyResult:
     """The result of line 0: its layers and notes."""
     from tradewinds.measures.products import hts_universe
 
@@ -375,7 +386,7 @@ def _result(
     elif mfn_due and kind == "other":
         notes.append(f"MFN rate {text!r} is not computed automatically; totals exclude it.")
     notes += _line_notes(
-        ev, shipment, layers, applied, mfn is not None and kind != "free" and mfn_free
+        ev, prepared, layers, applied, mfn is not None and kind != "free" and mfn_free
     )
     return DutyResult(
         hts=dotted(str(cols["hts"][0])),
@@ -389,33 +400,36 @@ def _result(
 
 def _line_notes(
     ev: Evaluation[MeasureRecord],
-    shipment: Shipment,
+    prepared: PreparedLines,
     layers: list[Layer],
     applied: set[str],
     usmca_free: bool,
 ) -> list[str]:
     """Notes on the line's declarations, free MFN, regimes, thresholds, scopes and floors."""
     ms = ev.measures
+    cols = prepared.columns
+    claim, no_content = bool(cols["usmca"][0]), bool(np.isnan(cols["us_content"][0]))
     notes = []
     content_rule = [m for m in ms if m.usmca == "non_us_content" and m.id in applied]
-    if shipment.usmca and shipment.us_content is None and content_rule:
+    if claim and no_content and content_rule:
         notes.append(
             "USMCA claimed without --us-content: the full value is dutiable under content rules."
         )
-    if shipment.us_content is not None and not shipment.usmca:
+    if not no_content and not claim:
         notes.append("--us-content only matters with a USMCA claim (--usmca); it was not used.")
     if usmca_free:
         notes.append("MFN: free under USMCA (special program S/S+ of this line).")
     regimes = sorted({m.regime for m in ms if m.id in applied and m.regime})
     if regimes:
         notes.append(f"Regime applied: {'; '.join(regimes)}.")
-    metal_content = shipment.metal_content
+    # declared shares (the undeclared ones of a line that declares some are 0)
+    declared = bool(cols["metal_declared"][0])
     threshold = [
         m
         for j, m in enumerate(ms)
-        if m.metal_threshold is not None and not ev.applies[0, j] and metal_content
+        if m.metal_threshold is not None and not ev.applies[0, j] and declared
     ]
-    share_sum = sum(metal_content.values())
+    share_sum = float(cols["steel"][0] + cols["aluminum"][0] + cols["copper"][0])
     if threshold and share_sum <= (threshold[0].metal_threshold or 0):
         notes.append(
             f"Declared metal content {share_sum:.0%} is at or below "

@@ -128,6 +128,51 @@ def check_unit(value: str) -> None:
         raise ValueError(f"unit {value!r} is unknown; use e.g. kg, liter, each, doz., pair, m2")
 
 
+#: The fields of one shipment (the record's and ``calculate``'s keywords), as the CLI names them.
+SHIPMENT_FIELDS = (
+    *("hts", "origin", "date", "value", "importer", "usmca", "us_content", "metal_content"),
+    *("quantity", "unit", "transshipped", *DECLARATIONS),
+)
+#: Columns a one-line table always carries (the others are left out at their default).
+_ALWAYS = ("hts", "origin", "date", "value", "importer")
+
+
+def check_quantity_unit(quantity: object, unit: object) -> None:
+    """A quantity needs its unit (``ValueError`` with the message)."""
+    if quantity is not None and not str(unit or "").strip():
+        raise ValueError("quantity needs unit (the unit of the MFN rate, e.g. kg)")
+
+
+def line_columns(fields: dict[str, object]) -> dict[str, object]:
+    """One shipment's fields as the columns of a one-line batch (``BATCH_COLUMNS``).
+
+    What the shape of a shipment decides is refused here, with the record's messages: an
+    unknown field, an unknown metal, a quantity without its unit. Every value is checked by the
+    columnar validator the line then goes through. Fields at their default (no claim, nothing
+    declared) are left out, as a batch may leave out their columns.
+    """
+    unknown = [k for k in fields if k not in SHIPMENT_FIELDS]
+    if unknown:
+        raise ScenarioError(
+            f"{unknown[0]}: unknown field; a shipment takes {', '.join(SHIPMENT_FIELDS)}."
+        )
+    metals = fields.get("metal_content") or {}
+    if not isinstance(metals, dict):
+        raise ScenarioError(f"metal_content {metals!r}: give a mapping of metal to share.")
+    for name in metals:
+        if name not in METALS:
+            raise ScenarioError(
+                f"metal_content.{name} {metals[name]!r}: unknown metal; use one of {list(METALS)}."
+            )
+    try:
+        check_quantity_unit(fields.get("quantity"), fields.get("unit"))
+    except ValueError as exc:
+        raise ScenarioError(f"{exc}.") from None
+    full = {"importer": "USA", **fields, **metals}
+    full.pop("metal_content", None)
+    return {k: v for k, v in full.items() if k in _ALWAYS or v not in (None, False, "")}
+
+
 #: Parties to USMCA: a claim needs an origin and an importer among them.
 USMCA_PARTIES = ("CAN", "MEX", "USA")
 #: Spellings of yes and no accepted for a flag (``usmca``, ``transshipped``), case-insensitive,

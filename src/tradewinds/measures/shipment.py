@@ -32,20 +32,20 @@ from pydantic_core import PydanticCustomError
 
 from tradewinds.core.errors import ScenarioError
 from tradewinds.measures.fields import (
-    DECLARATIONS,
     MAX_AMOUNT,
     MAX_FIELD,
     METALS,
     NUMBERS,
     Metal,
+    check_quantity_unit,
     check_unit,
+    line_columns,
     number_message,
     parse_date,
     parse_flag,
 )
 
 T = TypeVar("T")
-_REQUIRED = ("hts", "origin", "date", "value", "importer")
 
 
 class Shipment(BaseModel):
@@ -126,8 +126,7 @@ class Shipment(BaseModel):
 
     @model_validator(mode="after")
     def _quantity_unit(self) -> Shipment:
-        if self.quantity is not None and not (self.unit or "").strip():
-            raise _error("quantity needs unit (the unit of the MFN rate, e.g. kg)")
+        _rule(check_quantity_unit, self.quantity, self.unit)
         return self
 
     @classmethod
@@ -139,26 +138,8 @@ class Shipment(BaseModel):
             raise ScenarioError(message(exc)) from None
 
     def columns(self) -> dict[str, object]:
-        """The line as the columns of a batch (``BATCH_COLUMNS``).
-
-        Fields left at their default (no claim, nothing declared) are left out, as a batch may
-        leave out their columns.
-        """
-        full: dict[str, object] = {
-            "hts": self.hts,
-            "origin": self.origin,
-            "date": self.date,
-            "value": self.value,
-            "importer": self.importer,
-            "usmca": self.usmca,
-            "us_content": self.us_content,
-            "quantity": self.quantity,
-            "unit": self.unit or "",
-            "transshipped": self.transshipped,
-            **{name: getattr(self, name) for name in DECLARATIONS},
-            **{m: self.metal_content.get(m) for m in METALS},  # type: ignore[call-overload]
-        }
-        return {k: v for k, v in full.items() if k in _REQUIRED or v not in (None, False, "")}
+        """The line as the columns of a batch (:func:`~tradewinds.measures.fields.line_columns`)."""
+        return line_columns(self.model_dump())
 
 
 def _error(text: str) -> PydanticCustomError:

@@ -298,7 +298,7 @@ def among(
         return np.asarray(out, dtype=bool)
     uniq, inverse = factor(values) if factored is None else factored
     wanted = set(labels)
-    return np.array([u in wanted for u in uniq], dtype=bool)[inverse]
+    return np.asarray(np.array([u in wanted for u in uniq], dtype=bool)[inverse])
 
 
 def factor(values: np.ndarray) -> tuple[list[str], np.ndarray]:
@@ -360,12 +360,14 @@ def _candidates(
     def country(key: object, test: Callable[[], np.ndarray]) -> np.ndarray:
         if key not in memo:
             memo[key] = test()
-        return memo[key]
+        found: np.ndarray = memo[key]
+        return found
 
     def origins() -> tuple[list[str], np.ndarray]:
         if "origins" not in memo:
             memo["origins"] = lines.origins or factor(lines.origin)
-        return memo["origins"]  # type: ignore[return-value]
+        found: tuple[list[str], np.ndarray] = memo["origins"]
+        return found
 
     cover = code_mask[lines.code] & country(
         ("importer", m.imposing), lambda: lines.importer == m.imposing
