@@ -154,7 +154,8 @@ def line_columns(fields: dict[str, object]) -> dict[str, object]:
     unknown = [k for k in fields if k not in SHIPMENT_FIELDS]
     if unknown:
         raise ScenarioError(
-            f"{unknown[0]}: unknown field; a shipment takes {', '.join(SHIPMENT_FIELDS)}."
+            f"{unknown[0]} {short(fields[unknown[0]])}: unknown field; a shipment takes "
+            f"{', '.join(SHIPMENT_FIELDS)}."
         )
     metals = fields.get("metal_content") or {}
     if not isinstance(metals, dict):
@@ -162,7 +163,8 @@ def line_columns(fields: dict[str, object]) -> dict[str, object]:
     for name in metals:
         if name not in METALS:
             raise ScenarioError(
-                f"metal_content.{name} {metals[name]!r}: unknown metal; use one of {list(METALS)}."
+                f"metal_content.{name} {short(metals[name])}: unknown metal; use one of "
+                f"{list(METALS)}."
             )
     try:
         check_quantity_unit(fields.get("quantity"), fields.get("unit"))
@@ -171,6 +173,12 @@ def line_columns(fields: dict[str, object]) -> dict[str, object]:
     full = {"importer": "USA", **fields, **metals}
     full.pop("metal_content", None)
     return {k: v for k, v in full.items() if k in _ALWAYS or v not in (None, False, "")}
+
+
+def short(value: object) -> str:
+    """``repr(value)``, cut to 60 characters (a refused value as messages show it)."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 #: Parties to USMCA: a claim needs an origin and an importer among them.

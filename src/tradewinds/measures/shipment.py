@@ -43,6 +43,7 @@ from tradewinds.measures.fields import (
     number_message,
     parse_date,
     parse_flag,
+    short,
 )
 
 T = TypeVar("T")
@@ -182,14 +183,9 @@ def message(exc: ValidationError) -> str:
         elif err["type"] == "literal_error" and err["loc"][:1] == ("metal_content",):
             text = f"unknown metal; use one of {list(METALS)}"
         value = err.get("input")
-        shown = "" if err["type"] == "missing" else f" {_short(value)}"
+        shown = "" if err["type"] == "missing" else f" {short(value)}"
         parts.append(f"{where}{shown}: {text}")
     return f"{'; '.join(parts)}."
-
-
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 __all__ = ["METALS", "Metal", "Shipment", "message"]
