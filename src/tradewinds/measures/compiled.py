@@ -51,7 +51,7 @@ class ScopeView(NamedTuple):
 
 
 class MeasureRecord(NamedTuple):
-    """A measure as the engine and the duty table read it (a ``stacking.Stackable``)."""
+    """A measure as the engine and the duty table read it."""
 
     id: str
     authority: str

@@ -31,7 +31,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar
 
 import numpy as np
 
@@ -40,89 +40,8 @@ from tradewinds.measures.fields import MFN as MFN
 from tradewinds.measures.products import hts_universe, list_prefixes, scope_mask
 
 if TYPE_CHECKING:
-    from tradewinds.measures.schema import Scope
-
-
-class StackExclusion(Protocol):
-    """A declared exclusion: codes of product list ``list`` leave when ``declaration`` is made."""
-
-    @property
-    def list(self) -> str:
-        """The product list whose codes leave the scope."""
-
-    @property
-    def declaration(self) -> str:
-        """The declaration that takes them out."""
-
-
-class StackScope(Protocol):
-    """What the engine reads of a scope once its code mask is known."""
-
-    @property
-    def declared_exclusions(self) -> Sequence[StackExclusion]:
-        """Product lists that leave the scope when a line declares so."""
-
-
-class Stackable(Protocol):
-    """What the engine reads of a measure.
-
-    A :class:`~tradewinds.measures.schema.Measure` is one; so is the plain record of a compiled
-    registry (:class:`~tradewinds.measures.compiled.MeasureRecord`), which every duty uses. A
-    measure that is not a ``Measure`` must have its code mask in ``masks``: only a ``Measure``
-    carries the prefixes to compute it.
-    """
-
-    @property
-    def id(self) -> str:
-        """Unique id (the engine sorts measures by it)."""
-
-    @property
-    def programme(self) -> str:
-        """Stacking programme (precedence rules name programmes)."""
-
-    @property
-    def rate(self) -> float:
-        """Ad valorem rate (a fraction)."""
-
-    @property
-    def value_basis(self) -> str:
-        """``full_value``, ``metal_content`` or ``non_us_content``."""
-
-    @property
-    def metal(self) -> str | None:
-        """The metal of a metal-content measure."""
-
-    @property
-    def usmca(self) -> str:
-        """Effect of a USMCA claim: ``none``, ``exempt`` or ``non_us_content``."""
-
-    @property
-    def condition(self) -> str | None:
-        """Declaration the line must make for the measure to apply."""
-
-    @property
-    def floor(self) -> bool:
-        """The rate is a floor on MFN plus this duty."""
-
-    @property
-    def metal_threshold(self) -> float | None:
-        """Declared metal content at or below which the article is out."""
-
-    @property
-    def imposing(self) -> str:
-        """The importing country that imposes the measure."""
-
-    @property
-    def targets(self) -> Sequence[str]:
-        """Origins targeted (``*``: every origin)."""
-
-    @property
-    def exclude_targets(self) -> Sequence[str]:
-        """Origins left out."""
-
-    @property
-    def scope(self) -> StackScope:
-        """The scope (its code mask is looked up by ``id``)."""
+    from tradewinds.measures.compiled import MeasureRecord
+    from tradewinds.measures.schema import Measure
 
 
 class StackRule(Protocol):
@@ -145,7 +64,10 @@ class StackRule(Protocol):
         """``article`` or ``content``."""
 
 
-M = TypeVar("M", bound=Stackable)
+#: What the engine reads of a measure: the plain record of a compiled registry, which every
+#: duty uses, or a registry :class:`~tradewinds.measures.schema.Measure` (whose code mask is
+#: computed from its prefixes when ``masks`` lacks it).
+M = TypeVar("M", "MeasureRecord", "Measure")
 
 
 @dataclass(frozen=True)
@@ -348,7 +270,7 @@ def _first(inverse: np.ndarray, n: int) -> np.ndarray:
 
 
 def _candidates(
-    m: Stackable,
+    m: MeasureRecord | Measure,
     lines: Lines,
     code_mask: np.ndarray,
     masks: dict[str, np.ndarray],
@@ -427,8 +349,9 @@ def evaluate(
     rate[:] = np.array([m.rate for m in ms], dtype=float)
     for j, m in enumerate(ms):
         if m.id not in masks:
-            # a Measure may come without its mask; other Stackables bring theirs
-            masks[m.id] = scope_mask(cast("Scope", m.scope), where=f"measure {m.id!r}")
+            # a Measure may come without its mask (a record always brings it)
+            scope: Any = m.scope
+            masks[m.id] = scope_mask(scope, where=f"measure {m.id!r}")
         applies[:, j], part = _candidates(m, lines, masks[m.id], masks, memo)
         if part is not None:  # None: the whole value
             share[:, j] = part
@@ -437,10 +360,12 @@ def evaluate(
         cols.setdefault(m.programme, []).append(j)
     final: dict[str, np.ndarray] = {}
     cut: dict[str, np.ndarray] = {}
-    order, beaten_by = _plan(rules)
+    ranked: tuple[str, ...]
+    beaten_by: dict[str, tuple[tuple[str, str], ...]]
+    ranked, beaten_by = _plan(rules)
     # programmes without a measure here block nothing and cut nothing: they are skipped; those
     # no rule names neither block nor are blocked, so they may come in any order (here last)
-    for prog in [*order, *sorted(set(cols) - set(order))]:
+    for prog in [*ranked, *sorted(set(cols) - set(ranked))]:
         idx = cols.get(prog)
         if not idx:
             continue
