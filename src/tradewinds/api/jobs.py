@@ -54,28 +54,20 @@ KEEP_FINISHED = 200
 RESULT_BUDGET = 1_000_000_000
 
 
-class QueueFullError(TradewindsError, RuntimeError):
+class QueueFullError(TradewindsError, RuntimeError, http_status=429):
     """The job queue is full; try again when a job has finished."""
 
-    http_status = 429
 
-
-class JobNotReadyError(TradewindsError, RuntimeError):
+class JobNotReadyError(TradewindsError, RuntimeError, http_status=409):
     """A job's result was asked for before the job finished."""
 
-    http_status = 409
 
-
-class JobTimeoutError(TradewindsError, TimeoutError):
+class JobTimeoutError(TradewindsError, TimeoutError, http_status=504):
     """A job ran past the server's per-job time limit and was stopped."""
 
-    http_status = 504
 
-
-class JobResultGoneError(TradewindsError, LookupError):
+class JobResultGoneError(TradewindsError, LookupError, http_status=410):
     """A finished job's result was dropped to keep within the server's result budget."""
-
-    http_status = 410
 
 
 class ResultStash:

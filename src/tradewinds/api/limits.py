@@ -47,17 +47,12 @@ GRACE_SECONDS = 1.0
 UNLIMITED_PATHS = ("/api/v1/health",)
 
 
-class RequestTimeoutError(TradewindsError, TimeoutError):
+class RequestTimeoutError(TradewindsError, TimeoutError, http_status=504):
     """A synchronous request computed past the server's per-request limit."""
 
-    http_status = 504
 
-
-class CrossSiteError(TradewindsError, PermissionError):
+class CrossSiteError(TradewindsError, PermissionError, exit_code=2, http_status=403):
     """A browser sent the request on behalf of a page of another web site."""
-
-    exit_code = 2
-    http_status = 403
 
 
 class WorkStopped(BaseException):

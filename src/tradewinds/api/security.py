@@ -20,29 +20,20 @@ from typing import Any
 from tradewinds.core.errors import ScenarioError, TradewindsError
 
 
-class ForbiddenPathError(TradewindsError, ValueError):
+class ForbiddenPathError(TradewindsError, ValueError, exit_code=2, http_status=400):
     """A request field names a server path; the API accepts names and content only."""
-
-    exit_code = 2
-    http_status = 400
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
 
 
-class AuthError(TradewindsError, PermissionError):
+class AuthError(TradewindsError, PermissionError, exit_code=2, http_status=401):
     """A request lacks the bearer token this server requires."""
 
-    exit_code = 2
-    http_status = 401
 
-
-class LimitError(TradewindsError, ValueError):
+class LimitError(TradewindsError, ValueError, exit_code=2, http_status=413):
     """A request asks for more work or data than the server's stated limits allow."""
-
-    exit_code = 2
-    http_status = 413
 
     def __init__(self, message: str, field: str | None = None, status: int = 413) -> None:
         super().__init__(message)
@@ -50,11 +41,8 @@ class LimitError(TradewindsError, ValueError):
         self.status = status
 
 
-class ConfigurationError(TradewindsError, ValueError):
+class ConfigurationError(TradewindsError, ValueError, exit_code=2, http_status=500):
     """The server was started with options that would expose it unsafely."""
-
-    exit_code = 2
-    http_status = 500
 
 
 @dataclass(frozen=True)

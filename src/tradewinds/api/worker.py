@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from tradewinds.api.inputs import ScenarioInput
     from tradewinds.policy.problem import TariffProblem
+    from tradewinds.scenarios.schema import Scenario
 
 #: Modules the forkserver imports once, so that each job's process starts warm.
 PRELOAD = [
@@ -275,17 +276,22 @@ def _options(kind: str, opts: dict[str, Any]) -> Any:
     return cls.parse({k: v for k, v in opts.items() if k in cls.model_fields})
 
 
+def _about(scenario: Scenario) -> dict[str, Any]:
+    """What a strategy answer says of its scenario (it is not a stored run: no run id)."""
+    return {
+        "run_id": None,
+        "title": scenario.title,
+        "scenario_hash": scenario.digest(),
+        "model": scenario.model.name,
+    }
+
+
 def _strategy(spec: JobSpec, progress: Progress) -> dict[str, Any]:
     from tradewinds.scenarios.strategy import tariff_problem
 
     opts = _options(spec.kind, spec.options)
     with spec.scenario.materialised() as scenario:
-        about = {
-            "run_id": None,
-            "title": scenario.title,
-            "scenario_hash": scenario.digest(),
-            "model": scenario.model.name,
-        }
+        about = _about(scenario)
         status_quo = "baseline" if spec.kind == "united-front" else "scenario"
         problem, threat = tariff_problem(scenario, spec.scenario.baseline, status_quo=status_quo)
         _counting(problem, progress)
@@ -374,12 +380,7 @@ def _curve(spec: JobSpec, progress: Progress) -> dict[str, Any]:
     points = int(opts.get("points", 21))
     bounds = tuple(opts.get("bounds") or BOUNDS)
     with spec.scenario.materialised() as scenario:
-        about = {
-            "run_id": None,
-            "title": scenario.title,
-            "scenario_hash": scenario.digest(),
-            "model": scenario.model.name,
-        }
+        about = _about(scenario)
         problem, _ = tariff_problem(scenario, spec.scenario.baseline)
         count: dict[str, Any] = {"done": 0, "total": None}
         solve, gradient = problem.solve, problem.gradient

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from tradewinds.cli._display import WIDE_HELP
+from tradewinds.cli._options import TableFormat, Wide, check_format
 from tradewinds.core.errors import ScenarioError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _date(text: str, option: str) -> dt.date:
@@ -34,10 +38,10 @@ def etr(
     ),
     usmca_shares: str = typer.Option("2025h2", "--usmca-shares", help="2024, 2025 or 2025h2."),
     freq: str = typer.Option("daily", "--freq", help="daily or monthly."),
-    fmt: str = typer.Option("table", "--format", help="table or json."),
+    fmt: TableFormat = "table",
     output: Path | None = typer.Option(None, "--output", help="Write the series (.csv/.json)."),
     plot: Path | None = typer.Option(None, "--plot", help="Plot to FILE.html or FILE.png."),
-    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
+    wide: Wide = False,
     collected: bool = typer.Option(
         False,
         "--collected",
@@ -48,26 +52,18 @@ def etr(
     from tradewinds.cli._common import check_output
 
     check_output(output)
-    import json
-
-    from tradewinds.cli._common import console, write_records
     from tradewinds.cli._warnings import printed_warnings
-    from tradewinds.measures import etr as etr_mod
-    from tradewinds.reporting.sectors import sector_name, with_sector_names
 
-    if fmt not in ("table", "json"):
-        raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
+    check_format(fmt)
     if collected:
-        if country.upper() != "ALL" or top is not None or date is not None or by:
-            raise ScenarioError("--collected goes with --country ALL alone (a monthly backtest).")
-        if usmca_shares != "2025h2":
-            raise ScenarioError(
-                "--collected uses USMCA claim shares by month (2024 to July-December 2025): "
-                "leave out --usmca-shares."
-            )
+        _check_collected_alone(
+            country, top is not None or date is not None or bool(by), usmca_shares
+        )
         _collected(fmt)
         return
     if top is not None:
+        from tradewinds.measures import etr as etr_mod
+
         if country or by:
             raise ScenarioError("--top lists partners on one date: leave out --country and --by.")
         day = _date(date, "--date") if date else None
@@ -79,84 +75,150 @@ def etr(
     if not country:
         raise ScenarioError("Give --country (ISO3, EU or ALL) or --top N with --date.")
     if date is not None:
-        series_only = {
-            "--from": start,
-            "--to": end,
-            "--freq": None if freq == "daily" else freq,
-            "--output": output,
-            "--plot": plot,
-        }
-        given = [name for name, value in series_only.items() if value is not None]
-        if given:
-            raise ScenarioError(
-                f"--date asks for one date, and {', '.join(given)} belong to a series; give "
-                "either --date or --from/--to (with --freq, --output, --plot)."
-            )
+        _refuse_series_options(start, end, None if freq == "daily" else freq, output, plot)
     with printed_warnings():
         if date is not None:  # the packaged registry, read without loading it (etr.point)
-            result = etr_mod.point(country, _date(date, "--date"), usmca_shares, by=by)
-            sectors = result.get("by_sector")
-            if isinstance(sectors, list):
-                for entry in sectors:
-                    entry["sector_name"] = sector_name(entry["sector"])
-            if fmt == "json":
-                typer.echo(json.dumps(result, indent=2))
-            else:
-                out = console()
-                out.print(
-                    f"{result['country']} {result['date']}: statutory effective rate on 2024 "
-                    f"import weights {float(str(result['effective_rate'])):.2%} including MFN, "
-                    f"{float(str(result['additional_rate'])):.2%} additional (excluding MFN); "
-                    f"USMCA shares {usmca_shares}"
-                )
-                by_auth = result["by_authority"]
-                assert isinstance(by_auth, dict)
-                for key, value in by_auth.items():
-                    out.print(f"  {key:<20} {value:.2%}")
-                if isinstance(sectors, list):
-                    rows = [
-                        (e["sector"], e["effective_rate"], e["import_share"], e["by_authority"])
-                        for e in sectors
-                    ]
-                    _sectors(rows, f"by {by} sector on {result['date']}", wide)
-                _collected_line()
+            _point(country, _date(date, "--date"), usmca_shares, by, fmt, wide)
             return
-        from tradewinds.measures.registry import load_registry
+        frame = _series(country, (start, end), usmca_shares, by, freq)
+        _write_series(frame, output, plot, country)
+        _print_series(frame, fmt, by, (output, plot), wide)
 
-        registry = load_registry()
-        last = _date(end, "--to") if end else registry.coverage_date
-        frame = etr_mod.series(
-            country,
-            _date(start or "2025-01-01", "--from"),
-            last,
-            usmca_shares=usmca_shares,
-            by=by,
-            freq=freq,
-            registry=registry,
+
+def _check_collected_alone(country: str, others: bool, usmca_shares: str) -> None:
+    """``--collected`` is a monthly backtest of ``--country ALL``: refuse other options."""
+    if country.upper() != "ALL" or others:
+        raise ScenarioError("--collected goes with --country ALL alone (a monthly backtest).")
+    if usmca_shares != "2025h2":
+        raise ScenarioError(
+            "--collected uses USMCA claim shares by month (2024 to July-December 2025): "
+            "leave out --usmca-shares."
         )
-        if output is not None:
-            write_records(frame, output)
-        if plot is not None:
-            from tradewinds.reporting.etr_plot import plot_series
 
-            plot_series(frame, plot, title=f"US effective tariff rate on {country.upper()}")
-        if fmt == "json":
-            named = with_sector_names(frame) if by is not None else frame
-            typer.echo(named.to_json(orient="records"))
-            return
-        _summary(frame, output, plot)
-        _collected_line()
-        if by is not None:
-            last_day = frame["date"].max()
-            rows = []
-            at = frame[(frame["date"] == last_day) & (frame["sector"] != "all")]
-            wide_rows = at.pivot_table(
-                index="sector", columns="authority", values="rate", aggfunc="mean"
-            ).fillna(0.0)
-            for sector, row in wide_rows.sort_values("total", ascending=False).iterrows():
-                parts = {str(k): float(v) for k, v in row.drop("total").items() if abs(v) > 0}
-                rows.append((str(sector), float(row["total"]), None, parts))
-            _sectors(rows, f"by {by} sector on {last_day}", wide)
+
+def _refuse_series_options(
+    start: str | None, end: str | None, freq: str | None, output: Path | None, plot: Path | None
+) -> None:
+    """With ``--date`` (one date), refuse the options of a series (``freq`` None: daily)."""
+    series_only = {"--from": start, "--to": end, "--freq": freq, "--output": output, "--plot": plot}
+    given = [name for name, value in series_only.items() if value is not None]
+    if given:
+        raise ScenarioError(
+            f"--date asks for one date, and {', '.join(given)} belong to a series; give "
+            "either --date or --from/--to (with --freq, --output, --plot)."
+        )
+
+
+def _point(
+    country: str, day: dt.date, usmca_shares: str, by: str | None, fmt: str, wide: bool
+) -> None:
+    """``etr --date``: the rate on one date, by authority (and by sector with ``--by``)."""
+    import json
+
+    from tradewinds.measures import etr as etr_mod
+    from tradewinds.reporting.sectors import sector_name
+
+    result = etr_mod.point(country, day, usmca_shares, by=by)
+    sectors = result.get("by_sector")
+    if isinstance(sectors, list):
+        for entry in sectors:
+            entry["sector_name"] = sector_name(entry["sector"])
+    if fmt == "json":
+        typer.echo(json.dumps(result, indent=2))
+    else:
+        _print_point(result, usmca_shares, by, wide)
+
+
+def _print_point(result: dict[str, object], usmca_shares: str, by: str | None, wide: bool) -> None:
+    """The rate on one date: the headline, by authority, by sector (``--by``), collected."""
+    from tradewinds.cli._common import console
+
+    sectors = result.get("by_sector")
+    out = console()
+    out.print(
+        f"{result['country']} {result['date']}: statutory effective rate on 2024 "
+        f"import weights {float(str(result['effective_rate'])):.2%} including MFN, "
+        f"{float(str(result['additional_rate'])):.2%} additional (excluding MFN); "
+        f"USMCA shares {usmca_shares}"
+    )
+    by_auth = result["by_authority"]
+    assert isinstance(by_auth, dict)
+    for key, value in by_auth.items():
+        out.print(f"  {key:<20} {value:.2%}")
+    if isinstance(sectors, list):
+        rows = [
+            (e["sector"], e["effective_rate"], e["import_share"], e["by_authority"])
+            for e in sectors
+        ]
+        _sectors(rows, f"by {by} sector on {result['date']}", wide)
+    _collected_line()
+
+
+def _series(
+    country: str, dates: tuple[str | None, str | None], usmca_shares: str, by: str | None, freq: str
+) -> pd.DataFrame:
+    """The rate from ``--from`` (default 2025-01-01) to ``--to`` (default: coverage date)."""
+    from tradewinds.measures import etr as etr_mod
+    from tradewinds.measures.registry import load_registry
+
+    start, end = dates
+    registry = load_registry()
+    last = _date(end, "--to") if end else registry.coverage_date
+    return etr_mod.series(
+        country,
+        _date(start or "2025-01-01", "--from"),
+        last,
+        usmca_shares=usmca_shares,
+        by=by,
+        freq=freq,
+        registry=registry,
+    )
+
+
+def _write_series(
+    frame: pd.DataFrame, output: Path | None, plot: Path | None, country: str
+) -> None:
+    """Write ``--output`` and ``--plot`` when given."""
+    from tradewinds.cli._common import write_records
+
+    if output is not None:
+        write_records(frame, output)
+    if plot is not None:
+        from tradewinds.reporting.etr_plot import plot_series
+
+        plot_series(frame, plot, title=f"US effective tariff rate on {country.upper()}")
+
+
+def _print_series(
+    frame: pd.DataFrame,
+    fmt: str,
+    by: str | None,
+    written: tuple[Path | None, Path | None],
+    wide: bool,
+) -> None:
+    """The series as JSON, or its changes (and by sector on the last day, with ``--by``).
+
+    ``written`` is ``(--output, --plot)``, named under the table.
+    """
+    if fmt == "json":
+        from tradewinds.reporting.sectors import with_sector_names
+
+        named = with_sector_names(frame) if by is not None else frame
+        typer.echo(named.to_json(orient="records"))
+        return
+    _summary(frame, *written)
+    _collected_line()
+    if by is not None:
+        last_day = frame["date"].max()
+        rows: list[tuple[str, float, float | None, dict[str, float]]] = []
+        at = frame[(frame["date"] == last_day) & (frame["sector"] != "all")]
+        wide_rows = at.pivot_table(
+            index="sector", columns="authority", values="rate", aggfunc="mean"
+        ).fillna(0.0)
+        for sector, row in wide_rows.sort_values("total", ascending=False).iterrows():
+            parts = {str(k): float(v) for k, v in row.drop("total").items() if abs(v) > 0}
+            rows.append((str(sector), float(row["total"]), None, parts))
+        _sectors(rows, f"by {by} sector on {last_day}", wide)
 
 
 def _collected_line() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from tradewinds.cli._common import STORE_HELP
+from tradewinds.cli._options import Store
 
 
 def register(app: typer.Typer) -> None:
@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (loopback)."),
     port: int = typer.Option(8000, "--port", help="TCP port."),
-    store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
+    store: Store = None,
     workers: int = typer.Option(1, "--workers", help="Jobs that run at the same time."),
     token_file: Path | None = typer.Option(
         None, "--token-file", help="File with the bearer token for jobs and store writes."

@@ -10,17 +10,30 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from tradewinds.core.solver import SolverReport
 
 
 class TradewindsError(Exception):
-    """Root of every error a user can cause."""
+    """Root of every error a user can cause.
+
+    A subclass names its codes in its header, ``class ScenarioError(TradewindsError, ValueError,
+    exit_code=2, http_status=422)``; a code it does not name is its parent's.
+    """
 
     exit_code: ClassVar[int] = 1
     http_status: ClassVar[int] = 400
+
+    def __init_subclass__(
+        cls, *, exit_code: int | None = None, http_status: int | None = None, **kwargs: Any
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        if exit_code is not None:
+            cls.exit_code = exit_code
+        if http_status is not None:
+            cls.http_status = http_status
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -30,24 +43,16 @@ class TradewindsError(Exception):
         return self.message
 
 
-class ScenarioError(TradewindsError, ValueError):
+class ScenarioError(TradewindsError, ValueError, exit_code=2, http_status=422):
     """A scenario file or command-line argument is malformed or inconsistent."""
 
-    exit_code = 2
-    http_status = 422
 
-
-class DataError(TradewindsError, ValueError):
+class DataError(TradewindsError, ValueError, exit_code=3, http_status=422):
     """A dataset is missing, unreadable or fails its accounting checks."""
 
-    exit_code = 3
-    http_status = 422
 
-
-class StoreError(DataError):
+class StoreError(DataError, http_status=500):
     """The results store cannot be read or written (a damaged or foreign database file)."""
-
-    http_status = 500
 
 
 def _close(value: str, known: list[str]) -> list[str]:
@@ -56,11 +61,8 @@ def _close(value: str, known: list[str]) -> list[str]:
     return found or [k for k in known if k.startswith(value.upper()[:2])][:3]
 
 
-class UnknownLabelError(TradewindsError, KeyError):
+class UnknownLabelError(TradewindsError, KeyError, exit_code=2, http_status=404):
     """A country, sector, HTS code or other label is not known; suggests the closest ones."""
-
-    exit_code = 2
-    http_status = 404
 
     def __init__(
         self, kind: str, value: str, known: Iterable[str], where: str = "", hint: str = ""
@@ -82,18 +84,12 @@ class UnknownLabelError(TradewindsError, KeyError):
         return self.message
 
 
-class MeasureConflictError(TradewindsError, ValueError):
+class MeasureConflictError(TradewindsError, ValueError, exit_code=2, http_status=409):
     """Two tariff-measure records overlap or contradict each other."""
 
-    exit_code = 2
-    http_status = 409
 
-
-class ConvergenceError(TradewindsError, RuntimeError):
+class ConvergenceError(TradewindsError, RuntimeError, exit_code=4, http_status=500):
     """A solver stopped without meeting its tolerance; carries the :class:`SolverReport`."""
-
-    exit_code = 4
-    http_status = 500
 
     def __init__(self, message: str, report: SolverReport) -> None:
         super().__init__(f"{message} ({report.summary()})")

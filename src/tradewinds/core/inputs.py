@@ -24,10 +24,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import Strict, ValidationError
+from pydantic import BaseModel, Strict, ValidationError
 
 from tradewinds.core.errors import ScenarioError
 
@@ -300,3 +300,22 @@ def validation_error(exc: ValidationError, source: str, doc: str) -> ScenarioErr
         # A model-level check names its own fields; the whole mapping adds nothing.
         return ScenarioError(f"{source}: {where}: {msg}{more}.")
     return ScenarioError(f"{source}: {where}: {msg} (got {_shown(err.get('input'))}){more}.")
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def validate_mapping(model: type[_Model], data: Any, source: str, what: str, doc: str) -> _Model:
+    """Validate plain data (a parsed YAML or JSON mapping) as ``model``.
+
+    One :class:`ScenarioError` on failure, naming ``source``: ``what`` (for example "a scenario")
+    when ``data`` is not a mapping, else the key at fault (see :func:`validation_error`).
+    """
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            f"{source}: {what} must be a mapping of keys, got {type(data).__name__}."
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, source, doc) from None

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from tradewinds.core.errors import DataError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import numpy as np
 
 #: Bundled baselines: name -> file in ``tradewinds/defaults`` (read by ``load_baseline``).
@@ -64,18 +66,22 @@ class BaselineIdentity:
 
 def bundled_identity(name: str) -> BaselineIdentity | None:
     """The identity of bundled baseline ``name``; None for any other name or a path."""
-    if name not in BUNDLED:
-        return None
-    return _identity(BUNDLED[name])
+    file = BUNDLED.get(name)
+    return None if file is None else _identity(file)
+
+
+def _path(file: str) -> Path:
+    """A bundled baseline's file in the package (``tradewinds/defaults``)."""
+    from pathlib import Path
+
+    return Path(str(resources.files("tradewinds") / "defaults" / file))
 
 
 @functools.cache
 def _identity(file: str) -> BaselineIdentity:
-    from pathlib import Path
-
     from tradewinds.core.cache import cached
 
-    path = Path(str(resources.files("tradewinds") / "defaults" / file))
+    path = _path(file)
 
     def build() -> BaselineIdentity:
         arrays = _cached(file)
@@ -98,20 +104,17 @@ def _identity(file: str) -> BaselineIdentity:
 
 def bundled_arrays(name: str) -> BaselineArrays | None:
     """The arrays of bundled baseline ``name``; None for any other name or a path."""
-    if name not in BUNDLED:
-        return None
-    return _cached(BUNDLED[name])
+    file = BUNDLED.get(name)
+    return None if file is None else _cached(file)
 
 
 @functools.cache
 def _cached(file: str) -> BaselineArrays:
-    from pathlib import Path
-
     import numpy as np
 
     from tradewinds.core.cache import cached
 
-    path = Path(str(resources.files("tradewinds") / "defaults" / file))
+    path = _path(file)
     arrays = cached(
         f"baseline-arrays-{path.stem}",
         [path],

@@ -90,6 +90,38 @@ def _factor(pos: FloatArray, neg: FloatArray, target: FloatArray) -> FloatArray:
     return r
 
 
+def _checked(
+    constraints: list[Constraint], mass: FloatArray, tied: tuple[str, str] | None, tol: float
+) -> tuple[list[Constraint], dict[str, float]]:
+    """Copies of ``constraints`` (tied targets move), checked, and each group's scale.
+
+    The checks are against ``mass``, the prior's absolute cell values; a group's scale is its
+    mean absolute target.
+    """
+    constraints = [
+        Constraint(c.name, c.cells, np.array(c.targets, dtype=float)) for c in constraints
+    ]
+    if tied is not None:
+        names = [c.name for c in constraints]
+        if not set(tied) <= set(names):
+            raise DataError(f"Tied groups {tied!r} are not among the constraints {names!r}.")
+    scales = {c.name: max(float(np.abs(c.targets).mean()), 1e-300) for c in constraints}
+    for c in constraints:
+        if c.cells.shape != (mass.size,) or len(c.targets) <= (c.cells.max(initial=-1)):
+            raise DataError(
+                f"Constraint {c.name!r} labels {c.cells.shape} cells with sets up to "
+                f"{c.cells.max(initial=-1)}; expected {mass.size} cells and one target per set."
+            )
+        dead = (set_sums(mass, c) == 0) & (np.abs(c.targets) > tol * scales[c.name])
+        if dead.any():
+            k = int(np.argmax(dead))
+            raise DataError(
+                f"Constraint {c.name!r}, set {k}: target {c.targets[k]!r} on cells that are "
+                "all zero in the prior; GRAS can only rescale non-zero cells."
+            )
+    return constraints, scales
+
+
 def gras(
     prior: FloatArray,
     constraints: list[Constraint],
@@ -116,30 +148,7 @@ def gras(
     a = np.asarray(prior, dtype=float)
     pos = np.where(a > 0, a, 0.0).ravel()
     neg = np.where(a < 0, -a, 0.0).ravel()
-    # copies: tied targets move during the balancing
-    constraints = [
-        Constraint(c.name, c.cells, np.array(c.targets, dtype=float)) for c in constraints
-    ]
-    if tied is not None:
-        names = [c.name for c in constraints]
-        if not set(tied) <= set(names):
-            raise DataError(f"Tied groups {tied!r} are not among the constraints {names!r}.")
-    scales = {c.name: max(float(np.abs(c.targets).mean()), 1e-300) for c in constraints}
-    for c in constraints:
-        if c.cells.shape != (a.size,) or len(c.targets) <= (c.cells.max(initial=-1)):
-            raise DataError(
-                f"Constraint {c.name!r} labels {c.cells.shape} cells with sets up to "
-                f"{c.cells.max(initial=-1)}; expected {a.size} cells and one target per set."
-            )
-        mass = set_sums(pos + neg, c)
-        dead = (mass == 0) & (np.abs(c.targets) > tol * scales[c.name])
-        if dead.any():
-            k = int(np.argmax(dead))
-            raise DataError(
-                f"Constraint {c.name!r}, set {k}: target {c.targets[k]!r} on cells that are "
-                "all zero in the prior; GRAS can only rescale non-zero cells."
-            )
-
+    constraints, scales = _checked(constraints, pos + neg, tied, tol)
     # work on the non-zero cells only: zeros stay zero
     live = np.flatnonzero(pos + neg)
     up, down = pos[live], neg[live]  # the positive part and the magnitude of the negative part

@@ -35,10 +35,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tradewinds.core.errors import DataError, ScenarioError
-from tradewinds.core.inputs import parse_yaml, read_yaml, validation_error
+from tradewinds.core.inputs import parse_yaml, read_yaml, validate_mapping
 from tradewinds.integration.gravity_data import FIXED_EFFECTS, add_variables, load_gravity_data
 
 log = logging.getLogger(__name__)
@@ -94,12 +94,7 @@ class GravitySpec(BaseModel):
 
 def parse_spec(data: Any, source: str) -> GravitySpec:
     """Validate a parsed specification; a :class:`ScenarioError` names the key at fault."""
-    if not isinstance(data, dict):
-        raise ScenarioError(f"{source}: a gravity specification is a mapping of keys.")
-    try:
-        return GravitySpec.model_validate(data)
-    except ValidationError as exc:
-        raise validation_error(exc, source, SPEC_DOC) from None
+    return validate_mapping(GravitySpec, data, source, "a gravity specification", SPEC_DOC)
 
 
 def load_spec(path: str | Path) -> GravitySpec:

@@ -313,6 +313,44 @@ def _cut_cells(
     return mask & off
 
 
+def _objective(
+    baseline: xr.Dataset,
+    pairs: Sequence[tuple[str, str]],
+    target: Target,
+    before: float,
+    equilibrium: Callable[[float], Equilibrium],
+) -> tuple[str, Callable[[float], float], Callable[[float], str]]:
+    """What the search reaches (in words), its gap and the gap in words.
+
+    The gap is a function of ``log d_hat``, zero at the target; its words go into the message
+    for a target beyond the bracket.
+    """
+    if isinstance(target, WelfareOffset):
+        labels = [str(c) for c in baseline[dims.EXPORTER].values]
+        if target.country not in labels:
+            raise UnknownLabelError("country", target.country, labels, "the welfare target")
+        what = f"{target.country}'s welfare back to its baseline level"
+
+        def gap(log_d: float) -> float:
+            eq = equilibrium(math.exp(log_d))
+            return float(eq.country[target.metric].sel(country=target.country)) - 1.0
+
+        def shown(value: float) -> str:
+            return f"welfare {value * 100:+.3f}%"
+
+        return what, gap, shown
+    goal = target.goal(before)
+
+    def trade_gap(log_d: float) -> float:
+        eq = equilibrium(math.exp(log_d))
+        return math.log(_two_way(eq, pairs, "trade") / goal)
+
+    def trade_shown(value: float) -> str:
+        return f"two-way trade {goal * math.exp(value):,.0f}"
+
+    return f"two-way trade of {goal:,.0f} ({eq_units(baseline)})", trade_gap, trade_shown
+
+
 def solve_cut(
     baseline: xr.Dataset,
     pairs: Sequence[tuple[str, str]],
@@ -376,29 +414,7 @@ def solve_cut(
     # Two-way trade before the cut is the model's baseline (the observed flows under the
     # one-sector fixed closure; the baseline equilibrium of the multi-sector model).
     before = _two_way(equilibrium(1.0), pairs, "trade_baseline")
-    if isinstance(target, WelfareOffset):
-        labels = [str(c) for c in baseline[dims.EXPORTER].values]
-        if target.country not in labels:
-            raise UnknownLabelError("country", target.country, labels, "the welfare target")
-        what = f"{target.country}'s welfare back to its baseline level"
-
-        def gap(log_d: float) -> float:
-            eq = equilibrium(math.exp(log_d))
-            return float(eq.country[target.metric].sel(country=target.country)) - 1.0
-
-        def shown(value: float) -> str:
-            return f"welfare {value * 100:+.3f}%"
-    else:
-        goal = target.goal(before)
-        what = f"two-way trade of {goal:,.0f} ({eq_units(baseline)})"
-
-        def gap(log_d: float) -> float:
-            eq = equilibrium(math.exp(log_d))
-            return math.log(_two_way(eq, pairs, "trade") / goal)
-
-        def shown(value: float) -> str:
-            return f"two-way trade {goal * math.exp(value):,.0f}"
-
+    what, gap, shown = _objective(baseline, pairs, target, before, equilibrium)
     f_lo, f_hi = gap(math.log(lo)), gap(math.log(hi))
     if f_lo * f_hi > 0:
         raise ScenarioError(

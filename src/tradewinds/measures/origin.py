@@ -29,10 +29,18 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, Literal, TypeVar
 
 from tradewinds.core.errors import DataError, ScenarioError
-from tradewinds.measures.origin_schema import BillOfMaterials, Method, hts_digits
+from tradewinds.core.records import attributes
+from tradewinds.measures.origin_schema import (
+    BillOfMaterials,
+    Labour,
+    Material,
+    Method,
+    hts_digits,
+)
 
 T = TypeVar("T")
 
@@ -165,6 +173,11 @@ class Check:
         return self.value - self.threshold if self.at_least else self.threshold - self.value
 
     @property
+    def comparison(self) -> Literal[">=", "<="]:
+        """How ``value`` is held against ``threshold``: ``>=`` (at least) or ``<=`` (at most)."""
+        return ">=" if self.at_least else "<="
+
+    @property
     def outcome(self) -> Outcome:
         """``pass``, ``fail``, ``not evaluated`` (missing data) or ``not applicable``."""
         if not self.applies:
@@ -173,19 +186,9 @@ class Check:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output (shares, not percent)."""
-        return {
-            "name": self.name,
-            "label": self.label,
-            "article": self.article,
-            "value": self.value,
-            "threshold": self.threshold,
-            "comparison": ">=" if self.at_least else "<=",
-            "margin": self.margin,
-            "outcome": self.outcome,
-            "lever": self.lever,
-            "note": self.note,
-            "details": dict(self.details),
-        }
+        plain = attributes(self, "name", "label", "article", "value", "threshold", "comparison")
+        plain |= attributes(self, "margin", "outcome", "lever", "note")
+        return plain | {"details": dict(self.details)}
 
 
 @dataclass(frozen=True)
@@ -398,14 +401,10 @@ def _core_parts_check(bom: BillOfMaterials) -> Check:
 
 def _lvc_check(bom: BillOfMaterials) -> Check:
     """Labour value content (Appendix Art. 7) as a share of the net cost."""
-    category = bom.good.category
-    article = "App. 4-B Art. 7"
-    stage = stage_value(LVC[category], bom.claim_date)
+    check = partial(Check, "lvc", "labour value content", "App. 4-B Art. 7")
+    stage = stage_value(LVC[bom.good.category], bom.claim_date)
     if stage is None:
-        return Check(
-            "lvc",
-            "labour value content",
-            article,
+        return check(
             None,
             None,
             passed=True,
@@ -413,37 +412,15 @@ def _lvc_check(bom: BillOfMaterials) -> Check:
             note="not applied: the heavy-truck LVC schedule before 2027-07-01 is not encoded",
         )
     required, minimum = stage
-    label = "labour value content"
     if bom.labour is None or bom.net_cost is None:
         missing = "labour" if bom.labour is None else "net_cost"
-        return Check("lvc", label, article, None, required, note=f"not evaluated: no {missing}")
-    lab = bom.labour
+        return check(None, required, note=f"not evaluated: no {missing}")
     nc = bom.net_cost
-    hw_materials = [
-        m for m in bom.materials if m.plant_wage is not None and m.plant_wage >= HIGH_WAGE
-    ]
-    if lab.high_wage_material_and_manufacturing_share is not None or (
-        lab.high_wage_technology_share is not None
-    ):
-        mm = lab.high_wage_material_and_manufacturing_share or 0.0
-        tech_raw = lab.high_wage_technology_share or 0.0
-        source = "stated shares"
-    else:
-        mm_money = sum(m.value for m in hw_materials) + sum(
-            ln.amount
-            for ln in lab.lines
-            if ln.kind == "material_and_manufacturing" and ln.wage >= HIGH_WAGE
-        )
-        tech_money = sum(
-            ln.amount for ln in lab.lines if ln.kind == "technology" and ln.wage >= HIGH_WAGE
-        )
-        mm, tech_raw = mm_money / nc, tech_money / nc
-        source = "materials with plant_wage >= US$16/h and labour lines"
+    mm, tech_raw, source = _high_wage_shares(bom, bom.labour, nc)
     tech = min(tech_raw, LVC_TECHNOLOGY_CAP)
-    assembly = LVC_ASSEMBLY_CREDIT if lab.high_wage_assembly_credit else 0.0
+    assembly = LVC_ASSEMBLY_CREDIT if bom.labour.high_wage_assembly_credit else 0.0
     value = mm + tech + assembly
     passed = value >= required - 1e-12 and mm >= minimum - 1e-12
-    short = max(required - value, minimum - mm, 0.0) * nc
     details: dict[str, Any] = {
         "material_and_manufacturing": mm,
         "minimum_material_and_manufacturing": minimum,
@@ -453,119 +430,124 @@ def _lvc_check(bom: BillOfMaterials) -> Check:
         "source": source,
     }
     if passed:
-        slack = min(value - required, mm - minimum) * nc
-        lever = f"passes with {_money(slack)} of high-wage expenditure to spare"
-        risky = [m for m in hw_materials if m.value > slack]
-        if risky:
-            worst = min(risky, key=lambda m: m.value)
-            lever += f"; it would fail if {worst.name!r} came from a plant under US$16/h"
-            details["flip"] = {"name": worst.name, "value": worst.value, "to": "low-wage"}
-        lever += "."
+        lever = _lvc_spare(bom, min(value - required, mm - minimum) * nc, details)
     else:
-        details["change_needed"] = short
-        lever = f"short by {_money(short)} of high-wage material and manufacturing expenditure"
-        low = [m for m in bom.materials if m.plant_wage is None or m.plant_wage < HIGH_WAGE]
-        flips = [m for m in low if m.value >= short - _TOL * nc]
-        if flips:
-            best = min(flips, key=lambda m: m.value)
-            lever += (
-                f"; sourcing {best.name!r} ({_money(best.value)}) from a plant paying at least "
-                f"US${HIGH_WAGE:.0f}/h would pass"
-            )
-            details["flip"] = {"name": best.name, "value": best.value, "to": "high-wage"}
-        elif low:
-            big = max(low, key=lambda m: m.value)
-            lever += (
-                f"; no single material flips it: the largest from a low-wage or unknown plant "
-                f"is {big.name!r} ({_money(big.value)})"
-            )
-        lever += "."
+        lever = _lvc_short(bom, max(required - value, minimum - mm, 0.0) * nc, nc, details)
     note = (
         f"needs {_pct(required)} in all, of which at least {_pct(minimum)} high-wage material "
         f"and manufacturing; technology counted {_pct(tech)} (cap {_pct(LVC_TECHNOLOGY_CAP)}), "
         f"assembly credit {_pct(assembly)}"
     )
-    return Check(
-        "lvc",
-        label,
-        article,
-        value,
-        required,
-        passed=passed,
-        lever=lever,
-        note=note,
-        details=details,
+    return check(value, required, passed=passed, lever=lever, note=note, details=details)
+
+
+def _high_wage_materials(bom: BillOfMaterials) -> list[Material]:
+    """Materials bought from plants paying at least the high wage (US$16/h)."""
+    return [m for m in bom.materials if m.plant_wage is not None and m.plant_wage >= HIGH_WAGE]
+
+
+def _high_wage_shares(bom: BillOfMaterials, lab: Labour, nc: float) -> tuple[float, float, str]:
+    """High-wage material-and-manufacturing and technology shares of the net cost, and source.
+
+    Stated shares win; otherwise the high-wage materials and labour lines are summed.
+    """
+    if lab.high_wage_material_and_manufacturing_share is not None or (
+        lab.high_wage_technology_share is not None
+    ):
+        mm = lab.high_wage_material_and_manufacturing_share or 0.0
+        return mm, lab.high_wage_technology_share or 0.0, "stated shares"
+    mm_money = sum(m.value for m in _high_wage_materials(bom)) + sum(
+        ln.amount
+        for ln in lab.lines
+        if ln.kind == "material_and_manufacturing" and ln.wage >= HIGH_WAGE
     )
+    tech_money = sum(
+        ln.amount for ln in lab.lines if ln.kind == "technology" and ln.wage >= HIGH_WAGE
+    )
+    return mm_money / nc, tech_money / nc, "materials with plant_wage >= US$16/h and labour lines"
+
+
+def _lvc_spare(bom: BillOfMaterials, slack: float, details: dict[str, Any]) -> str:
+    """The lever of a passing LVC test: the slack, and the material whose move would fail it."""
+    lever = f"passes with {_money(slack)} of high-wage expenditure to spare"
+    risky = [m for m in _high_wage_materials(bom) if m.value > slack]
+    if risky:
+        worst = min(risky, key=lambda m: m.value)
+        lever += f"; it would fail if {worst.name!r} came from a plant under US$16/h"
+        details["flip"] = {"name": worst.name, "value": worst.value, "to": "low-wage"}
+    return lever + "."
+
+
+def _lvc_short(bom: BillOfMaterials, short: float, nc: float, details: dict[str, Any]) -> str:
+    """The lever of a failing LVC test: the shortfall, and the material whose move would pass it."""
+    details["change_needed"] = short
+    lever = f"short by {_money(short)} of high-wage material and manufacturing expenditure"
+    low = [m for m in bom.materials if m.plant_wage is None or m.plant_wage < HIGH_WAGE]
+    flips = [m for m in low if m.value >= short - _TOL * nc]
+    if flips:
+        best = min(flips, key=lambda m: m.value)
+        lever += (
+            f"; sourcing {best.name!r} ({_money(best.value)}) from a plant paying at least "
+            f"US${HIGH_WAGE:.0f}/h would pass"
+        )
+        details["flip"] = {"name": best.name, "value": best.value, "to": "high-wage"}
+    elif low:
+        big = max(low, key=lambda m: m.value)
+        lever += (
+            f"; no single material flips it: the largest from a low-wage or unknown plant "
+            f"is {big.name!r} ({_money(big.value)})"
+        )
+    return lever + "."
 
 
 def _metal_checks(bom: BillOfMaterials) -> list[Check]:
     """Steel and aluminium purchases, each at least 70% originating (Appendix Art. 6.1)."""
-    checks = []
-    article = "App. 4-B Art. 6.1"
-    for metal in ("steel", "aluminium"):
-        name = f"{metal}_purchases"
-        label = f"{metal} purchases originating"
-        stated = getattr(bom.steel_aluminium, metal) if bom.steel_aluminium is not None else None
-        materials = [m for m in bom.materials if m.metal == metal]
-        if stated is not None:
-            total, orig, source = stated.total, stated.originating, "steel_aluminium"
-        elif materials:
-            total = sum(m.value for m in materials)
-            orig = sum(m.value for m in materials if m.originating)
-            source = f"materials with metal: {metal}"
-        else:
-            checks.append(
-                Check(
-                    name,
-                    label,
-                    article,
-                    None,
-                    STEEL_ALUMINIUM,
-                    note=f"not evaluated: give steel_aluminium.{metal} or mark materials "
-                    f"'metal: {metal}'",
-                )
-            )
-            continue
-        if total == 0:
-            checks.append(
-                Check(
-                    name,
-                    label,
-                    article,
-                    None,
-                    STEEL_ALUMINIUM,
-                    passed=True,
-                    note=f"no {metal} purchases",
-                )
-            )
-            continue
-        share = orig / total
-        need = STEEL_ALUMINIUM * total - orig
-        details: dict[str, Any] = {"total": total, "originating": orig, "source": source}
-        if need > 0:
-            details["change_needed"] = need
-            lever = f"short by {_money(need)} of North American {metal}"
-            flips = [m for m in materials if not m.originating and m.value >= need - _TOL * total]
-            if flips:
-                best = min(flips, key=lambda m: m.value)
-                lever += f"; buying {best.name!r} ({_money(best.value)}) originating would pass"
-                details["flip"] = {"name": best.name, "value": best.value, "to": "originating"}
-        else:
-            lever = f"passes with {_money(-need)} of non-originating {metal} to spare"
-        checks.append(
-            Check(
-                name,
-                label,
-                article,
-                share,
-                STEEL_ALUMINIUM,
-                passed=need <= 1e-9 * total,
-                lever=lever + ".",
-                note=f"from {source}",
-                details=details,
-            )
+    return [_metal_check(bom, metal) for metal in ("steel", "aluminium")]
+
+
+def _metal_check(bom: BillOfMaterials, metal: str) -> Check:
+    """One metal's purchases, from ``steel_aluminium`` if stated, else the marked materials."""
+    check = partial(
+        Check,
+        f"{metal}_purchases",
+        f"{metal} purchases originating",
+        "App. 4-B Art. 6.1",
+        threshold=STEEL_ALUMINIUM,
+    )
+    stated = getattr(bom.steel_aluminium, metal) if bom.steel_aluminium is not None else None
+    materials = [m for m in bom.materials if m.metal == metal]
+    if stated is not None:
+        total, orig, source = stated.total, stated.originating, "steel_aluminium"
+    elif materials:
+        total = sum(m.value for m in materials)
+        orig = sum(m.value for m in materials if m.originating)
+        source = f"materials with metal: {metal}"
+    else:
+        return check(
+            None,
+            note=f"not evaluated: give steel_aluminium.{metal} or mark materials 'metal: {metal}'",
         )
-    return checks
+    if total == 0:
+        return check(None, passed=True, note=f"no {metal} purchases")
+    need = STEEL_ALUMINIUM * total - orig
+    details: dict[str, Any] = {"total": total, "originating": orig, "source": source}
+    if need > 0:
+        details["change_needed"] = need
+        lever = f"short by {_money(need)} of North American {metal}"
+        flips = [m for m in materials if not m.originating and m.value >= need - _TOL * total]
+        if flips:
+            best = min(flips, key=lambda m: m.value)
+            lever += f"; buying {best.name!r} ({_money(best.value)}) originating would pass"
+            details["flip"] = {"name": best.name, "value": best.value, "to": "originating"}
+    else:
+        lever = f"passes with {_money(-need)} of non-originating {metal} to spare"
+    return check(
+        orig / total,
+        passed=need <= 1e-9 * total,
+        lever=lever + ".",
+        note=f"from {source}",
+        details=details,
+    )
 
 
 def _in_ranges(digits: str, ranges: Iterable[tuple[str, str]]) -> bool:
@@ -613,21 +595,17 @@ def _shift_checks(bom: BillOfMaterials) -> list[Check]:
     value = sum(m.value for m in failing)
     bases = {k: getattr(bom, k) for k in ("transaction_value", "total_cost")}
     bases = {k: v for k, v in bases.items() if v is not None}
-    label = "de minimis (non-shifting materials)"
-    article = "Art. 4.12"
+    de_minimis = partial(
+        Check,
+        "de_minimis",
+        "de minimis (non-shifting materials)",
+        "Art. 4.12",
+        threshold=DE_MINIMIS,
+        at_least=False,
+    )
     if not bases:
-        return [
-            shift,
-            Check(
-                "de_minimis",
-                label,
-                article,
-                None,
-                DE_MINIMIS,
-                at_least=False,
-                note="not evaluated: de minimis needs transaction_value or total_cost",
-            ),
-        ]
+        note = "not evaluated: de minimis needs transaction_value or total_cost"
+        return [shift, de_minimis(None, note=note)]
     # The Agreement allows either base; the larger base gives the smaller share.
     basis, base = max(bases.items(), key=lambda kv: kv[1])
     share = value / base
@@ -656,21 +634,8 @@ def _shift_checks(bom: BillOfMaterials) -> list[Check]:
         )
     if passed:
         shift = replace(shift, note=shift.note + "; rescued by de minimis (Article 4.12)")
-    return [
-        shift,
-        Check(
-            "de_minimis",
-            label,
-            article,
-            share,
-            DE_MINIMIS,
-            at_least=False,
-            passed=passed,
-            lever=lever,
-            note=note,
-            details={"value": value, "base": base, "basis": basis, "barred": barred},
-        ),
-    ]
+    details = {"value": value, "base": base, "basis": basis, "barred": barred}
+    return [shift, de_minimis(share, passed=passed, lever=lever, note=note, details=details)]
 
 
 def _rvc_thresholds(bom: BillOfMaterials) -> tuple[float | None, float | None, str]:
@@ -744,78 +709,12 @@ def _check_origin(bom: BillOfMaterials) -> OriginResult:
             f"({ENTRY_INTO_FORCE.isoformat()}); NAFTA rules of origin applied then."
         )
     notes = [OUT_OF_SCOPE]
-    tv_req, nc_req, source = _rvc_thresholds(bom)
-    rvc_checks: list[Check] = []
-    methods: tuple[tuple[Method, float | None], ...] = (
-        ("transaction_value", tv_req),
-        ("net_cost", nc_req),
-    )
-    for method, req in methods:
-        if req is not None:
-            rvc_checks.append(
-                _rvc_check(
-                    bom,
-                    method,
-                    req,
-                    f"RVC, {method.replace('_', '-')} method",
-                    f"Art. 4.5.{2 if method == 'transaction_value' else 3}; {source}",
-                )
-            )
+    rvc_checks = _rvc_checks(bom)
     shift_checks = _shift_checks(bom) if rule.tariff_shift else []
-    auto_checks: list[Check] = []
-    if good.category in ("passenger_vehicle", "light_truck"):
-        auto_checks.append(_core_parts_check(bom))
-    if good.category in VEHICLE_RVC:
-        auto_checks.append(_lvc_check(bom))
-        auto_checks.extend(_metal_checks(bom))
-        notes.append(
-            "Not modelled: alternative staging regimes (Appendix Art. 8), averaging periods, "
-            "the 2027 melted-and-poured steel condition and individual core-part origin "
-            "beyond the aggregate core-parts RVC."
-        )
-    if good.category == "heavy_truck":
-        notes.append("Heavy-truck core-part thresholds (Appendix Art. 4) are not encoded.")
-
+    auto_checks = _auto_checks(bom, notes)
     rvc_ok = any(c.passed for c in rvc_checks) if rvc_checks else None
     shift_ok = any(c.passed for c in shift_checks) if shift_checks else None
-    wholly: list[Check] = []
-    if rvc_ok is None and shift_ok is None:
-        nonorig = [m for m in bom.materials if not m.originating]
-        wholly.append(
-            Check(
-                "all_originating",
-                "all materials originating",
-                "Art. 4.2(c)",
-                None,
-                None,
-                passed=not nonorig,
-                lever=(
-                    f"non-originating: {', '.join(repr(m.name) for m in nonorig)}."
-                    if nonorig
-                    else ""
-                ),
-                note="the BOM states no product-specific rule (rule.rvc_* or rule.tariff_shift)",
-            )
-        )
-        components = [not nonorig]
-        reason = "no product-specific rule stated: every material must be originating"
-    elif rule.either and rvc_ok is not None and shift_ok is not None:
-        components = [rvc_ok or shift_ok]
-        reason = "rule met by tariff shift (with de minimis) or by RVC"
-    else:
-        components = [x for x in (rvc_ok, shift_ok) if x is not None]
-        rvc_text = (
-            "RVC by either method"
-            if len(rvc_checks) > 1
-            else f"RVC ({rvc_checks[0].label.split(', ')[-1]})"
-            if rvc_checks
-            else ""
-        )
-        reason = " and ".join(
-            s
-            for s, x in ((rvc_text, rvc_ok), ("tariff shift (or de minimis)", shift_ok))
-            if x is not None
-        )
+    wholly, components, reason = _rule_outcome(bom, rvc_checks, rvc_ok, shift_ok)
     auto_ok = all(c.passed is True for c in auto_checks)
     if auto_checks:
         reason += " and every automotive test"
@@ -844,6 +743,85 @@ def _check_origin(bom: BillOfMaterials) -> OriginResult:
         pivot=_pivot(checks if qualifies else relevant, qualifies),
         notes=tuple(notes),
     )
+
+
+def _rvc_checks(bom: BillOfMaterials) -> list[Check]:
+    """The RVC test by each method the rule (or the vehicle schedule) sets a threshold for."""
+    tv_req, nc_req, source = _rvc_thresholds(bom)
+    methods: tuple[tuple[Method, float | None], ...] = (
+        ("transaction_value", tv_req),
+        ("net_cost", nc_req),
+    )
+    return [
+        _rvc_check(
+            bom,
+            method,
+            req,
+            f"RVC, {method.replace('_', '-')} method",
+            f"Art. 4.5.{2 if method == 'transaction_value' else 3}; {source}",
+        )
+        for method, req in methods
+        if req is not None
+    ]
+
+
+def _auto_checks(bom: BillOfMaterials, notes: list[str]) -> list[Check]:
+    """The automotive tests of the good's category; what is not modelled is added to ``notes``."""
+    category = bom.good.category
+    checks: list[Check] = []
+    if category in ("passenger_vehicle", "light_truck"):
+        checks.append(_core_parts_check(bom))
+    if category in VEHICLE_RVC:
+        checks.append(_lvc_check(bom))
+        checks.extend(_metal_checks(bom))
+        notes.append(
+            "Not modelled: alternative staging regimes (Appendix Art. 8), averaging periods, "
+            "the 2027 melted-and-poured steel condition and individual core-part origin "
+            "beyond the aggregate core-parts RVC."
+        )
+    if category == "heavy_truck":
+        notes.append("Heavy-truck core-part thresholds (Appendix Art. 4) are not encoded.")
+    return checks
+
+
+def _rule_outcome(
+    bom: BillOfMaterials, rvc_checks: list[Check], rvc_ok: bool | None, shift_ok: bool | None
+) -> tuple[list[Check], list[bool], str]:
+    """The product-specific rule's verdict: tests it adds, components that must hold, reason.
+
+    With no rule stated, every material must be originating (a test of its own).
+    """
+    if rvc_ok is None and shift_ok is None:
+        nonorig = [m for m in bom.materials if not m.originating]
+        wholly = Check(
+            "all_originating",
+            "all materials originating",
+            "Art. 4.2(c)",
+            None,
+            None,
+            passed=not nonorig,
+            lever=(
+                f"non-originating: {', '.join(repr(m.name) for m in nonorig)}." if nonorig else ""
+            ),
+            note="the BOM states no product-specific rule (rule.rvc_* or rule.tariff_shift)",
+        )
+        reason = "no product-specific rule stated: every material must be originating"
+        return [wholly], [not nonorig], reason
+    if bom.rule.either and rvc_ok is not None and shift_ok is not None:
+        return [], [rvc_ok or shift_ok], "rule met by tariff shift (with de minimis) or by RVC"
+    rvc_text = (
+        "RVC by either method"
+        if len(rvc_checks) > 1
+        else f"RVC ({rvc_checks[0].label.split(', ')[-1]})"
+        if rvc_checks
+        else ""
+    )
+    reason = " and ".join(
+        s
+        for s, x in ((rvc_text, rvc_ok), ("tariff shift (or de minimis)", shift_ok))
+        if x is not None
+    )
+    return [], [x for x in (rvc_ok, shift_ok) if x is not None], reason
 
 
 __all__ = [

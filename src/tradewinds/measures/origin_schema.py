@@ -20,10 +20,10 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from tradewinds.core.errors import DataError, ScenarioError
-from tradewinds.core.inputs import read_yaml, validation_error
+from tradewinds.core.errors import DataError
+from tradewinds.core.inputs import read_yaml, validate_mapping
 from tradewinds.core.limits import MAX_BOM_MATERIALS
 
 #: Categories of good with their own treatment in the automotive appendix to Annex 4-B.
@@ -286,14 +286,7 @@ def check_accounts(bom: BillOfMaterials, source: str = "BOM") -> None:
 
 def parse_bom(data: Any, source: str = "BOM") -> BillOfMaterials:
     """Validate plain data as a :class:`BillOfMaterials`; one clear error on failure."""
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            f"{source}: a bill of materials must be a mapping of keys, got {type(data).__name__}."
-        )
-    try:
-        bom = BillOfMaterials.model_validate(data)
-    except ValidationError as exc:
-        raise validation_error(exc, source, "docs/origin.md") from None
+    bom = validate_mapping(BillOfMaterials, data, source, "a bill of materials", "docs/origin.md")
     check_accounts(bom, source)
     return bom
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from collections import OrderedDict
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from tradewinds.core.errors import ScenarioError
 
@@ -32,8 +32,12 @@ if TYPE_CHECKING:
 Shock = tuple["xr.Dataset", "xr.DataArray", "xr.DataArray"]
 
 
-class Model(Protocol):
-    """What the registry knows of a model."""
+class Model:
+    """A registered model: its names, its parameter record, and how to solve it.
+
+    Each model sets the class attributes and implements :meth:`run` (which :meth:`solve` calls)
+    and, where it has an adjoint, :meth:`gradient`.
+    """
 
     #: Name in scenarios, the store and the API (``model.name``).
     name: ClassVar[str]
@@ -42,42 +46,9 @@ class Model(Protocol):
     #: Whether :meth:`solve` uses ``warm`` (a nearby equilibrium) to start its solver.
     warm_start: ClassVar[bool]
     #: Whether :meth:`gradient` is available.
-    has_gradient: ClassVar[bool]
-
-    def parameters(self, spec: Any, *, tol: float | None = None) -> Any:
-        """The model's parameter record from a spec with the same field names."""
-
-    def solve(
-        self,
-        spec: Any,
-        baseline: xr.Dataset,
-        tariff: xr.DataArray,
-        cost: xr.DataArray,
-        *,
-        warm: Equilibrium | None = None,
-        tol: float | None = None,
-    ) -> Equilibrium:
-        """The counterfactual equilibrium of new tariffs and trade-cost changes."""
-
-    def gradient(
-        self,
-        spec: Any,
-        baseline: xr.Dataset,
-        tariff: xr.DataArray,
-        cost: xr.DataArray,
-        weights: Mapping[str, float],
-        *,
-        warm: Equilibrium | None = None,
-        tol: float | None = None,
-    ) -> tuple[Equilibrium, xr.DataArray]:
-        """The equilibrium and the gradient of weighted welfare with respect to tariffs."""
-
-
-class _Entry:
-    """Shared parts of the entries: parameters by field name, no gradient."""
-
-    record: ClassVar[str]  # "module:Class" of the parameter record
     has_gradient: ClassVar[bool] = False
+    #: ``"module:Class"`` of the parameter record (imported on first use).
+    record: ClassVar[str]
 
     def record_type(self) -> type[Any]:
         """The parameter record's class (imported on first use)."""
@@ -88,7 +59,7 @@ class _Entry:
         return found
 
     def parameters(self, spec: Any, *, tol: float | None = None) -> Any:
-        """See :meth:`Model.parameters`."""
+        """The model's parameter record from a spec with the same field names."""
         record = self.record_type()
         values = {
             f.name: getattr(spec, f.name)
@@ -100,7 +71,7 @@ class _Entry:
         return record(**values)
 
     def run(self, spec: Any, shock: Shock, warm: Equilibrium | None, tol: float | None) -> Any:
-        """The entry's own solve (each entry implements it)."""
+        """The model's own solve of ``shock`` (each model implements it)."""
         raise NotImplementedError
 
     def solve(
@@ -113,7 +84,7 @@ class _Entry:
         warm: Equilibrium | None = None,
         tol: float | None = None,
     ) -> Equilibrium:
-        """See :meth:`Model.solve`."""
+        """The counterfactual equilibrium of new tariffs and trade-cost changes."""
         result: Equilibrium = self.run(spec, (baseline, tariff, cost), warm, tol)
         return result
 
@@ -128,11 +99,14 @@ class _Entry:
         warm: Equilibrium | None = None,
         tol: float | None = None,
     ) -> tuple[Equilibrium, xr.DataArray]:
-        """See :meth:`Model.gradient`; models without an adjoint have none."""
-        raise ScenarioError(f"The {getattr(self, 'name', '?')} model has no welfare gradient.")
+        """The equilibrium and the gradient of weighted welfare with respect to tariffs.
+
+        Models with ``has_gradient`` override it; the others have none.
+        """
+        raise ScenarioError(f"The {self.name} model has no welfare gradient.")
 
 
-class OneSector(_Entry):
+class OneSector(Model):
     """Eaton–Kortum/Armington with tariffs (:mod:`tradewinds.models.onesector`)."""
 
     name: ClassVar[str] = "one-sector"
@@ -148,7 +122,7 @@ class OneSector(_Entry):
         return model.solve(baseline, tariff, cost, wage_hat0=start)
 
 
-class Ignatenko(_Entry):
+class Ignatenko(Model):
     """Ignatenko et al. (2025), one sector with employment (:mod:`.ignatenko`)."""
 
     name: ClassVar[str] = "ignatenko2025"
@@ -171,7 +145,7 @@ _PREPARED: OrderedDict[tuple[int, str, str, float | None], PreparedBaseline] = O
 _PREPARED_MAX = 4
 
 
-class MultiSector(_Entry):
+class MultiSector(Model):
     """Caliendo–Parro (2015) with input–output links (:mod:`tradewinds.models.multisector`)."""
 
     name: ClassVar[str] = "multi-sector"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tradewinds.core.errors import ScenarioError
+from tradewinds.core.records import attributes
 from tradewinds.policy.defaults import (
     BOUNDS,
     EPS_RANGE,
@@ -85,6 +86,12 @@ class _Search(StrategyOptions):
     def _bounds(cls, box: tuple[float, float]) -> tuple[float, float]:
         return check_bounds(box)
 
+    def _searching(self, mapper: Mapper | None, progress: Progress | None) -> dict[str, Any]:
+        """Keyword arguments every search takes: the box, the mapper (serial if none), progress."""
+        from tradewinds.policy.parallel import serial_map
+
+        return {"bounds": self.bounds, "mapper": mapper or serial_map, "progress": progress}
+
 
 class OptimalOptions(_Search):
     """``strategy optimal``: a country's or coalition's best tariffs, others' fixed."""
@@ -106,16 +113,9 @@ class OptimalOptions(_Search):
     ) -> OptimalTariffs:
         """The coalition's optimal tariffs on ``problem``."""
         from tradewinds.policy.optimal import optimal_tariffs
-        from tradewinds.policy.parallel import serial_map
 
-        return optimal_tariffs(
-            problem,
-            self.instruments(problem),
-            self.weights,
-            bounds=self.bounds,
-            mapper=mapper or serial_map,
-            progress=progress,
-        )
+        search = self._searching(mapper, progress)
+        return optimal_tariffs(problem, self.instruments(problem), self.weights, **search)
 
 
 class NashOptions(_Search):
@@ -145,17 +145,14 @@ class NashOptions(_Search):
     ) -> NashResult:
         """The tariff war on ``problem``, by iterated best responses."""
         from tradewinds.policy.nash import nash_tariffs
-        from tradewinds.policy.parallel import serial_map
 
         return nash_tariffs(
             problem,
             self.instruments(problem),
             tol=self.tol,
             max_rounds=self.max_rounds,
-            bounds=self.bounds,
-            mapper=mapper or serial_map,
             order="sequential" if self.sequential else "simultaneous",
-            progress=progress,
+            **self._searching(mapper, progress),
         )
 
 
@@ -201,10 +198,4 @@ class UnitedFrontOptions(StrategyOptions):
 
     def game(self) -> dict[str, Any]:
         """Keyword arguments of :func:`~tradewinds.policy.united_front.united_front`."""
-        return {
-            "threatener": self.threatener,
-            "partners": self.partners,
-            "retaliation": self.retaliation,
-            "weights": self.weights,
-            "deal_rate": self.deal_rate,
-        }
+        return attributes(self, "threatener", "partners", "retaliation", "weights", "deal_rate")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Required, TypedDict, Unpack
 
 from rich.table import Table
 
@@ -113,24 +113,23 @@ def _stable(rows: list[int], values: Column, *, descending: bool = False) -> lis
 SORT_KEYS = ("size", "country")
 
 
-def frame_table(
-    frame: pd.DataFrame,
-    *,
-    units: str,
-    title: str,
-    first: Sequence[str] = (),
-    limit: int | None = None,
-    sort: str | None = None,
-) -> Table:
+class TableOptions(TypedDict, total=False):
+    """The keyword options of :func:`columns_table` (and so of :func:`frame_table`)."""
+
+    units: Required[str]
+    title: Required[str]
+    first: Sequence[str]
+    limit: int | None
+    sort: str | None
+
+
+def frame_table(frame: pd.DataFrame, **options: Unpack[TableOptions]) -> Table:
     """Rich table of a headline frame (countries as rows, metrics of :data:`COLUMNS`).
 
     Every column is ``no_wrap`` (codes and numbers are never cut); ``sort`` is as in
     :func:`order_countries`.
     """
-    labels = [str(c) for c in frame.index]
-    return columns_table(
-        labels, _columns(frame), units=units, title=title, first=first, limit=limit, sort=sort
-    )
+    return columns_table([str(c) for c in frame.index], _columns(frame), **options)
 
 
 def columns_table(

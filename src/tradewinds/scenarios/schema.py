@@ -18,14 +18,13 @@ from pydantic import (
     Field,
     PrivateAttr,
     SerializerFunctionWrapHandler,
-    ValidationError,
     field_validator,
     model_serializer,
     model_validator,
 )
 
 from tradewinds.core.errors import ScenarioError
-from tradewinds.core.inputs import Number, read_yaml, validation_error
+from tradewinds.core.inputs import Number, read_yaml, validate_mapping
 from tradewinds.data.elasticities import DEFAULT_SET, check_set_name, set_thetas
 from tradewinds.models.closures import Closure
 from tradewinds.models.registry import MODEL_NAMES
@@ -616,14 +615,7 @@ def parse_scenario(
     ``base_dir`` is the folder that relative paths in the scenario (measure files,
     ``compare_against``) resolve against; by default the current directory.
     """
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            f"{source}: a scenario must be a mapping of keys, got {type(data).__name__}."
-        )
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise validation_error(exc, source, "docs/scenarios.md") from None
+    scenario = validate_mapping(Scenario, data, source, "a scenario", "docs/scenarios.md")
     if base_dir is not None:
         scenario._base_dir = Path(base_dir).resolve()
     _check_files(scenario, source)

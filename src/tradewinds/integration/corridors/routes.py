@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
+from tradewinds.core.records import attributes
 from tradewinds.integration.corridors import network as net
 from tradewinds.integration.corridors.params import CorridorParams, default_params
 
@@ -147,21 +148,14 @@ class Route:
         """One JSON object per route (the ``--format json`` shape)."""
         return {
             "route": self.name,
-            "origin": self.origin,
-            "destination": self.destination,
-            "via": self.via,
-            "kind": self.kind,
+            **attributes(self, "origin", "destination", "via", "kind"),
             "origin_place": self.legs[0].start,
             "destination_place": self.legs[-1].end,
-            "origin_port": self.origin_port,
-            "destination_port": self.destination_port,
-            "transshipment": self.transshipment,
+            **attributes(self, "origin_port", "destination_port", "transshipment"),
             "distance_km": round(self.distance_km, 1),
             "days": round(self.days, 2),
             "cost_usd_per_teu": round(self.cost_usd_per_teu, 1),
-            "us_transit": self.us_transit,
-            "us_waters": self.us_waters,
-            "best": self.best,
+            **attributes(self, "us_transit", "us_waters", "best"),
             "ports": [net.port_attributes(p) for p in dict.fromkeys(self.ports)],
             "legs": [leg.to_dict() for leg in self.legs],
         }

@@ -26,6 +26,7 @@ import xarray as xr
 
 from tradewinds.core import dims
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
+from tradewinds.core.records import attributes
 from tradewinds.core.solver import SolverReport
 from tradewinds.models._newton import TOL
 from tradewinds.models.equilibrium import Equilibrium
@@ -115,15 +116,9 @@ class IgnatenkoModel:
 
     def describe(self) -> dict[str, Any]:
         """Parameters for provenance."""
-        return {
-            "eps": self.eps,
-            "kappa": self.kappa,
-            "psi": self.psi_value,
-            "theta": self.theta_value,
-            "pass_through": self.pass_through,
-            "recycling": self.recycling,
-            "tol": self.tol,
-        }
+        described = attributes(self, "eps", "kappa")
+        described |= {"psi": self.psi_value, "theta": self.theta_value}  # as resolved
+        return described | attributes(self, "pass_through", "recycling", "tol")
 
     def solve_arrays(
         self,
