@@ -41,8 +41,14 @@ def _metal_content(items: list[str]) -> dict[str, object]:
 
 
 #: What the importer declares about the article (``measures.fields.DECLARATIONS``).
-CIVIL_AIRCRAFT = "Civil-aircraft article meeting general note 6 (Section 122 note 2(aa)(iv))."
-NAMED_ARTICLE = "One of the particular articles named in Section 122 note 2(aa)(iii)."
+CIVIL_AIRCRAFT = (
+    "Civil-aircraft article meeting general note 6 (Section 122 note 2(aa)(iv); Brazil, EU, UK, "
+    "Japan, Korea and Swiss aircraft exemptions)."
+)
+NAMED_ARTICLE = (
+    "A particular article a note names within its code (Section 122 note 2(aa)(iii), Brazil "
+    "note 2(x)(iii)(b), Section 301 exclusions of note 20(vvv)/(www))."
+)
 US_METAL = "Metal melted/smelted in the US (2026 Section 232 metals, 10% tier)."
 SEMICONDUCTOR = "A covered semiconductor article of U.S. note 39 (Proclamation 11002, 25%)."
 

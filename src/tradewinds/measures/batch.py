@@ -85,7 +85,7 @@ def duty_batch(
         is_mfn = np.array([m.programme == MFN for m in ev.measures], dtype=bool)
         shown = ev.applies & ((ev.base_share > 0) | is_mfn)
         if is_mfn.any():
-            spec = is_mfn.sum() * np.nan_to_num(ev.mfn_specific)
+            spec = np.nan_to_num(ev.mfn_specific)
             mfn[rows] = ev.amount[:, is_mfn].sum(axis=1) + spec
         if not is_mfn.all():
             extra[rows] = ev.amount[:, ~is_mfn].sum(axis=1)

@@ -69,6 +69,8 @@ class MeasureRecord(NamedTuple):
     floor: bool
     metal_threshold: float | None
     regime: str
+    #: The HTS rate column an MFN measure reads (``column_1`` or ``column_2``).
+    rate_column: str
     approximate: bool
     imposing: str
     #: ``("*",)`` for every country, as in the registry.
@@ -195,6 +197,7 @@ def basis_text(m: Measure) -> str:
 _COPIED = (
     *("id", "authority", "heading", "programme", "title", "legal_basis", "value_basis"),
     *("metal", "usmca", "condition", "floor", "metal_threshold", "regime", "imposing"),
+    "rate_column",
 )
 
 

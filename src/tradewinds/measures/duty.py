@@ -130,12 +130,12 @@ def _sum(values: Any) -> float:
 
 
 def formula(m: MeasureRecord, mfn_rate: float | None = None) -> str:
-    """How a layer's rate was set: ``MFN``, ``additional`` or the all-in floor it completes.
+    """How a layer's rate was set: ``MFN``, ``column 2``, ``additional`` or an all-in floor.
 
     ``mfn_rate`` (the line's ad valorem MFN rate) is named in a floor's formula when given.
     """
     if m.programme == MFN:
-        return "MFN"
+        return "column 2" if m.rate_column == "column_2" else "MFN"
     if m.floor:
         mfn = "MFN" if mfn_rate is None else f"MFN {100 * mfn_rate:.4g}%"
         return f"all-in floor {100 * m.rate:.4g}% incl. {mfn}"
@@ -325,8 +325,14 @@ def _result(ev: Evaluation[MeasureRecord], prepared: PreparedLines) -> DutyResul
     value = float(cols["value"][0])
     claim = bool(cols["usmca"][0])
     mfn_free = claim and bool(table["usmca_free"][index])
-    mfn_rate = 0.0 if mfn_free else float(table["mfn_ad_valorem"][index])
     ms = ev.measures
+    # the MFN measure that applies (column 1, or column 2 for general note 3(b) countries)
+    mfn_cols = [j for j, m in enumerate(ms) if m.programme == MFN]
+    mfn_col = next((j for j in mfn_cols if ev.applies[0, j]), mfn_cols[0] if mfn_cols else None)
+    column = "mfn"
+    if mfn_col is not None and ms[mfn_col].rate_column == "column_2":
+        column = "col2"
+    mfn_rate = 0.0 if mfn_free else float(table[f"{column}_ad_valorem"][index])
     order = sorted(range(len(ms)), key=lambda j: (ms[j].programme != MFN, ms[j].id))
     layers: list[Layer] = []
     for j in order:
@@ -356,10 +362,9 @@ def _result(ev: Evaluation[MeasureRecord], prepared: PreparedLines) -> DutyResul
         for metal in prepared.notes
         if any(m.metal == metal and m.id in applied for m in ms)
     ]
-    mfn_col = next((j for j, m in enumerate(ms) if m.programme == MFN), None)
     mfn = None if mfn_col is None else ms[mfn_col]
     mfn_due = mfn_col is not None and bool(ev.applies[0, mfn_col]) and not mfn_free
-    kind, text, unit = (str(table[c][index]) for c in ("mfn_kind", "mfn_text", "mfn_unit"))
+    kind, text, unit = (str(table[f"{column}_{c}"][index]) for c in ("kind", "text", "unit"))
     if mfn is not None and mfn_due and kind in ("specific", "compound"):
         qty = float(cols["quantity"][0])
         spec = float(ev.mfn_specific[0])
@@ -369,7 +374,7 @@ def _result(ev: Evaluation[MeasureRecord], prepared: PreparedLines) -> DutyResul
                 mfn.id,
                 "mfn",
                 None,
-                f"{float(table['mfn_specific'][index]):g} US$/{unit}",
+                f"{float(table[f'{column}_specific'][index]):g} US$/{unit}",
                 None if shown is None else qty,
                 shown,
                 mfn.title,
@@ -438,6 +443,12 @@ def _line_notes(
         )
     if any(m.approximate for m in ms if m.id in applied):
         notes.append("Some layers use a product scope flagged approximate in the registry.")
+    from tradewinds.measures.de_minimis import note as de_minimis_note
+
+    day, value = cols["date"][0].astype(dt.date), float(cols["value"][0])
+    low_value = de_minimis_note(str(cols["origin"][0]), str(cols["importer"][0]), day, value)
+    if low_value is not None:
+        notes.append(low_value)
     floors = [x.formula for x in layers if x.formula.startswith("all-in floor")]
     if floors:
         notes.append(

@@ -72,10 +72,18 @@ class Shipment(BaseModel):
     unit: str | None = Field(None, max_length=MAX_FIELD, description="Unit of quantity, e.g. kg.")
     transshipped: bool = Field(False, description="CBP found the goods transshipped.")
     civil_aircraft: bool = Field(
-        False, description="Civil-aircraft article of general note 6 (Section 122 note 2(aa)(iv))."
+        False,
+        description=(
+            "Civil-aircraft article of general note 6 (Section 122 note 2(aa)(iv); Brazil, EU, UK, "
+            "Japan, Korea and Swiss aircraft exemptions)."
+        ),
     )
     named_article: bool = Field(
-        False, description="A particular article named in Section 122 note 2(aa)(iii)."
+        False,
+        description=(
+            "A particular article a note names within its code (Section 122 note 2(aa)(iii), "
+            "Brazil note 2(x)(iii)(b), Section 301 exclusions of note 20(vvv)/(www))."
+        ),
     )
     us_metal: bool = Field(
         False, description="Metal melted/smelted in the US (2026 Section 232 metals, 10% tier)."

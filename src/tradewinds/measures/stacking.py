@@ -13,8 +13,9 @@ in which measures or rules were loaded:
 3. *Content precedence.* A rule "W over L (content)" removes W's content share (e.g. the steel
    share) from the base of L's full-value measures on the lines where W applies.
 4. *Amount.* ``amount = rate · value · base_share``; the MFN programme takes its rate per line from
-   the HTS (ad valorem part; the specific part needs a quantity in the rate's unit). A ``floor``
-   measure's rate is ``max(0, rate − MFN rate of the line)``.
+   the HTS (ad valorem part; the specific part needs a quantity in the rate's unit), from column 1
+   or, for a measure with ``rate_column: column_2``, from column 2. A ``floor`` measure's rate is
+   ``max(0, rate − MFN rate of the line)``.
 
 Declarations (``Lines.declared``) switch conditional measures on (``condition``), take declared
 articles out of a scope (``scope.declared_exclusions``) and, with ``metal_declared``, let a declared
@@ -393,20 +394,25 @@ def evaluate(
                 total = total + share[:, j] * applies[:, j]
             cut[prog] = total
     universe = hts_universe()
-    adval = universe.columns["mfn_ad_valorem"][lines.code]
-    specific = universe.columns["mfn_specific"][lines.code]
-    other = universe.columns["mfn_kind"][lines.code] == "other"
     free = universe.columns["usmca_free"][lines.code] & lines.usmca
     mfn_spec = np.zeros(n)
     incomplete = np.zeros(n, dtype=bool)
+    # the MFN rate a floor completes: column 1, or column 2 where a column-2 measure applies
+    mfn_rate = np.where(free, 0.0, universe.columns["mfn_ad_valorem"][lines.code])
     for j in cols.get(MFN, []):
+        column = "col2" if ms[j].rate_column == "column_2" else "mfn"
+        adval = universe.columns[f"{column}_ad_valorem"][lines.code]
+        specific = universe.columns[f"{column}_specific"][lines.code]
+        other = universe.columns[f"{column}_kind"][lines.code] == "other"
         rate[:, j] = np.where(free, 0.0, adval)
         needs = applies[:, j] & ~free & (specific > 0)
-        mfn_spec = np.where(needs, specific * lines.quantity, 0.0)
-        incomplete = (needs & np.isnan(lines.quantity)) | (applies[:, j] & ~free & other)
+        # at most one MFN measure applies to a line: the others add zero
+        mfn_spec = mfn_spec + np.where(needs, specific * lines.quantity, 0.0)
+        incomplete |= (needs & np.isnan(lines.quantity)) | (applies[:, j] & ~free & other)
+        if column == "col2":
+            mfn_rate = np.where(applies[:, j], rate[:, j], mfn_rate)
     floors = [j for j, m in enumerate(ms) if m.floor]
     if floors:
-        mfn_rate = np.where(free, 0.0, adval)
         for j in floors:
             rate[:, j] = np.clip(ms[j].rate - mfn_rate, 0.0, None)
     amount = rate * share * applies * lines.value[:, None]
