@@ -67,14 +67,15 @@ class EtrPoint(Open):
 class DutyLayer(Exact):
     """One layer of a duty answer (``Layer.to_dict``)."""
 
-    measure_id: str
-    authority: str
-    heading: str | None
-    #: A fraction, or the specific MFN rate in words (``"0.5 US$/kg"``).
-    rate: float | str
-    base_value: float | None
-    amount: float | None
-    formula: str
+    measure_id: str = Field(description="The registry measure (``GET /api/v1/measures/{id}``).")
+    authority: str = Field(description="``mfn``, ``ieepa``, ``section_232``, ``section_301`` ...")
+    heading: str | None = Field(description="Chapter 99 heading, if the measure has one.")
+    rate: float | str = Field(description="A fraction, or a specific rate in words (0.5 US$/kg).")
+    base_value: float | None = Field(
+        description="US$ the rate applies to (a specific rate: the quantity)."
+    )
+    amount: float | None = Field(description="US$ of duty, rounded to cents; null: not computed.")
+    formula: str = Field(description="``MFN``, ``additional``, ``all-in floor ...`` and the like.")
 
 
 class DutyAnswer(Exact):
