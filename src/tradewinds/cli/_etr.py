@@ -311,37 +311,16 @@ def _top(rows: list[dict[str, object]], fmt: str, wide: bool) -> None:
     """Table (or JSON) of partners' rates on one date, largest 2024 imports first."""
     import json
 
-    from rich.table import Table
-
     from tradewinds.cli._common import console
     from tradewinds.cli._display import print_table
+    from tradewinds.reporting.tables import partner_rates_table
 
     if fmt == "json":
         typer.echo(json.dumps(rows, indent=2))
         return
-    day = rows[0]["date"] if rows else ""
-    table = Table(
-        title=f"Statutory effective US tariff rate by partner on {day} (2024 import weights)",
-        caption="total includes MFN; additional excludes it; rates in % of import value",
-    )
-    for col in ("partner", "imports 2024\n(US$ bn)", "additional", "total", "by authority"):
-        table.add_column(col, justify="left" if col in ("partner", "by authority") else "right")
-    for r in rows:
-        parts = r["by_authority"]
-        assert isinstance(parts, dict)
-        text = ", ".join(
-            f"{k} {100 * v:.2f}"
-            for k, v in sorted(parts.items(), key=lambda kv: -kv[1])
-            if v > 5e-5
-        )
-        table.add_row(
-            str(r["country"]),
-            f"{float(str(r['imports_2024'])) / 1e9:,.1f}",
-            f"{100 * float(str(r['additional_rate'])):.2f}%",
-            f"{100 * float(str(r['effective_rate'])):.2f}%",
-            text,
-        )
-    print_table(console(), table, wide=wide, drop=("by authority",))
+    out = console()
+    table = partner_rates_table(rows, width=out.width, wide=wide)
+    print_table(out, table, wide=wide, drop=("points", "by authority"))
 
 
 def _summary(frame: object, output: Path | None, plot: Path | None) -> None:

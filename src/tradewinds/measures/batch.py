@@ -217,27 +217,15 @@ def write_table(frame: Any, path: Path | IO[bytes]) -> None:
             f"Output file {str(path)!r} must end in {' or '.join(OUTPUT_SUFFIXES)} "
             f"(got {suffix or 'no suffix'!r})."
         )
-    from tradewinds.core.outputs import write_atomically
+    from tradewinds.core.outputs import write_atomically, write_xlsx
 
     def write(tmp: Path) -> None:
         if suffix == ".xlsx":
-            _write_xlsx(frame, tmp)
+            write_xlsx(tmp, "duties", frame.columns, frame.iter_rows())
         else:
             frame.write_csv(tmp, date_format="%Y-%m-%d")
 
     write_atomically(path, write)
-
-
-def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
-    """One worksheet named ``duties`` with the header row, written row by row (openpyxl)."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("duties")
-    sheet.append(frame.columns)
-    for row in frame.iter_rows():
-        sheet.append(list(row))
-    book.save(path)
 
 
 def read_lines(path: Path) -> pl.DataFrame:
