@@ -207,16 +207,15 @@ def _floats(col: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 class _Check:
     """Raise on the first bad field (``strict``) or record it and carry on."""
 
-    def __init__(self, strict: bool, where: str, n: int) -> None:
+    def __init__(self, strict: bool, n: int) -> None:
         self.strict = strict
-        self.where = where
         self.errors = LineErrors()
         #: Rows already refused for an over-long field: their other fields are not reported.
         self.skip = np.zeros(n, dtype=bool)
 
     def fail(self, rows: np.ndarray, name: str, value: object, message: str) -> None:
-        if self.strict:
-            raise ScenarioError(f"{message} ({self.where})")
+        if self.strict:  # one line: the message says what and which field, as a sentence
+            raise ScenarioError(message if message.endswith(".") else f"{message}.")
         rows = np.asarray(rows)
         rows = rows[~self.skip[rows]]
         if len(rows):
@@ -361,7 +360,7 @@ def prepare(
             f"{where} has unknown column(s) {unknown}; allowed: {list(BATCH_COLUMNS)}."
         )
     n = len(cols["hts"])
-    check = _Check(strict, where, n)
+    check = _Check(strict, n)
     cols = _bounded(cols, check)
     out: dict[str, np.ndarray] = {}
     codes = _hts(cols["hts"], check)
