@@ -147,8 +147,22 @@ def _s122_rate() -> float:
 
 def build_scenario(levers: Levers, given: Path | None = None) -> dict[str, Any]:
     """The scenario (plain data) of a base file with the levers applied, validated."""
-    from tradewinds.core.inputs import parse_yaml
     from tradewinds.scenarios.schema import parse_scenario
+
+    data, source = _base_scenario(levers, given)
+    base = copy.deepcopy(data)
+    data["shocks"] = _shocks(levers, dict(data.get("shocks") or {}), source)
+    data["model"] = _model(levers, data)
+    changed = _changes(base, data)
+    if changed:  # a run the levers changed is recorded under a title that says so
+        data["title"] = f"{base.get('title', source)} (explorer: {'; '.join(changed)})"
+    parse_scenario(data, "the explorer's scenario")  # validates; raises one clear message
+    return data
+
+
+def _base_scenario(levers: Levers, given: Path | None) -> tuple[dict[str, Any], str]:
+    """The uploaded or library scenario the levers start from, and what to call it."""
+    from tradewinds.core.inputs import parse_yaml
 
     if levers.base_text.strip():
         data = parse_yaml(levers.base_text, "uploaded scenario")
@@ -160,8 +174,11 @@ def build_scenario(levers: Levers, given: Path | None = None) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ScenarioError(f"{source}: a scenario must be a mapping of keys.")
     data.pop("compare_against", None)  # the explorer runs one scenario
-    base = copy.deepcopy(data)
-    shocks = dict(data.get("shocks") or {})
+    return data, source
+
+
+def _shocks(levers: Levers, shocks: dict[str, Any], source: str) -> dict[str, Any]:
+    """The scenario's shocks with the measure, retaliation and trade-cost levers applied."""
     overrides = dict(shocks.get("overrides") or {})
     if overrides.get("measure_files"):
         raise ScenarioError(
@@ -191,6 +208,18 @@ def build_scenario(levers: Levers, given: Path | None = None) -> dict[str, Any]:
         shocks["usmca_shares"] = levers.usmca
     if overrides:
         shocks["overrides"] = overrides
+    _retaliation(levers, shocks)
+    camx = _percent(levers.camx, "Canada–Mexico trade-cost change", -90, 100)
+    if camx is not None:
+        costs = [c for c in shocks.get("trade_costs") or [] if c.get("between") != ["CAN", "MEX"]]
+        if camx != 0:
+            costs.append({"between": ["CAN", "MEX"], "change": camx})
+        shocks["trade_costs"] = costs
+    return shocks
+
+
+def _retaliation(levers: Levers, shocks: dict[str, Any]) -> None:
+    """Set (or drop) the shocks' retaliation as the lever says."""
     if levers.retaliation not in RETALIATION:
         raise ScenarioError(
             f"Retaliation {levers.retaliation!r} must be one of {list(RETALIATION)}."
@@ -204,13 +233,13 @@ def build_scenario(levers: Levers, given: Path | None = None) -> dict[str, Any]:
         shocks["retaliation"] = [{"by": "CAN", "mirror": True}]
     elif levers.retaliation == "mirror-both":
         shocks["retaliation"] = [{"by": ["CAN", "MEX"], "mirror": True}]
-    camx = _percent(levers.camx, "Canada–Mexico trade-cost change", -90, 100)
-    if camx is not None:
-        costs = [c for c in shocks.get("trade_costs") or [] if c.get("between") != ["CAN", "MEX"]]
-        if camx != 0:
-            costs.append({"between": ["CAN", "MEX"], "change": camx})
-        shocks["trade_costs"] = costs
-    data["shocks"] = shocks
+
+
+def _model(levers: Levers, data: dict[str, Any]) -> dict[str, Any]:
+    """The model settings with the model, baseline and elasticity levers applied.
+
+    Sets ``data["baseline"]`` when the chosen model or baseline needs another table.
+    """
     model = dict(data.get("model") or {"name": "one-sector"})
     if levers.model not in ("keep", *MODELS):
         raise ScenarioError(f"Model {levers.model!r} must be one of {list(MODELS)}.")
@@ -246,12 +275,7 @@ def build_scenario(levers: Levers, given: Path | None = None) -> dict[str, Any]:
             )
         check_set_name(levers.elasticities)
         model["elasticities"] = levers.elasticities
-    data["model"] = model
-    changed = _changes(base, data)
-    if changed:  # a run the levers changed is recorded under a title that says so
-        data["title"] = f"{base.get('title', source)} (explorer: {'; '.join(changed)})"
-    parse_scenario(data, "the explorer's scenario")  # validates; raises one clear message
-    return data
+    return model
 
 
 @functools.cache
