@@ -119,29 +119,38 @@ def _mfn_table(hts_csv: Path) -> pd.DataFrame:
 
     raw = pd.read_csv(hts_csv, dtype=str, encoding="utf-8-sig").fillna("")
     rows = []
-    stack: list[tuple[str, str, str]] = []  # (digits, general, special) of rated ancestors
-    for number, general, special, unit in raw[
-        ["HTS Number", "General Rate of Duty", "Special Rate of Duty", "Unit of Quantity"]
+    stack: list[tuple[str, str, str, str]] = []  # (digits, general, special, column 2) rated
+    for number, general, special, col2, unit in raw[
+        [
+            "HTS Number",
+            "General Rate of Duty",
+            "Special Rate of Duty",
+            "Column 2 Rate of Duty",
+            "Unit of Quantity",
+        ]
     ].itertuples(index=False):
         digits = _hts_digits(number)
         if not digits or digits.startswith(("99", "98")):
             continue
         stack = [s for s in stack if digits.startswith(s[0]) and s[0] != digits]
         if general:
-            stack.append((digits, general, special))
+            stack.append((digits, general, special, col2))
         if len(digits) == 10 or (len(digits) == 8 and general):
-            rated = stack[-1] if stack else ("", "", "")
-            rows.append((digits, rated[1], rated[2], unit))
-    table = pd.DataFrame(rows, columns=["code", "general", "special", "unit"])
-    parsed = [parse_rate(g) for g in table["general"]]
-    table["mfn_kind"] = [r.kind for r in parsed]
-    table["mfn_ad_valorem"] = [r.ad_valorem for r in parsed]
-    table["mfn_specific"] = [r.specific for r in parsed]
-    table["mfn_unit"] = [r.unit or "" for r in parsed]
+            rated = stack[-1] if stack else ("", "", "", "")
+            rows.append((digits, rated[1], rated[2], rated[3], unit))
+    table = pd.DataFrame(rows, columns=["code", "general", "special", "column2", "unit"])
+    # column 1 general (``mfn_*``) and column 2 (``col2_*``, general note 3(b) countries)
+    for prefix, column in (("mfn", "general"), ("col2", "column2")):
+        parsed = [parse_rate(g) for g in table[column]]
+        table[f"{prefix}_kind"] = [r.kind for r in parsed]
+        table[f"{prefix}_ad_valorem"] = [r.ad_valorem for r in parsed]
+        table[f"{prefix}_specific"] = [r.specific for r in parsed]
+        table[f"{prefix}_unit"] = [r.unit or "" for r in parsed]
     # USMCA: program code S or S+ in the special column means free for originating goods.
     table["usmca_free"] = table["special"].str.contains(r"[(,\s]S\+?[,)]", regex=True)
     table["unit"] = table["unit"].str.replace(r'[\[\]"]', "", regex=True)
-    return table.rename(columns={"general": "mfn_text"}).drop(columns="special")
+    table = table.rename(columns={"general": "mfn_text", "column2": "col2_text"})
+    return table.drop(columns="special")
 
 
 #: Census country codes that the Budget Lab's ``census_to_iso3.csv`` leaves out, with their ISO
@@ -316,6 +325,149 @@ def _s301_lists(notes: Path, universe: list[str]) -> dict[str, list[str]]:
     return {k: sorted(set(v)) for k, v in out.items()}
 
 
+def _between(text: str, a: str, b: str, start: int = 0) -> str:
+    """The text from the first ``a`` at or after ``start`` up to the next ``b``."""
+    i = text.index(a, start)
+    return text[i : text.index(b, i)]
+
+
+def _provisions(block: str) -> list[str]:
+    """HTS provisions (8 or 10 digits) named in a note block, chapters 98 and 99 left out."""
+    found = {_hts_digits(c) for c in re.findall(_CODE, block) if len(_hts_digits(c)) >= 8}
+    return sorted(c for c in found if not c.startswith(("98", "99")))
+
+
+def _civil_aircraft(block: str) -> dict[str, list[str]]:
+    """A civil-aircraft list, split as the Section 122 list of note 2(aa)(iv) is.
+
+    Chapter 88 and heading 8411 (civil use is the rule: out of scope by default), and the rest
+    (out of scope only when declared).
+    """
+    codes = _provisions(block)
+    default = [c for c in codes if c.startswith(("88", "8411"))]
+    return {"": default, "_declared": [c for c in codes if c not in default]}
+
+
+def _brazil_lists(notes: Path, annex_table: Path) -> dict[str, list[str]]:
+    """Products excepted from the IEEPA Brazil duty (heading 9903.01.77, U.S. note 2(x)).
+
+    Subdivision (x)(iii)(a) lists the provisions of heading 9903.01.81 (EO 14323 Annex I as
+    amended on 2025-11-20); (x)(iii)(b) the particular articles of heading 9903.01.90 (exempt only
+    when declared); (x)(iv) the civil-aircraft provisions of heading 9903.01.82. The HTS text gives
+    the list as amended, without dates: the Budget Lab's table of country EO annexes
+    (``country_eo_exempt_products.csv``) dates each provision of (iii)(a) to the original Annex I
+    (2025-08-06) or the agricultural additions (2025-11-13); a provision of the note the table
+    does not date is counted with the additions (the later date, the smaller exemption).
+    """
+    text = notes.read_text(encoding="latin-1")
+    x0 = text.index("heading 9903.01.77 imposes an additional ad valorem rate of duty on imports")
+    annex = _provisions(
+        _between(text, "(a) As provided in heading 9903.01.81", "(b) As provided", x0)
+    )
+    named = _between(text, "(b) As provided in heading 9903.01.90", "(iv) As provided", x0)
+    aircraft = _between(text, "(iv) As provided in heading 9903.01.82", "(v) The additional", x0)
+    table = pd.read_csv(annex_table, dtype=str, comment="#")
+    table = table[table["ch99_code"] == "9903.01.77"]
+    original = {
+        _hts_digits(c) for c in table.loc[table["effective_date_start"] == "2025-08-06", "hts10"]
+    }
+    out = {
+        "ieepa_br_annex1": [c for c in annex if c in original],
+        "ieepa_br_annex1_2025_11": [c for c in annex if c not in original],
+        "ieepa_br_named_2025_11": _provisions(named),
+    }
+    for suffix, codes in _civil_aircraft(aircraft).items():
+        out[f"ieepa_br_civil_aircraft{suffix}"] = codes
+    missing = sorted(original - set(annex) - set(_provisions(aircraft)))
+    if missing:
+        print(
+            f"Brazil: {len(missing)} dated provisions not in note 2(x)(iii)(a) or (iv): {missing}"
+        )
+    return out
+
+
+def _partner_aircraft(notes: Path) -> dict[str, list[str]]:
+    """Civil-aircraft provisions exempt from the reciprocal and 2026 metals duties by partner.
+
+    EU: U.S. note 2(v)(xxii) (heading 9903.02.76); Korea: 2(v)(xxiv)(b) (9903.02.81);
+    Switzerland and Liechtenstein: 2(v)(xxv)(c) (9903.02.85, .90); United Kingdom and Japan:
+    U.S. note 35(a) and (b) (9903.96.01, .02). Each split as :func:`_civil_aircraft`.
+    """
+    text = notes.read_text(encoding="latin-1")
+    blocks = {
+        "eu": _between(text, "(xxii)  As provided in heading 9903.02.76", "(xxiii) As provided"),
+        "kor": _between(text, "(b) As provided in heading 9903.02.81", "(xxv)"),
+        "che_lie": _between(
+            text, "(c) As provided in headings 9903.02.85 and 9903.02.90", "(d) As provided"
+        ),
+        "gbr": _between(text, "(a) As provided in heading 9903.96.01", "(b) As provided"),
+        "jpn": _between(text, "(b) As provided in heading 9903.96.02", "(c)"),
+    }
+    out: dict[str, list[str]] = {}
+    for partner, block in blocks.items():
+        for suffix, codes in _civil_aircraft(block).items():
+            out[f"civil_aircraft_{partner}{suffix}"] = codes
+    return out
+
+
+def _s301_exclusions(notes: Path) -> dict[str, list[str]]:
+    """Section 301 product exclusions of U.S. note 20(vvv) and (www), per list they relieve.
+
+    Headings 9903.88.69 (note 20(vvv)) and 9903.88.70 (note 20(www)).
+
+    An item that is a bare statistical reporting number excludes the whole line
+    (``s301_cn_excl_<list>``); an item that names particular products "described in statistical
+    reporting number X" excludes them only when the shipment declares the named article
+    (``s301_cn_excl_<list>_named``). Where an item names the numbers of several dates, every
+    number is listed (the universe holds the codes of one date, so the others match nothing).
+    """
+    text = notes.read_text(encoding="latin-1")
+    start = text.index("(vvv)  (i) The U.S. Trade Representative determined")
+    end = text.index("\n21. ", start)
+    note = text[start:end]
+    marks = [
+        ("list1", "(vvv)  (i) The U.S. Trade", "(ii) The U.S. Trade"),
+        ("list2", "(ii) The U.S. Trade", "(iii) The U.S. Trade"),
+        ("list3", "(iii) The U.S. Trade", "(iv) The U.S. Trade"),
+        ("list4a", "(iv) The U.S. Trade", "(www) The U.S. Trade"),
+        ("list2_www", "(www) The U.S. Trade", "\n(xxx)"),
+    ]
+    out: dict[str, list[str]] = {}
+    for name, a, b in marks:
+        block = _between(note + "\n(xxx)", a, b)
+        whole: set[str] = set()
+        named: set[str] = set()
+        for item in re.split(r"\n\s*\(\d+\)\s", "\n" + block.split("\n", 1)[1])[1:]:
+            flat = " ".join(item.split())
+            codes = [_hts_digits(c) for c in re.findall(_CODE, flat)]
+            codes = [c for c in codes if len(c) == 10]
+            if re.fullmatch(r"[\d.\s]+", flat.split("Harmonized Tariff")[0].strip()):
+                whole.update(codes)
+            else:
+                named.update(codes)
+        key = "list2" if name == "list2_www" else name
+        out.setdefault(f"s301_cn_excl_{key}", []).extend(sorted(whole))
+        out.setdefault(f"s301_cn_excl_{key}_named", []).extend(sorted(named))
+    return {k: sorted(set(v)) for k, v in out.items()}
+
+
+def _russia_lists(notes: Path) -> dict[str, list[str]]:
+    """Products of Russia at 35% and 70% in lieu of the column 2 rate.
+
+    Heading 9903.90.08 (U.S. note 30(b)) and 9903.90.09 (note 30(d)).
+    """
+    text = notes.read_text(encoding="latin-1")
+    b = _between(
+        text, "(b) Heading 9903.90.08 applies", "(c) For the purposes of heading 9903.90.09"
+    )
+    d = _between(text, "(d) Heading 9903.90.09 applies", "\n31. ")
+    # the text has a comma for a dot once ("7217,10.90")
+    return {
+        "ru_column2_35": _provisions(b.replace(",", ".")),
+        "ru_column2_70": _provisions(d.replace(",", ".")),
+    }
+
+
 def _metal_annexes(notes: Path, universe: list[str]) -> dict[str, list[str]]:
     """The April-2026 Section 232 metal annexes as disjoint lists of HTS codes of the universe.
 
@@ -426,6 +578,14 @@ def build_measures(shared: Path, command: str) -> None:
     add = pd.DataFrame({"code": extra, "edition": "2025 rev 32"})
     hts = pd.concat([mfn, add], ignore_index=True).sort_values("code").reset_index(drop=True)
 
+    for name, codes in {
+        **_brazil_lists(notes, src(tracker / "country_eo_exempt_products.csv")),
+        **_partner_aircraft(notes),
+        **_s301_exclusions(notes),
+        **_russia_lists(notes),
+    }.items():
+        print(f"{name}: {len(codes)} codes")
+        lists += [(name, c) for c in codes]
     for name, codes in _s301_lists(notes, list(hts["code"])).items():
         print(f"{name}: {len(codes)} codes")
         lists += [(name, c) for c in codes]

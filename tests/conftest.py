@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     repeated = sorted(nodeid for nodeid, n in unique.items() if n > 1)
     if repeated:
         raise pytest.UsageError(f"tests share a node id, so xdist would skip some: {repeated[:3]}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _testclient_host() -> Iterator[None]:
+    """Servers answer for ``testserver``, the ``Host`` that Starlette's ``TestClient`` sends.
+
+    Production servers answer only for their own names (``api.security.EXTRA_HOSTS`` is empty).
+    """
+    from tradewinds.api import security
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(security, "EXTRA_HOSTS", ("testserver",))
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -64,9 +64,9 @@ def test_uk_steel_stays_at_25_percent():
     assert _rates(out)["s232-steel-gbr-25"] == pytest.approx(0.25)
 
 
-def test_column_2_origins_carry_a_named_gap():
+def test_column_2_origins_pay_the_column_2_rate():
     out = calculate("6109.10.0012", "CUB", "2025-09-01", 1000)
-    assert "column2-rates-not-encoded" in _rates(out)
+    assert _rates(out) == {"us-column2-hts2025": pytest.approx(0.90)}
 
 
 def test_july_2026_actions_and_the_end_of_section_122():

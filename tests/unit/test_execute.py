@@ -34,7 +34,8 @@ def test_run_is_recorded_with_provenance(scenario: Any, tmp_path: Path) -> None:
     store = ResultsStore(tmp_path)
     result = execute(scenario, text=TEXT, sink=store)
     assert not result.cached
-    assert result.equilibrium is not None
+    assert result.report is not None
+    assert result.report.converged
     rec = store.get_run(result.run_id)
     assert rec.scenario_yaml == TEXT
     assert rec.scenario_hash == scenario.digest()
@@ -49,8 +50,9 @@ def test_run_is_recorded_with_provenance(scenario: Any, tmp_path: Path) -> None:
     assert rec.solver["converged"] is True
     assert set(rec.timings) >= {"baseline", "solve", "records", "total"}
     stored = store.results(result.run_id)
-    assert len(stored) == len(result.equilibrium.to_records())
-    np.testing.assert_allclose(stored["value"], result.equilibrium.to_records()["value"])
+    solved = runner.run_scenario(scenario).to_records()
+    assert len(stored) == len(solved)
+    np.testing.assert_allclose(stored["value"], solved["value"])
 
 
 def test_same_scenario_is_served_from_the_store_unless_forced(
@@ -83,7 +85,7 @@ def test_a_different_baseline_or_version_is_not_served(
 
 
 def test_headline_from_records_matches_the_equilibrium(scenario: Any) -> None:
-    result = execute(scenario)
+    result = execute(scenario, baseline=load_baseline("default"))  # the labelled runner
     assert result.equilibrium is not None
     direct = result.equilibrium.headline()
     rebuilt = headline_frame(result.records)
@@ -91,18 +93,24 @@ def test_headline_from_records_matches_the_equilibrium(scenario: Any) -> None:
         np.testing.assert_allclose(rebuilt.loc[direct.index, col], direct[col], rtol=1e-12)
 
 
+@pytest.mark.parametrize("labelled", [False, True])
 def test_non_convergence_is_recorded_as_failed_and_raised(
-    scenario: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    scenario: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, labelled: bool
 ) -> None:
+    """On the cached arrays (the bundled name) and with the runner (a loaded dataset)."""
+    from tradewinds.models import onesector
+
     report = SolverReport(False, 100, 0.5, 1e-10, 0.01, "newton")
 
-    def failing(*args: Any) -> Any:
+    def failing(*args: Any, **kwargs: Any) -> Any:
         raise ConvergenceError("one-sector equilibrium did not converge", report)
 
     monkeypatch.setitem(runner.MODELS, "one-sector", failing)
+    monkeypatch.setattr(onesector, "solve_arrays", failing)
     store = ResultsStore(tmp_path)
+    baseline = load_baseline("default") if labelled else None
     with pytest.raises(ConvergenceError):
-        execute(scenario, sink=store)
+        execute(scenario, sink=store, baseline=baseline)
     [row] = store.list_runs().to_dict(orient="records")
     rec = store.get_run(str(row["run_id"]))
     assert rec.status == "failed"

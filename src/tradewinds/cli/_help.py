@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import typer
+    from rich.console import Console
+    from rich.highlighter import Highlighter
 
 #: The root help's description (``APP_SETTINGS["help"]`` of ``cli.main``).
 ABOUT = "North American trade policy in numbers: duties, effective rates and GE trade models."
@@ -110,60 +112,16 @@ def print_root_help(prog: str, about: str) -> None:
     ``_TYPER_FORCE_DISABLE_TERMINAL``) are Typer's; a test compares the output with Typer's,
     in plain and in colour, byte for byte.
     """
-    import os
-
     from rich.align import Align
     from rich.columns import Columns
-    from rich.console import Console, Group
-    from rich.highlighter import RegexHighlighter
+    from rich.console import Group
     from rich.padding import Padding
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
-    from rich.theme import Theme
 
-    class Options(RegexHighlighter):
-        highlights = [  # noqa: RUF012 - rich's interface is a class attribute
-            r"(^|\W)(?P<switch>\-\w+)(?![a-zA-Z0-9])",
-            r"(^|\W)(?P<option>\-\-[\w\-]+)(?![a-zA-Z0-9])",
-            r"(?P<types>\<[^\>]+\>)",
-            r"(?P<usage>Usage: )",
-        ]
-
-    class Negative(RegexHighlighter):
-        highlights = [  # noqa: RUF012
-            r"(^|\W)(?P<negative_switch>\-\w+)(?![a-zA-Z0-9])",
-            r"(^|\W)(?P<negative_option>\-\-[\w\-]+)(?![a-zA-Z0-9])",
-        ]
-
-    class Types(RegexHighlighter):
-        highlights = [  # noqa: RUF012
-            r"^(?P<types_sep>(\[|<))",
-            r"(?P<types_sep>\|)",
-            r"(?P<types_sep>(\]|>))(\.\.\.)?$",
-        ]
-
-    options, negative, types = Options(), Negative(), Types()
-    width = os.environ.get("TERMINAL_WIDTH")
-    force = bool(os.environ.get("GITHUB_ACTIONS") or os.environ.get("FORCE_COLOR"))
-    force = force or bool(os.environ.get("PY_COLORS"))
-    console = Console(
-        theme=Theme(
-            {
-                "option": "bold cyan",
-                "switch": "bold green",
-                "negative_option": "bold magenta",
-                "negative_switch": "bold red",
-                "types": "bold yellow",
-                "types_sep": "dim",
-                "usage": "yellow",
-            }
-        ),
-        highlighter=options,
-        color_system="auto",
-        force_terminal=False if os.environ.get("_TYPER_FORCE_DISABLE_TERMINAL") else force or None,
-        width=int(width) if width else None,
-    )
+    options, negative, types = _highlighters()
+    console = _console(options)
     usage = f"Usage: {prog} [OPTIONS] COMMAND [ARGS]..."
     console.print(Padding(options(usage), 1), style="bold")
     text = Group(options(Text.from_markup(about, style="")))
@@ -186,6 +144,63 @@ def print_root_help(prog: str, about: str) -> None:
         table.add_row(Text(name), options(Text.from_markup(about_command, style="")))
     console.print(Panel(table, border_style="dim", title="Commands", title_align="left"))
     print()  # Typer's help command then echoes its (empty) plain help: one more line
+
+
+def _highlighters() -> tuple[Highlighter, Highlighter, Highlighter]:
+    """Typer's highlighters of the help: options and usage, negative options, types."""
+    from rich.highlighter import RegexHighlighter
+
+    class Options(RegexHighlighter):
+        highlights = [  # noqa: RUF012 - rich's interface is a class attribute
+            r"(^|\W)(?P<switch>\-\w+)(?![a-zA-Z0-9])",
+            r"(^|\W)(?P<option>\-\-[\w\-]+)(?![a-zA-Z0-9])",
+            r"(?P<types>\<[^\>]+\>)",
+            r"(?P<usage>Usage: )",
+        ]
+
+    class Negative(RegexHighlighter):
+        highlights = [  # noqa: RUF012
+            r"(^|\W)(?P<negative_switch>\-\w+)(?![a-zA-Z0-9])",
+            r"(^|\W)(?P<negative_option>\-\-[\w\-]+)(?![a-zA-Z0-9])",
+        ]
+
+    class Types(RegexHighlighter):
+        highlights = [  # noqa: RUF012
+            r"^(?P<types_sep>(\[|<))",
+            r"(?P<types_sep>\|)",
+            r"(?P<types_sep>(\]|>))(\.\.\.)?$",
+        ]
+
+    return Options(), Negative(), Types()
+
+
+def _console(highlighter: Highlighter) -> Console:
+    """Typer's help console: its theme, and its environment switches of width and colour."""
+    import os
+
+    from rich.console import Console
+    from rich.theme import Theme
+
+    width = os.environ.get("TERMINAL_WIDTH")
+    force = bool(os.environ.get("GITHUB_ACTIONS") or os.environ.get("FORCE_COLOR"))
+    force = force or bool(os.environ.get("PY_COLORS"))
+    return Console(
+        theme=Theme(
+            {
+                "option": "bold cyan",
+                "switch": "bold green",
+                "negative_option": "bold magenta",
+                "negative_switch": "bold red",
+                "types": "bold yellow",
+                "types_sep": "dim",
+                "usage": "yellow",
+            }
+        ),
+        highlighter=highlighter,
+        color_system="auto",
+        force_terminal=False if os.environ.get("_TYPER_FORCE_DISABLE_TERMINAL") else force or None,
+        width=int(width) if width else None,
+    )
 
 
 _TABLE: dict[str, Any] = {

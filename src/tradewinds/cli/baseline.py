@@ -7,6 +7,7 @@ from typing import Any
 import typer
 
 from tradewinds.cli._display import WIDE_HELP
+from tradewinds.cli._options import check_format
 
 baseline_app = typer.Typer(help="Inspect baselines.", no_args_is_help=True)
 
@@ -131,11 +132,9 @@ def list_baselines(
 
     from tradewinds.cli._common import console
     from tradewinds.cli._display import print_table
-    from tradewinds.core.errors import ScenarioError
     from tradewinds.reporting.baseline_info import bundled_catalogue
 
-    if fmt not in ("table", "json"):
-        raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
+    check_format(fmt)
     rows = bundled_catalogue()
     if fmt == "json":
         typer.echo(json.dumps(rows, indent=1, ensure_ascii=False))

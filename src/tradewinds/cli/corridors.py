@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from tradewinds.cli._options import check_format
 from tradewinds.core.errors import ScenarioError
 
 if TYPE_CHECKING:
@@ -78,8 +79,7 @@ def compare(
     from tradewinds.integration.corridors import compare as compare_routes
     from tradewinds.integration.corridors import routes_frame
 
-    if fmt not in ("table", "json"):
-        raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
+    check_format(fmt)
     routes = compare_routes(
         _codes(origin, "--from"), _codes(destination, "--to"), _codes(via, "--via"),
         _params(params),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from tradewinds.cli._options import check_format
 from tradewinds.core.errors import ScenarioError
 
 if TYPE_CHECKING:
@@ -63,8 +64,7 @@ def exposure(
     from tradewinds.integration.diversify.exposure import exposure as lines
     from tradewinds.integration.diversify.exposure import exposure_report, ranked, rollup
 
-    if fmt not in ("table", "json"):
-        raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
+    check_format(fmt)
     day = _date(date)
     with printed_warnings():
         if fmt == "json":
@@ -149,8 +149,7 @@ def markets(
     from tradewinds.scenarios import load_scenario
     from tradewinds.scenarios.execute import execute
 
-    if fmt not in ("table", "json"):
-        raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
+    check_format(fmt)
     if (scenario is None) == (run_id is None):
         raise ScenarioError("Give a scenario file or --run RUN_ID (one of the two).")
     if run_id is not None:
@@ -211,8 +210,7 @@ def offset(
     from tradewinds.cli._common import console, write_records
     from tradewinds.scenarios.offset import offset_cut
 
-    if fmt not in ("table", "json"):
-        raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
+    check_format(fmt)
     names = [p for p in partners.split(",") if p.strip()]
     result, chosen = offset_cut(
         scenario,
@@ -265,8 +263,7 @@ def products(
     from tradewinds.cli._warnings import printed_warnings
     from tradewinds.integration.diversify.products import NO_BACI, baci_path, exposed_products
 
-    if fmt not in ("table", "json"):
-        raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
+    check_format(fmt)
     day = _date(date)
     path = baci_path(baci)
     with printed_warnings():

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from tradewinds.cli._common import console
+from tradewinds.cli._options import ExtraMeasures, TableFormat, WidePast, check_format
 from tradewinds.cli._warnings import printed_warnings
 from tradewinds.core.errors import ScenarioError
 
@@ -39,122 +40,126 @@ def _metal_content(items: list[str]) -> dict[str, object]:
     return out
 
 
+#: What the importer declares about the article (``measures.fields.DECLARATIONS``).
+CIVIL_AIRCRAFT = (
+    "Civil-aircraft article meeting general note 6 (Section 122 note 2(aa)(iv); Brazil, EU, UK, "
+    "Japan, Korea and Swiss aircraft exemptions)."
+)
+NAMED_ARTICLE = (
+    "A particular article a note names within its code (Section 122 note 2(aa)(iii), Brazil "
+    "note 2(x)(iii)(b), Section 301 exclusions of note 20(vvv)/(www))."
+)
+US_METAL = "Metal melted/smelted in the US (2026 Section 232 metals, 10% tier)."
+SEMICONDUCTOR = "A covered semiconductor article of U.S. note 39 (Proclamation 11002, 25%)."
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``duty`` command."""
+    app.command("duty")(duty)
 
-    @app.command("duty")
-    def duty(
-        hts: str | None = typer.Option(None, "--hts", help="HTS10 code, e.g. 8703.23.0190."),
-        origin: str | None = typer.Option(None, "--origin", help="Country of origin (ISO3)."),
-        date: str | None = typer.Option(None, "--date", help="Entry date YYYY-MM-DD."),
-        value: float | None = typer.Option(None, "--value", help="Customs value in US$."),
-        usmca: bool = typer.Option(False, "--usmca/--no-usmca", help="USMCA preference claimed."),
-        us_content: float | None = typer.Option(
-            None, "--us-content", help="US content share of value (USMCA vehicles), e.g. 0.4."
-        ),
-        metal_content: list[str] = typer.Option(
-            [], "--metal-content", help="Metal share of value, e.g. steel=0.8 (repeatable)."
-        ),
-        quantity: float | None = typer.Option(
-            None, "--quantity", help="Quantity for specific MFN rates."
-        ),
-        unit: str | None = typer.Option(None, "--unit", help="Unit of --quantity, e.g. kg."),
-        transshipped: bool = typer.Option(
-            False, "--transshipped", help="CBP found the goods transshipped to evade duties."
-        ),
-        importer: str = typer.Option(
-            "USA", "--importer", help="Importing country (USA, CAN, MEX)."
-        ),
-        civil_aircraft: bool = typer.Option(
-            False,
-            "--civil-aircraft",
-            help="Civil-aircraft article meeting general note 6 (Section 122 note 2(aa)(iv)).",
-        ),
-        named_article: bool = typer.Option(
-            False,
-            "--named-article",
-            help="One of the particular articles named in Section 122 note 2(aa)(iii).",
-        ),
-        us_metal: bool = typer.Option(
-            False,
-            "--us-metal",
-            help="Metal melted/smelted in the US (2026 Section 232 metals, 10% tier).",
-        ),
-        semiconductor: bool = typer.Option(
-            False,
-            "--semiconductor",
-            help="A covered semiconductor article of U.S. note 39 (Proclamation 11002, 25%).",
-        ),
-        measures: list[Path] = typer.Option([], "--measures", help="Extra measure YAML file(s)."),
-        fmt: str = typer.Option("table", "--format", help="table or json."),
-        batch: Path | None = typer.Option(None, "--batch", help="CSV of shipment lines."),
-        output: Path | None = typer.Option(
-            None, "--output", help="Output .csv or .xlsx for --batch ('-': CSV on stdout)."
-        ),
-        wide: bool = typer.Option(
-            False, "--wide", help="Show every column at full width, even past the terminal."
-        ),
-    ) -> None:
-        """Stacked duty of a shipment, layer by layer, with legal basis and Chapter 99 heading."""
-        if fmt not in ("table", "json"):
-            raise ScenarioError(f"--format {fmt!r} must be 'table' or 'json'.")
-        line = {
-            "hts": hts,
-            "origin": origin,
-            "date": date,
-            "value": value,
-            "importer": importer,
-            "usmca": usmca,
-            "us_content": us_content,
-            "metal_content": _metal_content(metal_content),
-            "quantity": quantity,
-            "unit": unit,
-            "transshipped": transshipped,
-            "civil_aircraft": civil_aircraft,
-            "named_article": named_article,
-            "us_metal": us_metal,
-            "semiconductor": semiconductor,
-        }
-        with printed_warnings():
-            if batch is not None:
-                given = [
-                    f"--{k.replace('_', '-')}"
-                    for k, v in line.items()
-                    if v not in (None, False, {}) and not (k == "importer" and v == "USA")
-                ]
-                if given:
-                    raise ScenarioError(
-                        f"{', '.join(given)} describe(s) one shipment and cannot go with --batch "
-                        "(each line of the batch file carries its own fields)."
-                    )
-                _run_batch(batch, output, measures)
-                return
-            if output is not None:
-                raise ScenarioError(
-                    "--output writes the duties of a --batch file; one shipment prints its "
-                    "duty (use --format json to keep it)."
-                )
-            missing = [f"--{k}" for k in ("hts", "origin", "date", "value") if line[k] is None]
-            if missing:
-                raise ScenarioError(f"Missing {', '.join(missing)} (or give --batch FILE).")
-            from tradewinds.measures.duty import calculate
-            from tradewinds.measures.shipment import Shipment
 
-            registry = None
-            if measures:
-                from tradewinds.measures.registry import load_registry
+def duty(
+    hts: str | None = typer.Option(None, "--hts", help="HTS10 code, e.g. 8703.23.0190."),
+    origin: str | None = typer.Option(None, "--origin", help="Country of origin (ISO3)."),
+    date: str | None = typer.Option(None, "--date", help="Entry date YYYY-MM-DD."),
+    value: float | None = typer.Option(None, "--value", help="Customs value in US$."),
+    usmca: bool = typer.Option(False, "--usmca/--no-usmca", help="USMCA preference claimed."),
+    us_content: float | None = typer.Option(
+        None, "--us-content", help="US content share of value (USMCA vehicles), e.g. 0.4."
+    ),
+    metal_content: list[str] = typer.Option(
+        [], "--metal-content", help="Metal share of value, e.g. steel=0.8 (repeatable)."
+    ),
+    quantity: float | None = typer.Option(
+        None, "--quantity", help="Quantity for specific MFN rates."
+    ),
+    unit: str | None = typer.Option(None, "--unit", help="Unit of --quantity, e.g. kg."),
+    transshipped: bool = typer.Option(
+        False, "--transshipped", help="CBP found the goods transshipped to evade duties."
+    ),
+    importer: str = typer.Option("USA", "--importer", help="Importing country (USA, CAN, MEX)."),
+    civil_aircraft: bool = typer.Option(False, "--civil-aircraft", help=CIVIL_AIRCRAFT),
+    named_article: bool = typer.Option(False, "--named-article", help=NAMED_ARTICLE),
+    us_metal: bool = typer.Option(False, "--us-metal", help=US_METAL),
+    semiconductor: bool = typer.Option(False, "--semiconductor", help=SEMICONDUCTOR),
+    measures: ExtraMeasures = None,
+    fmt: TableFormat = "table",
+    batch: Path | None = typer.Option(None, "--batch", help="CSV of shipment lines."),
+    output: Path | None = typer.Option(
+        None, "--output", help="Output .csv or .xlsx for --batch ('-': CSV on stdout)."
+    ),
+    wide: WidePast = False,
+) -> None:
+    """Stacked duty of a shipment, layer by layer, with legal basis and Chapter 99 heading."""
+    check_format(fmt)
+    line: dict[str, object] = {
+        "hts": hts,
+        "origin": origin,
+        "date": date,
+        "value": value,
+        "importer": importer,
+        "usmca": usmca,
+        "us_content": us_content,
+        "metal_content": _metal_content(metal_content),
+        "quantity": quantity,
+        "unit": unit,
+        "transshipped": transshipped,
+        "civil_aircraft": civil_aircraft,
+        "named_article": named_article,
+        "us_metal": us_metal,
+        "semiconductor": semiconductor,
+    }
+    with printed_warnings():
+        if batch is not None:
+            _refuse_shipment_fields(line)
+            _run_batch(batch, output, measures or [])
+        else:
+            _run_one(line, output, measures or [], fmt, wide)
 
-                registry = load_registry(measures)
-            result = calculate(Shipment.build(**line), registry=registry)
-            if fmt == "json":
-                typer.echo(json.dumps(result.to_dict(), indent=2))
-            else:
-                _print_table(result, wide)
-            from rich.console import Console
 
-            err = Console(stderr=True, highlight=False, soft_wrap=True)
-            for note in result.notes:
-                err.print(f"[dim]note:[/] {note}", markup=True)
+def _refuse_shipment_fields(line: dict[str, object]) -> None:
+    """Refuse the fields of one shipment beside ``--batch`` (each line carries its own)."""
+    given = [
+        f"--{k.replace('_', '-')}"
+        for k, v in line.items()
+        if v not in (None, False, {}) and not (k == "importer" and v == "USA")
+    ]
+    if given:
+        raise ScenarioError(
+            f"{', '.join(given)} describe(s) one shipment and cannot go with --batch "
+            "(each line of the batch file carries its own fields)."
+        )
+
+
+def _run_one(
+    line: dict[str, object], output: Path | None, measures: list[Path], fmt: str, wide: bool
+) -> None:
+    """``duty`` of one shipment: its layers as a table (or JSON), the notes on stderr."""
+    if output is not None:
+        raise ScenarioError(
+            "--output writes the duties of a --batch file; one shipment prints its "
+            "duty (use --format json to keep it)."
+        )
+    missing = [f"--{k}" for k in ("hts", "origin", "date", "value") if line[k] is None]
+    if missing:
+        raise ScenarioError(f"Missing {', '.join(missing)} (or give --batch FILE).")
+    from tradewinds.measures.duty import calculate
+
+    registry = None
+    if measures:
+        from tradewinds.measures.registry import load_registry
+
+        registry = load_registry(measures)
+    # the fields go to the calculator as they are: its validator holds the record's rules, and
+    # one line imports no pydantic
+    result = calculate(**line, registry=registry)  # type: ignore[arg-type]
+    if fmt == "json":
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        _print_table(result, wide)
+    err = console_stderr()
+    for note in result.notes:
+        err.print(f"[dim]note:[/] {note}", markup=True)
 
 
 def _run_batch(path: Path, output: Path | None, measures: list[Path]) -> None:

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from tradewinds.models.equilibrium import Equilibrium
 
 
 def register(app: typer.Typer) -> None:
@@ -33,17 +40,10 @@ def integrate(
     plot: Path | None = typer.Option(None, "--plot", help="Write an offline HTML figure."),
 ) -> None:
     """Solve for the uniform trade-cost cut on the pairs that reaches the target in GE."""
-    from rich.table import Table
-
     from tradewinds.cli._common import console, write_records
-    from tradewinds.core.errors import ScenarioError
+    from tradewinds.cli._display import print_table
 
-    pairs = []
-    for text in pair:
-        parts = [p.strip().upper() for p in text.split(",")]
-        if len(parts) != 2:
-            raise ScenarioError(f"--pair {text!r} must name two countries, as CAN,MEX.")
-        pairs.append((parts[0], parts[1]))
+    pairs = _pairs(pair)
     from tradewinds.scenarios.integration import integrate_on
 
     scen = None
@@ -63,6 +63,33 @@ def integrate(
         f"in {result.evaluations} solves; two-way trade {result.two_way_before:,.0f} -> "
         f"{result.two_way_after:,.0f} ({eq.units})."
     )
+    print_table(out, _effects(eq, pairs))
+    _print_diversion(out, eq, pairs)
+    if output is not None:
+        write_records(result.to_records(), output)
+    if plot is not None:
+        from tradewinds.reporting.gravity_plots import integrate_figure, write_html
+
+        write_html(integrate_figure(result), plot)
+
+
+def _pairs(texts: list[str]) -> list[tuple[str, str]]:
+    """``--pair CAN,MEX`` values as country pairs."""
+    from tradewinds.core.errors import ScenarioError
+
+    pairs = []
+    for text in texts:
+        parts = [p.strip().upper() for p in text.split(",")]
+        if len(parts) != 2:
+            raise ScenarioError(f"--pair {text!r} must name two countries, as CAN,MEX.")
+        pairs.append((parts[0], parts[1]))
+    return pairs
+
+
+def _effects(eq: Equilibrium, pairs: list[tuple[str, str]]) -> Table:
+    """Welfare, real wage, exports and imports by country (percent): the pairs first."""
+    from rich.table import Table
+
     table = Table(title="Effects by country (percent)")
     for col in ("country", "welfare", "real wage", "exports", "imports"):
         table.add_column(col, justify="left" if col == "country" else "right", no_wrap=True)
@@ -78,9 +105,11 @@ def integrate(
                 for v in ("welfare_hat", "real_wage_hat", "exports_hat", "imports_hat")
             ),
         )
-    from tradewinds.cli._display import print_table
+    return table
 
-    print_table(out, table)
+
+def _print_diversion(out: Console, eq: Equilibrium, pairs: list[tuple[str, str]]) -> None:
+    """One line a country and hub: the change of its exports to and imports from the hub."""
     from tradewinds.integration.integrate import diversion
 
     moves: dict[tuple[str, str], dict[str, float]] = {}
@@ -93,9 +122,3 @@ def integrate(
             f"Trade diverted, {c} with {hub}: exports to {hub} {move.get('exports', 0.0):+,.0f}, "
             f"imports from {hub} {move.get('imports', 0.0):+,.0f} ({eq.units})."
         )
-    if output is not None:
-        write_records(result.to_records(), output)
-    if plot is not None:
-        from tradewinds.reporting.gravity_plots import integrate_figure, write_html
-
-        write_html(integrate_figure(result), plot)

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from tradewinds.cli._display import SORT_HELP
-from tradewinds.cli.sweep import (
-    BASELINE_OPTION,
-    SCHEDULER_OPTION,
-    STORE_OPTION,
-    WIDE_OPTION,
-    WORKERS_OPTION,
+from tradewinds.cli._options import (
+    AllCountries,
+    Baseline,
+    Force,
+    NoStore,
+    ScenarioFile,
+    Scheduler,
+    Sort,
+    Store,
+    Wide,
+    Workers,
 )
 from tradewinds.core.errors import TradewindsError
 
 if TYPE_CHECKING:
     from tradewinds.scenarios.distributions import ElasticityPrior
+    from tradewinds.scenarios.montecarlo import MonteCarloResult
     from tradewinds.scenarios.schema import Scenario
+    from tradewinds.store import ResultsStore
 
 FIRST = ("CAN", "MEX", "USA")
 
@@ -37,7 +44,7 @@ def register(app: typer.Typer) -> None:
 
 
 def montecarlo(
-    scenario: Path = typer.Argument(..., help="Scenario YAML file."),
+    scenario: ScenarioFile,
     draws: int = typer.Option(1000, "--draws", "-n", help="Number of draws."),
     seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same draws."),
     eps_mean: float | None = typer.Option(
@@ -62,9 +69,9 @@ def montecarlo(
         help="Multi-sector model: standard deviation of log theta around each set's sector "
         "values (log-normal; default 0 with --sets). Alone, spreads the scenario's own set.",
     ),
-    baseline: str | None = BASELINE_OPTION,
-    workers: int | None = WORKERS_OPTION,
-    scheduler: str | None = SCHEDULER_OPTION,
+    baseline: Baseline = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
     chunk_size: int | None = typer.Option(
         None, "--chunk-size", help="Draws per Dask task (default: about 4 tasks per worker)."
     ),
@@ -74,12 +81,12 @@ def montecarlo(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write the bands of every output record (CSV/JSON)."
     ),
-    all_countries: bool = typer.Option(False, "--all", help="Show every country."),
-    sort: str = typer.Option("size", "--sort", help=SORT_HELP),
-    wide: bool = WIDE_OPTION,
-    store: Path | None = STORE_OPTION,
-    force: bool = typer.Option(False, "--force", help="Solve again even if stored."),
-    no_store: bool = typer.Option(False, "--no-store", help="Do not read or write the store."),
+    all_countries: AllCountries = False,
+    sort: Sort = "size",
+    wide: Wide = False,
+    store: Store = None,
+    force: Force = False,
+    no_store: NoStore = False,
 ) -> None:
     """Draw trade elasticities, solve SCENARIO for each draw, and report 5/50/95% bands.
 
@@ -90,11 +97,10 @@ def montecarlo(
     from tradewinds.cli._common import check_output
 
     check_output(output)
-    from tradewinds.cli._common import console, open_store, progress_bar, read_text, write_records
-    from tradewinds.cli._display import BAND_DROP, bands_table, failures_table, print_table
+    from tradewinds.cli._many import ManyRuns
     from tradewinds.core.limits import MAX_DRAWS, check_count
     from tradewinds.scenarios import load_scenario
-    from tradewinds.scenarios.cluster import check_chunk_size, dask_client
+    from tradewinds.scenarios.cluster import check_chunk_size
     from tradewinds.scenarios.montecarlo import run_montecarlo
 
     # Before a cluster starts or the store opens (run_montecarlo checks again for other callers).
@@ -105,42 +111,48 @@ def montecarlo(
     prior = _user_prior(spec, custom)
     if sets is not None or spread is not None:
         prior = _set_prior(spec, baseline, sets, spread, prior is not None)
-    sink = open_store(store, enabled=not no_store)
-    from tradewinds.scenarios.cluster import choose_workers, time_one_solve
+    many = ManyRuns(
+        scenario, baseline, workers, scheduler, chunk_size, bilateral, store, no_store, force
+    )
+    draw = partial(run_montecarlo, spec, draws=draws, seed=seed, prior=prior)
+    result, sink = many.run(draw, spec, draws + 1, "Monte Carlo", "draws")
+    _print_bands(result, spec.title, sink, output, wide=wide, sort=sort, every=all_countries)
 
-    workers = choose_workers(workers, scheduler, draws + 1, lambda: time_one_solve(spec, baseline))
-    with progress_bar("Monte Carlo", "draws") as update, dask_client(workers, scheduler) as client:
-        result = run_montecarlo(
-            spec,
-            draws=draws,
-            seed=seed,
-            prior=prior,
-            text=read_text(scenario),
-            baseline=baseline,
-            sink=sink,
-            force=force,
-            client=client,
-            bilateral=bilateral,
-            chunk_size=chunk_size,
-            progress=update,
-        )
+
+def _print_bands(
+    result: MonteCarloResult,
+    title: str,
+    sink: ResultsStore | None,
+    output: Path | None,
+    *,
+    wide: bool,
+    sort: str,
+    every: bool,
+) -> None:
+    """Print the prior, the bands, the draws that failed and the run id; write ``output``.
+
+    The bands table shows CAN, MEX, USA and then, by ``sort``, the first 15 countries or
+    ``every`` one.
+    """
+    from tradewinds.cli._common import console, write_records
+    from tradewinds.cli._display import BAND_DROP, bands_table, failures_table, print_table
+    from tradewinds.cli._many import print_run_id
+
     out = console()
     described = result.record.settings.get("prior", {})
     out.print(f"[dim]prior: {_describe(described)}[/]")
-    table = bands_table(
+    bands = bands_table(
         result.bands,
-        title=f"{spec.title}: {result.converged} of {len(result.draws)} draws converged",
+        title=f"{title}: {result.converged} of {len(result.draws)} draws converged",
         first=FIRST,
-        limit=None if all_countries else 15,
+        limit=None if every else 15,
         sort=sort,
     )
-    print_table(out, table, wide=wide, drop=BAND_DROP)
+    print_table(out, bands, wide=wide, drop=BAND_DROP)
     if result.failed:
         failed = failures_table(result.draws, title="draws that did not solve")
         print_table(out, failed, wide=wide)
-    if sink is not None:
-        how = "served from the store; --force to solve again" if result.cached else "recorded"
-        out.print(f"run id: [bold]{result.record.run_id}[/] ({how}; store {sink.directory})")
+    print_run_id(out, result, sink)
     if output is not None:
         write_records(result.bands, output)
         out.print(f"Wrote {output}")

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import typer
 
 from tradewinds.cli._display import WIDE_HELP
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.table import Table
 
 replicate_app = typer.Typer(help="Reproduce published results.", no_args_is_help=True)
 
@@ -42,37 +46,51 @@ def ignatenko2025(
     NON_USA is the expenditure-weighted non-US average. Published figures are shown beside ours.
     """
     from tradewinds.cli._common import check_output
+    from tradewinds.core.inputs import check_input_folder
 
     check_output(output)
-    from rich.table import Table
-
+    if data is not None:
+        check_input_folder(data, "--data folder")
     from tradewinds.cli._common import console, solving, write_records
     from tradewinds.cli._display import print_table
-    from tradewinds.replication.ignatenko2025 import (
-        CASES,
-        METRICS,
-        case_records,
-        published_comparison,
-        run_case,
-    )
+    from tradewinds.replication.ignatenko2025 import case_records, published_comparison, run_case
 
     with solving(f"solving case {case} on 194 countries"):
         eq = run_case(case, data)
     records = case_records(eq)
     out = console()
+    print_table(out, _case_table(case, records), wide=wide, drop=("employ-\nment %", "prices\n%"))
+    comparison = published_comparison(case, records)
+    if len(comparison):
+        print_table(out, _comparison_table(comparison), wide=wide)
+    out.print(f"[dim]{eq.report.summary()}[/]")
+    if output is not None:
+        write_records(records, output)
+        out.print(f"Wrote {output}")
+
+
+#: Column headers of the Ignatenko et al. metrics (others are shown by name).
+IGNATENKO_HEADERS = {
+    "welfare_pct": "welfare\n%",
+    "deficit_pct": "deficit\n%",
+    "exports_gdp_pct": "X/GDP\n%",
+    "imports_gdp_pct": "M/GDP\n%",
+    "employment_pct": "employ-\nment %",
+    "prices_pct": "prices\n%",
+    "tariff_revenue_share": "revenue\n/ E",
+}
+
+
+def _case_table(case: str, records: pd.DataFrame) -> Table:
+    """The metrics of a case for USA, CAN, MEX, CHN and NON_USA."""
+    from rich.table import Table
+
+    from tradewinds.replication.ignatenko2025 import CASES, METRICS
+
     table = Table(title=f"Ignatenko et al. (2025), case {case}: {CASES[case]}")
     table.add_column("country", no_wrap=True)
-    headers = {
-        "welfare_pct": "welfare\n%",
-        "deficit_pct": "deficit\n%",
-        "exports_gdp_pct": "X/GDP\n%",
-        "imports_gdp_pct": "M/GDP\n%",
-        "employment_pct": "employ-\nment %",
-        "prices_pct": "prices\n%",
-        "tariff_revenue_share": "revenue\n/ E",
-    }
     for metric in METRICS:
-        table.add_column(headers.get(metric, metric), justify="right", no_wrap=True)
+        table.add_column(IGNATENKO_HEADERS.get(metric, metric), justify="right", no_wrap=True)
     by_country = records.pivot(index="country", columns="metric", values="value")
     for country in ("USA", "CAN", "MEX", "CHN", "NON_USA"):
         if country in by_country.index:
@@ -82,25 +100,25 @@ def ignatenko2025(
                 for m in METRICS
             ]
             table.add_row(country, *cells)
-    print_table(out, table, wide=wide, drop=("employ-\nment %", "prices\n%"))
-    comparison = published_comparison(case, records)
-    if len(comparison):
-        check = Table(title="published vs reproduced (at the paper's printed rounding)")
-        for col in ("country", "metric", "published", "reproduced", "match"):
-            check.add_column(col, no_wrap=True)
-        for _, r in comparison.iterrows():
-            check.add_row(
-                r["country"],
-                r["metric"],
-                f"{r['published']:g}",
-                f"{r['reproduced']:g}",
-                "yes" if r["match"] else "NO",
-            )
-        print_table(out, check, wide=wide)
-    out.print(f"[dim]{eq.report.summary()}[/]")
-    if output is not None:
-        write_records(records, output)
-        out.print(f"Wrote {output}")
+    return table
+
+
+def _comparison_table(comparison: pd.DataFrame) -> Table:
+    """Published figures beside ours, at the paper's printed rounding."""
+    from rich.table import Table
+
+    check = Table(title="published vs reproduced (at the paper's printed rounding)")
+    for col in ("country", "metric", "published", "reproduced", "match"):
+        check.add_column(col, no_wrap=True)
+    for _, r in comparison.iterrows():
+        check.add_row(
+            r["country"],
+            r["metric"],
+            f"{r['published']:g}",
+            f"{r['reproduced']:g}",
+            "yes" if r["match"] else "NO",
+        )
+    return check
 
 
 #: How each closure treats the 1993 deficits, for the table title.
@@ -136,8 +154,11 @@ def run_cp2015_nafta(
 ) -> None:
     """Body of ``replicate cp2015-nafta``: solve, print Table 2 beside the paper, write records."""
     from tradewinds.cli._common import check_output
+    from tradewinds.core.inputs import check_input_folder
 
     check_output(output)
+    if data is not None:
+        check_input_folder(data, "--data folder")
     from rich.table import Table
 
     from tradewinds.cli._common import console, solving, write_records

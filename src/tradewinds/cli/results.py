@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from tradewinds.cli._common import STORE_HELP
 from tradewinds.cli._display import WIDE_HELP
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from tradewinds.scenarios.recording import RunRecord
 
 results_app = typer.Typer(help="Read the results store.", no_args_is_help=True)
 
@@ -66,8 +72,6 @@ def show(
     store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
 ) -> None:
     """Show a run: scenario, provenance, solver report, timings and headline results."""
-    import json
-
     from tradewinds.cli._common import console, open_store
     from tradewinds.cli._display import (
         BAND_DROP,
@@ -84,32 +88,8 @@ def show(
     assert sink is not None
     run = sink.get_run(run_id)
     out = console()
-    from rich.text import Text
-
-    from tradewinds.reporting.terminal import literal
-
-    out.print(
-        Text.assemble(literal(run.title, "bold"), f"  run {run.run_id} ({run.kind}, {run.status})")
-    )
+    _print_facts(out, run)
     prov = run.baseline_attrs
-    facts = {
-        "recorded": run.created_at,
-        "parent run": run.parent_id or "",
-        "scenario hash": run.scenario_hash,
-        "baseline": f"{run.baseline} ({prov.get('source', '')}, {prov.get('year', '')}, "
-        f"{prov.get('units', '')}); hash {run.baseline_hash[:16]}",
-        "tradewinds": run.package_version,
-        "model": f"{run.model} {json.dumps(run.params)}",
-        "solver": json.dumps(run.solver) if run.solver else "",
-        "settings": json.dumps(run.settings) if run.settings else "",
-        "timings (s)": ", ".join(f"{k} {v:.3f}" for k, v in run.timings.items()),
-        "error": run.error,
-    }
-    for key, value in facts.items():
-        if value:
-            out.print(Text.assemble((f"{key}:", "dim"), " ", literal(value)))
-    for note in _baseline_notes(prov):
-        out.print(Text.assemble(("baseline data note:", "dim"), " ", literal(note)))
     limit = None if all_countries else 15
     if run.kind == "sweep":
         sweep = SweepResult(
@@ -142,6 +122,38 @@ def show(
             print_table(out, failures_table(draws, title="draws that did not solve"))
     out.print("[dim]scenario:[/]")
     out.print(run.scenario_yaml or run.scenario_json, markup=False, highlight=False)
+
+
+def _print_facts(out: Console, run: RunRecord) -> None:
+    """A run's title and facts: provenance, model, solver, settings, timings, baseline notes."""
+    import json
+
+    from rich.text import Text
+
+    from tradewinds.reporting.terminal import literal
+
+    out.print(
+        Text.assemble(literal(run.title, "bold"), f"  run {run.run_id} ({run.kind}, {run.status})")
+    )
+    prov = run.baseline_attrs
+    facts = {
+        "recorded": run.created_at,
+        "parent run": run.parent_id or "",
+        "scenario hash": run.scenario_hash,
+        "baseline": f"{run.baseline} ({prov.get('source', '')}, {prov.get('year', '')}, "
+        f"{prov.get('units', '')}); hash {run.baseline_hash[:16]}",
+        "tradewinds": run.package_version,
+        "model": f"{run.model} {json.dumps(run.params)}",
+        "solver": json.dumps(run.solver) if run.solver else "",
+        "settings": json.dumps(run.settings) if run.settings else "",
+        "timings (s)": ", ".join(f"{k} {v:.3f}" for k, v in run.timings.items()),
+        "error": run.error,
+    }
+    for key, value in facts.items():
+        if value:
+            out.print(Text.assemble((f"{key}:", "dim"), " ", literal(value)))
+    for note in _baseline_notes(prov):
+        out.print(Text.assemble(("baseline data note:", "dim"), " ", literal(note)))
 
 
 def _baseline_notes(attrs: dict[str, object]) -> list[str]:

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from rich.console import Console
 
-    from tradewinds.scenarios.quick import Headline
+    from tradewinds.reporting.headline import Headline
+    from tradewinds.scenarios.execute import RunResult
     from tradewinds.scenarios.schema import Scenario
 
 #: Countries shown first in headline tables.
@@ -30,7 +31,7 @@ def register(app: typer.Typer) -> None:
 def headline_of(records: pd.DataFrame, units: str) -> Headline:
     """What ``run`` prints of tidy records: the country rows and the CAN–MEX flows."""
     from tradewinds.core import dims
-    from tradewinds.scenarios.quick import CAMX, headline_from_records
+    from tradewinds.reporting.headline import CAMX, headline_from_records
 
     keep = (records["partner"] == "") & (records["sector"] == dims.TOTAL_SECTOR)
     keep |= records["country"].isin(CAMX) & records["partner"].isin(CAMX)
@@ -154,22 +155,23 @@ def run(
 
     spec = load_scenario(scenario)
     show = _Show(all_countries, sort, wide)
-    if output is None and not force and _quick(spec, scenario, baseline, store, no_store, show):
-        return
     from tradewinds.scenarios.execute import execute
 
     sink = open_store(store, enabled=not no_store)
     with solving(f"solving {scenario.name}"):
         result = execute(spec, text=read_text(scenario), baseline=baseline, sink=sink, force=force)
     out = console()
-    headline = headline_of(result.records, result.units)
+    headline = _headline(result)
     print_headline(out, headline, spec.title, result.record.params, show)
-    print_sectors(out, result.records, wide=wide)
-    print_flags(out, result.records, spec, baseline, wide=wide)
+    from tradewinds.scenarios.schema import OneSectorSpec
+
+    if not isinstance(spec.model, OneSectorSpec):  # one sector: no sector records to show
+        print_sectors(out, result.records, wide=wide)
+        print_flags(out, result.records, spec, baseline, wide=wide)
     print_camx(out, headline)
     solver = result.record.solver or {}
-    if result.equilibrium is not None:
-        out.print(f"[dim]{result.equilibrium.report.summary()}[/]")
+    if result.report is not None:
+        out.print(f"[dim]{result.report.summary()}[/]")
     elif solver:
         out.print(_recorded(solver, result.record.created_at))
     if sink is not None:
@@ -247,61 +249,19 @@ def print_camx(out: Console, headline: Headline) -> None:
     )
 
 
+def _headline(result: RunResult) -> Headline:
+    """The headline of a run, from its columns as they came (a frame is filtered first)."""
+    from collections.abc import Mapping
+
+    from tradewinds.reporting.headline import headline_from_records
+
+    if isinstance(result.tidy, Mapping):
+        return headline_from_records(result.tidy, result.units)
+    return headline_of(result.records, result.units)
+
+
 def _recorded(solver: dict[str, object], created_at: str) -> str:
     return (
         f"[dim]{solver.get('method')} converged after {solver.get('iterations')} iterations "
         f"(recorded {created_at})[/]"
     )
-
-
-def _quick(
-    spec: Scenario,
-    path: Path,
-    baseline: str | None,
-    store: Path | None,
-    no_store: bool,
-    show: _Show,
-) -> bool:
-    """Print the run from numpy arrays or the store's index, if it can be; True if it did.
-
-    A one-sector scenario with explicit shocks on a bundled baseline is solved without xarray
-    and pandas (:mod:`tradewinds.scenarios.quick`) when the store is off; with the store on, a
-    run the store's index holds is printed from it. Everything else (and a store miss, which
-    must be recorded) goes through :func:`~tradewinds.scenarios.execute.execute`.
-    """
-    from tradewinds.cli._common import console, solving
-    from tradewinds.scenarios import quick
-
-    if no_store:
-        arrays = quick.arrays_for(spec, baseline)
-        if arrays is None:
-            return False
-        with solving(f"solving {path.name}"):
-            headline, report = quick.solve(spec, arrays)
-        out = console()
-        print_headline(out, headline, spec.title, spec.model.model_dump(), show)
-        print_camx(out, headline)
-        out.print(f"[dim]{report.summary()}[/]")
-        return True
-    from tradewinds.store.index import lookup_columns
-    from tradewinds.store.location import DB_NAME, resolve_store_dir
-
-    directory = resolve_store_dir(store)
-    if not directory.is_dir():  # no store yet, or a bad path: execute says what is wrong
-        return False
-    identity = quick.identity_for(spec, baseline)  # no arrays, no numpy: a hit reads the index
-    if identity is None:
-        return False
-    found = lookup_columns(directory, directory / DB_NAME, quick.cache_key_for(spec, identity))
-    if found is None:
-        return False
-    record, columns = found
-    headline = quick.headline_from_records(columns, str(record.baseline_attrs.get("units", "")))
-    out = console()
-    print_headline(out, headline, spec.title, record.params, show)
-    print_camx(out, headline)
-    if record.solver:
-        out.print(_recorded(record.solver, record.created_at))
-    how = "served from the store; --force to solve again"
-    out.print(f"run id: [bold]{record.run_id}[/] ({how}; store {directory})")
-    return True

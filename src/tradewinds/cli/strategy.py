@@ -6,16 +6,24 @@ import contextlib
 import math
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tradewinds.cli._display import WIDE_HELP
+from tradewinds.cli._options import Wide
 from tradewinds.core.errors import ScenarioError
 from tradewinds.policy import defaults
 
 if TYPE_CHECKING:
+    import pandas as pd
+    from rich.console import Console
+
+    from tradewinds.policy.options import NashOptions, OptimalOptions, UnitedFrontOptions
     from tradewinds.policy.parallel import Mapper
+    from tradewinds.policy.problem import TariffProblem
+    from tradewinds.policy.united_front import UnitedFront
+    from tradewinds.scenarios.schema import Scenario
+    from tradewinds.scenarios.strategy import Sensitivity
 
 strategy_app = typer.Typer(
     help="Optimal tariffs, Nash tariff wars and the Canada–Mexico united-front game.",
@@ -88,28 +96,46 @@ def _mapper(workers: int, scheduler: str | None) -> Iterator[Mapper]:
         yield run
 
 
-SCENARIO = typer.Argument(..., help="Scenario YAML file (its tariffs are the starting point).")
-OUTPUT = typer.Option(None, "--output", "-o", help="Write tidy records (CSV or JSON).")
-BASELINE = typer.Option(None, "--baseline", "-b", help="Baseline name or path (overrides).")
-BY_SECTOR = typer.Option(
-    False, "--by-sector/--uniform", help="One rate per sector, or one uniform rate (default)."
-)
-SECTORS = typer.Option(
-    None, "--sectors", help="Only these sectors get their own rate (implies --by-sector)."
-)
-BOUNDS = typer.Option(
-    _show(defaults.BOUNDS), "--bounds", help="Search box for every rate, e.g. 0,2 (0%-200%)."
-)
-WORKERS = typer.Option(
-    0, "--workers", help="Local Dask workers for parallel searches; 0 runs in-process."
-)
-SCHEDULER = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler.")
-WIDE = typer.Option(False, "--wide", help=WIDE_HELP)
+#: Defaults of the options that take a list, as they are typed.
+BOUNDS = _show(defaults.BOUNDS)
+EPS_RANGE = _show(defaults.EPS_RANGE)
+PLAYERS = ",".join(defaults.PLAYERS)
+PARTNERS = ",".join(defaults.PARTNERS)
+
+StartScenario = Annotated[
+    Path, typer.Argument(help="Scenario YAML file (its tariffs are the starting point).")
+]
+Output = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write tidy records (CSV or JSON).")
+]
+Baseline = Annotated[
+    str | None, typer.Option("--baseline", "-b", help="Baseline name or path (overrides).")
+]
+BySector = Annotated[
+    bool,
+    typer.Option(
+        "--by-sector/--uniform", help="One rate per sector, or one uniform rate (default)."
+    ),
+]
+Sectors = Annotated[
+    str | None,
+    typer.Option("--sectors", help="Only these sectors get their own rate (implies --by-sector)."),
+]
+Bounds = Annotated[
+    str, typer.Option("--bounds", help="Search box for every rate, e.g. 0,2 (0%-200%).")
+]
+Workers = Annotated[
+    int,
+    typer.Option("--workers", help="Local Dask workers for parallel searches; 0 runs in-process."),
+]
+Scheduler = Annotated[
+    str | None, typer.Option("--scheduler", help="Address of a running Dask scheduler.")
+]
 
 
 @strategy_app.command("optimal")
 def optimal(
-    scenario: Path = SCENARIO,
+    scenario: StartScenario,
     country: str = typer.Option(
         ..., "--country", "-c", help="Country, or comma-separated coalition, setting tariffs."
     ),
@@ -119,14 +145,14 @@ def optimal(
     weights: str | None = typer.Option(
         None, "--weights", help="Coalition weights on welfare changes, e.g. CAN=2,MEX=1."
     ),
-    by_sector: bool = BY_SECTOR,
-    sectors: str | None = SECTORS,
-    bounds: str = BOUNDS,
-    workers: int = WORKERS,
-    scheduler: str | None = SCHEDULER,
-    baseline: str | None = BASELINE,
-    output: Path | None = OUTPUT,
-    wide: bool = WIDE,
+    by_sector: BySector = False,
+    sectors: Sectors = None,
+    bounds: Bounds = BOUNDS,
+    workers: Workers = 0,
+    scheduler: Scheduler = None,
+    baseline: Baseline = None,
+    output: Output = None,
+    wide: Wide = False,
 ) -> None:
     """Tariffs that maximise a country's (or coalition's) welfare, others' tariffs fixed.
 
@@ -136,14 +162,10 @@ def optimal(
     from tradewinds.cli._common import check_output
 
     check_output(output)
-    from tradewinds.cli._common import console, progress_bar, write_records
+    from tradewinds.cli._common import console
     from tradewinds.cli._display import print_table
-    from tradewinds.core import dims
-    from tradewinds.policy.optimal import uniform_tariff_formula
     from tradewinds.policy.options import OptimalOptions
     from tradewinds.reporting.strategy import optimal_tables
-    from tradewinds.scenarios import load_scenario
-    from tradewinds.scenarios.strategy import tariff_problem
 
     opts = OptimalOptions.parse(
         {
@@ -156,15 +178,44 @@ def optimal(
         },
         _flag,
     )
-    box = opts.bounds
+    problem, result = _search(
+        opts, scenario, baseline, ("optimal tariffs", "model solves"), workers, scheduler
+    )
+    out = console()
+    closed = _closed_form(opts, problem, result)
+    for table in optimal_tables(result, bounds=opts.bounds, closed_form=closed):
+        print_table(out, table, wide=wide, drop=("note", "name", "against"))
+    _write_records(out, result.to_records(), output)
+
+
+def _search(
+    opts: OptimalOptions | NashOptions,
+    scenario: Path,
+    baseline: str | None,
+    what: tuple[str, str],
+    workers: int,
+    scheduler: str | None,
+) -> tuple[TariffProblem, Any]:
+    """The tariff problem of ``scenario`` and ``opts.run`` on it, under a progress bar."""
+    from tradewinds.cli._common import progress_bar
+    from tradewinds.scenarios import load_scenario
+    from tradewinds.scenarios.strategy import tariff_problem
+
     problem, _ = tariff_problem(load_scenario(scenario), baseline)
+    with progress_bar(*what) as update, _mapper(workers, scheduler) as mapper:
+        return problem, opts.run(problem, mapper, update)
+
+
+def _closed_form(opts: OptimalOptions, problem: TariffProblem, result: Any) -> Any:
+    """The closed-form optimal uniform tariff, when the search is the textbook case.
+
+    One country's one uniform rate on every partner in a one-sector model with one elasticity
+    (else None).
+    """
+    from tradewinds.core import dims
+    from tradewinds.policy.optimal import uniform_tariff_formula
+
     instruments = opts.instruments(problem)
-    with (
-        progress_bar("optimal tariffs", "model solves") as update,
-        _mapper(workers, scheduler) as mapper,
-    ):
-        result = opts.run(problem, mapper, update)
-    closed = None
     inst = instruments[0]
     if (
         len(instruments) == 1
@@ -174,26 +225,28 @@ def optimal(
         and len(inst.against) == len(problem.countries) - 1
     ):
         tariff = inst.apply(problem.tariff, result.values)
-        closed = uniform_tariff_formula(result.equilibrium, tariff, inst.country, problem.eps)
-    out = console()
-    for table in optimal_tables(result, bounds=box, closed_form=closed):
-        print_table(out, table, wide=wide, drop=("note", "name", "against"))
+        return uniform_tariff_formula(result.equilibrium, tariff, inst.country, problem.eps)
+    return None
+
+
+def _write_records(out: Console, records: pd.DataFrame, output: Path | None) -> None:
+    """Write ``--output`` (if given) and say so."""
+    from tradewinds.cli._common import write_records
+
     if output is not None:
-        write_records(result.to_records(), output)
+        write_records(records, output)
         out.print(f"Wrote {output}")
 
 
 @strategy_app.command("nash")
 def nash(
-    scenario: Path = SCENARIO,
-    players: str = typer.Option(
-        ",".join(defaults.PLAYERS), "--players", help="Comma-separated players."
-    ),
+    scenario: StartScenario,
+    players: str = typer.Option(PLAYERS, "--players", help="Comma-separated players."),
     against_all: bool = typer.Option(
         False, "--against-all", help="Players set tariffs on every country, not just each other."
     ),
-    by_sector: bool = BY_SECTOR,
-    sectors: str | None = SECTORS,
+    by_sector: BySector = False,
+    sectors: Sectors = None,
     tol: float = typer.Option(
         defaults.NASH_TOL, "--tol", help="Largest welfare gain (0.01 = 1%) at a Nash; 0 < tol < 1."
     ),
@@ -207,25 +260,23 @@ def nash(
         "--sequential",
         help="Players answer in turn (Gauss–Seidel, serial) instead of all at once in parallel.",
     ),
-    bounds: str = BOUNDS,
-    workers: int = WORKERS,
-    scheduler: str | None = SCHEDULER,
-    baseline: str | None = BASELINE,
-    output: Path | None = OUTPUT,
-    wide: bool = WIDE,
+    bounds: Bounds = BOUNDS,
+    workers: Workers = 0,
+    scheduler: Scheduler = None,
+    baseline: Baseline = None,
+    output: Output = None,
+    wide: Wide = False,
 ) -> None:
     """Iterate best responses of PLAYERS until none gains more than --tol, or report a cycle."""
     from tradewinds.cli._common import check_output
 
     check_output(output)
-    from tradewinds.cli._common import console, progress_bar, write_records
+    from tradewinds.cli._common import console
     from tradewinds.cli._display import print_table
     from tradewinds.core.errors import ConvergenceError
     from tradewinds.core.solver import SolverReport
     from tradewinds.policy.options import NashOptions
     from tradewinds.reporting.strategy import nash_tables
-    from tradewinds.scenarios import load_scenario
-    from tradewinds.scenarios.strategy import tariff_problem
 
     opts = NashOptions.parse(
         {
@@ -240,18 +291,13 @@ def nash(
         },
         _flag,
     )
-    problem, _ = tariff_problem(load_scenario(scenario), baseline)
-    with (
-        progress_bar("tariff war", "best responses") as update,
-        _mapper(workers, scheduler) as mapper,
-    ):
-        result = opts.run(problem, mapper, update)
+    _, result = _search(
+        opts, scenario, baseline, ("tariff war", "best responses"), workers, scheduler
+    )
     out = console()
     for table in nash_tables(result):
         print_table(out, table, wide=wide, drop=("name", "against"))
-    if output is not None:
-        write_records(result.to_records(), output)
-        out.print(f"Wrote {output}")
+    _write_records(out, result.to_records(), output)
     if not result.converged:
         raise ConvergenceError(
             f"tariff war: {result.message()}",
@@ -265,9 +311,7 @@ def united_front_cmd(
     threatener: str = typer.Option(
         defaults.THREATENER, "--threatener", help="Country making the threat."
     ),
-    partners: str = typer.Option(
-        ",".join(defaults.PARTNERS), "--partners", help="The two partners (row, column)."
-    ),
+    partners: str = typer.Option(PARTNERS, "--partners", help="The two partners (row, column)."),
     retaliation: str = typer.Option(
         "mirror", "--retaliation", help="How a partner retaliates alone: mirror or optimal."
     ),
@@ -284,16 +328,16 @@ def united_front_cmd(
     draws: int = typer.Option(0, "--draws", help="Elasticity draws for the sensitivity."),
     seed: int = typer.Option(defaults.SEED, "--seed", help="Seed of the elasticity draws (>= 0)."),
     eps_range: str = typer.Option(
-        _show(defaults.EPS_RANGE), "--eps-range", help="Draws are uniform on this elasticity range."
+        EPS_RANGE, "--eps-range", help="Draws are uniform on this elasticity range."
     ),
-    workers: int = WORKERS,
-    scheduler: str | None = SCHEDULER,
-    baseline: str | None = BASELINE,
-    output: Path | None = OUTPUT,
+    workers: Workers = 0,
+    scheduler: Scheduler = None,
+    baseline: Baseline = None,
+    output: Output = None,
     html: Path | None = typer.Option(
         None, "--html", help="Write a self-contained HTML chart (.html or .htm)."
     ),
-    wide: bool = WIDE,
+    wide: Wide = False,
 ) -> None:
     """The 4x4 game of two partners facing a threat: accept, alone, joint or deal.
 
@@ -305,27 +349,17 @@ def united_front_cmd(
 
     check_output(output)
     check_output(html, (".html", ".htm"))
-    import pandas as pd
-
-    from tradewinds.cli._common import console, progress_bar, solving, write_records
-    from tradewinds.cli._display import print_table
-    from tradewinds.core.limits import MAX_DRAWS, check_count
-    from tradewinds.policy.options import UnitedFrontOptions
-    from tradewinds.policy.united_front import draw_elasticities, united_front
-    from tradewinds.reporting.strategy import united_front_html, united_front_tables
+    from tradewinds.cli._common import solving
+    from tradewinds.policy.united_front import united_front
     from tradewinds.scenarios import load_scenario
-    from tradewinds.scenarios.strategy import (
-        tariff_problem,
-        united_front_game,
-        united_front_sensitivity,
-    )
+    from tradewinds.scenarios.strategy import tariff_problem, united_front_game
 
     pair = _codes(partners, "--partners")
     if len(pair) != 2:
         raise ScenarioError(f"--partners needs exactly two countries; got {pair}.")
     if retaliation not in ("mirror", "optimal"):
         raise ScenarioError(f"--retaliation must be mirror or optimal; got {retaliation!r}.")
-    opts = UnitedFrontOptions.parse(
+    opts = _united_front_options(
         {
             "threatener": threatener,
             "partners": (pair[0], pair[1]),
@@ -335,28 +369,67 @@ def united_front_cmd(
             "draws": draws,
             "seed": seed,
             "eps_range": _pair(eps_range, "--eps-range"),
-        },
-        _flag,
+        }
     )
-    if opts.draws > 0:  # 0 = no sensitivity; the API's own, tighter bound is checked there
-        check_count(opts.draws, "--draws", name="MAX_DRAWS", default=MAX_DRAWS, what="draw")
     spec = load_scenario(scenario)
     options = united_front_game(spec, opts)  # --deal-rate, else the scenario's deal_rate
     problem, threat = tariff_problem(spec, baseline, status_quo="baseline")
     with solving("solving the 4x4 game"):
         game = united_front(problem, threat, **options)
-    sens = None
-    if opts.draws > 0:
-        eps = draw_elasticities(opts.draws, opts.seed, *opts.eps_range)
-        if baseline is not None:
-            spec = spec.model_copy(update={"baseline": baseline})
-        with (
-            progress_bar("elasticity draws", "draws") as update,
-            _mapper(workers, scheduler) as mapper,
-        ):
-            sens = united_front_sensitivity(
-                spec, list(eps), mapper=mapper, progress=update, **options
-            )
+    sens = _sensitivity(spec, baseline, opts, options, (workers, scheduler))
+    _print_united_front(game, sens, spec.title, output, html, wide)
+
+
+def _united_front_options(values: dict[str, Any]) -> UnitedFrontOptions:
+    """The game's options, checked; ``--draws`` against the CLI's bound when there are draws."""
+    from tradewinds.core.limits import MAX_DRAWS, check_count
+    from tradewinds.policy.options import UnitedFrontOptions
+
+    opts = UnitedFrontOptions.parse(values, _flag)
+    if opts.draws > 0:  # 0 = no sensitivity; the API's own, tighter bound is checked there
+        check_count(opts.draws, "--draws", name="MAX_DRAWS", default=MAX_DRAWS, what="draw")
+    return opts
+
+
+def _sensitivity(
+    spec: Scenario,
+    baseline: str | None,
+    opts: UnitedFrontOptions,
+    options: dict[str, Any],
+    where: tuple[int, str | None],
+) -> Sensitivity | None:
+    """The game solved again at ``--draws`` elasticities drawn in ``--eps-range`` (None: 0).
+
+    ``where`` is ``(--workers, --scheduler)``.
+    """
+    if opts.draws <= 0:
+        return None
+    from tradewinds.cli._common import progress_bar
+    from tradewinds.policy.united_front import draw_elasticities
+    from tradewinds.scenarios.strategy import united_front_sensitivity
+
+    eps = draw_elasticities(opts.draws, opts.seed, *opts.eps_range)
+    if baseline is not None:
+        spec = spec.model_copy(update={"baseline": baseline})
+    with progress_bar("elasticity draws", "draws") as update, _mapper(*where) as mapper:
+        return united_front_sensitivity(spec, list(eps), mapper=mapper, progress=update, **options)
+
+
+def _print_united_front(
+    game: UnitedFront,
+    sens: Sensitivity | None,
+    title: str,
+    output: Path | None,
+    html: Path | None,
+    wide: bool,
+) -> None:
+    """The game's tables and the draws that failed; write ``--output`` and ``--html``."""
+    import pandas as pd
+
+    from tradewinds.cli._common import console
+    from tradewinds.cli._display import print_table
+    from tradewinds.reporting.strategy import united_front_html, united_front_tables
+
     out = console()
     freq = sens.frequencies if sens is not None else None
     for table in united_front_tables(game, freq, len(sens.games) if sens else 0):
@@ -368,9 +441,8 @@ def united_front_cmd(
         records = game.to_records()
         if sens is not None:
             records = pd.concat([records, sens.to_records(game.partners)], ignore_index=True)
-        write_records(records, output)
-        out.print(f"Wrote {output}")
+        _write_records(out, records, output)
     if html is not None:
         html.parent.mkdir(parents=True, exist_ok=True)
-        html.write_text(united_front_html(game, title=spec.title, frequencies=freq), "utf-8")
+        html.write_text(united_front_html(game, title=title, frequencies=freq), "utf-8")
         out.print(f"Wrote {html}")

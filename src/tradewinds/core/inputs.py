@@ -98,6 +98,40 @@ def check_input_file(path: Path, what: str) -> None:
         )
 
 
+def check_input_folder(folder: Path, what: str, pattern: str = "*") -> Path:
+    """``folder`` if it is an existing folder whose entries matching ``pattern`` can be read.
+
+    The folder counterpart of :func:`check_input_file`, for options that name a folder
+    (``serve --scenarios``, ``replicate --data``): a missing path, a file or a FIFO in place of
+    the folder, and a FIFO, socket or device among the entries a command would read (reading
+    one could wait forever) each give one :class:`ScenarioError` naming the path. Sub-folders
+    are left to the reader.
+    """
+    import stat
+
+    folder = Path(folder)
+    try:
+        mode = folder.stat().st_mode
+    except FileNotFoundError:
+        raise ScenarioError(f"{what.capitalize()} {str(folder)!r} does not exist.") from None
+    except OSError as exc:
+        raise ScenarioError(f"Cannot read {what} {str(folder)!r}: {exc.strerror}.") from None
+    if not stat.S_ISDIR(mode):
+        raise ScenarioError(f"{what.capitalize()} {str(folder)!r} is not a folder; give a folder.")
+    try:
+        entries = sorted(folder.glob(pattern))
+    except OSError as exc:
+        raise ScenarioError(f"Cannot list {what} {str(folder)!r}: {exc.strerror}.") from None
+    for entry in entries:
+        try:
+            if entry.is_dir() or not entry.exists():  # a sub-folder, or a dangling link
+                continue
+        except OSError:
+            pass
+        check_input_file(entry, f"file in the {what}")
+    return folder
+
+
 def read_text_file(path: Path, what: str, *, max_bytes: int | None = MAX_YAML_BYTES) -> str:
     """A user text file as UTF-8; :class:`ScenarioError` naming the file when it cannot be read."""
     path = Path(path)
@@ -296,10 +330,29 @@ def validation_error(exc: ValidationError, source: str, doc: str) -> ScenarioErr
     msg = str(err["msg"]).removeprefix("Value error, ")
     if isinstance(err.get("input"), bool) and "number" in msg:
         msg += "; true/false is not a number"
+    said = _located(tuple(err["loc"]), msg)
     if err["type"] == "value_error" and isinstance(err.get("input"), dict):
         # A model-level check names its own fields; the whole mapping adds nothing.
-        return ScenarioError(f"{source}: {where}: {msg}{more}.")
-    return ScenarioError(f"{source}: {where}: {msg} (got {_shown(err.get('input'))}){more}.")
+        return ScenarioError(f"{source}: {said}{more}.")
+    return ScenarioError(f"{source}: {said} (got {_shown(err.get('input'))}){more}.")
+
+
+def _located(loc: tuple[int | str, ...], msg: str) -> str:
+    """``where: msg``, naming the field once when the message already starts with its name.
+
+    A validator's message often begins with the name of its field (``"tariffs_only lists an
+    exporter twice"``) or with its whole dotted path; the location then takes the place of that
+    name instead of standing before it (``shocks.tariffs_only lists an exporter twice``).
+    """
+    where = _where(loc)
+    names = [where]
+    if loc and isinstance(loc[-1], str):
+        names.append(str(loc[-1]))
+    for name in names:
+        rest = msg[len(name) :]
+        if msg.startswith(name) and not (rest[:1].isalnum() or rest[:1] in "_."):
+            return where + rest
+    return f"{where}: {msg}"
 
 
 _Model = TypeVar("_Model", bound=BaseModel)

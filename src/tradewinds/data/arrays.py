@@ -1,4 +1,4 @@
-"""A bundled baseline as plain numpy arrays, with its store identity, for the quick ``run`` path.
+"""A bundled baseline as plain numpy arrays, with its store identity, for a run's array solve.
 
 Loading a baseline as an ``xarray.Dataset`` imports xarray and pandas, which cost several times
 an 11-region solve. The arrays the one-sector model reads (trade and tariffs by exporter,
@@ -148,7 +148,7 @@ def _build(file: str) -> BaselineArrays:
     order = (dims.EXPORTER, dims.IMPORTER, dims.SECTOR)
     exporters = tuple(str(c) for c in ds[dims.EXPORTER].values)
     importers = tuple(str(c) for c in ds[dims.IMPORTER].values)
-    if exporters != importers:  # the quick path reads one label order for both axes
+    if exporters != importers:  # the array solve reads one label order for both axes
         raise DataError(f"Bundled baseline {file!r} lists exporters and importers differently.")
     return BaselineArrays(
         countries=exporters,

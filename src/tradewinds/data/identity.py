@@ -1,7 +1,7 @@
 """A baseline's identity: the hash of its labels, values and attributes, and its plain attributes.
 
 The results store keys every run by this hash (a run on changed data is a different run), and
-the quick path's cached arrays carry it (:mod:`tradewinds.data.arrays`), so both read it here.
+the cached arrays of a run carry it (:mod:`tradewinds.data.arrays`), so both read it here.
 """
 
 from __future__ import annotations

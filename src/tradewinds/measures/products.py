@@ -46,7 +46,9 @@ def _open(name: str) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class HtsUniverse:
-    """Sorted HTS codes (8 and 10 digits) with MFN rate columns aligned to them.
+    """Sorted HTS codes (8 and 10 digits) with rate columns aligned to them.
+
+    ``mfn_*``: column 1 general; ``col2_*``: column 2 (general note 3(b) countries).
 
     ``columns`` holds the table as numpy arrays (what the duty engine reads, without pandas);
     ``table`` is the same as a pandas DataFrame, built on first use.
@@ -132,12 +134,14 @@ def _build_universe() -> HtsUniverse:
     import pandas as pd
 
     table = _open("hts.csv.gz").sort_values("code").reset_index(drop=True)
-    for col in ("mfn_ad_valorem", "mfn_specific"):
+    numbers = ("mfn_ad_valorem", "mfn_specific", "col2_ad_valorem", "col2_specific")
+    for col in numbers:
         table[col] = pd.to_numeric(table[col], errors="coerce").fillna(0.0)
     table["usmca_free"] = table["usmca_free"] == "True"
     # short codes as fixed-width strings (fast comparisons); free text as objects (compact)
-    dtypes: dict[str, type] = {"mfn_ad_valorem": float, "mfn_specific": float, "usmca_free": bool}
-    dtypes |= {"mfn_kind": str, "mfn_unit": str}
+    dtypes: dict[str, type] = {"usmca_free": bool}
+    dtypes |= dict.fromkeys(numbers, float)
+    dtypes |= {"mfn_kind": str, "mfn_unit": str, "col2_kind": str, "col2_unit": str}
     columns = {
         str(c): table[c].to_numpy(dtype=dtypes.get(str(c), object))
         for c in table.columns

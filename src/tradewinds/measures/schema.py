@@ -48,8 +48,13 @@ Status = Literal["in_force", "announced", "paused", "investigation"]
 #: A condition the shipment must meet for the measure to apply (declared with the shipment):
 #: ``transshipment`` (CBP found the goods transshipped), ``us_metal`` (the metal was melted or
 #: smelted in the US, Section 232 metals 2026), ``semiconductor`` (a covered semiconductor
-#: article of U.S. note 39, Proclamation 11002).
-Condition = Literal["transshipment", "us_metal", "semiconductor"]
+#: article of U.S. note 39, Proclamation 11002), ``civil_aircraft`` (a civil-aircraft article
+#: meeting general note 6, for the partner aircraft exemptions).
+Condition = Literal["transshipment", "us_metal", "semiconductor", "civil_aircraft"]
+
+#: The HTS rate column the MFN programme reads per line: ``column_1`` (general) or ``column_2``
+#: (the countries of general note 3(b): Cuba, North Korea, Russia, Belarus).
+RateColumn = Literal["column_1", "column_2"]
 
 #: Uses a shipment may declare to claim an exemption that depends on the article, not its code:
 #: ``civil_aircraft`` (U.S. note 2(aa)(iv), articles meeting general note 6) and
@@ -150,6 +155,8 @@ class Measure(_Frozen):
     metal_threshold: float | None = Field(default=None, ge=0, le=1)
     #: Label of the legal regime shown with the duty (e.g. "2026 full value, Annex I-B").
     regime: str = ""
+    #: For the MFN programme only: the HTS rate column its per-line rate is read from.
+    rate_column: RateColumn = "column_1"
     sources: tuple[Source, ...] = Field(min_length=1)
     choice: tuple[Choice, ...] = ()
     notes: str = ""
@@ -168,6 +175,8 @@ class Measure(_Frozen):
                 f"effective_to {self.effective_to} must be after effective_from "
                 f"{self.effective_from} (windows are half-open)"
             )
+        if self.rate_column != "column_1" and self.programme != "mfn":
+            raise ValueError("rate_column applies to the 'mfn' programme only")
         if (self.value_basis == "metal_content") != (self.metal is not None):
             raise ValueError("value_basis 'metal_content' needs 'metal', and only it does")
         for target in self.targets:

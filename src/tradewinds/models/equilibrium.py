@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Mapping
+import itertools
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -93,7 +94,7 @@ class Equilibrium:
         countries = self._countries()
         parts = self._country_parts()
         # one frame for every country metric (a frame per metric cost more than the solve)
-        frames = [_country_frames(countries, parts)] if parts else []
+        frames = [pd.DataFrame(_country_columns(countries, parts))] if parts else []
         if self.sector is not None:
             for svar in self.sector.data_vars:
                 da = self.sector[svar]
@@ -121,24 +122,19 @@ class Equilibrium:
                     )[keep]
                 )
         if bilateral:
-            b = self.bilateral.to_dataframe().reset_index()
-            b = b[b["trade_baseline"] > 0]
-            for metric, values, unit in (
-                ("trade_pct", (b["trade_hat"] - 1) * 100, "percent"),
-                ("trade", b["trade"], self.units),
-            ):
-                frames.append(
-                    pd.DataFrame(
-                        {
-                            "country": b[dims.EXPORTER].astype(str),
-                            "partner": b[dims.IMPORTER].astype(str),
-                            "sector": b[dims.SECTOR].astype(str),
-                            "metric": metric,
-                            "value": values,
-                            "unit": unit,
-                        }
-                    )
-                )
+            ds = self.bilateral
+            order = [str(d) for d in ds.dims]  # the order of Dataset.to_dataframe's rows
+            sizes = {d: ds.sizes[d] for d in order}
+            arrays = {}
+            for name in ("trade_baseline", "trade", "trade_hat"):
+                var = ds.variables[name]
+                if list(var.dims) != order:
+                    var = var.set_dims(sizes)  # type: ignore[no-untyped-call]
+                arrays[name] = np.asarray(var.values)
+            labels = {d: _labels(ds.get_index(d)) for d in order}
+            axes = (labels[dims.EXPORTER], labels[dims.IMPORTER], labels[dims.SECTOR])
+            at = (order.index(dims.EXPORTER), order.index(dims.IMPORTER), order.index(dims.SECTOR))
+            frames.append(pd.DataFrame(bilateral_columns(axes, arrays, self.units, at)))
         return pd.concat(frames, ignore_index=True)
 
     def record_values(self, *, bilateral: bool = True) -> tuple[Hashable, np.ndarray[Any, Any]]:
@@ -257,11 +253,11 @@ class _CountryPlan:
             scale=np.array([100.0 if r[3] else 1.0 for r in rows]),
         )
 
-    def values(self, variables: Mapping[Hashable, Any], n: int) -> np.ndarray[Any, Any]:
+    def values(self, variables: Mapping[Any, Any], n: int) -> np.ndarray[Any, Any]:
         """The records' values of ``n`` countries, metric after metric."""
         raw = np.empty((len(self.names), n))
         for k, name in enumerate(self.names):  # Variables, not DataArrays: no coordinates built
-            raw[k] = variables[name].values
+            raw[k] = getattr(variables[name], "values", variables[name])
         out: np.ndarray[Any, Any] = ((raw - self.offset[:, None]) * self.scale[:, None]).ravel()
         return out
 
@@ -286,20 +282,68 @@ def _labels(index: pd.Index, *, str_: bool = True) -> tuple[Any, ...]:
     return labels
 
 
-def _country_frames(
-    countries: list[str], parts: list[tuple[str, np.ndarray[Any, Any], str]]
-) -> pd.DataFrame:
-    """Country records of several metrics, metric by metric, as one frame."""
-    import pandas as pd
-
+def _country_columns(
+    countries: Sequence[str], parts: list[tuple[str, np.ndarray[Any, Any], str]]
+) -> dict[str, Any]:
+    """Country records of several metrics, metric by metric, as columns."""
     n = len(countries)
-    return pd.DataFrame(
-        {
-            "country": np.tile(np.array(countries, dtype=object), len(parts)),
-            "partner": "",
-            "sector": dims.TOTAL_SECTOR,
-            "metric": np.repeat(np.array([p[0] for p in parts], dtype=object), n),
-            "value": np.concatenate([np.asarray(p[1], dtype=float).reshape(n) for p in parts]),
-            "unit": np.repeat(np.array([p[2] for p in parts], dtype=object), n),
-        }
-    )
+    return {
+        "country": np.tile(np.array(countries, dtype=object), len(parts)),
+        "partner": np.full(n * len(parts), "", dtype=object),
+        "sector": np.full(n * len(parts), dims.TOTAL_SECTOR, dtype=object),
+        "metric": np.repeat(np.array([p[0] for p in parts], dtype=object), n),
+        "value": np.concatenate([np.asarray(p[1], dtype=float).reshape(n) for p in parts]),
+        "unit": np.repeat(np.array([p[2] for p in parts], dtype=object), n),
+    }
+
+
+def bilateral_columns(
+    axes: tuple[Sequence[str], Sequence[str], Sequence[str]],
+    arrays: Mapping[str, np.ndarray[Any, Any]],
+    units: str,
+    at: tuple[int, int, int] = (0, 1, 2),
+) -> dict[str, Any]:
+    """The bilateral records (``trade_pct``, then ``trade``) of pairs with baseline trade.
+
+    ``arrays`` holds ``trade_baseline``, ``trade`` and ``trade_hat`` of one shape, whose axes
+    ``at`` are those of the exporter, importer and sector labels ``axes``; rows run in the
+    arrays' (C) order, as :meth:`Equilibrium.to_records` lists them.
+    """
+    where = np.nonzero(np.asarray(arrays["trade_baseline"]) > 0)
+    labels = [np.array(axes[k], dtype=object)[where[at[k]]] for k in range(3)]
+    pct = (np.asarray(arrays["trade_hat"])[where] - 1) * 100
+    new = np.asarray(arrays["trade"])[where]
+    n = len(pct)
+    return {
+        "country": np.tile(labels[0], 2),
+        "partner": np.tile(labels[1], 2),
+        "sector": np.tile(labels[2], 2),
+        "metric": np.repeat(np.array(["trade_pct", "trade"], dtype=object), n),
+        "value": np.concatenate([pct, new]).astype(float),
+        "unit": np.repeat(np.array(["percent", units], dtype=object), n),
+    }
+
+
+def record_columns(
+    countries: Sequence[str],
+    country: Mapping[str, np.ndarray[Any, Any]],
+    units: str,
+    axes: tuple[Sequence[str], Sequence[str], Sequence[str]],
+    bilateral: Mapping[str, np.ndarray[Any, Any]],
+) -> dict[str, Any]:
+    """:meth:`Equilibrium.to_records` of a model without sectors, from plain arrays, as columns.
+
+    ``country`` holds the country variables (by country, in the order of the ``country``
+    dataset); ``bilateral`` the (exporter, importer, sector) arrays on ``axes``. The values are
+    computed by the same functions as the records of an :class:`Equilibrium`, so the two agree
+    bit for bit; no pandas or xarray is imported.
+    """
+    plan = _CountryPlan.of(tuple(country), units, itertools.repeat("fraction"))
+    n = len(countries)
+    columns = []
+    if plan.names:
+        rows = plan.values(country, n).reshape(len(plan.names), n)
+        parts = [(metric, rows[k], unit) for k, (metric, unit) in enumerate(plan.key)]
+        columns.append(_country_columns(countries, parts))
+    columns.append(bilateral_columns(axes, bilateral, units))
+    return {name: np.concatenate([c[name] for c in columns]) for name in columns[0]}

@@ -11,7 +11,8 @@ from typing import Literal
 #: How a partner retaliating alone in the united-front game sets its rate.
 Retaliation = Literal["mirror", "optimal"]
 
-#: Search box of every rate (0%-200%).
+#: Search box of every rate: free trade to 200%. Explicit so no search wanders into prohibitive
+#: rates where the fixed-deficit closure has no solution.
 BOUNDS = (0.0, 2.0)
 #: Largest welfare gain (0.01 = 1%) a player may still have at a Nash equilibrium.
 NASH_TOL = 1e-7

@@ -25,16 +25,10 @@ import pandas as pd
 from tradewinds.core import dims
 from tradewinds.core.errors import ScenarioError
 from tradewinds.models.equilibrium import Equilibrium
-from tradewinds.policy.defaults import MAX_ROUNDS, NASH_TOL
+from tradewinds.policy.defaults import BOUNDS, MAX_ROUNDS, NASH_TOL
 from tradewinds.policy.optimal import XTOL, OptimalTariffs, optimal_tariffs
 from tradewinds.policy.parallel import Mapper, Progress, map_with_progress, serial_map
-from tradewinds.policy.problem import (
-    DEFAULT_BOUNDS,
-    Array,
-    Instrument,
-    TariffProblem,
-    apply_all,
-)
+from tradewinds.policy.problem import Array, Instrument, TariffProblem, apply_all
 
 log = logging.getLogger(__name__)
 
@@ -283,7 +277,7 @@ def nash_tariffs(
     tol: float = NASH_TOL,
     tariff_tol: float = 1e-4,
     max_rounds: int = MAX_ROUNDS,
-    bounds: tuple[float, float] = DEFAULT_BOUNDS,
+    bounds: tuple[float, float] = BOUNDS,
     xtol: float = XTOL,
     mapper: Mapper = serial_map,
     order: Order = "simultaneous",

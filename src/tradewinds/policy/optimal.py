@@ -31,14 +31,9 @@ from tradewinds.core import dims
 from tradewinds.core.errors import ConvergenceError, ScenarioError
 from tradewinds.core.solver import SolverReport
 from tradewinds.models.equilibrium import Equilibrium
+from tradewinds.policy.defaults import BOUNDS
 from tradewinds.policy.parallel import Mapper, Progress, serial_map
-from tradewinds.policy.problem import (
-    DEFAULT_BOUNDS,
-    Array,
-    Instrument,
-    TariffProblem,
-    apply_all,
-)
+from tradewinds.policy.problem import Array, Instrument, TariffProblem, apply_all, weighted
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +60,6 @@ class OptimalTariffs:
         Coalition weights on welfare changes.
     start, values
         Instrument values before and after the search.
-    objective_start, objective
-        Weighted welfare change at ``start`` and at ``values``.
     welfare_start, welfare
         Welfare change of every country (``welfare_hat - 1``) before and after.
     equilibrium
@@ -81,13 +74,21 @@ class OptimalTariffs:
     weights: dict[str, float]
     start: Array
     values: Array
-    objective_start: float
-    objective: float
     welfare_start: dict[str, float]
     welfare: dict[str, float]
     equilibrium: Equilibrium
     evaluations: int
     method: str
+
+    @property
+    def objective_start(self) -> float:
+        """Weighted welfare change at ``start``."""
+        return weighted(self.welfare_start, self.weights)
+
+    @property
+    def objective(self) -> float:
+        """Weighted welfare change at ``values`` (the optimum)."""
+        return weighted(self.welfare, self.weights)
 
     @property
     def gain(self) -> float:
@@ -173,7 +174,7 @@ def optimal_tariffs(
     weights: Mapping[str, float] | None = None,
     *,
     tariff: xr.DataArray | None = None,
-    bounds: tuple[float, float] = DEFAULT_BOUNDS,
+    bounds: tuple[float, float] = BOUNDS,
     xtol: float = XTOL,
     max_iter: int = 200,
     mapper: Mapper = serial_map,
@@ -215,9 +216,8 @@ def optimal_tariffs(
     start = np.concatenate([i.read(base) for i in instruments])
     used0 = problem.evaluations
     eq0 = problem.evaluate(base)
-    obj0 = problem.objective(eq0, w)
     welfare0 = problem.welfare(eq0)
-    goal = _Objective(problem, base, instruments, w, (lo, hi), used0, progress)
+    goal = _Objective(_Welfare(problem, base, instruments, w, (lo, hi)), used0, progress)
     if start.size == 1:
         x, res, method = _search_scalar(goal, xtol, max_iter)
     else:
@@ -228,15 +228,13 @@ def optimal_tariffs(
             f"({res.message}); try narrower --bounds",
             SolverReport(False, int(getattr(res, "nit", 0)), float("nan"), xtol, 0.0, method),
         )
-    eq = problem.evaluate(apply_all(base, instruments, x))
+    eq = problem.evaluate(goal.welfare.tariff(x))
     log.info("optimal tariffs %s: %s after %d solves", list(w), x, problem.evaluations - used0)
     return OptimalTariffs(
         instruments=instruments,
         weights=w,
         start=start,
         values=x,
-        objective_start=obj0,
-        objective=problem.objective(eq, w),
         welfare_start=welfare0,
         welfare=problem.welfare(eq),
         equilibrium=eq,
@@ -245,25 +243,49 @@ def optimal_tariffs(
     )
 
 
-@dataclass
-class _Objective:
-    """Minus the weighted welfare of the instruments' owners as a function of their rates."""
+@dataclass(frozen=True)
+class _Welfare:
+    """The weighted welfare of the instruments' owners as a function of their rates.
+
+    What a search and each of its (Dask) gradient tasks need to evaluate it: the problem, the
+    tariffs everyone else keeps, the instruments, the weights and the search box.
+    """
 
     problem: TariffProblem
     base: xr.DataArray
     instruments: tuple[Instrument, ...]
     weights: dict[str, float]
     box: tuple[float, float]
+
+    def tariff(self, x: Array) -> xr.DataArray:
+        """The full tariff array with the instruments at rates ``x``."""
+        return apply_all(self.base, self.instruments, x)
+
+    def __call__(self, x: Array) -> float:
+        """The weighted welfare change at rates ``x`` (one model solve)."""
+        return self.problem.objective(self.problem.evaluate(self.tariff(x)), self.weights)
+
+
+@dataclass(frozen=True)
+class _Objective:
+    """Minus the weighted welfare, as the optimiser sees it: failures explained, solves counted."""
+
+    welfare: _Welfare
     used0: int
     progress: Progress | None
+
+    @property
+    def box(self) -> tuple[float, float]:
+        """The search box of every rate."""
+        return self.welfare.box
 
     def failed(self, x: Array, exc: ConvergenceError) -> ConvergenceError:
         """The model's failure at ``x``, said in the search's terms."""
         rates = ", ".join(f"{100 * v:.2f}%" for v in x)
         lo, hi = self.box
         return ConvergenceError(
-            f"optimal tariffs for {', '.join(self.weights)}: the model has no solution at rates "
-            f"[{rates}] inside the search box {lo:g}..{hi:g}; narrow --bounds or use the "
+            f"optimal tariffs for {', '.join(self.welfare.weights)}: the model has no solution at "
+            f"rates [{rates}] inside the search box {lo:g}..{hi:g}; narrow --bounds or use the "
             f"balanced closure. Model said: {exc.message}",
             exc.report,
         )
@@ -271,42 +293,37 @@ class _Objective:
     def tick(self) -> None:
         """Report the solves so far."""
         if self.progress is not None:
-            self.progress(self.problem.evaluations - self.used0, None)
+            self.progress(self.welfare.problem.evaluations - self.used0, None)
 
     def value(self, x: Array) -> float:
         """Minus the objective at rates ``x``."""
         try:
-            eq = self.problem.evaluate(apply_all(self.base, self.instruments, x))
+            welfare = self.welfare(x)
         except ConvergenceError as exc:
             raise self.failed(x, exc) from exc
         self.tick()
-        return -self.problem.objective(eq, self.weights)
+        return -welfare
 
     def value_and_gradient(self, x: Array) -> tuple[float, Array]:
         """Minus the objective and its gradient, from the model's own (adjoint) gradient."""
+        problem, weights = self.welfare.problem, self.welfare.weights
         try:
-            tariff = apply_all(self.base, self.instruments, x)
-            eq, g = self.problem.evaluate_gradient(tariff, self.weights)
+            eq, g = problem.evaluate_gradient(self.welfare.tariff(x), weights)
         except ConvergenceError as exc:
             raise self.failed(x, exc) from exc
         self.tick()
-        grad = -np.concatenate([i.project(g) for i in self.instruments])
-        return -self.problem.objective(eq, self.weights), grad
+        grad = -np.concatenate([i.project(g) for i in self.welfare.instruments])
+        return -problem.objective(eq, weights), grad
 
     def differences(self, x: Array, mapper: Mapper) -> Array:
         """The gradient by central differences, one coordinate per task of ``mapper``."""
-        lo, hi = self.box
         if mapper is serial_map:
             g = np.empty_like(x)
             for k in range(x.size):
-                g[k] = _difference(self.value, x, k, lo, hi)
+                g[k] = _difference(self.value, x, k, *self.box)
             return g
-        tasks = [
-            _Partial(self.problem, self.base, self.instruments, self.weights, x, k, lo, hi)
-            for k in range(x.size)
-        ]
-        used = mapper(_partial, tasks)
-        self.problem.evaluations += 2 * x.size
+        used = mapper(_partial, [_Partial(self.welfare, x, k) for k in range(x.size)])
+        self.welfare.problem.evaluations += 2 * x.size
         self.tick()
         return -np.asarray(used, dtype=float)
 
@@ -332,7 +349,7 @@ def _search_box(
     trade would otherwise make the problem badly conditioned.
     """
     lo, hi = goal.box
-    if goal.problem.gradient is not None:
+    if goal.welfare.problem.gradient is not None:
 
         def fun(y: Array) -> tuple[float, Array]:
             f, g = goal.value_and_gradient(y / scale)
@@ -402,24 +419,14 @@ def _difference(f: Callable[[Array], float], x: Array, k: int, lo: float, hi: fl
 class _Partial:
     """One coordinate of a finite-difference gradient, shipped to a worker."""
 
-    problem: TariffProblem
-    base: xr.DataArray
-    instruments: tuple[Instrument, ...]
-    weights: dict[str, float]
+    welfare: _Welfare
     x: Array
     k: int
-    lo: float
-    hi: float
 
 
 def _partial(task: _Partial) -> float:
     """Derivative of the weighted welfare along rate ``k`` (top level, for Dask)."""
-
-    def welfare(y: Array) -> float:
-        eq = task.problem.evaluate(apply_all(task.base, task.instruments, y))
-        return task.problem.objective(eq, task.weights)
-
-    return _difference(welfare, task.x, task.k, task.lo, task.hi)
+    return _difference(task.welfare, task.x, task.k, *task.welfare.box)
 
 
 def uniform_tariff_formula(

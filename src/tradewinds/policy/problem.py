@@ -28,7 +28,6 @@ import xarray as xr
 from tradewinds.core import dims
 from tradewinds.core.errors import ConvergenceError, ScenarioError, UnknownLabelError
 from tradewinds.models.equilibrium import Equilibrium
-from tradewinds.policy.defaults import BOUNDS
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +42,6 @@ TariffSolver = Callable[[xr.DataArray, Equilibrium | None], Equilibrium]
 TariffGradient = Callable[
     [xr.DataArray, Mapping[str, float], Equilibrium | None], tuple[Equilibrium, xr.DataArray]
 ]
-
-#: Default search box for a tariff rate: free trade to 200%. Explicit so no search wanders into
-#: prohibitive rates where the fixed-deficit closure has no solution.
-DEFAULT_BOUNDS = BOUNDS
 
 
 @dataclass(frozen=True)
@@ -235,8 +230,12 @@ def welfare_changes(eq: Equilibrium, metric: str = "welfare_hat") -> dict[str, f
 
 def objective(eq: Equilibrium, weights: Mapping[str, float], metric: str = "welfare_hat") -> float:
     """Weighted welfare ``sum_c weight_c (metric_c - 1)`` of a coalition."""
-    w = welfare_changes(eq, metric)
-    return float(sum(weight * w[c] for c, weight in weights.items()))
+    return weighted(welfare_changes(eq, metric), weights)
+
+
+def weighted(welfare: Mapping[str, float], weights: Mapping[str, float]) -> float:
+    """A coalition's weighted welfare ``sum_c weight_c welfare_c`` from welfare changes."""
+    return float(sum(weight * welfare[c] for c, weight in weights.items()))
 
 
 def apply_all(

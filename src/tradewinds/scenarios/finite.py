@@ -1,8 +1,8 @@
 """The check that a model's answer holds numbers wherever a number is defined.
 
 Shared by the runner (:func:`tradewinds.scenarios.runner.check_finite`, on an
-:class:`~tradewinds.models.equilibrium.Equilibrium`) and the quick ``run`` path
-(:mod:`tradewinds.scenarios.quick`, on plain arrays). No xarray or pandas.
+:class:`~tradewinds.models.equilibrium.Equilibrium`) and the array solve of
+:func:`tradewinds.scenarios.execute.execute` (on plain arrays). No xarray or pandas.
 """
 
 from __future__ import annotations

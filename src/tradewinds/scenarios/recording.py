@@ -19,7 +19,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict
 
 from tradewinds import __version__
 from tradewinds.core.canonical import to_json
@@ -27,6 +27,7 @@ from tradewinds.scenarios.schema import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
+    from typing_extensions import Unpack
 
 #: Kinds of run: a single scenario, a sweep and its grid points, a Monte Carlo and its draws.
 RunKind = Literal["run", "sweep", "point", "montecarlo", "draw"]
@@ -210,21 +211,41 @@ class RunRecord:
     created_at: str = field(default_factory=utc_now)
 
 
+#: Tidy results as plain columns (``RECORD_COLUMNS`` -> values), as a store hit reads them.
+Columns = Mapping[str, Sequence[Any]]
+#: A run found in a sink by its cache key: its record and its tidy results.
+StoredRun = tuple[RunRecord, Columns]
+
+
+class RunParts(TypedDict, total=False):
+    """What a run is recorded with besides its own results (all optional).
+
+    ``children``: grid points or draws; ``child_results``: their tidy results with a
+    ``run_id`` column; ``bands``: Monte Carlo percentile bands.
+    """
+
+    children: Sequence[RunRecord]
+    child_results: pd.DataFrame | None
+    bands: pd.DataFrame | None
+
+
 class ResultsSink(Protocol):
-    """Where runs are recorded (implemented by :class:`tradewinds.store.ResultsStore`)."""
+    """Where runs are recorded and found (implemented by :class:`tradewinds.store.ResultsStore`).
+
+    :func:`~tradewinds.scenarios.execute.execute` is given a sink (or none) by its caller; it
+    asks :meth:`lookup` before solving and :meth:`record` after.
+    """
+
+    def lookup(self, key: str) -> StoredRun | None:
+        """The newest successful top-level run with this cache key and its results, or None."""
+        ...
 
     def find_cached(self, key: str) -> str | None:
         """Run id of a successful run with this cache key, newest first, or ``None``."""
         ...
 
     def record(
-        self,
-        run: RunRecord,
-        results: pd.DataFrame | None = None,
-        *,
-        children: Sequence[RunRecord] = (),
-        child_results: pd.DataFrame | None = None,
-        bands: pd.DataFrame | None = None,
+        self, run: RunRecord, results: pd.DataFrame | None = None, **parts: Unpack[RunParts]
     ) -> None:
         """Write a run, its results, children (results with a ``run_id``) and bands atomically."""
         ...

@@ -20,23 +20,29 @@ exporters in ``shocks.tariffs_only`` (for example ``[CAN, MEX]``, the Canada-Mex
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 import functools
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-import xarray as xr
 
 from tradewinds.core import dims
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
-from tradewinds.measures.registry import Registry, load_registry
-from tradewinds.measures.schema import Measure
 from tradewinds.scenarios.schema import RegistryOverrides, Scenario
+
+if TYPE_CHECKING:  # the registry, pandas and xarray load when a table is computed, not served
+    import xarray as xr
+
+    from tradewinds.measures.registry import Registry
+    from tradewinds.measures.schema import Measure
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +58,8 @@ SECTOR_TABLES = ("wiod2011_sectors.csv",)
 
 def scenario_registry(scenario: Scenario, date: dt.date | None = None) -> Registry:
     """The packaged registry plus the scenario's measure files, with its overrides applied."""
+    from tradewinds.measures.registry import load_registry
+
     registry = load_registry(scenario.measure_file_paths())
     return apply_overrides(registry, scenario.shocks.overrides, date)
 
@@ -129,6 +137,8 @@ def _sector_table() -> dict[str, str] | None:
     for name in SECTOR_TABLES:
         item = base.joinpath(name)
         if item.is_file():
+            import pandas as pd
+
             with resources.as_file(item) as path:
                 table = pd.read_csv(path, dtype=str)
             label = next((c for c in ("sector", "name", "label") if c in table.columns), None)
@@ -139,7 +149,12 @@ def _sector_table() -> dict[str, str] | None:
 
 
 def sector_mapping(baseline: xr.Dataset) -> tuple[str, dict[str, str]]:
-    """The registry sector set for a baseline and the map from its labels to the baseline's.
+    """The registry sector set for a baseline and the map from its labels to the baseline's."""
+    return sector_mapping_of([str(s) for s in baseline[dims.SECTOR].values])
+
+
+def sector_mapping_of(labels: list[str]) -> tuple[str, dict[str, str]]:
+    """The registry sector set for these baseline sector labels, and the map to them.
 
     One-sector baselines use ``one``; baselines labelled with WIOD codes (``c1``..``c35``) or
     with the words of the packaged WIOD code table use ``wiod``; baselines labelled with the CP2015
@@ -147,7 +162,6 @@ def sector_mapping(baseline: xr.Dataset) -> tuple[str, dict[str, str]]:
     """
     from tradewinds.measures.shocks import CP2015_SECTORS
 
-    labels = [str(s) for s in baseline[dims.SECTOR].values]
     if labels == [dims.TOTAL_SECTOR]:
         return "one", {dims.TOTAL_SECTOR: dims.TOTAL_SECTOR}
     if set(labels) <= set(WIOD_CODES):
@@ -169,9 +183,8 @@ def sector_mapping(baseline: xr.Dataset) -> tuple[str, dict[str, str]]:
 
 @functools.cache
 def _region_table() -> dict[str, str]:
-    with resources.as_file(resources.files("tradewinds").joinpath("defaults", REGION_TABLE)) as p:
-        table = pd.read_csv(p, dtype=str)
-    return dict(zip(table["country"], table["region"], strict=True))
+    text = resources.files("tradewinds").joinpath("defaults", REGION_TABLE).read_text("utf-8")
+    return {row["country"]: row["region"] for row in csv.DictReader(text.splitlines())}
 
 
 def exporter_members(labels: list[str]) -> dict[str, tuple[str, ...]]:
@@ -209,16 +222,30 @@ def registry_tariffs(
     baseline: xr.Dataset,
     *,
     usmca_shares: str,
-    registry: Registry,
+    registry: Registry | None,
     only: Sequence[str] | None = None,
 ) -> xr.DataArray:
     """Applied US tariffs on every exporter's goods (or ``only`` those) in the baseline's sectors.
 
     NaN marks a sector with no 2024 US imports from the exporter (its baseline rate stays).
+    ``registry=None`` is the packaged registry (its tables are kept in the user cache).
     """
+    known = [str(c) for c in baseline[dims.EXPORTER].values]
+    sectors = [str(s) for s in baseline[dims.SECTOR].values]
+    return _registry_table(date, known, sectors, usmca_shares, registry, only)
+
+
+def _registry_table(
+    date: dt.date,
+    known: list[str],
+    sectors: list[str],
+    usmca_shares: str,
+    registry: Registry | None,
+    only: Sequence[str] | None,
+) -> xr.DataArray:
+    """:func:`registry_tariffs` for the baseline's exporter and sector labels."""
     from tradewinds.measures.shocks import sector_tariffs
 
-    known = [str(c) for c in baseline[dims.EXPORTER].values]
     if "USA" not in known:
         raise ScenarioError("shocks.tariffs_as_of: the baseline has no USA, which imposes them.")
     for label in only or ():
@@ -232,7 +259,7 @@ def registry_tariffs(
             f"({', '.join(c for c in known if c != 'USA') or 'none'}) has 2024 US imports in the "
             "registry's weights."
         )
-    set_name, relabel = sector_mapping(baseline)
+    set_name, relabel = sector_mapping_of(sectors)
     table = sector_tariffs(
         date,
         sectors=set_name,
@@ -242,7 +269,7 @@ def registry_tariffs(
         members=groups,
     )
     labels = [relabel.get(str(s)) for s in table[dims.SECTOR].values]
-    keep = [k for k, lab in enumerate(labels) if lab is not None and lab in baseline[dims.SECTOR]]
+    keep = [k for k, lab in enumerate(labels) if lab is not None and lab in sectors]
     dropped = [str(table[dims.SECTOR].values[k]) for k in range(len(labels)) if k not in keep]
     if dropped:
         log.info("registry sectors not in the baseline, left out: %s", dropped)
@@ -250,41 +277,131 @@ def registry_tariffs(
     return table.assign_coords({dims.SECTOR: [labels[k] for k in keep]})
 
 
-#: Registry tables already computed, keyed by everything they depend on (sweeps and Monte Carlo
-#: draws rebuild the shocks of one scenario many times).
-_TABLES: dict[str, xr.DataArray] = {}
+@dataclass(frozen=True)
+class RegistryRates:
+    """The registry's US tariff on each exporter's goods by sector (NaN: the baseline's stays)."""
+
+    exporters: tuple[str, ...]
+    sectors: tuple[str, ...]
+    rates: np.ndarray  # (exporter, sector)
+
+
+#: Rates already computed in this process, keyed by everything they depend on (sweeps and
+#: Monte Carlo draws rebuild the shocks of one scenario many times).
+_TABLES: dict[str, RegistryRates] = {}
 _TABLES_MAX = 32
 
 
-def _table_key(scenario: Scenario, baseline: xr.Dataset) -> str:
+def _table_key(scenario: Scenario, countries: Sequence[str], sectors: Sequence[str]) -> str:
     shocks = scenario.shocks
     parts = {
         "date": str(shocks.tariffs_as_of),
         "mode": usmca_mode(scenario),
-        "overrides": shocks.overrides.model_dump(mode="json"),
+        "overrides": scenario.canonical()["shocks"]["overrides"],
         "only": shocks.tariffs_only,
         "inputs": scenario.inputs(),
-        "sectors": [str(s) for s in baseline[dims.SECTOR].values],
-        "countries": [str(c) for c in baseline[dims.EXPORTER].values],
+        "sectors": list(sectors),
+        "countries": list(countries),
     }
     return json.dumps(parts, sort_keys=True)
 
 
-def scenario_registry_tariffs(scenario: Scenario, baseline: xr.Dataset) -> xr.DataArray:
-    """The registry table of :func:`registry_tariffs` for a scenario (cached)."""
+def registry_rates(
+    scenario: Scenario, countries: Sequence[str], sectors: Sequence[str]
+) -> RegistryRates:
+    """The rates ``shocks.tariffs_as_of`` sets, for a baseline with these labels.
+
+    With the packaged registry and no overrides (the common case), the rates are kept in the
+    user cache (:mod:`tradewinds.core.cache`), keyed by the registry's, weights' and region
+    table's files, the engine's code and the arguments: a warm run reads a few numbers, without
+    the registry, pandas or xarray.
+    """
     date = scenario.shocks.tariffs_as_of
     if date is None:
         raise ScenarioError("shocks.tariffs_as_of is not set.")
-    key = _table_key(scenario, baseline)
+    key = _table_key(scenario, countries, sectors)
     if key not in _TABLES:
-        registry = scenario_registry(scenario, date)
-        mode = usmca_mode(scenario)
+        overrides = scenario.shocks.overrides
+        packaged = not overrides.measure_files and overrides.is_empty()
+
+        def build() -> RegistryRates:
+            registry = None if packaged else scenario_registry(scenario, date)
+            table = _registry_table(
+                date,
+                list(countries),
+                list(sectors),
+                usmca_mode(scenario),
+                registry,
+                scenario.shocks.tariffs_only,
+            )
+            usa = table.sel({dims.IMPORTER: "USA"}).transpose(dims.EXPORTER, dims.SECTOR)
+            return RegistryRates(
+                tuple(str(c) for c in usa[dims.EXPORTER].values),
+                tuple(str(s) for s in usa[dims.SECTOR].values),
+                np.array(usa.values, dtype=float),
+            )
+
         if len(_TABLES) >= _TABLES_MAX:
             _TABLES.pop(next(iter(_TABLES)))
-        _TABLES[key] = registry_tariffs(
-            date, baseline, usmca_shares=mode, registry=registry, only=scenario.shocks.tariffs_only
-        )
-    return _TABLES[key].copy()
+        _TABLES[key] = _cached_rates(key, build) if packaged else build()
+    return _TABLES[key]
+
+
+def _cached_rates(key: str, build: Callable[[], RegistryRates]) -> RegistryRates:
+    from tradewinds.core.cache import cached
+    from tradewinds.measures.registry_files import ENGINE_MODULES, packaged_sources
+
+    table = resources.files("tradewinds").joinpath("defaults", REGION_TABLE)
+    return cached(
+        "registry-rates",
+        [*packaged_sources(), Path(str(table))],
+        build,
+        code=(*ENGINE_MODULES, __name__),
+        extra=f"{key}|numpy {np.__version__}",
+    )
+
+
+def scenario_registry_tariffs(scenario: Scenario, baseline: xr.Dataset) -> xr.DataArray:
+    """The rates of :func:`registry_rates` as a table on (exporter, importer USA, sector)."""
+    import xarray as xr
+
+    found = registry_rates(
+        scenario,
+        [str(c) for c in baseline[dims.EXPORTER].values],
+        [str(s) for s in baseline[dims.SECTOR].values],
+    )
+    return xr.DataArray(
+        found.rates[:, None, :].copy(),
+        dims=(dims.EXPORTER, dims.IMPORTER, dims.SECTOR),
+        coords={
+            dims.EXPORTER: list(found.exporters),
+            dims.IMPORTER: ["USA"],
+            dims.SECTOR: list(found.sectors),
+        },
+        name=dims.TARIFF,
+    )
+
+
+def apply_registry_rates(
+    scenario: Scenario, axes: tuple[list[str], list[str], list[str]], values: np.ndarray
+) -> None:
+    """Set the (exporter, USA) cells of ``values`` to the registry's rates (in place).
+
+    ``axes`` are the labels of the (exporter, importer, sector) axes of ``values``; nothing
+    changes without ``shocks.tariffs_as_of``.
+    """
+    if scenario.shocks.tariffs_as_of is None:
+        return
+    exporters, importers, sectors = axes
+    found = registry_rates(scenario, exporters, sectors)
+    e_pos = {c: k for k, c in enumerate(exporters)}
+    s_pos = {c: k for k, c in enumerate(sectors)}
+    e = np.array([e_pos[c] for c in found.exporters], dtype=np.intp)
+    s = np.array([s_pos[c] for c in found.sectors], dtype=np.intp)
+    usa = np.array([importers.index("USA")], dtype=np.intp)
+    cells = np.ix_(e, usa, s)
+    # A NaN rate means the registry has no lines for that sector: the baseline rate stays.
+    values[cells] = np.where(np.isnan(found.rates), values[cells][:, 0, :], found.rates)[:, None, :]
 
 
 def apply_registry_tariffs(
@@ -296,17 +413,9 @@ def apply_registry_tariffs(
     """
     if scenario.shocks.tariffs_as_of is None:
         return tariff
-    table = scenario_registry_tariffs(scenario, baseline)
     order = (dims.EXPORTER, dims.IMPORTER, dims.SECTOR)
     out = tariff.transpose(*order).copy()
-    rates = table.sel({dims.IMPORTER: "USA"}).transpose(dims.EXPORTER, dims.SECTOR).values
-    exporters = {str(c): k for k, c in enumerate(out[dims.EXPORTER].values)}
-    sectors = {str(c): k for k, c in enumerate(out[dims.SECTOR].values)}
-    e = np.array([exporters[str(c)] for c in table[dims.EXPORTER].values], dtype=np.intp)
-    s = np.array([sectors[str(c)] for c in table[dims.SECTOR].values], dtype=np.intp)
-    usa = np.array([[str(c) for c in out[dims.IMPORTER].values].index("USA")], dtype=np.intp)
+    exporters, importers, sectors = ([str(c) for c in out[d].values] for d in order)
     values = np.array(out.values, dtype=float)
-    cells = np.ix_(e, usa, s)
-    # A NaN rate means the registry has no lines for that sector: the baseline rate stays.
-    values[cells] = np.where(np.isnan(rates), values[cells][:, 0, :], rates)[:, None, :]
+    apply_registry_rates(scenario, (exporters, importers, sectors), values)
     return out.copy(data=values).transpose(*tariff.dims)

@@ -19,11 +19,7 @@ from tradewinds.data.loaders import load_baseline
 from tradewinds.models import registry
 from tradewinds.models.equilibrium import Equilibrium
 from tradewinds.scenarios.schema import MultiSectorSpec, Scenario
-from tradewinds.scenarios.shock_cells import (
-    Cells,
-    apply_tariffs,
-    apply_trade_costs,
-)
+from tradewinds.scenarios.shock_cells import Cells, shock_arrays
 
 # kept importable from here, where they lived before shock_cells
 from tradewinds.scenarios.shock_cells import resolve_countries as resolve_countries
@@ -44,42 +40,31 @@ def build_shocks(scenario: Scenario, baseline: xr.Dataset) -> tuple[xr.DataArray
 
     Tariffs: the registry as of ``shocks.tariffs_as_of``, then ``shocks.tariffs`` in order, then
     ``shocks.retaliation`` in order. Each entry is one indexed numpy assignment on the block of
-    cells it names, so the work is proportional to the number of entries and cells touched.
+    cells it names (:func:`~tradewinds.scenarios.shock_cells.shock_arrays`), so the work is
+    proportional to the number of entries and cells touched.
     """
-    known = countries(baseline)
-    sectors = [str(s) for s in baseline[dims.SECTOR].values]
-    from tradewinds.scenarios.registry_shocks import apply_registry_tariffs
     from tradewinds.scenarios.retaliation import apply_retaliation
 
     order = (dims.EXPORTER, dims.IMPORTER, dims.SECTOR)
-    tariff = apply_registry_tariffs(scenario, baseline, baseline[dims.TARIFF].copy())
-    tariff = tariff.transpose(*order).copy()
-    axes = (
-        [str(c) for c in tariff[dims.EXPORTER].values],
-        [str(c) for c in tariff[dims.IMPORTER].values],
-        sectors,
-    )
-    cells = Cells(scenario, known, axes)
-    values = np.array(tariff.values, dtype=float)
-    apply_tariffs(cells, values)
-    tariff = tariff.copy(data=values)
-    cost = xr.ones_like(tariff)
-    tariff = apply_retaliation(scenario, baseline, tariff)
-    cost_values = np.ones(cost.shape)
+    tariff = baseline[dims.TARIFF].transpose(*order)
+    exporters, importers, sectors = ([str(c) for c in tariff[d].values] for d in order)
 
-    def gravity(source: Any, secs: np.ndarray, where: str) -> None:
+    def gravity(cells: Cells, costs: np.ndarray, source: Any, secs: np.ndarray, where: str) -> None:
         _apply_gravity(
             scenario,
             baseline,
-            cost_values,
+            costs,
             (cells.exporters, cells.importers),
             source,
             (secs, [sectors[s] for s in secs]),
             where,
         )
 
-    apply_trade_costs(cells, cost_values, gravity)
-    return tariff, cost.copy(data=cost_values)
+    values, cost_values = shock_arrays(
+        scenario, countries(baseline), (exporters, importers, sectors), tariff.values, gravity
+    )
+    new = apply_retaliation(scenario, baseline, tariff.copy(data=values))
+    return new, tariff.copy(data=cost_values)
 
 
 def sector_labels(baseline: xr.Dataset) -> list[str]:

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from pydantic import VERSION as PYDANTIC_VERSION
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -31,7 +32,9 @@ from tradewinds.models.registry import MODEL_NAMES
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # defer_build: the validators and serialisers are built on first use, not at import, so a
+    # scenario file read from the user cache (load_scenario) costs no schema building at all
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
 
 class AllExcept(_Strict):
@@ -487,6 +490,9 @@ class Scenario(_Strict):
         default=None, description="Settings of the strategy games (the united-front deal price)."
     )
     _base_dir: Path | None = PrivateAttr(default=None)
+    #: :meth:`canonical` as computed when the file was parsed, for this object's fields only
+    #: (the id of its ``__dict__``: a ``model_copy`` with other fields does not share it).
+    _canonical: tuple[int, dict[str, Any]] | None = PrivateAttr(default=None)
 
     @field_validator("groups")
     @classmethod
@@ -535,6 +541,9 @@ class Scenario(_Strict):
         An absent ``strategy`` block is left out, so scenarios written before it existed keep
         their identity (and their stored results).
         """
+        memo = self._canonical
+        if memo is not None and memo[0] == id(self.__dict__):
+            return dict(json.loads(json.dumps(memo[1])))  # a copy the caller may change
         return self.model_dump(mode="json", exclude={"strategy"} if self.strategy is None else None)
 
     def inputs(self) -> dict[str, Any]:
@@ -623,7 +632,45 @@ def parse_scenario(
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario YAML file."""
+    """Read and validate a scenario YAML file.
+
+    The validated scenario and its canonical form are kept in the user cache
+    (:mod:`tradewinds.core.cache`), keyed by the file's contents and folder, the code of this
+    schema and the pydantic version: reading a file again builds no validator. The files it
+    names (measure files, ``compare_against``) are checked on every read.
+    """
+    from tradewinds.core.cache import cached
+    from tradewinds.core.inputs import check_input_file
+
     path = Path(path)
+    check_input_file(path, "scenario file")
+    folder = path.resolve().parent
+    scenario, canonical = cached(
+        "scenario",
+        [path],
+        lambda: _parse_file(path, folder),
+        code=_SCHEMA_CODE,
+        extra=f"{folder}|pydantic {PYDANTIC_VERSION}",
+    )
+    scenario._canonical = (id(scenario.__dict__), canonical)
+    _check_files(scenario, str(path))
+    return scenario
+
+
+#: The modules whose code decides what a scenario file parses to.
+_SCHEMA_CODE = (
+    __name__,
+    "tradewinds.core.inputs",
+    "tradewinds.core.countries",
+    "tradewinds.data.elasticities",
+    "tradewinds.models.closures",
+    "tradewinds.models.registry",
+)
+
+
+def _parse_file(path: Path, folder: Path) -> tuple[Scenario, dict[str, Any]]:
+    """The validated scenario of a file and its canonical form (not its files' existence)."""
     data = read_yaml(path, "scenario file")
-    return parse_scenario(data, str(path), base_dir=path.resolve().parent)
+    scenario = validate_mapping(Scenario, data, str(path), "a scenario", "docs/scenarios.md")
+    scenario._base_dir = folder
+    return scenario, scenario.canonical()

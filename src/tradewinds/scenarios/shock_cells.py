@@ -1,13 +1,16 @@
-"""Explicit shocks of a scenario as numpy assignments on (exporter, importer, sector) arrays.
+"""A scenario's shocks as numpy assignments on (exporter, importer, sector) arrays.
 
 ``shocks.tariffs`` and ``shocks.trade_costs`` name blocks of cells by country sets and sector
-lists. :func:`~tradewinds.scenarios.runner.build_shocks` applies them to labelled arrays and the
-quick ``run`` path (:mod:`tradewinds.scenarios.quick`) to plain arrays; both go through the
-functions here, so they give the same cells. No xarray or pandas.
+lists; ``shocks.tariffs_as_of`` sets the US tariffs to the registry's. :func:`shock_arrays`
+applies them in that order: :func:`~tradewinds.scenarios.runner.build_shocks` calls it on the
+values of a labelled baseline, and :func:`~tradewinds.scenarios.execute.execute` on the cached
+arrays of a bundled baseline (:mod:`tradewinds.data.arrays`), so both give the same cells. No
+xarray or pandas.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -178,3 +181,32 @@ def apply_trade_costs(
         assert tc.change is not None
         block = np.ix_(exp, imp, secs)
         cost_values[block] *= np.where(differ, 1 + tc.change, 1.0)
+
+
+def shock_arrays(
+    scenario: Scenario,
+    known: list[str],
+    axes: tuple[list[str], list[str], list[str]],
+    tariff: np.ndarray,
+    gravity: Callable[[Cells, np.ndarray, Any, np.ndarray, str], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """New tariffs and trade-cost changes on arrays with labels ``axes``.
+
+    ``tariff`` (the baseline's rates, not changed) gets the registry's rates as of
+    ``shocks.tariffs_as_of``, then ``shocks.tariffs`` in order; the trade-cost changes start
+    at one and get ``shocks.trade_costs`` in order. ``gravity(cells, costs, entry, sector
+    positions, where)`` applies an entry that reads a recorded gravity run. Retaliation, which
+    reads the labelled baseline, is the caller's.
+    """
+    from tradewinds.scenarios.registry_shocks import apply_registry_rates
+
+    values = np.array(tariff, dtype=float)
+    apply_registry_rates(scenario, axes, values)
+    cells = Cells(scenario, known, axes)
+    apply_tariffs(cells, values)
+    cost = np.ones(values.shape)
+    hook = None
+    if gravity is not None:
+        hook = functools.partial(gravity, cells, cost)
+    apply_trade_costs(cells, cost, hook)
+    return values, cost

@@ -32,13 +32,21 @@ from typing import TYPE_CHECKING, Any
 
 from tradewinds.core.canonical import to_json
 from tradewinds.core.errors import DataError, ScenarioError, StoreError, UnknownLabelError
-from tradewinds.scenarios.recording import KEY_COLUMNS, RECORD_COLUMNS, RunRecord, json_dict
+from tradewinds.scenarios.recording import (
+    KEY_COLUMNS,
+    RECORD_COLUMNS,
+    RunParts,
+    RunRecord,
+    StoredRun,
+    json_dict,
+)
 from tradewinds.store import index
 from tradewinds.store.location import DB_NAME, LOCK_NAME, resolve_store_dir
 
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
+    from typing_extensions import Unpack
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +172,12 @@ class ResultsStore:
         if not write and not self.db_path.exists():
             yield None
             return
+        if self.db_path.exists() and not self.db_path.is_file():
+            raise StoreError(
+                f"The results database {str(self.db_path)!r} is a folder or special file (a "
+                "FIFO, socket or device), not the database tradewinds writes; move it aside or "
+                "point --store at another folder."
+            )
         if not write and not os.access(self.directory, os.W_OK):
             # A store this user may only read (a shared or archived folder, a read-only
             # mount): no lock can be taken there, and no writer of this user can be at work.
@@ -334,13 +348,7 @@ class ResultsStore:
     # -- writing -----------------------------------------------------------------------------
 
     def record(
-        self,
-        run: RunRecord,
-        results: pd.DataFrame | None = None,
-        *,
-        children: Sequence[RunRecord] = (),
-        child_results: pd.DataFrame | None = None,
-        bands: pd.DataFrame | None = None,
+        self, run: RunRecord, results: pd.DataFrame | None = None, **parts: Unpack[RunParts]
     ) -> None:
         """Write a run with its results, children (with ``child_results``) and bands atomically.
 
@@ -349,6 +357,10 @@ class ResultsStore:
         """
         import duckdb
         import pandas as pd
+
+        children = parts.get("children", ())
+        child_results = parts.get("child_results")
+        bands = parts.get("bands")
 
         runs = pd.DataFrame(
             [_run_row(r, seq) for seq, r in enumerate([run, *children])],
@@ -422,6 +434,23 @@ class ResultsStore:
             return None  # find_cached gives the error
         return index.lookup(self.directory, self.db_path, key)
 
+    def lookup(self, key: str) -> StoredRun | None:
+        """The newest successful top-level run with this cache key and its results, or None.
+
+        Read from the index when it holds the run (no lock, no DuckDB, no pandas), else from
+        the database in one read.
+        """
+        found = index.lookup_columns(self.directory, self.db_path, key)
+        if found is not None:
+            return found
+        with self.reading():
+            hit = self.find_cached(key)
+            if hit is None:
+                return None
+            results = self.results(hit)
+            columns = {name: results[name].tolist() for name in RECORD_COLUMNS}
+            return self.get_run(hit), columns
+
     def find_cached(self, key: str) -> str | None:
         """Newest successful top-level run with this cache key, or ``None``."""
         with self._connect(write=False) as con:
@@ -476,41 +505,39 @@ class ResultsStore:
             frame = con.execute("SELECT * FROM runs WHERE run_id = ?", [full]).df()
         return _record_from_row(frame.iloc[0].to_dict())
 
-    def results(self, run_id: str) -> pd.DataFrame:
-        """Tidy results of a run, in the order they were recorded."""
+    def _rows_of(self, run_id: str, query: str) -> pd.DataFrame:
+        """The rows ``query`` selects for the run ``run_id`` names (its one ``?``), tidied."""
         full = self.resolve_id(run_id)
         with self._connect(write=False) as con:
             assert con is not None
-            frame = con.execute(
-                "SELECT country, partner, sector, metric, value, unit FROM results "
-                "WHERE run_id = ? ORDER BY row",
-                [full],
-            ).df()
-        return _tidy(frame)
+            frame = con.execute(query, [full]).df()
+        for col in ("partner",):
+            if col in frame:
+                frame[col] = frame[col].fillna("")
+        return frame
+
+    def results(self, run_id: str) -> pd.DataFrame:
+        """Tidy results of a run, in the order they were recorded."""
+        return self._rows_of(
+            run_id,
+            "SELECT country, partner, sector, metric, value, unit FROM results "
+            "WHERE run_id = ? ORDER BY row",
+        )
 
     def child_results(self, run_id: str) -> pd.DataFrame:
         """Tidy results of every child of a run, with a ``run_id`` column."""
-        full = self.resolve_id(run_id)
-        with self._connect(write=False) as con:
-            assert con is not None
-            frame = con.execute(
-                "SELECT r.run_id, r.country, r.partner, r.sector, r.metric, r.value, r.unit "
-                "FROM results r JOIN runs c ON r.run_id = c.run_id WHERE c.parent_id = ? "
-                "ORDER BY c.seq, r.row",
-                [full],
-            ).df()
-        return _tidy(frame)
+        return self._rows_of(
+            run_id,
+            "SELECT r.run_id, r.country, r.partner, r.sector, r.metric, r.value, r.unit "
+            "FROM results r JOIN runs c ON r.run_id = c.run_id WHERE c.parent_id = ? "
+            "ORDER BY c.seq, r.row",
+        )
 
     def bands(self, run_id: str) -> pd.DataFrame:
         """Percentile bands of a Monte Carlo run; empty for other kinds."""
-        full = self.resolve_id(run_id)
-        with self._connect(write=False) as con:
-            assert con is not None
-            frame = con.execute(
-                f"SELECT {', '.join(BAND_COLUMNS)} FROM bands WHERE run_id = ? ORDER BY row",
-                [full],
-            ).df()
-        return _tidy(frame)
+        return self._rows_of(
+            run_id, f"SELECT {', '.join(BAND_COLUMNS)} FROM bands WHERE run_id = ? ORDER BY row"
+        )
 
     def children(self, run_id: str) -> list[RunRecord]:
         """Grid points or draws of a run, in recorded order."""
@@ -627,13 +654,6 @@ def _result_rows(frame: pd.DataFrame, run_id: str | None) -> pd.DataFrame:
         out.insert(0, "run_id", run_id)
     out["value"] = out["value"].astype(float)
     return out
-
-
-def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
-    for col in ("partner",):
-        if col in frame:
-            frame[col] = frame[col].fillna("")
-    return frame
 
 
 def _lock_timeout(given: float | None) -> float:

@@ -39,6 +39,16 @@ NORTH_AMERICA = ("CAN", "MEX", "USA")
 HOURS_PER_DAY = 24.0
 
 
+#: The quantities of a leg that a route totals, and the decimals they are reported with.
+_TOTALS = ("distance_km", "days", "cost_usd_per_teu")
+_DECIMALS = {"distance_km": 1, "estimated_km": 1, "days": 2, "cost_usd_per_teu": 1}
+
+
+def _rounded(record: object, *names: str) -> dict[str, float]:
+    """``{name: record.<name>}`` rounded to the decimals it is reported with."""
+    return {name: round(getattr(record, name), _DECIMALS[name]) for name in names}
+
+
 @dataclass(frozen=True)
 class Leg:
     """One leg: a land or sea movement, or a stop at a port."""
@@ -63,10 +73,7 @@ class Leg:
             "from": self.start,
             "to": self.end,
             "mode": self.mode,
-            "distance_km": round(self.distance_km, 1),
-            "estimated_km": round(self.estimated_km, 1),
-            "days": round(self.days, 2),
-            "cost_usd_per_teu": round(self.cost_usd_per_teu, 1),
+            **_rounded(self, "distance_km", "estimated_km", "days", "cost_usd_per_teu"),
             "countries": list(self.countries),
             "us_transit": self.us_transit,
             "borders": list(self.borders),
@@ -84,6 +91,14 @@ class Route:
     kind: str
     legs: tuple[Leg, ...]
     best: bool = False
+    #: Totals over the legs (door to door: hub to hub or port), summed once when it is built.
+    distance_km: float = field(init=False)
+    days: float = field(init=False)
+    cost_usd_per_teu: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        for total in _TOTALS:
+            object.__setattr__(self, total, sum(getattr(leg, total) for leg in self.legs))
 
     @property
     def ports(self) -> list[str]:
@@ -104,21 +119,6 @@ class Route:
     def transshipment(self) -> list[str]:
         """Transshipment ports."""
         return [leg.start for leg in self.legs if leg.mode == "transshipment"]
-
-    @property
-    def distance_km(self) -> float:
-        """Total distance."""
-        return sum(leg.distance_km for leg in self.legs)
-
-    @property
-    def days(self) -> float:
-        """Total time, door to door (hub to hub or port)."""
-        return sum(leg.days for leg in self.legs)
-
-    @property
-    def cost_usd_per_teu(self) -> float:
-        """Total cost per TEU."""
-        return sum(leg.cost_usd_per_teu for leg in self.legs)
 
     @property
     def us_transit(self) -> bool:
@@ -152,9 +152,7 @@ class Route:
             "origin_place": self.legs[0].start,
             "destination_place": self.legs[-1].end,
             **attributes(self, "origin_port", "destination_port", "transshipment"),
-            "distance_km": round(self.distance_km, 1),
-            "days": round(self.days, 2),
-            "cost_usd_per_teu": round(self.cost_usd_per_teu, 1),
+            **_rounded(self, *_TOTALS),
             **attributes(self, "us_transit", "us_waters", "best"),
             "ports": [net.port_attributes(p) for p in dict.fromkeys(self.ports)],
             "legs": [leg.to_dict() for leg in self.legs],

@@ -1,9 +1,10 @@
-"""``tradewinds run`` from numpy arrays and the store's index prints what the full runner prints.
+"""``tradewinds run`` prints the same whether it solved on arrays, the runner, or the store.
 
-The quick path (:mod:`tradewinds.scenarios.quick`) answers a one-sector scenario with explicit
-shocks on a bundled baseline without xarray and pandas. Each case runs the command twice in
-process, once as it is and once with the quick path switched off, and compares the output
-(only the solver's elapsed milliseconds may differ).
+:func:`tradewinds.scenarios.execute.execute` solves a one-sector scenario on a bundled baseline
+on its cached arrays, without xarray and pandas, and serves a store hit from the store's index.
+Each case runs the command twice in process, once as it is and once with the array solve and
+the index switched off, and compares the output (only the solver's elapsed milliseconds may
+differ).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from tradewinds.cli.main import main
-from tradewinds.scenarios import quick
+from tradewinds.scenarios import execute as run_path
+from tradewinds.store import index as store_index
 
 pytestmark = pytest.mark.e2e
 
@@ -42,8 +44,9 @@ def _both(
 ) -> tuple[tuple[int, str, str], tuple[int, str, str]]:
     fast = _output(capsys, args)
     with monkeypatch.context() as m:
-        m.setattr(quick, "arrays_for", lambda *a, **k: None)
-        m.setattr(quick, "identity_for", lambda *a, **k: None)
+        m.setattr(run_path, "_on_arrays", lambda *a, **k: False)
+        m.setattr(run_path, "bundled_identity", lambda *a, **k: None)
+        m.setattr(store_index, "current_runs", lambda *a, **k: None)
         full = _output(capsys, args)
     return fast, full
 
@@ -55,9 +58,10 @@ def _both(
         ("announced-2025-02", ["--sort", "country", "--all"], "200"),
         ("camx-trade-costs-minus-10", ["--sort", "welfare_pct", "--wide"], "80"),
         ("threat-separate-deal-mexico", ["--baseline", "ld2023-regions"], "100"),
+        ("measures-2025-09-01", [], "100"),
     ],
 )
-def test_quick_run_prints_what_the_runner_prints(
+def test_array_solve_prints_what_the_runner_prints(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     name: str,
@@ -90,7 +94,7 @@ def test_quick_run_prints_what_the_runner_prints(
         ),
     ],
 )
-def test_quick_path_errors_as_the_runner_does(
+def test_array_solve_errors_as_the_runner_does(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -120,45 +124,47 @@ def test_a_store_hit_from_the_index_prints_what_the_duckdb_hit_prints(
     assert "(served from the store;" in fast[1]
 
 
-@pytest.mark.slow
-def test_run_without_store_imports_neither_xarray_nor_pandas(tmp_path: Path) -> None:
+def _runs(args: list[str], heavy: tuple[str, ...], env: dict[str, str], times: int) -> list[str]:
+    """Output of ``times`` runs of the CLI in fresh processes, each ending with a line that
+    lists the ``heavy`` modules it imported."""
     code = (
         "import sys\nfrom tradewinds.cli.main import main\n"
-        f"main(['run', {str(SCENARIOS / 'announced-2025-02.yaml')!r}, '--no-store'])\n"
-        "print(sorted(m for m in ('xarray', 'pandas', 'duckdb') if m in sys.modules))"
+        f"main({args!r})\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
     )
-    env = {**os.environ, "TRADEWINDS_CACHE": str(tmp_path / "cache")}
-    for _ in range(2):  # the first run fills the cache of the baseline's arrays
-        proc = subprocess.run(
+    return [
+        subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
-        )
-    assert "welfare" in proc.stdout
-    assert proc.stdout.strip().splitlines()[-1] == "[]"
+        ).stdout
+        for _ in range(times)
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["announced-2025-02", "measures-2025-09-01"])
+def test_run_without_store_imports_neither_xarray_nor_pandas(tmp_path: Path, name: str) -> None:
+    """Explicit shocks and the registry's (whose rates per region the user cache keeps)."""
+    env = {**os.environ, "TRADEWINDS_CACHE": str(tmp_path / "cache")}
+    args = ["run", str(SCENARIOS / f"{name}.yaml"), "--no-store"]
+    # the first run fills the caches of the baseline's arrays and rates
+    out = _runs(args, ("xarray", "pandas", "duckdb"), env, 2)[-1]
+    assert "welfare" in out
+    assert out.strip().splitlines()[-1] == "[]"
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["announced-2025-02", "measures-2025-09-01"])
 def test_a_store_hit_imports_no_numpy(tmp_path: Path, name: str) -> None:
     """A hit reads the baseline's identity and the store's index: no numpy, pandas or DuckDB."""
-    code = (
-        "import sys\nfrom tradewinds.cli.main import main\n"
-        f"main(['run', {str(SCENARIOS / f'{name}.yaml')!r}])\n"
-        "heavy = ('numpy', 'xarray', 'pandas', 'duckdb')\n"
-        "print(sorted(m for m in heavy if m in sys.modules))"
-    )
     env = {
         **os.environ,
         "TRADEWINDS_CACHE": str(tmp_path / "cache"),
         "TRADEWINDS_STORE": str(tmp_path / "store"),
     }
-    runs = []
     # the first solves and records; the second is served and caches the baseline's identity
     # (built once from the baseline's arrays); the third is served from that cache
-    for _ in range(3):
-        proc = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
-        )
-        runs.append(proc.stdout)
+    heavy = ("numpy", "xarray", "pandas", "duckdb")
+    runs = _runs(["run", str(SCENARIOS / f"{name}.yaml")], heavy, env, 3)
     assert "(recorded;" in runs[0]
     assert "(served from the store;" in runs[1]
     assert runs[2].splitlines()[:-1] == runs[1].splitlines()[:-1]  # the same table
