@@ -23,8 +23,14 @@ from tradewinds.server import create_app
 pytestmark = [pytest.mark.e2e, pytest.mark.property]
 
 ROOT = Path(__file__).resolve().parents[2]
+# The schema is loaded at import, before the session fixture that lets every server answer for
+# ``testserver`` (the Host Schemathesis' ASGI client sends), so this app names it itself.
 APP = create_app(
-    Settings(scenario_dir=ROOT / "scenarios", limits=Limits(request_seconds=10, max_queue=1))
+    Settings(
+        scenario_dir=ROOT / "scenarios",
+        limits=Limits(request_seconds=10, max_queue=1),
+        allowed_hosts=("testserver",),
+    )
 )
 JOBS = r"^/(run|api/v1/scenarios/run|api/v1/strategy/.*)$"
 ESTIMATION = r"^/api/v1/(gravity/.*|replicate/.*|integrate)$"
