@@ -22,17 +22,20 @@ Parsing uses libyaml's C composer where PyYAML was built with it, then checks th
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, Strict, ValidationError
 
 from tradewinds.core.errors import ScenarioError
 from tradewinds.core.files import MAX_YAML_BYTES as MAX_YAML_BYTES
 from tradewinds.core.files import check_input_file as check_input_file
 from tradewinds.core.files import read_text_file as read_text_file
+
+if TYPE_CHECKING:
+    import yaml
 
 #: Deepest nesting of mappings and sequences accepted.
 MAX_YAML_DEPTH = 32
@@ -43,8 +46,6 @@ MAX_YAML_NODES = 250_000
 #: or a string. Models using it also set ``allow_inf_nan=False``, so NaN and infinity are refused
 #: with the field's dotted path.
 Number = Annotated[float, Strict()]
-
-_BASE_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read_yaml(path: Path, what: str) -> Any:
@@ -66,6 +67,8 @@ def _check_nodes(
     ``key_of`` gives a scalar key's identity as Python will see it, so ``1`` and ``01``, or
     ``yes`` and ``true``, count as the same key (they would collapse into one).
     """
+    import yaml
+
     seen: set[int] = set()
     stack: list[tuple[yaml.Node, int]] = [(root, 1)]
     count = 0
@@ -113,35 +116,47 @@ def _check_nodes(
             stack.append((value, depth + 1))
 
 
-class _CheckedLoader(_BASE_LOADER):  # type: ignore[misc]
-    """The safe loader (C where available) whose single document is checked before building."""
+@functools.cache
+def _checked_loader() -> type[Any]:
+    """The checked loader class, made on first use.
 
-    def get_single_data(self) -> Any:
-        node = self.get_single_node()
-        if node is None:
-            return None
-        _check_nodes(node, getattr(self, "_tw_source", "YAML"), self._key_identity)
-        return self.construct_document(node)
+    Importing PyYAML costs about 20 ms, which a command that reads no YAML (a scenario read
+    from the user cache) does not pay.
+    """
+    import yaml
 
-    def _key_identity(self, node: yaml.ScalarNode) -> Hashable:
-        value: Hashable = self.construct_object(node)
-        try:
-            hash(value)
-        except TypeError:
-            return (node.tag, node.value)
-        return value
+    base: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def _timestamp(self, node: yaml.ScalarNode) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError:
-            raise ScenarioError(
-                f"{getattr(self, '_tw_source', 'YAML')}: {node.value!r} at line {_line(node)} is "
-                "not a valid date; give an existing day as YYYY-MM-DD (e.g. 2025-03-04)."
-            ) from None
+    class _CheckedLoader(base):  # type: ignore[misc]
+        """The safe loader (C where available); its one document is checked before building."""
 
+        def get_single_data(self) -> Any:
+            node = self.get_single_node()
+            if node is None:
+                return None
+            _check_nodes(node, getattr(self, "_tw_source", "YAML"), self._key_identity)
+            return self.construct_document(node)
 
-_CheckedLoader.add_constructor("tag:yaml.org,2002:timestamp", _CheckedLoader._timestamp)
+        def _key_identity(self, node: yaml.ScalarNode) -> Hashable:
+            value: Hashable = self.construct_object(node)
+            try:
+                hash(value)
+            except TypeError:
+                return (node.tag, node.value)
+            return value
+
+        def _timestamp(self, node: yaml.ScalarNode) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node)
+            except ValueError:
+                raise ScenarioError(
+                    f"{getattr(self, '_tw_source', 'YAML')}: {node.value!r} at line "
+                    f"{_line(node)} is not a valid date; give an existing day as YYYY-MM-DD "
+                    "(e.g. 2025-03-04)."
+                ) from None
+
+    _CheckedLoader.add_constructor("tag:yaml.org,2002:timestamp", _CheckedLoader._timestamp)
+    return _CheckedLoader
 
 
 def parse_yaml(text: str, source: str) -> Any:
@@ -162,7 +177,9 @@ def parse_yaml(text: str, source: str) -> Any:
             f"{source}: the document is larger than {MAX_YAML_BYTES:,} bytes; that is the limit "
             "(see docs/input-limits.md)."
         )
-    loader = _CheckedLoader(text)
+    import yaml
+
+    loader = _checked_loader()(text)
     loader._tw_source = source
     try:
         return loader.get_single_data()

@@ -205,8 +205,9 @@ class RegistryOverrides(_Strict):
     )
 
     def is_empty(self) -> bool:
-        """Whether no override is set."""
-        return self == RegistryOverrides()
+        """Whether no override is set (every field at its default)."""
+        # the defaults without validation: a scenario read from the cache builds no validator
+        return self == RegistryOverrides.model_construct()
 
 
 class Retaliation(_Strict):
