@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,19 @@ if os.environ.get("CI"):
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _testclient_host() -> Iterator[None]:
+    """Servers answer for ``testserver``, the ``Host`` that Starlette's ``TestClient`` sends.
+
+    Production servers answer only for their own names (``api.security.EXTRA_HOSTS`` is empty).
+    """
+    from tradewinds.api import security
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(security, "EXTRA_HOSTS", ("testserver",))
+        yield
 
 
 @pytest.fixture(scope="session")

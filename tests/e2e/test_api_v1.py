@@ -12,6 +12,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from tradewinds.api.security import Settings
+from tradewinds.api.v1.answers import DutyAnswer
 from tradewinds.measures import calculate
 from tradewinds.measures import etr as etr_mod
 from tradewinds.server import create_app
@@ -123,12 +124,17 @@ def test_duty_get_and_post_match_the_calculator(client: TestClient) -> None:
     got = client.get("/api/v1/duty", params=LINE).json()
     posted = client.post("/api/v1/duty", json=LINE).json()
     assert got["total_duty"] == posted["total_duty"] == pytest.approx(direct.total_duty)
+    # the answers are the model the OpenAPI schema names (the routes send encoded bytes)
+    assert DutyAnswer.model_validate(got) == DutyAnswer.model_validate(posted)
     assert [x["measure_id"] for x in got["layers"]] == [x.measure_id for x in direct.layers]
     steel = {**LINE, "hts": "7308.90.9590", "origin": "CAN", "usmca": False}
     steel.pop("us_content")
     with_metal = client.post("/api/v1/duty", json={**steel, "metal_content": {"steel": 0.5}})
     direct = calculate("7308.90.9590", "CAN", "2025-05-01", 30000, metal_content={"steel": 0.5})
     assert with_metal.json()["total_duty"] == pytest.approx(direct.total_duty)
+    beef = {"hts": "0201.10.1010", "origin": "BRA", "date": "2025-05-01", "value": 30000}
+    specific = DutyAnswer.model_validate(client.get("/api/v1/duty", params=beef).json())
+    assert "0.044 US$/kg" in [x.rate for x in specific.layers]  # a rate in words
 
 
 def test_duty_with_a_measure_file_sent_as_content(client: TestClient) -> None:

@@ -3,7 +3,8 @@
 The overview's ranked bar chart draws with its legend in words; the rates page draws a third
 partner's panel; the explorer fetches and draws the map of every partner's rate. Screenshots go
 to ``artifacts/screenshots`` (``overview-ranking.png``, ``rates-partner.png``,
-``explorer-map.png``). Skips without ``/usr/bin/chromium`` unless ``TRADEWINDS_REQUIRE_BROWSER=1``.
+``explorer-map.png``, ``overview-collected.png``, ``rates-collected.png``). Skips without
+``/usr/bin/chromium`` unless ``TRADEWINDS_REQUIRE_BROWSER=1``.
 """
 
 from __future__ import annotations
@@ -106,4 +107,34 @@ def test_explorer_map_colours_every_partner(session: tuple[Any, Watch], base_url
     title = " ".join(_texts(page.locator("#rates-map .cbtitle text")))
     assert "statutory rate" in title
     _shot(page, "explorer-map.png", "#explorer-map")
+    _clean(watch)
+
+
+def test_overview_cards_show_partner_collected_estimates(
+    session: tuple[Any, Watch], base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.e2e.test_collected_headlines import _with_parts
+    from tradewinds.measures import collected
+
+    month = max(collected.treasury())
+    bt = _with_parts(month)
+    monkeypatch.setattr(collected, "backtest_if_cached", lambda: bt)  # the server is in-process
+    page, watch = session
+    page.goto(base_url + "/")
+    for code in ("CAN", "MEX"):
+        line = page.locator(f"#etr-{code} p.collected")
+        assert line.is_visible()
+        text = " ".join(line.inner_text().split())
+        assert f"collected estimate {month}: {bt.partner(code).estimate[-1]:.2%}" in text
+        assert "not tested by partner" in text
+    box = page.locator("#etr-CAN").bounding_box()
+    assert box is not None
+    assert box["width"] >= 200  # the card keeps its width with the extra line
+    _shot(page, "overview-collected.png", "section.cards")
+    page.goto(base_url + f"/rates?date={month}-01&partner=CHN")
+    for code in ("CAN", "MEX", "CHN"):
+        line = page.locator(f".collected-{code}")
+        assert line.is_visible()
+        assert f"{bt.partner(code).estimate[-1]:.2%}" in line.inner_text()
+    _shot(page, "rates-collected.png", "div.columns")
     _clean(watch)

@@ -91,18 +91,83 @@ def test_claim_weights_rise_from_the_2024_to_the_2025h2_shares():
     assert collected.claim_weight("2025-05") == pytest.approx((56 - 38) / (89 - 38), abs=0.01)
 
 
+def _cuts() -> tuple[tuple[str, ...], collected.CutSums]:
+    """Two partners, two registry changes in May 2025; duties and imports by elasticity."""
+    import datetime as dt
+
+    n = len(collected.eps_grid())
+    imports = np.tile([300.0, 700.0], (n, 1))
+    shrink = np.linspace(1.0, 0.5, n)[:, None]  # substitution lowers the taxed partner's imports
+
+    def sums(duty_a: float, duty_b: float) -> tuple[np.ndarray, np.ndarray]:
+        taxed = imports * np.concatenate([shrink, np.ones((n, 1))], axis=1)
+        return np.array([duty_a, duty_b]) * taxed / imports, taxed
+
+    cuts = {
+        dt.date(2025, 5, 1): {"2024": sums(30.0, 14.0), "2025h2": sums(15.0, 7.0)},
+        dt.date(2025, 5, 11): {"2024": sums(60.0, 28.0), "2025h2": sums(30.0, 14.0)},
+    }
+    return ("CAN", "MEX"), cuts
+
+
 def test_monthly_rates_weight_days_and_claim_shares():
     import datetime as dt
 
-    two = np.array([0.1, 0.05])
-    cuts = {
-        dt.date(2025, 5, 1): {"2024": two, "2025h2": two / 2},
-        dt.date(2025, 5, 11): {"2024": 2 * two, "2025h2": two},
-    }
-    out = collected.monthly_rates(cuts, dt.date(2025, 5, 31))
+    partners, cuts = _cuts()
+    out = collected.monthly_rates(partners, cuts, dt.date(2025, 5, 31))
     a = collected.claim_weight("2025-05")
-    expected = (10 * ((1 - a) * 0.1 + a * 0.05) + 21 * ((1 - a) * 0.2 + a * 0.1)) / 31
+    expected = (10 * ((1 - a) * 0.044 + a * 0.022) + 21 * ((1 - a) * 0.088 + a * 0.044)) / 31
     assert out["2025-05"][0] == pytest.approx(expected)
+
+
+def test_partner_parts_add_up_to_the_us_wide_rate():
+    import datetime as dt
+
+    partners, cuts = _cuts()
+    parts = collected.monthly_parts(partners, cuts, dt.date(2025, 5, 31))
+    contrib, weight = parts.contrib["2025-05"], parts.weight["2025-05"]
+    assert weight.sum(axis=1) == pytest.approx(np.ones(len(collected.eps_grid())))
+    assert weight[0] == pytest.approx([0.3, 0.7])  # no substitution: 2024 import shares
+    assert weight[-1, 0] < 0.3  # the taxed partner's share falls with the elasticity
+    a = collected.claim_weight("2025-05")
+    can = (10 * ((1 - a) * 0.10 + a * 0.05) + 21 * ((1 - a) * 0.20 + a * 0.10)) / 31
+    assert contrib[0, 0] / weight[0, 0] == pytest.approx(can)  # Canada's own statutory rate
+    assert parts.total()["2025-05"] == pytest.approx(contrib.sum(axis=1))
+
+
+def _parts() -> collected.Parts:
+    """Synthetic partner parts whose sum is :func:`_rates`, with shares moving by month."""
+    rates = _rates()
+    contrib, weight = {}, {}
+    for i, (m, r) in enumerate(rates.items()):
+        share = 0.2 + 0.02 * i - 0.05 * collected.eps_grid() / collected.EPS_MAX
+        part = 0.3 + 0.01 * i
+        none = np.zeros_like(r)  # a partner without 2024 imports
+        contrib[m] = np.stack([part * r, (1 - part) * r, none], axis=1)
+        weight[m] = np.stack([share, 1 - share, none], axis=1)
+    return collected.Parts(partners=("CAN", "MEX", "PRK"), contrib=contrib, weight=weight)
+
+
+def test_partner_estimates_aggregate_to_the_us_wide_one(synthetic):
+    bt = collected.backtest()
+    estimates = [bt.partner(c) for c in ("CAN", "MEX")]
+    weights = np.array([p.weight for p in estimates])
+    assert weights.sum(axis=0) == pytest.approx(np.ones(len(bt.months)))
+    weighted = (weights * np.array([p.estimate for p in estimates])).sum(axis=0)
+    assert weighted == pytest.approx(np.array(bt.estimate), rel=1e-12)
+    assert bt.partner("ALL").estimate == pytest.approx(bt.estimate, rel=1e-12)
+    can = estimates[0]
+    assert can.statutory != pytest.approx(bt.statutory)  # the partner's own rate, not the total
+    assert can.estimate != pytest.approx(bt.estimate)
+
+
+def test_partner_without_imports_is_refused(synthetic):
+    from tradewinds.core.errors import DataError
+
+    bt = collected.backtest()
+    for code in ("CHN", "PRK"):  # not in the parts; in them with no imports
+        with pytest.raises(DataError, match="no 2024 imports"):
+            bt.partner(code)
 
 
 def test_treasury_series_covers_the_backtest():
@@ -115,7 +180,7 @@ def test_treasury_series_covers_the_backtest():
 def synthetic(monkeypatch):
     observed = _observed(0.7, 0.4, collected.ELASTICITY)
     observed["2025-11"] += 0.02
-    monkeypatch.setattr(collected, "_rates_cached", _rates)
+    monkeypatch.setattr(collected, "_parts_cached", _parts)
     monkeypatch.setattr(collected, "treasury", lambda: observed)
     return observed
 
@@ -144,12 +209,35 @@ def test_cli_json_has_the_months_and_the_factors(synthetic, capsys):
 @pytest.mark.parametrize(
     "args",
     [
-        ["--collected", "--country", "CAN"],
         ["--collected", "--country", "ALL", "--date", "2025-10-15"],
         ["--collected", "--top", "3"],
         ["--collected", "--country", "ALL", "--usmca-shares", "2024"],
+        ["--collected", "--country", "CAN", "--usmca-shares", "2024"],
+        ["--collected", "--country", "CAN", "--by", "hs2"],
+        ["--collected"],
     ],
 )
-def test_collected_needs_country_all_alone(args, capsys):
+def test_collected_needs_one_country_alone(args, capsys):
     assert main(["etr", *args]) == 2
     assert "--collected" in capsys.readouterr().err
+
+
+def test_cli_prints_a_partner_estimate_beside_its_statutory_rate(synthetic, capsys):
+    assert main(["etr", "--country", "CAN", "--collected"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    can = collected.backtest().partner("CAN")
+    assert "CAN" in out
+    assert f"{100 * can.estimate[-1]:.2f}%" in out
+    assert f"{100 * can.statutory[-1]:.2f}%" in out
+    assert "not tested against partner data" in out
+
+
+def test_cli_json_of_a_partner_has_its_months_and_weights(synthetic, capsys):
+    assert main(["etr", "--country", "mex", "--collected", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    mex = collected.backtest().partner("MEX")
+    assert data["country"] == "MEX"
+    assert data["validated"] is False
+    assert [row["estimate"] for row in data["months"]] == pytest.approx(list(mex.estimate))
+    assert [row["import_weight"] for row in data["months"]] == pytest.approx(list(mex.weight))
+    assert data["k"] == pytest.approx(0.7)

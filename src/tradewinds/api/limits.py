@@ -1,6 +1,6 @@
 """Every request under the time limit, and no costly read on behalf of another web site.
 
-Two ASGI middlewares, installed where the app is built (:func:`install`):
+Three ASGI middlewares, installed where the app is built (:func:`install`):
 
 - :class:`RequestDeadline` gives every request but ``/api/v1/health`` and the job event streams a
   deadline of :attr:`Limits.request_seconds` (plus a second, so that a route's own limit, as
@@ -15,6 +15,8 @@ Two ASGI middlewares, installed where the app is built (:func:`install`):
   ``Sec-Fetch-Site`` and ``Origin``; a request without them (curl, scripts, the CLI's clients)
   passes. A top-level GET navigation (a link the user follows) passes; origins given with
   ``--cors`` pass.
+- :class:`HostGuard` refuses (400) a request whose ``Host`` names a host the server was not
+  given (DNS rebinding: another site's name pointed at 127.0.0.1).
 """
 
 from __future__ import annotations
@@ -53,6 +55,13 @@ class RequestTimeoutError(TradewindsError, TimeoutError, http_status=504):
 
 class CrossSiteError(TradewindsError, PermissionError, exit_code=2, http_status=403):
     """A browser sent the request on behalf of a page of another web site."""
+
+
+class HostNotAllowedError(TradewindsError, PermissionError):
+    """A request names a host (``Host`` header) this server does not answer for."""
+
+    exit_code = 2
+    http_status = 400
 
 
 class WorkStopped(BaseException):
@@ -259,6 +268,40 @@ class CrossSiteGuard:
         await _answer(send, 403, _error_body(error))
 
 
+class HostGuard:
+    """ASGI middleware: answer 400 to a request whose ``Host`` this server does not answer for.
+
+    The names allowed are :attr:`Settings.host_names` (the loopback names, ``--host`` and
+    ``--allowed-host``). It keeps a page on another web site that rebinds its own DNS name to
+    127.0.0.1 from reaching a loopback server as if it were that site (the browser would then
+    call every request same-origin, which :class:`CrossSiteGuard` lets pass).
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(  # noqa: D102
+        self, scope: MutableMapping[str, Any], receive: Receive, send: Send
+    ) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        hosts = [v.decode("latin-1") for k, v in scope["headers"] if k.lower() == b"host"]
+        given = hosts[0] if len(hosts) == 1 else None
+        if len(hosts) <= 1 and self.settings.host_allowed(given):
+            await self.app(scope, receive, send)
+            return
+        shown = ", ".join(repr(h[:100]) for h in hosts)
+        error = HostNotAllowedError(
+            f"Refused a request for host {shown}: this server answers for "
+            f"{', '.join(self.settings.host_names)} only (a page of another web site may point "
+            "its name at this machine). If that is this server's name, start it with "
+            "--allowed-host NAME or set TRADEWINDS_ALLOWED_HOSTS."
+        )
+        await _answer(send, 400, _error_body(error))
+
+
 def _own_origin(scope: MutableMapping[str, Any], headers: dict[str, str]) -> str:
     scheme = str(scope.get("scheme", "http"))
     return f"{scheme}://{headers.get('host', '')}".lower()
@@ -292,7 +335,7 @@ def _wrap_sync_endpoints(routes: list[Any]) -> None:
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    """Add both middlewares to ``app``.
+    """Add the three middlewares to ``app``.
 
     The synchronous endpoints are registered with their budgets at the first request (see
     :class:`RequestDeadline`), so routes included after this call (the dashboard's, mounted by
@@ -300,3 +343,4 @@ def install(app: FastAPI, settings: Settings) -> None:
     """
     app.add_middleware(RequestDeadline, seconds=settings.limits.request_seconds)
     app.add_middleware(CrossSiteGuard, allowed=settings.cors)
+    app.add_middleware(HostGuard, settings=settings)  # the outermost: checked first

@@ -80,6 +80,8 @@ class Settings:
     scheduler: str | None = None
     workers: int = 1
     scenario_dir: Path | None = None
+    #: Host names the server answers for besides its own (``--allowed-host``); ``*`` is any.
+    allowed_hosts: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
 
     @property
@@ -101,6 +103,38 @@ class Settings:
         """
         return self.private or (not self.loopback and not self.public_reads)
 
+    @property
+    def host_names(self) -> tuple[str, ...]:
+        """The names a request's ``Host`` may give: the loopback names, ``--host``, the extras.
+
+        A server bound to every interface (``0.0.0.0``, ``::``) also answers for any IP
+        address: a DNS-rebinding page reaches a server through a name, never an address.
+        """
+        names = dict.fromkeys((*LOOPBACK_NAMES, host_name(self.host), *EXTRA_HOSTS))
+        names.update(dict.fromkeys(host_name(h) for h in self.allowed_hosts))
+        return tuple(n for n in names if n)
+
+    def host_allowed(self, header: str | None) -> bool:
+        """Whether a request whose ``Host`` header is ``header`` may proceed.
+
+        Refusing the names the server was not given keeps a web page that points its own DNS
+        name at 127.0.0.1 (DNS rebinding) from using the server as if it were same-origin. A
+        request without ``Host`` (HTTP/1.0, never a browser) passes.
+        """
+        if header is None:
+            return True
+        name = host_name(header, port=True)
+        names = self.host_names
+        if "*" in names or name in names:
+            return True
+        if host_name(self.host) in WILDCARD_HOSTS:
+            try:
+                ipaddress.ip_address(name)
+            except ValueError:
+                return False
+            return True
+        return False
+
     def check(self) -> None:
         """Refuse a configuration that would expose the server (public host, no token)."""
         if not self.loopback and self.token is None:
@@ -109,6 +143,30 @@ class Settings:
                 "anyone who can reach the port could launch jobs. Give --token-file FILE (a "
                 "secret of at least 16 characters) or bind 127.0.0.1."
             )
+
+
+#: Host names every server answers for: the loopback interface, by name and address.
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+#: Addresses that bind every interface (the server cannot know its names from them).
+WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
+#: Names every server in this process also answers for: empty in production. The test suite adds
+#: ``testserver``, the ``Host`` of Starlette's ``TestClient`` (as Django's test runner adds it
+#: to ``ALLOWED_HOSTS``).
+EXTRA_HOSTS: tuple[str, ...] = ()
+
+
+def host_name(value: str, *, port: bool = False) -> str:
+    """A host name as compared: lower case, no brackets or final dot, no ``:port`` if ``port``.
+
+    ``[::1]:8000`` gives ``::1``; ``LocalHost.:8000`` gives ``localhost``.
+    """
+    text = value.strip().lower()
+    if port:
+        if text.startswith("["):
+            text = text[1:].partition("]")[0]
+        elif text.count(":") == 1:
+            text = text.partition(":")[0]
+    return text.strip("[]").rstrip(".")
 
 
 def is_loopback(host: str) -> bool:

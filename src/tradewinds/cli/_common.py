@@ -160,7 +160,7 @@ def write_records(records: pd.DataFrame, path: Path) -> None:
     ``transport equipment``; see :mod:`tradewinds.reporting.sectors`). The file is written
     whole or not at all (:func:`tradewinds.core.outputs.write_atomically`).
     """
-    from tradewinds.core.outputs import write_atomically
+    from tradewinds.core.outputs import write_atomically, write_xlsx
 
     check_output(path)
     suffix = path.suffix.lower()
@@ -172,7 +172,8 @@ def write_records(records: pd.DataFrame, path: Path) -> None:
         if suffix == ".csv":
             records.to_csv(tmp, index=False)
         elif suffix == ".xlsx":
-            records.to_excel(tmp, index=False, engine="openpyxl", sheet_name="records")
+            rows = records.itertuples(index=False, name=None)
+            write_xlsx(tmp, "records", list(records.columns), rows)
         else:
             records.to_json(tmp, orient="records", indent=1)
 

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING
 import typer
 
 from tradewinds.cli._options import TableFormat, Wide, check_format
-from tradewinds.core.errors import ScenarioError
+from tradewinds.core.errors import DataError, ScenarioError
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from tradewinds.measures.collected import Backtest
 
 
 def _date(text: str, option: str) -> dt.date:
@@ -45,7 +47,8 @@ def etr(
     collected: bool = typer.Option(
         False,
         "--collected",
-        help="With --country ALL: statutory, collected estimate and Treasury's rate by month.",
+        help="Statutory rate and collected estimate by month (with --country; ALL adds "
+        "Treasury's rate and the errors).",
     ),
 ) -> None:
     """Import-weighted effective US tariff rate on any partner, by authority and sector."""
@@ -59,7 +62,10 @@ def etr(
         _check_collected_alone(
             country, top is not None or date is not None or bool(by), usmca_shares
         )
-        _collected(fmt)
+        if country.upper() == "ALL":
+            _collected(fmt)
+        else:
+            _collected_partner(country.upper(), fmt)
         return
     if top is not None:
         from tradewinds.measures import etr as etr_mod
@@ -86,14 +92,19 @@ def etr(
 
 
 def _check_collected_alone(country: str, others: bool, usmca_shares: str) -> None:
-    """``--collected`` is a monthly backtest of ``--country ALL``: refuse other options."""
-    if country.upper() != "ALL" or others:
-        raise ScenarioError("--collected goes with --country ALL alone (a monthly backtest).")
+    """``--collected`` is a monthly series of one country or group: refuse other options."""
+    from tradewinds.measures import etr as etr_mod
+
+    if not country or others:
+        raise ScenarioError(
+            "--collected goes with --country alone (ALL, EU or a partner: a monthly series)."
+        )
     if usmca_shares != "2025h2":
         raise ScenarioError(
             "--collected uses USMCA claim shares by month (2024 to July-December 2025): "
             "leave out --usmca-shares."
         )
+    etr_mod.check_country(country)
 
 
 def _refuse_series_options(
@@ -151,7 +162,7 @@ def _print_point(result: dict[str, object], usmca_shares: str, by: str | None, w
             for e in sectors
         ]
         _sectors(rows, f"by {by} sector on {result['date']}", wide)
-    _collected_line()
+    _collected_line(str(result["country"]), str(result["date"])[:7])
 
 
 def _series(
@@ -207,7 +218,7 @@ def _print_series(
         typer.echo(named.to_json(orient="records"))
         return
     _summary(frame, *written)
-    _collected_line()
+    _collected_line(str(frame["country"].iloc[0]), str(frame["date"].max())[:7])
     if by is not None:
         last_day = frame["date"].max()
         rows: list[tuple[str, float, float | None, dict[str, float]]] = []
@@ -221,20 +232,24 @@ def _print_series(
         _sectors(rows, f"by {by} sector on {last_day}", wide)
 
 
-def _collected_line() -> None:
-    """One line under a statutory headline: what was collected, and the estimate if computed."""
+def _collected_line(country: str, month: str) -> None:
+    """Lines under a statutory headline: what was collected, and the estimates if computed.
+
+    ``month`` (``YYYY-MM``) is the headline's; the partner's estimate is shown for it, or for
+    the last month of the estimate if the headline is later.
+    """
     from tradewinds.cli._common import console
     from tradewinds.measures.collected import backtest_if_cached, treasury
 
     observed = treasury()
-    month = max(observed)
+    last = max(observed)
     text = (
         f"Statutory rates on 2024 import weights, not duties collected: US-wide, customs "
-        f"collected {observed[month]:.2%} of imports in {month} (Treasury)"
+        f"collected {observed[last]:.2%} of imports in {last} (Treasury)"
     )
     bt = backtest_if_cached()
-    if bt is not None and month in bt.months:
-        k = bt.months.index(month)
+    if bt is not None and last in bt.months:
+        k = bt.months.index(last)
         text += (
             f"; collected estimate {bt.estimate[k]:.2%} against statutory "
             f"{bt.statutory[k]:.2%} (etr --country ALL --collected)."
@@ -242,6 +257,24 @@ def _collected_line() -> None:
     else:
         text += "; the collected estimate beside the statutory rate: etr --country ALL --collected."
     console().print(text)
+    if country == "ALL":
+        return
+    if bt is None or bt.parts is None:
+        console().print(
+            f"{country}: collected estimate by month with etr --country {country} --collected."
+        )
+        return
+    shown = month if month in bt.months else bt.months[-1] if month > bt.months[-1] else None
+    if shown is None:
+        return
+    est = bt.partner(country)
+    k = est.months.index(shown)
+    console().print(
+        f"{country} {shown}: collected estimate {est.estimate[k]:.2%} against statutory "
+        f"{est.statutory[k]:.2%} with that month's claim shares (the US-wide fit applied to "
+        f"{country}'s lines; not tested against partner data: etr --country {country} "
+        "--collected)."
+    )
 
 
 def _collected(fmt: str) -> None:
@@ -307,41 +340,108 @@ def _collected(fmt: str) -> None:
     )
 
 
-def _top(rows: list[dict[str, object]], fmt: str, wide: bool) -> None:
-    """Table (or JSON) of partners' rates on one date, largest 2024 imports first."""
+def _collected_partner(country: str, fmt: str) -> None:
+    """A partner's monthly statutory rate and collected estimate, from the US-wide fit."""
     import json
 
     from rich.table import Table
 
     from tradewinds.cli._common import console
     from tradewinds.cli._display import print_table
+    from tradewinds.measures.collected import FIT, TEST, backtest
+
+    bt = backtest()
+    est = bt.partner(country)
+    note = (
+        f"k = {bt.k:.3f}, lag {bt.lag:.2f} months, elasticity {bt.eps:.2f}: fitted on the US-wide "
+        f"series {FIT[0]} to {FIT[1]} (out-of-sample error {100 * bt.mae_out:.2f} points, "
+        f"{TEST[0]} to {TEST[1]}) and applied to {country}'s lines and claim shares; not tested "
+        "against partner data (Treasury publishes no duties by partner)"
+    )
+    if fmt == "json":
+        typer.echo(
+            json.dumps(
+                {
+                    "country": country,
+                    "k": bt.k,
+                    "lag_months": bt.lag,
+                    "elasticity": bt.eps,
+                    "fit_months": list(FIT),
+                    "mae_out_of_sample_us_wide": bt.mae_out,
+                    "validated": False,
+                    "note": note,
+                    "months": [
+                        {"month": m, "statutory": s, "estimate": e, "import_weight": w}
+                        for m, s, e, w in zip(
+                            est.months, est.statutory, est.estimate, est.weight, strict=True
+                        )
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return
+    table = Table(
+        title=f"{country}: statutory rate (2024 import weights) and collected estimate by month",
+        caption=note,
+    )
+    for col in ("month", "statutory", "estimate", "share of\nUS imports"):
+        table.add_column(col, justify="left" if col == "month" else "right")
+    for m, s, e, w in zip(est.months, est.statutory, est.estimate, est.weight, strict=True):
+        table.add_row(m, f"{100 * s:.2f}%", f"{100 * e:.2f}%", f"{100 * w:.1f}%")
+    out = console()
+    print_table(out, table)
+    out.print(
+        "statutory: the month's mean with that month's USMCA claim shares; share of US imports: "
+        "the partner's weight in the US-wide estimate (lagged, after substitution)."
+    )
+
+
+def _top(rows: list[dict[str, object]], fmt: str, wide: bool) -> None:
+    """Table (or JSON) of partners' rates on one date, largest 2024 imports first."""
+    import json
+
+    from tradewinds.cli._common import console
+    from tradewinds.cli._display import print_table
+    from tradewinds.reporting.tables import partner_rates_table
 
     if fmt == "json":
         typer.echo(json.dumps(rows, indent=2))
         return
-    day = rows[0]["date"] if rows else ""
-    table = Table(
-        title=f"Statutory effective US tariff rate by partner on {day} (2024 import weights)",
-        caption="total includes MFN; additional excludes it; rates in % of import value",
+    from tradewinds.measures.collected import backtest_if_cached
+
+    out = console()
+    table = partner_rates_table(
+        rows, width=out.width, wide=wide, collected=_collected_column(rows, backtest_if_cached())
     )
-    for col in ("partner", "imports 2024\n(US$ bn)", "additional", "total", "by authority"):
-        table.add_column(col, justify="left" if col in ("partner", "by authority") else "right")
+    print_table(out, table, wide=wide, drop=("points", "by authority"))
+
+
+def _collected_column(
+    rows: list[dict[str, object]], bt: Backtest | None
+) -> tuple[str, dict[str, str]] | None:
+    """``(month, {partner: estimate})`` for the ``--top`` table, or None if not cached.
+
+    The month is the date's, or the last estimated month if the date is later.
+    """
+    day = str(rows[0]["date"]) if rows else ""
+    if bt is None or bt.parts is None or not day:
+        return None
+    month = day[:7]
+    if month not in bt.months:
+        if month < bt.months[0]:
+            return None
+        month = bt.months[-1]
+    cells = {}
     for r in rows:
-        parts = r["by_authority"]
-        assert isinstance(parts, dict)
-        text = ", ".join(
-            f"{k} {100 * v:.2f}"
-            for k, v in sorted(parts.items(), key=lambda kv: -kv[1])
-            if v > 5e-5
-        )
-        table.add_row(
-            str(r["country"]),
-            f"{float(str(r['imports_2024'])) / 1e9:,.1f}",
-            f"{100 * float(str(r['additional_rate'])):.2f}%",
-            f"{100 * float(str(r['effective_rate'])):.2f}%",
-            text,
-        )
-    print_table(console(), table, wide=wide, drop=("by authority",))
+        code = str(r["country"])
+        try:
+            est = bt.partner(code)
+        except DataError:  # no parts for the partner (no 2024 imports)
+            cells[code] = "n/a"
+        else:
+            cells[code] = f"{100 * est.estimate[est.months.index(month)]:.2f}%"
+    return month, cells
 
 
 def _summary(frame: object, output: Path | None, plot: Path | None) -> None:

@@ -46,8 +46,11 @@ def ignatenko2025(
     NON_USA is the expenditure-weighted non-US average. Published figures are shown beside ours.
     """
     from tradewinds.cli._common import check_output
+    from tradewinds.core.inputs import check_input_folder
 
     check_output(output)
+    if data is not None:
+        check_input_folder(data, "--data folder")
     from tradewinds.cli._common import console, solving, write_records
     from tradewinds.cli._display import print_table
     from tradewinds.replication.ignatenko2025 import case_records, published_comparison, run_case
@@ -151,8 +154,11 @@ def run_cp2015_nafta(
 ) -> None:
     """Body of ``replicate cp2015-nafta``: solve, print Table 2 beside the paper, write records."""
     from tradewinds.cli._common import check_output
+    from tradewinds.core.inputs import check_input_folder
 
     check_output(output)
+    if data is not None:
+        check_input_folder(data, "--data folder")
     from rich.table import Table
 
     from tradewinds.cli._common import console, solving, write_records

@@ -34,6 +34,9 @@ def list_scenarios(
             f"Scenario folder {str(folder)!r} does not exist; run from the repository root or "
             "pass --dir."
         )
+    from tradewinds.core.inputs import check_input_folder
+
+    check_input_folder(folder, "scenario folder", "*.yaml")
     from tradewinds.reporting.terminal import literal
 
     table = Table(title=literal(f"scenarios in {folder}"))

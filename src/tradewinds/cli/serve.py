@@ -37,6 +37,13 @@ def serve(
     scheduler: str | None = typer.Option(
         None, "--scheduler", help="Run jobs' draws and searches on this Dask scheduler."
     ),
+    allowed_hosts: list[str] = typer.Option(
+        [],
+        "--allowed-host",
+        help="Also answer requests for this host name (repeatable; '*' for any), e.g. the "
+        "name a proxy forwards. Adds to $TRADEWINDS_ALLOWED_HOSTS (comma-separated). "
+        "Others are refused with 400 (DNS rebinding).",
+    ),
     scenarios: Path | None = typer.Option(
         None, "--scenarios", help="Folder of library scenarios (default: the repository's)."
     ),
@@ -60,6 +67,10 @@ def serve(
     from tradewinds.core.errors import ScenarioError
     from tradewinds.server import create_app
 
+    if scenarios is not None:
+        from tradewinds.core.inputs import check_input_folder
+
+        check_input_folder(scenarios, "--scenarios folder", "*.yaml")
     if workers < 1:
         raise ScenarioError(f"--workers {workers}: give at least 1.")
     if private and token_file is None:
@@ -74,6 +85,7 @@ def serve(
         scheduler=scheduler,
         workers=workers,
         scenario_dir=scenarios,
+        allowed_hosts=_allowed_hosts(allowed_hosts),
     )
     app = create_app(settings)
     if warm:
@@ -90,3 +102,28 @@ def serve(
         url = f"http://{shown}:{port}{page}"
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+#: Environment variable with more host names the server answers for (comma-separated).
+ALLOWED_HOSTS_ENV = "TRADEWINDS_ALLOWED_HOSTS"
+
+
+def _allowed_hosts(given: list[str]) -> tuple[str, ...]:
+    """``--allowed-host`` names and those of ``$TRADEWINDS_ALLOWED_HOSTS``, each checked."""
+    import os
+    import re
+
+    from tradewinds.core.errors import ScenarioError
+
+    names = [*os.environ.get(ALLOWED_HOSTS_ENV, "").split(","), *given]
+    out = []
+    for name in (n.strip() for n in names):
+        if not name:
+            continue
+        if name != "*" and not re.fullmatch(r"\[?[A-Za-z0-9_.:\-]{1,253}\]?", name):
+            raise ScenarioError(
+                f"--allowed-host / ${ALLOWED_HOSTS_ENV}: {name[:80]!r} is not a host name; give "
+                "a name such as tradewinds.example.org, an address, or '*'."
+            )
+        out.append(name)
+    return tuple(out)

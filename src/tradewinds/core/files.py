@@ -66,6 +66,40 @@ def check_input_file(path: Path, what: str) -> None:
         )
 
 
+def check_input_folder(folder: Path, what: str, pattern: str = "*") -> Path:
+    """``folder`` if it is an existing folder whose entries matching ``pattern`` can be read.
+
+    The folder counterpart of :func:`check_input_file`, for options that name a folder
+    (``serve --scenarios``, ``replicate --data``): a missing path, a file or a FIFO in place of
+    the folder, and a FIFO, socket or device among the entries a command would read (reading
+    one could wait forever) each give one :class:`ScenarioError` naming the path. Sub-folders
+    are left to the reader.
+    """
+    import stat
+
+    folder = Path(folder)
+    try:
+        mode = folder.stat().st_mode
+    except FileNotFoundError:
+        raise ScenarioError(f"{what.capitalize()} {str(folder)!r} does not exist.") from None
+    except OSError as exc:
+        raise ScenarioError(f"Cannot read {what} {str(folder)!r}: {exc.strerror}.") from None
+    if not stat.S_ISDIR(mode):
+        raise ScenarioError(f"{what.capitalize()} {str(folder)!r} is not a folder; give a folder.")
+    try:
+        entries = sorted(folder.glob(pattern))
+    except OSError as exc:
+        raise ScenarioError(f"Cannot list {what} {str(folder)!r}: {exc.strerror}.") from None
+    for entry in entries:
+        try:
+            if entry.is_dir() or not entry.exists():  # a sub-folder, or a dangling link
+                continue
+        except OSError:
+            pass
+        check_input_file(entry, f"file in the {what}")
+    return folder
+
+
 def read_text_file(path: Path, what: str, *, max_bytes: int | None = MAX_YAML_BYTES) -> str:
     """A user text file as UTF-8; :class:`ScenarioError` naming the file when it cannot be read."""
     path = Path(path)

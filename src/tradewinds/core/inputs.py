@@ -32,6 +32,7 @@ from pydantic import BaseModel, Strict, ValidationError
 from tradewinds.core.errors import ScenarioError
 from tradewinds.core.files import MAX_YAML_BYTES as MAX_YAML_BYTES
 from tradewinds.core.files import check_input_file as check_input_file
+from tradewinds.core.files import check_input_folder as check_input_folder
 from tradewinds.core.files import read_text_file as read_text_file
 
 if TYPE_CHECKING:
@@ -245,10 +246,29 @@ def validation_error(exc: ValidationError, source: str, doc: str) -> ScenarioErr
     msg = str(err["msg"]).removeprefix("Value error, ")
     if isinstance(err.get("input"), bool) and "number" in msg:
         msg += "; true/false is not a number"
+    said = _located(tuple(err["loc"]), msg)
     if err["type"] == "value_error" and isinstance(err.get("input"), dict):
         # A model-level check names its own fields; the whole mapping adds nothing.
-        return ScenarioError(f"{source}: {where}: {msg}{more}.")
-    return ScenarioError(f"{source}: {where}: {msg} (got {_shown(err.get('input'))}){more}.")
+        return ScenarioError(f"{source}: {said}{more}.")
+    return ScenarioError(f"{source}: {said} (got {_shown(err.get('input'))}){more}.")
+
+
+def _located(loc: tuple[int | str, ...], msg: str) -> str:
+    """``where: msg``, naming the field once when the message already starts with its name.
+
+    A validator's message often begins with the name of its field (``"tariffs_only lists an
+    exporter twice"``) or with its whole dotted path; the location then takes the place of that
+    name instead of standing before it (``shocks.tariffs_only lists an exporter twice``).
+    """
+    where = _where(loc)
+    names = [where]
+    if loc and isinstance(loc[-1], str):
+        names.append(str(loc[-1]))
+    for name in names:
+        rest = msg[len(name) :]
+        if msg.startswith(name) and not (rest[:1].isalnum() or rest[:1] in "_."):
+            return where + rest
+    return f"{where}: {msg}"
 
 
 _Model = TypeVar("_Model", bound=BaseModel)

@@ -8,10 +8,12 @@ and keeps an older file as it was.
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from tradewinds.core.errors import ScenarioError
 
@@ -50,3 +52,43 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def write_xlsx(
+    path: Path, sheet: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Write one worksheet to ``path``: a header row of ``columns``, then ``rows``.
+
+    The package's one Excel writer (duty batches, tidy records). It streams the rows (openpyxl's
+    write-only mode), so memory stays bounded by a row however long the table, and a million
+    duty lines fit in the batch's memory budget. A missing value (``None``, NaN, ``pd.NA``,
+    ``NaT``) is an empty cell, and text is always text: a value starting with ``=`` is stored as
+    a string, never as a formula a spreadsheet would run.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    table = book.create_sheet(sheet)
+
+    def cell(value: Any) -> Any:
+        if isinstance(value, str):
+            if not value.startswith("="):
+                return value
+            text = WriteOnlyCell(table, value=value)
+            text.data_type = "s"
+            return text
+        if value is None or type(value).__name__ in _MISSING:
+            return None
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        return value
+
+    table.append([str(c) for c in columns])
+    for row in rows:
+        table.append([cell(v) for v in row])
+    book.save(path)
+
+
+#: Type names of pandas' missing values (checked by name: core does not import pandas).
+_MISSING = frozenset({"NAType", "NaTType"})

@@ -112,6 +112,9 @@ def read_liberation_day(folder: Path) -> LiberationDayData:
 def _eu_members(path: Path, labels: list[str]) -> list[str]:
     if not path.exists():
         return []
+    from tradewinds.core.inputs import check_input_file
+
+    check_input_file(path, "baseline data file")
     match = re.search(r"id_EU\s*=\s*\[([^\]]*)\]", path.read_text())
     if match is None:
         raise DataError(f"No id_EU list in {str(path)!r}.")

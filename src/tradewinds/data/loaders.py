@@ -141,6 +141,8 @@ def load_liberation_day(folder: Path) -> xr.Dataset:
     is set to zero and the adjustment is recorded in the provenance and logged. Baseline tariffs
     are zero: the dataset has no applied-tariff matrix. Values are converted to US$ millions.
     """
+    from tradewinds.core.inputs import check_input_file
+
     folder = Path(folder)
     files = {name: folder / name for name in ("trade_cepii.csv", "country_labels.csv", "gdp.csv")}
     for name, path in files.items():
@@ -148,6 +150,7 @@ def load_liberation_day(folder: Path) -> xr.Dataset:
             raise DataError(
                 f"Missing {name} in {str(folder)!r}; the folder needs all of {list(files)}."
             )
+        check_input_file(path, "baseline data file")
     labels = pd.read_csv(files["country_labels.csv"], dtype={"iso3": str})
     flows = pd.read_csv(files["trade_cepii.csv"]).fillna(0.0).to_numpy(dtype=float) / 1e3
     gdp = pd.read_csv(files["gdp.csv"])["gdp"].to_numpy(dtype=float) / 1e6
@@ -280,6 +283,9 @@ def _baci_codes(path: Path, table: Path | None) -> dict[int, str]:
                 "(the table CEPII ships with BACI)."
             )
         table = found[-1]
+    from tradewinds.core.inputs import check_input_file
+
+    check_input_file(Path(table), "country-code table")  # found beside the file, never opened
     codes = pd.read_csv(table, dtype=str)
     code_col = next((c for c in codes.columns if c.lower() in {"country_code", "code"}), None)
     iso_col = next((c for c in codes.columns if "iso3" in c.lower()), None)

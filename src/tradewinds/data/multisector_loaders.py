@@ -45,8 +45,11 @@ CP2015_FILES = (
 
 
 def _read(path: Path, need: set[str]) -> pd.DataFrame:
+    from tradewinds.core.inputs import check_input_file
+
     if not path.exists():
         raise DataError(f"Missing file {str(path)!r}.")
+    check_input_file(path, "data file")  # a FIFO or device in the folder would hang the read
     try:
         table = pd.read_csv(path)
     except (OSError, pd.errors.ParserError) as exc:
@@ -464,6 +467,10 @@ def read_wiot2013_blocks(
     blocks = ("wiot2011_intermediate.csv.gz", "wiot2011_final_demand.csv.gz")
     countries = _read(folder / names[0], {"country"})["country"].astype(str).tolist()
     sectors = _read(folder / names[1], {"wiod_code"})["wiod_code"].astype(str).tolist()
+    from tradewinds.core.inputs import check_input_file
+
+    for block in blocks:
+        check_input_file(folder / block, "WIOD table file")
     z = pd.read_csv(folder / blocks[0], index_col=0)
     f = pd.read_csv(folder / blocks[1], index_col=0)
     rows = [f"{c}_{s}" for c in countries for s in sectors]

@@ -29,6 +29,7 @@ from tradewinds.measures.compiled import compiled
 from tradewinds.measures.duty import evaluate_frame, formula, prepare_lines
 from tradewinds.measures.fields import MFN
 from tradewinds.measures.products import hts_universe
+from tradewinds.measures.stacking import distinct_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -97,19 +98,18 @@ def duty_batch(
             col[rows] = ev.amount[:, js].sum(axis=1)
         # one id string per distinct pattern of applied measures
         order = sorted(range(len(ev.measures)), key=lambda j: ev.measures[j].programme != MFN)
-        # rows of packed bits (any number of measures; a uint64 sum held 64 at most)
-        packed = np.packbits(shown[:, order], axis=1)
-        keys, inverse = np.unique(packed, axis=0, return_inverse=True)
-        codes = np.empty(len(keys), dtype=np.int64)
-        for k, key in enumerate(keys):
-            on = np.unpackbits(key, count=len(order)).astype(bool)
+        patterns = shown[:, order]
+        first, inverse = distinct_rows(patterns)
+        codes = np.empty(len(first), dtype=np.int64)
+        for k, row in enumerate(first.tolist()):
+            on = patterns[row]
             applied = [ev.measures[j] for b, j in enumerate(order) if on[b]]
             text = ";".join(m.id for m in applied)
             codes[k] = layer_index.setdefault(text, len(layer_names))
             if codes[k] == len(layer_names):
                 layer_names.append(text)
                 layer_formulas.append(";".join(formula(m) for m in applied))
-        layer_code[rows] = codes[np.asarray(inverse).ravel()]
+        layer_code[rows] = codes[inverse]
     value = cols["value"]
     universe = pl.Series(hts_universe().codes)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -117,7 +117,7 @@ def duty_batch(
             {
                 "row": prepared.rows + 1,
                 "hts": universe.gather(prepared.codes),
-                "origin": cols["origin"],
+                "origin": _strings(prepared.factors["origin"]),
                 "date": cols["date"],
                 "customs_value": value,
                 "mfn_duty": mfn.round(2),
@@ -143,6 +143,14 @@ def duty_batch(
         }
     )
     return BatchResult(table, errors, prepared.n_input)
+
+
+def _strings(factored: tuple[list[str], np.ndarray]) -> pl.Series:
+    """A column of text from its distinct values and positions (no per-line conversion)."""
+    import polars as pl
+
+    labels, inverse = factored
+    return pl.Series(labels, dtype=pl.String).gather(inverse)
 
 
 def calculate_batch(
@@ -209,27 +217,15 @@ def write_table(frame: Any, path: Path | IO[bytes]) -> None:
             f"Output file {str(path)!r} must end in {' or '.join(OUTPUT_SUFFIXES)} "
             f"(got {suffix or 'no suffix'!r})."
         )
-    from tradewinds.core.outputs import write_atomically
+    from tradewinds.core.outputs import write_atomically, write_xlsx
 
     def write(tmp: Path) -> None:
         if suffix == ".xlsx":
-            _write_xlsx(frame, tmp)
+            write_xlsx(tmp, "duties", frame.columns, frame.iter_rows())
         else:
             frame.write_csv(tmp, date_format="%Y-%m-%d")
 
     write_atomically(path, write)
-
-
-def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
-    """One worksheet named ``duties`` with the header row, written row by row (openpyxl)."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("duties")
-    sheet.append(frame.columns)
-    for row in frame.iter_rows():
-        sheet.append(list(row))
-    book.save(path)
 
 
 def read_lines(path: Path) -> pl.DataFrame:

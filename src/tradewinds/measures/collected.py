@@ -25,7 +25,15 @@ and the estimate for month ``m`` models each:
     C(m) = k · Σ_j w_j(L) · S_ε(m − j)
 
 ``S_ε(m)`` is the day-weighted monthly mean. ``k`` and ``L`` are fitted by least squares on
-April–September 2025 only; October 2025 to March 2026 is out of sample. Treasury's series
+April–September 2025 only; October 2025 to March 2026 is out of sample.
+
+**By partner.** The US-wide rate is a sum of partners' parts: on each day ``S_ε = Σ_p c_p``,
+``c_p`` the partner's substituted duties over all substituted imports, and ``ω_p`` its share of
+those imports (``Σ_p ω_p = 1``). A partner's estimate applies the US-wide ``k``, ``L`` and ``ε``
+to its own lines and claim path: ``C_p(m) = k Σ_j w_j c_p(m − j) / Σ_j w_j ω_p(m − j)``. The
+import-weighted mean ``Σ_p W_p C_p`` with ``W_p = Σ_j w_j ω_p(m − j)`` is the US-wide estimate
+exactly (:meth:`Backtest.partner`). Only the US-wide estimate is tested against data: Treasury
+publishes no duties by partner. Treasury's series
 (``customs_duties / imports_value``, monthly) comes from the Budget Lab's calibration file,
 reduced to 2024-2026 by ``scripts/build_defaults.py`` with provenance. See
 ``docs/etr-methods.md`` (section "Statutory against collected").
@@ -33,6 +41,7 @@ reduced to 2024-2026 by ``scripts/build_defaults.py`` with provenance. See
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -91,6 +100,75 @@ class Backtest:
     eps: float
     mae_in: float
     mae_out: float
+    parts: Parts | None = None
+
+    def partner(self, country: str) -> PartnerEstimate:
+        """The estimate for a partner (ISO3), ``EU`` or ``ALL``, with the same ``k``, ``L``, ``ε``.
+
+        Needs :attr:`parts` (set by :func:`backtest`). A group sums its members' parts.
+        """
+        from tradewinds.core.errors import DataError
+        from tradewinds.measures import etr
+
+        if self.parts is None:
+            raise DataError("this backtest carries no partner parts; run collected.backtest()")
+        index = {c: i for i, c in enumerate(self.parts.partners)}
+        code = etr.check_country(country)
+        first = self.parts.weight[self.months[0]][0]
+        chosen = [index[c] for c in etr.members(code) if c in index and first[index[c]] > 0]
+        if not chosen:
+            raise DataError(f"no 2024 imports from {country!r} in the collected-rate parts")
+        grid = eps_grid()
+        j = int(np.argmin(np.abs(grid - self.eps)))
+        months = list(self.months)
+        contrib = {m: float(v[j, chosen].sum()) for m, v in self.parts.contrib.items()}
+        weight = {m: float(v[j, chosen].sum()) for m, v in self.parts.weight.items()}
+        num, den = _blend(contrib, months, self.lag), _blend(weight, months, self.lag)
+        statutory = tuple(
+            float(self.parts.contrib[m][0, chosen].sum() / self.parts.weight[m][0, chosen].sum())
+            for m in months
+        )
+        return PartnerEstimate(
+            country=code,
+            months=self.months,
+            statutory=statutory,
+            estimate=tuple(self.k * a / b for a, b in zip(num, den, strict=True)),
+            weight=tuple(den),
+        )
+
+
+@dataclass(frozen=True)
+class PartnerEstimate:
+    """One partner's monthly statutory rate and collected estimate (fractions).
+
+    ``weight`` is the partner's share of the lagged, substituted US imports in each month: the
+    weights of the import-weighted mean of partners' estimates that gives the US-wide one.
+    """
+
+    country: str
+    months: tuple[str, ...]
+    statutory: tuple[float, ...]
+    estimate: tuple[float, ...]
+    weight: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Each partner's part of the US-wide monthly rate, by elasticity.
+
+    ``contrib[m]`` and ``weight[m]`` are ``(elasticities, partners)`` arrays: the partner's
+    substituted duties over all substituted imports, and its share of those imports, averaged
+    over the month's days with the month's claim shares. ``contrib[m].sum(axis=1)`` is the
+    US-wide rate of :func:`monthly_rates`.
+    """
+
+    partners: tuple[str, ...]
+    contrib: dict[str, np.ndarray]
+    weight: dict[str, np.ndarray]
+
+    def total(self) -> dict[str, np.ndarray]:
+        """The US-wide monthly rate by elasticity."""
+        return {m: v.sum(axis=1) for m, v in self.contrib.items()}
 
 
 def treasury() -> dict[str, float]:
@@ -105,16 +183,18 @@ def treasury() -> dict[str, float]:
         }
 
 
-#: Rates at each registry change: ``{cut: {shares: rate by elasticity}}`` (``2024``, ``2025h2``).
-CutRates = dict[dt.date, dict[str, np.ndarray]]
+#: Sums at each registry change: ``{cut: {shares: (duty, imports)}}`` (``2024``, ``2025h2``), each
+#: an ``(elasticities, partners)`` array of substituted duties and substituted imports (US$).
+CutSums = dict[dt.date, dict[str, tuple[np.ndarray, np.ndarray]]]
 
 
-def cut_rates(first: dt.date, last: dt.date) -> CutRates:
-    """US-wide rate at every registry change in ``[first, last]``, per claim shares and ``ε``.
+def cut_rates(first: dt.date, last: dt.date) -> tuple[tuple[str, ...], CutSums]:
+    """Partners' duties and imports at every registry change in ``[first, last]``.
 
     Lines of every partner from the 2024 weights, duties from the packaged registry
-    (:func:`tradewinds.measures.etr._blended_duty`); each line's value scaled by
-    ``((1 + τ_i(t)) / (1 + τ_i(first)))^(−ε)``. Element 0 (``ε = 0``) is the statutory rate.
+    (:func:`tradewinds.measures.etr._blended_duty`), per claim shares; each line's value scaled
+    by ``((1 + τ_i(t)) / (1 + τ_i(first)))^(−ε)`` for every ``ε`` of :func:`eps_grid`, then
+    summed by partner. Row 0 (``ε = 0``) holds the statutory duties on 2024 imports.
     """
     from tradewinds.measures import etr
     from tradewinds.measures.registry import load_registry
@@ -123,29 +203,39 @@ def cut_rates(first: dt.date, last: dt.date) -> CutRates:
     cuts = sorted({first} | {d for d in registry.boundaries() if first < d <= last})
     grid = eps_grid()
     base: dict[str, np.ndarray] = {}
-    out: CutRates = {}
+    out: CutSums = {}
+    labels: tuple[str, ...] = ()
     for cut in cuts:
         out[cut] = {}
         for shares in ("2024", "2025h2"):
             rows, duty = etr._blended_duty("ALL", cut, shares, None)
+            names, group = np.unique(rows["country"], return_inverse=True)
+            labels = tuple(str(c) for c in names)
             imports = rows["imports"].astype(float)
             total = np.sum(list(duty.values()), axis=0) if duty else np.zeros(len(imports))
             keep = imports > 0
             tau = np.where(keep, total / np.where(keep, imports, 1.0), 0.0)
             base.setdefault(shares, tau)
             rel = np.log1p(tau) - np.log1p(base[shares])
-            values = []
+            sums_d, sums_m = [], []
             for eps in grid:
                 w = np.exp(-eps * rel)
-                values.append(float(np.sum(total * w) / np.sum(imports * w)))
-            out[cut][shares] = np.array(values)
-    return out
+                sums_d.append(np.bincount(group, weights=total * w, minlength=len(names)))
+                sums_m.append(np.bincount(group, weights=imports * w, minlength=len(names)))
+            out[cut][shares] = (np.array(sums_d), np.array(sums_m))
+    return labels, out
 
 
-def monthly_rates(cuts: CutRates, last: dt.date) -> dict[str, np.ndarray]:
-    """Day-weighted monthly means (by elasticity) with the month's claim-share weight ``a(m)``."""
+def monthly_parts(partners: tuple[str, ...], cuts: CutSums, last: dt.date) -> Parts:
+    """Day-weighted monthly partner parts with the month's claim-share weight ``a(m)``.
+
+    On each day ``c_p = (1 − a) D_p / M + a D'_p / M'`` and ``ω_p = (1 − a) M_p / M + a M'_p /
+    M'`` (unprimed: 2024 claim shares, primed: July–December 2025; ``M`` all partners' imports),
+    so ``Σ_p c_p`` is the US-wide rate of the day and ``Σ_p ω_p = 1``.
+    """
     days = sorted(cuts)
-    sums: dict[str, np.ndarray] = {}
+    contrib: dict[str, np.ndarray] = {}
+    weight: dict[str, np.ndarray] = {}
     count: dict[str, int] = {}
     day, k = days[0], 0
     while day <= last:
@@ -153,11 +243,23 @@ def monthly_rates(cuts: CutRates, last: dt.date) -> dict[str, np.ndarray]:
             k += 1
         key = day.isoformat()[:7]
         a = claim_weight(key)
-        rate = (1 - a) * cuts[days[k]]["2024"] + a * cuts[days[k]]["2025h2"]
-        sums[key] = sums.get(key, 0.0) + rate
+        for shares, share_weight in (("2024", 1.0 - a), ("2025h2", a)):
+            duty, imports = cuts[days[k]][shares]
+            everyone = imports.sum(axis=1, keepdims=True)
+            contrib[key] = contrib.get(key, 0.0) + share_weight * duty / everyone
+            weight[key] = weight.get(key, 0.0) + share_weight * imports / everyone
         count[key] = count.get(key, 0) + 1
         day += dt.timedelta(days=1)
-    return {m: sums[m] / count[m] for m in sums}
+    return Parts(
+        partners=partners,
+        contrib={m: contrib[m] / count[m] for m in contrib},
+        weight={m: weight[m] / count[m] for m in weight},
+    )
+
+
+def monthly_rates(partners: tuple[str, ...], cuts: CutSums, last: dt.date) -> dict[str, np.ndarray]:
+    """The US-wide monthly rate by elasticity (the sum of :func:`monthly_parts`)."""
+    return monthly_parts(partners, cuts, last).total()
 
 
 def previous(month: str) -> str:
@@ -231,11 +333,11 @@ def _cache_args() -> tuple[list[Path], list[str], str]:
     return packaged_sources(), code, f"eps {eps_grid().tolist()}"
 
 
-CACHE_NAME = "collected-cut-rates"
+CACHE_NAME = "collected-partner-sums"
 
 
-def _rates_cached() -> dict[str, np.ndarray]:
-    """:func:`monthly_rates` for January 2025 – March 2026, kept in the user cache.
+def _parts_cached() -> Parts:
+    """:func:`monthly_parts` for January 2025 – March 2026, the cut sums kept in the user cache.
 
     Keyed by the packaged registry, the weights and this module's code (about 36 US-wide points
     at two sets of claim shares, a few seconds each, on the first call).
@@ -243,8 +345,10 @@ def _rates_cached() -> dict[str, np.ndarray]:
     from tradewinds.core.cache import cached
 
     files, code, extra = _cache_args()
-    cuts = cached(CACHE_NAME, files, lambda: cut_rates(FIRST, LAST), code=code, extra=extra)
-    return monthly_rates(cuts, LAST)
+    partners, cuts = cached(
+        CACHE_NAME, files, lambda: cut_rates(FIRST, LAST), code=code, extra=extra
+    )
+    return monthly_parts(partners, cuts, LAST)
 
 
 def backtest_if_cached() -> Backtest | None:
@@ -302,5 +406,9 @@ def evaluate(
 
 
 def backtest(eps: float | None = ELASTICITY) -> Backtest:
-    """Fit on April–September 2025, test on October 2025 – March 2026, month by month."""
-    return evaluate(_rates_cached(), treasury(), eps)
+    """Fit on April–September 2025, test on October 2025 – March 2026, month by month.
+
+    The answer carries the partners' parts (:meth:`Backtest.partner`).
+    """
+    parts = _parts_cached()
+    return dataclasses.replace(evaluate(parts.total(), treasury(), eps), parts=parts)

@@ -151,3 +151,96 @@ def budget_lab_table(registry: Registry | None = None) -> list[Row]:
                 )
             )
     return rows
+
+
+#: The Budget Lab's partner groups (``country_partner_mapping.csv`` of the tracker, in
+#: ``budgetlab_yale/tariff_rate_tracker/resources``, by Census code; ISO3 here): ``eu`` is the 27
+#: members, ``ftrow`` the other US free-trade partners, ``row`` everyone not listed.
+BUDGET_LAB_GROUPS: dict[str, tuple[str, ...]] = {
+    "canada": ("CAN",),
+    "mexico": ("MEX",),
+    "china": ("CHN",),
+    "japan": ("JPN",),
+    "uk": ("GBR",),
+    "eu": etr.EU27,
+    "ftrow": (
+        "AUS", "BHR", "CHL", "COL", "CRI", "DOM", "SLV", "GTM", "HND", "ISR", "JOR", "KOR",
+        "MAR", "NIC", "OMN", "PAN", "PER", "SGP",
+    ),
+}  # fmt: skip
+#: The Budget Lab's rate by partner group (percent, total including MFN) and its 2024 import
+#: shares: ``output/etr/etr_by_partner.csv`` of ``Budget-Lab-Yale/tariff-rate-tracker`` at
+#: commit 25e3deb54d7820392d7ee5a430770900d8cdffac (read from the public repository; the
+#: tracker's outputs are not in ``../shared/data``), rounded to 0.01.
+BUDGET_LAB_SHARES = {
+    "canada": 0.125638, "china": 0.133808, "eu": 0.180047, "ftrow": 0.092368,
+    "japan": 0.046374, "mexico": 0.157379, "row": 0.244436, "uk": 0.019950,
+}  # fmt: skip
+BUDGET_LAB_BY_GROUP: dict[str, dict[str, float]] = {
+    "2025-03-17": {"canada": 11.77, "china": 28.06, "eu": 3.20, "ftrow": 4.25, "japan": 8.18,
+                   "mexico": 12.70, "row": 1.21, "uk": 5.15},
+    "2025-04-17": {"canada": 11.77, "china": 36.07, "eu": 7.56, "ftrow": 10.70, "japan": 14.49,
+                   "mexico": 12.70, "row": 9.29, "uk": 12.65},
+    "2025-07-17": {"canada": 15.08, "china": 36.58, "eu": 7.79, "ftrow": 11.08, "japan": 14.93,
+                   "mexico": 13.10, "row": 9.47, "uk": 13.06},
+    "2025-10-17": {"canada": 15.08, "china": 36.58, "eu": 9.64, "ftrow": 13.23, "japan": 17.82,
+                   "mexico": 13.10, "row": 22.38, "uk": 13.06},
+    "2025-11-17": {"canada": 15.08, "china": 36.58, "eu": 9.64, "ftrow": 12.57, "japan": 17.82,
+                   "mexico": 13.10, "row": 20.85, "uk": 13.06},
+    "2026-02-25": {"canada": 3.85, "china": 22.55, "eu": 7.46, "ftrow": 8.50, "japan": 12.57,
+                   "mexico": 3.96, "row": 5.62, "uk": 9.08},
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """Our rate on a Budget Lab partner group beside theirs (percent) and its parts."""
+
+    group: str
+    share: float  # our 2024 import share of the group
+    ours: float
+    budget_lab: float
+    by_authority: dict[str, float]
+
+    @property
+    def contribution(self) -> float:
+        """The group's part of the US-wide gap: import share times the group's gap (points)."""
+        return self.share * (self.ours - self.budget_lab)
+
+
+def budget_lab_groups(
+    date: str, usmca_shares: str = "2024", registry: Registry | None = None
+) -> list[GroupRow]:
+    """Our rate on each Budget Lab partner group on one of its dates, with our parts by authority.
+
+    The group contributions add up to the US-wide gap against the Budget Lab's import-share
+    weighted mean (our 2024 shares and theirs agree to 0.0001).
+    """
+    if date not in BUDGET_LAB_BY_GROUP:
+        from tradewinds.core.errors import ScenarioError
+
+        raise ScenarioError(
+            f"The Budget Lab's partner file has no date {date!r}: one of "
+            f"{sorted(BUDGET_LAB_BY_GROUP)}."
+        )
+    import numpy as np
+
+    rows, duty = etr._blended_duty("ALL", dt.date.fromisoformat(date), usmca_shares, registry)
+    imports = rows["imports"].astype(float)
+    listed = {c: g for g, members in BUDGET_LAB_GROUPS.items() for c in members}
+    label = np.array([listed.get(str(c), "row") for c in rows["country"]])
+    out = []
+    for group in BUDGET_LAB_SHARES:
+        mask = label == group
+        base = float(imports[mask].sum())
+        parts = {k: 100 * float(v[mask].sum()) / base for k, v in duty.items()}
+        out.append(
+            GroupRow(
+                group=group,
+                share=base / float(imports.sum()),
+                ours=sum(parts.values()),
+                budget_lab=BUDGET_LAB_BY_GROUP[date][group],
+                by_authority={k: v for k, v in parts.items() if abs(v) >= 0.005},
+            )
+        )
+    return out

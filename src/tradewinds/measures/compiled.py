@@ -51,7 +51,7 @@ class ScopeView(NamedTuple):
 
 
 class MeasureRecord(NamedTuple):
-    """A measure as the engine and the duty table read it (a ``stacking.Stackable``)."""
+    """A measure as the engine and the duty table read it."""
 
     id: str
     authority: str
@@ -128,17 +128,20 @@ class Compiled(NamedTuple):
         """The regime segment of ``day``."""
         return self.regimes[bisect.bisect_right(self.bounds, day)]
 
-    def metal_columns(self, segment: int) -> tuple[tuple[int, np.ndarray], ...]:
-        """Per metal programme in force in ``segment``: (metal index, its measures' columns)."""
+    def metal_masks(self, segment: int) -> tuple[tuple[int, np.ndarray], ...]:
+        """Per metal programme in force in ``segment``: (metal index, the codes it can cover).
+
+        Computed once per segment and registry (a line reads its code's entry).
+        """
         key = (id(self), segment)
-        hit = _METAL_COLUMNS.get(key)
+        hit = _METAL_MASKS.get(key)
         if hit is None or hit[0] is not self:
-            columns = tuple(
-                (k, np.array([self.measures[i].bit for i in ids], dtype=np.intp))
+            masks = tuple(
+                (k, np.asarray(self.bits[:, [self.measures[i].bit for i in ids]].any(axis=1)))
                 for k, ids in enumerate(self.regimes[segment].metal_measures)
                 if ids
             )
-            hit = _METAL_COLUMNS[key] = (self, columns)
+            hit = _METAL_MASKS[key] = (self, masks)
         return hit[1]
 
     def check_date(self, day: dt.date) -> None:
@@ -172,7 +175,7 @@ class Compiled(NamedTuple):
         return tuple(out), regime.rules
 
 
-_METAL_COLUMNS: dict[tuple[int, int], tuple[Compiled, tuple[tuple[int, np.ndarray], ...]]] = {}
+_METAL_MASKS: dict[tuple[int, int], tuple[Compiled, tuple[tuple[int, np.ndarray], ...]]] = {}
 
 
 def basis_text(m: Measure) -> str:
@@ -190,31 +193,24 @@ def basis_text(m: Measure) -> str:
     return f"{text}; {m.regime}" if m.regime else text
 
 
+#: Fields of a :class:`MeasureRecord` that are the measure's own attributes, as they are.
+_COPIED = (
+    *("id", "authority", "heading", "programme", "title", "legal_basis", "value_basis"),
+    *("metal", "usmca", "condition", "floor", "metal_threshold", "regime", "imposing"),
+    "rate_column",
+)
+
+
 def _record(m: Measure, bit: int) -> MeasureRecord:
+    exclusions = tuple(Exclusion(ex.list, ex.declaration) for ex in m.scope.declared_exclusions)
     return MeasureRecord(
-        id=m.id,
-        authority=m.authority,
-        heading=m.heading,
-        programme=m.programme,
-        title=m.title,
-        legal_basis=m.legal_basis,
+        **{name: getattr(m, name) for name in _COPIED},
         basis=basis_text(m),
         rate=float(m.rate),
-        value_basis=m.value_basis,
-        metal=m.metal,
-        usmca=m.usmca,
-        condition=m.condition,
-        floor=m.floor,
-        metal_threshold=m.metal_threshold,
-        regime=m.regime,
-        rate_column=m.rate_column,
         approximate=m.scope.approximate,
-        imposing=m.imposing,
         targets=tuple(m.targets),
         exclude_targets=tuple(m.exclude_targets),
-        scope=ScopeView(
-            tuple(Exclusion(ex.list, ex.declaration) for ex in m.scope.declared_exclusions)
-        ),
+        scope=ScopeView(exclusions),
         bit=bit,
     )
 

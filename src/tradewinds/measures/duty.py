@@ -13,13 +13,20 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tradewinds.measures.fields import BATCH_COLUMNS, DECLARATIONS, METALS, MFN, dotted
+from tradewinds.measures.fields import (
+    BATCH_COLUMNS,
+    DECLARATIONS,
+    METALS,
+    MFN,
+    dotted,
+    line_columns,
+)
 
 if TYPE_CHECKING:
     from tradewinds.measures.compiled import Compiled, MeasureRecord
@@ -64,16 +71,12 @@ class Layer:
     exact: float = field(default=0.0, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON fields of a layer."""
-        return {
-            "measure_id": self.measure_id,
-            "authority": self.authority,
-            "heading": self.heading,
-            "rate": self.rate,
-            "base_value": self.base_value,
-            "amount": self.amount,
-            "formula": self.formula,
-        }
+        """The JSON fields of a layer (:data:`LAYER_KEYS`)."""
+        return {name: getattr(self, name) for name in LAYER_KEYS}
+
+
+#: The fields of a :class:`Layer` in its JSON object (the rest are for the table and totals).
+LAYER_KEYS = ("measure_id", "authority", "heading", "rate", "base_value", "amount", "formula")
 
 
 @dataclass(frozen=True)
@@ -148,14 +151,20 @@ def prepare_lines(
     return prepare(lines, registry, strict=strict, where=where)
 
 
-def _lines(cols: Mapping[str, np.ndarray], codes: np.ndarray, part: np.ndarray) -> Lines:
+def _lines(prepared: PreparedLines, part: np.ndarray | None) -> Lines:
+    """The engine's view of the lines at positions ``part`` (``None``: all of them, uncopied)."""
     from tradewinds.measures.stacking import Lines
 
+    cols, codes = prepared.columns, prepared.codes
+    origins = prepared.factors.get("origin")
+    if origins is not None and part is not None:
+        origins = (origins[0], origins[1][part])
+
     def take(name: str) -> np.ndarray:
-        return np.asarray(cols[name][part])
+        return cols[name] if part is None else np.asarray(cols[name][part])
 
     return Lines(
-        code=codes[part],
+        code=codes if part is None else codes[part],
         origin=take("origin"),
         importer=take("importer"),
         value=take("value"),
@@ -167,6 +176,7 @@ def _lines(cols: Mapping[str, np.ndarray], codes: np.ndarray, part: np.ndarray) 
         transshipped=take("transshipped"),
         quantity=take("quantity"),
         declared={name: take(name) for name in (*DECLARATIONS, "metal_declared")},
+        origins=origins,
     )
 
 
@@ -196,34 +206,51 @@ def evaluate_frame(
         rows = np.arange(1) if one else np.flatnonzero(seg == s)
         for start in range(0, len(rows), chunk):
             part = rows[start : start + chunk]
-            importers = np.unique(cols["importer"][part]).tolist()
-            candidates, bits = _candidates(registry, s, tuple(importers))
-            # measures that target none of the lines' origins apply to none of them (a
-            # country's own records number in the hundreds), nor those that cover no code
-            origins = set(np.unique(cols["origin"][part]).tolist())
-            aimed = [
-                j
-                for j, m in enumerate(candidates)
-                if "*" in m.targets or not origins.isdisjoint(m.targets)
-            ]
+            importers: tuple[str, ...]
+            origins: tuple[str, ...]
+            if one:
+                importers, origins = (str(cols["importer"][0]),), (str(cols["origin"][0]),)
+            else:
+                importers, origins = (_present(prepared, name, part) for name in _COUNTRIES)
+            candidates, bits = _candidates(registry, s, importers, origins)
             here = codes[part] if one else np.unique(codes[part])
-            covered = registry.bits[here[:, None], bits[aimed]].any(axis=0).tolist()
-            measures = [candidates[j] for j, c in zip(aimed, covered, strict=True) if c]
-            yield part, evaluate(_lines(cols, codes, part), measures, regime.rules, masks)
+            covered = registry.bits[here[:, None], bits].any(axis=0).tolist()
+            measures = [m for m, c in zip(candidates, covered, strict=True) if c]
+            whole = len(part) == len(codes)  # every line, in order: no copies
+            lines = _lines(prepared, None if whole else part)
+            yield part, evaluate(lines, measures, regime.rules, masks)
+
+
+_COUNTRIES = ("importer", "origin")
+
+
+def _present(prepared: PreparedLines, name: str, part: np.ndarray) -> tuple[str, ...]:
+    """The distinct values of country column ``name`` on lines ``part``, sorted."""
+    found = prepared.factors.get(name)
+    if found is None:
+        return tuple(np.unique(prepared.columns[name][part]).tolist())
+    labels, inverse = found
+    return tuple(sorted({labels[k] for k in np.unique(inverse[part]).tolist()}))
 
 
 def _candidates(
-    registry: Compiled, segment: int, importers: tuple[str, ...]
+    registry: Compiled, segment: int, importers: tuple[str, ...], origins: tuple[str, ...]
 ) -> tuple[tuple[MeasureRecord, ...], np.ndarray]:
-    """The measures in force in ``segment`` imposed by ``importers``, and their mask columns."""
-    key = (id(registry), segment, importers)
+    """The measures in force in ``segment`` that ``importers`` impose on one of ``origins``.
+
+    With their mask columns; memoised, since one line asks for the same few (segment,
+    importer, origin) again and again. Measures that target none of the lines' origins apply
+    to none of them (a country's own records number in the hundreds).
+    """
+    key = (id(registry), segment, importers, origins)
     hit = _CANDIDATES.get(key)
     if hit is not None and hit[0] is registry:
         return hit[1], hit[2]
+    aimed = set(origins)
     ms = tuple(
         m
         for m in (registry.measures[i] for i in registry.regimes[segment].measures)
-        if m.imposing in importers
+        if m.imposing in importers and ("*" in m.targets or not aimed.isdisjoint(m.targets))
     )
     bits = np.array([m.bit for m in ms], dtype=np.intp)
     if len(_CANDIDATES) > 4096:
@@ -233,7 +260,8 @@ def _candidates(
 
 
 _CANDIDATES: dict[
-    tuple[int, int, tuple[str, ...]], tuple[Compiled, tuple[MeasureRecord, ...], np.ndarray]
+    tuple[int, int, tuple[str, ...], tuple[str, ...]],
+    tuple[Compiled, tuple[MeasureRecord, ...], np.ndarray],
 ] = {}
 
 
@@ -260,32 +288,34 @@ def calculate(
     """Stacked duty of one shipment; every layer cites its measure, legal basis and heading.
 
     Give a :class:`~tradewinds.measures.shipment.Shipment`, or its fields (``hts``, ``origin``,
-    ``date``, ``value`` and any option of ``tradewinds duty`` as keywords), which build one. The
-    line goes through the same validator and engine as a batch (a table of one line).
+    ``date``, ``value`` and any option of ``tradewinds duty`` as keywords). The line goes
+    through the same validator and engine as a batch (a table of one line): the values are
+    checked there, by the rules the record reads too (:mod:`tradewinds.measures.fields`), so
+    fields need no record first, and one line imports no pydantic.
     """
     from tradewinds.measures.compiled import compiled
-    from tradewinds.measures.shipment import Shipment
 
-    if isinstance(hts, Shipment):
+    if isinstance(hts, str) or not hasattr(hts, "columns"):
+        fields = {"hts": hts, "origin": origin, "date": date, "value": value, **options}
+        if isinstance(date, dt.date):
+            fields["date"] = date.isoformat()
+        row = line_columns(fields)
+    else:  # a Shipment (validated when it was built)
         if origin is not None or date is not None or value is not None or options:
             raise TypeError("give a Shipment alone, or its fields")
-        shipment = hts
-    else:
-        shipment = Shipment.build(hts=hts, origin=origin, date=date, value=value, **options)
+        row = hts.columns()
     snap = compiled(registry)
     prepared = prepare_lines(
-        {k: np.array([v], dtype=object) for k, v in shipment.columns().items()},
+        {k: np.array([v], dtype=object) for k, v in row.items()},
         snap,
         strict=True,
         where="the shipment",
     )
     ((_, ev),) = evaluate_frame(prepared, snap)
-    return _result(ev, prepared, snap, shipment)
+    return _result(ev, prepared)
 
 
-def _result(
-    ev: Evaluation[MeasureRecord], prepared: PreparedLines, snap: Compiled, shipment: Shipment
-) -> DutyResult:
+def _result(ev: Evaluation[MeasureRecord], prepared: PreparedLines) -> DutyResult:
     """The result of line 0: its layers and notes."""
     from tradewinds.measures.products import hts_universe
 
@@ -360,25 +390,51 @@ def _result(
             )
     elif mfn_due and kind == "other":
         notes.append(f"MFN rate {text!r} is not computed automatically; totals exclude it.")
+    notes += _line_notes(
+        ev, prepared, layers, applied, mfn is not None and kind != "free" and mfn_free
+    )
+    return DutyResult(
+        hts=dotted(str(cols["hts"][0])),
+        origin=str(cols["origin"][0]),
+        date=cols["date"][0].astype(dt.date),
+        customs_value=value,
+        layers=tuple(layers),
+        notes=tuple(notes),
+    )
+
+
+def _line_notes(
+    ev: Evaluation[MeasureRecord],
+    prepared: PreparedLines,
+    layers: list[Layer],
+    applied: set[str],
+    usmca_free: bool,
+) -> list[str]:
+    """Notes on the line's declarations, free MFN, regimes, thresholds, scopes and floors."""
+    ms = ev.measures
+    cols = prepared.columns
+    claim, no_content = bool(cols["usmca"][0]), bool(np.isnan(cols["us_content"][0]))
+    notes = []
     content_rule = [m for m in ms if m.usmca == "non_us_content" and m.id in applied]
-    if shipment.usmca and shipment.us_content is None and content_rule:
+    if claim and no_content and content_rule:
         notes.append(
             "USMCA claimed without --us-content: the full value is dutiable under content rules."
         )
-    if shipment.us_content is not None and not shipment.usmca:
+    if not no_content and not claim:
         notes.append("--us-content only matters with a USMCA claim (--usmca); it was not used.")
-    if mfn is not None and kind != "free" and mfn_free:
+    if usmca_free:
         notes.append("MFN: free under USMCA (special program S/S+ of this line).")
     regimes = sorted({m.regime for m in ms if m.id in applied and m.regime})
     if regimes:
         notes.append(f"Regime applied: {'; '.join(regimes)}.")
-    metal_content = shipment.metal_content
+    # declared shares (the undeclared ones of a line that declares some are 0)
+    declared = bool(cols["metal_declared"][0])
     threshold = [
         m
         for j, m in enumerate(ms)
-        if m.metal_threshold is not None and not ev.applies[0, j] and metal_content
+        if m.metal_threshold is not None and not ev.applies[0, j] and declared
     ]
-    share_sum = sum(metal_content.values())
+    share_sum = float(cols["steel"][0] + cols["aluminum"][0] + cols["copper"][0])
     if threshold and share_sum <= (threshold[0].metal_threshold or 0):
         notes.append(
             f"Declared metal content {share_sum:.0%} is at or below "
@@ -389,9 +445,8 @@ def _result(
         notes.append("Some layers use a product scope flagged approximate in the registry.")
     from tradewinds.measures.de_minimis import note as de_minimis_note
 
-    low_value = de_minimis_note(
-        str(cols["origin"][0]), str(cols["importer"][0]), cols["date"][0].astype(dt.date), value
-    )
+    day, value = cols["date"][0].astype(dt.date), float(cols["value"][0])
+    low_value = de_minimis_note(str(cols["origin"][0]), str(cols["importer"][0]), day, value)
     if low_value is not None:
         notes.append(low_value)
     floors = [x.formula for x in layers if x.formula.startswith("all-in floor")]
@@ -400,11 +455,4 @@ def _result(
             f"{'; '.join(floors)}: the additional rate is the floor less the MFN rate "
             "(never below zero)."
         )
-    return DutyResult(
-        hts=dotted(str(cols["hts"][0])),
-        origin=str(cols["origin"][0]),
-        date=cols["date"][0].astype(dt.date),
-        customs_value=value,
-        layers=tuple(layers),
-        notes=tuple(notes),
-    )
+    return notes

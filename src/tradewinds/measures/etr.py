@@ -182,6 +182,11 @@ def _check(country: str, usmca_shares: str) -> str:
     return country
 
 
+def check_country(country: str) -> str:
+    """``country`` upper-cased if it is a partner of the 2024 weights, ``ALL`` or ``EU``."""
+    return _check(country, "2025h2")
+
+
 def import_totals() -> dict[str, float]:
     """2024 US imports by partner (US$), from the packaged weights."""
     columns = weight_columns()

@@ -8,8 +8,9 @@ first date and its date check.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
-from typing import Literal, get_args
+from typing import Literal, NamedTuple, get_args
 
 from tradewinds.core.errors import ScenarioError
 
@@ -58,6 +59,128 @@ MAX_AMOUNT = 1e15
 VALUE_RULE = f"must be a finite amount of US dollars above 0 and at most {MAX_AMOUNT:g}"
 SHARE_RULE = "must be a share of the customs value between 0 and 1 (e.g. 0.4 for 40%)"
 QUANTITY_RULE = f"must be a finite quantity, 0 or more and at most {MAX_AMOUNT:g}"
+
+
+class NumberRule(NamedTuple):
+    """The range of a number a line may carry: ``[low, high]``, or ``(low, high]``."""
+
+    low: float
+    high: float
+    low_open: bool
+    #: Why a number outside the range is refused.
+    rule: str
+
+    def holds(self, x: float) -> bool:
+        """Whether ``x`` is finite and in range (NaN is not)."""
+        return x <= self.high and (x > self.low if self.low_open else x >= self.low)
+
+
+#: The one table of number rules: the shipment record and the columnar validator both read it.
+NUMBERS: dict[str, NumberRule] = {
+    "value": NumberRule(0.0, MAX_AMOUNT, True, VALUE_RULE),
+    "us_content": NumberRule(0.0, 1.0, False, SHARE_RULE),
+    **{metal: NumberRule(0.0, 1.0, False, SHARE_RULE) for metal in METALS},
+    "quantity": NumberRule(0.0, MAX_AMOUNT, False, QUANTITY_RULE),
+}
+
+
+def number_message(name: str, text: str, number: bool = True) -> str:
+    """Why field ``name`` written ``text`` is refused: not a number, or out of its range."""
+    return f"{name} {text!r} {NUMBERS[name].rule if number else 'is not a number'}"
+
+
+def parse_flag(name: str, value: object) -> bool:
+    """A yes/no field as a bool; a ``ValueError`` with the message if it is neither."""
+    if isinstance(value, bool):
+        return value
+    if type(value) is int and value in (0, 1):
+        return bool(value)
+    text = value.strip().lower() if isinstance(value, str) else None
+    if text in TRUE_SPELLINGS:
+        return True
+    if text in FALSE_SPELLINGS:
+        return False
+    raise ValueError(
+        f"{name} {value!r} is not a yes/no value; use one of "
+        f"{sorted(TRUE_SPELLINGS)} or {sorted(FALSE_SPELLINGS - {''})}"
+    )
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_date(value: object) -> dt.date:
+    """An entry date written ``YYYY-MM-DD``; a ``ValueError`` with the message otherwise."""
+    text = str(value).strip()
+    try:
+        if not _DATE.fullmatch(text):
+            raise ValueError("not YYYY-MM-DD")
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"date {value!r} is not a valid date YYYY-MM-DD ({exc})") from None
+
+
+def check_unit(value: str) -> None:
+    """Refuse a quantity unit that no MFN rate uses (``ValueError`` with the message)."""
+    from tradewinds.measures.mfn import normalise_unit
+
+    if value.strip() and normalise_unit(value) is None:
+        raise ValueError(f"unit {value!r} is unknown; use e.g. kg, liter, each, doz., pair, m2")
+
+
+#: The fields of one shipment (the record's and ``calculate``'s keywords), as the CLI names them.
+SHIPMENT_FIELDS = (
+    *("hts", "origin", "date", "value", "importer", "usmca", "us_content", "metal_content"),
+    *("quantity", "unit", "transshipped", *DECLARATIONS),
+)
+#: Columns a one-line table always carries (the others are left out at their default).
+_ALWAYS = ("hts", "origin", "date", "value", "importer")
+
+
+def check_quantity_unit(quantity: object, unit: object) -> None:
+    """A quantity needs its unit (``ValueError`` with the message)."""
+    if quantity is not None and not str(unit or "").strip():
+        raise ValueError("quantity needs unit (the unit of the MFN rate, e.g. kg)")
+
+
+def line_columns(fields: dict[str, object]) -> dict[str, object]:
+    """One shipment's fields as the columns of a one-line batch (``BATCH_COLUMNS``).
+
+    What the shape of a shipment decides is refused here, with the record's messages: an
+    unknown field, an unknown metal, a quantity without its unit. Every value is checked by the
+    columnar validator the line then goes through. Fields at their default (no claim, nothing
+    declared) are left out, as a batch may leave out their columns.
+    """
+    unknown = [k for k in fields if k not in SHIPMENT_FIELDS]
+    if unknown:
+        raise ScenarioError(
+            f"{unknown[0]} {short(fields[unknown[0]])}: unknown field; a shipment takes "
+            f"{', '.join(SHIPMENT_FIELDS)}."
+        )
+    metals = fields.get("metal_content") or {}
+    if not isinstance(metals, dict):
+        raise ScenarioError(f"metal_content {metals!r}: give a mapping of metal to share.")
+    for name in metals:
+        if name not in METALS:
+            raise ScenarioError(
+                f"metal_content.{name} {short(metals[name])}: unknown metal; use one of "
+                f"{list(METALS)}."
+            )
+    try:
+        check_quantity_unit(fields.get("quantity"), fields.get("unit"))
+    except ValueError as exc:
+        raise ScenarioError(f"{exc}.") from None
+    full = {"importer": "USA", **fields, **metals}
+    full.pop("metal_content", None)
+    return {k: v for k, v in full.items() if k in _ALWAYS or v not in (None, False, "")}
+
+
+def short(value: object) -> str:
+    """``repr(value)``, cut to 60 characters (a refused value as messages show it)."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."
+
+
 #: Parties to USMCA: a claim needs an origin and an importer among them.
 USMCA_PARTIES = ("CAN", "MEX", "USA")
 #: Spellings of yes and no accepted for a flag (``usmca``, ``transshipped``), case-insensitive,

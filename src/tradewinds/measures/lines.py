@@ -28,16 +28,15 @@ from tradewinds.core.errors import ScenarioError, UnknownLabelError
 from tradewinds.measures.fields import (
     BATCH_COLUMNS,
     DECLARATIONS,
-    FALSE_SPELLINGS,
-    MAX_AMOUNT,
     MAX_FIELD,
     METALS,
-    QUANTITY_RULE,
+    NUMBERS,
     REQUIRED,
-    SHARE_RULE,
-    TRUE_SPELLINGS,
     USMCA_PARTIES,
-    VALUE_RULE,
+    check_unit,
+    number_message,
+    parse_date,
+    parse_flag,
 )
 from tradewinds.measures.mfn import normalise_unit
 from tradewinds.measures.products import dotted, hts_universe
@@ -106,7 +105,9 @@ class PreparedLines:
 
     ``columns`` are named as in ``BATCH_COLUMNS`` and typed; ``codes`` are positions in the HTS
     universe; ``rows`` each line's 0-based row in the input; ``notes`` the metals whose undeclared
-    share defaulted to the full value; ``errors`` the bad lines.
+    share defaulted to the full value; ``errors`` the bad lines; ``factors`` the ``origin`` and
+    ``importer`` columns as (distinct codes, each line's position among them), so that grouping
+    lines by country never sorts strings.
     """
 
     columns: dict[str, np.ndarray]
@@ -115,6 +116,7 @@ class PreparedLines:
     notes: list[str]
     errors: LineErrors
     n_input: int
+    factors: dict[str, tuple[list[str], np.ndarray]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -205,16 +207,15 @@ def _floats(col: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 class _Check:
     """Raise on the first bad field (``strict``) or record it and carry on."""
 
-    def __init__(self, strict: bool, where: str, n: int) -> None:
+    def __init__(self, strict: bool, n: int) -> None:
         self.strict = strict
-        self.where = where
         self.errors = LineErrors()
         #: Rows already refused for an over-long field: their other fields are not reported.
         self.skip = np.zeros(n, dtype=bool)
 
     def fail(self, rows: np.ndarray, name: str, value: object, message: str) -> None:
-        if self.strict:
-            raise ScenarioError(f"{message} ({self.where})")
+        if self.strict:  # one line: the message says what and which field, as a sentence
+            raise ScenarioError(message if message.endswith(".") else f"{message}.")
         rows = np.asarray(rows)
         rows = rows[~self.skip[rows]]
         if len(rows):
@@ -266,7 +267,8 @@ def _known_origins() -> frozenset[str]:
 
 def _country(
     col: Any, name: str, check: _Check, known: Sequence[str] | frozenset[str] | None
-) -> np.ndarray:
+) -> tuple[np.ndarray, tuple[list[str], np.ndarray]]:
+    """Upper-case codes, and their factors (distinct codes, each row's position among them)."""
     inv, uniq = _factor(col)
     upper = ["" if u is None else str(u).strip().upper() for u in uniq]
     for k, (u, code) in enumerate(zip(uniq, upper, strict=True)):
@@ -285,24 +287,23 @@ def _country(
             check.unknown(rows, name, error)
         else:
             check.fail(rows, name, u, f"{name} {u!r} is not an ISO3 country code (e.g. CAN, MEX)")
-    return np.asarray(np.array(upper, dtype=str)[inv])
+    return np.asarray(np.array(upper, dtype=str)[inv]), (upper, inv)
 
 
 def _dates(col: Any, check: _Check) -> np.ndarray:
     inv, uniq = _factor(col)
     parsed = np.full(len(uniq), np.datetime64("NaT"), dtype="datetime64[D]")
     for k, u in enumerate(uniq):
-        text = "" if u is None else str(u).strip()
         try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                raise ValueError("not YYYY-MM-DD")
-            parsed[k] = np.datetime64(dt.date.fromisoformat(text), "D")
+            if u is None:
+                raise ValueError("date is empty")
+            parsed[k] = np.datetime64(parse_date(u), "D")
             continue
         except ValueError as exc:
-            reason = "is empty" if u is None else f"{u!r} is not a valid date YYYY-MM-DD ({exc})"
+            message = str(exc)
         rows = _rows_of(inv, k)
         if len(rows):
-            check.fail(rows, "date", u, f"date {reason}")
+            check.fail(rows, "date", u, message)
     return np.asarray(parsed[inv])
 
 
@@ -310,55 +311,38 @@ def _flags(col: Any, name: str, check: _Check) -> np.ndarray:
     inv, uniq = _factor(col)
     out = np.zeros(len(uniq), dtype=bool)
     for k, u in enumerate(uniq):
-        if isinstance(u, bool | np.bool_):
-            out[k] = bool(u)
+        if u is None:  # an empty field means no
             continue
-        if isinstance(u, int | np.integer) and int(u) in (0, 1):
-            out[k] = bool(u)
-            continue
-        text = "" if u is None else str(u).strip().lower()
-        if text in TRUE_SPELLINGS:
-            out[k] = True
-        elif text not in FALSE_SPELLINGS:
+        try:
+            out[k] = parse_flag(name, u.item() if isinstance(u, np.generic) else u)
+        except ValueError as exc:
             rows = _rows_of(inv, k)
             if len(rows):
-                check.fail(
-                    rows,
-                    name,
-                    u,
-                    f"{name} {u!r} is not a yes/no value; use one of "
-                    f"{sorted(TRUE_SPELLINGS)} or {sorted(FALSE_SPELLINGS - {''})}",
-                )
+                check.fail(rows, name, u, str(exc))
     return np.asarray(out[inv])
 
 
-def _numbers(
-    col: Any,
-    name: str,
-    check: _Check,
-    *,
-    low: float,
-    high: float,
-    low_open: bool,
-    what: str,
-    required: bool = False,
-) -> np.ndarray:
-    """Floats in [low, high] (``(low, high]`` if ``low_open``); NaN where empty (if allowed)."""
+def _numbers(col: Any, name: str, check: _Check, *, required: bool = False) -> np.ndarray:
+    """Floats in the range of ``NUMBERS[name]``; NaN where empty (if allowed) or refused."""
+    rule = NUMBERS[name]
     values, given, bad = _floats(col)
-    inside = np.isfinite(values) & (values <= high)  # comparisons with NaN are False, silently
-    inside &= (values > low) if low_open else (values >= low)
+    inside = np.isfinite(values) & (values <= rule.high)  # comparisons with NaN are False
+    inside &= (values > rule.low) if rule.low_open else (values >= rule.low)
     out_of = given & ~bad & ~inside
     if required and not given.all():
         check.fail(np.flatnonzero(~given), name, "", f"{name} is empty; it is required")
-    for mask, reason in ((bad, "is not a number"), (out_of, what)):
+    refused = bad | out_of
+    if not refused.any():
+        return values
+    for mask, number in ((bad, False), (out_of, True)):
         rows = np.flatnonzero(mask)
         groups: dict[str, list[int]] = {}
         for i in rows.tolist():  # one record per distinct bad value keeps the summary short
             groups.setdefault(str(col[i]), []).append(i)
         for text, sel in groups.items():
-            check.fail(np.array(sel), name, text, f"{name} {text!r} {reason}")
+            check.fail(np.array(sel), name, text, number_message(name, text, number))
     values = values.copy()
-    values[bad | out_of] = np.nan
+    values[refused] = np.nan
     return values
 
 
@@ -376,48 +360,24 @@ def prepare(
             f"{where} has unknown column(s) {unknown}; allowed: {list(BATCH_COLUMNS)}."
         )
     n = len(cols["hts"])
-    check = _Check(strict, where, n)
+    check = _Check(strict, n)
     cols = _bounded(cols, check)
     out: dict[str, np.ndarray] = {}
     codes = _hts(cols["hts"], check)
-    out["origin"] = _country(cols["origin"], "origin", check, _known_origins())
-    importers = sorted(registry.importers)
-    out["importer"] = (
-        _country(cols["importer"], "importer", check, importers)
-        if "importer" in cols
-        else np.full(n, "USA", dtype="<U3")
-    )
+    factors: dict[str, tuple[list[str], np.ndarray]] = {}
+    out["origin"], factors["origin"] = _country(cols["origin"], "origin", check, _known_origins())
+    if "importer" in cols:
+        importers = sorted(registry.importers)
+        out["importer"], factors["importer"] = _country(
+            cols["importer"], "importer", check, importers
+        )
+    else:
+        out["importer"] = np.full(n, "USA", dtype="<U3")
+        factors["importer"] = (["USA"], np.zeros(n, dtype=np.intp))
     out["date"] = _dates(cols["date"], check)
-    out["value"] = _numbers(
-        cols["value"],
-        "value",
-        check,
-        low=0.0,
-        high=MAX_AMOUNT,
-        low_open=True,
-        what=VALUE_RULE,
-        required=True,
-    )
-    share = SHARE_RULE
-    for name in ("us_content", *METALS):
-        out[name] = (
-            _numbers(cols[name], name, check, low=0.0, high=1.0, low_open=False, what=share)
-            if name in cols
-            else np.full(n, np.nan)
-        )
-    out["quantity"] = (
-        _numbers(
-            cols["quantity"],
-            "quantity",
-            check,
-            low=0.0,
-            high=MAX_AMOUNT,
-            low_open=False,
-            what=QUANTITY_RULE,
-        )
-        if "quantity" in cols
-        else np.full(n, np.nan)
-    )
+    out["value"] = _numbers(cols["value"], "value", check, required=True)
+    for name in ("us_content", *METALS, "quantity"):
+        out[name] = _numbers(cols[name], name, check) if name in cols else np.full(n, np.nan)
     for name in ("usmca", "transshipped", *DECLARATIONS):
         out[name] = _flags(cols[name], name, check) if name in cols else np.zeros(n, dtype=bool)
     unit_inv, unit_uniq = (
@@ -425,10 +385,12 @@ def prepare(
     )
     units = ["" if u is None else str(u).strip() for u in unit_uniq]
     for k, u in enumerate(units):
-        if u and normalise_unit(u) is None:
+        try:
+            check_unit(u)
+        except ValueError as exc:
             rows = _rows_of(unit_inv, k)
             if len(rows):
-                check.fail(rows, "unit", u, f"unit {u!r} is unknown; use e.g. kg, liter, each")
+                check.fail(rows, "unit", u, str(exc))
     out["unit"] = np.array(units, dtype=str)[unit_inv]
     _check_dates(out["date"], registry, check)
     _check_parties(out, check)
@@ -438,6 +400,7 @@ def prepare(
     if not keep.all():
         out = {k: v[rows] for k, v in out.items()}
         codes = codes[rows]
+        factors = {k: (labels, inv[rows]) for k, (labels, inv) in factors.items()}
     # a declared metal content (before undeclared shares default) selects the 2026 metals
     # regime's exclusion of articles at or below its content threshold
     out["metal_declared"] = ~(
@@ -448,9 +411,10 @@ def prepare(
     if not keep.all():
         out = {k: v[keep] for k, v in out.items()}
         codes, rows = codes[keep], rows[keep]
+        factors = {k: (labels, inv[keep]) for k, (labels, inv) in factors.items()}
     out["quantity"] = _quantity_in_rate_unit(out, codes, strict)
     out["hts"] = hts_universe().codes[codes]
-    return PreparedLines(out, codes, rows, notes, check.errors, n)
+    return PreparedLines(out, codes, rows, notes, check.errors, n, factors)
 
 
 def _bounded(cols: dict[str, Any], check: _Check) -> dict[str, Any]:
@@ -491,37 +455,47 @@ def _bounded(cols: dict[str, Any], check: _Check) -> dict[str, Any]:
 def _check_parties(out: dict[str, np.ndarray], check: _Check) -> None:
     """Refuse goods of the importer's own origin, and USMCA claims outside USMCA's parties."""
     origin, importer = out["origin"], out["importer"]
-    fine = ~check.errors.bad_rows(len(origin))  # a bad origin or importer is reported already
-    same = (origin == importer) & fine
-    for code in np.unique(origin[same]).tolist() if same.any() else ():
-        check.fail(
-            np.flatnonzero(same & (origin == code)),
-            "origin",
-            code,
-            f"origin {code} is the importing country itself: its own goods pay none of these "
-            "duties (goods returned after export enter under HTS chapter 98); give the country "
-            "where the goods were made",
-        )
+    same = origin == importer
+    if check.errors.rows:  # a bad origin or importer is reported already
+        fine = ~check.errors.bad_rows(len(origin))
+        same &= fine
+    else:
+        fine = np.ones(len(origin), dtype=bool)
+    own = (
+        "origin {} is the importing country itself: its own goods pay none of these duties "
+        "(goods returned after export enter under HTS chapter 98); give the country where the "
+        "goods were made"
+    )
+    _fail_by_origin(check, same, origin, "origin", own)
     claims = out["usmca"]
     if not claims.any():
         return
     parties = among(origin, USMCA_PARTIES) & among(importer, USMCA_PARTIES)
-    bad = claims & ~parties & ~same & fine
+    outside = (
+        f"a USMCA claim needs goods of a USMCA party ({', '.join(USMCA_PARTIES)}) imported by "
+        "another; origin {} cannot claim it (drop the USMCA claim)"
+    )
+    _fail_by_origin(check, claims & ~parties & ~same & fine, origin, "usmca", outside)
+
+
+def _fail_by_origin(
+    check: _Check, bad: np.ndarray, origin: np.ndarray, name: str, message: str
+) -> None:
+    """Refuse field ``name`` of the ``bad`` lines, one record per origin (``{}`` in ``message``)."""
     for code in np.unique(origin[bad]).tolist() if bad.any() else ():
-        check.fail(
-            np.flatnonzero(bad & (origin == code)),
-            "usmca",
-            code,
-            f"a USMCA claim needs goods of a USMCA party ({', '.join(USMCA_PARTIES)}) imported "
-            f"by another; origin {code} cannot claim it (drop the USMCA claim)",
-        )
+        check.fail(np.flatnonzero(bad & (origin == code)), name, code, message.format(code))
 
 
 def _check_dates(dates: np.ndarray, registry: Compiled, check: _Check) -> None:
     from tradewinds.measures.fields import START_DATE
 
     valid = ~np.isnat(dates)
-    if not valid.any():
+    if len(dates) == 1 or valid.all():
+        if not len(dates) or not valid[0] or dates.min() >= np.datetime64(START_DATE, "D"):
+            if len(dates) and valid[0]:
+                registry.check_date(dates.max().astype(dt.date))
+            return
+    elif not valid.any():
         return
     early = valid & (dates < np.datetime64(START_DATE, "D"))
     if early.any():
@@ -550,13 +524,17 @@ def _coverage(registry: Compiled, codes: np.ndarray, dates: np.ndarray) -> np.nd
     seg = registry.regime_index(dates)
     segments = [int(seg[0])] if len(seg) == 1 else np.unique(seg).tolist()
     for s in segments:
-        columns = registry.metal_columns(s)
-        if not columns:
+        masks = registry.metal_masks(s)
+        if not masks:
             continue
-        rows = np.flatnonzero(seg == s) if len(segments) > 1 else np.arange(len(codes))
-        at = codes[rows][:, None]
-        for k, bits in columns:
-            cover[rows, k] = registry.bits[at, bits].any(axis=1)
+        if len(segments) == 1:
+            for k, mask in masks:
+                cover[:, k] = mask[codes]
+            continue
+        rows = np.flatnonzero(seg == s)
+        at = codes[rows]
+        for k, mask in masks:
+            cover[rows, k] = mask[at]
     return cover
 
 

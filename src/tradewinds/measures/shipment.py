@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -32,21 +32,21 @@ from pydantic_core import PydanticCustomError
 
 from tradewinds.core.errors import ScenarioError
 from tradewinds.measures.fields import (
-    DECLARATIONS,
-    FALSE_SPELLINGS,
     MAX_AMOUNT,
     MAX_FIELD,
     METALS,
-    QUANTITY_RULE,
-    SHARE_RULE,
-    TRUE_SPELLINGS,
-    VALUE_RULE,
+    NUMBERS,
     Metal,
+    check_quantity_unit,
+    check_unit,
+    line_columns,
+    number_message,
+    parse_date,
+    parse_flag,
+    short,
 )
-from tradewinds.measures.mfn import normalise_unit
 
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_REQUIRED = ("hts", "origin", "date", "value", "importer")
+T = TypeVar("T")
 
 
 class Shipment(BaseModel):
@@ -98,30 +98,16 @@ class Shipment(BaseModel):
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value.isoformat()
         if isinstance(value, str):
-            text = value.strip()
-            try:
-                if not _DATE.fullmatch(text):
-                    raise ValueError("not YYYY-MM-DD")
-                dt.date.fromisoformat(text)
-            except ValueError as exc:
-                raise _error(f"date {value!r} is not a valid date YYYY-MM-DD ({exc})") from None
-            return text
+            _rule(parse_date, value)
+            return value.strip()
         return value
 
-    @field_validator("value", mode="before")
+    @field_validator("value", "us_content", "quantity", mode="before")
     @classmethod
-    def _value(cls, value: object) -> float:
-        return _number("value", value, 0.0, MAX_AMOUNT, VALUE_RULE, low_open=True)
-
-    @field_validator("us_content", "quantity", mode="before")
-    @classmethod
-    def _optional(cls, value: object, info: ValidationInfo) -> float | None:
-        if value is None:
+    def _numbers(cls, value: object, info: ValidationInfo) -> float | None:
+        if value is None and info.field_name != "value":
             return None
-        name = str(info.field_name)
-        if name == "quantity":
-            return _number(name, value, 0.0, MAX_AMOUNT, QUANTITY_RULE)
-        return _number(name, value, 0.0, 1.0, SHARE_RULE)
+        return _number(str(info.field_name), value)
 
     @field_validator("metal_content", mode="before")
     @classmethod
@@ -129,8 +115,7 @@ class Shipment(BaseModel):
         if not isinstance(value, dict):
             return value
         return {
-            name: _number(str(name), share, 0.0, 1.0, SHARE_RULE) if name in METALS else share
-            for name, share in value.items()
+            name: _number(name, share) if name in METALS else share for name, share in value.items()
         }
 
     @field_validator(
@@ -139,31 +124,18 @@ class Shipment(BaseModel):
     )  # fmt: skip
     @classmethod
     def _flag(cls, value: object, info: ValidationInfo) -> bool:
-        if isinstance(value, bool):
-            return value
-        if type(value) is int and value in (0, 1):
-            return bool(value)
-        text = value.strip().lower() if isinstance(value, str) else None
-        if text in TRUE_SPELLINGS:
-            return True
-        if text in FALSE_SPELLINGS:
-            return False
-        raise _error(
-            f"{info.field_name} {value!r} is not a yes/no value; use one of "
-            f"{sorted(TRUE_SPELLINGS)} or {sorted(FALSE_SPELLINGS - {''})}"
-        )
+        return _rule(parse_flag, str(info.field_name), value)
 
     @field_validator("unit")
     @classmethod
     def _unit(cls, value: str | None) -> str | None:
-        if value is not None and value.strip() and normalise_unit(value) is None:
-            raise _error(f"unit {value!r} is unknown; use e.g. kg, liter, each, doz., pair, m2")
+        if value is not None:
+            _rule(check_unit, value)
         return value
 
     @model_validator(mode="after")
     def _quantity_unit(self) -> Shipment:
-        if self.quantity is not None and not (self.unit or "").strip():
-            raise _error("quantity needs unit (the unit of the MFN rate, e.g. kg)")
+        _rule(check_quantity_unit, self.quantity, self.unit)
         return self
 
     @classmethod
@@ -175,26 +147,8 @@ class Shipment(BaseModel):
             raise ScenarioError(message(exc)) from None
 
     def columns(self) -> dict[str, object]:
-        """The line as the columns of a batch (``BATCH_COLUMNS``).
-
-        Fields left at their default (no claim, nothing declared) are left out, as a batch may
-        leave out their columns.
-        """
-        full: dict[str, object] = {
-            "hts": self.hts,
-            "origin": self.origin,
-            "date": self.date,
-            "value": self.value,
-            "importer": self.importer,
-            "usmca": self.usmca,
-            "us_content": self.us_content,
-            "quantity": self.quantity,
-            "unit": self.unit or "",
-            "transshipped": self.transshipped,
-            **{name: getattr(self, name) for name in DECLARATIONS},
-            **{m: self.metal_content.get(m) for m in METALS},  # type: ignore[call-overload]
-        }
-        return {k: v for k, v in full.items() if k in _REQUIRED or v not in (None, False, "")}
+        """The line as the columns of a batch (:func:`~tradewinds.measures.fields.line_columns`)."""
+        return line_columns(self.model_dump())
 
 
 def _error(text: str) -> PydanticCustomError:
@@ -202,18 +156,24 @@ def _error(text: str) -> PydanticCustomError:
     return PydanticCustomError("shipment", "{text}", {"text": text})
 
 
-def _number(
-    name: str, value: object, low: float, high: float, rule: str, *, low_open: bool = False
-) -> float:
-    """``value`` as a float in [low, high] (``(low, high]``), or the validator's message."""
+def _rule(check: Callable[..., T], *args: object) -> T:
+    """``check(*args)`` of :mod:`~tradewinds.measures.fields`, its refusal as a field error."""
+    try:
+        return check(*args)
+    except ValueError as exc:
+        raise _error(str(exc)) from None
+
+
+def _number(name: str, value: object) -> float:
+    """``value`` as a float in the range of ``NUMBERS[name]``, or the refusal."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise _error(f"{name} {str(value)!r} is not a number")
+        raise _error(number_message(name, str(value), number=False))
     try:
         x = float(value)
     except (ValueError, OverflowError):
-        raise _error(f"{name} {str(value)!r} is not a number") from None
-    if not (math.isfinite(x) and x <= high and (x > low if low_open else x >= low)):
-        raise _error(f"{name} {str(value)!r} {rule}")
+        raise _error(number_message(name, str(value), number=False)) from None
+    if not (math.isfinite(x) and NUMBERS[name].holds(x)):
+        raise _error(number_message(name, str(value)))
     return x
 
 
@@ -231,14 +191,9 @@ def message(exc: ValidationError) -> str:
         elif err["type"] == "literal_error" and err["loc"][:1] == ("metal_content",):
             text = f"unknown metal; use one of {list(METALS)}"
         value = err.get("input")
-        shown = "" if err["type"] == "missing" else f" {_short(value)}"
+        shown = "" if err["type"] == "missing" else f" {short(value)}"
         parts.append(f"{where}{shown}: {text}")
     return f"{'; '.join(parts)}."
-
-
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 __all__ = ["METALS", "Metal", "Shipment", "message"]

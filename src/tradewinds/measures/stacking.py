@@ -32,7 +32,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Generic, NamedTuple, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar
 
 import numpy as np
 
@@ -41,89 +41,8 @@ from tradewinds.measures.fields import MFN as MFN
 from tradewinds.measures.products import hts_universe, list_prefixes, scope_mask
 
 if TYPE_CHECKING:
-    from tradewinds.measures.schema import Scope
-
-
-class StackExclusion(Protocol):
-    """A declared exclusion: codes of product list ``list`` leave when ``declaration`` is made."""
-
-    @property
-    def list(self) -> str:
-        """The product list whose codes leave the scope."""
-
-    @property
-    def declaration(self) -> str:
-        """The declaration that takes them out."""
-
-
-class StackScope(Protocol):
-    """What the engine reads of a scope once its code mask is known."""
-
-    @property
-    def declared_exclusions(self) -> Sequence[StackExclusion]:
-        """Product lists that leave the scope when a line declares so."""
-
-
-class Stackable(Protocol):
-    """What the engine reads of a measure.
-
-    A :class:`~tradewinds.measures.schema.Measure` is one; so is the plain record of a compiled
-    registry (:class:`~tradewinds.measures.compiled.MeasureRecord`), which every duty uses. A
-    measure that is not a ``Measure`` must have its code mask in ``masks``: only a ``Measure``
-    carries the prefixes to compute it.
-    """
-
-    @property
-    def id(self) -> str:
-        """Unique id (the engine sorts measures by it)."""
-
-    @property
-    def programme(self) -> str:
-        """Stacking programme (precedence rules name programmes)."""
-
-    @property
-    def rate(self) -> float:
-        """Ad valorem rate (a fraction)."""
-
-    @property
-    def value_basis(self) -> str:
-        """``full_value``, ``metal_content`` or ``non_us_content``."""
-
-    @property
-    def metal(self) -> str | None:
-        """The metal of a metal-content measure."""
-
-    @property
-    def usmca(self) -> str:
-        """Effect of a USMCA claim: ``none``, ``exempt`` or ``non_us_content``."""
-
-    @property
-    def condition(self) -> str | None:
-        """Declaration the line must make for the measure to apply."""
-
-    @property
-    def floor(self) -> bool:
-        """The rate is a floor on MFN plus this duty."""
-
-    @property
-    def metal_threshold(self) -> float | None:
-        """Declared metal content at or below which the article is out."""
-
-    @property
-    def imposing(self) -> str:
-        """The importing country that imposes the measure."""
-
-    @property
-    def targets(self) -> Sequence[str]:
-        """Origins targeted (``*``: every origin)."""
-
-    @property
-    def exclude_targets(self) -> Sequence[str]:
-        """Origins left out."""
-
-    @property
-    def scope(self) -> StackScope:
-        """The scope (its code mask is looked up by ``id``)."""
+    from tradewinds.measures.compiled import MeasureRecord
+    from tradewinds.measures.schema import Measure
 
 
 class StackRule(Protocol):
@@ -146,7 +65,10 @@ class StackRule(Protocol):
         """``article`` or ``content``."""
 
 
-M = TypeVar("M", bound=Stackable)
+#: What the engine reads of a measure: the plain record of a compiled registry, which every
+#: duty uses, or a registry :class:`~tradewinds.measures.schema.Measure` (whose code mask is
+#: computed from its prefixes when ``masks`` lacks it).
+M = TypeVar("M", "MeasureRecord", "Measure")
 
 
 @dataclass(frozen=True)
@@ -172,6 +94,8 @@ class Lines:
     #: ``semiconductor``, ``metal_declared``: the metal shares were declared by the importer),
     #: boolean arrays of length n; a missing name means no line declares it.
     declared: dict[str, np.ndarray] = field(default_factory=dict)
+    #: ``origin`` as :func:`factor` gives it, when the caller has it already.
+    origins: tuple[list[str], np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.code)
@@ -279,22 +203,79 @@ def _primary_metal_mask() -> np.ndarray:
     return hts_universe().mask(["72", "73", "74", "76"])
 
 
-def among(values: np.ndarray, labels: tuple[str, ...]) -> np.ndarray:
-    """``np.isin(values, labels)``; a few comparisons for a short list (cheaper on few lines)."""
-    if len(labels) > 4:
-        return np.isin(values, labels)
-    out = values == labels[0]
-    for label in labels[1:]:
-        out = out | (values == label)
-    return np.asarray(out, dtype=bool)
+def among(
+    values: np.ndarray,
+    labels: Sequence[str],
+    factored: tuple[list[str], np.ndarray] | None = None,
+) -> np.ndarray:
+    """``np.isin(values, labels)``, decided once per distinct value.
+
+    ``factored`` is :func:`factor` of ``values`` when the caller already has it (the engine
+    tests every measure's targets against the same origins); a short list without it is a few
+    comparisons.
+    """
+    if factored is None and len(labels) <= 4:
+        out = values == labels[0]
+        for label in labels[1:]:
+            out = out | (values == label)
+        return np.asarray(out, dtype=bool)
+    uniq, inverse = factor(values) if factored is None else factored
+    wanted = set(labels)
+    return np.asarray(np.array([u in wanted for u in uniq], dtype=bool)[inverse])
+
+
+def factor(values: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The distinct values of a column and each row's position among them."""
+    if len(values) == 1:
+        return [str(values[0])], np.zeros(1, dtype=np.intp)
+    uniq, inverse = np.unique(values, return_inverse=True)
+    return [str(u) for u in uniq.tolist()], inverse.ravel()
+
+
+def distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One row index per distinct row of a boolean ``matrix`` (n, k), and each row's pattern.
+
+    Exact, and cheap on many rows (``np.unique(..., axis=0)`` sorts whole rows, which cost
+    seconds on a batch): the rows are packed to 64-bit words, the words mixed into one key per
+    row and the keys factored; the rows are then compared with their pattern's first row, and
+    only if two patterns shared a key are the words factored one at a time.
+    """
+    n = len(matrix)
+    packed = np.packbits(np.asarray(matrix, dtype=bool), axis=1)
+    width = -(-packed.shape[1] // 8) * 8
+    padded = np.zeros((n, max(width, 8)), dtype=np.uint8)
+    padded[:, : packed.shape[1]] = packed
+    words = padded.view(np.uint64)
+    key = words[:, 0].copy()
+    with np.errstate(over="ignore"):
+        for w in words.T[1:]:
+            key = key * np.uint64(0x9E3779B97F4A7C15) + w
+    _, inverse = np.unique(key, return_inverse=True)
+    inverse = inverse.ravel()
+    first = _first(inverse, n)
+    if not (words == words[first[inverse]]).all():
+        inverse = np.zeros(n, dtype=np.int64)
+        for w in words.T:
+            labels, code = np.unique(w, return_inverse=True)
+            _, inverse = np.unique(inverse * len(labels) + code.ravel(), return_inverse=True)
+            inverse = inverse.ravel()
+        first = _first(inverse, n)
+    return first, inverse
+
+
+def _first(inverse: np.ndarray, n: int) -> np.ndarray:
+    """The first row of each pattern numbered by ``inverse``."""
+    first = np.full(int(inverse.max()) + 1 if n else 0, n, dtype=np.int64)
+    np.minimum.at(first, inverse, np.arange(n))
+    return first
 
 
 def _candidates(
-    m: Stackable,
+    m: MeasureRecord | Measure,
     lines: Lines,
     code_mask: np.ndarray,
     masks: dict[str, np.ndarray],
-    memo: dict[object, np.ndarray] | None = None,
+    memo: dict[object, Any] | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     # country tests depend on a few distinct target lists: computed once per list (``memo``)
     memo = {} if memo is None else memo
@@ -302,17 +283,24 @@ def _candidates(
     def country(key: object, test: Callable[[], np.ndarray]) -> np.ndarray:
         if key not in memo:
             memo[key] = test()
-        return memo[key]
+        found: np.ndarray = memo[key]
+        return found
+
+    def origins() -> tuple[list[str], np.ndarray]:
+        if "origins" not in memo:
+            memo["origins"] = lines.origins or factor(lines.origin)
+        found: tuple[list[str], np.ndarray] = memo["origins"]
+        return found
 
     cover = code_mask[lines.code] & country(
         ("importer", m.imposing), lambda: lines.importer == m.imposing
     )
     if "*" not in m.targets:
         targets = tuple(m.targets)
-        cover &= country(("origin", targets), lambda: among(lines.origin, targets))
+        cover &= country(("origin", targets), lambda: among(lines.origin, targets, origins()))
     if m.exclude_targets:
         excluded = tuple(m.exclude_targets)
-        cover &= ~country(("origin", excluded), lambda: among(lines.origin, excluded))
+        cover &= ~country(("origin", excluded), lambda: among(lines.origin, excluded, origins()))
     if m.condition == "transshipment":
         cover &= lines.transshipped
     elif m.condition is not None:
@@ -354,50 +342,57 @@ def evaluate(
     ms = tuple(sorted(measures, key=lambda m: m.id))
     n, k = len(lines), len(ms)
     masks = {} if masks is None else masks
-    memo: dict[object, np.ndarray] = {}
+    memo: dict[object, Any] = {}
     # column-major: the engine works measure by measure, i.e. on columns
     applies = np.zeros((n, k), dtype=bool, order="F")
     share = np.ones((n, k), order="F")
-    rate = np.zeros((n, k), order="F")
+    rate = np.empty((n, k), order="F")
+    rate[:] = np.array([m.rate for m in ms], dtype=float)
     for j, m in enumerate(ms):
         if m.id not in masks:
-            # a Measure may come without its mask; other Stackables bring theirs
-            masks[m.id] = scope_mask(cast("Scope", m.scope), where=f"measure {m.id!r}")
+            # a Measure may come without its mask (a record always brings it)
+            scope: Any = m.scope
+            masks[m.id] = scope_mask(scope, where=f"measure {m.id!r}")
         applies[:, j], part = _candidates(m, lines, masks[m.id], masks, memo)
         if part is not None:  # None: the whole value
             share[:, j] = part
-        rate[:, j] = m.rate
     cols: dict[str, list[int]] = {}
     for j, m in enumerate(ms):
         cols.setdefault(m.programme, []).append(j)
     final: dict[str, np.ndarray] = {}
     cut: dict[str, np.ndarray] = {}
-    order, beaten_by = _plan(rules)
+    ranked: tuple[str, ...]
+    beaten_by: dict[str, tuple[tuple[str, str], ...]]
+    ranked, beaten_by = _plan(rules)
     # programmes without a measure here block nothing and cut nothing: they are skipped; those
     # no rule names neither block nor are blocked, so they may come in any order (here last)
-    for prog in [*order, *sorted(set(cols) - set(order))]:
+    for prog in [*ranked, *sorted(set(cols) - set(ranked))]:
         idx = cols.get(prog)
         if not idx:
             continue
-        blocked = np.zeros(n, dtype=bool)
-        removed = np.zeros(n)
+        # only programmes that apply somewhere block or cut (a cut of zero changes no share)
+        blocked: np.ndarray | None = None
+        removed: np.ndarray | None = None
         for winner, level in beaten_by.get(prog, ()):
-            if winner not in final:
-                continue
-            if level == "article":
-                blocked |= final[winner]
-            else:
-                removed += cut[winner]
-        for j in idx:
-            applies[:, j] &= ~blocked
-            if ms[j].value_basis == "full_value":
-                share[:, j] = np.clip(share[:, j] - removed, 0.0, None)
-        final[prog] = np.asarray(applies[:, idx].any(axis=1))
-        total = np.zeros(n)
-        for j in idx:  # summed in measure order, one column at a time
-            if ms[j].value_basis == "metal_content":
+            if level == "article" and winner in final:
+                blocked = final[winner] if blocked is None else blocked | final[winner]
+            elif level != "article" and winner in cut:
+                removed = cut[winner] if removed is None else removed + cut[winner]
+        if blocked is not None:
+            applies[:, idx] &= ~blocked[:, None]
+        if removed is not None:
+            for j in idx:
+                if ms[j].value_basis == "full_value":
+                    share[:, j] = np.clip(share[:, j] - removed, 0.0, None)
+        final[prog] = (
+            applies[:, idx[0]].copy() if len(idx) == 1 else np.logical_or.reduce(applies[:, idx], 1)
+        )
+        metal = [j for j in idx if ms[j].value_basis == "metal_content"]
+        if metal:
+            total = np.zeros(n)
+            for j in metal:  # summed in measure order, one column at a time
                 total = total + share[:, j] * applies[:, j]
-        cut[prog] = total
+            cut[prog] = total
     universe = hts_universe()
     free = universe.columns["usmca_free"][lines.code] & lines.usmca
     mfn_spec = np.zeros(n)
@@ -405,8 +400,7 @@ def evaluate(
     # the MFN rate a floor completes: column 1, or column 2 where a column-2 measure applies
     mfn_rate = np.where(free, 0.0, universe.columns["mfn_ad_valorem"][lines.code])
     for j in cols.get(MFN, []):
-        # ``rate_column`` (a field of Measure and MeasureRecord); column 1 for other Stackables
-        column = "col2" if getattr(ms[j], "rate_column", "column_1") == "column_2" else "mfn"
+        column = "col2" if ms[j].rate_column == "column_2" else "mfn"
         adval = universe.columns[f"{column}_ad_valorem"][lines.code]
         specific = universe.columns[f"{column}_specific"][lines.code]
         other = universe.columns[f"{column}_kind"][lines.code] == "other"

@@ -211,3 +211,109 @@ def sector_table(movers: pd.DataFrame, *, title: str, caption: str | None = None
             end_section=last,
         )
     return table
+
+
+#: Authorities named in a row of the partner table when every one would not fit on a line.
+TOP_AUTHORITIES = 3
+
+
+def authority_parts(parts: Mapping[str, float], keep: int | None = None) -> list[tuple[str, float]]:
+    """Rates by authority, largest first, those under 0.005 points left out.
+
+    With ``keep``, the ``keep`` largest and, when there are others, their sum as ``+N more``
+    (so the list still adds up to the rate).
+    """
+    ordered = [(k, v) for k, v in sorted(parts.items(), key=lambda kv: -kv[1]) if v > 5e-5]
+    if keep is None or len(ordered) <= keep:
+        return ordered
+    rest = ordered[keep:]
+    return [*ordered[:keep], (f"+{len(rest)} more", sum(v for _, v in rest))]
+
+
+def authority_text(parts: Mapping[str, float], keep: int | None = None) -> str:
+    """Rates by authority in points on one line: ``ieepa 2.00, s232_steel 1.43``."""
+    return ", ".join(f"{k} {100 * v:.2f}" for k, v in authority_parts(parts, keep))
+
+
+def partner_rates_table(
+    rows: Sequence[Mapping[str, object]],
+    *,
+    width: int,
+    wide: bool = False,
+    collected: tuple[str, Mapping[str, str]] | None = None,
+) -> Table:
+    """Partners' effective rates on one date (``etr --top``), by authority.
+
+    When every authority of every partner fits on the row's line in ``width`` columns (or
+    ``wide``), the last column lists them all. Otherwise the table takes a narrower layout: each
+    row names its :data:`TOP_AUTHORITIES` largest authorities one per line, with their points in
+    a column of their own, and sums the others as ``+N more`` (``--format json`` keeps each).
+    At 80 columns a row is then four short lines instead of seven wrapped ones. ``collected``
+    (``(month, {partner: text})``) adds a column of collected-rate estimates for that month.
+    """
+    day = rows[0]["date"] if rows else ""
+    cells = [
+        [
+            str(r["country"]),
+            f"{float(str(r['imports_2024'])) / 1e9:,.1f}",
+            f"{100 * float(str(r['additional_rate'])):.2f}%",
+            f"{100 * float(str(r['effective_rate'])):.2f}%",
+        ]
+        for r in rows
+    ]
+    headers = ["partner", "imports\n2024\nUS$ bn", "additional", "total"]
+    if collected is not None:
+        month, estimates = collected
+        headers.append(f"collected\n{month}")
+        for row, r in zip(cells, rows, strict=True):
+            row.append(estimates.get(str(r["country"]), "n/a"))
+    texts = [authority_text(_parts(r)) for r in rows]
+    fixed = [
+        max(len(line) for text in (h, *(c[i] for c in cells)) for line in text.split("\n"))
+        for i, h in enumerate(headers)
+    ]
+    # a rich table's borders and padding take 3 columns per column, and one more
+    longest = max((len(t) for t in texts), default=0)
+    one_line = wide or sum(fixed) + longest + 3 * (len(headers) + 1) + 1 <= width
+    caption = "total includes MFN; additional excludes it; rates in % of import value"
+    if collected is not None:
+        caption += (
+            f"; collected: the estimate for {collected[0]} (the US-wide fit applied to each "
+            "partner, not tested by partner; etr --country X --collected)"
+        )
+        if not one_line:  # narrow: the estimate goes under the total, in brackets
+            headers[3] = f"total\n(collected\n{headers.pop()[len('collected') + 1 :]})"
+            for row in cells:
+                estimate = row.pop()
+                row[3] = f"{row[3]}\n({estimate})"
+    else:
+        caption += "; collected estimate by month: etr --country X --collected"
+    if not one_line:
+        caption += (
+            f"; by authority: the {TOP_AUTHORITIES} largest in points, the others summed "
+            "(--wide or --format json for each)"
+        )
+    table = Table(
+        title=f"Statutory effective US tariff rate by partner on {day} (2024 import weights)",
+        caption=caption,
+    )
+    for col in headers:
+        table.add_column(col, justify="left" if col == "partner" else "right", no_wrap=True)
+    if one_line:
+        table.add_column("by authority", justify="left")
+        for row, text in zip(cells, texts, strict=True):
+            table.add_row(*row, text)
+        return table
+    table.add_column("by authority", justify="left", no_wrap=True)
+    table.add_column("points", justify="right", no_wrap=True)
+    for row, r in zip(cells, rows, strict=True):
+        shown = authority_parts(_parts(r), TOP_AUTHORITIES)
+        names = "\n".join(k for k, _ in shown)
+        table.add_row(*row, names, "\n".join(f"{100 * v:.2f}" for _, v in shown))
+    return table
+
+
+def _parts(row: Mapping[str, object]) -> Mapping[str, float]:
+    parts = row["by_authority"]
+    assert isinstance(parts, dict)
+    return parts

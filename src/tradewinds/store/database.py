@@ -172,6 +172,12 @@ class ResultsStore:
         if not write and not self.db_path.exists():
             yield None
             return
+        if self.db_path.exists() and not self.db_path.is_file():
+            raise StoreError(
+                f"The results database {str(self.db_path)!r} is a folder or special file (a "
+                "FIFO, socket or device), not the database tradewinds writes; move it aside or "
+                "point --store at another folder."
+            )
         if not write and not os.access(self.directory, os.W_OK):
             # A store this user may only read (a shared or archived folder, a read-only
             # mount): no lock can be taken there, and no writer of this user can be at work.

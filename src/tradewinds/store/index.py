@@ -38,6 +38,7 @@ import hashlib
 import json
 import logging
 import os
+import stat
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -78,8 +79,14 @@ def stamp(db_path: Path) -> list[list[int]] | None:
 
 
 def _read(directory: Path) -> dict[str, Any] | None:
+    path = directory / INDEX_NAME
     try:
-        with (directory / INDEX_NAME).open("rb") as fh:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            # a FIFO or device would block the read: the index is only a cache, so it is left
+            # unread (the database is read instead, and refuses a special file itself)
+            log.info("ignoring the store index %s: not a regular file", path)
+            return None
+        with path.open("rb") as fh:
             data = json.load(fh)
     except FileNotFoundError:
         return None

@@ -17,6 +17,7 @@ from tradewinds.web import queries as q
 from tradewinds.web.render import page
 
 if TYPE_CHECKING:
+    from tradewinds.measures.collected import Backtest
     from tradewinds.measures.shipment import Shipment
 
 router = APIRouter(include_in_schema=False)
@@ -64,10 +65,12 @@ def overview(request: Request, partner: str = "") -> HTMLResponse:
     )
     ranking = q.partner_ranking(day)
     us_wide = q.etr_point("ALL", day)
+    bt = _backtest()
     return page(
         request,
         "overview.html",
-        collected=_collected_note(),
+        collected=_collected_note(bt),
+        partner_collected={c: _partner_collected(bt, c, day) for c in q.PARTNERS},
         title="Overview",
         day=day.isoformat(),
         coverage=coverage.isoformat(),
@@ -92,20 +95,43 @@ def partner_options() -> list[tuple[str, str]]:
     return sorted(((c, q.country_name(c)) for c in partners()), key=lambda cn: cn[1])
 
 
-def _collected_note() -> dict[str, Any]:
+def _backtest() -> Backtest | None:
+    """The collected-rate backtest if its rates are cached (a page never starts it)."""
+    from tradewinds.measures import collected
+
+    return collected.backtest_if_cached()
+
+
+def _collected_note(bt: Backtest | None) -> dict[str, Any]:
     """Treasury's latest collected rate and, if already computed, the estimate beside it."""
     from tradewinds.measures import collected
 
     observed = collected.treasury()
     month = max(observed)
     out: dict[str, Any] = {"month": month, "treasury": observed[month], "estimate": None}
-    bt = collected.backtest_if_cached()
     if bt is None:
         out["computing"] = q.collected_filling()
     if bt is not None and month in bt.months:
         k = bt.months.index(month)
         out.update(estimate=bt.estimate[k], statutory=bt.statutory[k], mae=bt.mae_out)
     return out
+
+
+def _partner_collected(bt: Backtest | None, country: str, day: dt.date) -> dict[str, Any] | None:
+    """A partner's collected estimate for the month of ``day`` (or the last estimated month).
+
+    ``None`` when the backtest is not cached or ``day`` is before the estimate starts.
+    """
+    if bt is None or bt.parts is None:
+        return None
+    month = day.isoformat()[:7]
+    if month not in bt.months:
+        if month < bt.months[0]:
+            return None
+        month = bt.months[-1]
+    est = bt.partner(country)
+    k = est.months.index(month)
+    return {"month": month, "estimate": est.estimate[k], "statutory": est.statutory[k]}
 
 
 #: Yes/no options of the duty form (every flag of ``tradewinds duty``): name -> label.
@@ -253,6 +279,7 @@ def rates(
         error, status = str(exc), exc.http_status
         day, by, usmca_shares, extra = q.today(coverage), "gtap", "2025h2", ""
     panels = []
+    bt = _backtest()
     for c in (*q.PARTNERS, *([extra] if extra and extra not in q.PARTNERS else [])):
         wide = q.series_by_change(q.etr_series(c, start, coverage, usmca_shares))
         with warnings.catch_warnings():
@@ -285,6 +312,7 @@ def rates(
                     for s, row in table.iterrows()
                 ],
                 "point": q.etr_point(c, day, usmca_shares),
+                "collected": _partner_collected(bt, c, day),
             }
         )
     return page(

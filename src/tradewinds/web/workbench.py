@@ -117,6 +117,7 @@ class Levers(BaseModel):
     retaliation: str = "keep"
     camx: str = ""
     model: str = "keep"
+    baseline: str = "keep"
     eps: str = ""
     elasticities: str = "keep"
     draws: str = ""
@@ -146,8 +147,22 @@ def _s122_rate() -> float:
 
 def build_scenario(levers: Levers, given: Path | None = None) -> dict[str, Any]:
     """The scenario (plain data) of a base file with the levers applied, validated."""
-    from tradewinds.core.inputs import parse_yaml
     from tradewinds.scenarios.schema import parse_scenario
+
+    data, source = _base_scenario(levers, given)
+    base = copy.deepcopy(data)
+    data["shocks"] = _shocks(levers, dict(data.get("shocks") or {}), source)
+    data["model"] = _model(levers, data)
+    changed = _changes(base, data)
+    if changed:  # a run the levers changed is recorded under a title that says so
+        data["title"] = f"{base.get('title', source)} (explorer: {'; '.join(changed)})"
+    parse_scenario(data, "the explorer's scenario")  # validates; raises one clear message
+    return data
+
+
+def _base_scenario(levers: Levers, given: Path | None) -> tuple[dict[str, Any], str]:
+    """The uploaded or library scenario the levers start from, and what to call it."""
+    from tradewinds.core.inputs import parse_yaml
 
     if levers.base_text.strip():
         data = parse_yaml(levers.base_text, "uploaded scenario")
@@ -159,8 +174,11 @@ def build_scenario(levers: Levers, given: Path | None = None) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ScenarioError(f"{source}: a scenario must be a mapping of keys.")
     data.pop("compare_against", None)  # the explorer runs one scenario
-    base = copy.deepcopy(data)
-    shocks = dict(data.get("shocks") or {})
+    return data, source
+
+
+def _shocks(levers: Levers, shocks: dict[str, Any], source: str) -> dict[str, Any]:
+    """The scenario's shocks with the measure, retaliation and trade-cost levers applied."""
     overrides = dict(shocks.get("overrides") or {})
     if overrides.get("measure_files"):
         raise ScenarioError(
@@ -190,6 +208,18 @@ def build_scenario(levers: Levers, given: Path | None = None) -> dict[str, Any]:
         shocks["usmca_shares"] = levers.usmca
     if overrides:
         shocks["overrides"] = overrides
+    _retaliation(levers, shocks)
+    camx = _percent(levers.camx, "Canada–Mexico trade-cost change", -90, 100)
+    if camx is not None:
+        costs = [c for c in shocks.get("trade_costs") or [] if c.get("between") != ["CAN", "MEX"]]
+        if camx != 0:
+            costs.append({"between": ["CAN", "MEX"], "change": camx})
+        shocks["trade_costs"] = costs
+    return shocks
+
+
+def _retaliation(levers: Levers, shocks: dict[str, Any]) -> None:
+    """Set (or drop) the shocks' retaliation as the lever says."""
     if levers.retaliation not in RETALIATION:
         raise ScenarioError(
             f"Retaliation {levers.retaliation!r} must be one of {list(RETALIATION)}."
@@ -203,22 +233,33 @@ def build_scenario(levers: Levers, given: Path | None = None) -> dict[str, Any]:
         shocks["retaliation"] = [{"by": "CAN", "mirror": True}]
     elif levers.retaliation == "mirror-both":
         shocks["retaliation"] = [{"by": ["CAN", "MEX"], "mirror": True}]
-    camx = _percent(levers.camx, "Canada–Mexico trade-cost change", -90, 100)
-    if camx is not None:
-        costs = [c for c in shocks.get("trade_costs") or [] if c.get("between") != ["CAN", "MEX"]]
-        if camx != 0:
-            costs.append({"between": ["CAN", "MEX"], "change": camx})
-        shocks["trade_costs"] = costs
-    data["shocks"] = shocks
+
+
+def _model(levers: Levers, data: dict[str, Any]) -> dict[str, Any]:
+    """The model settings with the model, baseline and elasticity levers applied.
+
+    Sets ``data["baseline"]`` when the chosen model or baseline needs another table.
+    """
     model = dict(data.get("model") or {"name": "one-sector"})
     if levers.model not in ("keep", *MODELS):
         raise ScenarioError(f"Model {levers.model!r} must be one of {list(MODELS)}.")
+    kinds = baseline_kinds()
+    if levers.baseline not in ("keep", *kinds):
+        raise ScenarioError(
+            f"Baseline {levers.baseline!r} must be one of {list(kinds)} (or 'keep')."
+        )
+    model_before = model.get("name")
     if levers.model != "keep" and levers.model != model.get("name"):
         model = {"name": levers.model}
-        if levers.model == "multi-sector":
-            data["baseline"] = "wiod2011"
-        elif data.get("baseline") == "wiod2011":
-            data["baseline"] = "default"
+    elif levers.model == "keep" and levers.baseline != "keep":
+        # a bundled baseline of the other kind brings its model (the runner refuses a mix)
+        multi = kinds[levers.baseline] == "multi-sector"
+        if multi != (model.get("name") == "multi-sector"):
+            model = {"name": "multi-sector" if multi else "one-sector"}
+    if levers.baseline != "keep" or model.get("name") != model_before:
+        fitted = _baseline_for(model, data.get("baseline"), levers.baseline, kinds)
+        if fitted is not None:
+            data["baseline"] = fitted
     if levers.eps.strip():
         try:
             eps = float(levers.eps)
@@ -234,12 +275,39 @@ def build_scenario(levers: Levers, given: Path | None = None) -> dict[str, Any]:
             )
         check_set_name(levers.elasticities)
         model["elasticities"] = levers.elasticities
-    data["model"] = model
-    changed = _changes(base, data)
-    if changed:  # a run the levers changed is recorded under a title that says so
-        data["title"] = f"{base.get('title', source)} (explorer: {'; '.join(changed)})"
-    parse_scenario(data, "the explorer's scenario")  # validates; raises one clear message
-    return data
+    return model
+
+
+@functools.cache
+def baseline_kinds() -> dict[str, str]:
+    """Every bundled baseline's name and kind (``one-sector`` or ``multi-sector``)."""
+    from tradewinds.reporting.baseline_info import bundled_catalogue
+
+    return {str(row["name"]): str(row["kind"]) for row in bundled_catalogue()}
+
+
+def _baseline_for(model: dict[str, Any], current: Any, chosen: str, kinds: dict[str, str]) -> Any:
+    """The baseline a scenario runs on after the levers: the chosen one, or one that fits.
+
+    A baseline chosen on the form is kept, and refused if it does not fit the model. Otherwise a
+    scenario's own baseline is kept when it fits the model (a 2023 library scenario stays on
+    ``wiod2023``); a bundled baseline of the other kind is replaced by the first of the kind
+    (``wiod2011`` for the multi-sector model, ``default`` for the others). A baseline that is not
+    bundled (a path) is left to the runner, which checks its sectors.
+    """
+    multi = model.get("name") == "multi-sector"
+    want = "multi-sector" if multi else "one-sector"
+    if chosen != "keep":
+        if kinds[chosen] != want:
+            raise ScenarioError(
+                f"Baseline {chosen!r} is {kinds[chosen]}; the {model.get('name')} model needs a "
+                f"{want} baseline ({', '.join(n for n, k in kinds.items() if k == want)})."
+            )
+        return chosen
+    name = "default" if current is None else current
+    if not isinstance(name, str) or name not in kinds or kinds[name] == want:
+        return current
+    return "wiod2011" if multi else "default"
 
 
 def _changes(base: dict[str, Any], data: dict[str, Any]) -> list[str]:
@@ -282,6 +350,8 @@ def _changes(base: dict[str, Any], data: dict[str, Any]) -> list[str]:
     old_model, new_model = base.get("model") or {}, data.get("model") or {}
     if new_model.get("name", "one-sector") != old_model.get("name", "one-sector"):
         out.append(f"model {new_model.get('name')}")
+    if data.get("baseline", "default") != base.get("baseline", "default"):
+        out.append(f"baseline {data.get('baseline')}")
     for key in ("eps", "theta"):
         if key in new_model and new_model.get(key) != old_model.get(key):
             out.append(f"elasticity {new_model[key]:g}")
@@ -355,8 +425,6 @@ def scenario_yaml(data: dict[str, Any]) -> str:
 @router.get("/explorer", response_class=HTMLResponse)
 def explorer(request: Request, scenario: str = "") -> HTMLResponse:
     """The scenario explorer page."""
-    from tradewinds.data.loaders import bundled_names
-
     return page(
         request,
         "explorer.html",
@@ -367,7 +435,7 @@ def explorer(request: Request, scenario: str = "") -> HTMLResponse:
         elasticity_sets=ELASTICITY_SETS,
         retaliation=RETALIATION,
         usmca=USMCA,
-        baselines=bundled_names(),
+        baselines=baseline_kinds(),
         max_upload=MAX_UPLOAD,
         needs_token=writes_need_token(request),
     )

@@ -64,6 +64,36 @@ class EtrPoint(Open):
     sectors: list[Row] | None = None
 
 
+class DutyLayer(Exact):
+    """One layer of a duty answer (``Layer.to_dict``)."""
+
+    measure_id: str = Field(description="The registry measure (``GET /api/v1/measures/{id}``).")
+    authority: str = Field(description="``mfn``, ``ieepa``, ``section_232``, ``section_301`` ...")
+    heading: str | None = Field(description="Chapter 99 heading, if the measure has one.")
+    rate: float | str = Field(description="A fraction, or a specific rate in words (0.5 US$/kg).")
+    base_value: float | None = Field(
+        description="US$ the rate applies to (a specific rate: the quantity)."
+    )
+    amount: float | None = Field(description="US$ of duty, rounded to cents; null: not computed.")
+    formula: str = Field(description="``MFN``, ``additional``, ``all-in floor ...`` and the like.")
+
+
+class DutyAnswer(Exact):
+    """``GET``/``POST /api/v1/duty``: the CLI's ``duty --format json`` object, and the notes."""
+
+    hts: str
+    origin: str
+    date: str
+    customs_value: float
+    layers: list[DutyLayer]
+    mfn_duty: float
+    additional_duty: float
+    total_duty: float
+    additional_rate: float
+    effective_rate: float
+    notes: list[str]
+
+
 class Records(Exact):
     """A tidy table as JSON: its rows, and how many."""
 

@@ -210,6 +210,7 @@
       if (file.size > 256 * 1024) { err.textContent = "That file is over 256 KiB."; return; }
       document.getElementById("base_text").value = await file.text();
       document.getElementById("library").value = "";
+      document.getElementById("baseline").value = "keep";
       await build();
     });
     async function build() {
@@ -245,7 +246,10 @@
     }
     form.addEventListener("change", function (e) {
       if (e.target === upload) return;
-      if (e.target.id === "library") document.getElementById("base_text").value = "";
+      if (e.target.id === "library") {
+        document.getElementById("base_text").value = "";
+        document.getElementById("baseline").value = "keep";  // a scenario opens on its own
+      }
       build();
     });
     form.addEventListener("submit", async function (e) {
