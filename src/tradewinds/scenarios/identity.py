@@ -20,7 +20,7 @@ import hashlib
 import json
 import pickle
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -141,8 +141,8 @@ class ScenarioFile:
 
     path: Path
     folder: Path
-    data: dict[str, Any]
-    pickled: bytes
+    data: dict[str, Any] = field(repr=False)
+    pickled: bytes = field(repr=False)
 
     @property
     def title(self) -> str:
