@@ -155,7 +155,11 @@ def test_run_without_store_imports_neither_xarray_nor_pandas(tmp_path: Path, nam
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["announced-2025-02", "measures-2025-09-01"])
 def test_a_store_hit_imports_no_numpy(tmp_path: Path, name: str) -> None:
-    """A hit reads the baseline's identity and the store's index: no numpy, pandas or DuckDB."""
+    """A hit reads the baseline's identity and the store's index: no numpy, pandas or DuckDB.
+
+    Nor pydantic, YAML or the package metadata: the scenario's identity comes from the user
+    cache as plain data, the version from a constant.
+    """
     env = {
         **os.environ,
         "TRADEWINDS_CACHE": str(tmp_path / "cache"),
@@ -163,7 +167,7 @@ def test_a_store_hit_imports_no_numpy(tmp_path: Path, name: str) -> None:
     }
     # the first solves and records; the second is served and caches the baseline's identity
     # (built once from the baseline's arrays); the third is served from that cache
-    heavy = ("numpy", "xarray", "pandas", "duckdb")
+    heavy = ("numpy", "xarray", "pandas", "duckdb", "pydantic", "yaml", "importlib.metadata")
     runs = _runs(["run", str(SCENARIOS / f"{name}.yaml")], heavy, env, 3)
     assert "(recorded;" in runs[0]
     assert "(served from the store;" in runs[1]

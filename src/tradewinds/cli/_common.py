@@ -195,7 +195,7 @@ def open_store(path: Path | None, *, enabled: bool = True) -> ResultsStore | Non
 
 def read_text(path: Path) -> str:
     """A scenario file's text as written (stored with the run)."""
-    from tradewinds.core.inputs import read_text_file
+    from tradewinds.core.files import read_text_file
 
     return read_text_file(path, "scenario file")
 

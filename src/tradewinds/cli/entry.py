@@ -3,8 +3,8 @@
 ``tradewinds --help`` is the command a new user types first, and ``--version`` the second.
 Neither needs the command modules nor Typer (whose help formatter also imports a Markdown
 parser), so both are answered before Typer is imported: the help by
-:func:`tradewinds.cli._help.print_root_help`, the version from the package metadata. Every other
-command line goes to :func:`tradewinds.cli.main.main`.
+:func:`tradewinds.cli._help.print_root_help`, the version from :mod:`tradewinds._version`.
+Every other command line goes to :func:`tradewinds.cli.main.main`.
 """
 
 from __future__ import annotations

@@ -151,9 +151,9 @@ def run(
 
     check_output(output)
     from tradewinds.cli._common import console, open_store, read_text, solving, write_records
-    from tradewinds.scenarios import load_scenario
+    from tradewinds.scenarios.identity import read_scenario_file
 
-    spec = load_scenario(scenario)
+    spec = read_scenario_file(scenario)  # validated by pydantic only if it is solved
     show = _Show(all_countries, sort, wide)
     from tradewinds.scenarios.execute import execute
 
@@ -163,11 +163,11 @@ def run(
     out = console()
     headline = _headline(result)
     print_headline(out, headline, spec.title, result.record.params, show)
-    from tradewinds.scenarios.schema import OneSectorSpec
+    from tradewinds.models.registry import OneSector
 
-    if not isinstance(spec.model, OneSectorSpec):  # one sector: no sector records to show
+    if spec.model_name != OneSector.name:  # one sector: no sector records to show
         print_sectors(out, result.records, wide=wide)
-        print_flags(out, result.records, spec, baseline, wide=wide)
+        print_flags(out, result.records, spec.scenario, baseline, wide=wide)
     print_camx(out, headline)
     solver = result.record.solver or {}
     if result.report is not None:
@@ -186,9 +186,7 @@ def run(
             difference_table,
         )
 
-        other_path = spec.comparison_path()
-        assert other_path is not None
-        base = execute(other, text=read_text(other_path), baseline=baseline, sink=sink, force=force)
+        base = execute(other, text=read_text(other.path), baseline=baseline, sink=sink, force=force)
         title = f"{spec.title}\nminus {spec.compare_against}: {other.title}"
         diff = compare_headlines(base.records, result.records)
         limit = None if all_countries else 15

@@ -22,18 +22,22 @@ Parsing uses libyaml's C composer where PyYAML was built with it, then checks th
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, Strict, ValidationError
 
 from tradewinds.core.errors import ScenarioError
+from tradewinds.core.files import MAX_YAML_BYTES as MAX_YAML_BYTES
+from tradewinds.core.files import check_input_file as check_input_file
+from tradewinds.core.files import check_input_folder as check_input_folder
+from tradewinds.core.files import read_text_file as read_text_file
 
-#: Largest YAML document accepted, in bytes of UTF-8 (2 MB). Parsing is linear in the size, so
-#: this also bounds the time and memory of a refused document.
-MAX_YAML_BYTES = 2_000_000
+if TYPE_CHECKING:
+    import yaml
+
 #: Deepest nesting of mappings and sequences accepted.
 MAX_YAML_DEPTH = 32
 #: Most values (scalars, mappings and sequences, keys included) in one document.
@@ -43,110 +47,6 @@ MAX_YAML_NODES = 250_000
 #: or a string. Models using it also set ``allow_inf_nan=False``, so NaN and infinity are refused
 #: with the field's dotted path.
 Number = Annotated[float, Strict()]
-
-_BASE_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _text_of(data: bytes, source: str) -> str:
-    """UTF-8 text of a file's bytes; one clear error for a BOM, binary or another encoding."""
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        raise ScenarioError(
-            f"{source}: the file starts with a byte-order mark (BOM); save it as UTF-8 without "
-            "a BOM."
-        )
-    if b"\x00" in data:
-        raise ScenarioError(
-            f"{source}: the file is binary (it contains NUL bytes), not YAML text; give a UTF-8 "
-            "text file."
-        )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ScenarioError(
-            f"{source}: the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at line {line}); "
-            "save it as UTF-8."
-        ) from None
-
-
-def check_input_file(path: Path, what: str) -> None:
-    """:class:`ScenarioError` unless ``path`` is an existing regular file.
-
-    Every file a user names is checked here before it is opened: a folder says so, and a FIFO,
-    socket or device is refused (reading one could wait forever or never end).
-    """
-    import stat
-
-    try:
-        mode = Path(path).stat().st_mode
-    except FileNotFoundError:
-        raise ScenarioError(f"{what.capitalize()} {str(path)!r} does not exist.") from None
-    except OSError as exc:
-        raise ScenarioError(f"Cannot read {what} {str(path)!r}: {exc.strerror}.") from None
-    if stat.S_ISDIR(mode):
-        raise ScenarioError(f"{what.capitalize()} {str(path)!r} is a directory, not a file.")
-    if not stat.S_ISREG(mode):
-        kind = (
-            "a named pipe (FIFO)"
-            if stat.S_ISFIFO(mode)
-            else "a socket"
-            if stat.S_ISSOCK(mode)
-            else "a device"
-        )
-        raise ScenarioError(
-            f"{what.capitalize()} {str(path)!r} is {kind}, not a regular file; give a file."
-        )
-
-
-def check_input_folder(folder: Path, what: str, pattern: str = "*") -> Path:
-    """``folder`` if it is an existing folder whose entries matching ``pattern`` can be read.
-
-    The folder counterpart of :func:`check_input_file`, for options that name a folder
-    (``serve --scenarios``, ``replicate --data``): a missing path, a file or a FIFO in place of
-    the folder, and a FIFO, socket or device among the entries a command would read (reading
-    one could wait forever) each give one :class:`ScenarioError` naming the path. Sub-folders
-    are left to the reader.
-    """
-    import stat
-
-    folder = Path(folder)
-    try:
-        mode = folder.stat().st_mode
-    except FileNotFoundError:
-        raise ScenarioError(f"{what.capitalize()} {str(folder)!r} does not exist.") from None
-    except OSError as exc:
-        raise ScenarioError(f"Cannot read {what} {str(folder)!r}: {exc.strerror}.") from None
-    if not stat.S_ISDIR(mode):
-        raise ScenarioError(f"{what.capitalize()} {str(folder)!r} is not a folder; give a folder.")
-    try:
-        entries = sorted(folder.glob(pattern))
-    except OSError as exc:
-        raise ScenarioError(f"Cannot list {what} {str(folder)!r}: {exc.strerror}.") from None
-    for entry in entries:
-        try:
-            if entry.is_dir() or not entry.exists():  # a sub-folder, or a dangling link
-                continue
-        except OSError:
-            pass
-        check_input_file(entry, f"file in the {what}")
-    return folder
-
-
-def read_text_file(path: Path, what: str, *, max_bytes: int | None = MAX_YAML_BYTES) -> str:
-    """A user text file as UTF-8; :class:`ScenarioError` naming the file when it cannot be read."""
-    path = Path(path)
-    check_input_file(path, what)
-    try:
-        size = path.stat().st_size
-        if max_bytes is not None and size > max_bytes:
-            raise ScenarioError(
-                f"{what.capitalize()} {str(path)!r} is {size:,} bytes; the limit is "
-                f"{max_bytes:,} (see docs/input-limits.md)."
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ScenarioError(f"Cannot read {what} {str(path)!r}: {exc.strerror}.") from None
-    return _text_of(data, f"{what.capitalize()} {str(path)!r}")
 
 
 def read_yaml(path: Path, what: str) -> Any:
@@ -168,6 +68,8 @@ def _check_nodes(
     ``key_of`` gives a scalar key's identity as Python will see it, so ``1`` and ``01``, or
     ``yes`` and ``true``, count as the same key (they would collapse into one).
     """
+    import yaml
+
     seen: set[int] = set()
     stack: list[tuple[yaml.Node, int]] = [(root, 1)]
     count = 0
@@ -215,35 +117,47 @@ def _check_nodes(
             stack.append((value, depth + 1))
 
 
-class _CheckedLoader(_BASE_LOADER):  # type: ignore[misc]
-    """The safe loader (C where available) whose single document is checked before building."""
+@functools.cache
+def _checked_loader() -> type[Any]:
+    """The checked loader class, made on first use.
 
-    def get_single_data(self) -> Any:
-        node = self.get_single_node()
-        if node is None:
-            return None
-        _check_nodes(node, getattr(self, "_tw_source", "YAML"), self._key_identity)
-        return self.construct_document(node)
+    Importing PyYAML costs about 20 ms, which a command that reads no YAML (a scenario read
+    from the user cache) does not pay.
+    """
+    import yaml
 
-    def _key_identity(self, node: yaml.ScalarNode) -> Hashable:
-        value: Hashable = self.construct_object(node)
-        try:
-            hash(value)
-        except TypeError:
-            return (node.tag, node.value)
-        return value
+    base: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def _timestamp(self, node: yaml.ScalarNode) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError:
-            raise ScenarioError(
-                f"{getattr(self, '_tw_source', 'YAML')}: {node.value!r} at line {_line(node)} is "
-                "not a valid date; give an existing day as YYYY-MM-DD (e.g. 2025-03-04)."
-            ) from None
+    class _CheckedLoader(base):  # type: ignore[misc]
+        """The safe loader (C where available); its one document is checked before building."""
 
+        def get_single_data(self) -> Any:
+            node = self.get_single_node()
+            if node is None:
+                return None
+            _check_nodes(node, getattr(self, "_tw_source", "YAML"), self._key_identity)
+            return self.construct_document(node)
 
-_CheckedLoader.add_constructor("tag:yaml.org,2002:timestamp", _CheckedLoader._timestamp)
+        def _key_identity(self, node: yaml.ScalarNode) -> Hashable:
+            value: Hashable = self.construct_object(node)
+            try:
+                hash(value)
+            except TypeError:
+                return (node.tag, node.value)
+            return value
+
+        def _timestamp(self, node: yaml.ScalarNode) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node)
+            except ValueError:
+                raise ScenarioError(
+                    f"{getattr(self, '_tw_source', 'YAML')}: {node.value!r} at line "
+                    f"{_line(node)} is not a valid date; give an existing day as YYYY-MM-DD "
+                    "(e.g. 2025-03-04)."
+                ) from None
+
+    _CheckedLoader.add_constructor("tag:yaml.org,2002:timestamp", _CheckedLoader._timestamp)
+    return _CheckedLoader
 
 
 def parse_yaml(text: str, source: str) -> Any:
@@ -264,7 +178,9 @@ def parse_yaml(text: str, source: str) -> Any:
             f"{source}: the document is larger than {MAX_YAML_BYTES:,} bytes; that is the limit "
             "(see docs/input-limits.md)."
         )
-    loader = _CheckedLoader(text)
+    import yaml
+
+    loader = _checked_loader()(text)
     loader._tw_source = source
     try:
         return loader.get_single_data()

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from tradewinds.core.canonical import to_json
 from tradewinds.core.errors import ConvergenceError
 from tradewinds.data.arrays import BaselineIdentity, bundled_identity
+from tradewinds.scenarios.identity import ScenarioFile
 from tradewinds.scenarios.recording import (
     RECORD_COLUMNS,
     Columns,
@@ -47,9 +48,8 @@ from tradewinds.scenarios.recording import (
     cache_key,
     new_run_id,
     plain_params,
-    scenario_yaml,
+    yaml_text,
 )
-from tradewinds.scenarios.schema import OneSectorSpec, Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from tradewinds.core.solver import SolverReport
     from tradewinds.data.arrays import BaselineArrays
     from tradewinds.models.equilibrium import Equilibrium
+    from tradewinds.scenarios.schema import Scenario
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ class RunResult:
 
 
 def resolve_baseline(
-    scenario: Scenario, baseline: xr.Dataset | str | None
+    scenario: Scenario | ScenarioFile, baseline: xr.Dataset | str | None
 ) -> tuple[xr.Dataset, str]:
     """The baseline dataset and the name it goes by (``baseline`` overrides the scenario's)."""
     if baseline is not None and not isinstance(baseline, str):
@@ -144,7 +145,7 @@ def identity_of(ds: xr.Dataset) -> BaselineIdentity:
 
 
 def describe(
-    scenario: Scenario,
+    scenario: Scenario | ScenarioFile,
     *,
     text: str | None,
     baseline: xr.Dataset | BaselineIdentity,
@@ -152,7 +153,11 @@ def describe(
     run_id: str | None = None,
     kind: str = "run",
 ) -> RunRecord:
-    """A :class:`RunRecord` skeleton for a run of ``scenario`` on ``baseline`` (not yet solved)."""
+    """A :class:`RunRecord` skeleton for a run of ``scenario`` on ``baseline`` (not yet solved).
+
+    ``scenario`` may be a file's :class:`~tradewinds.scenarios.identity.ScenarioFile`: the
+    record is made from its canonical form, without the schema's classes.
+    """
     identity = baseline if isinstance(baseline, BaselineIdentity) else identity_of(baseline)
     digest = scenario.digest()
     canonical = scenario.canonical()
@@ -161,12 +166,12 @@ def describe(
         kind=kind,  # type: ignore[arg-type]
         title=scenario.title,
         scenario_hash=digest,
-        scenario_yaml=text if text is not None else scenario_yaml(scenario),
+        scenario_yaml=text if text is not None else yaml_text(canonical),
         scenario_json=to_json(canonical),
         baseline=baseline_name,
         baseline_hash=identity.digest,
         baseline_attrs=identity.attrs,
-        model=scenario.model.name,
+        model=str(canonical["model"]["name"]),
         params=plain_params(canonical["model"]),
         cache_key=cache_key("run", digest, identity.digest),
     )
@@ -181,7 +186,7 @@ class _Baseline:
     dataset: xr.Dataset | None = None
 
     @classmethod
-    def of(cls, scenario: Scenario, baseline: xr.Dataset | str | None) -> _Baseline:
+    def of(cls, scenario: Scenario | ScenarioFile, baseline: xr.Dataset | str | None) -> _Baseline:
         """A bundled name's identity from the user cache; any other baseline loaded."""
         if baseline is None or isinstance(baseline, str):
             name = str(baseline or scenario.baseline)
@@ -204,7 +209,7 @@ class _Solved:
 
 
 def execute(
-    scenario: Scenario,
+    scenario: Scenario | ScenarioFile,
     *,
     text: str | None = None,
     baseline: xr.Dataset | str | None = None,
@@ -216,7 +221,9 @@ def execute(
     Parameters
     ----------
     scenario
-        A parsed, frozen scenario; its :meth:`~Scenario.digest` identifies it.
+        A parsed, frozen scenario, or a file as read
+        (:func:`~tradewinds.scenarios.identity.read_scenario_file`: validated only when it
+        is solved); its ``digest()`` identifies it.
     text
         The scenario file as written (stored verbatim); defaults to YAML of the canonical form.
     baseline
@@ -238,7 +245,7 @@ def execute(
             log.info("serving %r from the store (run %s)", scenario.title, found[0].run_id)
             return RunResult(record=found[0], tidy=found[1], cached=True)
     try:
-        solved = _solve(scenario, base)
+        solved = _solve(scenario.scenario if isinstance(scenario, ScenarioFile) else scenario, base)
     except ConvergenceError as exc:
         failed = replace(
             skeleton,
@@ -264,6 +271,8 @@ def execute(
 
 def _on_arrays(scenario: Scenario, base: _Baseline) -> bool:
     """Whether ``scenario`` is solved on the cached arrays of a bundled one-sector baseline."""
+    from tradewinds.scenarios.schema import OneSectorSpec
+
     shocks = scenario.shocks
     return (
         base.dataset is None
@@ -313,6 +322,7 @@ def _solve_arrays(scenario: Scenario, arrays: BaselineArrays, timings: dict[str,
     from tradewinds.models.equilibrium import record_columns
     from tradewinds.models.onesector import OneSectorModel, outcomes, solve_arrays
     from tradewinds.scenarios.finite import check_finite_arrays
+    from tradewinds.scenarios.schema import OneSectorSpec
     from tradewinds.scenarios.shock_cells import shock_arrays
 
     t0 = time.perf_counter()

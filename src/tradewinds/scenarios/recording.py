@@ -23,11 +23,12 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict
 
 from tradewinds import __version__
 from tradewinds.core.canonical import to_json
-from tradewinds.scenarios.schema import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
     from typing_extensions import Unpack
+
+    from tradewinds.scenarios.schema import Scenario
 
 #: Kinds of run: a single scenario, a sweep and its grid points, a Monte Carlo and its draws.
 RunKind = Literal["run", "sweep", "point", "montecarlo", "draw"]

@@ -7,12 +7,10 @@ can be identified and replayed. Field-by-field documentation lives in ``docs/sce
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import VERSION as PYDANTIC_VERSION
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -29,6 +27,14 @@ from tradewinds.core.inputs import Number, read_yaml, validate_mapping
 from tradewinds.data.elasticities import DEFAULT_SET, check_set_name, set_thetas
 from tradewinds.models.closures import Closure
 from tradewinds.models.registry import MODEL_NAMES
+from tradewinds.scenarios.identity import (
+    check_files,
+    digest_of,
+    input_hashes,
+    read_scenario_file,
+    reads_registry,
+    resolve_path,
+)
 
 
 class _Strict(BaseModel):
@@ -199,8 +205,9 @@ class RegistryOverrides(_Strict):
     )
 
     def is_empty(self) -> bool:
-        """Whether no override is set."""
-        return self == RegistryOverrides()
+        """Whether no override is set (every field at its default)."""
+        # the defaults without validation: a scenario read from the cache builds no validator
+        return self == RegistryOverrides.model_construct()
 
 
 class Retaliation(_Strict):
@@ -347,8 +354,8 @@ class Shocks(_Strict):
 
     def uses_registry(self) -> bool:
         """Whether the shocks read the measure registry."""
-        return self.tariffs_as_of is not None or any(
-            r.countermeasures_as_of is not None for r in self.retaliation
+        return reads_registry(
+            self.tariffs_as_of, [r.countermeasures_as_of for r in self.retaliation]
         )
 
 
@@ -519,8 +526,7 @@ class Scenario(_Strict):
 
     def resolve(self, relative: str) -> Path:
         """A path of the scenario resolved against :attr:`base_dir`."""
-        path = Path(relative).expanduser()
-        return (path if path.is_absolute() else self.base_dir / path).resolve()
+        return resolve_path(self.base_dir, relative)
 
     def measure_file_paths(self) -> list[Path]:
         """The extra measure files, resolved."""
@@ -548,72 +554,25 @@ class Scenario(_Strict):
 
     def inputs(self) -> dict[str, Any]:
         """SHA-256 of the files the run reads besides the scenario (measure files, registry)."""
-        out: dict[str, Any] = {}
-        if self.shocks.overrides.measure_files:
-            out["measure_files_sha256"] = [_sha256(p) for p in self.measure_file_paths()]
-        if self.shocks.uses_registry():
-            from tradewinds.measures.registry_files import packaged_registry_sha256
-
-            out["registry_sha256"] = packaged_registry_sha256()
         gravity = [tc.from_gravity.run for tc in self.shocks.trade_costs if tc.from_gravity]
-        if gravity:
-            from tradewinds.integration.gravity import run_path
-
-            paths = [run_path(run) for run in gravity]
-            out["gravity_runs_sha256"] = [_sha256(p) if p.is_file() else None for p in paths]
-        return out
+        return input_hashes(
+            self.base_dir, self.shocks.overrides.measure_files, self.shocks.uses_registry(), gravity
+        )
 
     def digest(self, canonical_json: str | None = None) -> str:
         """SHA-256 of the canonical JSON and of :meth:`inputs`: the scenario's identity.
 
-        A scenario that reads no file besides itself hashes its canonical JSON alone; one that
-        reads measure files or the registry also hashes their contents, so editing a measure
-        file changes the identity. ``canonical_json`` is that JSON
-        (:func:`tradewinds.core.canonical.to_json` of :meth:`canonical`) when the caller
-        has already written it, as a sweep does for every grid point.
+        Computed by :func:`tradewinds.scenarios.identity.digest_of`, as for a
+        :class:`~tradewinds.scenarios.identity.ScenarioFile`. ``canonical_json`` is the
+        canonical JSON (:func:`tradewinds.core.canonical.to_json` of :meth:`canonical`) when the
+        caller has already written it, as a sweep does for every grid point.
         """
-        extra = self.inputs()
-        if extra:
-            data: dict[str, Any] = {"scenario": self.canonical(), "inputs": extra}
-            text = json.dumps(data, sort_keys=True, separators=(",", ":"))
-        elif canonical_json is not None:
-            text = canonical_json
-        else:
-            text = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _sha256(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise ScenarioError(f"Cannot read measure file {str(path)!r}: {exc.strerror}.") from None
+        return digest_of(self.inputs(), self.canonical, canonical_json)
 
 
 def _check_files(scenario: Scenario, source: str) -> None:
-    for k, rel in enumerate(scenario.shocks.overrides.measure_files):
-        path = scenario.resolve(rel)
-        if path.is_dir():
-            raise ScenarioError(
-                f"{source}: shocks.overrides.measure_files.{k}: {rel!r} is a directory, not a "
-                "measure file."
-            )
-        if not path.is_file():
-            raise ScenarioError(
-                f"{source}: shocks.overrides.measure_files.{k}: measure file {rel!r} does not "
-                f"exist (looked for {str(path)!r}; paths are relative to the scenario file)."
-            )
-    other = scenario.comparison_path()
-    if other is not None and other.is_dir():
-        raise ScenarioError(
-            f"{source}: compare_against: {scenario.compare_against!r} is a directory, not a "
-            "scenario file."
-        )
-    if other is not None and not other.is_file():
-        raise ScenarioError(
-            f"{source}: compare_against: scenario file {scenario.compare_against!r} does not "
-            f"exist (looked for {str(other)!r}; paths are relative to the scenario file)."
-        )
+    measure_files = scenario.shocks.overrides.measure_files
+    check_files(scenario.base_dir, measure_files, scenario.compare_against, source)
 
 
 def parse_scenario(
@@ -634,41 +593,13 @@ def parse_scenario(
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario YAML file.
 
-    The validated scenario and its canonical form are kept in the user cache
-    (:mod:`tradewinds.core.cache`), keyed by the file's contents and folder, the code of this
-    schema and the pydantic version: reading a file again builds no validator. The files it
-    names (measure files, ``compare_against``) are checked on every read.
+    Through the user cache, as :func:`~tradewinds.scenarios.identity.read_scenario_file` reads
+    it: a file read again builds no validator.
     """
-    from tradewinds.core.cache import cached
-    from tradewinds.core.inputs import check_input_file
-
-    path = Path(path)
-    check_input_file(path, "scenario file")
-    folder = path.resolve().parent
-    scenario, canonical = cached(
-        "scenario",
-        [path],
-        lambda: _parse_file(path, folder),
-        code=_SCHEMA_CODE,
-        extra=f"{folder}|pydantic {PYDANTIC_VERSION}",
-    )
-    scenario._canonical = (id(scenario.__dict__), canonical)
-    _check_files(scenario, str(path))
-    return scenario
+    return read_scenario_file(path).scenario
 
 
-#: The modules whose code decides what a scenario file parses to.
-_SCHEMA_CODE = (
-    __name__,
-    "tradewinds.core.inputs",
-    "tradewinds.core.countries",
-    "tradewinds.data.elasticities",
-    "tradewinds.models.closures",
-    "tradewinds.models.registry",
-)
-
-
-def _parse_file(path: Path, folder: Path) -> tuple[Scenario, dict[str, Any]]:
+def parse_file(path: Path, folder: Path) -> tuple[Scenario, dict[str, Any]]:
     """The validated scenario of a file and its canonical form (not its files' existence)."""
     data = read_yaml(path, "scenario file")
     scenario = validate_mapping(Scenario, data, str(path), "a scenario", "docs/scenarios.md")
