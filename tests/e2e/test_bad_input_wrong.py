@@ -270,6 +270,22 @@ def test_run_prints_the_coverage_warning_in_the_one_warning_style(
     assert "typer" not in err
 
 
+def test_the_coverage_warning_is_given_by_every_run_solved_again_or_served(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Rates kept in the user cache or in the process, and a run the store serves, all warn."""
+    late = tmp_path / "late.yaml"
+    text = (ROOT / "scenarios" / "measures-2026-07-01.yaml").read_text()
+    late.write_text(text.replace("tariffs_as_of: 2026-07-01", "tariffs_as_of: 2026-10-02"))
+    store = str(tmp_path / "store")
+    runs = [["--no-store"], ["--no-store"], ["--store", store], ["--store", store]]
+    for extra in runs:
+        assert main(["run", str(late), *extra]) == 0
+        captured = capsys.readouterr()
+        assert captured.err.startswith("warning: Date 2026-10-02 is past the registry coverage")
+    assert "served from the store" in captured.out
+
+
 @pytest.mark.parametrize(
     ("argv", "option"),
     [

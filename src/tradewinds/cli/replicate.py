@@ -49,7 +49,7 @@ def ignatenko2025(
     from tradewinds.core.inputs import check_input_folder
 
     check_output(output)
-    if data is not None:
+    if data is not None and data.exists():  # a missing one: the loader names the files it needs
         check_input_folder(data, "--data folder")
     from tradewinds.cli._common import console, solving, write_records
     from tradewinds.cli._display import print_table
@@ -157,7 +157,7 @@ def run_cp2015_nafta(
     from tradewinds.core.inputs import check_input_folder
 
     check_output(output)
-    if data is not None:
+    if data is not None and data.exists():  # a missing one: the loader names the files it needs
         check_input_folder(data, "--data folder")
     from rich.table import Table
 

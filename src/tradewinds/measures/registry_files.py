@@ -7,6 +7,7 @@ importing numpy or loading the registry.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 from importlib import resources
@@ -43,3 +44,28 @@ def packaged_registry_sha256() -> str:
         digest.update(item.name.encode())
         digest.update(item.read_bytes())
     return digest.hexdigest()
+
+
+def packaged_coverage() -> tuple[dt.date, tuple[str, ...]]:
+    """The packaged registry's coverage date and open questions, without loading the registry.
+
+    Read from the precedence table once and kept in the user cache; a run served from the store
+    warns with them as a solve does (:func:`~tradewinds.measures.fields.check_registry_date`).
+    """
+    from tradewinds.core.cache import cached
+
+    path = Path(str(resources.files("tradewinds.measures").joinpath("data", "precedence.yaml")))
+    return cached(
+        "registry-coverage",
+        [path],
+        functools.partial(_coverage_of, path),
+        code=(__name__, "tradewinds.measures.registry", "tradewinds.measures.schema"),
+    )
+
+
+def _coverage_of(path: Path) -> tuple[dt.date, tuple[str, ...]]:
+    from tradewinds.measures.registry import _read_yaml
+    from tradewinds.measures.schema import PrecedenceFile
+
+    prec = PrecedenceFile.model_validate(_read_yaml(path))
+    return prec.coverage_date, tuple(prec.open_questions)

@@ -243,6 +243,7 @@ def execute(
         found = sink.lookup(skeleton.cache_key)
         if found is not None:
             log.info("serving %r from the store (run %s)", scenario.title, found[0].run_id)
+            _warn_past_coverage(scenario)
             return RunResult(record=found[0], tidy=found[1], cached=True)
     try:
         solved = _solve(scenario.scenario if isinstance(scenario, ScenarioFile) else scenario, base)
@@ -267,6 +268,23 @@ def execute(
     if sink is not None:
         sink.record(record, result.records)
     return result
+
+
+def _warn_past_coverage(scenario: Scenario | ScenarioFile) -> None:
+    """The registry's coverage warning for a run served from the store.
+
+    A solve warns as it reads the registry; a stored run must say the same.
+    """
+    data = scenario.data if isinstance(scenario, ScenarioFile) else scenario.canonical()
+    date = data["shocks"].get("tariffs_as_of")
+    if not date:
+        return
+    from tradewinds.core.dates import parse_date
+    from tradewinds.measures.fields import check_registry_date
+    from tradewinds.measures.registry_files import packaged_coverage
+
+    coverage, questions = packaged_coverage()
+    check_registry_date(parse_date(date, "shocks.tariffs_as_of"), coverage, questions)
 
 
 def _on_arrays(scenario: Scenario, base: _Baseline) -> bool:

@@ -36,6 +36,7 @@ import numpy as np
 
 from tradewinds.core import dims
 from tradewinds.core.errors import ScenarioError, UnknownLabelError
+from tradewinds.measures.fields import check_registry_date
 from tradewinds.scenarios.schema import RegistryOverrides, Scenario
 
 if TYPE_CHECKING:  # the registry, pandas and xarray load when a table is computed, not served
@@ -284,6 +285,10 @@ class RegistryRates:
     exporters: tuple[str, ...]
     sectors: tuple[str, ...]
     rates: np.ndarray  # (exporter, sector)
+    #: The registry's coverage date and its open questions: a date past it is warned about on
+    #: every use of the rates, cached or not.
+    coverage_date: dt.date
+    open_questions: tuple[str, ...] = ()
 
 
 #: Rates already computed in this process, keyed by everything they depend on (sweeps and
@@ -325,7 +330,10 @@ def registry_rates(
         packaged = not overrides.measure_files and overrides.is_empty()
 
         def build() -> RegistryRates:
+            from tradewinds.measures.compiled import compiled
+
             registry = None if packaged else scenario_registry(scenario, date)
+            snap = compiled(registry)
             table = _registry_table(
                 date,
                 list(countries),
@@ -339,12 +347,17 @@ def registry_rates(
                 tuple(str(c) for c in usa[dims.EXPORTER].values),
                 tuple(str(s) for s in usa[dims.SECTOR].values),
                 np.array(usa.values, dtype=float),
+                snap.coverage_date,
+                snap.open_questions,
             )
 
         if len(_TABLES) >= _TABLES_MAX:
             _TABLES.pop(next(iter(_TABLES)))
         _TABLES[key] = _cached_rates(key, build) if packaged else build()
-    return _TABLES[key]
+    found = _TABLES[key]
+    # Checked on every call: the build warns only when it runs, and a cached table does not.
+    check_registry_date(date, found.coverage_date, found.open_questions)
+    return found
 
 
 def _cached_rates(key: str, build: Callable[[], RegistryRates]) -> RegistryRates:
