@@ -12,6 +12,8 @@ from tradewinds.cli._options import TableFormat, Wide, check_format
 from tradewinds.core.errors import DataError, ScenarioError
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     import pandas as pd
 
     from tradewinds.measures.collected import Backtest
@@ -277,10 +279,26 @@ def _collected_line(country: str, month: str) -> None:
     )
 
 
-def _collected(fmt: str) -> None:
-    """Monthly statutory rate, the collected estimate and Treasury's rate, with the errors."""
+def _fit_json(bt: Backtest) -> dict[str, object]:
+    """The fitted factors of the collected-rate model and the months they were fitted on."""
+    from tradewinds.measures.collected import FIT
+
+    return {"k": bt.k, "lag_months": bt.lag, "elasticity": bt.eps, "fit_months": list(FIT)}
+
+
+def _echo_months(
+    head: dict[str, object], months: Sequence[str], columns: Mapping[str, Sequence[float]]
+) -> None:
+    """Print ``head`` as JSON with a ``months`` list: one object per month of ``columns``."""
     import json
 
+    rows = zip(months, *columns.values(), strict=True)
+    out = {**head, "months": [dict(zip(("month", *columns), row, strict=True)) for row in rows]}
+    typer.echo(json.dumps(out, indent=2))
+
+
+def _collected(fmt: str) -> None:
+    """Monthly statutory rate, the collected estimate and Treasury's rate, with the errors."""
     from rich.table import Table
 
     from tradewinds.cli._common import console
@@ -289,26 +307,14 @@ def _collected(fmt: str) -> None:
 
     bt = backtest()
     if fmt == "json":
-        typer.echo(
-            json.dumps(
-                {
-                    "k": bt.k,
-                    "lag_months": bt.lag,
-                    "elasticity": bt.eps,
-                    "fit_months": list(FIT),
-                    "test_months": list(TEST),
-                    "mae_in_sample": bt.mae_in,
-                    "mae_out_of_sample": bt.mae_out,
-                    "months": [
-                        {"month": m, "statutory": s, "estimate": e, "treasury": t}
-                        for m, s, e, t in zip(
-                            bt.months, bt.statutory, bt.estimate, bt.treasury, strict=True
-                        )
-                    ],
-                },
-                indent=2,
-            )
-        )
+        head = {
+            **_fit_json(bt),
+            "test_months": list(TEST),
+            "mae_in_sample": bt.mae_in,
+            "mae_out_of_sample": bt.mae_out,
+        }
+        columns = {"statutory": bt.statutory, "estimate": bt.estimate, "treasury": bt.treasury}
+        _echo_months(head, bt.months, columns)
         return
     table = Table(
         title="US-wide tariff rate by month: statutory (2024 import weights), "
@@ -342,8 +348,6 @@ def _collected(fmt: str) -> None:
 
 def _collected_partner(country: str, fmt: str) -> None:
     """A partner's monthly statutory rate and collected estimate, from the US-wide fit."""
-    import json
-
     from rich.table import Table
 
     from tradewinds.cli._common import console
@@ -359,27 +363,19 @@ def _collected_partner(country: str, fmt: str) -> None:
         "against partner data (Treasury publishes no duties by partner)"
     )
     if fmt == "json":
-        typer.echo(
-            json.dumps(
-                {
-                    "country": country,
-                    "k": bt.k,
-                    "lag_months": bt.lag,
-                    "elasticity": bt.eps,
-                    "fit_months": list(FIT),
-                    "mae_out_of_sample_us_wide": bt.mae_out,
-                    "validated": False,
-                    "note": note,
-                    "months": [
-                        {"month": m, "statutory": s, "estimate": e, "import_weight": w}
-                        for m, s, e, w in zip(
-                            est.months, est.statutory, est.estimate, est.weight, strict=True
-                        )
-                    ],
-                },
-                indent=2,
-            )
-        )
+        head = {
+            "country": country,
+            **_fit_json(bt),
+            "mae_out_of_sample_us_wide": bt.mae_out,
+            "validated": False,
+            "note": note,
+        }
+        columns = {
+            "statutory": est.statutory,
+            "estimate": est.estimate,
+            "import_weight": est.weight,
+        }
+        _echo_months(head, est.months, columns)
         return
     table = Table(
         title=f"{country}: statutory rate (2024 import weights) and collected estimate by month",
