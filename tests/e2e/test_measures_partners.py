@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tradewinds.measures import calculate
+from tradewinds.measures import CoverageWarning, calculate
 from tradewinds.measures.registry import load_registry
 from tradewinds.measures.timeline import timeline
 
@@ -70,7 +70,8 @@ def test_column_2_origins_pay_the_column_2_rate():
 
 
 def test_july_2026_actions_and_the_end_of_section_122():
-    can = _rates(calculate("0402.10.1000", "CAN", "2026-08-20", 1000))
+    with pytest.warns(CoverageWarning, match="past the registry coverage date 2026-08-07"):
+        can = _rates(calculate("0402.10.1000", "CAN", "2026-08-20", 1000))
     assert can.get("s338-ca-alcohol-dairy-50") == pytest.approx(0.50)
     bra = _rates(calculate("6109.10.0012", "BRA", "2026-07-24", 1000))
     assert bra["s301-br-25"] == pytest.approx(0.25)
