@@ -33,25 +33,26 @@ import pandas as pd
 from tradewinds.core.errors import TradewindsError
 from tradewinds.measures.batch import duty_batch, read_csv, write_csv
 from tradewinds.measures.duty import calculate
-from tradewinds.measures.etr import weights
+from tradewinds.measures.etr import weight_columns
 from tradewinds.measures.products import hts_universe
 from tradewinds.measures.registry import load_registry
 
 
 def make_lines(n: int, seed: int = 0, days_span: int = 439) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    w = weights()
-    w = w[w["hts10"].isin(hts_universe().codes)]  # 2024 codes still valid in 2025
-    rows = rng.integers(0, len(w), n)
+    cols = weight_columns()  # every partner's rows (``weights()`` keeps Canada and Mexico only)
+    known = np.isin(cols["hts10"], hts_universe().codes)  # 2024 codes still valid in 2025
+    hts, origin = cols["hts10"][known].astype(object), cols["country"][known].astype(object)
+    rows = rng.integers(0, len(hts), n)
     days = rng.integers(0, days_span, n)
     dates = (np.datetime64("2025-01-01") + days.astype("timedelta64[D]")).astype(str)
     return pd.DataFrame(
         {
-            "hts": w["hts10"].to_numpy()[rows],
-            "origin": w["country"].to_numpy()[rows],
+            "hts": hts[rows],
+            "origin": origin[rows],
             "date": dates,
             "value": rng.uniform(100, 100_000, n).round(2),
-            "usmca": rng.random(n) < 0.6,
+            "usmca": (rng.random(n) < 0.6) & np.isin(origin[rows], ["CAN", "MEX"]),
             "us_content": np.where(rng.random(n) < 0.5, 0.4, np.nan),
             "steel": np.where(rng.random(n) < 0.1, 0.5, np.nan),
         }
