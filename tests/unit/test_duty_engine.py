@@ -77,3 +77,33 @@ def test_fields_and_record_refuse_alike(fields: dict[str, object], message: str)
 def test_line_columns_leave_defaults_out() -> None:
     row = line_columns({"hts": "1", "origin": "CAN", "date": "d", "value": 1.0, "usmca": False})
     assert row == {"importer": "USA", "hts": "1", "origin": "CAN", "date": "d", "value": 1.0}
+
+
+def test_a_batch_of_many_origins_gives_each_line_its_own_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Lines grouped by origin (a few origins per chunk) answer as when evaluated together."""
+    from tradewinds.measures import duty
+    from tradewinds.measures.batch import duty_batch
+
+    origins = ["CAN", "MEX", "CHN", "DEU", "JPN", "BRA", "IND", "GBR", "KOR", "VNM", "CUB"]
+    codes = ["8703.23.0190", "7308.90.9590", "6109.10.0012", "8415.90.8025", "0901.11.0025"]
+    rows = [
+        (code, origin, date)
+        for k, (code, origin) in enumerate((c, o) for c in codes for o in origins)
+        for date in (("2025-05-15", "2025-10-15", "2026-03-01")[k % 3],)
+    ]
+    lines = {
+        "hts": [r[0] for r in rows],
+        "origin": [r[1] for r in rows],
+        "date": [r[2] for r in rows],
+        "value": [1000.0 + k for k in range(len(rows))],
+        "steel": [0.5] * len(rows),
+    }
+    together = duty_batch(lines).table
+    monkeypatch.setattr(duty, "ORIGINS_PER_CHUNK", 2)
+    grouped = duty_batch(lines).table
+    assert grouped.height == len(rows)
+    assert grouped.equals(together)
+    alone = duty_batch({k: [v[7]] for k, v in lines.items()}).table
+    assert alone["total_duty"][0] == grouped["total_duty"][7]

@@ -12,6 +12,7 @@ line changes no amount), which keeps one line cheap without a second engine.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -204,8 +205,7 @@ def evaluate_frame(
         if regime.conflict is not None:
             raise MeasureConflictError(regime.conflict)
         rows = np.arange(1) if one else np.flatnonzero(seg == s)
-        for start in range(0, len(rows), chunk):
-            part = rows[start : start + chunk]
+        for part in _chunks(prepared, rows, chunk):
             importers: tuple[str, ...]
             origins: tuple[str, ...]
             if one:
@@ -216,12 +216,40 @@ def evaluate_frame(
             here = codes[part] if one else np.unique(codes[part])
             covered = registry.bits[here[:, None], bits].any(axis=0).tolist()
             measures = [m for m, c in zip(candidates, covered, strict=True) if c]
-            whole = len(part) == len(codes)  # every line, in order: no copies
+            # every line, in order: no copies
+            whole = len(part) == len(codes) and bool((np.diff(part) > 0).all())
             lines = _lines(prepared, None if whole else part)
             yield part, evaluate(lines, measures, regime.rules, masks)
 
 
 _COUNTRIES = ("importer", "origin")
+#: Origins evaluated together. Each origin brings its own country measures (a reciprocal rate,
+#: a framework floor) into the (lines x measures) matrices of its chunk: a chunk of every
+#: partner would carry hundreds of measure columns that apply to few of its lines.
+ORIGINS_PER_CHUNK = 32
+
+
+def _chunks(prepared: PreparedLines, rows: np.ndarray, chunk: int) -> Iterator[np.ndarray]:
+    """``rows`` in parts of at most ``chunk`` lines and :data:`ORIGINS_PER_CHUNK` origins.
+
+    Rows from more origins than that are grouped by origin first (a line's answer does not
+    depend on the lines beside it, so the order of evaluation changes nothing).
+    """
+    found = prepared.factors.get("origin")
+    if found is not None:
+        inverse = found[1][rows]
+    else:
+        inverse = np.unique(prepared.columns["origin"][rows], return_inverse=True)[1]
+    if len(np.unique(inverse)) > ORIGINS_PER_CHUNK:
+        order = np.argsort(inverse, kind="stable")
+        rows, inverse = rows[order], inverse[order]
+        firsts = np.flatnonzero(np.r_[True, inverse[1:] != inverse[:-1]])
+        bounds = [*firsts[::ORIGINS_PER_CHUNK].tolist(), len(rows)]
+    else:
+        bounds = [0, len(rows)]
+    for a, b in itertools.pairwise(bounds):
+        for start in range(a, b, chunk):
+            yield rows[start : min(start + chunk, b)]
 
 
 def _present(prepared: PreparedLines, name: str, part: np.ndarray) -> tuple[str, ...]:
