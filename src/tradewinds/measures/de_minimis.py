@@ -13,9 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from importlib import resources
+from pathlib import Path
 from typing import NamedTuple
-
-from tradewinds.core.inputs import parse_yaml
 
 
 class Suspension(NamedTuple):
@@ -35,8 +34,19 @@ class Rule(NamedTuple):
 
 @functools.cache
 def rule() -> Rule:
-    """The packaged rule (``data/de_minimis.yaml``)."""
-    path = resources.files("tradewinds.measures").joinpath("data/de_minimis.yaml")
+    """The packaged rule (``data/de_minimis.yaml``), kept in the user cache once read.
+
+    Every one-line duty reads it: the cache spares the command YAML and the input schema.
+    """
+    from tradewinds.core.cache import cached
+
+    path = Path(str(resources.files("tradewinds.measures").joinpath("data/de_minimis.yaml")))
+    return cached("de-minimis", [path], functools.partial(_read, path), code=(__name__,))
+
+
+def _read(path: Path) -> Rule:
+    from tradewinds.core.inputs import parse_yaml
+
     data = parse_yaml(path.read_text(encoding="utf-8"), "de_minimis.yaml")
     suspensions = tuple(
         Suspension(
