@@ -337,18 +337,19 @@ CACHE_NAME = "collected-partner-sums"
 
 
 def _parts_cached() -> Parts:
-    """:func:`monthly_parts` for January 2025 – March 2026, the cut sums kept in the user cache.
+    """:func:`monthly_parts` for January 2025 – March 2026, kept in the user cache.
 
     Keyed by the packaged registry, the weights and this module's code (about 36 US-wide points
-    at two sets of claim shares, a few seconds each, on the first call).
+    at two sets of claim shares, a few seconds each, on the first call; the day-by-day monthly
+    sums are kept too, so that a headline's collected line reads them at once).
     """
     from tradewinds.core.cache import cached
 
+    def build() -> Parts:
+        return monthly_parts(*cut_rates(FIRST, LAST), LAST)
+
     files, code, extra = _cache_args()
-    partners, cuts = cached(
-        CACHE_NAME, files, lambda: cut_rates(FIRST, LAST), code=code, extra=extra
-    )
-    return monthly_parts(partners, cuts, LAST)
+    return cached(CACHE_NAME, files, build, code=code, extra=extra)
 
 
 def backtest_if_cached() -> Backtest | None:
