@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from tests.e2e.test_web_browser import LAPTOP, SHOTS, _browser_or_skip
-from tests.e2e.web_server import CHROMIUM, CHROMIUM_ARGS, Watch, guard, serve
+from tests.e2e.web_server import guarded_page, serve
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -40,15 +40,7 @@ def _built(page: Any, needle: str) -> dict[str, Any]:
 
 
 def test_explorer_offers_both_multi_sector_baselines(base_url: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport=LAPTOP)
-        watch = Watch()
-        guard(context, watch)
-        page: Any = context.new_page()
-        page.set_default_timeout(60_000)
+    with guarded_page(LAPTOP) as (page, watch):
         page.goto(base_url + "/explorer")
         options = page.eval_on_selector_all("#baseline option", "els => els.map(e => e.value)")
         assert {"keep", "wiod2011", "wiod2023"} <= set(options)
@@ -73,5 +65,3 @@ def test_explorer_offers_both_multi_sector_baselines(base_url: str) -> None:
         built = _built(page, "baseline wiod2023")
         assert built["baseline"] == "wiod2023"
         assert watch.console_errors == [], watch.console_errors
-        context.close()
-        browser.close()

@@ -12,12 +12,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.e2e.test_web_browser import LAPTOP, SHOTS, _browser_or_skip
-from tests.e2e.web_server import CHROMIUM, CHROMIUM_ARGS, Watch, guard, serve, wait_for_charts
+from tests.e2e.web_server import guarded_page, serve, wait_for_charts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -39,16 +38,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
 
 
 def test_sector_heatmap_and_flags_in_the_browser(served: tuple[str, str]) -> None:
-    from playwright.sync_api import sync_playwright
-
     url, run_id = served
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport=LAPTOP)
-        watch = Watch()
-        guard(context, watch)
-        page: Any = context.new_page()
-        page.set_default_timeout(60_000)
+    with guarded_page(LAPTOP) as (page, watch):
         page.goto(f"{url}/runs/{run_id}")
         wait_for_charts(page)
         figure = json.loads(page.inner_text(f"#heat-{run_id}-data"))
@@ -79,5 +70,3 @@ def test_sector_heatmap_and_flags_in_the_browser(served: tuple[str, str]) -> Non
         page.screenshot(path=str(SHOTS / "sectors-heatmap.png"), full_page=True)
         assert watch.console_errors == [], watch.console_errors
         assert watch.blocked == [], watch.blocked
-        context.close()
-        browser.close()

@@ -125,3 +125,24 @@ def wait_for_charts(page: Any, timeout: float = 15_000) -> None:
         ".every(el => el.querySelector('.main-svg'))",
         timeout=timeout,
     )
+
+
+@contextlib.contextmanager
+def guarded_page(
+    viewport: dict[str, int], timeout_ms: float = 60_000
+) -> Iterator[tuple[Any, Watch]]:
+    """A page of Debian's Chromium whose off-loopback requests and console errors are watched."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport=viewport)
+            watch = Watch()
+            guard(context, watch)
+            page = context.new_page()
+            page.set_default_timeout(timeout_ms)
+            yield page, watch
+            context.close()
+        finally:
+            browser.close()
